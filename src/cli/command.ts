@@ -1,0 +1,20 @@
+import type { ArgsDef, ParsedArgs } from 'citty';
+import type { CliIo } from './io.js';
+
+/** A CLI command: citty describes and parses its arguments; `handler` returns the exit code. */
+export interface Command<A extends ArgsDef = ArgsDef> {
+  readonly name: string;
+  readonly description: string;
+  readonly args: A;
+  readonly handler: (args: ParsedArgs<A>, io: CliIo) => Promise<number> | number;
+}
+
+export const defineCli = <A extends ArgsDef>(c: Command<A>): Command => c as unknown as Command;
+
+export const manifestArgs = {
+  manifest: { type: 'string', description: 'path to the manifest', default: 'schema.yaml', valueHint: 'file' },
+} as const satisfies ArgsDef;
+
+export const outArgs = {
+  out: { type: 'string', description: 'output folder for generated code', default: 'generated', valueHint: 'dir' },
+} as const satisfies ArgsDef;

@@ -1,0 +1,52 @@
+import { compareTree, DRIFT_TEXT } from '../../write/output-tree.js';
+import { writeTree } from '../../write/write-tree.js';
+import { defineCli, manifestArgs, outArgs } from '../command.js';
+import { loadProjectModel, project, renderProject } from '../project.js';
+import { relative } from 'node:path';
+
+export const validateCommand = defineCli({
+  name: 'validate',
+  description: 'Validate the manifest; list every problem with file:line:col',
+  args: { ...manifestArgs },
+  handler: (args, io) => {
+    const p = project(args, io);
+    const model = loadProjectModel(p);
+    const tables = model.services.reduce((n, s) => n + s.tables.length, 0);
+    io.stdout(`${p.manifestArg}: valid (${model.services.length} services, ${tables} tables)`);
+    return 0;
+  },
+});
+
+export const generateCommand = defineCli({
+  name: 'generate',
+  description: 'Validate, then rewrite the output folder (atomically; files without the generated header are kept)',
+  args: { ...manifestArgs, ...outArgs },
+  handler: async (args, io) => {
+    const p = project(args, io);
+    const files = renderProject(p, loadProjectModel(p));
+    const result = await writeTree(p.outDir, files);
+    const where = relative(io.cwd, p.outDir) || '.';
+    if (result.unchanged) io.stdout(`${where}: up to date (${files.size} files)`);
+    else io.stdout(`${where}: wrote ${result.written} files, removed ${result.removed} (${files.size} generated files)`);
+    return 0;
+  },
+});
+
+export const checkCommand = defineCli({
+  name: 'check',
+  description: 'Exit 1 listing every file that generate would add, change or remove; writes nothing',
+  args: { ...manifestArgs, ...outArgs },
+  handler: (args, io) => {
+    const p = project(args, io);
+    const files = renderProject(p, loadProjectModel(p));
+    const drift = compareTree(p.outDir, files);
+    const where = relative(io.cwd, p.outDir) || '.';
+    if (drift.length === 0) {
+      io.stdout(`${where}: in sync with ${p.manifestArg} (${files.size} files)`);
+      return 0;
+    }
+    for (const d of drift) io.stderr(`${where}/${d.path}: ${DRIFT_TEXT[d.drift]}`);
+    io.stderr(`${drift.length} file(s) out of sync; run: npx schemagen generate`);
+    return 1;
+  },
+});

@@ -1,0 +1,19 @@
+/** Everything a command touches outside its arguments, so tests can run commands in-process. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export const processIo = (): CliIo => ({
+  stdout: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  stderr: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  env: process.env,
+  cwd: process.cwd(),
+});
+
+/** A mistake the user can fix: printed as one message, exit code 1, no stack trace. */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}

@@ -1,0 +1,84 @@
+import { parseArgs, renderUsage, type ArgsDef, type CommandDef } from 'citty';
+import { ManifestError, formatDiagnostic } from '../manifest/diagnostics.js';
+import { UnownedFilesError } from '../write/write-tree.js';
+import type { Command } from './command.js';
+import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
+import { UserError, type CliIo } from './io.js';
+
+const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand];
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const main: CommandDef = {
+  meta: { name: 'schemagen', description: 'One YAML manifest → Drizzle schemas, per-service configs, guarded push and live verification' },
+  subCommands: Object.fromEntries(COMMANDS.map((c) => [c.name, { meta: { name: c.name, description: c.description }, args: c.args }])),
+};
+
+/** Runs one CLI invocation and returns its exit code; never exits the process itself. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first = '', ...rest] = argv;
+  const helpWanted = (list: readonly string[]) => list.includes('--help') || list.includes('-h');
+  if (first === '' || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(await renderUsage(main));
+    return first === '' ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) {
+    io.stderr(`unknown command ${JSON.stringify(first)}; expected one of: ${COMMANDS.map((c) => c.name).join(', ')} (see schemagen --help)`);
+    return EXIT.usage;
+  }
+  const def: CommandDef = { meta: { name: command.name, description: command.description }, args: command.args };
+  if (helpWanted(rest)) {
+    io.stdout(await renderUsage(def, main));
+    return EXIT.ok;
+  }
+  let args;
+  try {
+    args = parseStrict(rest, command.args);
+  } catch (err) {
+    io.stderr(`${(err as Error).message}\n(see schemagen ${command.name} --help)`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.handler(args, io);
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+/** citty's parser accepts anything; a typo in a flag must be a usage error, not silently ignored. */
+function parseStrict(raw: readonly string[], defs: ArgsDef) {
+  const known = new Set<string>();
+  for (const [name, def] of Object.entries(defs)) {
+    known.add(name);
+    if ('alias' in def) for (const alias of [def.alias ?? []].flat()) known.add(alias);
+    if (def.type === 'boolean') known.add(`no-${name}`);
+  }
+  for (const token of raw) {
+    if (token === '--') break;
+    const flag = /^--?([^=]+)/.exec(token)?.[1];
+    if (flag && !/^-\d/.test(token) && !known.has(flag)) throw new Error(`unknown option ${token.split('=')[0]}`);
+  }
+  const parsed = parseArgs([...raw], defs);
+  for (const [name, def] of Object.entries(defs)) {
+    if (def.type === 'string' && name in parsed && typeof parsed[name] !== 'string') throw new Error(`option --${name} needs a value`);
+  }
+  const positionals = Object.values(defs).some((d) => d.type === 'positional');
+  if (!positionals && parsed._.length > 0) throw new Error(`unexpected argument ${JSON.stringify(parsed._[0])}`);
+  return parsed;
+}
+
+function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof ManifestError) {
+    for (const d of err.diagnostics) io.stderr(formatDiagnostic(d));
+    io.stderr(`${err.diagnostics.length} error(s) in ${err.diagnostics[0]?.file ?? 'the manifest'}; nothing was written`);
+    return EXIT.failed;
+  }
+  if (err instanceof UserError || err instanceof UnownedFilesError) {
+    io.stderr(`error: ${err.message}`);
+    return EXIT.failed;
+  }
+  io.stderr(`internal error: ${err instanceof Error ? err.message : String(err)}`);
+  if (io.env['SCHEMAGEN_DEBUG'] && err instanceof Error) io.stderr(err.stack ?? '');
+  return EXIT.failed;
+}

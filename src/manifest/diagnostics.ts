@@ -1,0 +1,45 @@
+/**
+ * A user-facing problem with the manifest. Every stage (YAML parsing, shape validation,
+ * cross-reference resolution) reports problems as diagnostics and keeps going, so one run
+ * lists all of them.
+ */
+export type YamlPath = readonly (string | number)[];
+
+export interface Diagnostic {
+  readonly path: YamlPath;
+  readonly message: string;
+  /** Point at the key of the last path segment rather than at its value. */
+  readonly atKey?: boolean;
+  /** A position already known (YAML syntax errors have no path). */
+  readonly pos?: { readonly line: number; readonly col: number };
+}
+
+export interface LocatedDiagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** `services.auth.tables.accounts.indexes[0].columns` */
+export function formatPath(path: YamlPath): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? seg : `.${seg}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+export function formatDiagnostic(d: LocatedDiagnostic): string {
+  return `${d.file}:${d.line}:${d.col}: ${d.path}: ${d.message}`;
+}
+
+/** Thrown only to carry diagnostics up to the CLI; never escapes as a stack trace. */
+export class ManifestError extends Error {
+  constructor(readonly diagnostics: readonly LocatedDiagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'ManifestError';
+  }
+}

@@ -1,0 +1,133 @@
+import type { Column, ColumnDefault, ColumnType, Index, Literal, Table } from './types.js';
+
+/**
+ * How each column and table constraint is spelled with drizzle-orm's pg-core builders, as data.
+ * The TypeScript renderer prints it and the runtime table builder (used by push) executes it,
+ * so the generated modules and what push plans from can never disagree.
+ */
+export type Arg =
+  | { readonly kind: 'string'; readonly value: string }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, Arg])[] }
+  | { readonly kind: 'literal'; readonly value: Literal }
+  | { readonly kind: 'sql'; readonly sql: string }
+  | { readonly kind: 'thunk'; readonly sql: string }
+  | { readonly kind: 'columns'; readonly columns: readonly string[] }
+  | { readonly kind: 'foreignColumns'; readonly service: string; readonly table: string; readonly columns: readonly string[] };
+
+export interface Call {
+  readonly method: string;
+  readonly args: readonly Arg[];
+}
+
+export interface ColumnCall {
+  /** pg-core builder name, `bytea` (declared by the module), or an enum's binding */
+  readonly fn: string;
+  readonly args: readonly Arg[];
+  readonly chain: readonly Call[];
+}
+
+const str = (value: string): Arg => ({ kind: 'string', value });
+const literalObject = (o: Record<string, string | number | boolean>): Arg => ({
+  kind: 'object',
+  entries: Object.entries(o).map(([k, v]) => [k, { kind: 'literal', value: v }] as const),
+});
+
+function builder(type: ColumnType, enumBinding: (name: string) => string): Pick<ColumnCall, 'fn'> & { options?: Record<string, string | number | boolean> } {
+  switch (type.kind) {
+    case 'varchar':
+    case 'char':
+      return { fn: type.kind, options: type.length !== undefined ? { length: type.length } : undefined };
+    case 'numeric':
+      return { fn: 'numeric', options: type.precision !== undefined ? { precision: type.precision, scale: type.scale ?? 0 } : undefined };
+    case 'bigint':
+    case 'bigserial':
+      return { fn: type.kind, options: { mode: 'bigint' } };
+    case 'double':
+      return { fn: 'doublePrecision' };
+    case 'timestamp':
+      return { fn: 'timestamp' };
+    case 'timestamptz':
+      return { fn: 'timestamp', options: { withTimezone: true } };
+    case 'enum':
+      return { fn: enumBinding(type.enumName!) };
+    default:
+      return { fn: type.kind };
+  }
+}
+
+function defaultCall(column: Column, d: ColumnDefault): Call {
+  if (d.kind === 'sql') {
+    const sql = d.sql.trim();
+    if (sql === 'gen_random_uuid()' && column.type.kind === 'uuid' && column.type.dims === 0) return { method: 'defaultRandom', args: [] };
+    if (sql === 'now()' && ['timestamp', 'timestamptz'].includes(column.type.kind) && column.type.dims === 0) return { method: 'defaultNow', args: [] };
+    return { method: 'default', args: [{ kind: 'sql', sql: d.sql }] };
+  }
+  // Timestamps are Date objects in TypeScript; their literal defaults are written as SQL text.
+  if (['timestamp', 'timestamptz'].includes(column.type.kind) && column.type.dims === 0) {
+    return { method: 'default', args: [{ kind: 'sql', sql: sqlQuote(String(d.value)) }] };
+  }
+  return { method: 'default', args: [{ kind: 'literal', value: d.value }] };
+}
+
+export const sqlQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export function columnCall(column: Column, enumBinding: (name: string) => string): ColumnCall {
+  const { fn, options } = builder(column.type, enumBinding);
+  const chain: Call[] = [];
+  if (column.type.dims > 0) chain.push({ method: 'array', args: [] });
+  if (column.primaryKey) chain.push({ method: 'primaryKey', args: [] });
+  else if (!column.nullable) chain.push({ method: 'notNull', args: [] });
+  if (column.identity) chain.push({ method: column.identity === 'always' ? 'generatedAlwaysAsIdentity' : 'generatedByDefaultAsIdentity', args: [] });
+  if (column.unique) chain.push({ method: 'unique', args: [str(column.unique)] });
+  if (column.default) chain.push(defaultCall(column, column.default));
+  if (column.onUpdateNow) chain.push({ method: '$onUpdate', args: [{ kind: 'thunk', sql: 'now()' }] });
+  return { fn, args: options ? [str(column.name), literalObject(options)] : [str(column.name)], chain };
+}
+
+/** A table-level constraint: a pg-core function call followed by chained calls. */
+export interface ConstraintCall {
+  readonly fn: string;
+  readonly args: readonly Arg[];
+  readonly chain: readonly Call[];
+}
+
+function indexCall(ix: Index): ConstraintCall {
+  const cols: Arg = { kind: 'columns', columns: ix.columns };
+  const chain: Call[] = [ix.method === 'btree' ? { method: 'on', args: [cols] } : { method: 'using', args: [str(ix.method), cols] }];
+  if (ix.where) chain.push({ method: 'where', args: [{ kind: 'sql', sql: ix.where }] });
+  return { fn: ix.unique ? 'uniqueIndex' : 'index', args: [str(ix.name)], chain };
+}
+
+export function constraintCalls(table: Table): ConstraintCall[] {
+  const calls: ConstraintCall[] = [];
+  if (table.primaryKey) {
+    const entries = [['name', str(table.primaryKey.name)], ['columns', { kind: 'columns', columns: table.primaryKey.columns }]] as const;
+    calls.push({ fn: 'primaryKey', args: [{ kind: 'object', entries }], chain: [] });
+  }
+  for (const u of table.uniques) {
+    if (u.columns.length === 1 && table.columns.find((c) => c.name === u.columns[0])?.unique === u.name) continue;
+    calls.push({ fn: 'unique', args: [str(u.name)], chain: [{ method: 'on', args: [{ kind: 'columns', columns: u.columns }] }] });
+  }
+  calls.push(...table.indexes.map(indexCall));
+  for (const fk of table.foreignKeys) {
+    const chain: Call[] = [];
+    if (fk.onDelete) chain.push({ method: 'onDelete', args: [str(fk.onDelete)] });
+    if (fk.onUpdate) chain.push({ method: 'onUpdate', args: [str(fk.onUpdate)] });
+    calls.push({
+      fn: 'foreignKey',
+      args: [
+        {
+          kind: 'object',
+          entries: [
+            ['name', str(fk.name)],
+            ['columns', { kind: 'columns', columns: [fk.column] }],
+            ['foreignColumns', { kind: 'foreignColumns', service: fk.target.service, table: fk.target.table, columns: [fk.target.column] }],
+          ],
+        },
+      ],
+      chain,
+    });
+  }
+  for (const c of table.checks) calls.push({ fn: 'check', args: [str(c.name), { kind: 'sql', sql: c.sql }], chain: [] });
+  return calls;
+}

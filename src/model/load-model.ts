@@ -1,0 +1,23 @@
+import { ManifestError } from '../manifest/diagnostics.js';
+import { locate, parseManifest, readManifest, type SourceFile } from '../manifest/load.js';
+import { parseShape } from '../manifest/schema.js';
+import { resolveModel } from './resolve.js';
+import type { Model } from './types.js';
+
+/** schema.yaml → model, or a ManifestError listing every problem found, sorted by position. */
+export function loadModel(path: string, displayName = path): Model {
+  return modelFromSource(readManifest(path, displayName));
+}
+
+export function modelFromText(file: string, text: string): Model {
+  return modelFromSource(parseManifest(file, text));
+}
+
+function modelFromSource(source: SourceFile): Model {
+  const shape = parseShape(source.data);
+  const resolved = shape.manifest ? resolveModel(shape.manifest) : { diagnostics: shape.diagnostics };
+  if (resolved.model) return resolved.model;
+  const located = locate(source, resolved.diagnostics).sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
+  const unique = located.filter((d, i) => i === 0 || JSON.stringify(d) !== JSON.stringify(located[i - 1]));
+  throw new ManifestError(unique);
+}

@@ -1,0 +1,94 @@
+/** Identifier rules and the derivation of every generated name. */
+
+export const MAX_IDENTIFIER_BYTES = 63;
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** Returns why `name` is not a valid identifier, or undefined when it is. */
+export function identifierProblem(name: string, what: string): string | undefined {
+  if (!IDENTIFIER.test(name)) {
+    const lookalike = /[^\x00-\x7f]/.test(name) ? ' (it contains non-ASCII characters, possibly look-alikes)' : '';
+    return `invalid ${what} ${JSON.stringify(name)}${lookalike}; expected lowercase letters, digits and _, starting with a letter or _ ([a-z_][a-z0-9_]*)`;
+  }
+  if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) {
+    return `${what} ${JSON.stringify(name)} is ${Buffer.byteLength(name)} bytes; expected at most ${MAX_IDENTIFIER_BYTES} (Postgres truncates longer names)`;
+  }
+  if (name === '__proto__') return `${what} "__proto__" cannot be carried safely by JavaScript objects; expected another name`;
+  return undefined;
+}
+
+export const MIGRATIONS_SCHEMA = 'drizzle';
+
+export function reservedSchemaProblem(schema: string): string | undefined {
+  if (schema === 'public' || schema === 'information_schema' || schema.startsWith('pg_') || schema === MIGRATIONS_SCHEMA) {
+    return `schema ${JSON.stringify(schema)} is reserved (public, information_schema, pg_*, and ${MIGRATIONS_SCHEMA} for migration history); expected a schema of the service's own`;
+  }
+  return undefined;
+}
+
+/** snake_case → camelCase, keeping leading and trailing underscores so distinct names stay distinct. */
+export function camelCase(name: string): string {
+  const lead = /^_*/.exec(name)![0];
+  const trail = /_*$/.exec(name.slice(lead.length))![0];
+  const core = name.slice(lead.length, name.length - trail.length);
+  const parts = core.split('_');
+  const camel = parts.map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1))).join('');
+  return lead + camel + trail;
+}
+
+export function pascalCase(name: string): string {
+  const camel = camelCase(name).replace(/^_+/, '');
+  return camel.charAt(0).toUpperCase() + camel.slice(1);
+}
+
+/** Words that cannot be a `const` name in a module. */
+const JS_RESERVED = new Set(
+  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+    'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
+    'implements interface package private protected public await arguments eval undefined NaN Infinity').split(' '),
+);
+
+/** Names the generated modules import or declare themselves. */
+export const GENERATED_BINDINGS = new Set(
+  ('pgSchema uuid text varchar char smallint integer bigint smallserial serial bigserial boolean numeric real doublePrecision ' +
+    'date time timestamp interval json jsonb inet customType bytea index uniqueIndex unique primaryKey foreignKey check sql relations ' +
+    'AnyPgColumn drizzle postgres connect databaseUrl schema tables').split(' '),
+);
+
+/** A const name for a table or enum: its camelCase, suffixed when that is reserved or taken. */
+export function bindingName(name: string, suffix: string): string {
+  const camel = camelCase(name);
+  return JS_RESERVED.has(camel) || GENERATED_BINDINGS.has(camel) || /^_+$/.test(camel) ? camel + suffix : camel;
+}
+
+/** Names Postgres would otherwise pick (and truncate) itself. */
+export const constraintNames = {
+  primaryKey: (table: string) => `${table}_pkey`,
+  unique: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_key`,
+  index: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_idx`,
+  foreignKey: (table: string, column: string) => `${table}_${column}_fkey`,
+  check: (table: string, key: string) => `${table}_${key}_check`,
+};
+
+/** A JS string literal that is safe anywhere in generated code. */
+export function tsString(value: string): string {
+  return `'${value.replace(/[\\'\n\r\u2028\u2029\0]/g, (c) => ESCAPES[c] ?? c)}'`;
+}
+const ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029', '\0': '\\x00' };
+
+/** Body of a template literal (for sql``): nothing interpolates, line breaks stay escapes (drizzle's sql uses the cooked text). */
+export function tsTemplateBody(value: string): string {
+  return value.replace(/[\\`$\n\r\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\${c}`);
+}
+
+/** Object key: bare when it is a plain identifier, quoted otherwise. */
+export function tsKey(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) && key !== '__proto__' ? key : tsString(key);
+}
+
+/** Text inside a /** *\/ comment; cannot close the comment early. */
+export function docComment(text: string): string[] {
+  return text.replace(/\*\//g, '*\\/').replace(/\r\n?/g, '\n').split('\n');
+}
+
+/** Namespace binding for another service's schema module. */
+export const crossBinding = (service: string) => `${camelCase(service)}Tables`;

@@ -1,0 +1,120 @@
+import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
+import type { ColumnInput, ManifestInput } from '../manifest/schema.js';
+import { isInteger, parseColumnType } from './column-types.js';
+import { resolveDefault } from './defaults.js';
+import { camelCase, identifierProblem } from './names.js';
+import type { Column } from './types.js';
+
+/** A column before its reference is resolved; keeps where it was declared for diagnostics. */
+export interface ColumnDraft extends Omit<Column, 'references' | 'unique'> {
+  readonly path: YamlPath;
+  readonly wantsUnique: boolean;
+  readonly referenceInput?: NonNullable<ColumnInput['references']>;
+}
+
+/** The seed platform's unified BaseModel, used when the manifest has no `base:`. */
+export const DEFAULT_BASE: Record<string, ColumnInput> = {
+  id: { type: 'uuid', primaryKey: true, default: { sql: 'gen_random_uuid()' } },
+  created_at: { type: 'timestamptz', default: { sql: 'now()' } },
+  updated_at: { type: 'timestamptz', default: { sql: 'now()' }, onUpdate: 'now' },
+  is_deleted: { type: 'boolean', default: false },
+  deleted_at: { type: 'timestamptz', nullable: true },
+};
+
+export interface ColumnScope {
+  readonly enums: ReadonlyMap<string, readonly string[]>;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, origin: string, scope: ColumnScope): ColumnDraft | undefined {
+  const report = (message: string, at: YamlPath = path, atKey = false) => scope.diagnostics.push({ path: at, message, atKey });
+  const nameProblem = identifierProblem(name, 'column name');
+  if (nameProblem) report(nameProblem, path, true);
+  const type = parseColumnType(input.type, new Set(scope.enums.keys()));
+  if (typeof type === 'string') {
+    report(type, [...path, 'type']);
+    return undefined;
+  }
+  if (input.identity && !(isInteger(type) && type.dims === 0)) report(`identity needs smallint, integer or bigint; got ${type.sql}`, [...path, 'identity']);
+  if (input.onUpdate && !['timestamp', 'timestamptz', 'date'].includes(type.kind)) report(`onUpdate: now needs a date or timestamp column; got ${type.sql}`, [...path, 'onUpdate']);
+  if (input.primaryKey && input.nullable) report('a primary key column cannot be nullable; expected nullable: false or no nullable', [...path, 'nullable']);
+  if (input.comment?.includes('\0')) report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
+  let columnDefault: Column['default'];
+  if (input.default !== undefined) {
+    const resolved = resolveDefault(input.default, { type, enumValues: type.enumName ? scope.enums.get(type.enumName) : undefined, identity: input.identity !== undefined });
+    if (typeof resolved === 'string') report(resolved, [...path, 'default']);
+    else columnDefault = resolved;
+  }
+  if (nameProblem) return undefined;
+  return {
+    name,
+    tsKey: camelCase(name),
+    type,
+    nullable: input.nullable ?? false,
+    default: columnDefault,
+    primaryKey: input.primaryKey ?? false,
+    wantsUnique: input.unique ?? false,
+    identity: input.identity,
+    onUpdateNow: input.onUpdate === 'now',
+    comment: input.comment,
+    referenceInput: input.references,
+    origin,
+    path,
+  };
+}
+
+export interface ColumnSet {
+  readonly origin: string;
+  readonly path: YamlPath;
+  readonly columns: readonly ColumnDraft[];
+}
+
+/**
+ * Resolves `base`, `bases.*` and `mixins.*` once, so a mistake in a shared column is reported at its
+ * definition and not again for every table that inherits it.
+ */
+export function resolveSharedSets(manifest: ManifestInput, diagnostics: Diagnostic[]) {
+  const scope: ColumnScope = { enums: new Map(), diagnostics };
+  const resolveSet = (cols: Record<string, ColumnInput>, path: YamlPath, origin: string): ColumnSet => ({
+    origin,
+    path,
+    columns: Object.entries(cols).flatMap(([n, c]) => resolveColumn(n, c, [...path, n], origin, scope) ?? []),
+  });
+  const base = manifest.base === undefined
+    ? resolveSet(DEFAULT_BASE, ['base'], 'base (the default base)')
+    : resolveSet(manifest.base, ['base'], 'base');
+  const bases = new Map<string, ColumnSet>();
+  for (const [name, cols] of Object.entries(manifest.bases ?? {})) bases.set(name, resolveSet(cols, ['bases', name], `bases.${name}`));
+  const mixins = new Map<string, ColumnSet>();
+  for (const [name, mixin] of Object.entries(manifest.mixins ?? {})) {
+    mixins.set(name, resolveSet(mixin.columns ?? {}, ['mixins', name, 'columns'], `mixins.${name}`));
+  }
+  return { base, bases, mixins, expandMixin: mixinExpander(manifest, diagnostics) };
+}
+
+/** Returns a mixin's names in application order (included ones first); cycles are reported once. */
+function mixinExpander(manifest: ManifestInput, diagnostics: Diagnostic[]) {
+  const reported = new Set<string>();
+  const expand = (name: string, trail: readonly string[]): string[] => {
+    const mixin = manifest.mixins?.[name];
+    if (!mixin) return [];
+    const out: string[] = [];
+    for (const [i, inc] of (mixin.include ?? []).entries()) {
+      if (trail.includes(inc) || inc === name) {
+        const cycle = [...trail, name, inc].join(' → ');
+        if (!reported.has(name)) diagnostics.push({ path: ['mixins', name, 'include', i], message: `mixin cycle ${cycle}; expected includes without cycles` });
+        reported.add(name);
+        continue;
+      }
+      if (!manifest.mixins?.[inc]) {
+        if (!reported.has(`${name}:${inc}`)) diagnostics.push({ path: ['mixins', name, 'include', i], message: `unknown mixin ${JSON.stringify(inc)}; expected one of: ${Object.keys(manifest.mixins ?? {}).join(', ')}` });
+        reported.add(`${name}:${inc}`);
+        continue;
+      }
+      out.push(...expand(inc, [...trail, name]));
+    }
+    out.push(name);
+    return [...new Set(out)];
+  };
+  return (name: string) => expand(name, []);
+}

@@ -1,0 +1,155 @@
+import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
+import type { TableInput } from '../manifest/schema.js';
+import { MAX_IDENTIFIER_BYTES, bindingName, constraintNames, identifierProblem, pascalCase } from './names.js';
+import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
+import { sqlFragmentProblem } from './sql-fragment.js';
+import type { Check, Constraint, Index } from './types.js';
+
+export interface TableDraft {
+  readonly name: string;
+  readonly tsName: string;
+  readonly typeName: string;
+  readonly comment?: string;
+  readonly path: YamlPath;
+  readonly columns: readonly ColumnDraft[];
+  readonly primaryKey?: Constraint;
+  readonly uniques: readonly Constraint[];
+  readonly indexes: readonly Index[];
+  readonly checks: readonly Check[];
+}
+
+export interface SharedSets {
+  readonly base: ColumnSet;
+  readonly bases: ReadonlyMap<string, ColumnSet>;
+  readonly mixins: ReadonlyMap<string, ColumnSet>;
+  readonly expandMixin: (name: string) => string[];
+}
+
+export function resolveTable(name: string, input: TableInput, path: YamlPath, shared: SharedSets, scope: ColumnScope): TableDraft {
+  const diagnostics = scope.diagnostics;
+  const report = (message: string, at: YamlPath, atKey = false) => diagnostics.push({ path: at, message, atKey });
+  const nameProblem = identifierProblem(name, 'table name');
+  if (nameProblem) report(nameProblem, path, true);
+  if (input.comment?.includes('\0')) report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
+
+  const columns = inheritedColumns(input, path, shared, diagnostics);
+  const inheritedFrom = new Map(columns.map((c) => [c.name, c] as const));
+  for (const [colName, colInput] of Object.entries(input.columns ?? {})) {
+    const colPath = [...path, 'columns', colName];
+    const inherited = inheritedFrom.get(colName);
+    if (inherited) {
+      report(`column ${JSON.stringify(colName)} is inherited from ${inherited.origin} (${inherited.path.join('.')}); remove it here, or opt out with base: false`, colPath, true);
+      continue;
+    }
+    const col = resolveColumn(colName, colInput, colPath, 'table', scope);
+    if (col) columns.push(col);
+  }
+  const byName = new Map(columns.map((c) => [c.name, c] as const));
+  const columnList = (cols: readonly string[], at: YamlPath): string[] => {
+    cols.forEach((c, i) => {
+      if (!byName.has(c)) report(`unknown column ${JSON.stringify(c)}; expected one of: ${[...byName.keys()].join(', ')}`, [...at, i]);
+    });
+    if (new Set(cols).size !== cols.length) report('a column is listed twice; expected each column once', at);
+    return [...cols];
+  };
+  const checkName = (n: string, at: YamlPath, hint: string) => {
+    if (Buffer.byteLength(n) > MAX_IDENTIFIER_BYTES) report(`generated name ${JSON.stringify(n)} is ${Buffer.byteLength(n)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: ${hint}`, at);
+    else {
+      const problem = identifierProblem(n, 'name');
+      if (problem) report(problem, at);
+    }
+  };
+
+  const pkColumns = columns.filter((c) => c.primaryKey);
+  if (pkColumns.length > 1) {
+    report(`several columns are primaryKey: true (${pkColumns.map((c) => c.name).join(', ')}); expected one, or primaryKey: [a, b] on the table with base: false`, pkColumns[1]!.path);
+  }
+  let primaryKey: Constraint | undefined;
+  if (input.primaryKey) {
+    const at = [...path, 'primaryKey'];
+    if (pkColumns.length > 0) report(`column ${pkColumns[0]!.name} (from ${pkColumns[0]!.origin}) is already the primary key; expected either it or a table primaryKey (use base: false for composite keys)`, at);
+    const cols = columnList(input.primaryKey, at);
+    cols.forEach((c, i) => byName.get(c)?.nullable && report(`primary key column ${c} is nullable; expected a not-null column`, [...at, i]));
+    primaryKey = { name: constraintNames.primaryKey(name), columns: cols };
+  }
+  if (!nameProblem) checkName(constraintNames.primaryKey(name), path, 'shorten the table name');
+
+  const uniques: Constraint[] = [];
+  for (const c of columns.filter((col) => col.wantsUnique)) {
+    const n = constraintNames.unique(name, [c.name]);
+    checkName(n, [...c.path, 'unique'], 'shorten the table or column name, or declare it under uniques: with a name');
+    uniques.push({ name: n, columns: [c.name] });
+  }
+  (input.uniques ?? []).forEach((u, i) => {
+    const at = [...path, 'uniques', i];
+    const cols = columnList(u.columns, [...at, 'columns']);
+    const n = u.name ?? constraintNames.unique(name, cols);
+    checkName(n, u.name ? [...at, 'name'] : at, 'set name: to a shorter one');
+    uniques.push({ name: n, columns: cols });
+  });
+
+  const indexes: Index[] = (input.indexes ?? []).map((ix, i) => {
+    const at = [...path, 'indexes', i];
+    const cols = columnList(ix.columns, [...at, 'columns']);
+    const n = ix.name ?? constraintNames.index(name, cols);
+    checkName(n, ix.name ? [...at, 'name'] : at, 'set name: to a shorter one');
+    const whereProblem = ix.where && sqlFragmentProblem(ix.where.sql);
+    if (whereProblem) report(whereProblem, [...at, 'where', 'sql']);
+    return { name: n, columns: cols, unique: ix.unique ?? false, where: ix.where?.sql, method: ix.method ?? 'btree' };
+  });
+
+  const checks: Check[] = Object.entries(input.checks ?? {}).map(([key, chk]) => {
+    const at = [...path, 'checks', key];
+    const keyProblem = identifierProblem(key, 'check name');
+    if (keyProblem) report(keyProblem, at, true);
+    const n = constraintNames.check(name, key);
+    if (!keyProblem) checkName(n, at, 'shorten the check key');
+    const problem = sqlFragmentProblem(chk.sql);
+    if (problem) report(problem, [...at, 'sql']);
+    return { name: n, sql: chk.sql };
+  });
+
+  return {
+    name,
+    tsName: bindingName(name, 'Table'),
+    typeName: pascalCase(name),
+    comment: input.comment,
+    path,
+    columns,
+    primaryKey,
+    uniques,
+    indexes,
+    checks,
+  };
+}
+
+function inheritedColumns(input: TableInput, path: YamlPath, shared: SharedSets, diagnostics: Diagnostic[]): ColumnDraft[] {
+  let base: ColumnSet | undefined = shared.base;
+  if (input.base === false) base = undefined;
+  else if (typeof input.base === 'string') {
+    base = shared.bases.get(input.base);
+    if (!base) diagnostics.push({ path: [...path, 'base'], message: `unknown base ${JSON.stringify(input.base)}; expected false or one of: ${[...shared.bases.keys()].join(', ') || '(no bases: declared)'}` });
+  }
+  const columns: ColumnDraft[] = [...(base?.columns ?? [])];
+  const seen = new Map(columns.map((c) => [c.name, c.origin] as const));
+  (input.mixins ?? []).forEach((mixinName, i) => {
+    const at = [...path, 'mixins', i];
+    if (!shared.mixins.has(mixinName)) {
+      diagnostics.push({ path: at, message: `unknown mixin ${JSON.stringify(mixinName)}; expected one of: ${[...shared.mixins.keys()].join(', ') || '(no mixins: declared)'}` });
+      return;
+    }
+    for (const expanded of shared.expandMixin(mixinName)) {
+      for (const col of shared.mixins.get(expanded)?.columns ?? []) {
+        const previous = seen.get(col.name);
+        if (previous === col.origin) continue;
+        if (previous) {
+          diagnostics.push({ path: at, message: `mixin ${mixinName} adds column ${col.name}, which ${previous} already provides; expected each column from one source` });
+          continue;
+        }
+        seen.set(col.name, col.origin);
+        columns.push(col);
+      }
+    }
+  });
+  return columns;
+}

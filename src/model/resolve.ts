@@ -1,0 +1,110 @@
+import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
+import type { ManifestInput } from '../manifest/schema.js';
+import { camelCase, identifierProblem, pascalCase, reservedSchemaProblem } from './names.js';
+import { resolveSharedSets } from './resolve-columns.js';
+import { resolveReferences } from './resolve-references.js';
+import { resolveTable, type TableDraft } from './resolve-table.js';
+import type { Enum, Model } from './types.js';
+
+export interface ServiceDraft {
+  readonly name: string;
+  readonly schema: string;
+  readonly schemaTsName: string;
+  readonly urlEnv: string;
+  readonly enums: readonly Enum[];
+  readonly tables: readonly TableDraft[];
+  readonly path: YamlPath;
+}
+
+/** Validates everything the shape cannot express and builds the model; all problems are collected. */
+export function resolveModel(manifest: ManifestInput): { model?: Model; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const report = (message: string, path: YamlPath, atKey = false) => diagnostics.push({ path, message, atKey });
+  const shared = resolveSharedSets(manifest, diagnostics);
+  for (const name of Object.keys(manifest.mixins ?? {})) shared.expandMixin(name);
+  for (const [kind, names] of [['base name', Object.keys(manifest.bases ?? {})], ['mixin name', Object.keys(manifest.mixins ?? {})]] as const) {
+    for (const n of names) {
+      const problem = identifierProblem(n, kind);
+      if (problem) report(problem, [kind === 'base name' ? 'bases' : 'mixins', n], true);
+    }
+  }
+  const services: ServiceDraft[] = [];
+  const schemaOwner = new Map<string, string>();
+  if (Object.keys(manifest.services).length === 0) report('no services; expected at least one service', ['services']);
+  for (const [name, svc] of Object.entries(manifest.services)) {
+    const path: YamlPath = ['services', name];
+    const nameProblem = identifierProblem(name, 'service name');
+    if (nameProblem) report(nameProblem, path, true);
+    const schema = svc.schema ?? name;
+    const schemaAt = svc.schema === undefined ? path : [...path, 'schema'];
+    const schemaProblem = identifierProblem(schema, 'schema name') ?? reservedSchemaProblem(schema);
+    if (schemaProblem && !(nameProblem && svc.schema === undefined)) report(schemaProblem, schemaAt, svc.schema === undefined);
+    const owner = schemaOwner.get(schema);
+    if (owner) report(`schema ${JSON.stringify(schema)} is already used by service ${owner}; expected one schema per service`, schemaAt, svc.schema === undefined);
+    schemaOwner.set(schema, name);
+    const urlEnv = svc.databaseUrlEnv ?? `${name.toUpperCase()}_DATABASE_URL`;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(urlEnv)) report(`invalid environment variable name ${JSON.stringify(urlEnv)}; expected letters, digits and _`, [...path, 'databaseUrlEnv']);
+
+    const enums: Enum[] = [];
+    for (const [enumName, values] of Object.entries(svc.enums ?? {})) {
+      const at = [...path, 'enums', enumName];
+      const problem = identifierProblem(enumName, 'enum name');
+      if (problem) report(problem, at, true);
+      values.forEach((v, i) => {
+        if (v === '' || v.includes('\0') || Buffer.byteLength(v) > 63) report(`invalid enum value ${JSON.stringify(v)}; expected 1 to 63 bytes without NUL`, [...at, i]);
+        if (values.indexOf(v) !== i) report(`duplicate enum value ${JSON.stringify(v)}; expected each value once`, [...at, i]);
+      });
+      enums.push({ name: enumName, tsName: `${camelCase(enumName)}Enum`, values });
+    }
+    const scope = { enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics };
+    const tables = Object.entries(svc.tables).map(([t, input]) => resolveTable(t, input, [...path, 'tables', t], shared, scope));
+    if (tables.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
+    const service = { name, schema, schemaTsName: `${camelCase(name)}Schema`, urlEnv, enums, tables, path };
+    checkNamespaces(service, report);
+    services.push(service);
+  }
+  const model = resolveReferences(services, diagnostics);
+  return diagnostics.length > 0 ? { diagnostics } : { model, diagnostics };
+}
+
+/**
+ * Postgres keeps tables, indexes and types of one schema in one namespace, and TypeScript keeps the
+ * module's bindings in one; two manifest names must not land on the same name in either.
+ */
+function checkNamespaces(service: ServiceDraft, report: (message: string, path: YamlPath, atKey?: boolean) => void) {
+  const relations = new Map<string, string>();
+  const claim = (name: string, what: string, path: YamlPath, atKey = false) => {
+    const previous = relations.get(name);
+    if (previous) report(`${what} ${JSON.stringify(name)} collides with ${previous} in schema ${service.schema}; expected distinct names`, path, atKey);
+    else relations.set(name, `${what} at ${path.join('.')}`);
+  };
+  service.enums.forEach((e) => claim(e.name, 'enum', [...service.path, 'enums', e.name], true));
+  for (const t of service.tables) {
+    claim(t.name, 'table', t.path, true);
+    if (t.primaryKey) claim(t.primaryKey.name, 'primary key', [...t.path, 'primaryKey']);
+    t.uniques.forEach((u) => claim(u.name, 'unique constraint', t.path));
+    t.indexes.forEach((ix, i) => claim(ix.name, 'index', [...t.path, 'indexes', i]));
+    const keys = new Map<string, string>();
+    for (const c of t.columns) {
+      const other = keys.get(c.tsKey);
+      if (other) report(`column ${c.name} and column ${other} both become property ${c.tsKey}; expected distinct names`, c.path, true);
+      keys.set(c.tsKey, c.name);
+    }
+  }
+  const bindings = new Map<string, string>([[service.schemaTsName, 'the schema constant']]);
+  const bind = (name: string, what: string, path: YamlPath) => {
+    const previous = bindings.get(name);
+    if (previous) report(`${what} becomes the TypeScript name ${name}, already used by ${previous}; expected distinct names`, path, true);
+    else bindings.set(name, what);
+  };
+  for (const e of service.enums) {
+    bind(e.tsName, `enum ${e.name}`, [...service.path, 'enums', e.name]);
+    bind(pascalCase(e.name), `enum ${e.name}'s value type`, [...service.path, 'enums', e.name]);
+  }
+  for (const t of service.tables) {
+    bind(t.tsName, `table ${t.name}`, t.path);
+    bind(t.typeName, `table ${t.name}'s row type`, t.path);
+    bind(`New${t.typeName}`, `table ${t.name}'s insert type`, t.path);
+    bind(`${t.tsName}Relations`, `table ${t.name}'s relations`, t.path);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The resolved model: plain readonly data with base columns merged and every name final.
+ * Renderers, push and verify see only this, never the raw manifest.
+ */
+
+export type ScalarKind =
+  | 'uuid' | 'text' | 'varchar' | 'char' | 'smallint' | 'integer' | 'bigint'
+  | 'smallserial' | 'serial' | 'bigserial' | 'boolean' | 'numeric' | 'real' | 'double'
+  | 'date' | 'time' | 'timestamp' | 'timestamptz' | 'interval' | 'json' | 'jsonb'
+  | 'bytea' | 'inet' | 'enum';
+
+export interface ColumnType {
+  readonly kind: ScalarKind;
+  /** varchar / char length */
+  readonly length?: number;
+  /** numeric precision and scale */
+  readonly precision?: number;
+  readonly scale?: number;
+  /** for kind 'enum': the enum's SQL name, in the owning service's schema */
+  readonly enumName?: string;
+  /** array dimensions, 0 for scalars */
+  readonly dims: number;
+  /** the type as Postgres' format_type() prints it, unqualified for enums */
+  readonly sql: string;
+}
+
+/** JSON-compatible literal; bigint keeps 64-bit integers exact. */
+export type Literal = string | number | bigint | boolean | readonly Literal[] | { readonly [key: string]: Literal } | null;
+
+export type ColumnDefault =
+  | { readonly kind: 'sql'; readonly sql: string }
+  | { readonly kind: 'literal'; readonly value: Literal };
+
+export type FkAction = 'cascade' | 'restrict' | 'no action' | 'set null' | 'set default';
+
+export interface ForeignKey {
+  readonly name: string;
+  readonly column: string;
+  readonly target: { readonly service: string; readonly schema: string; readonly table: string; readonly column: string };
+  readonly crossService: boolean;
+  readonly onDelete?: FkAction;
+  readonly onUpdate?: FkAction;
+}
+
+export interface Column {
+  readonly name: string;
+  /** property name in the generated table object */
+  readonly tsKey: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  readonly default?: ColumnDefault;
+  readonly primaryKey: boolean;
+  /** name of a single-column unique constraint */
+  readonly unique?: string;
+  readonly identity?: 'always' | 'by default';
+  readonly onUpdateNow: boolean;
+  readonly comment?: string;
+  readonly references?: ForeignKey;
+  /** where the column comes from: `base`, `bases.<name>`, `mixins.<name>` or the table itself */
+  readonly origin: string;
+}
+
+export interface Index {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly where?: string;
+  readonly method: 'btree' | 'hash' | 'gin' | 'gist' | 'brin' | 'spgist';
+}
+
+export interface Constraint {
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
+export interface Check {
+  readonly name: string;
+  readonly sql: string;
+}
+
+export interface Relation {
+  readonly kind: 'one' | 'many';
+  /** property name in the relational query API */
+  readonly key: string;
+  /** pairs both sides of one foreign key; unique per service */
+  readonly relationName: string;
+  readonly target: { readonly service: string; readonly table: string };
+  /** only on `one`: the local and referenced column */
+  readonly fk?: ForeignKey;
+}
+
+export interface Table {
+  readonly name: string;
+  /** exported constant name */
+  readonly tsName: string;
+  /** PascalCase name for the exported row types */
+  readonly typeName: string;
+  readonly comment?: string;
+  readonly columns: readonly Column[];
+  /** composite primary key; single-column keys are on the column */
+  readonly primaryKey?: Constraint;
+  readonly uniques: readonly Constraint[];
+  readonly indexes: readonly Index[];
+  readonly checks: readonly Check[];
+  readonly foreignKeys: readonly ForeignKey[];
+  readonly relations: readonly Relation[];
+}
+
+export interface Enum {
+  readonly name: string;
+  readonly tsName: string;
+  readonly values: readonly string[];
+}
+
+export interface Service {
+  readonly name: string;
+  readonly schema: string;
+  /** exported constant holding pgSchema(...) */
+  readonly schemaTsName: string;
+  readonly urlEnv: string;
+  readonly enums: readonly Enum[];
+  readonly tables: readonly Table[];
+  /** services whose tables this one references, so they are pushed first */
+  readonly dependsOn: readonly string[];
+}
+
+export interface Model {
+  /** services in dependency order: referenced services come first */
+  readonly services: readonly Service[];
+}

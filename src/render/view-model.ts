@@ -1,0 +1,128 @@
+import { columnCall, constraintCalls, type ColumnCall, type ConstraintCall } from '../model/drizzle-calls.js';
+import { crossBinding, docComment, pascalCase, tsString } from '../model/names.js';
+import type { Model, Service, Table } from '../model/types.js';
+import { callCode, usesSql, type CodeScope } from './ts-code.js';
+
+/**
+ * Everything the templates print, already formatted: templates only loop and branch.
+ */
+export interface ServiceView {
+  readonly service: string;
+  readonly schemaName: string;
+  readonly schemaTsName: string;
+  readonly urlEnv: string;
+  readonly pgCoreImports: string;
+  readonly importsSql: boolean;
+  readonly needsBytea: boolean;
+  readonly crossImports: readonly { readonly binding: string; readonly service: string }[];
+  readonly enums: readonly { readonly tsName: string; readonly name: string; readonly values: string; readonly typeName: string }[];
+  readonly tables: readonly TableView[];
+  readonly relationTables: readonly RelationsView[];
+  readonly relationImports: string;
+  readonly crossTables: readonly { readonly key: string; readonly expr: string }[];
+  readonly configPath: string;
+  readonly configSchemaPath: string;
+  readonly migrationsOut: string;
+  readonly migrationsTable: string;
+}
+
+interface TableView {
+  readonly tsName: string;
+  readonly name: string;
+  readonly typeName: string;
+  readonly comment: readonly string[];
+  readonly columns: readonly { readonly key: string; readonly code: string; readonly comment: readonly string[] }[];
+  readonly constraints: readonly string[];
+}
+
+interface RelationsView {
+  readonly tsName: string;
+  readonly bindingName: string;
+  readonly helpers: string;
+  readonly entries: readonly string[];
+}
+
+export interface PathOptions {
+  /** output folder as seen from the project root (the manifest's folder), e.g. `generated` */
+  readonly outFromRoot: string;
+}
+
+export function serviceView(model: Model, service: Service, paths: PathOptions): ServiceView {
+  const lookup = (svc: string, table: string) => model.services.find((s) => s.name === svc)!.tables.find((t) => t.name === table)!;
+  const refer = (svc: string, table: string) => {
+    const t = lookup(svc, table);
+    return svc === service.name ? t.tsName : `${crossBinding(svc)}.${t.tsName}`;
+  };
+  const enumBinding = (name: string) => service.enums.find((e) => e.name === name)!.tsName;
+  const allCalls: (ColumnCall | ConstraintCall)[] = [];
+  const tables = service.tables.map((table): TableView => {
+    const scope: CodeScope = {
+      column: (c) => `t.${columnOf(table, c).tsKey}`,
+      foreignColumn: (svc, tbl, col) => (svc === service.name && tbl === table.name ? `t.${columnOf(table, col).tsKey}` : `${refer(svc, tbl)}.${columnOf(lookup(svc, tbl), col).tsKey}`),
+    };
+    const columnCalls = table.columns.map((c) => columnCall(c, enumBinding));
+    const constraints = constraintCalls(table);
+    allCalls.push(...columnCalls, ...constraints);
+    return {
+      tsName: table.tsName,
+      name: tsString(table.name),
+      typeName: table.typeName,
+      comment: table.comment ? docComment(table.comment) : [],
+      columns: table.columns.map((c, i) => ({ key: c.tsKey, code: callCode(columnCalls[i]!, scope), comment: c.comment ? docComment(c.comment) : [] })),
+      constraints: constraints.map((k) => callCode(k, scope)),
+    };
+  });
+  const pgCore = new Set(allCalls.map((c) => c.fn).filter((fn) => !service.enums.some((e) => e.tsName === fn) && fn !== 'bytea'));
+  pgCore.add('pgSchema');
+  const needsBytea = service.tables.some((t) => t.columns.some((c) => c.type.kind === 'bytea'));
+  if (needsBytea) pgCore.add('customType');
+  const crossServices = [...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service)))].sort();
+
+  const relationTables = service.tables.filter((t) => t.relations.length > 0).map((table): RelationsView => {
+    const kinds = [...new Set(table.relations.map((r) => r.kind))].sort().reverse();
+    return {
+      tsName: table.tsName,
+      bindingName: `${table.tsName}Relations`,
+      helpers: kinds.join(', '),
+      entries: table.relations.map((r) => {
+        const target = refer(r.target.service, r.target.table);
+        if (r.kind === 'many') return `${r.key}: many(${target}, { relationName: ${tsString(r.relationName)} })`;
+        const fk = r.fk!;
+        const local = `${table.tsName}.${columnOf(table, fk.column).tsKey}`;
+        const remote = `${target}.${columnOf(lookup(fk.target.service, fk.target.table), fk.target.column).tsKey}`;
+        return `${r.key}: one(${target}, { fields: [${local}], references: [${remote}], relationName: ${tsString(r.relationName)} })`;
+      }),
+    };
+  });
+  const relationImports = [...new Set(service.tables.flatMap((t) => t.relations.filter((r) => r.target.service === service.name).map((r) => lookup(r.target.service, r.target.table).tsName).concat(t.relations.length > 0 ? [t.tsName] : [])))].sort();
+
+  return {
+    service: service.name,
+    schemaName: tsString(service.schema),
+    schemaTsName: service.schemaTsName,
+    urlEnv: service.urlEnv,
+    pgCoreImports: [...pgCore].sort().join(', '),
+    importsSql: usesSql(allCalls),
+    needsBytea,
+    crossImports: crossServices.map((s) => ({ binding: crossBinding(s), service: s })),
+    enums: service.enums.map((e) => ({ tsName: e.tsName, name: tsString(e.name), values: e.values.map(tsString).join(', '), typeName: pascalCase(e.name) })),
+    tables,
+    relationTables,
+    relationImports: relationImports.join(', '),
+    crossTables: service.tables
+      .flatMap((t) => t.foreignKeys.filter((f) => f.crossService))
+      .map((f) => ({ key: tsString(`${f.target.schema}.${f.target.table}`), expr: refer(f.target.service, f.target.table) }))
+      .filter((v, i, all) => all.findIndex((o) => o.key === v.key) === i)
+      .sort((a, b) => a.key.localeCompare(b.key)),
+    configPath: joinPosix(paths.outFromRoot, service.name, 'drizzle.config.ts'),
+    configSchemaPath: tsString(`./${joinPosix(paths.outFromRoot, service.name, 'schema.ts')}`),
+    migrationsOut: tsString(`./${joinPosix('migrations', service.name)}`),
+    migrationsTable: tsString(`__drizzle_migrations_${service.name}`),
+  };
+}
+
+function columnOf(table: Table, name: string) {
+  return table.columns.find((c) => c.name === name)!;
+}
+
+const joinPosix = (...parts: string[]) => parts.filter((p) => p !== '' && p !== '.').join('/');

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { GENERATED_HEADER } from '../render/generate.js';
+
+export type Drift = 'missing' | 'differs' | 'orphan' | 'unowned';
+
+export interface DriftEntry {
+  readonly path: string;
+  readonly drift: Drift;
+}
+
+export const DRIFT_TEXT: Record<Drift, string> = {
+  missing: 'missing',
+  differs: 'differs from what generate writes (stale or edited by hand)',
+  orphan: 'no longer generated (generate removes it)',
+  unowned: 'exists without the generated header, so generate will not overwrite it',
+};
+
+/** Every file under `dir` as a posix path relative to it. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out.push(relative(dir, full).split(sep).join('/'));
+    }
+  };
+  if (statSync(dir).isDirectory()) walk(dir);
+  return out.sort();
+}
+
+export const isGenerated = (contents: string) => contents.startsWith(`${GENERATED_HEADER}\n`);
+
+/** Compares the output folder with what generate would write. Reads only. */
+export function compareTree(dir: string, expected: ReadonlyMap<string, string>): DriftEntry[] {
+  const drift: DriftEntry[] = [];
+  const present = new Set(listFiles(dir));
+  for (const [path, contents] of expected) {
+    if (!present.has(path)) drift.push({ path, drift: 'missing' });
+    else {
+      const actual = readFileSync(join(dir, path), 'utf8');
+      if (actual !== contents) drift.push({ path, drift: isGenerated(actual) ? 'differs' : 'unowned' });
+    }
+  }
+  for (const path of present) {
+    if (!expected.has(path) && isGenerated(readFileSync(join(dir, path), 'utf8'))) drift.push({ path, drift: 'orphan' });
+  }
+  return drift.sort((a, b) => a.path.localeCompare(b.path));
+}
