@@ -6,12 +6,17 @@ export interface CliIo {
   readonly cwd: string;
 }
 
-export const processIo = (): CliIo => ({
-  stdout: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-  stderr: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-  env: process.env,
-  cwd: process.cwd(),
-});
+/** Holds the real writers, so silencing a library's stray stdout output never hides ours. */
+export const processIo = (): CliIo => {
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  return {
+    stdout: (t) => out(t.endsWith('\n') ? t : `${t}\n`),
+    stderr: (t) => err(t.endsWith('\n') ? t : `${t}\n`),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+};
 
 /** A mistake the user can fix: printed as one message, exit code 1, no stack trace. */
 export class UserError extends Error {

@@ -3,9 +3,10 @@ import { ManifestError, formatDiagnostic } from '../manifest/diagnostics.js';
 import { UnownedFilesError } from '../write/write-tree.js';
 import type { Command } from './command.js';
 import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
+import { pushCommand, verifyCommand } from './commands/database.js';
 import { UserError, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand];
+const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 

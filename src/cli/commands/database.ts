@@ -1,0 +1,156 @@
+import type { ArgsDef } from 'citty';
+import { readCatalog } from '../../db/catalog.js';
+import { scrubSecrets } from '../../db/connection.js';
+import { diffService, type Drift } from '../../db/drift.js';
+import { errorLine, pushService, type PushOutcome } from '../../db/push.js';
+import { Connections, selectServices, targetFor, type Target } from '../../db/targets.js';
+import type { Model, Service } from '../../model/types.js';
+import { compareTree } from '../../write/output-tree.js';
+import { defineCli, manifestArgs, outArgs } from '../command.js';
+import { UserError, type CliIo } from '../io.js';
+import { loadProjectModel, project, renderProject, type Project } from '../project.js';
+
+export const targetArgs = {
+  embedded: { type: 'boolean', description: 'use the embedded PGlite database for every service' },
+  'require-url': { type: 'boolean', description: 'refuse the embedded fallback when a service has no URL (implied by CI=true)' },
+} as const satisfies ArgsDef;
+
+const servicesArg = { services: { type: 'positional', required: false, description: 'services (default: all)' } } as const satisfies ArgsDef;
+
+interface Planned {
+  readonly service: Service;
+  readonly target: Target;
+}
+
+/** Resolves targets for the chosen services; URLs never reach the output unmasked. */
+export function plan(model: Model, p: Project, args: { _: string[]; embedded?: boolean; 'require-url'?: boolean }, io: CliIo): Planned[] {
+  const options = { env: io.env, embedded: args.embedded ?? false, requireUrl: args['require-url'] ?? false, root: p.root, cwd: io.cwd };
+  return selectServices(model, args._).map((service) => ({ service, target: targetFor(service, options) }));
+}
+
+const secretsOf = (planned: readonly Planned[]) => planned.flatMap((x) => (x.target.url ? [x.target.url] : []));
+
+/** Runs `work` per service: databases in parallel, services sharing a database in dependency order. */
+async function perDatabase<T>(planned: readonly Planned[], work: (p: Planned) => Promise<T>): Promise<Map<Service, T>> {
+  const groups = new Map<string, Planned[]>();
+  for (const p of planned) groups.set(p.target.key, [...(groups.get(p.target.key) ?? []), p]);
+  const results = new Map<Service, T>();
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      for (const p of group) results.set(p.service, await work(p));
+    }),
+  );
+  return results;
+}
+
+export function requireInSync(p: Project, model: Model) {
+  const drift = compareTree(p.outDir, renderProject(p, model));
+  if (drift.length > 0) throw new UserError(`${drift.length} generated file(s) out of date (${drift[0]!.path}…); run: npx schemagen generate`);
+}
+
+export interface PushFlags {
+  readonly 'accept-data-loss'?: boolean;
+  readonly 'dry-run'?: boolean;
+}
+
+/** Pushes every planned service and prints one result line each; true when all succeeded. */
+export async function pushAll(model: Model, planned: readonly Planned[], flags: PushFlags, connections: Connections, io: CliIo): Promise<boolean> {
+  const scrub = (t: string) => scrubSecrets(t, secretsOf(planned));
+  const outcomes = await perDatabase(planned, async ({ service, target }): Promise<PushOutcome> => {
+    const elsewhere = service.dependsOn.find((dep) => planned.some((x) => x.service.name === dep && x.target.key !== target.key));
+    if (elsewhere) return { status: 'failed', statements: [], reasons: [`references service ${elsewhere}, which is on another database; cross-service foreign keys need one database`] };
+    io.stdout(`${service.name}: pushing to ${target.label}`);
+    try {
+      const db = await connections.get(target);
+      return await pushService(db, model, service, { acceptDataLoss: flags['accept-data-loss'] ?? false, dryRun: flags['dry-run'] ?? false, progress: io.stdout });
+    } catch (err) {
+      return { status: 'failed', statements: [], reasons: [errorLine(err)] };
+    }
+  });
+  let ok = true;
+  for (const { service, target } of planned) {
+    const o = outcomes.get(service)!;
+    const failed = o.status === 'refused' || o.status === 'failed';
+    ok &&= !failed;
+    const out = failed ? io.stderr : io.stdout;
+    const count = o.statements.length > 0 ? `, ${o.statements.length} statement${o.statements.length === 1 ? '' : 's'}` : '';
+    out(scrub(`${service.name} → ${target.label}: ${flags['dry-run'] && !failed ? `would be ${o.status}` : o.status}${count}`));
+    if (flags['dry-run'] || o.status === 'refused') for (const s of o.statements) out(scrub(`  ${s.trim()};`));
+    for (const r of o.reasons) out(scrub(`  ${r}`));
+  }
+  return ok;
+}
+
+/** Drift per service, or the one-line reason the database could not be read. */
+export async function verifyAll(planned: readonly Planned[], connections: Connections): Promise<Map<Service, Drift[] | string>> {
+  return perDatabase(planned, async ({ service, target }) => {
+    try {
+      const db = await connections.get(target);
+      return await diffService(service, await readCatalog(db, service.schema, service.tables.map((t) => t.name)), db);
+    } catch (err) {
+      return scrubSecrets(errorLine(err), secretsOf(planned));
+    }
+  });
+}
+
+export async function withConnections<T>(root: string, fn: (c: Connections) => Promise<T>): Promise<T> {
+  const connections = new Connections(root);
+  try {
+    return await fn(connections);
+  } finally {
+    await connections.close();
+  }
+}
+
+export const pushCommand = defineCli({
+  name: 'push',
+  description: 'Bring each service schema in line with the manifest, in one transaction per service, refusing data loss and foreign schemas',
+  args: {
+    ...servicesArg,
+    ...manifestArgs,
+    ...outArgs,
+    ...targetArgs,
+    'accept-data-loss': { type: 'boolean', description: 'apply statements that drop or cast data' },
+    'dry-run': { type: 'boolean', description: 'print the SQL per service and change nothing' },
+  },
+  handler: async (args, io) => {
+    const p = project(args, io);
+    const model = loadProjectModel(p);
+    requireInSync(p, model);
+    const planned = plan(model, p, args, io);
+    return (await withConnections(p.root, (c) => pushAll(model, planned, args, c, io))) ? 0 : 1;
+  },
+});
+
+export function printDrift(results: Map<Service, Drift[] | string>, planned: readonly Planned[], json: boolean, io: CliIo): boolean {
+  const services = planned.map(({ service, target }) => {
+    const r = results.get(service)!;
+    return { service: service.name, schema: service.schema, target: target.label, error: typeof r === 'string' ? r : undefined, drift: typeof r === 'string' ? [] : r.map(({ where, message }) => ({ where, message })) };
+  });
+  const ok = services.every((s) => !s.error && s.drift.length === 0);
+  if (json) io.stdout(JSON.stringify({ ok, services }));
+  else {
+    for (const s of services) {
+      if (s.error) io.stderr(`${s.service} → ${s.target}: cannot verify: ${s.error}`);
+      else if (s.drift.length === 0) io.stdout(`${s.service} → ${s.target}: matches the manifest`);
+      else {
+        io.stderr(`${s.service} → ${s.target}: ${s.drift.length} difference${s.drift.length === 1 ? '' : 's'}`);
+        for (const d of s.drift) io.stderr(`  ${d.where}: ${d.message}`);
+      }
+    }
+  }
+  return ok;
+}
+
+export const verifyCommand = defineCli({
+  name: 'verify',
+  description: 'Compare the live database with the manifest; exit 1 listing every difference',
+  args: { ...servicesArg, ...manifestArgs, ...targetArgs, json: { type: 'boolean', description: 'print one JSON document' } },
+  handler: async (args, io) => {
+    const p = project(args, io);
+    const model = loadProjectModel(p);
+    const planned = plan(model, p, args, io);
+    const results = await withConnections(p.root, (c) => verifyAll(planned, c));
+    return printDrift(results, planned, args.json ?? false, io) ? 0 : 1;
+  },
+});

@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import postgres from 'postgres';
+
+/** The little push and verify need from a database, over postgres-js or embedded PGlite. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  /** where it points, password masked: safe to print */
+  readonly label: string;
+  readonly embedded: boolean;
+  /** runs `fn` in one transaction; a throw rolls everything back */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const CONNECT_TIMEOUT_SECONDS = 10;
+
+/** `postgres://user:***@host:port/db`: a URL safe for output. */
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  }
+}
+
+/** Removes a URL's password from any text (driver errors sometimes echo parts of it). */
+export function scrubSecrets(text: string, urls: readonly string[]): string {
+  let out = text;
+  for (const url of urls) {
+    try {
+      const password = decodeURIComponent(new URL(url).password);
+      if (password) out = out.split(password).join('***');
+      out = out.split(url).join(maskUrl(url));
+    } catch {
+      /* not a URL: nothing to scrub */
+    }
+  }
+  return out;
+}
+
+export function connectUrl(url: string): Db {
+  const sql = postgres(url, { max: 4, connect_timeout: CONNECT_TIMEOUT_SECONDS, idle_timeout: 5, onnotice: () => {}, prepare: false, connection: { application_name: 'schemagen' } });
+  const run = (q: postgres.Sql | postgres.TransactionSql) => async <T>(text: string, params: readonly unknown[] = []) =>
+    (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+  return {
+    label: maskUrl(url),
+    embedded: false,
+    query: run(sql),
+    transaction: async (fn) => (await sql.begin((tx) => fn({ query: run(tx) }))) as never,
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/** Embedded PGlite in a local folder: the default target when no URL is configured. */
+export async function connectEmbedded(dir: string): Promise<Db> {
+  mkdirSync(dir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create(dir);
+  const run = (q: { query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }> }) => async <T>(text: string, params: readonly unknown[] = []) =>
+    (await q.query(text, [...params])).rows as T[];
+  return {
+    label: `embedded PGlite at ${dir}`,
+    embedded: true,
+    query: run(db),
+    transaction: (fn) => db.transaction((tx) => fn({ query: run(tx) })),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,129 @@
+import type { Column, Service, Table } from '../model/types.js';
+import type { CatalogSchema, CatalogTable } from './catalog.js';
+import type { Queryable } from './connection.js';
+import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
+
+/** One difference between the manifest and the live database. */
+export interface Drift {
+  readonly service: string;
+  /** `schema.table` or `schema.table.column`, or the object's qualified name */
+  readonly where: string;
+  readonly message: string;
+  /** differences push repairs without drizzle-kit (comments) */
+  readonly commentOnly?: boolean;
+}
+
+const FK_ACTION: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const list = (a: readonly string[]) => `(${a.join(', ')})`;
+
+/** Everything that differs between the service's model and its schema in the catalog. */
+export async function diffService(service: Service, catalog: CatalogSchema, db: Queryable): Promise<Drift[]> {
+  const drift: Drift[] = [];
+  const at = (where: string, message: string, commentOnly = false) => drift.push({ service: service.name, where: `${service.schema}.${where}`, message, commentOnly });
+  for (const e of catalog.elsewhere) drift.push({ service: service.name, where: `${e.schema}.${e.table}`, message: `table ${e.table} of service ${service.name} exists in schema ${e.schema}; expected only in ${service.schema}` });
+  if (!catalog.exists) {
+    drift.push({ service: service.name, where: service.schema, message: `schema ${service.schema} does not exist` });
+    return drift;
+  }
+  const expectedDefaults = service.tables.flatMap((t) => t.columns.map(expectedDefault)).filter((d): d is string => d !== undefined);
+  const canonical = await canonicalizeDefaults(db, expectedDefaults);
+  const actualTables = new Map(catalog.tables.map((t) => [t.name, t] as const));
+  for (const table of service.tables) {
+    const actual = actualTables.get(table.name);
+    if (!actual) at(table.name, 'table is missing');
+    else diffTable(table, actual, (where, message, commentOnly) => at(where, message, commentOnly), canonical);
+  }
+  for (const t of catalog.tables) if (!service.tables.some((m) => m.name === t.name)) at(t.name, 'table is not in the manifest');
+  const actualEnums = new Map(catalog.enums.map((e) => [e.name, e.values] as const));
+  for (const e of service.enums) {
+    const values = actualEnums.get(e.name);
+    if (!values) at(e.name, 'enum is missing');
+    else if (!same(values, e.values)) at(e.name, `enum values are ${list(values)}; expected ${list(e.values)}`);
+  }
+  for (const e of catalog.enums) if (!service.enums.some((m) => m.name === e.name)) at(e.name, 'enum is not in the manifest');
+  return drift;
+}
+
+type Report = (where: string, message: string, commentOnly?: boolean) => void;
+
+function diffTable(table: Table, actual: CatalogTable, at: Report, canonical: ReadonlyMap<string, string>) {
+  if ((actual.comment ?? undefined) !== table.comment) at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, true);
+  const columns = new Map(actual.columns.map((c) => [c.name, c] as const));
+  for (const column of table.columns) {
+    const where = `${table.name}.${column.name}`;
+    const live = columns.get(column.name);
+    if (!live) {
+      at(where, `column is missing (from ${column.origin === 'table' ? 'the table' : column.origin})`);
+      continue;
+    }
+    const wantType = column.type.sql;
+    if (stripSchema(live.type) !== wantType) at(where, `type is ${live.type}; expected ${wantType}`);
+    const wantNotNull = !column.nullable || column.primaryKey;
+    if (live.notNull !== wantNotNull) at(where, `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${wantNotNull ? 'NOT NULL' : 'nullable'}`);
+    const want = expectedDefault(column);
+    const wantDefault = want === undefined ? undefined : (canonical.get(want) ?? want);
+    if (!column.identity && actualDefault(live.default, column) !== wantDefault) at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`);
+    const identity = column.identity === 'always' ? 'a' : column.identity === 'by default' ? 'd' : '';
+    if (live.identity !== identity) at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`);
+    if ((live.comment ?? undefined) !== column.comment) at(where, `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`, true);
+  }
+  for (const c of actual.columns) if (!table.columns.some((m) => m.name === c.name)) at(`${table.name}.${c.name}`, 'column is not in the manifest');
+  diffConstraints(table, actual, at);
+}
+
+const stripSchema = (type: string) => type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '');
+
+function describeDefault(column: Column): string {
+  const d = column.default;
+  if (!d) return column.type.kind.endsWith('serial') ? 'a sequence' : 'none';
+  return d.kind === 'sql' ? d.sql : JSON.stringify(d.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
+  const constraints = new Map(actual.constraints.map((k) => [k.name, k] as const));
+  const expectKey = (name: string, type: 'p' | 'u' | 'f' | 'c', columns: readonly string[] | undefined, what: string) => {
+    const live = constraints.get(name);
+    constraints.delete(name);
+    if (!live) return at(`${table.name}.${name}`, `${what} is missing`);
+    if (live.type !== type) return at(`${table.name}.${name}`, `is a ${live.type} constraint; expected ${what}`);
+    if (columns && !same(live.columns, columns)) at(`${table.name}.${name}`, `${what} covers ${list(live.columns)}; expected ${list(columns)}`);
+    return live;
+  };
+  const pkColumns = table.primaryKey?.columns ?? table.columns.filter((c) => c.primaryKey).map((c) => c.name);
+  if (pkColumns.length > 0) expectKey(table.primaryKey?.name ?? `${table.name}_pkey`, 'p', pkColumns, 'primary key');
+  for (const u of table.uniques) expectKey(u.name, 'u', u.columns, 'unique constraint');
+  for (const fk of table.foreignKeys) {
+    const live = expectKey(fk.name, 'f', [fk.column], 'foreign key');
+    if (!live) continue;
+    const target = `${fk.target.schema}.${fk.target.table}(${fk.target.column})`;
+    const liveTarget = `${live.refSchema}.${live.refTable}(${(live.refColumns ?? []).join(', ')})`;
+    if (liveTarget !== target) at(`${table.name}.${fk.name}`, `references ${liveTarget}; expected ${target}`);
+    for (const [key, want] of [['onDelete', fk.onDelete], ['onUpdate', fk.onUpdate]] as const) {
+      const got = FK_ACTION[live[key] ?? 'a'];
+      if (got !== (want ?? 'no action')) at(`${table.name}.${fk.name}`, `${key} is ${got}; expected ${want ?? 'no action'}`);
+    }
+  }
+  for (const c of table.checks) {
+    const live = expectKey(c.name, 'c', undefined, 'check constraint');
+    if (live && normalizeSql(live.definition.replace(/^CHECK\s*/i, '')) !== normalizeSql(c.sql)) at(`${table.name}.${c.name}`, `check is ${live.definition}; expected CHECK (${c.sql})`);
+  }
+  // NOT NULL and other implicit constraints are not listed; anything left was added by hand.
+  for (const name of constraints.keys()) at(`${table.name}.${name}`, 'constraint is not in the manifest');
+
+  const indexes = new Map(actual.indexes.map((i) => [i.name, i] as const));
+  for (const ix of table.indexes) {
+    const live = indexes.get(ix.name);
+    indexes.delete(ix.name);
+    const where = `${table.name}.${ix.name}`;
+    if (!live) {
+      at(where, 'index is missing');
+      continue;
+    }
+    if (live.unique !== ix.unique) at(where, `index is ${live.unique ? '' : 'not '}unique; expected ${ix.unique ? '' : 'not '}unique`);
+    if (live.method !== ix.method) at(where, `index method is ${live.method}; expected ${ix.method}`);
+    if (!same(live.columns, ix.columns)) at(where, `index covers ${list(live.columns)}; expected ${list(ix.columns)}`);
+    if (normalizeSql(live.predicate ?? '') !== normalizeSql(ix.where ?? '')) at(where, `index predicate is ${live.predicate ?? 'none'}; expected ${ix.where ?? 'none'}`);
+  }
+  for (const name of indexes.keys()) at(`${table.name}.${name}`, 'index is not in the manifest');
+}

@@ -1,0 +1,113 @@
+import { sqlQuote } from '../model/drizzle-calls.js';
+import type { Column, Literal } from '../model/types.js';
+import type { Queryable } from './connection.js';
+
+/**
+ * Postgres stores expressions in its own spelling: `(deleted_at IS NULL)`, `'member'::auth.role`,
+ * `(0)::numeric`. These helpers bring the manifest's text and the catalog's text to one form, so
+ * verify compares meaning rather than punctuation.
+ */
+export function normalizeSql(text: string): string {
+  let out = '';
+  for (const [i, part] of text.split("'").entries()) {
+    // Even parts are outside string literals; odd parts are literal contents and kept verbatim.
+    out += i % 2 === 1 ? `'${part}'` : stripCasts(part).replace(/[()\s"]/g, '').toLowerCase();
+  }
+  return out;
+}
+
+const stripCasts = (s: string) => s.replace(/::\s*(?:"?[a-z_][a-z0-9_]*"?\s*\.\s*)?"?[a-z_][a-z0-9_ ]*"?(?:\(\d+(?:,\d+)?\))?(?:\[\])*/gi, '');
+
+/** The default as the catalog would show it, in the normalized form; undefined for none. */
+export function expectedDefault(column: Column): string | undefined {
+  const d = column.default;
+  if (column.type.kind.endsWith('serial')) return normalizeSql(`nextval('x')`).replace(/'x'/, "'*'");
+  if (!d) return undefined;
+  if (d.kind === 'sql') return normalizeSql(d.sql);
+  return literalForm(d.value, column);
+}
+
+export function actualDefault(text: string | null, column: Column): string | undefined {
+  if (text === null) return undefined;
+  if (column.type.kind.endsWith('serial')) return /^nextval\(/.test(text) ? normalizeSql(`nextval('x')`).replace(/'x'/, "'*'") : normalizeSql(text);
+  const norm = normalizeSql(text);
+  // A quoted numeric or boolean literal ('-5'::integer) means the same as the bare one.
+  const unquoted = /^'(-?[\d.]+(?:e[+-]?\d+)?|true|false)'$/i.exec(norm)?.[1];
+  if (unquoted !== undefined) return canonicalScalar(unquoted);
+  if (['json', 'jsonb'].includes(column.type.kind) && column.type.dims === 0) {
+    const json = /^'(.*)'$/s.exec(norm)?.[1];
+    if (json !== undefined) {
+      try {
+        return sqlQuote(canonicalJson(JSON.parse(json.replace(/''/g, "'")) as Literal));
+      } catch {
+        return norm;
+      }
+    }
+  }
+  return /^-?[\d.]+$/.test(norm) ? canonicalScalar(norm) : norm;
+}
+
+function literalForm(value: Literal, column: Column): string {
+  if (column.type.dims > 0) return sqlQuote(pgArray(value as readonly Literal[]));
+  switch (column.type.kind) {
+    case 'json':
+    case 'jsonb':
+      return sqlQuote(canonicalJson(value));
+    case 'timestamp':
+    case 'timestamptz':
+    case 'time':
+    case 'interval':
+    case 'inet':
+      return dbCanonical(column, String(value));
+    case 'boolean':
+    case 'smallint':
+    case 'integer':
+    case 'bigint':
+    case 'real':
+    case 'double':
+    case 'numeric':
+      return canonicalScalar(String(value));
+    default:
+      return sqlQuote(String(value));
+  }
+}
+
+const canonicalScalar = (s: string) => (/^-?[\d.]+(e[+-]?\d+)?$/i.test(s) ? String(Number(s)) : s.toLowerCase());
+
+/**
+ * Times, intervals and addresses have many spellings ('2 hours' is stored as '02:00:00'); only
+ * Postgres knows the canonical one. These defaults become placeholders that `canonicalizeDefaults`
+ * resolves with one query.
+ */
+const PLACEHOLDER = '\u0000canonical:';
+const dbCanonical = (column: Column, text: string) => `${PLACEHOLDER}${JSON.stringify([column.type.sql, text])}`;
+
+export async function canonicalizeDefaults(db: Queryable, expected: readonly string[]): Promise<Map<string, string>> {
+  const pending = [...new Set(expected.filter((e) => e.startsWith(PLACEHOLDER)))];
+  const out = new Map<string, string>();
+  if (pending.length === 0) return out;
+  const pairs = pending.map((p) => JSON.parse(p.slice(PLACEHOLDER.length)) as [string, string]);
+  // Types come from the model (validated spellings), values are bound parameters.
+  const select = pairs.map(([type], i) => `quote_literal(($${i + 1}::text)::${type}) as c${i}`).join(', ');
+  const rows = await db.query<Record<string, string>>(`select ${select}`, pairs.map(([, text]) => text));
+  pending.forEach((p, i) => out.set(p, normalizeSql(rows[0]![`c${i}`]!)));
+  return out;
+}
+
+function canonicalJson(value: Literal): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v as Literal)}`).join(',')}}`;
+  }
+  return JSON.stringify(typeof value === 'bigint' ? Number(value) : value);
+}
+
+/** `{a,"b c"}`: Postgres' array literal, quoting elements the way it prints them back. */
+export function pgArray(values: readonly Literal[]): string {
+  const element = (v: Literal) => {
+    const s = String(v);
+    return s === '' || /[{}",\\\s]/.test(s) || /^null$/i.test(s) ? `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"` : s;
+  };
+  return `{${values.map(element).join(',')}}`;
+}

@@ -1,0 +1,96 @@
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { sqlQuote } from '../model/drizzle-calls.js';
+import type { Model, Service, Table } from '../model/types.js';
+import type { CatalogSchema } from './catalog.js';
+import type { Queryable } from './connection.js';
+import { buildRuntimeTables } from './runtime-tables.js';
+
+const dialect = new PgDialect();
+
+/**
+ * drizzle-kit asks interactively whether a new column/table/enum is a rename of one that disappeared.
+ * We never prompt: when both appear in one place, the first phase plans only the removals (data
+ * loss, refused without --accept-data-loss) and the second adds the rest.
+ */
+export function phaseOneModel(model: Model, service: Service, catalog: CatalogSchema): Model | undefined {
+  const live = new Map(catalog.tables.map((t) => [t.name, new Set(t.columns.map((c) => c.name))] as const));
+  const omitTables = new Set<string>();
+  const omitColumns = new Map<string, Set<string>>();
+  const newTables = service.tables.filter((t) => !live.has(t.name));
+  if (newTables.length > 0 && catalog.tables.some((t) => !service.tables.some((m) => m.name === t.name))) newTables.forEach((t) => omitTables.add(t.name));
+  const liveEnums = new Set(catalog.enums.map((e) => e.name));
+  const newEnums = service.enums.filter((e) => !liveEnums.has(e.name)).map((e) => e.name);
+  const omitEnums = new Set(newEnums.length > 0 && catalog.enums.some((e) => !service.enums.some((m) => m.name === e.name)) ? newEnums : []);
+  for (const t of service.tables) {
+    const cols = live.get(t.name);
+    if (!cols) {
+      if (t.columns.some((c) => c.type.enumName && omitEnums.has(c.type.enumName))) omitTables.add(t.name);
+      continue;
+    }
+    const added = t.columns.filter((c) => !cols.has(c.name));
+    const removed = [...cols].some((c) => !t.columns.some((m) => m.name === c));
+    const omit = new Set((removed ? added : []).map((c) => c.name));
+    t.columns.filter((c) => c.type.enumName && omitEnums.has(c.type.enumName)).forEach((c) => omit.add(c.name));
+    if (omit.size > 0) omitColumns.set(t.name, omit);
+  }
+  if (omitTables.size === 0 && omitColumns.size === 0 && omitEnums.size === 0) return undefined;
+  const keepTable = (t: Table): Table => {
+    const omit = omitColumns.get(t.name) ?? new Set<string>();
+    const ok = (cols: readonly string[]) => cols.every((c) => !omit.has(c));
+    return {
+      ...t,
+      columns: t.columns.filter((c) => !omit.has(c.name)),
+      uniques: t.uniques.filter((u) => ok(u.columns)),
+      indexes: t.indexes.filter((i) => ok(i.columns)),
+      // Checks are SQL text; keeping one that mentions an omitted column would fail, so phase two adds them.
+      checks: omit.size > 0 ? [] : t.checks,
+      foreignKeys: t.foreignKeys.filter((f) => !omit.has(f.column) && !(f.target.service === service.name && omitTables.has(f.target.table))),
+    };
+  };
+  const reduced: Service = { ...service, enums: service.enums.filter((e) => !omitEnums.has(e.name)), tables: service.tables.filter((t) => !omitTables.has(t.name)).map(keepTable) };
+  return { services: model.services.map((s) => (s.name === service.name ? reduced : s)) };
+}
+
+/** Plans with drizzle-kit's push differ against the live schema, on the push's own transaction. */
+export async function planWithDrizzleKit(model: Model, service: Service, tx: Queryable): Promise<string[]> {
+  const { pushSchema } = await import('drizzle-kit/api');
+  const runtime = buildRuntimeTables(model).get(service.name)!;
+  const execute = async (query: SQL) => ({ rows: await tx.query(dialect.sqlToQuery(query).sql) });
+  const result = await muted(() => pushSchema(runtime.exports, { execute } as never, [service.schema]));
+  return result.statementsToExecute;
+}
+
+export function commentStatements(service: Service, catalog: CatalogSchema): string[] {
+  const out: string[] = [];
+  const literal = (text: string | undefined) => (text === undefined ? 'NULL' : sqlQuote(text));
+  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  for (const table of service.tables) {
+    const live = catalog.tables.find((t) => t.name === table.name);
+    const target = `${q(service.schema)}.${q(table.name)}`;
+    if ((live?.comment ?? undefined) !== table.comment) out.push(`COMMENT ON TABLE ${target} IS ${literal(table.comment)}`);
+    for (const c of table.columns) {
+      const liveColumn = live?.columns.find((x) => x.name === c.name);
+      if ((liveColumn?.comment ?? undefined) !== c.comment) out.push(`COMMENT ON COLUMN ${target}.${q(c.name)} IS ${literal(c.comment)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * drizzle-kit draws a spinner on stdout while it introspects, even without a terminal. Our own output
+ * goes through the CLI's io, which holds the original writer, so only drizzle-kit is silenced.
+ */
+let mutedDepth = 0;
+let originalWrite: typeof process.stdout.write | undefined;
+async function muted<T>(fn: () => Promise<T>): Promise<T> {
+  if (mutedDepth++ === 0) {
+    originalWrite = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+  }
+  try {
+    return await fn();
+  } finally {
+    if (--mutedDepth === 0 && originalWrite) process.stdout.write = originalWrite;
+  }
+}

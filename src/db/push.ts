@@ -1,0 +1,103 @@
+import type { Model, Service } from '../model/types.js';
+import { readCatalog } from './catalog.js';
+import type { Db, Queryable } from './connection.js';
+import { diffService } from './drift.js';
+import { dataLoss, outsideSchema, type DataLoss } from './guard.js';
+import { commentStatements, phaseOneModel, planWithDrizzleKit } from './plan.js';
+
+export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
+
+export interface PushOutcome {
+  readonly status: PushStatus;
+  readonly statements: readonly string[];
+  /** why it was refused or failed, one line each */
+  readonly reasons: readonly string[];
+}
+
+export interface PushOptions {
+  readonly acceptDataLoss: boolean;
+  readonly dryRun: boolean;
+  /** progress messages, e.g. waiting for another push's lock */
+  readonly progress: (line: string) => void;
+}
+
+/** Ends the transaction without applying anything (refusals and dry runs). */
+class Rollback extends Error {
+  constructor(readonly outcome: PushOutcome) {
+    super(outcome.status);
+  }
+}
+
+/**
+ * Brings one service's schema in line with the model inside one transaction, holding a per-schema
+ * advisory lock so two pushes of one service never both apply.
+ */
+export async function pushService(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
+  try {
+    return await db.transaction(async (tx) => {
+      await lockSchema(tx, service, options.progress);
+      const catalog = await readCatalog(tx, service.schema);
+      const drift = (await diffService(service, catalog, tx)).filter((d) => d.where.startsWith(`${service.schema}`));
+      if (drift.length === 0) return { status: 'unchanged', statements: [], reasons: [] } satisfies PushOutcome;
+      const fresh = !catalog.exists || catalog.tables.length === 0;
+      const statements: string[] = [];
+      const losses: DataLoss[] = [];
+      const apply = async (planned: readonly string[]) => {
+        const refusals = planned.flatMap((s) => {
+          const why = outsideSchema(s, service.schema, new Set(referencedSchemas(model, service)));
+          return why ? [`${why}: ${oneLine(s)}`] : [];
+        });
+        if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals });
+        for (const s of planned) {
+          const loss = dataLoss(s);
+          if (loss) losses.push(await withCount(tx, loss));
+        }
+        if (losses.length > 0 && !options.acceptDataLoss) {
+          const reasons = [...losses.map((l) => l.what), 'nothing was changed; re-run with --accept-data-loss to apply'];
+          throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons });
+        }
+        for (const s of planned) await tx.query(s);
+        statements.push(...planned);
+      };
+      if (drift.some((d) => !d.commentOnly)) {
+        const phaseOne = phaseOneModel(model, service, catalog);
+        if (phaseOne) await apply(await planWithDrizzleKit(phaseOne, service, tx));
+        await apply(await planWithDrizzleKit(model, service, tx));
+      }
+      await apply(commentStatements(service, await readCatalog(tx, service.schema)));
+      const outcome: PushOutcome = { status: statements.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered', statements, reasons: losses.map((l) => l.what) };
+      if (options.dryRun) throw new Rollback(outcome);
+      return outcome;
+    });
+  } catch (err) {
+    if (err instanceof Rollback) return err.outcome;
+    return { status: 'failed', statements: [], reasons: [errorLine(err)] };
+  }
+}
+
+async function lockSchema(tx: Queryable, service: Service, progress: (line: string) => void) {
+  const key = `schemagen push ${service.schema}`;
+  const [row] = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock(hashtext($1)) as ok', [key]);
+  if (row?.ok) return;
+  progress(`${service.name}: waiting for another push of schema ${service.schema} to finish (advisory lock)`);
+  await tx.query('select pg_advisory_xact_lock(hashtext($1))', [key]);
+}
+
+async function withCount(tx: Queryable, loss: DataLoss): Promise<DataLoss> {
+  if (!loss.countSql) return loss;
+  const [row] = await tx.query<{ n: number | string }>(loss.countSql);
+  const n = Number(row?.n ?? 0);
+  return { ...loss, what: `${loss.what}: ${n} row${n === 1 ? '' : 's'} affected` };
+}
+
+export function referencedSchemas(model: Model, service: Service): string[] {
+  return [...new Set(service.tables.flatMap((t) => t.foreignKeys.map((f) => f.target.schema)))];
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+export function errorLine(err: unknown): string {
+  const e = err as { message?: string; code?: string; errno?: string };
+  const message = oneLine(String(e?.message ?? err));
+  return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
+}

@@ -1,0 +1,63 @@
+import { join, relative } from 'node:path';
+import type { Model, Service } from '../model/types.js';
+import { UserError } from '../cli/io.js';
+import { connectEmbedded, connectUrl, maskUrl, type Db } from './connection.js';
+
+/** The local folder of the embedded database, relative to the project root (git-ignored). */
+export const EMBEDDED_DIR = join('.schemagen', 'pglite');
+
+export interface TargetOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** force the embedded database for every service */
+  readonly embedded: boolean;
+  /** refuse the embedded fallback (also when CI=true) */
+  readonly requireUrl: boolean;
+  readonly root: string;
+  readonly cwd: string;
+}
+
+export interface Target {
+  /** services sharing one key share one database */
+  readonly key: string;
+  readonly url?: string;
+  readonly label: string;
+  readonly source: string;
+}
+
+export function targetFor(service: Service, o: TargetOptions): Target {
+  const embeddedLabel = `embedded PGlite (${relative(o.cwd, join(o.root, EMBEDDED_DIR)) || EMBEDDED_DIR})`;
+  if (o.embedded) return { key: 'embedded', label: embeddedLabel, source: '--embedded' };
+  const own = o.env[service.urlEnv];
+  const url = own || o.env['DATABASE_URL'];
+  if (url) return { key: url, url, label: maskUrl(url), source: own ? service.urlEnv : 'DATABASE_URL' };
+  if (o.requireUrl || o.env['CI'] === 'true') {
+    throw new UserError(`service ${service.name}: no database URL (set ${service.urlEnv} or DATABASE_URL); the embedded fallback is refused with --require-url and when CI=true`);
+  }
+  return { key: 'embedded', label: embeddedLabel, source: `no ${service.urlEnv} or DATABASE_URL` };
+}
+
+/** Opens each distinct database once; `close` closes them all. */
+export class Connections {
+  private readonly open = new Map<string, Promise<Db>>();
+  constructor(private readonly root: string) {}
+
+  get(target: Target): Promise<Db> {
+    let db = this.open.get(target.key);
+    if (!db) {
+      db = target.url ? Promise.resolve(connectUrl(target.url)) : connectEmbedded(join(this.root, EMBEDDED_DIR));
+      this.open.set(target.key, db);
+    }
+    return db;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.open.values()].map(async (p) => (await p.catch(() => undefined))?.close().catch(() => undefined)));
+  }
+}
+
+export function selectServices(model: Model, names: readonly string[]): Service[] {
+  for (const n of names) {
+    if (!model.services.some((s) => s.name === n)) throw new UserError(`unknown service ${JSON.stringify(n)}; expected one of: ${model.services.map((s) => s.name).join(', ')}`);
+  }
+  return model.services.filter((s) => names.length === 0 || names.includes(s.name));
+}
