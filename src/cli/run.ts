@@ -4,9 +4,11 @@ import { UnownedFilesError } from '../write/write-tree.js';
 import type { Command } from './command.js';
 import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
 import { pushCommand, verifyCommand } from './commands/database.js';
+import { migrateCommand, migrationsGenerateCommand } from './commands/migrations.js';
+import { upCommand } from './commands/up.js';
 import { UserError, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand];
+const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand, migrationsGenerateCommand, migrateCommand, upCommand];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -17,13 +19,16 @@ const main: CommandDef = {
 
 /** Runs one CLI invocation and returns its exit code; never exits the process itself. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const [first = '', ...rest] = argv;
+  const [first = '', ...afterFirst] = argv;
   const helpWanted = (list: readonly string[]) => list.includes('--help') || list.includes('-h');
   if (first === '' || first === '--help' || first === '-h' || first === 'help') {
     io.stdout(await renderUsage(main));
     return first === '' ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === first);
+  // Two-word commands (`migrations generate`) take the next word as part of their name.
+  const twoWord = COMMANDS.find((c) => c.name === `${first} ${afterFirst[0] ?? ''}`);
+  const command = twoWord ?? COMMANDS.find((c) => c.name === first);
+  const rest = twoWord ? afterFirst.slice(1) : afterFirst;
   if (!command) {
     io.stderr(`unknown command ${JSON.stringify(first)}; expected one of: ${COMMANDS.map((c) => c.name).join(', ')} (see schemagen --help)`);
     return EXIT.usage;

@@ -12,7 +12,16 @@ export interface Db extends Queryable {
   readonly embedded: boolean;
   /** runs `fn` in one transaction; a throw rolls everything back */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** applies a drizzle migrations folder under a session advisory lock, with its own history table */
+  migrate(options: MigrateOptions): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface MigrateOptions {
+  readonly migrationsFolder: string;
+  readonly migrationsSchema: string;
+  readonly migrationsTable: string;
+  readonly lockKey: string;
 }
 
 export const CONNECT_TIMEOUT_SECONDS = 10;
@@ -52,6 +61,17 @@ export function connectUrl(url: string): Db {
     embedded: false,
     query: run(sql),
     transaction: async (fn) => (await sql.begin((tx) => fn({ query: run(tx) }))) as never,
+    migrate: async (options) => {
+      // One connection, so the session lock and the migrator's transaction share it.
+      const single = postgres(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {} });
+      try {
+        const [{ drizzle }, { migrate }] = await Promise.all([import('drizzle-orm/postgres-js'), import('drizzle-orm/postgres-js/migrator')]);
+        await single.unsafe('select pg_advisory_lock(hashtext($1))', [options.lockKey]);
+        await migrate(drizzle(single), options);
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+    },
     close: () => sql.end({ timeout: 5 }),
   };
 }
@@ -68,6 +88,11 @@ export async function connectEmbedded(dir: string): Promise<Db> {
     embedded: true,
     query: run(db),
     transaction: (fn) => db.transaction((tx) => fn({ query: run(tx) })),
+    // PGlite has a single connection owned by this process: no lock needed.
+    migrate: async (options) => {
+      const [{ drizzle }, { migrate }] = await Promise.all([import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);
+      await migrate(drizzle(db), options);
+    },
     close: () => db.close(),
   };
 }

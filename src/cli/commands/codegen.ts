@@ -1,7 +1,9 @@
 import { compareTree, DRIFT_TEXT } from '../../write/output-tree.js';
 import { writeTree } from '../../write/write-tree.js';
 import { defineCli, manifestArgs, outArgs } from '../command.js';
-import { loadProjectModel, project, renderProject } from '../project.js';
+import { loadProjectModel, project, renderProject, type Project } from '../project.js';
+import type { Model } from '../../model/types.js';
+import type { CliIo } from '../io.js';
 import { relative } from 'node:path';
 
 export const validateCommand = defineCli({
@@ -23,14 +25,18 @@ export const generateCommand = defineCli({
   args: { ...manifestArgs, ...outArgs },
   handler: async (args, io) => {
     const p = project(args, io);
-    const files = renderProject(p, loadProjectModel(p));
-    const result = await writeTree(p.outDir, files);
-    const where = relative(io.cwd, p.outDir) || '.';
-    if (result.unchanged) io.stdout(`${where}: up to date (${files.size} files)`);
-    else io.stdout(`${where}: wrote ${result.written} files, removed ${result.removed} (${files.size} generated files)`);
+    await generateProject(p, loadProjectModel(p), io);
     return 0;
   },
 });
+
+export async function generateProject(p: Project, model: Model, io: CliIo): Promise<void> {
+  const files = renderProject(p, model);
+  const result = await writeTree(p.outDir, files);
+  const where = relative(io.cwd, p.outDir) || '.';
+  if (result.unchanged) io.stdout(`${where}: up to date (${files.size} files)`);
+  else io.stdout(`${where}: wrote ${result.written} files, removed ${result.removed} (${files.size} generated files)`);
+}
 
 export const checkCommand = defineCli({
   name: 'check',

@@ -31,7 +31,7 @@ export function plan(model: Model, p: Project, args: { _: string[]; embedded?: b
 const secretsOf = (planned: readonly Planned[]) => planned.flatMap((x) => (x.target.url ? [x.target.url] : []));
 
 /** Runs `work` per service: databases in parallel, services sharing a database in dependency order. */
-async function perDatabase<T>(planned: readonly Planned[], work: (p: Planned) => Promise<T>): Promise<Map<Service, T>> {
+export async function perDatabase<T>(planned: readonly Planned[], work: (p: Planned) => Promise<T>): Promise<Map<Service, T>> {
   const groups = new Map<string, Planned[]>();
   for (const p of planned) groups.set(p.target.key, [...(groups.get(p.target.key) ?? []), p]);
   const results = new Map<Service, T>();

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { generateMigrationFor, migrationsDir, migrationsTable } from '../../db/migrations.js';
+import { errorLine } from '../../db/push.js';
+import { scrubSecrets } from '../../db/connection.js';
+import { selectServices } from '../../db/targets.js';
+import { MIGRATIONS_SCHEMA } from '../../model/names.js';
+import { defineCli, manifestArgs } from '../command.js';
+import { loadProjectModel, project } from '../project.js';
+import { perDatabase, plan, targetArgs, withConnections } from './database.js';
+
+const servicesArg = { services: { type: 'positional', required: false, description: 'services (default: all)' } } as const;
+
+export const migrationsGenerateCommand = defineCli({
+  name: 'migrations generate',
+  description: 'Write the next SQL migration of each service into migrations/<service>/ (drizzle-kit format)',
+  args: { ...servicesArg, ...manifestArgs },
+  handler: async (args, io) => {
+    const p = project(args, io);
+    const model = loadProjectModel(p);
+    const now = Date.now();
+    for (const service of selectServices(model, args._)) {
+      const result = await generateMigrationFor(model, service, p.root, now);
+      const where = relative(io.cwd, migrationsDir(p.root, service.name)) || '.';
+      io.stdout(result.tag ? `${service.name}: wrote ${where}/${result.tag}.sql (${result.statements.length} statements)` : `${service.name}: no changes`);
+    }
+    return 0;
+  },
+});
+
+export const migrateCommand = defineCli({
+  name: 'migrate',
+  description: `Apply each service's migrations, recorded in ${MIGRATIONS_SCHEMA}.__drizzle_migrations_<service>`,
+  args: { ...servicesArg, ...manifestArgs, ...targetArgs },
+  handler: async (args, io) => {
+    const p = project(args, io);
+    const model = loadProjectModel(p);
+    const planned = plan(model, p, args, io);
+    const secrets = planned.flatMap((x) => (x.target.url ? [x.target.url] : []));
+    const results = await withConnections(p.root, (connections) =>
+      perDatabase(planned, async ({ service, target }) => {
+        const folder = migrationsDir(p.root, service.name);
+        if (!existsSync(folder)) return `no migrations in ${relative(io.cwd, folder)}; run: npx schemagen migrations generate ${service.name}`;
+        try {
+          const db = await connections.get(target);
+          const table = migrationsTable(service.name);
+          const count = async () => Number((await db.query<{ n: string }>(`select count(*) as n from "${MIGRATIONS_SCHEMA}"."${table}"`).catch(() => [{ n: '0' }]))[0]?.n ?? 0);
+          const before = await count();
+          await db.migrate({ migrationsFolder: folder, migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: table, lockKey: `schemagen migrate ${service.schema}` });
+          return (await count()) - before;
+        } catch (err) {
+          return `failed: ${scrubSecrets(errorLine(err), secrets)}`;
+        }
+      }),
+    );
+    let ok = true;
+    for (const { service, target } of planned) {
+      const r = results.get(service)!;
+      if (typeof r === 'string') {
+        ok = false;
+        io.stderr(`${service.name} → ${target.label}: ${r}`);
+      } else io.stdout(`${service.name} → ${target.label}: ${r === 0 ? 'up to date' : `applied ${r} migration${r === 1 ? '' : 's'}`}`);
+    }
+    return ok ? 0 : 1;
+  },
+});

@@ -1,0 +1,109 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sqlQuote } from '../model/drizzle-calls.js';
+import type { Model, Service } from '../model/types.js';
+import type { CatalogSchema } from './catalog.js';
+import { outsideSchema } from './guard.js';
+import { phaseOneModel } from './plan.js';
+import { referencedSchemas } from './push.js';
+import { buildRuntimeTables } from './runtime-tables.js';
+
+/**
+ * Per-service SQL migrations in drizzle-kit's folder format (`migrations/<service>/NNNN_tag.sql`,
+ * `meta/_journal.json`, `meta/NNNN_snapshot.json`), so drizzle-kit and drizzle-orm's migrator read them.
+ */
+export const migrationsDir = (root: string, service: string) => join(root, 'migrations', service);
+export const migrationsTable = (service: string) => `__drizzle_migrations_${service}`;
+const BREAKPOINT = '\n--> statement-breakpoint\n';
+
+interface Journal {
+  version: string;
+  dialect: string;
+  entries: { idx: number; version: string; when: number; tag: string; breakpoints: boolean }[];
+}
+
+type Snapshot = Record<string, unknown> & { id: string; tables: Record<string, { name: string; columns: Record<string, unknown> }>; enums: Record<string, { name: string }> };
+type Comments = Record<string, string>;
+
+function readJson<T>(path: string): T | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+function writeAtomically(path: string, text: string) {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+export interface GeneratedMigration {
+  readonly tag?: string;
+  readonly statements: readonly string[];
+}
+
+/** Writes the next migration of `service`, or returns no tag when nothing changed. */
+export async function generateMigrationFor(model: Model, service: Service, root: string, now: number): Promise<GeneratedMigration> {
+  const { generateDrizzleJson, generateMigration } = await import('drizzle-kit/api');
+  const dir = migrationsDir(root, service.name);
+  const journal = readJson<Journal>(join(dir, 'meta', '_journal.json')) ?? { version: '7', dialect: 'postgresql', entries: [] };
+  const last = journal.entries.at(-1);
+  const prefix = (idx: number) => String(idx).padStart(4, '0');
+  const snapshotFor = (m: Model, prevId?: string) => generateDrizzleJson(buildRuntimeTables(m).get(service.name)!.exports, prevId, [service.schema]) as unknown as Snapshot;
+  const current = snapshotFor(model);
+  const previous = last ? readJson<Snapshot>(join(dir, 'meta', `${prefix(last.idx)}_snapshot.json`))! : { ...current, tables: {}, enums: {}, schemas: {}, sequences: {}, roles: {}, policies: {}, views: {}, _meta: { schemas: {}, tables: {}, columns: {} } };
+  const next = snapshotFor(model, last ? previous.id : undefined);
+  // Never prompt for renames: plan removals first, then additions (see plan.ts).
+  const phaseOne = phaseOneModel(model, service, catalogOf(previous));
+  const statements: string[] = [];
+  let from: Snapshot = previous;
+  for (const target of phaseOne ? [snapshotFor(phaseOne, previous.id), next] : [next]) {
+    statements.push(...(await generateMigration(from as never, target as never)));
+    from = target;
+  }
+  const comments = commentsOf(service);
+  statements.push(...commentChanges(service, (previous['_schemagen'] as { comments?: Comments } | undefined)?.comments ?? {}, comments));
+  const refused = statements.flatMap((s) => outsideSchema(s, service.schema, new Set([...referencedSchemas(model, service), 'drizzle'])) ?? []);
+  if (refused.length > 0) throw new Error(`migration for ${service.name} would ${refused[0]}`);
+  if (statements.length === 0) return { statements };
+  const idx = last ? last.idx + 1 : 0;
+  const tag = `${prefix(idx)}_${service.name}`;
+  mkdirSync(join(dir, 'meta'), { recursive: true });
+  writeAtomically(join(dir, `${tag}.sql`), `${statements.map((s) => s.trim()).join(BREAKPOINT)}\n`);
+  writeAtomically(join(dir, 'meta', `${prefix(idx)}_snapshot.json`), `${JSON.stringify({ ...next, _schemagen: { comments } }, null, 2)}\n`);
+  const when = Math.max(now, (last?.when ?? 0) + 1);
+  journal.entries.push({ idx, version: '7', when, tag, breakpoints: true });
+  writeAtomically(join(dir, 'meta', '_journal.json'), `${JSON.stringify(journal, null, 2)}\n`);
+  return { tag, statements };
+}
+
+/** The names phase planning needs, taken from a snapshot instead of a live catalog. */
+function catalogOf(snapshot: Snapshot): CatalogSchema {
+  return {
+    exists: true,
+    tables: Object.values(snapshot.tables).map((t) => ({ name: t.name, comment: null, columns: Object.keys(t.columns).map((name) => ({ name, type: '', notNull: false, default: null, identity: '', comment: null })), constraints: [], indexes: [] })),
+    enums: Object.values(snapshot.enums).map((e) => ({ name: e.name, values: [] })),
+    elsewhere: [],
+  };
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function commentsOf(service: Service): Comments {
+  const out: Comments = {};
+  for (const t of service.tables) {
+    if (t.comment !== undefined) out[t.name] = t.comment;
+    for (const c of t.columns) if (c.comment !== undefined) out[`${t.name}.${c.name}`] = c.comment;
+  }
+  return out;
+}
+
+/** drizzle-kit does not manage comments; migrations carry them as COMMENT statements. */
+function commentChanges(service: Service, before: Comments, after: Comments): string[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return keys.flatMap((key) => {
+    if (before[key] === after[key]) return [];
+    const [table, column] = key.split('.') as [string, string | undefined];
+    if (!service.tables.some((t) => t.name === table && (!column || t.columns.some((c) => c.name === column)))) return [];
+    const target = `${q(service.schema)}.${q(table)}${column ? `.${q(column)}` : ''}`;
+    const text = after[key] === undefined ? 'NULL' : sqlQuote(after[key]!);
+    return [`COMMENT ON ${column ? 'COLUMN' : 'TABLE'} ${target} IS ${text};`];
+  });
+}
