@@ -1,0 +1,37 @@
+import { expect, test } from 'vitest';
+import { actualDefault, expectedDefault, normalizeSql, pgArray } from '../../src/db/normalize.js';
+import type { Column, ColumnType } from '../../src/model/types.js';
+
+const column = (type: Partial<ColumnType> & Pick<ColumnType, 'kind' | 'sql'>, d?: Column['default']): Column => ({
+  name: 'c', tsKey: 'c', type: { dims: 0, ...type }, nullable: false, default: d, primaryKey: false, onUpdateNow: false, origin: 'table',
+});
+
+test('catalog spellings normalize to the manifest spelling', () => {
+  expect(normalizeSql('(deleted_at IS NULL)')).toBe(normalizeSql('deleted_at is null'));
+  expect(normalizeSql('((balance >= (0)::numeric))')).toBe(normalizeSql('balance >= 0'));
+  expect(normalizeSql("'Mixed Case'::text")).toBe("'Mixed Case'");
+  expect(normalizeSql("status = 'A'")).not.toBe(normalizeSql("status = 'a'"));
+});
+
+test.each([
+  [column({ kind: 'integer', sql: 'integer' }, { kind: 'literal', value: -5 }), "'-5'::integer"],
+  [column({ kind: 'numeric', sql: 'numeric(10,2)' }, { kind: 'literal', value: '12.50' }), "12.50"],
+  [column({ kind: 'boolean', sql: 'boolean' }, { kind: 'literal', value: false }), 'false'],
+  [column({ kind: 'text', sql: 'text' }, { kind: 'literal', value: "it's" }), "'it''s'::text"],
+  [column({ kind: 'enum', sql: 'role', enumName: 'role' }, { kind: 'literal', value: 'member' }), `'member'::"user".role`],
+  [column({ kind: 'jsonb', sql: 'jsonb' }, { kind: 'literal', value: { b: 1, a: [true] } }), `'{"a": [true], "b": 1}'::jsonb`],
+  [column({ kind: 'text', sql: 'text[]', dims: 1 }, { kind: 'literal', value: ['a', "b'c", 'd e'] }), `'{a,b''c,"d e"}'::text[]`],
+  [column({ kind: 'timestamptz', sql: 'timestamp with time zone' }, { kind: 'sql', sql: 'now()' }), 'now()'],
+])('a default reads back equal: %#', (col, catalogText) => {
+  expect(actualDefault(catalogText, col)).toBe(expectedDefault(col));
+});
+
+test('a changed default does not read back equal', () => {
+  const col = column({ kind: 'integer', sql: 'integer' }, { kind: 'literal', value: 1 });
+  expect(actualDefault('2', col)).not.toBe(expectedDefault(col));
+  expect(actualDefault(null, col)).not.toBe(expectedDefault(col));
+});
+
+test('array literals quote what Postgres quotes', () => {
+  expect(pgArray(['a', '', 'NULL', 'x,y', 'q"'])).toBe('{a,"","NULL","x,y","q\\""}');
+});
