@@ -8,7 +8,7 @@ import * as tables from './schema.js';
 import * as internshipTables from '../internship/schema.js';
 import * as userTables from '../user/schema.js';
 
-/** Tables and relations for `db.query`, including the other services' tables this one references. */
+/** Tables and relations for `db.query`, plus the other services' tables referenced here. */
 export const schema = {
   ...tables,
   ...relations,
@@ -19,7 +19,7 @@ export const schema = {
 /** The database URL of service application: $APPLICATION_DATABASE_URL, else $DATABASE_URL. */
 export function databaseUrl(env: Record<string, string | undefined> = process.env): string {
   const url = env['APPLICATION_DATABASE_URL'] || env['DATABASE_URL'];
-  if (!url) throw new Error('service application: set APPLICATION_DATABASE_URL (or DATABASE_URL) to its PostgreSQL URL');
+  if (!url) throw new Error('APPLICATION_DATABASE_URL (or DATABASE_URL) is not set: service application needs its URL');
   return url;
 }
 

@@ -5,7 +5,7 @@
 import { defineConfig } from 'drizzle-kit';
 
 const url = process.env['APPLICATION_DATABASE_URL'] || process.env['DATABASE_URL'];
-if (!url) throw new Error('service application: set APPLICATION_DATABASE_URL (or DATABASE_URL) to its PostgreSQL URL');
+if (!url) throw new Error('APPLICATION_DATABASE_URL (or DATABASE_URL) is not set: service application needs its URL');
 
 export default defineConfig({
   dialect: 'postgresql',

@@ -7,11 +7,23 @@ import * as internshipTables from '../internship/schema.js';
 import * as userTables from '../user/schema.js';
 
 export const applicationsRelations = relations(applications, ({ one, many }) => ({
-  applicant: one(userTables.profiles, { fields: [applications.applicantId], references: [userTables.profiles.id], relationName: 'applications_applicant_id' }),
-  internship: one(internshipTables.internships, { fields: [applications.internshipId], references: [internshipTables.internships.id], relationName: 'applications_internship_id' }),
+  applicant: one(userTables.profiles, {
+    fields: [applications.applicantId],
+    references: [userTables.profiles.id],
+    relationName: 'applications_applicant_id',
+  }),
+  internship: one(internshipTables.internships, {
+    fields: [applications.internshipId],
+    references: [internshipTables.internships.id],
+    relationName: 'applications_internship_id',
+  }),
   applicationEvents: many(applicationEvents, { relationName: 'application_events_application_id' }),
 }));
 
 export const applicationEventsRelations = relations(applicationEvents, ({ one }) => ({
-  application: one(applications, { fields: [applicationEvents.applicationId], references: [applications.id], relationName: 'application_events_application_id' }),
+  application: one(applications, {
+    fields: [applicationEvents.applicationId],
+    references: [applications.id],
+    relationName: 'application_events_application_id',
+  }),
 }));

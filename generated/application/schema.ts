@@ -2,20 +2,40 @@
 // Source: schema.yaml. Change the manifest and run `npx schemagen generate`.
 
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, foreignKey, index, numeric, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  numeric,
+  pgSchema,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import * as internshipTables from '../internship/schema.js';
 import * as userTables from '../user/schema.js';
 
 export const applicationSchema = pgSchema('application');
 
-export const applicationStatusEnum = applicationSchema.enum('application_status', ['submitted', 'reviewing', 'accepted', 'rejected', 'withdrawn']);
+export const applicationStatusEnum = applicationSchema.enum('application_status', [
+  'submitted',
+  'reviewing',
+  'accepted',
+  'rejected',
+  'withdrawn',
+]);
 
 export const applications = applicationSchema.table(
   'applications',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => sql`now()`),
     isDeleted: boolean('is_deleted').notNull().default(false),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     applicantId: uuid('applicant_id').notNull(),
@@ -26,10 +46,20 @@ export const applications = applicationSchema.table(
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('applications_applicant_internship_live_key').on(t.applicantId, t.internshipId).where(sql`deleted_at IS NULL`),
+    uniqueIndex('applications_applicant_internship_live_key')
+      .on(t.applicantId, t.internshipId)
+      .where(sql`deleted_at IS NULL`),
     index('applications_internship_id_status_idx').on(t.internshipId, t.status),
-    foreignKey({ name: 'applications_applicant_id_fkey', columns: [t.applicantId], foreignColumns: [userTables.profiles.id] }),
-    foreignKey({ name: 'applications_internship_id_fkey', columns: [t.internshipId], foreignColumns: [internshipTables.internships.id] }),
+    foreignKey({
+      name: 'applications_applicant_id_fkey',
+      columns: [t.applicantId],
+      foreignColumns: [userTables.profiles.id],
+    }),
+    foreignKey({
+      name: 'applications_internship_id_fkey',
+      columns: [t.internshipId],
+      foreignColumns: [internshipTables.internships.id],
+    }),
   ],
 );
 
@@ -45,6 +75,10 @@ export const applicationEvents = applicationSchema.table(
   },
   (t) => [
     index('application_events_application_id_created_at_idx').on(t.applicationId, t.createdAt),
-    foreignKey({ name: 'application_events_application_id_fkey', columns: [t.applicationId], foreignColumns: [applications.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'application_events_application_id_fkey',
+      columns: [t.applicationId],
+      foreignColumns: [applications.id],
+    }).onDelete('cascade'),
   ],
 );

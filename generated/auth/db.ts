@@ -6,7 +6,7 @@ import postgres from 'postgres';
 import * as relations from './relations.js';
 import * as tables from './schema.js';
 
-/** Tables and relations for `db.query`, including the other services' tables this one references. */
+/** Tables and relations for `db.query`, plus the other services' tables referenced here. */
 export const schema = {
   ...tables,
   ...relations,
@@ -15,7 +15,7 @@ export const schema = {
 /** The database URL of service auth: $AUTH_DATABASE_URL, else $DATABASE_URL. */
 export function databaseUrl(env: Record<string, string | undefined> = process.env): string {
   const url = env['AUTH_DATABASE_URL'] || env['DATABASE_URL'];
-  if (!url) throw new Error('service auth: set AUTH_DATABASE_URL (or DATABASE_URL) to its PostgreSQL URL');
+  if (!url) throw new Error('AUTH_DATABASE_URL (or DATABASE_URL) is not set: service auth needs its URL');
   return url;
 }
 

@@ -9,5 +9,9 @@ export const accountsRelations = relations(accounts, ({ many }) => ({
 }));
 
 export const sessionsRelations = relations(sessions, ({ one }) => ({
-  account: one(accounts, { fields: [sessions.accountId], references: [accounts.id], relationName: 'sessions_account_id' }),
+  account: one(accounts, {
+    fields: [sessions.accountId],
+    references: [accounts.id],
+    relationName: 'sessions_account_id',
+  }),
 }));

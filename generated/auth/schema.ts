@@ -2,11 +2,27 @@
 // Source: schema.yaml. Change the manifest and run `npx schemagen generate`.
 
 import { sql } from 'drizzle-orm';
-import { boolean, foreignKey, index, inet, pgSchema, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  foreignKey,
+  index,
+  inet,
+  pgSchema,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 export const authSchema = pgSchema('auth');
 
-export const accountRoleEnum = authSchema.enum('account_role', ['student', 'institution_admin', 'employer', 'admin']);
+export const accountRoleEnum = authSchema.enum('account_role', [
+  'student',
+  'institution_admin',
+  'employer',
+  'admin',
+]);
 
 /**
  * Login identities; one per person.
@@ -16,7 +32,10 @@ export const accounts = authSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => sql`now()`),
     isDeleted: boolean('is_deleted').notNull().default(false),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     email: varchar('email', { length: 320 }).notNull(),
@@ -35,7 +54,10 @@ export const sessions = authSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => sql`now()`),
     isDeleted: boolean('is_deleted').notNull().default(false),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     accountId: uuid('account_id').notNull(),
@@ -47,6 +69,10 @@ export const sessions = authSchema.table(
   (t) => [
     index('sessions_account_id_idx').on(t.accountId),
     index('sessions_expires_at_idx').using('brin', t.expiresAt),
-    foreignKey({ name: 'sessions_account_id_fkey', columns: [t.accountId], foreignColumns: [accounts.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'sessions_account_id_fkey',
+      columns: [t.accountId],
+      foreignColumns: [accounts.id],
+    }).onDelete('cascade'),
   ],
 );

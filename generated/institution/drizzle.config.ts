@@ -5,7 +5,7 @@
 import { defineConfig } from 'drizzle-kit';
 
 const url = process.env['INSTITUTION_DATABASE_URL'] || process.env['DATABASE_URL'];
-if (!url) throw new Error('service institution: set INSTITUTION_DATABASE_URL (or DATABASE_URL) to its PostgreSQL URL');
+if (!url) throw new Error('INSTITUTION_DATABASE_URL (or DATABASE_URL) is not set: service institution needs its URL');
 
 export default defineConfig({
   dialect: 'postgresql',

@@ -10,6 +10,14 @@ export const institutionsRelations = relations(institutions, ({ many }) => ({
 }));
 
 export const membersRelations = relations(members, ({ one }) => ({
-  institution: one(institutions, { fields: [members.institutionId], references: [institutions.id], relationName: 'members_institution_id' }),
-  profile: one(userTables.profiles, { fields: [members.profileId], references: [userTables.profiles.id], relationName: 'members_profile_id' }),
+  institution: one(institutions, {
+    fields: [members.institutionId],
+    references: [institutions.id],
+    relationName: 'members_institution_id',
+  }),
+  profile: one(userTables.profiles, {
+    fields: [members.profileId],
+    references: [userTables.profiles.id],
+    relationName: 'members_profile_id',
+  }),
 }));

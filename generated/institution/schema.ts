@@ -2,12 +2,29 @@
 // Source: schema.yaml. Change the manifest and run `npx schemagen generate`.
 
 import { sql } from 'drizzle-orm';
-import { boolean, char, foreignKey, index, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  char,
+  foreignKey,
+  index,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import * as userTables from '../user/schema.js';
 
 export const institutionSchema = pgSchema('institution');
 
-export const institutionKindEnum = institutionSchema.enum('institution_kind', ['university', 'college', 'company', 'ngo']);
+export const institutionKindEnum = institutionSchema.enum('institution_kind', [
+  'university',
+  'college',
+  'company',
+  'ngo',
+]);
 
 export const memberRoleEnum = institutionSchema.enum('member_role', ['owner', 'admin', 'member']);
 
@@ -16,7 +33,10 @@ export const institutions = institutionSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => sql`now()`),
     isDeleted: boolean('is_deleted').notNull().default(false),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     /**
@@ -48,7 +68,15 @@ export const members = institutionSchema.table(
   (t) => [
     primaryKey({ name: 'members_pkey', columns: [t.institutionId, t.profileId] }),
     index('members_profile_id_idx').on(t.profileId),
-    foreignKey({ name: 'members_institution_id_fkey', columns: [t.institutionId], foreignColumns: [institutions.id] }).onDelete('cascade'),
-    foreignKey({ name: 'members_profile_id_fkey', columns: [t.profileId], foreignColumns: [userTables.profiles.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'members_institution_id_fkey',
+      columns: [t.institutionId],
+      foreignColumns: [institutions.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'members_profile_id_fkey',
+      columns: [t.profileId],
+      foreignColumns: [userTables.profiles.id],
+    }).onDelete('cascade'),
   ],
 );

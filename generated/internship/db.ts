@@ -7,7 +7,7 @@ import * as relations from './relations.js';
 import * as tables from './schema.js';
 import * as institutionTables from '../institution/schema.js';
 
-/** Tables and relations for `db.query`, including the other services' tables this one references. */
+/** Tables and relations for `db.query`, plus the other services' tables referenced here. */
 export const schema = {
   ...tables,
   ...relations,
@@ -17,7 +17,7 @@ export const schema = {
 /** The database URL of service internship: $INTERNSHIP_DATABASE_URL, else $DATABASE_URL. */
 export function databaseUrl(env: Record<string, string | undefined> = process.env): string {
   const url = env['INTERNSHIP_DATABASE_URL'] || env['DATABASE_URL'];
-  if (!url) throw new Error('service internship: set INTERNSHIP_DATABASE_URL (or DATABASE_URL) to its PostgreSQL URL');
+  if (!url) throw new Error('INTERNSHIP_DATABASE_URL (or DATABASE_URL) is not set: service internship needs its URL');
   return url;
 }
 

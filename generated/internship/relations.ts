@@ -6,10 +6,18 @@ import { internships, postings } from './schema.js';
 import * as institutionTables from '../institution/schema.js';
 
 export const internshipsRelations = relations(internships, ({ one, many }) => ({
-  institution: one(institutionTables.institutions, { fields: [internships.institutionId], references: [institutionTables.institutions.id], relationName: 'internships_institution_id' }),
+  institution: one(institutionTables.institutions, {
+    fields: [internships.institutionId],
+    references: [institutionTables.institutions.id],
+    relationName: 'internships_institution_id',
+  }),
   postings: many(postings, { relationName: 'postings_internship_id' }),
 }));
 
 export const postingsRelations = relations(postings, ({ one }) => ({
-  internship: one(internships, { fields: [postings.internshipId], references: [internships.id], relationName: 'postings_internship_id' }),
+  internship: one(internships, {
+    fields: [postings.internshipId],
+    references: [internships.id],
+    relationName: 'postings_internship_id',
+  }),
 }));

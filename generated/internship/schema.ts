@@ -2,19 +2,40 @@
 // Source: schema.yaml. Change the manifest and run `npx schemagen generate`.
 
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, foreignKey, index, integer, numeric, pgSchema, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  numeric,
+  pgSchema,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import * as institutionTables from '../institution/schema.js';
 
 export const internshipSchema = pgSchema('internship');
 
-export const internshipStatusEnum = internshipSchema.enum('internship_status', ['draft', 'open', 'closed']);
+export const internshipStatusEnum = internshipSchema.enum('internship_status', [
+  'draft',
+  'open',
+  'closed',
+]);
 
 export const internships = internshipSchema.table(
   'internships',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => sql`now()`),
     isDeleted: boolean('is_deleted').notNull().default(false),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     /**
@@ -35,7 +56,11 @@ export const internships = internshipSchema.table(
   },
   (t) => [
     index('internships_institution_id_status_idx').on(t.institutionId, t.status),
-    foreignKey({ name: 'internships_institution_id_fkey', columns: [t.institutionId], foreignColumns: [institutionTables.institutions.id] }),
+    foreignKey({
+      name: 'internships_institution_id_fkey',
+      columns: [t.institutionId],
+      foreignColumns: [institutionTables.institutions.id],
+    }),
     check('internships_positions_positive_check', sql`positions > 0`),
     check('internships_dates_ordered_check', sql`ends_on >= starts_on`),
   ],
@@ -46,7 +71,10 @@ export const postings = internshipSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => sql`now()`),
     isDeleted: boolean('is_deleted').notNull().default(false),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     internshipId: uuid('internship_id').notNull(),
@@ -56,6 +84,10 @@ export const postings = internshipSchema.table(
   },
   (t) => [
     unique('postings_internship_id_channel_key').on(t.internshipId, t.channel),
-    foreignKey({ name: 'postings_internship_id_fkey', columns: [t.internshipId], foreignColumns: [internships.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'postings_internship_id_fkey',
+      columns: [t.internshipId],
+      foreignColumns: [internships.id],
+    }).onDelete('cascade'),
   ],
 );

@@ -6,10 +6,18 @@ import { deliveryAttempts, notifications } from './schema.js';
 import * as userTables from '../user/schema.js';
 
 export const notificationsRelations = relations(notifications, ({ one, many }) => ({
-  recipient: one(userTables.profiles, { fields: [notifications.recipientId], references: [userTables.profiles.id], relationName: 'notifications_recipient_id' }),
+  recipient: one(userTables.profiles, {
+    fields: [notifications.recipientId],
+    references: [userTables.profiles.id],
+    relationName: 'notifications_recipient_id',
+  }),
   deliveryAttempts: many(deliveryAttempts, { relationName: 'delivery_attempts_notification_id' }),
 }));
 
 export const deliveryAttemptsRelations = relations(deliveryAttempts, ({ one }) => ({
-  notification: one(notifications, { fields: [deliveryAttempts.notificationId], references: [notifications.id], relationName: 'delivery_attempts_notification_id' }),
+  notification: one(notifications, {
+    fields: [deliveryAttempts.notificationId],
+    references: [notifications.id],
+    relationName: 'delivery_attempts_notification_id',
+  }),
 }));

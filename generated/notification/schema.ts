@@ -2,7 +2,21 @@
 // Source: schema.yaml. Change the manifest and run `npx schemagen generate`.
 
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, foreignKey, index, integer, jsonb, pgSchema, smallint, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import * as userTables from '../user/schema.js';
 
 export const notificationSchema = pgSchema('notification');
@@ -14,7 +28,10 @@ export const notifications = notificationSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => sql`now()`),
     isDeleted: boolean('is_deleted').notNull().default(false),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     recipientId: uuid('recipient_id').notNull(),
@@ -27,7 +44,11 @@ export const notifications = notificationSchema.table(
   },
   (t) => [
     index('notifications_recipient_id_read_at_idx').on(t.recipientId, t.readAt),
-    foreignKey({ name: 'notifications_recipient_id_fkey', columns: [t.recipientId], foreignColumns: [userTables.profiles.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'notifications_recipient_id_fkey',
+      columns: [t.recipientId],
+      foreignColumns: [userTables.profiles.id],
+    }).onDelete('cascade'),
   ],
 );
 
@@ -43,6 +64,10 @@ export const deliveryAttempts = notificationSchema.table(
   },
   (t) => [
     unique('delivery_attempts_notification_id_attempt_key').on(t.notificationId, t.attempt),
-    foreignKey({ name: 'delivery_attempts_notification_id_fkey', columns: [t.notificationId], foreignColumns: [notifications.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'delivery_attempts_notification_id_fkey',
+      columns: [t.notificationId],
+      foreignColumns: [notifications.id],
+    }).onDelete('cascade'),
   ],
 );

@@ -5,7 +5,7 @@
 import { defineConfig } from 'drizzle-kit';
 
 const url = process.env['USER_DATABASE_URL'] || process.env['DATABASE_URL'];
-if (!url) throw new Error('service user: set USER_DATABASE_URL (or DATABASE_URL) to its PostgreSQL URL');
+if (!url) throw new Error('USER_DATABASE_URL (or DATABASE_URL) is not set: service user needs its URL');
 
 export default defineConfig({
   dialect: 'postgresql',

@@ -2,7 +2,18 @@
 // Source: schema.yaml. Change the manifest and run `npx schemagen generate`.
 
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, foreignKey, index, pgSchema, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  pgSchema,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import * as authTables from '../auth/schema.js';
 
 export const userSchema = pgSchema('user');
@@ -12,7 +23,10 @@ export const profiles = userSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => sql`now()`),
     isDeleted: boolean('is_deleted').notNull().default(false),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     /**
@@ -34,7 +48,11 @@ export const profiles = userSchema.table(
   (t) => [
     index('profiles_last_name_first_name_idx').on(t.lastName, t.firstName),
     index('profiles_skills_idx').using('gin', t.skills),
-    foreignKey({ name: 'profiles_account_id_fkey', columns: [t.accountId], foreignColumns: [authTables.accounts.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'profiles_account_id_fkey',
+      columns: [t.accountId],
+      foreignColumns: [authTables.accounts.id],
+    }).onDelete('cascade'),
   ],
 );
 
@@ -43,7 +61,10 @@ export const educations = userSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow().$onUpdate(() => sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => sql`now()`),
     isDeleted: boolean('is_deleted').notNull().default(false),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     profileId: uuid('profile_id').notNull(),
@@ -53,7 +74,11 @@ export const educations = userSchema.table(
     finishedOn: date('finished_on'),
   },
   (t) => [
-    foreignKey({ name: 'educations_profile_id_fkey', columns: [t.profileId], foreignColumns: [profiles.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'educations_profile_id_fkey',
+      columns: [t.profileId],
+      foreignColumns: [profiles.id],
+    }).onDelete('cascade'),
     check('educations_dates_ordered_check', sql`finished_on IS NULL OR finished_on >= started_on`),
   ],
 );

@@ -4,7 +4,7 @@ import { sqlQuote } from '../model/drizzle-calls.js';
 import type { Model, Service } from '../model/types.js';
 import type { CatalogSchema } from './catalog.js';
 import { outsideSchema } from './guard.js';
-import { phaseOneModel } from './plan.js';
+import { muted, phaseOneModel } from './plan.js';
 import { referencedSchemas } from './push.js';
 import { buildRuntimeTables } from './runtime-tables.js';
 
@@ -55,7 +55,7 @@ export async function generateMigrationFor(model: Model, service: Service, root:
   const statements: string[] = [];
   let from: Snapshot = previous;
   for (const target of phaseOne ? [snapshotFor(phaseOne, previous.id), next] : [next]) {
-    statements.push(...(await generateMigration(from as never, target as never)));
+    statements.push(...(await muted(() => generateMigration(from as never, target as never))));
     from = target;
   }
   const comments = commentsOf(service);

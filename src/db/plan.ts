@@ -80,17 +80,22 @@ export function commentStatements(service: Service, catalog: CatalogSchema): str
 /**
  * drizzle-kit draws a spinner on stdout while it introspects, even without a terminal. Our own output
  * goes through the CLI's io, which holds the original writer, so only drizzle-kit is silenced.
+ * stdout also reads as no terminal meanwhile: any prompt we did not foresee rejects instead of waiting.
  */
 let mutedDepth = 0;
-let originalWrite: typeof process.stdout.write | undefined;
-async function muted<T>(fn: () => Promise<T>): Promise<T> {
+let saved: { write: typeof process.stdout.write; isTTY: boolean } | undefined;
+export async function muted<T>(fn: () => Promise<T>): Promise<T> {
   if (mutedDepth++ === 0) {
-    originalWrite = process.stdout.write;
+    saved = { write: process.stdout.write, isTTY: process.stdout.isTTY };
     process.stdout.write = (() => true) as typeof process.stdout.write;
+    process.stdout.isTTY = false;
   }
   try {
     return await fn();
   } finally {
-    if (--mutedDepth === 0 && originalWrite) process.stdout.write = originalWrite;
+    if (--mutedDepth === 0 && saved) {
+      process.stdout.write = saved.write;
+      process.stdout.isTTY = saved.isTTY;
+    }
   }
 }

@@ -21,6 +21,20 @@ export function tsLiteral(value: Literal): string {
   return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${tsKey(k)}: ${tsLiteral(v)}`).join(', ')} }`;
 }
 
+/** Generated lines stay within this width where a list can be broken. */
+export const MAX_WIDTH = 100;
+
+/**
+ * `open a, b close` on one line when it fits after `used` columns, else one item per line indented
+ * one level deeper than `indent`, with trailing commas.
+ */
+export function wrapList(open: string, items: readonly string[], close: string, indent: number, used: number, pad = ''): string {
+  const flat = `${open}${pad}${items.join(', ')}${pad}${close}`;
+  if (items.length === 0 || used + flat.length <= MAX_WIDTH) return flat;
+  const inner = ' '.repeat(indent + 2);
+  return `${open}\n${items.map((i) => `${inner}${i},`).join('\n')}\n${' '.repeat(indent)}${close}`;
+}
+
 function arg(a: Arg, scope: CodeScope, spread: boolean): string {
   switch (a.kind) {
     case 'string':
@@ -45,8 +59,19 @@ function arg(a: Arg, scope: CodeScope, spread: boolean): string {
 const args = (list: readonly Arg[], scope: CodeScope) => list.map((a) => arg(a, scope, true)).join(', ');
 const chain = (calls: readonly Call[], scope: CodeScope) => calls.map((c) => `.${c.method}(${args(c.args, scope)})`).join('');
 
-export function callCode(call: ColumnCall | ConstraintCall, scope: CodeScope): string {
-  return `${call.fn}(${args(call.args, scope)})${chain(call.chain, scope)}`;
+/** The call as one line, or with its object argument broken over lines when the line would be too wide. */
+export function callCode(call: ColumnCall | ConstraintCall, scope: CodeScope, indent: number, used: number): string {
+  const head = `${call.fn}(${args(call.args, scope)})`;
+  const flat = `${head}${chain(call.chain, scope)}`;
+  if (used + flat.length <= MAX_WIDTH) return flat;
+  const only = call.args[0];
+  if (call.args.length === 1 && only?.kind === 'object') {
+    const entries = only.entries.map(([k, v]) => `${tsKey(k)}: ${arg(v, scope, false)}`);
+    return `${call.fn}(${wrapList('{', entries, '}', indent, MAX_WIDTH)})${chain(call.chain, scope)}`;
+  }
+  // Too wide with a chain: one chained call per line, as formatters print builder chains.
+  const pad = `\n${' '.repeat(indent + 2)}`;
+  return `${head}${call.chain.map((c) => `${pad}.${c.method}(${args(c.args, scope)})`).join('')}`;
 }
 
 /** The pg-core functions a piece of code calls, for its import list. */

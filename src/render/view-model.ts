@@ -1,7 +1,7 @@
 import { columnCall, constraintCalls, type ColumnCall, type ConstraintCall } from '../model/drizzle-calls.js';
 import { crossBinding, docComment, pascalCase, tsString } from '../model/names.js';
 import type { Model, Service, Table } from '../model/types.js';
-import { callCode, usesSql, type CodeScope } from './ts-code.js';
+import { callCode, usesSql, wrapList, type CodeScope } from './ts-code.js';
 
 /**
  * Everything the templates print, already formatted: templates only loop and branch.
@@ -68,8 +68,8 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
       name: tsString(table.name),
       typeName: table.typeName,
       comment: table.comment ? docComment(table.comment) : [],
-      columns: table.columns.map((c, i) => ({ key: c.tsKey, code: callCode(columnCalls[i]!, scope), comment: c.comment ? docComment(c.comment) : [] })),
-      constraints: constraints.map((k) => callCode(k, scope)),
+      columns: table.columns.map((c, i) => ({ key: c.tsKey, code: callCode(columnCalls[i]!, scope, 4, 4 + c.tsKey.length + 3), comment: c.comment ? docComment(c.comment) : [] })),
+      constraints: constraints.map((k) => callCode(k, scope, 4, 5)),
     };
   });
   const pgCore = new Set(allCalls.map((c) => c.fn).filter((fn) => !service.enums.some((e) => e.tsName === fn) && fn !== 'bytea'));
@@ -86,11 +86,14 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
       helpers: kinds.join(', '),
       entries: table.relations.map((r) => {
         const target = refer(r.target.service, r.target.table);
-        if (r.kind === 'many') return `${r.key}: many(${target}, { relationName: ${tsString(r.relationName)} })`;
-        const fk = r.fk!;
-        const local = `${table.tsName}.${columnOf(table, fk.column).tsKey}`;
-        const remote = `${target}.${columnOf(lookup(fk.target.service, fk.target.table), fk.target.column).tsKey}`;
-        return `${r.key}: one(${target}, { fields: [${local}], references: [${remote}], relationName: ${tsString(r.relationName)} })`;
+        const head = `${r.key}: ${r.kind}(${target}, `;
+        const options = [`relationName: ${tsString(r.relationName)}`];
+        if (r.fk) {
+          const local = `${table.tsName}.${columnOf(table, r.fk.column).tsKey}`;
+          const remote = `${target}.${columnOf(lookup(r.fk.target.service, r.fk.target.table), r.fk.target.column).tsKey}`;
+          options.unshift(`fields: [${local}]`, `references: [${remote}]`);
+        }
+        return `${head}${wrapList('{', options, '})', 2, 2 + head.length + 1, ' ')}`;
       }),
     };
   });
@@ -101,11 +104,14 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
     schemaName: tsString(service.schema),
     schemaTsName: service.schemaTsName,
     urlEnv: service.urlEnv,
-    pgCoreImports: [...pgCore].sort().join(', '),
+    pgCoreImports: wrapList('{', [...pgCore].sort(), '}', 0, "import  from 'drizzle-orm/pg-core';".length, ' '),
     importsSql: usesSql(allCalls),
     needsBytea,
     crossImports: crossServices.map((s) => ({ binding: crossBinding(s), service: s })),
-    enums: service.enums.map((e) => ({ tsName: e.tsName, name: tsString(e.name), values: e.values.map(tsString).join(', '), typeName: pascalCase(e.name) })),
+    enums: service.enums.map((e) => {
+      const head = `export const ${e.tsName} = ${service.schemaTsName}.enum(${tsString(e.name)}, `;
+      return { tsName: e.tsName, name: tsString(e.name), values: wrapList('[', e.values.map(tsString), ']', 0, head.length + 2), typeName: pascalCase(e.name) };
+    }),
     tables,
     relationTables,
     relationImports: relationImports.join(', '),
