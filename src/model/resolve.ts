@@ -4,14 +4,10 @@ import { camelCase, identifierProblem, pascalCase, reservedSchemaProblem } from 
 import { resolveSharedSets } from './resolve-columns.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type TableDraft } from './resolve-table.js';
-import type { Enum, Model } from './types.js';
+import type { Enum, Model, Service } from './types.js';
 
-export interface ServiceDraft {
-  readonly name: string;
-  readonly schema: string;
-  readonly schemaTsName: string;
-  readonly urlEnv: string;
-  readonly enums: readonly Enum[];
+/** A service before references are resolved: tables are still drafts. */
+export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
   readonly tables: readonly TableDraft[];
   readonly path: YamlPath;
 }
