@@ -1,7 +1,7 @@
-import { dirname, relative, resolve, sep } from 'node:path';
-import { loadModel } from '../model/load-model.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { filesHash, manifestKey, readCache, writeCache } from '../model/model-cache.js';
 import type { Model } from '../model/types.js';
-import { generate } from '../render/generate.js';
 import type { CliIo } from './io.js';
 
 /** Where the manifest and the output folder are, as given on the command line. */
@@ -20,11 +20,63 @@ export function project(args: { manifest: string; out?: string }, io: CliIo): Pr
   return { manifestArg: args.manifest, manifestPath, root, outDir: resolve(io.cwd, args.out ?? 'generated') };
 }
 
-export function loadProjectModel(p: Project): Model {
-  return loadModel(p.manifestPath, p.manifestArg);
+const keys = new WeakMap<Model, string>();
+
+/**
+ * The model of the project's manifest. With `cache`, a manifest validated before (same bytes, same
+ * tool build) is read from `.schemagen/cache/` without parsing YAML; `validate` always parses.
+ */
+export async function loadProjectModel(p: Project, cache: 'none' | 'read' | 'read-write' = 'read-write'): Promise<Model> {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readFileSync(p.manifestPath);
+  } catch {
+    /* readManifest reports it with a position */
+  }
+  const key = bytes && cache !== 'none' ? manifestKey(bytes) : undefined;
+  const hit = key ? readCache(p.root, key) : undefined;
+  if (hit) {
+    keys.set(hit.model, key!);
+    return hit.model;
+  }
+  const { loadModel } = await import('../model/load-model.js');
+  const model = loadModel(p.manifestPath, p.manifestArg);
+  if (key) {
+    keys.set(model, key);
+    if (cache === 'read-write') writeCache(p.root, { key, model });
+  }
+  return model;
 }
 
-export function renderProject(p: Project, model: Model): Map<string, string> {
+export async function renderProject(p: Project, model: Model): Promise<Map<string, string>> {
+  const { generate } = await import('../render/generate.js');
   const outFromRoot = relative(p.root, p.outDir).split(sep).join('/') || '.';
-  return generate(model, { outFromRoot, manifestName: p.manifestPath.split(sep).pop()! });
+  const files = generate(model, { outFromRoot, manifestName: p.manifestPath.split(sep).pop()! });
+  rememberOutput(p, model, files);
+  return files;
 }
+
+const outputId = (p: Project) => relative(p.root, p.outDir) || '.';
+
+function rememberOutput(p: Project, model: Model, files: ReadonlyMap<string, string>) {
+  const key = keys.get(model);
+  const entry = key ? readCache(p.root, key) : undefined;
+  if (!key || !entry) return;
+  const hash = filesHash(files);
+  if (entry.outputs?.[outputId(p)] !== hash) writeCache(p.root, { ...entry, outputs: { ...entry.outputs, [outputId(p)]: hash } });
+}
+
+/** True when the output folder holds exactly what generate wrote for this model, without rendering. */
+export async function outputKnownInSync(p: Project, model: Model): Promise<boolean> {
+  const key = keys.get(model);
+  const expected = key ? readCache(p.root, key)?.outputs?.[outputId(p)] : undefined;
+  if (!expected) return false;
+  const { listFiles, isGenerated } = await import('../write/output-tree.js');
+  const files = new Map<string, string>();
+  for (const path of listFiles(p.outDir)) {
+    const text = readFileSync(join(p.outDir, path), 'utf8');
+    if (isGenerated(text)) files.set(path, text);
+  }
+  return filesHash(files) === expected;
+}
+

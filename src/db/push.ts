@@ -3,7 +3,6 @@ import { readCatalog } from './catalog.js';
 import type { Db, Queryable } from './connection.js';
 import { diffService } from './drift.js';
 import { dataLoss, outsideSchema, type DataLoss } from './guard.js';
-import { commentStatements, phaseOneModel, planWithDrizzleKit } from './plan.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -59,6 +58,8 @@ export async function pushService(db: Db, model: Model, service: Service, option
         for (const s of planned) await tx.query(s);
         statements.push(...planned);
       };
+      // Loaded only when something changed: the no-op path never pays for drizzle-orm and drizzle-kit.
+      const { commentStatements, phaseOneModel, planWithDrizzleKit } = await import('./plan.js');
       if (drift.some((d) => !d.commentOnly)) {
         const phaseOne = phaseOneModel(model, service, catalog);
         if (phaseOne) await apply(await planWithDrizzleKit(phaseOne, service, tx));

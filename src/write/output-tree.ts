@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { GENERATED_HEADER } from '../render/generate.js';
+import { GENERATED_HEADER } from '../render/header.js';
 
 export type Drift = 'missing' | 'differs' | 'orphan' | 'unowned';
 

@@ -10,9 +10,9 @@ export const validateCommand = defineCli({
   name: 'validate',
   description: 'Validate the manifest; list every problem with file:line:col',
   args: { ...manifestArgs },
-  handler: (args, io) => {
+  handler: async (args, io) => {
     const p = project(args, io);
-    const model = loadProjectModel(p);
+    const model = await loadProjectModel(p, 'none');
     const tables = model.services.reduce((n, s) => n + s.tables.length, 0);
     io.stdout(`${p.manifestArg}: valid (${model.services.length} services, ${tables} tables)`);
     return 0;
@@ -25,13 +25,13 @@ export const generateCommand = defineCli({
   args: { ...manifestArgs, ...outArgs },
   handler: async (args, io) => {
     const p = project(args, io);
-    await generateProject(p, loadProjectModel(p), io);
+    await generateProject(p, await loadProjectModel(p), io);
     return 0;
   },
 });
 
 export async function generateProject(p: Project, model: Model, io: CliIo): Promise<void> {
-  const files = renderProject(p, model);
+  const files = await renderProject(p, model);
   const result = await writeTree(p.outDir, files);
   const where = relative(io.cwd, p.outDir) || '.';
   if (result.unchanged) io.stdout(`${where}: up to date (${files.size} files)`);
@@ -42,9 +42,10 @@ export const checkCommand = defineCli({
   name: 'check',
   description: 'Exit 1 listing every file that generate would add, change or remove; writes nothing',
   args: { ...manifestArgs, ...outArgs },
-  handler: (args, io) => {
+  handler: async (args, io) => {
     const p = project(args, io);
-    const files = renderProject(p, loadProjectModel(p));
+    // check writes nothing, not even the cache
+    const files = await renderProject(p, await loadProjectModel(p, 'read'));
     const drift = compareTree(p.outDir, files);
     const where = relative(io.cwd, p.outDir) || '.';
     if (drift.length === 0) {

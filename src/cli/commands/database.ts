@@ -8,7 +8,7 @@ import type { Model, Service } from '../../model/types.js';
 import { compareTree } from '../../write/output-tree.js';
 import { defineCli, manifestArgs, outArgs } from '../command.js';
 import { UserError, type CliIo } from '../io.js';
-import { loadProjectModel, project, renderProject, type Project } from '../project.js';
+import { loadProjectModel, outputKnownInSync, project, renderProject, type Project } from '../project.js';
 
 export const targetArgs = {
   embedded: { type: 'boolean', description: 'use the embedded PGlite database for every service' },
@@ -43,8 +43,9 @@ export async function perDatabase<T>(planned: readonly Planned[], work: (p: Plan
   return results;
 }
 
-export function requireInSync(p: Project, model: Model) {
-  const drift = compareTree(p.outDir, renderProject(p, model));
+export async function requireInSync(p: Project, model: Model) {
+  if (await outputKnownInSync(p, model)) return;
+  const drift = compareTree(p.outDir, await renderProject(p, model));
   if (drift.length > 0) throw new UserError(`${drift.length} generated file(s) out of date (${drift[0]!.path}…); run: npx schemagen generate`);
 }
 
@@ -115,8 +116,8 @@ export const pushCommand = defineCli({
   },
   handler: async (args, io) => {
     const p = project(args, io);
-    const model = loadProjectModel(p);
-    requireInSync(p, model);
+    const model = await loadProjectModel(p);
+    await requireInSync(p, model);
     const planned = plan(model, p, args, io);
     return (await withConnections(p.root, (c) => pushAll(model, planned, args, c, io))) ? 0 : 1;
   },
@@ -148,7 +149,7 @@ export const verifyCommand = defineCli({
   args: { ...servicesArg, ...manifestArgs, ...targetArgs, json: { type: 'boolean', description: 'print one JSON document' } },
   handler: async (args, io) => {
     const p = project(args, io);
-    const model = loadProjectModel(p);
+    const model = await loadProjectModel(p);
     const planned = plan(model, p, args, io);
     const results = await withConnections(p.root, (c) => verifyAll(planned, c));
     return printDrift(results, planned, args.json ?? false, io) ? 0 : 1;

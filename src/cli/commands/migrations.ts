@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { generateMigrationFor, migrationsDir, migrationsTable } from '../../db/migrations.js';
 import { errorLine } from '../../db/push.js';
 import { scrubSecrets } from '../../db/connection.js';
 import { selectServices } from '../../db/targets.js';
@@ -17,7 +16,8 @@ export const migrationsGenerateCommand = defineCli({
   args: { ...servicesArg, ...manifestArgs },
   handler: async (args, io) => {
     const p = project(args, io);
-    const model = loadProjectModel(p);
+    const model = await loadProjectModel(p);
+    const { generateMigrationFor, migrationsDir } = await import('../../db/migrations.js');
     const now = Date.now();
     for (const service of selectServices(model, args._)) {
       const result = await generateMigrationFor(model, service, p.root, now);
@@ -34,8 +34,9 @@ export const migrateCommand = defineCli({
   args: { ...servicesArg, ...manifestArgs, ...targetArgs },
   handler: async (args, io) => {
     const p = project(args, io);
-    const model = loadProjectModel(p);
+    const model = await loadProjectModel(p);
     const planned = plan(model, p, args, io);
+    const { migrationsDir, migrationsTable } = await import('../../db/migrations.js');
     const secrets = planned.flatMap((x) => (x.target.url ? [x.target.url] : []));
     const results = await withConnections(p.root, (connections) =>
       perDatabase(planned, async ({ service, target }) => {

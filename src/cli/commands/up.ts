@@ -10,7 +10,7 @@ export const upCommand = defineCli({
   args: { ...manifestArgs, ...outArgs, ...targetArgs },
   handler: async (args, io) => {
     const p = project(args, io);
-    const model = loadProjectModel(p);
+    const model = await loadProjectModel(p);
     await generateProject(p, model, io);
     const planned = plan(model, p, { ...args, _: [] }, io);
     return withConnections(p.root, async (connections) => {

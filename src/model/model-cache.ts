@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Model } from './types.js';
+
+/**
+ * Parsing YAML dominates a no-op push or verify. A manifest whose exact bytes were validated before,
+ * by the same build of the model code, resolves to the same model, so it is kept as JSON in the
+ * project's `.schemagen/cache/`. Only valid manifests are stored: errors always come from a full
+ * parse with their positions.
+ */
+const CACHE_FILE = join('.schemagen', 'cache', 'model.json');
+const MODEL_CODE_DIR = dirname(fileURLToPath(import.meta.url));
+
+let codeFingerprint: string | undefined;
+function modelCodeFingerprint(): string {
+  if (codeFingerprint === undefined) {
+    const hash = createHash('sha256');
+    for (const dir of [MODEL_CODE_DIR, join(MODEL_CODE_DIR, '..', 'manifest')]) {
+      for (const f of readdirSync(dir).sort()) if (/\.[jt]s$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
+    }
+    codeFingerprint = hash.digest('hex');
+  }
+  return codeFingerprint;
+}
+
+export function manifestKey(manifestText: Buffer | string): string {
+  return createHash('sha256').update(modelCodeFingerprint()).update('\0').update(manifestText).digest('hex');
+}
+
+interface CacheEntry {
+  readonly key: string;
+  readonly model: Model;
+  /** hash of the files generate writes for this model, by output folder */
+  readonly outputs?: Record<string, string>;
+}
+
+// NUL cannot occur in manifest keys (JSON default keys with NUL are refused), so this marker is unambiguous.
+const BIGINT = '\u0000bigint';
+const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? { [BIGINT]: v.toString() } : v);
+const reviver = (_k: string, v: unknown) =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && BIGINT in v ? BigInt((v as Record<string, string>)[BIGINT]!) : v;
+
+export function readCache(root: string, key: string): CacheEntry | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(join(root, CACHE_FILE), 'utf8'), reviver) as CacheEntry;
+    return entry.key === key ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort: a read-only project or a full disk only costs speed. */
+export function writeCache(root: string, entry: CacheEntry): void {
+  const path = join(root, CACHE_FILE);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(entry, replacer));
+    renameSync(`${path}.${process.pid}.tmp`, path);
+  } catch {
+    /* the cache is an optimisation only */
+  }
+}
+
+/** Order-independent hash of a file map, to recognise an output folder already in sync. */
+export function filesHash(files: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const path of [...files.keys()].sort()) hash.update(path).update('\0').update(files.get(path)!).update('\0');
+  return hash.digest('hex');
+}
