@@ -11,6 +11,8 @@ export interface Drift {
   readonly message: string;
   /** differences push repairs without drizzle-kit (comments) */
   readonly commentOnly?: boolean;
+  /** a manifest table found in another schema: verify reports it, push leaves it alone */
+  readonly elsewhere?: boolean;
 }
 
 const FK_ACTION: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
@@ -21,7 +23,7 @@ const list = (a: readonly string[]) => `(${a.join(', ')})`;
 export async function diffService(service: Service, catalog: CatalogSchema, db: Queryable): Promise<Drift[]> {
   const drift: Drift[] = [];
   const at = (where: string, message: string, commentOnly = false) => drift.push({ service: service.name, where: `${service.schema}.${where}`, message, commentOnly });
-  for (const e of catalog.elsewhere) drift.push({ service: service.name, where: `${e.schema}.${e.table}`, message: `table ${e.table} of service ${service.name} exists in schema ${e.schema}; expected only in ${service.schema}` });
+  for (const e of catalog.elsewhere) drift.push({ service: service.name, where: `${e.schema}.${e.table}`, message: `table ${e.table} of service ${service.name} exists in schema ${e.schema}; expected only in ${service.schema}`, elsewhere: true });
   if (!catalog.exists) {
     drift.push({ service: service.name, where: service.schema, message: `schema ${service.schema} does not exist` });
     return drift;

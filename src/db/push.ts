@@ -9,8 +9,10 @@ export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'fail
 export interface PushOutcome {
   readonly status: PushStatus;
   readonly statements: readonly string[];
-  /** why it was refused or failed, one line each */
+  /** why it was refused or failed, or what it warns about, one line each */
   readonly reasons: readonly string[];
+  /** the schema was compared with the manifest after the push and matched */
+  readonly inSync?: boolean;
 }
 
 export interface PushOptions {
@@ -36,8 +38,8 @@ export async function pushService(db: Db, model: Model, service: Service, option
     return await db.transaction(async (tx) => {
       await lockSchema(tx, service, options.progress);
       const catalog = await readCatalog(tx, service.schema);
-      const drift = (await diffService(service, catalog, tx)).filter((d) => d.where.startsWith(`${service.schema}`));
-      if (drift.length === 0) return { status: 'unchanged', statements: [], reasons: [] } satisfies PushOutcome;
+      const drift = (await diffService(service, catalog, tx)).filter((d) => !d.elsewhere);
+      if (drift.length === 0) return { status: 'unchanged', statements: [], reasons: [], inSync: true } satisfies PushOutcome;
       const fresh = !catalog.exists || catalog.tables.length === 0;
       const statements: string[] = [];
       const losses: DataLoss[] = [];
@@ -66,7 +68,10 @@ export async function pushService(db: Db, model: Model, service: Service, option
         await apply(await planWithDrizzleKit(model, service, tx));
       }
       await apply(commentStatements(service, await readCatalog(tx, service.schema)));
-      const outcome: PushOutcome = { status: statements.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered', statements, reasons: losses.map((l) => l.what) };
+      // Check our own work before committing: whatever drizzle-kit could not express is reported.
+      const left = (await diffService(service, await readCatalog(tx, service.schema), tx)).filter((d) => !d.elsewhere);
+      const reasons = [...losses.map((l) => l.what), ...left.map((d) => `still differs after push: ${d.where}: ${d.message}`)];
+      const outcome: PushOutcome = { status: statements.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered', statements, reasons, inSync: left.length === 0 };
       if (options.dryRun) throw new Rollback(outcome);
       return outcome;
     });

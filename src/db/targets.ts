@@ -2,9 +2,10 @@ import { join, relative } from 'node:path';
 import type { Model, Service } from '../model/types.js';
 import { UserError } from '../cli/io.js';
 import { connectEmbedded, connectUrl, maskUrl, type Db } from './connection.js';
+import { EMBEDDED_DIR, dataFingerprint, knownInSync, recordInSync } from './embedded-state.js';
 
-/** The local folder of the embedded database, relative to the project root (git-ignored). */
-export const EMBEDDED_DIR = join('.schemagen', 'pglite');
+export { EMBEDDED_DIR };
+
 
 export interface TargetOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -36,10 +37,24 @@ export function targetFor(service: Service, o: TargetOptions): Target {
   return { key: 'embedded', label: embeddedLabel, source: `no ${service.urlEnv} or DATABASE_URL` };
 }
 
-/** Opens each distinct database once; `close` closes them all. */
+/**
+ * Opens each distinct database once; `close` closes them all. For the embedded database it also
+ * remembers which services were seen matching the manifest (see embedded-state.ts).
+ */
 export class Connections {
   private readonly open = new Map<string, Promise<Db>>();
+  private readonly seenInSync: Service[] = [];
+  private fingerprint?: string;
   constructor(private readonly root: string) {}
+
+  /** True when an embedded service is known to match without opening the database. */
+  knownInSync(target: Target, service: Service): boolean {
+    return target.key === 'embedded' && knownInSync(this.root, service, () => (this.fingerprint ??= dataFingerprint(this.root)));
+  }
+
+  markInSync(target: Target, service: Service): void {
+    if (target.key === 'embedded') this.seenInSync.push(service);
+  }
 
   get(target: Target): Promise<Db> {
     let db = this.open.get(target.key);
@@ -52,6 +67,7 @@ export class Connections {
 
   async close(): Promise<void> {
     await Promise.all([...this.open.values()].map(async (p) => (await p.catch(() => undefined))?.close().catch(() => undefined)));
+    if (this.open.has('embedded') || this.seenInSync.length > 0) recordInSync(this.root, this.seenInSync);
   }
 }
 

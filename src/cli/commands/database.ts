@@ -60,10 +60,13 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
   const outcomes = await perDatabase(planned, async ({ service, target }): Promise<PushOutcome> => {
     const elsewhere = service.dependsOn.find((dep) => planned.some((x) => x.service.name === dep && x.target.key !== target.key));
     if (elsewhere) return { status: 'failed', statements: [], reasons: [`references service ${elsewhere}, which is on another database; cross-service foreign keys need one database`] };
+    if (connections.knownInSync(target, service)) return { status: 'unchanged', statements: [], reasons: [], inSync: true };
     io.stdout(`${service.name}: pushing to ${target.label}`);
     try {
       const db = await connections.get(target);
-      return await pushService(db, model, service, { acceptDataLoss: flags['accept-data-loss'] ?? false, dryRun: flags['dry-run'] ?? false, progress: io.stdout });
+      const outcome = await pushService(db, model, service, { acceptDataLoss: flags['accept-data-loss'] ?? false, dryRun: flags['dry-run'] ?? false, progress: io.stdout });
+      if (outcome.inSync && !flags['dry-run']) connections.markInSync(target, service);
+      return outcome;
     } catch (err) {
       return { status: 'failed', statements: [], reasons: [errorLine(err)] };
     }
@@ -85,9 +88,12 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
 /** Drift per service, or the one-line reason the database could not be read. */
 export async function verifyAll(planned: readonly Planned[], connections: Connections): Promise<Map<Service, Drift[] | string>> {
   return perDatabase(planned, async ({ service, target }) => {
+    if (connections.knownInSync(target, service)) return [];
     try {
       const db = await connections.get(target);
-      return await diffService(service, await readCatalog(db, service.schema, service.tables.map((t) => t.name)), db);
+      const drift = await diffService(service, await readCatalog(db, service.schema, service.tables.map((t) => t.name)), db);
+      if (drift.length === 0) connections.markInSync(target, service);
+      return drift;
     } catch (err) {
       return scrubSecrets(errorLine(err), secretsOf(planned));
     }
