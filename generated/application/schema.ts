@@ -9,6 +9,7 @@ import {
   index,
   numeric,
   pgSchema,
+  type PgTableExtraConfigValue,
   text,
   timestamp,
   uniqueIndex,
@@ -73,7 +74,7 @@ export const applicationEvents = applicationSchema.table(
     toStatus: applicationStatusEnum('to_status').notNull(),
     note: text('note'),
   },
-  (t) => [
+  (t): PgTableExtraConfigValue[] => [
     index('application_events_application_id_created_at_idx').on(t.applicationId, t.createdAt),
     foreignKey({
       name: 'application_events_application_id_fkey',

@@ -8,6 +8,7 @@ import {
   index,
   inet,
   pgSchema,
+  type PgTableExtraConfigValue,
   text,
   timestamp,
   uniqueIndex,
@@ -66,7 +67,7 @@ export const sessions = authSchema.table(
     ip: inet('ip'),
     userAgent: text('user_agent'),
   },
-  (t) => [
+  (t): PgTableExtraConfigValue[] => [
     index('sessions_account_id_idx').on(t.accountId),
     index('sessions_expires_at_idx').using('brin', t.expiresAt),
     foreignKey({

@@ -8,6 +8,7 @@ import {
   foreignKey,
   index,
   pgSchema,
+  type PgTableExtraConfigValue,
   primaryKey,
   text,
   timestamp,
@@ -65,7 +66,7 @@ export const members = institutionSchema.table(
     role: memberRoleEnum('role').notNull().default('member'),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
+  (t): PgTableExtraConfigValue[] => [
     primaryKey({ name: 'members_pkey', columns: [t.institutionId, t.profileId] }),
     index('members_profile_id_idx').on(t.profileId),
     foreignKey({

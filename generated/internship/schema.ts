@@ -11,6 +11,7 @@ import {
   integer,
   numeric,
   pgSchema,
+  type PgTableExtraConfigValue,
   text,
   timestamp,
   unique,
@@ -82,7 +83,7 @@ export const postings = internshipSchema.table(
     publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
-  (t) => [
+  (t): PgTableExtraConfigValue[] => [
     unique('postings_internship_id_channel_key').on(t.internshipId, t.channel),
     foreignKey({
       name: 'postings_internship_id_fkey',

@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgSchema,
+  type PgTableExtraConfigValue,
   smallint,
   text,
   timestamp,
@@ -62,7 +63,7 @@ export const deliveryAttempts = notificationSchema.table(
     succeeded: boolean('succeeded').notNull(),
     error: text('error'),
   },
-  (t) => [
+  (t): PgTableExtraConfigValue[] => [
     unique('delivery_attempts_notification_id_attempt_key').on(t.notificationId, t.attempt),
     foreignKey({
       name: 'delivery_attempts_notification_id_fkey',

@@ -9,6 +9,7 @@ import {
   foreignKey,
   index,
   pgSchema,
+  type PgTableExtraConfigValue,
   text,
   timestamp,
   uuid,
@@ -73,7 +74,7 @@ export const educations = userSchema.table(
     startedOn: date('started_on').notNull(),
     finishedOn: date('finished_on'),
   },
-  (t) => [
+  (t): PgTableExtraConfigValue[] => [
     foreignKey({
       name: 'educations_profile_id_fkey',
       columns: [t.profileId],

@@ -33,6 +33,8 @@ interface TableView {
   readonly comment: readonly string[];
   readonly columns: readonly { readonly key: string; readonly code: string; readonly comment: readonly string[] }[];
   readonly constraints: readonly string[];
+  /** return annotation of the constraints callback: breaks type inference cycles between tables */
+  readonly constraintsType: string;
 }
 
 interface RelationsView {
@@ -70,12 +72,14 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
       comment: table.comment ? docComment(table.comment) : [],
       columns: table.columns.map((c, i) => ({ key: c.tsKey, code: callCode(columnCalls[i]!, scope, 4, 4 + c.tsKey.length + 3), comment: c.comment ? docComment(c.comment) : [] })),
       constraints: constraints.map((k) => callCode(k, scope, 4, 5)),
+      constraintsType: referencesSibling(table) ? ': PgTableExtraConfigValue[]' : '',
     };
   });
   const pgCore = new Set(allCalls.map((c) => c.fn).filter((fn) => !service.enums.some((e) => e.tsName === fn) && fn !== 'bytea'));
   pgCore.add('pgSchema');
   const needsBytea = service.tables.some((t) => t.columns.some((c) => c.type.kind === 'bytea'));
   if (needsBytea) pgCore.add('customType');
+  if (service.tables.some(referencesSibling)) pgCore.add('type PgTableExtraConfigValue');
   const crossServices = [...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service)))].sort();
 
   const relationTables = service.tables.filter((t) => t.relations.length > 0).map((table): RelationsView => {
@@ -104,7 +108,7 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
     schemaName: tsString(service.schema),
     schemaTsName: service.schemaTsName,
     urlEnv: service.urlEnv,
-    pgCoreImports: wrapList('{', [...pgCore].sort(), '}', 0, "import  from 'drizzle-orm/pg-core';".length, ' '),
+    pgCoreImports: wrapList('{', [...pgCore].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, ''))), '}', 0, "import  from 'drizzle-orm/pg-core';".length, ' '),
     importsSql: usesSql(allCalls),
     needsBytea,
     crossImports: crossServices.map((s) => ({ binding: crossBinding(s), service: s })),
@@ -126,6 +130,9 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
     migrationsTable: tsString(`__drizzle_migrations_${service.name}`),
   };
 }
+
+/** Tables referencing another table of their module can form cycles TypeScript cannot infer through. */
+const referencesSibling = (table: Table) => table.foreignKeys.some((f) => !f.crossService && f.target.table !== table.name);
 
 function columnOf(table: Table, name: string) {
   return table.columns.find((c) => c.name === name)!;

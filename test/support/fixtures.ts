@@ -1,0 +1,37 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listFiles } from '../../src/write/output-tree.js';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+/** `UPDATE_GOLDENS=1` rewrites expected output instead of comparing (npm run test:update-goldens). */
+export const UPDATING = process.env['UPDATE_GOLDENS'] === '1';
+
+export function fixtureCases(kind: 'expected' | 'expected-error.txt'): string[] {
+  return readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(FIXTURES, d.name, 'schema.yaml')))
+    .filter((d) => (kind === 'expected' ? !existsSync(join(FIXTURES, d.name, 'expected-error.txt')) : existsSync(join(FIXTURES, d.name, kind))))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** A temp project holding a copy of the fixture's manifest, so runs never write into test/fixtures. */
+export function projectFor(fixture: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `schemagen-${fixture}-`));
+  cpSync(join(FIXTURES, fixture, 'schema.yaml'), join(dir, 'schema.yaml'));
+  return dir;
+}
+
+/** Every file of a tree, by relative path. */
+export function readTree(dir: string): Map<string, string> {
+  return new Map(listFiles(dir).map((p) => [p, readFileSync(join(dir, p), 'utf8')] as const));
+}
+
+export function replaceTree(dir: string, files: ReadonlyMap<string, string>) {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, contents] of files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), contents);
+  }
+}
