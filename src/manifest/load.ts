@@ -48,6 +48,26 @@ function offsetOf(doc: Document.Parsed, path: YamlPath, atKey: boolean): number 
 }
 
 /** Reads `path`; messages name it `file` (the path as the user typed it). */
+/** The YAML path of the innermost key or item whose source range contains `offset`. */
+function pathAt(node: unknown, offset: number): (string | number)[] {
+  const within = (n: unknown) => {
+    const range = (n as Node | null)?.range;
+    return range != null && offset >= range[0] && offset <= range[2];
+  };
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      if (within(pair.key)) return [key];
+      if (within(pair.value)) return [key, ...pathAt(pair.value, offset)];
+    }
+  } else if (isSeq(node)) {
+    const i = node.items.findIndex(within);
+    if (i >= 0) return [i, ...pathAt(node.items[i], offset)];
+  }
+  return [];
+}
+
 export function readManifest(path: string, file = path): SourceFile {
   const fail = (message: string): never => {
     throw new ManifestError([{ file, line: 1, col: 1, path: '(root)', message }]);
@@ -84,7 +104,7 @@ export function parseManifest(file: string, text: string): SourceFile {
   const diagnostics: Diagnostic[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = lines.linePos(e.pos[0]);
-    diagnostics.push({ path: [], pos, message: yamlMessage(e.code, e.message) });
+    diagnostics.push({ path: pathAt(doc.contents, e.pos[0]), pos, message: yamlMessage(e.code, e.message) });
   }
   if (diagnostics.length === 0) diagnostics.push(...aliasDiagnostics(doc, lines));
   if (diagnostics.length > 0) throw new ManifestError(locate(source, diagnostics));

@@ -128,14 +128,14 @@ function inheritedColumns(input: TableInput, path: YamlPath, shared: SharedSets,
   if (input.base === false) base = undefined;
   else if (typeof input.base === 'string') {
     base = shared.bases.get(input.base);
-    if (!base) diagnostics.push({ path: [...path, 'base'], message: `unknown base ${JSON.stringify(input.base)}; expected false or one of: ${[...shared.bases.keys()].join(', ') || '(no bases: declared)'}` });
+    if (!base) diagnostics.push({ path: [...path, 'base'], message: `unknown base ${JSON.stringify(input.base)}; expected false or one of: ${[...shared.bases.keys()].join(', ') || '(no bases declared)'}` });
   }
   const columns: ColumnDraft[] = [...(base?.columns ?? [])];
   const seen = new Map(columns.map((c) => [c.name, c.origin] as const));
   (input.mixins ?? []).forEach((mixinName, i) => {
     const at = [...path, 'mixins', i];
     if (!shared.mixins.has(mixinName)) {
-      diagnostics.push({ path: at, message: `unknown mixin ${JSON.stringify(mixinName)}; expected one of: ${[...shared.mixins.keys()].join(', ') || '(no mixins: declared)'}` });
+      diagnostics.push({ path: at, message: `unknown mixin ${JSON.stringify(mixinName)}; expected one of: ${[...shared.mixins.keys()].join(', ') || '(no mixins declared)'}` });
       return;
     }
     for (const expanded of shared.expandMixin(mixinName)) {

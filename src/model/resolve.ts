@@ -97,7 +97,8 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     bind(e.tsName, `enum ${e.name}`, [...service.path, 'enums', e.name]);
     bind(pascalCase(e.name), `enum ${e.name}'s value type`, [...service.path, 'enums', e.name]);
   }
-  for (const t of service.tables) {
+  // Invalid names are reported already; their TypeScript names would only add noise.
+  for (const t of service.tables.filter((x) => !identifierProblem(x.name, 'table'))) {
     bind(t.tsName, `table ${t.name}`, t.path);
     bind(t.typeName, `table ${t.name}'s row type`, t.path);
     bind(`New${t.typeName}`, `table ${t.name}'s insert type`, t.path);
