@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { FIXTURES } from '../support/fixtures.js';
+import { BOTH, catalogText, project } from '../support/project.js';
+
+const PLATFORM = readFileSync(join(FIXTURES, '..', '..', 'schema.yaml'), 'utf8');
+const SERVICES = ['auth', 'user', 'institution', 'internship', 'application', 'notification'];
+
+describe.each(BOTH)('on $name', (kind) => {
+  // Scenario 1: the seed platform into an empty database.
+  test('push puts every table in its own schema with the base columns; verify passes; a second push is a no-op', async () => {
+    const p = await project(kind, PLATFORM);
+    const pushed = await p.run(['push']);
+    expect(pushed.stderr).toBe('');
+    expect(pushed.code).toBe(0);
+    for (const s of SERVICES) expect(pushed.stdout).toMatch(new RegExp(`^${s} → .*: created, \\d+ statements$`, 'm'));
+
+    const tables = await p.sql<{ schema: string; table: string }>(
+      `select table_schema as schema, table_name as "table" from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1, 2`,
+    );
+    expect(tables.filter((t) => t.schema === 'public')).toEqual([]);
+    expect(new Set(tables.map((t) => t.schema))).toEqual(new Set(SERVICES));
+    const base = await p.sql<{ table: string; column: string; type: string; nullable: string; default: string | null }>(`
+      select table_schema || '.' || table_name as "table", column_name as "column", data_type as type, is_nullable as nullable, column_default as default
+        from information_schema.columns
+       where table_schema = any(array['${SERVICES.join("','")}']) and column_name in ('id', 'created_at', 'updated_at', 'is_deleted', 'deleted_at')
+         and table_name not in ('members', 'application_events', 'delivery_attempts')
+       order by 1, 2`);
+    const byColumn = (name: string) => base.filter((r) => r.column === name);
+    expect(byColumn('id').every((r) => r.type === 'uuid' && r.nullable === 'NO' && r.default === 'gen_random_uuid()')).toBe(true);
+    for (const c of ['created_at', 'updated_at']) expect(byColumn(c).every((r) => r.type === 'timestamp with time zone' && r.nullable === 'NO' && r.default === 'now()')).toBe(true);
+    expect(byColumn('is_deleted').every((r) => r.type === 'boolean' && r.nullable === 'NO' && r.default === 'false')).toBe(true);
+    expect(byColumn('deleted_at').every((r) => r.type === 'timestamp with time zone' && r.nullable === 'YES' && r.default === null)).toBe(true);
+    expect(base.length).toBe(9 * 5);
+
+    const verified = await p.run(['verify']);
+    expect(verified.stderr).toBe('');
+    expect(verified.code).toBe(0);
+    const again = await p.run(['push']);
+    expect(again.code).toBe(0);
+    for (const s of SERVICES) expect(again.stdout).toMatch(new RegExp(`^${s} → .*: unchanged$`, 'm'));
+  });
+
+  // Scenario 4: additive changes keep rows.
+  test('additive changes are applied and keep existing rows', async () => {
+    const manifest = `version: 1
+services:
+  shop:
+    tables:
+      orders:
+        columns:
+          total: { type: integer }
+`;
+    const p = await project(kind, manifest);
+    expect((await p.run(['push'])).code).toBe(0);
+    await p.sql(`insert into shop.orders (total) values (10), (20)`);
+    await p.write(`${manifest}          note: { type: text, nullable: true }
+          status: { type: varchar(20), default: open }
+        indexes:
+          - { columns: [status, total] }
+      customers:
+        columns:
+          name: { type: text }
+`);
+    const pushed = await p.run(['push']);
+    expect(pushed.stderr).toBe('');
+    expect(pushed.stdout).toMatch(/^shop → .*: altered, \d+ statements$/m);
+    const rows = await p.sql<{ total: number; note: string | null; status: string }>('select total, note, status from shop.orders order by total');
+    expect(rows).toEqual([{ total: 10, note: null, status: 'open' }, { total: 20, note: null, status: 'open' }]);
+    expect(await catalogText(p, 'shop')).toContain('index CREATE INDEX orders_status_total_idx ON shop.orders USING btree (status, total)');
+    expect((await p.run(['verify'])).code).toBe(0);
+  });
+
+  // Scenario 5: destructive changes need --accept-data-loss.
+  test('a dropped column, a narrowed type and a rename are refused without --accept-data-loss', async () => {
+    const manifest = (cols: string) => `version: 1
+services:
+  shop:
+    tables:
+      orders:
+        columns:
+${cols}`;
+    const p = await project(kind, manifest('          total: { type: bigint }\n          note: { type: text, nullable: true }\n          code: { type: text }\n'));
+    expect((await p.run(['push'])).code).toBe(0);
+    await p.sql(`insert into shop.orders (total, note, code) values (1, 'keep me', 'a'), (2, null, 'b')`);
+    const before = await catalogText(p, 'shop');
+
+    for (const cols of [
+      '          total: { type: bigint }\n          code: { type: text }\n',
+      '          total: { type: integer }\n          note: { type: text, nullable: true }\n          code: { type: text }\n',
+      '          total: { type: bigint }\n          note: { type: text, nullable: true }\n          label: { type: text, nullable: true }\n',
+    ]) {
+      await p.write(manifest(cols));
+      const refused = await p.run(['push']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^shop → .*: refused/m);
+      expect(refused.stderr).toMatch(/(drops column shop\.orders\.(note|code): [12] rows? affected|changes the type of shop\.orders\.total \(values are cast\): 2 rows affected)/);
+      expect(refused.stderr).toContain('nothing was changed; re-run with --accept-data-loss to apply');
+      expect(await catalogText(p, 'shop')).toBe(before);
+      expect(await p.sql('select total::text, note, code from shop.orders order by total')).toEqual([{ total: '1', note: 'keep me', code: 'a' }, { total: '2', note: null, code: 'b' }]);
+    }
+    const accepted = await p.run(['push', '--accept-data-loss']);
+    expect(accepted.stderr).toBe('');
+    expect(accepted.code).toBe(0);
+    expect(await p.sql('select total::text, label from shop.orders order by total')).toEqual([{ total: '1', label: null }, { total: '2', label: null }]);
+    expect((await p.run(['verify'])).code).toBe(0);
+  });
+
+  // Scenario 6: the seed's migration — a legacy table with only some base columns.
+  test('a legacy table with only created_at/updated_at is brought under the unified base without losing rows', async () => {
+    const p = await project(kind, `version: 1
+services:
+  companies:
+    tables:
+      companies:
+        columns:
+          name: { type: text }
+`);
+    await p.sql(`create schema companies;
+      create table companies.companies (id uuid primary key default gen_random_uuid(), created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(), name text not null);
+      insert into companies.companies (name) values ('Acme'), ('Globex'), ('Initech');`);
+    const before = await p.sql<{ id: string; name: string; created_at: unknown }>('select id, name, created_at from companies.companies order by name');
+    const pushed = await p.run(['push']);
+    expect(pushed.stderr).toBe('');
+    expect(pushed.stdout).toMatch(/^companies → .*: altered, 2 statements$/m);
+    const after = await p.sql<{ id: string; name: string; created_at: unknown; is_deleted: boolean; deleted_at: unknown }>(
+      'select id, name, created_at, is_deleted, deleted_at from companies.companies order by name',
+    );
+    expect(after.map(({ id, name, created_at }) => ({ id, name, created_at }))).toEqual(before);
+    expect(after.every((r) => r.is_deleted === false && r.deleted_at === null)).toBe(true);
+    expect((await p.run(['verify'])).code).toBe(0);
+  });
+
+  // Scenario 8: drift made by hand.
+  test('verify names a table in public, a dropped base column and a changed default', async () => {
+    const p = await project(kind, `version: 1
+services:
+  shop:
+    tables:
+      orders:
+        columns:
+          status: { type: text, default: open }
+`);
+    expect((await p.run(['push'])).code).toBe(0);
+    await p.sql(`create table public.orders (id int);
+      alter table shop.orders drop column deleted_at;
+      alter table shop.orders alter column status set default 'closed';`);
+    const verified = await p.run(['verify']);
+    expect(verified.code).toBe(1);
+    expect(verified.stderr).toContain('public.orders: table orders of service shop exists in schema public; expected only in shop');
+    expect(verified.stderr).toContain('shop.orders.deleted_at: column is missing (from base (the default base))');
+    expect(verified.stderr).toContain(`shop.orders.status: default is 'closed'::text; expected "open"`);
+    const json = await p.run(['verify', '--json']);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { ok: boolean; services: { service: string; drift: { where: string }[] }[] };
+    expect(report.ok).toBe(false);
+    expect(report.services[0]!.drift.map((d) => d.where).sort()).toEqual(['public.orders', 'shop.orders.deleted_at', 'shop.orders.status']);
+  });
+});

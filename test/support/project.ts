@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { expect } from 'vitest';
+import { cli, type CliResult } from './cli.js';
+import { freshDatabase, withSql } from './databases.js';
+
+/** A throwaway project folder with a manifest, driven through the CLI like a user would. */
+export interface Project {
+  readonly dir: string;
+  /** rewrites schema.yaml and regenerates */
+  write(manifest: string): Promise<void>;
+  run(args: readonly string[]): Promise<CliResult>;
+  /** runs SQL on the project's database and returns rows */
+  sql<T = Record<string, unknown>>(text: string): Promise<T[]>;
+}
+
+export interface TargetKind {
+  readonly name: 'postgres' | 'pglite';
+  /** environment and extra flags for a fresh database of this kind */
+  readonly setup: () => Promise<{ env: Record<string, string>; flags: string[] }>;
+}
+
+export const POSTGRES: TargetKind = { name: 'postgres', setup: async () => ({ env: { DATABASE_URL: await freshDatabase() }, flags: [] }) };
+export const PGLITE: TargetKind = { name: 'pglite', setup: async () => ({ env: {}, flags: ['--embedded'] }) };
+export const BOTH = [POSTGRES, PGLITE];
+
+const DB_COMMANDS = new Set(['push', 'verify', 'migrate', 'up', 'roles']);
+
+export async function project(kind: TargetKind, manifest: string): Promise<Project> {
+  const dir = mkdtempSync(join(tmpdir(), `schemagen-${kind.name}-`));
+  const { env, flags } = await kind.setup();
+  const run = (args: readonly string[]) => cli([...args, ...(DB_COMMANDS.has(args[0] ?? '') ? flags : [])], { cwd: dir, env });
+  const p: Project = {
+    dir,
+    run,
+    async write(text) {
+      writeFileSync(join(dir, 'schema.yaml'), text);
+      const generated = await run(['generate']);
+      expect(generated.stderr).toBe('');
+    },
+    async sql<T>(text: string) {
+      if (kind.name === 'postgres') return withSql(env['DATABASE_URL']!, async (sql) => (await sql.unsafe(text)) as unknown as T[]);
+      const db = await PGlite.create(join(dir, '.schemagen', 'pglite'));
+      try {
+        return (await db.exec(text)).at(-1)?.rows as T[];
+      } finally {
+        await db.close();
+      }
+    },
+  };
+  await p.write(manifest);
+  return p;
+}
+
+/** A stable text form of a schema's catalog: columns, constraints, indexes and enums. */
+export async function catalogText(p: Project, schema: string): Promise<string> {
+  const rows = await p.sql<{ line: string }>(`
+    select format('column %s.%s %s %s default %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+                  case when a.attnotnull then 'not null' else 'null' end, coalesce(pg_get_expr(d.adbin, d.adrelid), '-')) as line
+      from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+      left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+     where n.nspname = '${schema}' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
+    union all
+    select format('constraint %s %s', k.conname, pg_get_constraintdef(k.oid)) from pg_constraint k
+      join pg_namespace n on n.oid = k.connamespace where n.nspname = '${schema}'
+    union all
+    select format('index %s', pg_get_indexdef(i.indexrelid)) from pg_index i join pg_class c on c.oid = i.indexrelid
+      join pg_namespace n on n.oid = c.relnamespace where n.nspname = '${schema}'
+    union all
+    select format('enum %s %s', t.typname, (select string_agg(e.enumlabel, ',' order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid))
+      from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = '${schema}' and t.typtype = 'e'
+    order by 1`);
+  return rows.map((r) => r.line).join('\n');
+}
