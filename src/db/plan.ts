@@ -56,7 +56,14 @@ export function phaseOneModel(model: Model, service: Service, catalog: CatalogSc
 export async function planWithDrizzleKit(model: Model, service: Service, tx: Queryable): Promise<string[]> {
   const { pushSchema } = await import('drizzle-kit/api');
   const runtime = buildRuntimeTables(model).get(service.name)!;
-  const execute = async (query: SQL) => ({ rows: await tx.query(dialect.sqlToQuery(query).sql) });
+  const execute = async (query: SQL) => {
+    const text = dialect.sqlToQuery(query).sql;
+    // drizzle-kit counts rows only to decide whether to prompt ("truncate the table?") or to add
+    // TRUNCATE statements itself. Answering "empty" means it does neither: our guard counts rows and
+    // refuses data loss, and a statement that cannot apply to existing rows fails and rolls back.
+    if (/^select count\(\*\) as count from /i.test(text)) return { rows: [{ count: 0 }] };
+    return { rows: await tx.query(text) };
+  };
   const result = await muted(() => pushSchema(runtime.exports, { execute } as never, [service.schema]));
   return result.statementsToExecute;
 }
