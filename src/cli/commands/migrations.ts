@@ -22,7 +22,7 @@ export const migrationsGenerateCommand = defineCli({
     for (const service of selectServices(model, args._)) {
       const result = await generateMigrationFor(model, service, p.root, now);
       const where = relative(io.cwd, migrationsDir(p.root, service.name)) || '.';
-      io.stdout(result.tag ? `${service.name}: wrote ${where}/${result.tag}.sql (${result.statements.length} statements)` : `${service.name}: no changes`);
+      io.stdout(result.tag ? `${service.name}: wrote ${where}/${result.tag}.sql (${result.statements.length} statement${result.statements.length === 1 ? "" : "s"})` : `${service.name}: no changes`);
     }
     return 0;
   },
