@@ -22,10 +22,15 @@ export interface LocatedDiagnostic {
   readonly message: string;
 }
 
-/** `services.auth.tables.accounts.indexes[0].columns` */
+const MAX_SEGMENT = 60;
+const MAX_SEGMENTS = 24;
+
+/** `services.auth.tables.accounts.indexes[0].columns`; absurdly long names or depths are elided. */
 export function formatPath(path: YamlPath): string {
   let out = '';
-  for (const seg of path) {
+  const shown = path.length > MAX_SEGMENTS ? [...path.slice(0, 12), '…', ...path.slice(-4)] : path;
+  for (const raw of shown) {
+    const seg = typeof raw === 'string' && raw.length > MAX_SEGMENT ? `${raw.slice(0, MAX_SEGMENT)}…` : raw;
     if (typeof seg === 'number') out += `[${seg}]`;
     else out += out === '' ? seg : `.${seg}`;
   }

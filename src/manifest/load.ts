@@ -127,11 +127,16 @@ function yamlMessage(code: string, message: string): string {
 
 /**
  * Anchors and aliases are refused outright: a manifest is small enough to write out, and
- * refusing them is the only bounded defence against alias bombs.
+ * refusing them is the only bounded defence against alias bombs. `__proto__` keys are refused too.
  */
 function aliasDiagnostics(doc: Document.Parsed, lines: LineCounter): Diagnostic[] {
   const found: Diagnostic[] = [];
   visit(doc, (_key, node, ancestors) => {
+    // A `__proto__` key would set an object's prototype instead of adding an entry, silently.
+    if (isPair(node) && isScalar(node.key) && node.key.value === '__proto__') {
+      found.push({ path: [], pos: lines.linePos(node.key.range?.[0] ?? 0), message: 'key "__proto__" cannot be carried safely by JavaScript objects; expected another name' });
+      return undefined;
+    }
     const anchored = (isScalar(node) || isMap(node) || isSeq(node)) && node.anchor;
     if (!isAlias(node) && !anchored) return undefined;
     const chain = [...ancestors, node];

@@ -4,15 +4,16 @@ export const MAX_IDENTIFIER_BYTES = 63;
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /** Returns why `name` is not a valid identifier, or undefined when it is. */
-export function identifierProblem(name: string, what: string): string | undefined {
-  if (!IDENTIFIER.test(name)) {
+export function identifierProblem(full: string, what: string): string | undefined {
+  const name = full.length > 80 ? `${full.slice(0, 80)}…` : full;
+  if (!IDENTIFIER.test(full)) {
     const lookalike = /[^\x00-\x7f]/.test(name) ? ' (it contains non-ASCII characters, possibly look-alikes)' : '';
     return `invalid ${what} ${JSON.stringify(name)}${lookalike}; expected lowercase letters, digits and _, starting with a letter or _ ([a-z_][a-z0-9_]*)`;
   }
-  if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) {
-    return `${what} ${JSON.stringify(name)} is ${Buffer.byteLength(name)} bytes; expected at most ${MAX_IDENTIFIER_BYTES} (Postgres truncates longer names)`;
+  if (Buffer.byteLength(full) > MAX_IDENTIFIER_BYTES) {
+    return `${what} ${JSON.stringify(name)} is ${Buffer.byteLength(full)} bytes; expected at most ${MAX_IDENTIFIER_BYTES} (Postgres truncates longer names)`;
   }
-  if (name === '__proto__') return `${what} "__proto__" cannot be carried safely by JavaScript objects; expected another name`;
+  if (full === '__proto__') return `${what} "__proto__" cannot be carried safely by JavaScript objects; expected another name`;
   return undefined;
 }
 
