@@ -16,7 +16,10 @@ export function normalizeSql(text: string): string {
   return out;
 }
 
-const stripCasts = (s: string) => s.replace(/::\s*(?:"?[a-z_][a-z0-9_]*"?\s*\.\s*)?"?[a-z_][a-z0-9_ ]*"?(?:\(\d+(?:,\d+)?\))?(?:\[\])*/gi, '');
+const IDENT = '(?:"[^"]+"|[a-z_][a-z0-9_]*)';
+/** `::type`, `::schema.type`, `::character varying(20)[]`, `::timestamp with time zone`: the casts Postgres adds. */
+const CAST = new RegExp(`::\\s*${IDENT}(?:\\.${IDENT})?(?:\\s+varying|\\s+precision|\\s+with(?:out)?\\s+time\\s+zone)?(?:\\(\\d+(?:,\\s*\\d+)?\\))?(?:\\[\\])*`, 'gi');
+const stripCasts = (s: string) => s.replace(CAST, '');
 
 /** The default as the catalog would show it, in the normalized form; undefined for none. */
 export function expectedDefault(column: Column): string | undefined {
