@@ -45,7 +45,7 @@ export interface CatalogSchema {
   readonly exists: boolean;
   readonly tables: readonly CatalogTable[];
   readonly enums: readonly { readonly name: string; readonly values: readonly string[] }[];
-  /** tables with one of `lookFor`'s names in other non-system schemas: where misrouted tables land */
+  /** tables with one of `lookFor`'s names in other non-system schemas not owned by another service: where misrouted tables land */
   readonly elsewhere: readonly { readonly schema: string; readonly table: string }[];
 }
 
@@ -87,11 +87,16 @@ select json_build_object(
   'elsewhere', coalesce((select json_agg(json_build_object('schema', n.nspname, 'table', c.relname) order by n.nspname, c.relname)
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where c.relkind in ('r', 'p') and c.relname in (select json_array_elements_text(($2::text)::json)) and n.nspname <> $1
+      and n.nspname not in (select json_array_elements_text(($3::text)::json))
       and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'), '[]')
 ) as catalog`;
 
-export async function readCatalog(db: Queryable, schema: string, lookFor: readonly string[] = []): Promise<CatalogSchema> {
-  const rows = await db.query<{ catalog: CatalogSchema | string }>(INTROSPECT, [schema, JSON.stringify(lookFor)]);
+/**
+ * `lookFor`: table names to search for in other schemas; `otherServices`: schemas of the other
+ * services, whose own verify reports tables that do not belong there.
+ */
+export async function readCatalog(db: Queryable, schema: string, lookFor: readonly string[] = [], otherServices: readonly string[] = []): Promise<CatalogSchema> {
+  const rows = await db.query<{ catalog: CatalogSchema | string }>(INTROSPECT, [schema, JSON.stringify(lookFor), JSON.stringify(otherServices)]);
   const raw = rows[0]!.catalog;
   return typeof raw === 'string' ? (JSON.parse(raw) as CatalogSchema) : raw;
 }

@@ -1,4 +1,4 @@
-import { sqlQuote } from '../model/drizzle-calls.js';
+import { pgArray, sqlQuote } from '../model/drizzle-calls.js';
 import type { Column, Literal } from '../model/types.js';
 import type { Queryable } from './connection.js';
 
@@ -34,8 +34,9 @@ export function actualDefault(text: string | null, column: Column): string | und
   if (text === null) return undefined;
   if (column.type.kind.endsWith('serial')) return /^nextval\(/.test(text) ? normalizeSql(`nextval('x')`).replace(/'x'/, "'*'") : normalizeSql(text);
   const norm = normalizeSql(text);
+  const scalarNumber = SCALAR_KINDS.has(column.type.kind) && column.type.dims === 0;
   // A quoted numeric or boolean literal ('-5'::integer) means the same as the bare one.
-  const unquoted = /^'(-?[\d.]+(?:e[+-]?\d+)?|true|false)'$/i.exec(norm)?.[1];
+  const unquoted = scalarNumber ? /^'(-?[\d.]+(?:e[+-]?\d+)?|true|false)'$/i.exec(norm)?.[1] : undefined;
   if (unquoted !== undefined) return canonicalScalar(unquoted);
   if (['json', 'jsonb'].includes(column.type.kind) && column.type.dims === 0) {
     const json = /^'(.*)'$/s.exec(norm)?.[1];
@@ -47,8 +48,10 @@ export function actualDefault(text: string | null, column: Column): string | und
       }
     }
   }
-  return /^-?[\d.]+$/.test(norm) ? canonicalScalar(norm) : norm;
+  return scalarNumber && /^-?[\d.]+$/.test(norm) ? canonicalScalar(norm) : norm;
 }
+
+const SCALAR_KINDS: ReadonlySet<string> = new Set(['boolean', 'smallint', 'integer', 'bigint', 'real', 'double', 'numeric']);
 
 function literalForm(value: Literal, column: Column): string {
   if (column.type.dims > 0) return sqlQuote(pgArray(value as readonly Literal[]));
@@ -91,7 +94,7 @@ export async function canonicalizeDefaults(db: Queryable, expected: readonly str
   if (pending.length === 0) return out;
   const pairs = pending.map((p) => JSON.parse(p.slice(PLACEHOLDER.length)) as [string, string]);
   // Types come from the model (validated spellings), values are bound parameters.
-  const select = pairs.map(([type], i) => `quote_literal(($${i + 1}::text)::${type}) as c${i}`).join(', ');
+  const select = pairs.map(([type], i) => `format('%L', ($${i + 1}::text)::${type}) as c${i}`).join(', ');
   const rows = await db.query<Record<string, string>>(`select ${select}`, pairs.map(([, text]) => text));
   pending.forEach((p, i) => out.set(p, normalizeSql(rows[0]![`c${i}`]!)));
   return out;
@@ -104,13 +107,4 @@ function canonicalJson(value: Literal): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v as Literal)}`).join(',')}}`;
   }
   return JSON.stringify(typeof value === 'bigint' ? Number(value) : value);
-}
-
-/** `{a,"b c"}`: Postgres' array literal, quoting elements the way it prints them back. */
-export function pgArray(values: readonly Literal[]): string {
-  const element = (v: Literal) => {
-    const s = String(v);
-    return s === '' || /[{}",\\\s]/.test(s) || /^null$/i.test(s) ? `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"` : s;
-  };
-  return `{${values.map(element).join(',')}}`;
 }

@@ -104,7 +104,7 @@ function scalarLiteral(raw: unknown, ctx: DefaultContext): Checked {
       return typeof raw === 'string' && TIME.test(raw) ? raw : bad('a time HH:MM[:SS]');
     case 'timestamp':
     case 'timestamptz':
-      return typeof raw === 'string' && TIMESTAMP.test(raw) && !Number.isNaN(Date.parse(raw.replace(' ', 'T'))) ? raw : bad('a timestamp such as 2024-01-31 12:00:00, or { sql: now() }');
+      return typeof raw === 'string' && TIMESTAMP.test(raw) && !Number.isNaN(Date.parse(raw.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))) ? raw : bad('a timestamp such as 2024-01-31 12:00:00, or { sql: now() }');
     case 'interval':
       return typeof raw === 'string' && INTERVAL.test(raw) ? raw : bad('an interval such as 1 day');
     case 'inet':

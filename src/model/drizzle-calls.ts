@@ -62,14 +62,28 @@ function defaultCall(column: Column, d: ColumnDefault): Call {
     if (sql === 'now()' && ['timestamp', 'timestamptz'].includes(column.type.kind) && column.type.dims === 0) return { method: 'defaultNow', args: [] };
     return { method: 'default', args: [{ kind: 'sql', sql: d.sql }] };
   }
-  // Timestamps are Date objects in TypeScript; their literal defaults are written as SQL text.
+  // Timestamps are Date objects in TypeScript, and drizzle-kit cannot serialize bigint defaults:
+  // both are written as SQL text.
   if (['timestamp', 'timestamptz'].includes(column.type.kind) && column.type.dims === 0) {
     return { method: 'default', args: [{ kind: 'sql', sql: sqlQuote(String(d.value)) }] };
+  }
+  if (column.type.kind === 'bigint' || column.type.kind === 'bigserial') {
+    const text = Array.isArray(d.value) ? sqlQuote(pgArray(d.value as readonly Literal[])) : String(d.value);
+    return { method: 'default', args: [{ kind: 'sql', sql: text }] };
   }
   return { method: 'default', args: [{ kind: 'literal', value: d.value }] };
 }
 
 export const sqlQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** `{a,"b c"}`: Postgres' array literal, quoting elements the way it prints them back. */
+export function pgArray(values: readonly Literal[]): string {
+  const element = (v: Literal) => {
+    const s = String(v);
+    return s === '' || /[{}",\\\s]/.test(s) || /^null$/i.test(s) ? `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"` : s;
+  };
+  return `{${values.map(element).join(',')}}`;
+}
 
 export function columnCall(column: Column, enumBinding: (name: string) => string): ColumnCall {
   const { fn, options } = builder(column.type, enumBinding);

@@ -2,6 +2,7 @@ import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
 import type { TableInput } from '../manifest/schema.js';
 import { MAX_IDENTIFIER_BYTES, bindingName, constraintNames, identifierProblem, pascalCase } from './names.js';
 import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
+import { indexProblem } from './index-methods.js';
 import { sqlFragmentProblem } from './sql-fragment.js';
 import type { Check, Constraint, Index } from './types.js';
 
@@ -93,9 +94,13 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     const cols = columnList(ix.columns, [...at, 'columns']);
     const n = ix.name ?? constraintNames.index(name, cols);
     checkName(n, ix.name ? [...at, 'name'] : at, 'set name: to a shorter one');
+    const method = ix.method ?? 'btree';
+    const indexed = cols.flatMap((c) => byName.get(c) ?? []);
+    const methodProblem = indexed.length === cols.length ? indexProblem(method, ix.unique ?? false, indexed) : undefined;
+    if (methodProblem) report(methodProblem, at);
     const whereProblem = ix.where && sqlFragmentProblem(ix.where.sql);
     if (whereProblem) report(whereProblem, [...at, 'where', 'sql']);
-    return { name: n, columns: cols, unique: ix.unique ?? false, where: ix.where?.sql, method: ix.method ?? 'btree' };
+    return { name: n, columns: cols, unique: ix.unique ?? false, where: ix.where?.sql, method };
   });
 
   const checks: Check[] = Object.entries(input.checks ?? {}).map(([key, chk]) => {

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { actualDefault, expectedDefault, normalizeSql, pgArray } from '../../src/db/normalize.js';
+import { actualDefault, expectedDefault, normalizeSql } from '../../src/db/normalize.js';
+import { pgArray } from '../../src/model/drizzle-calls.js';
 import type { Column, ColumnType } from '../../src/model/types.js';
 
 const column = (type: Partial<ColumnType> & Pick<ColumnType, 'kind' | 'sql'>, d?: Column['default']): Column => ({

@@ -86,12 +86,13 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
 }
 
 /** Drift per service, or the one-line reason the database could not be read. */
-export async function verifyAll(planned: readonly Planned[], connections: Connections): Promise<Map<Service, Drift[] | string>> {
+export async function verifyAll(model: Model, planned: readonly Planned[], connections: Connections): Promise<Map<Service, Drift[] | string>> {
   return perDatabase(planned, async ({ service, target }) => {
     if (connections.knownInSync(target, service)) return [];
     try {
       const db = await connections.get(target);
-      const drift = await diffService(service, await readCatalog(db, service.schema, service.tables.map((t) => t.name)), db);
+      const others = model.services.filter((s) => s !== service).map((s) => s.schema);
+      const drift = await diffService(service, await readCatalog(db, service.schema, service.tables.map((t) => t.name), others), db);
       if (drift.length === 0) connections.markInSync(target, service);
       return drift;
     } catch (err) {
@@ -157,7 +158,7 @@ export const verifyCommand = defineCli({
     const p = project(args, io);
     const model = await loadProjectModel(p);
     const planned = plan(model, p, args, io);
-    const results = await withConnections(p.root, (c) => verifyAll(planned, c));
+    const results = await withConnections(p.root, (c) => verifyAll(model, planned, c));
     return printDrift(results, planned, args.json ?? false, io) ? 0 : 1;
   },
 });

@@ -15,7 +15,7 @@ export const upCommand = defineCli({
     const planned = plan(model, p, { ...args, _: [] }, io);
     return withConnections(p.root, async (connections) => {
       const pushed = await pushAll(model, planned, {}, connections, io);
-      const verified = printDrift(await verifyAll(planned, connections), planned, false, io);
+      const verified = printDrift(await verifyAll(model, planned, connections), planned, false, io);
       const targets = [...new Set(planned.map((x) => x.target.label))].join(', ');
       const tables = model.services.reduce((n, s) => n + s.tables.length, 0);
       if (pushed && verified) {

@@ -1,0 +1,41 @@
+import type { ColumnType, Index } from './types.js';
+
+/**
+ * Which index methods have a default operator class for each column type, as Postgres ships them
+ * (pg_opclass where opcdefault). Anything else fails at push time, so it is refused up front.
+ */
+type Method = Index['method'];
+const ORDERED: readonly Method[] = ['btree', 'hash', 'brin'];
+
+function methodsFor(t: ColumnType): readonly Method[] {
+  if (t.dims > 0) return ['btree', 'hash', 'gin'];
+  switch (t.kind) {
+    case 'json':
+      return [];
+    case 'jsonb':
+      return ['btree', 'hash', 'gin'];
+    case 'enum':
+    case 'boolean':
+      return ['btree', 'hash'];
+    case 'text':
+    case 'varchar':
+    case 'inet':
+      return [...ORDERED, 'spgist'];
+    default:
+      return ORDERED;
+  }
+}
+
+const SINGLE_COLUMN: readonly Method[] = ['hash', 'spgist'];
+
+/** Why this index cannot be built on these columns, or undefined. */
+export function indexProblem(method: Method, unique: boolean, columns: readonly { name: string; type: ColumnType }[]): string | undefined {
+  if (unique && method !== 'btree') return `a unique index must use btree; got ${method}`;
+  if (columns.length > 1 && SINGLE_COLUMN.includes(method)) return `${method} indexes cover a single column; got ${columns.length}`;
+  for (const c of columns) {
+    const allowed = methodsFor(c.type);
+    if (allowed.length === 0) return `column ${c.name} is ${c.type.sql}, which cannot be indexed; expected jsonb instead of json`;
+    if (!allowed.includes(method)) return `column ${c.name} (${c.type.sql}) has no ${method} operator class; expected one of: ${allowed.join(', ')}`;
+  }
+  return undefined;
+}
