@@ -54,13 +54,30 @@ export function scrubSecrets(text: string, urls: readonly string[]): string {
 
 export function connectUrl(url: string): Db {
   const sql = postgres(url, { max: 4, connect_timeout: CONNECT_TIMEOUT_SECONDS, idle_timeout: 5, onnotice: () => {}, prepare: false, connection: { application_name: 'schemagen' } });
+  // connect_timeout ends at the TCP handshake; a peer that accepts and never answers would hang.
+  let ready: Promise<unknown> | undefined;
+  const connected = () =>
+    (ready ??= new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(url);
+      const timer = setTimeout(() => {
+        reject(new Error(`no answer from ${hostname}:${port || 5432} within ${CONNECT_TIMEOUT_SECONDS} s`));
+        void sql.end({ timeout: 0 });
+      }, CONNECT_TIMEOUT_SECONDS * 1000);
+      sql.unsafe('select 1').then(resolve, reject).finally(() => clearTimeout(timer));
+    }));
   const run = (q: postgres.Sql | postgres.TransactionSql) => async <T>(text: string, params: readonly unknown[] = []) =>
     (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
   return {
     label: maskUrl(url),
     embedded: false,
-    query: run(sql),
-    transaction: async (fn) => (await sql.begin((tx) => fn({ query: run(tx) }))) as never,
+    query: async (text, params) => {
+      await connected();
+      return run(sql)(text, params);
+    },
+    transaction: async (fn) => {
+      await connected();
+      return (await sql.begin((tx) => fn({ query: run(tx) }))) as never;
+    },
     migrate: async (options) => {
       // One connection, so the session lock and the migrator's transaction share it.
       const single = postgres(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {} });
@@ -72,7 +89,7 @@ export function connectUrl(url: string): Db {
         await single.end({ timeout: 5 });
       }
     },
-    close: () => sql.end({ timeout: 5 }),
+    close: () => sql.end({ timeout: 2 }),
   };
 }
 

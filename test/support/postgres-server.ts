@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** With `password`, the server requires it (scram) from user postgres over TCP. */
+export async function startPostgres(options: { password?: string } = {}): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'schemagen-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
@@ -43,10 +44,17 @@ export async function startPostgres(): Promise<PostgresServer> {
     const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', findBin(bin), ...args]] : [findBin(bin), args];
     execFileSync(cmd, argv, { stdio: 'pipe' });
   };
-  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const auth = ['-A', 'trust'];
+  if (options.password !== undefined) {
+    writeFileSync(join(dir, 'pw'), options.password);
+    chmodSync(join(dir, 'pw'), 0o644);
+    auth.splice(0, 2, '--auth-host=scram-sha-256', '--auth-local=trust', `--pwfile=${join(dir, 'pw')}`);
+  }
+  run('initdb', ['-D', data, ...auth, '-U', 'postgres', '--no-sync']);
   run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, '-l', join(dir, 'log'), '-w', 'start']);
   return {
-    url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    url: (database = 'postgres') =>
+      `postgres://postgres${options.password !== undefined ? `:${encodeURIComponent(options.password)}` : ''}@127.0.0.1:${port}/${database}`,
     stop: () => {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
