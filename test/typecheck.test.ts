@@ -5,9 +5,17 @@ import { FIXTURES } from './support/fixtures.js';
 
 const ROOT = join(FIXTURES, '..', '..');
 
+const tsc = (project: string) => spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, project)], { encoding: 'utf8' });
+
 // The committed generated/ and every golden must compile under strict (tsconfig.fixtures.json).
 test('generated code and goldens type-check with tsc --noEmit under strict', () => {
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.fixtures.json')], { encoding: 'utf8' });
-  expect(tsc.stdout + tsc.stderr).toBe('');
-  expect(tsc.status).toBe(0);
+  const result = tsc('tsconfig.fixtures.json');
+  expect(result.stdout + result.stderr).toBe('');
+  expect(result.status).toBe(0);
+}, 120_000);
+
+test('sources, tests and benchmark type-check under strict', () => {
+  const result = tsc('tsconfig.json');
+  expect(result.stdout + result.stderr).toBe('');
+  expect(result.status).toBe(0);
 }, 120_000);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cli } from '../support/cli.js';
 import { freshDatabase, withSql } from '../support/databases.js';
 import { FIXTURES, readTree } from '../support/fixtures.js';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { startPostgres, type PostgresServer } from '../support/postgres-server.mjs';
 
 const BIN = join(FIXTURES, '..', '..', 'dist', 'cli', 'bin.js');
 const SECRET = 's3cr3t-Pa55';

@@ -52,7 +52,8 @@ export const arbitraryManifest: fc.Arbitrary<string> = fc.array(service, { minLe
   fc.tuple(...services.flatMap((s) => s.flatMap((t) => t.columns.map((c) => TYPES[c.type]![1])))).map((defaults) => render(services, defaults)),
 );
 
-type Services = fc.Arbitrary<typeof table> extends fc.Arbitrary<infer T> ? T[][] : never;
+type TableSample = typeof table extends fc.Arbitrary<infer T> ? T : never;
+type Services = TableSample[][];
 
 function render(services: Services, defaults: string[]): string {
   let d = 0;

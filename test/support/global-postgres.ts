@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from './postgres-server.js';
+import { startPostgres } from './postgres-server.mjs';
 
 /** One server for the whole run; each test file creates its own databases on it. */
 export default async function setup(project: TestProject) {

@@ -1,0 +1,32 @@
+// Synthetic manifests for the benchmark: realistic columns, indexes, in-service and cross-service
+// foreign keys (cross-service only "downwards", so services stay acyclic).
+export function syntheticManifest({ tables, services, crossService = true }) {
+  const perService = Math.ceil(tables / services);
+  const lines = ['version: 1', 'services:'];
+  let made = 0;
+  for (let s = 0; s < services && made < tables; s++) {
+    lines.push(`  svc${s}:`, '    enums:', '      state: [draft, active, archived]', '    tables:');
+    for (let t = 0; t < perService && made < tables; t++, made++) {
+      lines.push(
+        `      t${t}:`,
+        '        columns:',
+        '          name: { type: varchar(200) }',
+        '          description: { type: text, nullable: true }',
+        '          quantity: { type: integer, default: 0 }',
+        '          price: { type: "numeric(12,2)", nullable: true }',
+        '          state: { type: state, default: draft }',
+        '          settings: { type: jsonb, default: { value: {} } }',
+        '          active: { type: boolean, default: true }',
+        '          published_at: { type: timestamptz, nullable: true }',
+      );
+      if (t > 0) lines.push(`          parent_id: { type: uuid, nullable: true, references: { table: t${t - 1}, onDelete: set null } }`);
+      if (crossService && s > 0 && t % 4 === 0) lines.push(`          owner_id: { type: uuid, references: { service: svc${s - 1}, table: t0 } }`);
+      lines.push(
+        '        indexes:',
+        '          - { columns: [state, published_at] }',
+        `          - { columns: [name], unique: true, where: { sql: deleted_at IS NULL }, name: s${s}_t${t}_name_live_key }`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
