@@ -7,7 +7,7 @@ export function handwrittenSchema({ tables, services }) {
     const out = [
       "import { sql } from 'drizzle-orm';",
       "import { boolean, index, integer, jsonb, numeric, pgSchema, text, timestamp, uniqueIndex, uuid, varchar, type AnyPgColumn } from 'drizzle-orm/pg-core';",
-      s > 0 ? `import * as prev from './svc${s - 1}';` : '',
+      s > 0 ? `import * as prev from './svc${s - 1}.js';` : '',
       `export const svc${s} = pgSchema('svc${s}');`,
       `export const state = svc${s}.enum('state', ['draft', 'active', 'archived']);`,
     ];

@@ -19,11 +19,11 @@ export const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Runs `fn` `n` times; returns the median of the seconds it reports, failing loudly on a bad run. */
-export function repeat(n, label, fn) {
+/** Runs `fn` `n` times in turn; returns the median of the seconds it reports, failing loudly on a bad run. */
+export async function repeat(n, label, fn) {
   const times = [];
   for (let i = 0; i < n; i++) {
-    const r = fn(i);
+    const r = await fn(i);
     if (r.ok === false) throw new Error(`${label} failed:\n${r.out}`);
     times.push(r.seconds);
   }

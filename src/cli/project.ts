@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { filesHash, manifestKey, readCache, writeCache } from '../model/model-cache.js';
+import { filesHash, manifestKey, readCache, readOutputHash, writeCache, writeOutputHash } from '../model/model-cache.js';
 import type { Model } from '../model/types.js';
 import type { CliIo } from './io.js';
 
@@ -60,16 +60,13 @@ const outputId = (p: Project) => relative(p.root, p.outDir) || '.';
 
 function rememberOutput(p: Project, model: Model, files: ReadonlyMap<string, string>) {
   const key = keys.get(model);
-  const entry = key ? readCache(p.root, key) : undefined;
-  if (!key || !entry) return;
-  const hash = filesHash(files);
-  if (entry.outputs?.[outputId(p)] !== hash) writeCache(p.root, { ...entry, outputs: { ...entry.outputs, [outputId(p)]: hash } });
+  if (key) writeOutputHash(p.root, key, outputId(p), filesHash(files));
 }
 
 /** True when the output folder holds exactly what generate wrote for this model, without rendering. */
 export async function outputKnownInSync(p: Project, model: Model): Promise<boolean> {
   const key = keys.get(model);
-  const expected = key ? readCache(p.root, key)?.outputs?.[outputId(p)] : undefined;
+  const expected = key ? readOutputHash(p.root, key, outputId(p)) : undefined;
   if (!expected) return false;
   const { listFiles, isGenerated } = await import('../write/output-tree.js');
   const files = new Map<string, string>();

@@ -4,6 +4,8 @@ import postgres from 'postgres';
 /** The little push and verify need from a database, over postgres-js or embedded PGlite. */
 export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** runs several statements in one round trip (simple protocol); no parameters, no results */
+  batch(statements: readonly string[]): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -52,6 +54,9 @@ export function scrubSecrets(text: string, urls: readonly string[]): string {
   return out;
 }
 
+/** drizzle-kit's statements end with `;` or not; each gets exactly one. */
+const joinStatements = (statements: readonly string[]) => statements.map((s) => `${s.trim().replace(/;$/, '')};`).join('\n');
+
 export function connectUrl(url: string): Db {
   const sql = postgres(url, { max: 4, connect_timeout: CONNECT_TIMEOUT_SECONDS, idle_timeout: 5, onnotice: () => {}, prepare: false, connection: { application_name: 'schemagen' } });
   // connect_timeout ends at the TCP handshake; a peer that accepts and never answers would hang.
@@ -67,6 +72,9 @@ export function connectUrl(url: string): Db {
     }));
   const run = (q: postgres.Sql | postgres.TransactionSql) => async <T>(text: string, params: readonly unknown[] = []) =>
     (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+  const batch = (q: postgres.Sql | postgres.TransactionSql) => async (statements: readonly string[]) => {
+    if (statements.length > 0) await q.unsafe(joinStatements(statements)).simple();
+  };
   return {
     label: maskUrl(url),
     embedded: false,
@@ -76,7 +84,11 @@ export function connectUrl(url: string): Db {
     },
     transaction: async (fn) => {
       await connected();
-      return (await sql.begin((tx) => fn({ query: run(tx) }))) as never;
+      return (await sql.begin((tx) => fn({ query: run(tx), batch: batch(tx) }))) as never;
+    },
+    batch: async (statements) => {
+      await connected();
+      return batch(sql)(statements);
     },
     migrate: async (options) => {
       // One connection, so the session lock and the migrator's transaction share it.
@@ -98,13 +110,17 @@ export async function connectEmbedded(dir: string): Promise<Db> {
   mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create(dir);
-  const run = (q: { query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }> }) => async <T>(text: string, params: readonly unknown[] = []) =>
-    (await q.query(text, [...params])).rows as T[];
+  type Session = { query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }>; exec: (t: string) => Promise<unknown> };
+  const run = (q: Session) => async <T>(text: string, params: readonly unknown[] = []) => (await q.query(text, [...params])).rows as T[];
+  const batch = (q: Session) => async (statements: readonly string[]) => {
+    if (statements.length > 0) await q.exec(joinStatements(statements));
+  };
   return {
     label: `embedded PGlite at ${dir}`,
     embedded: true,
     query: run(db),
-    transaction: (fn) => db.transaction((tx) => fn({ query: run(tx) })),
+    batch: batch(db),
+    transaction: (fn) => db.transaction((tx) => fn({ query: run(tx), batch: batch(tx) })),
     // PGlite has a single connection owned by this process: no lock needed.
     migrate: async (options) => {
       const [{ drizzle }, { migrate }] = await Promise.all([import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);

@@ -57,7 +57,7 @@ export async function pushService(db: Db, model: Model, service: Service, option
           const reasons = [...losses.map((l) => l.what), 'nothing was changed; re-run with --accept-data-loss to apply'];
           throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons });
         }
-        for (const s of planned) await tx.query(s);
+        await tx.batch(planned);
         statements.push(...planned);
       };
       // Loaded only when something changed: the no-op path never pays for drizzle-orm and drizzle-kit.

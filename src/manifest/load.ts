@@ -68,19 +68,34 @@ function pathAt(node: unknown, offset: number): (string | number)[] {
   return [];
 }
 
-export function readManifest(path: string, file = path): SourceFile {
+/** Reads the manifest's text, refusing unreadable or oversized files with a positioned message. */
+export function readManifestText(path: string, file = path): string {
   const fail = (message: string): never => {
     throw new ManifestError([{ file, line: 1, col: 1, path: '(root)', message }]);
   };
-  let text: string;
   try {
     if (statSync(path).size > MAX_MANIFEST_BYTES) fail(`manifest is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MB; split it or trim it`);
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof ManifestError) throw err;
     return fail(`cannot read manifest: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return parseManifest(file, text);
+}
+
+/**
+ * The data of a manifest that is plainly well-formed, without keeping the document or counting
+ * lines; undefined when anything needs the careful path (which reports it with positions). Anything
+ * that looks like an anchor, alias or `__proto__` key, or any YAML error or warning, goes the careful way.
+ */
+export function quickData(text: string): unknown {
+  if (/[&*\0\uFFFD]|__proto__/.test(text)) return undefined;
+  try {
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, intAsBigInt: true, strict: true });
+    if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
+    return doc.toJS({ maxAliasCount: 0 });
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseManifest(file: string, text: string): SourceFile {

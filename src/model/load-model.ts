@@ -1,12 +1,20 @@
 import { ManifestError } from '../manifest/diagnostics.js';
-import { locate, parseManifest, readManifest, type SourceFile } from '../manifest/load.js';
+import { locate, parseManifest, quickData, readManifestText, type SourceFile } from '../manifest/load.js';
 import { parseShape } from '../manifest/schema.js';
 import { resolveModel } from './resolve.js';
 import type { Model } from './types.js';
 
 /** schema.yaml → model, or a ManifestError listing every problem found, sorted by position. */
 export function loadModel(path: string, displayName = path): Model {
-  return modelFromSource(readManifest(path, displayName));
+  const text = readManifestText(path, displayName);
+  // Valid manifests take the quick way; any problem is found again on the careful way, with positions.
+  const data = quickData(text);
+  if (data !== undefined) {
+    const shape = parseShape(data);
+    const resolved = shape.manifest && resolveModel(shape.manifest);
+    if (resolved?.model) return resolved.model;
+  }
+  return modelFromSource(parseManifest(displayName, text));
 }
 
 export function modelFromText(file: string, text: string): Model {

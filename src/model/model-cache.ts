@@ -11,6 +11,8 @@ import type { Model } from './types.js';
  * parse with their positions.
  */
 const CACHE_FILE = join('.schemagen', 'cache', 'model.json');
+/** Kept apart from the (large) model so recording an output folder rewrites only a few bytes. */
+const OUTPUTS_FILE = join('.schemagen', 'cache', 'outputs.json');
 const MODEL_CODE_DIR = dirname(fileURLToPath(import.meta.url));
 
 let codeFingerprint: string | undefined;
@@ -32,8 +34,12 @@ export function manifestKey(manifestText: Buffer | string): string {
 interface CacheEntry {
   readonly key: string;
   readonly model: Model;
-  /** hash of the files generate writes for this model, by output folder */
-  readonly outputs?: Record<string, string>;
+}
+
+/** Hashes of the files generate writes for a model key, by output folder. */
+interface Outputs {
+  readonly key: string;
+  readonly outputs: Record<string, string>;
 }
 
 // NUL cannot occur in manifest keys (JSON default keys with NUL are refused), so this marker is unambiguous.
@@ -51,12 +57,35 @@ export function readCache(root: string, key: string): CacheEntry | undefined {
   }
 }
 
-/** Best effort: a read-only project or a full disk only costs speed. */
 export function writeCache(root: string, entry: CacheEntry): void {
-  const path = join(root, CACHE_FILE);
+  writeAtomically(join(root, CACHE_FILE), JSON.stringify(entry, replacer));
+}
+
+export function readOutputHash(root: string, key: string, output: string): string | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(join(root, OUTPUTS_FILE), 'utf8')) as Outputs;
+    return entry.key === key ? entry.outputs[output] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeOutputHash(root: string, key: string, output: string, hash: string): void {
+  let outputs: Record<string, string> = {};
+  try {
+    const entry = JSON.parse(readFileSync(join(root, OUTPUTS_FILE), 'utf8')) as Outputs;
+    if (entry.key === key) outputs = entry.outputs;
+  } catch {
+    /* first record for this key */
+  }
+  if (outputs[output] !== hash) writeAtomically(join(root, OUTPUTS_FILE), JSON.stringify({ key, outputs: { ...outputs, [output]: hash } }));
+}
+
+/** Best effort: a read-only project or a full disk only costs speed. */
+function writeAtomically(path: string, text: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(entry, replacer));
+    writeFileSync(`${path}.${process.pid}.tmp`, text);
     renameSync(`${path}.${process.pid}.tmp`, path);
   } catch {
     /* the cache is an optimisation only */

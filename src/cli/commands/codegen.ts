@@ -25,7 +25,8 @@ export const generateCommand = defineCli({
   args: { ...manifestArgs, ...outArgs },
   handler: async (args, io) => {
     const p = project(args, io);
-    await generateProject(p, await loadProjectModel(p), io);
+    // generate never writes the model cache: one large write it does not need; push and verify fill it.
+    await generateProject(p, await loadProjectModel(p, 'read'), io);
     return 0;
   },
 });
