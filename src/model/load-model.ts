@@ -8,13 +8,15 @@ import type { Model } from './types.js';
 export function loadModel(path: string, displayName = path): Model {
   const text = readManifestText(path, displayName);
   // Valid manifests take the quick way; any problem is found again on the careful way, with positions.
+  const manifest = quickManifest(text);
+  const resolved = manifest && resolveModel(manifest);
+  return resolved?.model ?? modelFromSource(parseManifest(displayName, text));
+}
+
+/** A separate frame, so the YAML data is garbage before the model is built (peak memory). */
+function quickManifest(text: string) {
   const data = quickData(text);
-  if (data !== undefined) {
-    const shape = parseShape(data);
-    const resolved = shape.manifest && resolveModel(shape.manifest);
-    if (resolved?.model) return resolved.model;
-  }
-  return modelFromSource(parseManifest(displayName, text));
+  return data === undefined ? undefined : parseShape(data).manifest;
 }
 
 export function modelFromText(file: string, text: string): Model {

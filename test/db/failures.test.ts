@@ -8,10 +8,11 @@ import { cli } from '../support/cli.js';
 import { freshDatabase, withSql } from '../support/databases.js';
 import { FIXTURES, readTree } from '../support/fixtures.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.mjs';
+import { ORDERS_MANIFEST } from '../support/project.js';
 
 const BIN = join(FIXTURES, '..', '..', 'dist', 'cli', 'bin.js');
 const SECRET = 's3cr3t-Pa55';
-const MANIFEST = 'version: 1\nservices:\n  shop:\n    tables:\n      orders:\n        columns:\n          total: { type: integer }\n';
+const MANIFEST = ORDERS_MANIFEST;
 
 function projectDir(manifest = MANIFEST): string {
   const dir = mkdtempSync(join(tmpdir(), 'schemagen-fail-'));

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { POSTGRES, catalogText, project } from '../support/project.js';
+import { ORDERS_MANIFEST, POSTGRES, catalogText, project } from '../support/project.js';
 
 const TWO_SERVICES = (aColumns: string) => `version: 1
 services:
@@ -73,14 +73,7 @@ services:
 
 // drizzle-kit truncates a table to add a NOT NULL column without default; we never do.
 test('a required column without default on a non-empty table fails cleanly and keeps every row', async () => {
-  const manifest = `version: 1
-services:
-  shop:
-    tables:
-      orders:
-        columns:
-          total: { type: integer }
-`;
+  const manifest = ORDERS_MANIFEST;
   const p = await project(POSTGRES, manifest);
   expect((await p.run(['push'])).code).toBe(0);
   await p.sql(`insert into shop.orders (total) values (1), (2), (3)`);

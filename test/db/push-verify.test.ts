@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FIXTURES } from '../support/fixtures.js';
-import { BOTH, catalogText, project } from '../support/project.js';
+import { BOTH, ORDERS_MANIFEST, catalogText, project } from '../support/project.js';
 
 const PLATFORM = readFileSync(join(FIXTURES, '..', '..', 'schema.yaml'), 'utf8');
 const SERVICES = ['auth', 'user', 'institution', 'internship', 'application', 'notification'];
@@ -44,14 +44,7 @@ describe.each(BOTH)('on $name', (kind) => {
 
   // Scenario 4: additive changes keep rows.
   test('additive changes are applied and keep existing rows', async () => {
-    const manifest = `version: 1
-services:
-  shop:
-    tables:
-      orders:
-        columns:
-          total: { type: integer }
-`;
+    const manifest = ORDERS_MANIFEST;
     const p = await project(kind, manifest);
     expect((await p.run(['push'])).code).toBe(0);
     await p.sql(`insert into shop.orders (total) values (10), (20)`);

@@ -26,6 +26,16 @@ export const POSTGRES: TargetKind = { name: 'postgres', setup: async () => ({ en
 export const PGLITE: TargetKind = { name: 'pglite', setup: async () => ({ env: {}, flags: ['--embedded'] }) };
 export const BOTH = [POSTGRES, PGLITE];
 
+/** The smallest useful manifest: one service, one table, one column; tests append to it. */
+export const ORDERS_MANIFEST = `version: 1
+services:
+  shop:
+    tables:
+      orders:
+        columns:
+          total: { type: integer }
+`;
+
 const DB_COMMANDS = new Set(['push', 'verify', 'migrate', 'up', 'roles']);
 
 export async function project(kind: TargetKind, manifest: string): Promise<Project> {
