@@ -74,9 +74,3 @@ function parseScalar(spelling: string, enums: ReadonlySet<string>): Omit<ColumnT
   const known = enums.size > 0 ? `; this service's enums: ${[...enums].join(', ')}` : '';
   return `unknown column type ${JSON.stringify(spelling)}; expected one of ${TYPE_SPELLINGS}${known}`;
 }
-
-/** The type a referencing column must have: serial columns are referenced as their integer type. */
-export function referenceSql(t: ColumnType, schema: string): string {
-  const base = t.kind === 'enum' ? `${schema}.${t.sql}` : t.sql;
-  return base;
-}

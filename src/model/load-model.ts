@@ -19,10 +19,6 @@ function quickManifest(text: string) {
   return data === undefined ? undefined : parseShape(data).manifest;
 }
 
-export function modelFromText(file: string, text: string): Model {
-  return modelFromSource(parseManifest(file, text));
-}
-
 function modelFromSource(source: SourceFile): Model {
   const shape = parseShape(source.data);
   const resolved = shape.manifest ? resolveModel(shape.manifest) : { diagnostics: shape.diagnostics };

@@ -74,11 +74,6 @@ export function callCode(call: ColumnCall | ConstraintCall, scope: CodeScope, in
   return `${head}${call.chain.map((c) => `${pad}.${c.method}(${args(c.args, scope)})`).join('')}`;
 }
 
-/** The pg-core functions a piece of code calls, for its import list. */
-export function calledFunctions(calls: readonly (ColumnCall | ConstraintCall)[]): string[] {
-  return calls.map((c) => c.fn);
-}
-
 export function usesSql(calls: readonly (ColumnCall | ConstraintCall)[]): boolean {
   const argUsesSql = (a: Arg): boolean => a.kind === 'sql' || a.kind === 'thunk' || (a.kind === 'object' && a.entries.some(([, v]) => argUsesSql(v)));
   return calls.some((c) => c.args.some(argUsesSql) || c.chain.some((k) => k.args.some(argUsesSql)));
