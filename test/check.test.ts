@@ -58,3 +58,14 @@ test('usage errors exit 2, --help exits 0 on every command', async () => {
     expect(help.stdout, command).toContain('--manifest');
   }
 });
+
+test('a manifest over 512 KB (the large-manifest memory path) validates and generates', async () => {
+  const dir = projectFor('base-default');
+  const tables = Array.from({ length: 1500 }, (_, i) => `      t${i}:\n        comment: "${'padding '.repeat(40)}"\n        columns:\n          name: { type: text }`);
+  writeFileSync(join(dir, 'schema.yaml'), `version: 1\nservices:\n  big:\n    tables:\n${tables.join('\n')}\n`);
+  expect(readFileSync(join(dir, 'schema.yaml'), 'utf8').length).toBeGreaterThan(512 * 1024);
+  const result = await cli(['generate'], { cwd: dir });
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toMatch(/wrote 6 files/);
+  expect(readFileSync(join(dir, 'generated/big/schema.ts'), 'utf8')).toContain("export const t1499 = bigSchema.table(");
+});

@@ -1,15 +1,19 @@
 import { ManifestError } from '../manifest/diagnostics.js';
 import { locate, parseManifest, quickData, readManifestText, type SourceFile } from '../manifest/load.js';
 import { parseShape } from '../manifest/schema.js';
+import { LARGE_MANIFEST_CHARS, releaseGarbage } from './memory.js';
 import { resolveModel } from './resolve.js';
 import type { Model } from './types.js';
 
 /** schema.yaml → model, or a ManifestError listing every problem found, sorted by position. */
 export function loadModel(path: string, displayName = path): Model {
   const text = readManifestText(path, displayName);
+  const large = text.length >= LARGE_MANIFEST_CHARS;
   // Valid manifests take the quick way; any problem is found again on the careful way, with positions.
   const manifest = quickManifest(text);
+  if (large) releaseGarbage();
   const resolved = manifest && resolveModel(manifest);
+  if (large) releaseGarbage();
   return resolved?.model ?? modelFromSource(parseManifest(displayName, text));
 }
 
