@@ -1,5 +1,5 @@
 import type { Column, Service, Table } from '../model/types.js';
-import type { CatalogSchema, CatalogTable } from './catalog.js';
+import type { CatalogConstraint, CatalogSchema, CatalogTable } from './catalog.js';
 import type { Queryable } from './connection.js';
 import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
 
@@ -84,11 +84,12 @@ function describeDefault(column: Column): string {
 
 function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
   const constraints = new Map(actual.constraints.map((k) => [k.name, k] as const));
-  const expectKey = (name: string, type: 'p' | 'u' | 'f' | 'c', columns: readonly string[] | undefined, what: string) => {
+  // Returns the live constraint only when it exists with the expected type: `at` returns a value too.
+  const expectKey = (name: string, type: 'p' | 'u' | 'f' | 'c', columns: readonly string[] | undefined, what: string): CatalogConstraint | undefined => {
     const live = constraints.get(name);
     constraints.delete(name);
-    if (!live) return at(`${table.name}.${name}`, `${what} is missing`);
-    if (live.type !== type) return at(`${table.name}.${name}`, `is a ${live.type} constraint; expected ${what}`);
+    if (!live) return void at(`${table.name}.${name}`, `${what} is missing`);
+    if (live.type !== type) return void at(`${table.name}.${name}`, `is a ${live.type} constraint; expected ${what}`);
     if (columns && !same(live.columns, columns)) at(`${table.name}.${name}`, `${what} covers ${list(live.columns)}; expected ${list(columns)}`);
     return live;
   };

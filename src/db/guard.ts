@@ -55,11 +55,28 @@ export interface DataLoss {
   readonly what: string;
   /** counts rows that would lose data: all rows, or rows where the column is set */
   readonly countSql?: string;
+  /** a dropped table, `"schema"."name"`: its CASCADE would also drop what depends on it */
+  readonly dropsRelation?: string;
 }
+
+/**
+ * Objects outside schema `$2` that depend on relation `$1` (foreign keys, views): `DROP TABLE …
+ * CASCADE` would silently remove them, changing another service's schema.
+ */
+export const DEPENDENTS_ELSEWHERE = `
+select format('constraint %s of %s.%s', k.conname, n.nspname, c.relname) as what
+  from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace
+ where k.confrelid = to_regclass($1) and n.nspname <> $2
+union
+select format('view %s.%s', n.nspname, v.relname)
+  from pg_depend d join pg_rewrite r on r.oid = d.objid join pg_class v on v.oid = r.ev_class join pg_namespace n on n.oid = v.relnamespace
+ where d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjid = to_regclass($1)
+   and v.oid <> d.refobjid and n.nspname <> $2
+order by 1`;
 
 const Q = '"((?:[^"]|"")+)"';
 const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => Omit<DataLoss, 'statement'>][] = [
-  [new RegExp(`^DROP TABLE (?:IF EXISTS )?${Q}\\.${Q}`, 'i'), (m) => ({ what: `drops table ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"` })],
+  [new RegExp(`^DROP TABLE (?:IF EXISTS )?${Q}\\.${Q}`, 'i'), (m) => ({ what: `drops table ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"`, dropsRelation: `"${m[1]}"."${m[2]}"` })],
   [new RegExp(`^TRUNCATE (?:TABLE )?${Q}\\.${Q}`, 'i'), (m) => ({ what: `empties table ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"` })],
   [new RegExp(`^DELETE FROM ${Q}\\.${Q}`, 'i'), (m) => ({ what: `deletes rows of ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"` })],
   [new RegExp(`^ALTER TABLE ${Q}\\.${Q} DROP COLUMN (?:IF EXISTS )?${Q}`, 'i'), (m) => ({ what: `drops column ${m[1]}.${m[2]}.${m[3]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}" where "${m[3]}" is not null` })],

@@ -2,7 +2,7 @@ import type { Model, Service } from '../model/types.js';
 import { readCatalog } from './catalog.js';
 import type { Db, Queryable } from './connection.js';
 import { diffService } from './drift.js';
-import { dataLoss, outsideSchema, type DataLoss } from './guard.js';
+import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, type DataLoss } from './guard.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -43,18 +43,24 @@ export async function pushService(db: Db, model: Model, service: Service, option
       const fresh = !catalog.exists || catalog.tables.length === 0;
       const statements: string[] = [];
       const losses: DataLoss[] = [];
+      const referencable = new Set(referencedSchemas(model, service));
       const apply = async (planned: readonly string[]) => {
         const refusals = planned.flatMap((s) => {
-          const why = outsideSchema(s, service.schema, new Set(referencedSchemas(model, service)));
+          const why = outsideSchema(s, service.schema, referencable);
           return why ? [`${why}: ${oneLine(s)}`] : [];
         });
         if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals });
         for (const s of planned) {
           const loss = dataLoss(s);
-          if (loss) losses.push(await withCount(tx, loss));
+          if (!loss) continue;
+          losses.push(await withCount(tx, loss));
+          // CASCADE reaching into another schema would change another service: refused even with --accept-data-loss.
+          const elsewhere = loss.dropsRelation ? await tx.query<{ what: string }>(DEPENDENTS_ELSEWHERE, [loss.dropsRelation, service.schema]) : [];
+          if (elsewhere.length > 0) refusals.push(`dropping ${loss.what.replace(/^drops |:.*$/g, '')} would also drop ${elsewhere.map((d) => d.what).join(', ')} outside schema ${service.schema}; push their service first or drop them by hand: ${oneLine(s)}`);
         }
+        if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals });
         if (losses.length > 0 && !options.acceptDataLoss) {
-          const reasons = [...losses.map((l) => l.what), 'nothing was changed; re-run with --accept-data-loss to apply'];
+          const reasons = [...new Set(losses.map((l) => l.what)), 'nothing was changed; re-run with --accept-data-loss to apply'];
           throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons });
         }
         await tx.batch(planned);
@@ -67,10 +73,11 @@ export async function pushService(db: Db, model: Model, service: Service, option
         if (phaseOne) await apply(await planWithDrizzleKit(phaseOne, service, tx));
         await apply(await planWithDrizzleKit(model, service, tx));
       }
-      await apply(commentStatements(service, await readCatalog(tx, service.schema)));
+      // drizzle-kit never touches comments, so the catalog read before planning still tells which differ.
+      await apply(commentStatements(service, catalog));
       // Check our own work before committing: whatever drizzle-kit could not express is reported.
       const left = (await diffService(service, await readCatalog(tx, service.schema), tx)).filter((d) => !d.elsewhere);
-      const reasons = [...losses.map((l) => l.what), ...left.map((d) => `still differs after push: ${d.where}: ${d.message}`)];
+      const reasons = [...new Set(losses.map((l) => l.what)), ...left.map((d) => `still differs after push: ${d.where}: ${d.message}`)];
       const outcome: PushOutcome = { status: statements.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered', statements, reasons, inSync: left.length === 0 };
       if (options.dryRun) throw new Rollback(outcome);
       return outcome;

@@ -79,7 +79,7 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     const out = failed ? io.stderr : io.stdout;
     const count = o.statements.length > 0 ? `, ${o.statements.length} statement${o.statements.length === 1 ? '' : 's'}` : '';
     out(scrub(`${service.name} → ${target.label}: ${flags['dry-run'] && !failed ? `would be ${o.status}` : o.status}${count}`));
-    if (flags['dry-run'] || o.status === 'refused') for (const s of o.statements) out(scrub(`  ${s.trim()};`));
+    if (flags['dry-run'] || o.status === 'refused') for (const s of o.statements) out(scrub(`  ${s.trim().replace(/;$/, '')};`));
     for (const r of o.reasons) out(scrub(`  ${r}`));
   }
   return ok;
