@@ -103,10 +103,10 @@ ${alphaTables}
   const keep = '      things:\n        columns:\n          name: { type: text }\n';
   const p = await project(POSTGRES, manifest(`${keep}      extra:\n        columns:\n          x: { type: text }\n`));
   expect((await p.run(['push'])).code).toBe(0);
-  const beta = await catalogText(p, 'beta');
   // A table of alpha's that the manifest no longer has, but beta's foreign key points at.
   await p.sql(`alter table alpha.things rename to things_old; create table alpha.things (id uuid primary key default gen_random_uuid())`);
   await p.sql(`alter table beta.widgets drop constraint widgets_thing_id_fkey; alter table beta.widgets add constraint widgets_thing_id_fkey foreign key (thing_id) references alpha.things_old(id)`);
+  const beta = await catalogText(p, 'beta');
   const pushed = await p.run(['push', 'alpha', '--accept-data-loss']);
   expect(pushed.code).toBe(1);
   expect(pushed.stderr).toMatch(/would also drop constraint widgets_thing_id_fkey of beta\.widgets outside schema alpha/);
