@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { ORDERS_MANIFEST, POSTGRES, catalogText, project } from '../support/project.js';
+import { outsideSchema } from '../../src/db/guard.js';
+import { ORDERS_MANIFEST, POSTGRES, catalogText, project, snapshot } from '../support/project.js';
 
 const TWO_SERVICES = (aColumns: string) => `version: 1
 services:
@@ -111,4 +112,79 @@ ${alphaTables}
   expect(pushed.code).toBe(1);
   expect(pushed.stderr).toMatch(/would also drop constraint widgets_thing_id_fkey of beta\.widgets outside schema alpha/);
   expect(await catalogText(p, 'beta')).toBe(beta);
+});
+
+// Scenario 3, the guard itself: a push of alpha may only change alpha.
+test.each([
+  ['ALTER TABLE "beta"."widgets" ADD COLUMN "x" text', 'touches schema beta; a push of alpha may only change alpha'],
+  ['CREATE TABLE "public"."things" ("id" uuid)', 'touches schema public; a push of alpha may only change alpha'],
+  ['CREATE TABLE "things" ("id" uuid)', 'names no schema-qualified object, so it would act on the search path (public); expected objects in alpha'],
+  ['DROP SCHEMA "alpha" CASCADE', 'drops schema alpha'],
+  ['DROP SCHEMA "beta"', 'drops schema beta'],
+])('the guard refuses %s in a push of alpha', (statement, why) => {
+  expect(outsideSchema(statement, 'alpha', new Set(['beta']))).toBe(why);
+  expect(outsideSchema('ALTER TABLE "alpha"."things" ADD COLUMN "x" text', 'alpha', new Set(['beta']))).toBeUndefined();
+});
+
+// The CASCADE refusal covers views too: a hand-made view in beta on a table alpha drops.
+test('dropping a table a view in another schema reads is refused, even with --accept-data-loss', async () => {
+  const p = await project(POSTGRES, TWO_SERVICES('          name: { type: text }\n      old_things:\n        columns:\n          x: { type: text }\n'));
+  expect((await p.run(['push'])).code).toBe(0);
+  await p.sql(`create view beta.old_view as select x from alpha.old_things`);
+  const beta = await catalogText(p, 'beta');
+  await p.write(TWO_SERVICES('          name: { type: text }\n'));
+  const pushed = await p.run(['push', 'alpha', '--accept-data-loss']);
+  expect(pushed.code).toBe(1);
+  expect(pushed.stderr).toMatch(/^alpha → .*: refused, \d+ statements?$/m);
+  expect(pushed.stderr).toContain('  dropping table alpha.old_things would also drop view beta.old_view outside schema alpha; push their service first or drop them by hand: DROP TABLE "alpha"."old_things" CASCADE;');
+  expect(await catalogText(p, 'beta')).toBe(beta);
+  expect(await p.sql(`select count(*)::int as n from information_schema.views where table_schema = 'beta'`)).toEqual([{ n: 1 }]);
+  // Once the view is gone, the same push applies.
+  await p.sql('drop view beta.old_view');
+  expect((await p.run(['push', 'alpha', '--accept-data-loss'])).code).toBe(0);
+});
+
+// Scenario 7 with a check constraint: the new table and column run first, then the check fails; all of it rolls back.
+test('a check constraint existing rows violate fails the push and rolls back the additions before it', async () => {
+  const manifest = (extra: string) => `version: 1
+services:
+  shop:
+    tables:
+      orders:
+        columns:
+          total: { type: integer }
+${extra}`;
+  const changed = manifest(`          note: { type: text, nullable: true }
+        checks:
+          positive: { sql: total > 0 }
+      receipts:
+        columns:
+          number: { type: integer }
+`);
+  const p = await project(POSTGRES, manifest(''));
+  expect((await p.run(['push'])).code).toBe(0);
+  await p.sql(`insert into shop.orders (total) values (5), (-1)`);
+  const rows = 'select total from shop.orders order by total';
+  const before = await snapshot(p, 'shop', rows);
+  await p.write(changed);
+  const pushed = await p.run(['push']);
+  expect(pushed.code).toBe(1);
+  expect(pushed.stderr).toMatch(/^shop → .*: failed\n {2}check constraint "orders_positive_check" of relation "orders" is violated by some row \(23514\)\n$/);
+  expect(await snapshot(p, 'shop', rows)).toEqual(before);
+  expect(before.catalog).not.toMatch(/receipts|orders\.note/);
+
+  // Without the offending row the same plan applies; it shows the additions come before the check.
+  await p.sql('delete from shop.orders where total < 0');
+  const dry = await p.run(['push', '--dry-run']);
+  expect(dry.code).toBe(0);
+  const statements = dry.stdout.split('\n').filter((l) => l.startsWith('  '));
+  const at = (re: RegExp) => statements.findIndex((s) => re.test(s));
+  const check = at(/ADD CONSTRAINT "orders_positive_check" CHECK/);
+  expect(at(/^ {2}CREATE TABLE "shop"\."receipts"/)).toBeGreaterThanOrEqual(0);
+  expect(at(/ADD COLUMN "note" text/)).toBeGreaterThanOrEqual(0);
+  expect(check).toBeGreaterThan(Math.max(at(/CREATE TABLE "shop"\."receipts"/), at(/ADD COLUMN "note" text/)));
+  const applied = await p.run(['push']);
+  expect(applied.stderr).toBe('');
+  expect(applied.code).toBe(0);
+  expect((await p.run(['verify'])).code).toBe(0);
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FIXTURES } from '../support/fixtures.js';
-import { BOTH, ORDERS_MANIFEST, catalogText, project } from '../support/project.js';
+import { BOTH, ORDERS_MANIFEST, catalogText, project, snapshot } from '../support/project.js';
 
 const PLATFORM = readFileSync(join(FIXTURES, '..', '..', 'schema.yaml'), 'utf8');
 const SERVICES = ['auth', 'user', 'institution', 'internship', 'application', 'notification'];
@@ -20,6 +20,9 @@ describe.each(BOTH)('on $name', (kind) => {
       `select table_schema as schema, table_name as "table" from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1, 2`,
     );
     expect(tables.filter((t) => t.schema === 'public')).toEqual([]);
+    // Nor any other object of ours: relations (sequences, indexes), enums.
+    expect(await p.sql(`select relname from pg_class where relnamespace = 'public'::regnamespace union all
+      select typname from pg_type where typnamespace = 'public'::regnamespace and typtype = 'e'`)).toEqual([]);
     expect(new Set(tables.map((t) => t.schema))).toEqual(new Set(SERVICES));
     const base = await p.sql<{ table: string; column: string; type: string; nullable: string; default: string | null }>(`
       select table_schema || '.' || table_name as "table", column_name as "column", data_type as type, is_nullable as nullable, column_default as default
@@ -65,40 +68,7 @@ describe.each(BOTH)('on $name', (kind) => {
     expect((await p.run(['verify'])).code).toBe(0);
   });
 
-  // Scenario 5: destructive changes need --accept-data-loss.
-  test('a dropped column, a narrowed type and a rename are refused without --accept-data-loss', async () => {
-    const manifest = (cols: string) => `version: 1
-services:
-  shop:
-    tables:
-      orders:
-        columns:
-${cols}`;
-    const p = await project(kind, manifest('          total: { type: bigint }\n          note: { type: text, nullable: true }\n          code: { type: text }\n'));
-    expect((await p.run(['push'])).code).toBe(0);
-    await p.sql(`insert into shop.orders (total, note, code) values (1, 'keep me', 'a'), (2, null, 'b')`);
-    const before = await catalogText(p, 'shop');
-
-    for (const cols of [
-      '          total: { type: bigint }\n          code: { type: text }\n',
-      '          total: { type: integer }\n          note: { type: text, nullable: true }\n          code: { type: text }\n',
-      '          total: { type: bigint }\n          note: { type: text, nullable: true }\n          label: { type: text, nullable: true }\n',
-    ]) {
-      await p.write(manifest(cols));
-      const refused = await p.run(['push']);
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/^shop → .*: refused/m);
-      expect(refused.stderr).toMatch(/(drops column shop\.orders\.(note|code): [12] rows? affected|changes the type of shop\.orders\.total \(values are cast\): 2 rows affected)/);
-      expect(refused.stderr).toContain('nothing was changed; re-run with --accept-data-loss to apply');
-      expect(await catalogText(p, 'shop')).toBe(before);
-      expect(await p.sql('select total::text, note, code from shop.orders order by total')).toEqual([{ total: '1', note: 'keep me', code: 'a' }, { total: '2', note: null, code: 'b' }]);
-    }
-    const accepted = await p.run(['push', '--accept-data-loss']);
-    expect(accepted.stderr).toBe('');
-    expect(accepted.code).toBe(0);
-    expect(await p.sql('select total::text, label from shop.orders order by total')).toEqual([{ total: '1', label: null }, { total: '2', label: null }]);
-    expect((await p.run(['verify'])).code).toBe(0);
-  });
+  // Scenario 5 (destructive changes) is in destructive.test.ts.
 
   // Scenario 6: the seed's migration — a legacy table with only some base columns.
   test('a legacy table with only created_at/updated_at is brought under the unified base without losing rows', async () => {
@@ -111,18 +81,23 @@ services:
           name: { type: text }
 `);
     await p.sql(`create schema companies;
-      create table companies.companies (id uuid primary key default gen_random_uuid(), created_at timestamptz not null default now(),
+      create table companies.companies (id uuid primary key, created_at timestamptz not null default now(),
         updated_at timestamptz not null default now(), name text not null);
-      insert into companies.companies (name) values ('Acme'), ('Globex'), ('Initech');`);
-    const before = await p.sql<{ id: string; name: string; created_at: unknown }>('select id, name, created_at from companies.companies order by name');
+      insert into companies.companies (id, name, created_at, updated_at) values
+        ('00000000-0000-4000-8000-000000000001', 'Acme', '2020-01-01 10:00+00', '2021-06-01 12:00+00'),
+        ('00000000-0000-4000-8000-000000000002', 'Globex', '2020-02-01 10:00+00', '2020-02-01 10:00+00'),
+        ('00000000-0000-4000-8000-000000000003', 'Initech', '2020-03-01 10:00+00', '2022-03-01 09:30+00');`);
+    const columns = `id, name, created_at::text as created_at, updated_at::text as updated_at`;
+    const before = await p.sql(`select ${columns} from companies.companies order by name`);
     const pushed = await p.run(['push']);
     expect(pushed.stderr).toBe('');
-    expect(pushed.stdout).toMatch(/^companies → .*: altered, 2 statements$/m);
-    const after = await p.sql<{ id: string; name: string; created_at: unknown; is_deleted: boolean; deleted_at: unknown }>(
-      'select id, name, created_at, is_deleted, deleted_at from companies.companies order by name',
-    );
-    expect(after.map(({ id, name, created_at }) => ({ id, name, created_at }))).toEqual(before);
-    expect(after.every((r) => r.is_deleted === false && r.deleted_at === null)).toBe(true);
+    // is_deleted, deleted_at, and the id default the old BaseModel left to the application.
+    expect(pushed.stdout).toMatch(/^companies → .*: altered, 3 statements$/m);
+    const after = await snapshot(p, 'companies', `select ${columns}, is_deleted, deleted_at from companies.companies order by name`);
+    expect(after.rows).toEqual(before.map((r) => ({ ...r, is_deleted: false, deleted_at: null })));
+    expect(after.catalog).toContain('column companies.is_deleted boolean not null default false');
+    expect(after.catalog).toContain('column companies.deleted_at timestamp with time zone null default -');
+    expect(after.catalog).toContain('column companies.id uuid not null default gen_random_uuid()');
     expect((await p.run(['verify'])).code).toBe(0);
   });
 
@@ -132,23 +107,43 @@ services:
 services:
   shop:
     tables:
+      customers:
+        columns:
+          name: { type: text }
       orders:
         columns:
           status: { type: text, default: open }
+          customer_id: { type: uuid, references: { table: customers } }
+          total: { type: integer }
+        checks:
+          positive: { sql: total > 0 }
 `);
     expect((await p.run(['push'])).code).toBe(0);
     await p.sql(`create table public.orders (id int);
       alter table shop.orders drop column deleted_at;
-      alter table shop.orders alter column status set default 'closed';`);
+      alter table shop.orders alter column status set default 'closed';
+      alter table shop.orders drop constraint orders_customer_id_fkey;
+      alter table shop.orders drop constraint orders_positive_check;`);
     const verified = await p.run(['verify']);
     expect(verified.code).toBe(1);
+    expect(verified.stderr).toMatch(/^shop → .*: 5 differences$/m);
     expect(verified.stderr).toContain('public.orders: table orders of service shop exists in schema public; expected only in shop');
     expect(verified.stderr).toContain('shop.orders.deleted_at: column is missing (from base (the default base))');
     expect(verified.stderr).toContain(`shop.orders.status: default is 'closed'::text; expected "open"`);
+    // A missing constraint is one line each, not a crash or a made-up comparison.
+    expect(verified.stderr).toContain('shop.orders.orders_customer_id_fkey: foreign key is missing');
+    expect(verified.stderr).toContain('shop.orders.orders_positive_check: check constraint is missing');
     const json = await p.run(['verify', '--json']);
     expect(json.code).toBe(1);
-    const report = JSON.parse(json.stdout) as { ok: boolean; services: { service: string; drift: { where: string }[] }[] };
+    const report = JSON.parse(json.stdout) as { ok: boolean; services: { service: string; drift: { where: string; message: string }[] }[] };
     expect(report.ok).toBe(false);
-    expect(report.services[0]!.drift.map((d) => d.where).sort()).toEqual(['public.orders', 'shop.orders.deleted_at', 'shop.orders.status']);
+    expect(report.services[0]!.drift.map((d) => d.where).sort()).toEqual([
+      'public.orders',
+      'shop.orders.deleted_at',
+      'shop.orders.orders_customer_id_fkey',
+      'shop.orders.orders_positive_check',
+      'shop.orders.status',
+    ]);
+    expect(report.services[0]!.drift.every((d) => d.message.length > 0)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -18,12 +18,30 @@ export interface Project {
 
 export interface TargetKind {
   readonly name: 'postgres' | 'pglite';
-  /** environment and extra flags for a fresh database of this kind */
-  readonly setup: () => Promise<{ env: Record<string, string>; flags: string[] }>;
+  /** environment and extra flags for a fresh database of this kind, for a project in `dir` */
+  readonly setup: (dir: string) => Promise<{ env: Record<string, string>; flags: string[] }>;
 }
 
+/**
+ * PGlite's first open of a folder runs initdb (several seconds); an empty, closed data folder made
+ * once per worker and copied into each project starts it like any later open.
+ */
+let pgliteTemplate: Promise<string> | undefined;
+const emptyPglite = () =>
+  (pgliteTemplate ??= (async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'schemagen-pglite-template-')), 'pglite');
+    await (await PGlite.create(dir)).close();
+    return dir;
+  })());
+
 export const POSTGRES: TargetKind = { name: 'postgres', setup: async () => ({ env: { DATABASE_URL: await freshDatabase() }, flags: [] }) };
-export const PGLITE: TargetKind = { name: 'pglite', setup: async () => ({ env: {}, flags: ['--embedded'] }) };
+export const PGLITE: TargetKind = {
+  name: 'pglite',
+  setup: async (dir) => {
+    cpSync(await emptyPglite(), join(dir, '.schemagen', 'pglite'), { recursive: true });
+    return { env: {}, flags: ['--embedded'] };
+  },
+};
 export const BOTH = [POSTGRES, PGLITE];
 
 /** The smallest useful manifest: one service, one table, one column; tests append to it. */
@@ -40,7 +58,7 @@ const DB_COMMANDS = new Set(['push', 'verify', 'migrate', 'up', 'roles']);
 
 export async function project(kind: TargetKind, manifest: string): Promise<Project> {
   const dir = mkdtempSync(join(tmpdir(), `schemagen-${kind.name}-`));
-  const { env, flags } = await kind.setup();
+  const { env, flags } = await kind.setup(dir);
   const run = (args: readonly string[]) => cli([...args, ...(DB_COMMANDS.has(args[0] ?? '') ? flags : [])], { cwd: dir, env });
   const p: Project = {
     dir,
@@ -64,9 +82,8 @@ export async function project(kind: TargetKind, manifest: string): Promise<Proje
   return p;
 }
 
-/** A stable text form of a schema's catalog: columns, constraints, indexes and enums. */
-export async function catalogText(p: Project, schema: string): Promise<string> {
-  const rows = await p.sql<{ line: string }>(`
+/** Columns, constraints, indexes and enums of a schema, one `line` each, unordered. */
+const catalogLines = (schema: string) => `
     select format('column %s.%s %s %s default %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
                   case when a.attnotnull then 'not null' else 'null' end, coalesce(pg_get_expr(d.adbin, d.adrelid), '-')) as line
       from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
@@ -80,7 +97,22 @@ export async function catalogText(p: Project, schema: string): Promise<string> {
       join pg_namespace n on n.oid = c.relnamespace where n.nspname = '${schema}'
     union all
     select format('enum %s %s', t.typname, (select string_agg(e.enumlabel, ',' order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid))
-      from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = '${schema}' and t.typtype = 'e'
-    order by 1`);
+      from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = '${schema}' and t.typtype = 'e'`;
+
+/** A stable text form of a schema's catalog: columns, constraints, indexes and enums. */
+export async function catalogText(p: Project, schema: string): Promise<string> {
+  const rows = await p.sql<{ line: string }>(`${catalogLines(schema)} order by 1`);
   return rows.map((r) => r.line).join('\n');
+}
+
+/**
+ * The catalog text and the rows of `rowsQuery` (as JSON values) in one query: on PGlite each query
+ * opens the database folder, which costs most of a second.
+ */
+export async function snapshot(p: Project, schema: string, rowsQuery: string): Promise<{ catalog: string; rows: unknown[] }> {
+  const lines = await p.sql<{ k: number; line: string }>(`
+    select 0 as k, line from (${catalogLines(schema)}) c
+    union all select 1, coalesce(json_agg(r), '[]')::text from (${rowsQuery}) r
+    order by k, line`);
+  return { catalog: lines.filter((l) => l.k === 0).map((l) => l.line).join('\n'), rows: JSON.parse(lines.find((l) => l.k === 1)!.line) as unknown[] };
 }

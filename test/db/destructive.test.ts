@@ -1,0 +1,102 @@
+import { describe, expect, test } from 'vitest';
+import { BOTH, project, snapshot, type Project } from '../support/project.js';
+
+/** One service: `orders` with the given columns, and optionally a second table `archive`. */
+const manifest = (columns: Record<string, string>, archive = true) => `version: 1
+services:
+  shop:
+    tables:
+      orders:
+        columns:
+${Object.entries(columns)
+  .map(([name, spec]) => `          ${name}: ${spec}\n`)
+  .join('')}${archive ? '      archive:\n        columns:\n          entry: { type: text }\n' : ''}`;
+
+type State = Awaited<ReturnType<typeof snapshot>>;
+
+/** The push is refused, names each loss with its row count, and leaves catalog and rows as `before`. */
+async function expectRefused(p: Project, losses: readonly string[], before: State, rowsQuery: string) {
+  const refused = await p.run(['push']);
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).not.toMatch(/^shop → /m);
+  const lines = refused.stderr.split('\n');
+  expect(lines[0]).toMatch(/^shop → .*: refused, \d+ statements?$/);
+  // The statements (ending in `;`), then the losses and the hint, exactly.
+  expect(lines.filter((l) => /^ {2}[a-z]/.test(l))).toEqual([...losses.map((l) => `  ${l}`), '  nothing was changed; re-run with --accept-data-loss to apply']);
+  expect(lines.filter((l) => /^ {2}[A-Z]/.test(l)).every((l) => l.endsWith(';') && !l.endsWith(';;'))).toBe(true);
+  expect(await snapshot(p, 'shop', rowsQuery)).toEqual(before);
+}
+
+/** Applies with --accept-data-loss and returns the state after. */
+async function accept(p: Project, rowsQuery: string): Promise<State> {
+  const accepted = await p.run(['push', '--accept-data-loss']);
+  expect(accepted.stderr).toBe('');
+  expect(accepted.code).toBe(0);
+  expect(accepted.stdout).toMatch(/^shop → .*: altered, \d+ statements?$/m);
+  return snapshot(p, 'shop', rowsQuery);
+}
+
+describe.each(BOTH)('on $name', (kind) => {
+  // Scenario 5: every kind of loss is refused without the flag (nothing changes) and applied with it.
+  test('a dropped column, narrowed types, a dropped table and a rename-like change each need --accept-data-loss', async () => {
+    const cols: Record<string, string> = {
+      total: '{ type: bigint }',
+      note: '{ type: text, nullable: true }',
+      code: '{ type: text }',
+      memo: '{ type: text }',
+    };
+    const p = await project(kind, manifest(cols));
+    expect((await p.run(['push'])).code).toBe(0);
+    await p.sql(`insert into shop.orders (total, note, code, memo) values (1, 'keep me', 'a', 'short'), (2, null, 'b', 'tiny');
+      insert into shop.archive (entry) values ('old');`);
+    let rows = 'select total, note, code, memo from shop.orders order by total';
+    let state = await snapshot(p, 'shop', rows);
+
+    // A column removed from the manifest: only rows where it is set count.
+    const { note: _note, ...withoutNote } = cols;
+    await p.write(manifest(withoutNote));
+    await expectRefused(p, ['drops column shop.orders.note: 1 row affected'], state, rows);
+    rows = 'select total, code, memo from shop.orders order by total';
+    state = await accept(p, rows);
+    const kept = [{ total: 1, code: 'a', memo: 'short' }, { total: 2, code: 'b', memo: 'tiny' }];
+    expect(state.rows).toEqual(kept);
+    expect(state.catalog).not.toContain('orders.note');
+
+    // bigint → integer.
+    await p.write(manifest({ ...withoutNote, total: '{ type: integer }' }));
+    await expectRefused(p, ['changes the type of shop.orders.total (values are cast): 2 rows affected'], state, rows);
+    state = await accept(p, rows);
+    expect(state.catalog).toContain('column orders.total integer not null default -');
+    expect(state.rows).toEqual(kept);
+
+    // text → varchar(4): 'short' does not fit, so even the accepted push fails and changes nothing.
+    const narrowed: Record<string, string> = { ...withoutNote, total: '{ type: integer }', memo: '{ type: varchar(4) }' };
+    await p.write(manifest(narrowed));
+    await expectRefused(p, ['changes the type of shop.orders.memo (values are cast): 2 rows affected'], state, rows);
+    const tooLong = await p.run(['push', '--accept-data-loss']);
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toMatch(/^shop → .*: failed\n {2}value too long for type character varying\(4\) \(22001\)\n$/);
+    expect(await snapshot(p, 'shop', rows)).toEqual(state);
+    // text → varchar(10) fits every value.
+    const fits: Record<string, string> = { ...narrowed, memo: '{ type: varchar(10) }' };
+    await p.write(manifest(fits));
+    state = await accept(p, rows);
+    expect(state.catalog).toContain('column orders.memo character varying(10) not null default -');
+    expect(state.rows).toEqual(kept);
+
+    // A table removed from the manifest.
+    await p.write(manifest(fits, false));
+    await expectRefused(p, ['drops table shop.archive: 1 row affected'], state, rows);
+    state = await accept(p, rows);
+    expect(state.catalog).not.toMatch(/archive/);
+
+    // Rename-like: code removed and label added in one table. drizzle-kit would ask whether it is a
+    // rename; we never prompt: the drop is refused like any other, then applied with the flag.
+    const { code: _code, ...withoutCode } = fits;
+    await p.write(manifest({ ...withoutCode, label: '{ type: text, nullable: true }' }, false));
+    await expectRefused(p, ['drops column shop.orders.code: 2 rows affected'], state, rows);
+    state = await accept(p, 'select total, memo, label from shop.orders order by total');
+    expect(state.rows).toEqual([{ total: 1, memo: 'short', label: null }, { total: 2, memo: 'tiny', label: null }]);
+    expect((await p.run(['verify'])).code).toBe(0);
+  });
+});
