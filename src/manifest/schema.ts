@@ -137,6 +137,9 @@ export function parseShape(data: unknown): { manifest?: ManifestInput; diagnosti
     if (iss.code === 'unrecognized_keys') {
       const allowed = iss.message.startsWith(ALLOWED) ? iss.message.slice(ALLOWED.length) : '';
       for (const key of iss.keys) diagnostics.push({ path: [...path, key], atKey: true, message: `unknown key ${JSON.stringify(key)}; expected one of: ${allowed}` });
+    } else if (iss.code === 'invalid_type' && iss.input === undefined && path.length > 0) {
+      // A required key is absent: say so, at the mapping that lacks it.
+      diagnostics.push({ path, message: `missing key ${JSON.stringify(String(path.at(-1)))}; ${iss.message.replace(/, got nothing$/, '')}` });
     } else {
       diagnostics.push({ path, message: iss.message });
     }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { describe } from '../manifest/schema.js';
 import { isSerial } from './column-types.js';
+import { isDateLiteral, isIntervalLiteral, isTimeLiteral, isTimestampLiteral } from './datetime-literals.js';
 import { sqlFragmentProblem } from './sql-fragment.js';
 import type { ColumnDefault, ColumnType, Literal } from './types.js';
 
@@ -11,10 +12,6 @@ const INT_RANGE = {
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
-const INTERVAL = /^[0-9a-z .:+-]+$/i;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export interface DefaultContext {
@@ -35,7 +32,7 @@ export function resolveDefault(raw: unknown, ctx: DefaultContext): ColumnDefault
       return sqlFragmentProblem(sql) ?? { kind: 'sql', sql };
     }
     if (keys.length === 1 && keys[0] === 'value') return literal((raw as { value: unknown }).value, ctx);
-    return 'a mapping default must be { sql: <expression> } for raw SQL or { value: <literal> } for a JSON object';
+    return `default is a mapping with keys ${keys.join(', ') || '(none)'}; expected { sql: <expression> } for raw SQL or { value: <literal> } for a JSON object`;
   }
   return literal(raw, ctx);
 }
@@ -54,6 +51,9 @@ const isProblem = (v: Checked): v is Problem => v instanceof Problem;
 
 function arrayLiteral(raw: unknown, ctx: DefaultContext): Checked {
   if (!Array.isArray(raw)) return new Problem(`expected a list for a default of ${ctx.type.sql}, got ${describe(raw)}`);
+  if ((ctx.type.kind === 'json' || ctx.type.kind === 'jsonb') && raw.length > 0) {
+    return new Problem(`expected [] or { sql: <expression> } for a default of ${ctx.type.sql}; a list of JSON values has no literal form here`);
+  }
   const out: Literal[] = [];
   for (const item of raw) {
     const v = scalarLiteral(item, ctx);
@@ -73,9 +73,12 @@ function scalarLiteral(raw: unknown, ctx: DefaultContext): Checked {
     case 'text':
       return typeof raw === 'string' ? raw : bad('a string');
     case 'varchar':
-    case 'char':
+    case 'char': {
       if (typeof raw !== 'string') return bad('a string');
-      return t.length === undefined || [...raw].length <= t.length ? raw : bad(`at most ${t.length} characters`);
+      // A char without a length is char(1).
+      const max = t.length ?? (t.kind === 'char' ? 1 : undefined);
+      return max === undefined || [...raw].length <= max ? raw : bad(`at most ${max} character${max === 1 ? '' : 's'}`);
+    }
     case 'smallint':
     case 'integer':
     case 'bigint': {
@@ -99,14 +102,14 @@ function scalarLiteral(raw: unknown, ctx: DefaultContext): Checked {
       if (typeof raw === 'bigint' && raw >= BigInt(Number.MIN_SAFE_INTEGER) && raw <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(raw);
       return typeof raw === 'number' && Number.isFinite(raw) ? raw : bad('a finite number');
     case 'date':
-      return typeof raw === 'string' && DATE.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : bad('a date YYYY-MM-DD');
+      return typeof raw === 'string' && isDateLiteral(raw) ? raw : bad('an existing calendar date YYYY-MM-DD');
     case 'time':
-      return typeof raw === 'string' && TIME.test(raw) ? raw : bad('a time HH:MM[:SS]');
+      return typeof raw === 'string' && isTimeLiteral(raw) ? raw : bad('a time HH:MM[:SS] from 00:00 to 24:00');
     case 'timestamp':
     case 'timestamptz':
-      return typeof raw === 'string' && TIMESTAMP.test(raw) && !Number.isNaN(Date.parse(raw.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))) ? raw : bad('a timestamp such as 2024-01-31 12:00:00, or { sql: now() }');
+      return typeof raw === 'string' && isTimestampLiteral(raw) ? raw : bad('a timestamp such as 2024-01-31 12:00:00, or { sql: now() }');
     case 'interval':
-      return typeof raw === 'string' && INTERVAL.test(raw) ? raw : bad('an interval such as 1 day');
+      return typeof raw === 'string' && isIntervalLiteral(raw) ? raw : bad('an interval such as 1 day, 2 hours 30 minutes or P1DT2H');
     case 'inet':
       return typeof raw === 'string' && isIP(raw.split('/')[0] ?? '') !== 0 ? raw : bad('an IP address');
     case 'enum':

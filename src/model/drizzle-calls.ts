@@ -64,12 +64,21 @@ function defaultCall(column: Column, d: ColumnDefault): Call {
   }
   // Timestamps are Date objects in TypeScript, and drizzle-kit cannot serialize bigint defaults:
   // both are written as SQL text.
-  if (['timestamp', 'timestamptz'].includes(column.type.kind) && column.type.dims === 0) {
-    return { method: 'default', args: [{ kind: 'sql', sql: sqlQuote(String(d.value)) }] };
+  if (['timestamp', 'timestamptz'].includes(column.type.kind)) {
+    const text = Array.isArray(d.value) ? pgArray(d.value as readonly Literal[]) : String(d.value);
+    return { method: 'default', args: [{ kind: 'sql', sql: sqlQuote(text) }] };
   }
   if (column.type.kind === 'bigint' || column.type.kind === 'bigserial') {
     const text = Array.isArray(d.value) ? sqlQuote(pgArray(d.value as readonly Literal[])) : String(d.value);
     return { method: 'default', args: [{ kind: 'sql', sql: text }] };
+  }
+  // drizzle-kit writes array and JSON defaults into SQL without escaping ' (nor " and \ in array
+  // elements), and JSON strings without their JSON quotes: such defaults are written as SQL text.
+  if (column.type.dims > 0 && (d.value as readonly Literal[]).some((v) => typeof v === 'string' && /['"\\]/.test(v))) {
+    return { method: 'default', args: [{ kind: 'sql', sql: sqlQuote(pgArray(d.value as readonly Literal[])) }] };
+  }
+  if ((column.type.kind === 'json' || column.type.kind === 'jsonb') && (typeof d.value === 'string' || JSON.stringify(d.value).includes("'"))) {
+    return { method: 'default', args: [{ kind: 'sql', sql: sqlQuote(JSON.stringify(d.value)) }] };
   }
   return { method: 'default', args: [{ kind: 'literal', value: d.value }] };
 }

@@ -1,6 +1,7 @@
 import { ManifestError } from '../manifest/diagnostics.js';
 import { locate, parseManifest, quickData, readManifestText, type SourceFile } from '../manifest/load.js';
 import { parseShape } from '../manifest/schema.js';
+import { diagnosticsBeyondShape } from './beyond-shape.js';
 import { LARGE_MANIFEST_CHARS, releaseGarbage } from './memory.js';
 import { resolveModel } from './resolve.js';
 import type { Model } from './types.js';
@@ -25,7 +26,9 @@ function quickManifest(text: string) {
 
 function modelFromSource(source: SourceFile): Model {
   const shape = parseShape(source.data);
-  const resolved = shape.manifest ? resolveModel(shape.manifest) : { diagnostics: shape.diagnostics };
+  const resolved = shape.manifest
+    ? resolveModel(shape.manifest)
+    : { diagnostics: [...shape.diagnostics, ...diagnosticsBeyondShape(source.data, shape.diagnostics)] };
   if (resolved.model) return resolved.model;
   const located = locate(source, resolved.diagnostics).sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
   const unique = located.filter((d, i) => i === 0 || JSON.stringify(d) !== JSON.stringify(located[i - 1]));

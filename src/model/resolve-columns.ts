@@ -101,7 +101,9 @@ function mixinExpander(manifest: ManifestInput, diagnostics: Diagnostic[]) {
     const out: string[] = [];
     for (const [i, inc] of (mixin.include ?? []).entries()) {
       if (trail.includes(inc) || inc === name) {
-        const cycle = [...trail, name, inc].join(' → ');
+        // The loop alone, told from the mixin whose include closes it.
+        const loop = inc === name ? [] : trail.slice(trail.indexOf(inc));
+        const cycle = [name, ...loop, name].join(' → ');
         if (!reported.has(name)) diagnostics.push({ path: ['mixins', name, 'include', i], message: `mixin cycle ${cycle}; expected includes without cycles` });
         reported.add(name);
         continue;

@@ -25,7 +25,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
         const target = findTarget({ service, table, column }, services, at, report);
         if (!target) continue;
         const name = constraintNames.foreignKey(table.name, column.name);
-        if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) report(`generated foreign key name ${JSON.stringify(name)} is over ${MAX_IDENTIFIER_BYTES} bytes; expected a shorter table or column name`, at);
+        if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) report(`generated foreign key name ${JSON.stringify(name)} is ${Buffer.byteLength(name)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: shorten the table or column name`, at);
         if ((ref.onDelete === 'set null' || ref.onUpdate === 'set null') && !column.nullable) report('set null needs a nullable column; expected nullable: true or another action', at);
         const crossService = target.service !== service;
         if (crossService) dependsOn.get(service.name)!.set(target.service.name, at);

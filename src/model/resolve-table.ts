@@ -39,7 +39,7 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     const colPath = [...path, 'columns', colName];
     const inherited = inheritedFrom.get(colName);
     if (inherited) {
-      report(`column ${JSON.stringify(colName)} is inherited from ${inherited.origin} (${inherited.path.join('.')}); remove it here, or opt out with base: false`, colPath, true);
+      report(redeclared(colName, inherited), colPath, true);
       continue;
     }
     const col = resolveColumn(colName, colInput, colPath, 'table', scope);
@@ -50,7 +50,8 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     cols.forEach((c, i) => {
       if (!byName.has(c)) report(`unknown column ${JSON.stringify(c)}; expected one of: ${[...byName.keys()].join(', ')}`, [...at, i]);
     });
-    if (new Set(cols).size !== cols.length) report('a column is listed twice; expected each column once', at);
+    const twice = cols.find((c, i) => cols.indexOf(c) !== i);
+    if (twice !== undefined) report(`column ${twice} is listed twice; expected each column once`, at);
     return [...cols];
   };
   const checkName = (n: string, at: YamlPath, hint: string) => {
@@ -126,6 +127,14 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     indexes,
     checks,
   };
+}
+
+/** Names the base or mixin providing the column (and where it is declared, unless built in) and how to resolve it. */
+function redeclared(name: string, inherited: ColumnDraft): string {
+  const from = `column ${JSON.stringify(name)} is inherited from ${inherited.origin}`;
+  const where = inherited.origin.startsWith('base (the default') ? '' : ` (${inherited.path.join('.')})`;
+  const fix = inherited.origin.startsWith('mixins.') ? "remove it here; the table's mixins already add it" : 'remove it here, or opt out with base: false';
+  return `${from}${where}; ${fix}`;
 }
 
 function inheritedColumns(input: TableInput, path: YamlPath, shared: SharedSets, diagnostics: Diagnostic[]): ColumnDraft[] {

@@ -1,6 +1,6 @@
-import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
+import { formatPath, type Diagnostic, type YamlPath } from '../manifest/diagnostics.js';
 import type { ManifestInput } from '../manifest/schema.js';
-import { camelCase, identifierProblem, pascalCase, reservedSchemaProblem } from './names.js';
+import { camelCase, constraintNames, identifierProblem, pascalCase, reservedSchemaProblem } from './names.js';
 import { resolveSharedSets } from './resolve-columns.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type TableDraft } from './resolve-table.js';
@@ -72,12 +72,14 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
   const claim = (name: string, what: string, path: YamlPath, atKey = false) => {
     const previous = relations.get(name);
     if (previous) report(`${what} ${JSON.stringify(name)} collides with ${previous} in schema ${service.schema}; expected distinct names`, path, atKey);
-    else relations.set(name, `${what} at ${path.join('.')}`);
+    else relations.set(name, `${what} at ${formatPath(path)}`);
   };
   service.enums.forEach((e) => claim(e.name, 'enum', [...service.path, 'enums', e.name], true));
   for (const t of service.tables) {
     claim(t.name, 'table', t.path, true);
+    // A column's primaryKey: true (maybe inherited from a base) is named <table>_pkey by Postgres as well.
     if (t.primaryKey) claim(t.primaryKey.name, 'primary key', [...t.path, 'primaryKey']);
+    else if (t.columns.some((c) => c.primaryKey)) claim(constraintNames.primaryKey(t.name), 'primary key', t.path, true);
     t.uniques.forEach((u) => claim(u.name, 'unique constraint', t.path));
     t.indexes.forEach((ix, i) => claim(ix.name, 'index', [...t.path, 'indexes', i]));
     const keys = new Map<string, string>();

@@ -27,7 +27,7 @@ export function sqlFragmentProblem(sql: string): string | undefined {
     } else if (c === '(') {
       depth++;
     } else if (c === ')') {
-      if (--depth < 0) return 'unbalanced ")" in SQL expression';
+      if (--depth < 0) return 'unbalanced ")" in SQL expression; expected each ) to close an earlier (';
     }
   }
   if (depth > 0) return 'unbalanced "(" in SQL expression; expected a closing )';

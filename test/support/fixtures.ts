@@ -2,16 +2,18 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { listFiles } from '../../src/write/output-tree.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 /** `UPDATE_GOLDENS=1` rewrites expected output instead of comparing (npm run test:update-goldens). */
 export const UPDATING = process.env['UPDATE_GOLDENS'] === '1';
 
-export function fixtureCases(kind: 'expected' | 'expected-error.txt'): string[] {
+/** Cases named `error-*` are manifests to reject (expected-error.txt); the others are goldens (expected/). */
+export function fixtureCases(kind: 'golden' | 'error'): string[] {
   return readdirSync(FIXTURES, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(FIXTURES, d.name, 'schema.yaml')))
-    .filter((d) => (kind === 'expected' ? !existsSync(join(FIXTURES, d.name, 'expected-error.txt')) : existsSync(join(FIXTURES, d.name, kind))))
+    .filter((d) => d.name.startsWith('error-') === (kind === 'error'))
     .map((d) => d.name)
     .sort();
 }
@@ -34,4 +36,10 @@ export function replaceTree(dir: string, files: ReadonlyMap<string, string>) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), contents);
   }
+}
+
+/** The same file list and every file byte for byte; a difference names the file. */
+export function expectSameTree(actual: ReadonlyMap<string, string>, expected: ReadonlyMap<string, string>) {
+  expect([...actual.keys()]).toEqual([...expected.keys()]);
+  for (const [path, contents] of expected) expect(actual.get(path), path).toBe(contents);
 }
