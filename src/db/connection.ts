@@ -57,8 +57,24 @@ export function scrubSecrets(text: string, urls: readonly string[]): string {
 /** drizzle-kit's statements end with `;` or not; each gets exactly one. */
 const joinStatements = (statements: readonly string[]) => statements.map((s) => `${s.trim().replace(/;$/, '')};`).join('\n');
 
+/**
+ * Session settings sent at startup. Manifest text reaches statements as '...' literals (comments,
+ * defaults, checks, passwords) quoted by doubling '; a server with standard_conforming_strings off
+ * would read a backslash before a quote as an escape and end the literal elsewhere.
+ */
+const SESSION = { application_name: 'schemagen', standard_conforming_strings: 'on' };
+
+/** postgres-js parses the URL when constructed; its messages ("Invalid URL", "URI malformed") say neither where nor why. */
+function open(url: string, options: postgres.Options<Record<string, postgres.PostgresType>>): postgres.Sql {
+  try {
+    return postgres(url, options);
+  } catch (err) {
+    throw new Error(`the database URL cannot be parsed (${(err as Error).message}); percent-encode characters such as @ : / ? # % in the user name and password`);
+  }
+}
+
 export function connectUrl(url: string): Db {
-  const sql = postgres(url, { max: 4, connect_timeout: CONNECT_TIMEOUT_SECONDS, idle_timeout: 5, onnotice: () => {}, prepare: false, connection: { application_name: 'schemagen' } });
+  const sql = open(url, { max: 4, connect_timeout: CONNECT_TIMEOUT_SECONDS, idle_timeout: 5, onnotice: () => {}, prepare: false, connection: SESSION });
   // connect_timeout ends at the TCP handshake; a peer that accepts and never answers would hang.
   let ready: Promise<unknown> | undefined;
   const connected = () =>
@@ -92,7 +108,7 @@ export function connectUrl(url: string): Db {
     },
     migrate: async (options) => {
       // One connection, so the session lock and the migrator's transaction share it.
-      const single = postgres(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {} });
+      const single = open(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {}, connection: SESSION });
       try {
         const [{ drizzle }, { migrate }] = await Promise.all([import('drizzle-orm/postgres-js'), import('drizzle-orm/postgres-js/migrator')]);
         await single.unsafe('select pg_advisory_lock(hashtext($1))', [options.lockKey]);

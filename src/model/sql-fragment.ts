@@ -8,6 +8,8 @@ export const MAX_SQL_FRAGMENT = 2000;
 export function sqlFragmentProblem(sql: string): string | undefined {
   if (sql.trim() === '') return 'empty SQL expression; expected an expression such as now()';
   if (sql.length > MAX_SQL_FRAGMENT) return `SQL expression is ${sql.length} characters; expected at most ${MAX_SQL_FRAGMENT}`;
+  // Checked first: a NUL inside quotes would otherwise be skipped with them.
+  if (sql.includes('\0')) return 'NUL character in SQL expression; expected printable text';
   let depth = 0;
   for (let i = 0; i < sql.length; i++) {
     const c = sql[i]!;
@@ -15,15 +17,21 @@ export function sqlFragmentProblem(sql: string): string | undefined {
     if (c === "'" || c === '"') {
       const end = closingQuote(sql, i);
       if (end < 0) return `unterminated ${c === "'" ? 'string' : 'quoted identifier'} in SQL expression; expected a closing ${c}`;
+      // In E'...' a backslash escapes the quote, so Postgres would end the string elsewhere than this scan.
+      // Without a backslash both readings agree, so only that combination is refused.
+      if (c === "'" && /[eE]$/.test(sql.slice(0, i)) && sql.slice(i, end).includes('\\')) {
+        return "backslash in an E'...' string in SQL expression; expected a standard string ('it''s') without backslash escapes";
+      }
+      // drizzle-kit keeps checks and index definitions as ';'-separated text and cuts them at the first ';'.
+      if (sql.slice(i, end).includes(';')) return "semicolon inside quotes in SQL expression; drizzle-kit cuts definitions at ';', expected chr(59) instead";
       i = end;
-    } else if (c === '\0') {
-      return 'NUL character in SQL expression; expected printable text';
     } else if (c === ';') {
       return 'semicolon in SQL expression; expected a single expression, not statements';
     } else if ((c === '-' && next === '-') || (c === '/' && next === '*')) {
       return 'comment in SQL expression; expected an expression without -- or /* */';
-    } else if (c === '$' && /[A-Za-z_$]/.test(next ?? '') && /\$/.test(sql.slice(i + 1))) {
-      if (/^\$[A-Za-z_]*\$/.test(sql.slice(i))) return 'dollar-quoted string in SQL expression; expected standard quotes';
+    } else if (c === '$') {
+      // Any $ outside quotes may open a dollar-quoted string ($$, $tag$, $t1$, $é$) that this scan would not see.
+      return 'dollar-quoted string in SQL expression; expected standard quotes ($ is accepted only inside quotes)';
     } else if (c === '(') {
       depth++;
     } else if (c === ')') {

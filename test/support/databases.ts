@@ -20,7 +20,8 @@ export async function freshDatabase(prefix = 't'): Promise<string> {
 
 /** Runs `fn` with a postgres-js client on `url` and closes it. */
 export async function withSql<T>(url: string, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  // The tests' own SQL uses standard '...' strings, also on a database set to read them otherwise.
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connection: { standard_conforming_strings: 'on' } });
   try {
     return await fn(sql);
   } finally {
