@@ -46,7 +46,7 @@ export async function generateMigrationFor(model: Model, service: Service, root:
   const journal = readJson<Journal>(join(dir, 'meta', '_journal.json')) ?? { version: '7', dialect: 'postgresql', entries: [] };
   const last = journal.entries.at(-1);
   const prefix = (idx: number) => String(idx).padStart(4, '0');
-  const snapshotFor = (m: Model, prevId?: string) => generateDrizzleJson(buildRuntimeTables(m).get(service.name)!.exports, prevId, [service.schema]) as unknown as Snapshot;
+  const snapshotFor = (m: Model, prevId?: string) => generateDrizzleJson(buildRuntimeTables(m, service.name).get(service.name)!.exports, prevId, [service.schema]) as unknown as Snapshot;
   const current = snapshotFor(model);
   const previous = last ? readJson<Snapshot>(join(dir, 'meta', `${prefix(last.idx)}_snapshot.json`))! : { ...current, tables: {}, enums: {}, schemas: {}, sequences: {}, roles: {}, policies: {}, views: {}, _meta: { schemas: {}, tables: {}, columns: {} } };
   const next = snapshotFor(model, last ? previous.id : undefined);

@@ -55,7 +55,7 @@ export function phaseOneModel(model: Model, service: Service, catalog: CatalogSc
 /** Plans with drizzle-kit's push differ against the live schema, on the push's own transaction. */
 export async function planWithDrizzleKit(model: Model, service: Service, tx: Queryable): Promise<string[]> {
   const { pushSchema } = await import('drizzle-kit/api');
-  const runtime = buildRuntimeTables(model).get(service.name)!;
+  const runtime = buildRuntimeTables(model, service.name).get(service.name)!;
   const execute = async (query: SQL) => {
     const text = dialect.sqlToQuery(query).sql;
     // drizzle-kit counts rows only to decide whether to prompt ("truncate the table?") or to add

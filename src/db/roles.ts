@@ -1,9 +1,11 @@
-import type { Service } from '../model/types.js';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import type { Model, Service } from '../model/types.js';
 
 /**
- * Least privilege per service: one login role that owns nothing, may use and change only its own
- * schema, may read (and reference) exactly the other services' tables its foreign keys point to,
- * and nobody may create objects in `public`.
+ * Least privilege per service: one login role that owns nothing, may use, create in and change only
+ * its own schema, may read (and reference) exactly the other services' tables its foreign keys point
+ * to, and nobody may create objects in `public`. Every statement can run again: re-applying after a
+ * manifest change also takes back read access to tables no longer referenced.
  */
 export const roleName = (service: Service) => `${service.name}_svc`;
 
@@ -11,31 +13,68 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 export interface RoleOptions {
-  /** the password to set; printed as *** and passed only when applying */
+  /**
+   * The password: `undefined` sets none (the role can log in only where pg_hba trusts it). With
+   * `mask`, statements show `'***'` instead (for printing). Otherwise a printable-ASCII password is
+   * sent as a SCRAM-SHA-256 verifier, so the cleartext never reaches the server's logs.
+   */
   readonly password?: string;
   readonly mask: boolean;
 }
 
-export function roleStatements(service: Service, options: RoleOptions): string[] {
-  const role = q(roleName(service));
-  const schema = q(service.schema);
-  const out = [
-    `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(roleName(service))}) THEN CREATE ROLE ${role} LOGIN; END IF; END $do$`,
-    `REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
-    `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
-    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
-    `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
-    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
-    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}`,
-  ];
-  if (options.password !== undefined) out.splice(1, 0, `ALTER ROLE ${role} PASSWORD ${options.mask ? `'***'` : literal(options.password)}`);
+/** The other services' tables `service` references by foreign keys, by schema. */
+function referencedElsewhere(service: Service): Map<string, Set<string>> {
   const reads = new Map<string, Set<string>>();
   for (const fk of service.tables.flatMap((t) => t.foreignKeys).filter((f) => f.crossService)) {
     reads.set(fk.target.schema, (reads.get(fk.target.schema) ?? new Set()).add(fk.target.table));
   }
-  for (const [targetSchema, tables] of [...reads].sort(([a], [b]) => a.localeCompare(b))) {
+  return reads;
+}
+
+/** Runs `body` only when `schema` exists (another service may live on another database). */
+const ifSchema = (schema: string, body: string) => `DO $do$ BEGIN IF EXISTS (SELECT FROM pg_namespace WHERE nspname = ${literal(schema)}) THEN ${body}; END IF; END $do$`;
+
+export function roleStatements(model: Model, service: Service, options: RoleOptions): string[] {
+  const role = q(roleName(service));
+  const schema = q(service.schema);
+  const out = [
+    // Two concurrent applies may both find the role missing; the loser's CREATE is a no-op.
+    `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(roleName(service))}) THEN ` +
+      `BEGIN CREATE ROLE ${role} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF; END $do$`,
+  ];
+  if (options.password !== undefined) out.push(`ALTER ROLE ${role} PASSWORD ${options.mask ? `'***'` : literal(passwordSecret(options.password))}`);
+  out.push(
+    ifSchema('public', 'REVOKE CREATE ON SCHEMA public FROM PUBLIC'),
+    `GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role}`,
+    `GRANT ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+    `GRANT ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT ALL PRIVILEGES ON TABLES TO ${role}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT ALL PRIVILEGES ON SEQUENCES TO ${role}`,
+  );
+  // Exactly the referenced tables: whatever an earlier apply granted in other services' schemas goes first.
+  for (const other of model.services.filter((s) => s.schema !== service.schema).map((s) => s.schema).sort()) {
+    out.push(ifSchema(other, `REVOKE ALL ON ALL TABLES IN SCHEMA ${q(other)} FROM ${role}; REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${q(other)} FROM ${role}; REVOKE ALL ON SCHEMA ${q(other)} FROM ${role}`));
+  }
+  for (const [targetSchema, tables] of [...referencedElsewhere(service)].sort(([a], [b]) => a.localeCompare(b))) {
     out.push(`GRANT USAGE ON SCHEMA ${q(targetSchema)} TO ${role}`);
+    // A foreign key needs REFERENCES on its target; SELECT lets the service read what it points to.
     for (const table of [...tables].sort()) out.push(`GRANT SELECT, REFERENCES ON ${q(targetSchema)}.${q(table)} TO ${role}`);
   }
   return out;
+}
+
+/**
+ * What `ALTER ROLE … PASSWORD` should carry: a SCRAM-SHA-256 verifier (as psql's \password sends),
+ * so statement logs and pg_stat_statements never hold the cleartext. Outside printable ASCII the
+ * server's SASLprep normalization could differ from ours, so the password goes as it is.
+ */
+export function passwordSecret(password: string): string {
+  if (!/^[\x20-\x7e]+$/.test(password)) return password;
+  const salt = randomBytes(16);
+  const iterations = 4096;
+  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  const hmac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest();
+  const storedKey = createHash('sha256').update(hmac(salted, 'Client Key')).digest();
+  const serverKey = hmac(salted, 'Server Key');
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
 }

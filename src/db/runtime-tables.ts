@@ -18,15 +18,33 @@ export interface RuntimeService {
   readonly tables: ReadonlyMap<string, pgCore.PgTable>;
 }
 
-export function buildRuntimeTables(model: Model): Map<string, RuntimeService> {
+/**
+ * With `forService`, only that service and the services its foreign keys reach (transitively: drizzle
+ * reads a referenced table's config, which resolves that table's own references) are built; a push
+ * of one service in a large model then skips building every other service's tables.
+ */
+export function buildRuntimeTables(model: Model, forService?: string): Map<string, RuntimeService> {
   const built = new Map<string, RuntimeService>();
+  const wanted = forService === undefined ? undefined : dependencyClosure(model, forService);
   // Constraint callbacks run lazily (when drizzle reads the table config), after every table exists.
   const resolve = (service: string, table: string) => ({
     object: built.get(service)!.tables.get(table) as unknown as Record<string, unknown>,
     table: model.services.find((s) => s.name === service)!.tables.find((t) => t.name === table)!,
   });
-  for (const service of model.services) built.set(service.name, buildService(service, resolve));
+  for (const service of model.services) if (!wanted || wanted.has(service.name)) built.set(service.name, buildService(service, resolve));
   return built;
+}
+
+function dependencyClosure(model: Model, name: string): Set<string> {
+  const byName = new Map(model.services.map((s) => [s.name, s] as const));
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    if (out.has(n)) return;
+    out.add(n);
+    for (const dep of byName.get(n)?.dependsOn ?? []) visit(dep);
+  };
+  visit(name);
+  return out;
 }
 
 type Resolve = (service: string, table: string) => { object: Record<string, unknown>; table: Table };

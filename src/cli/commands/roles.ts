@@ -25,8 +25,8 @@ export const rolesCommand = defineCli({
     if (passwordVar && !password) throw new UserError(`--password-env ${passwordVar}: the variable is not set`);
     for (const service of selectServices(model, args._)) {
       if (Buffer.byteLength(roleName(service)) > 63) throw new UserError(`role ${roleName(service)} is longer than 63 bytes; shorten service ${service.name}`);
-      io.stdout(`-- service ${service.name}: role ${roleName(service)}`);
-      for (const s of roleStatements(service, { password, mask: true })) io.stdout(`${s};`);
+      io.stdout(`-- service ${service.name}: role ${roleName(service)}${password ? ` (password shown as ***; --apply sets the real one)` : ''}`);
+      for (const s of roleStatements(model, service, { password, mask: true })) io.stdout(`${s};`);
     }
     if (!args.apply) return 0;
     const planned = plan(model, p, args, io);
@@ -36,12 +36,15 @@ export const rolesCommand = defineCli({
         try {
           const db = await connections.get(target);
           await db.transaction(async (tx) => {
-            for (const s of roleStatements(service, { password, mask: false })) await tx.query(s);
+            // Concurrent GRANTs on one object fail with "tuple concurrently updated": one apply at a time.
+            await tx.query(`select pg_advisory_xact_lock(hashtext('schemagen roles'))`);
+            for (const s of roleStatements(model, service, { password, mask: false })) await tx.query(s);
           });
           return undefined;
         } catch (err) {
-          // The password is a statement literal; never let an error echo it.
-          return scrubSecrets(errorLine(err), secrets).split(password ?? '\0').join('***');
+          const missing = (err as { code?: string }).code === '3F000' ? `; run schemagen push first` : '';
+          // The password may be a statement literal; never let an error echo it.
+          return scrubSecrets(errorLine(err), secrets).split(password || '\0').join('***') + missing;
         }
       }),
     );
