@@ -1,3 +1,5 @@
+import { isWidening } from './widening.js';
+
 /**
  * Reads each planned DDL statement before it runs: which schemas it touches and whether it can lose
  * data. drizzle-kit quotes every identifier, so `"schema"."name"` pairs are the objects a statement
@@ -84,8 +86,20 @@ const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => Omit<DataLoss, 'statem
   [new RegExp(`^DROP TYPE (?:IF EXISTS )?${Q}\\.${Q}`, 'i'), (m) => ({ what: `drops enum ${m[1]}.${m[2]} (and with it any value not recreated)` })],
 ];
 
-export function dataLoss(sql: string): DataLoss | undefined {
+/** The current type of a column (catalog spelling), when the column exists. */
+export type ColumnType = (schema: string, table: string, column: string) => string | undefined;
+
+const SET_TYPE = new RegExp(`^ALTER TABLE ${Q}\\.${Q} ALTER COLUMN ${Q} SET DATA TYPE (.+?);?$`, 'is');
+
+export function dataLoss(sql: string, columnType?: ColumnType): DataLoss | undefined {
   const text = sql.trim();
+  // A widening keeps every value (integer → bigint, varchar(40) → varchar(80) or text); a USING clause may not.
+  const change = SET_TYPE.exec(text);
+  const unquote = (name: string) => name.replace(/""/g, '"');
+  if (change && !/\bUSING\b/i.test(change[4]!)) {
+    const current = columnType?.(unquote(change[1]!), unquote(change[2]!), unquote(change[3]!));
+    if (current !== undefined && isWidening(current, change[4]!)) return undefined;
+  }
   for (const [re, describe] of PATTERNS) {
     const m = re.exec(text);
     if (m) return { statement: sql, ...describe(m) };

@@ -2,7 +2,7 @@ import type { Model, Service } from '../model/types.js';
 import { readCatalog } from './catalog.js';
 import type { Db, Queryable } from './connection.js';
 import { diffService } from './drift.js';
-import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, type DataLoss } from './guard.js';
+import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, type ColumnType, type DataLoss } from './guard.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -44,6 +44,8 @@ export async function pushService(db: Db, model: Model, service: Service, option
       const statements: string[] = [];
       const losses: DataLoss[] = [];
       const referencable = new Set(referencedSchemas(model, service));
+      const columnType: ColumnType = (schema, table, column) =>
+        schema === service.schema ? catalog.tables.find((t) => t.name === table)?.columns.find((c) => c.name === column)?.type : undefined;
       const apply = async (planned: readonly string[]) => {
         const refusals = planned.flatMap((s) => {
           const why = outsideSchema(s, service.schema, referencable);
@@ -51,7 +53,7 @@ export async function pushService(db: Db, model: Model, service: Service, option
         });
         if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals });
         for (const s of planned) {
-          const loss = dataLoss(s);
+          const loss = dataLoss(s, columnType);
           if (!loss) continue;
           losses.push(await withCount(tx, loss));
           // CASCADE reaching into another schema would change another service: refused even with --accept-data-loss.

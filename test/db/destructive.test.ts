@@ -99,4 +99,33 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(state.rows).toEqual([{ total: 1, memo: 'short', label: null }, { total: 2, memo: 'tiny', label: null }]);
     expect((await p.run(['verify'])).code).toBe(0);
   });
+
+  test('widening types keeps every value and needs no flag; a narrowing in the same push still does', async () => {
+    const before: Record<string, string> = {
+      qty: '{ type: smallint }',
+      total: '{ type: integer }',
+      price: '{ type: "numeric(6,2)" }',
+      ratio: '{ type: real }',
+      code: '{ type: varchar(4) }',
+      memo: '{ type: varchar(8) }',
+    };
+    const p = await project(kind, manifest(before, false));
+    expect((await p.run(['push'])).code).toBe(0);
+    await p.sql(`insert into shop.orders (qty, total, price, ratio, code, memo) values (32767, 2147483647, 9999.99, 0.5, 'abcd', 'eightchr')`);
+    const rows = 'select qty::text, total::text, price::text, ratio::text, code, memo from shop.orders';
+    const kept = [{ qty: '32767', total: '2147483647', price: '9999.99', ratio: '0.5', code: 'abcd', memo: 'eightchr' }];
+    const wider = { qty: '{ type: integer }', total: '{ type: bigint }', price: '{ type: "numeric(10,3)" }', ratio: '{ type: double precision }', code: '{ type: varchar(40) }', memo: '{ type: text }' };
+    await p.write(manifest(wider, false));
+    const pushed = await p.run(['push']);
+    expect(pushed.stderr).toBe('');
+    expect(pushed.code).toBe(0);
+    const state = await snapshot(p, 'shop', rows);
+    expect(state.rows).toEqual([{ ...kept[0], price: '9999.990' }]);
+    for (const line of ['orders.qty integer', 'orders.total bigint', 'orders.price numeric(10,3)', 'orders.ratio double precision', 'orders.code character varying(40)', 'orders.memo text']) {
+      expect(state.catalog).toContain(`column ${line} not null`);
+    }
+    // Narrowing one column back while widening another: only the narrowing is named.
+    await p.write(manifest({ ...wider, total: '{ type: integer }', code: '{ type: text }' }, false));
+    await expectRefused(p, ['changes the type of shop.orders.total (values are cast): 1 row affected'], state, rows);
+  });
 });
