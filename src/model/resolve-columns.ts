@@ -24,6 +24,8 @@ export const DEFAULT_BASE: Record<string, ColumnInput> = {
 export interface ColumnScope {
   readonly enums: ReadonlyMap<string, readonly string[]>;
   readonly diagnostics: Diagnostic[];
+  /** every enum name in the manifest → the services declaring it, to explain a use from elsewhere */
+  readonly enumOwners?: ReadonlyMap<string, readonly string[]>;
 }
 
 export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, origin: string, scope: ColumnScope): ColumnDraft | undefined {
@@ -32,7 +34,7 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
   if (nameProblem) report(nameProblem, path, true);
   const type = parseColumnType(input.type, new Set(scope.enums.keys()));
   if (typeof type === 'string') {
-    report(type, [...path, 'type']);
+    report(foreignEnumProblem(input.type, scope) ?? type, [...path, 'type']);
     return undefined;
   }
   if (input.identity && !(isInteger(type) && type.dims === 0)) report(`identity needs smallint, integer or bigint; got ${type.sql}`, [...path, 'identity']);
@@ -67,6 +69,17 @@ export interface ColumnSet {
   readonly origin: string;
   readonly path: YamlPath;
   readonly columns: readonly ColumnDraft[];
+}
+
+/** A type naming another service's enum (`status`, `status[]` or `billing.status`) says whose it is. */
+function foreignEnumProblem(spelling: string, scope: ColumnScope): string | undefined {
+  const bare = spelling.replace(/(\s*\[\])+$/, '').trim();
+  const dot = bare.indexOf('.');
+  const [service, name] = dot < 0 ? [undefined, bare] : [bare.slice(0, dot), bare.slice(dot + 1)];
+  const owners = (scope.enumOwners?.get(name) ?? []).filter((o) => service === undefined || o === service);
+  if (owners.length === 0) return undefined;
+  const whose = owners.length === 1 ? `service ${owners[0]}` : `services ${owners.join(', ')}`;
+  return `enum ${JSON.stringify(name)} belongs to ${whose}; a column can use only its own service's enums (each lives in its service's schema), expected an enum declared in this service's enums, or text`;
 }
 
 /**

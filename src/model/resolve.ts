@@ -25,6 +25,8 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     }
   }
   const services: ServiceDraft[] = [];
+  const enumOwners = new Map<string, string[]>();
+  for (const [name, svc] of Object.entries(manifest.services)) for (const e of Object.keys(svc.enums ?? {})) enumOwners.set(e, [...(enumOwners.get(e) ?? []), name]);
   const schemaOwner = new Map<string, string>();
   if (Object.keys(manifest.services).length === 0) report('no services; expected at least one service', ['services']);
   for (const [name, svc] of Object.entries(manifest.services)) {
@@ -52,7 +54,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       });
       enums.push({ name: enumName, tsName: `${camelCase(enumName)}Enum`, values });
     }
-    const scope = { enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics };
+    const scope = { enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners };
     const tables = Object.entries(svc.tables).map(([t, input]) => resolveTable(t, input, [...path, 'tables', t], shared, scope));
     if (tables.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
     const service = { name, schema, schemaTsName: `${camelCase(name)}Schema`, urlEnv, enums, tables, path };
