@@ -34,6 +34,29 @@ class Rollback extends Error {
  * advisory lock so two pushes of one service never both apply.
  */
 export async function pushService(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
+  const enumAdditions: string[] = [];
+  const first = await attempt(db, model, service, options, enumAdditions);
+  // PostgreSQL refuses a new enum value before the transaction that added it commits (55P04), so a
+  // value added and used (as a default, say) in one push needs the additions committed first. They
+  // only add values to this service's own types, so committing them alone loses nothing.
+  if (first.status !== 'failed' || !first.reasons.some((r) => r.endsWith('(55P04)')) || enumAdditions.length === 0) return first;
+  if (options.dryRun) return { ...first, reasons: [...first.reasons, 'the new enum values are added in a transaction of their own when pushing for real; a dry run cannot show the rest'] };
+  const added = enumAdditions.map((s) => s.replace(/\bADD VALUE\s+(?!IF NOT EXISTS)/i, 'ADD VALUE IF NOT EXISTS '));
+  try {
+    await db.transaction(async (tx) => {
+      await lockSchema(tx, service, options.progress);
+      await tx.batch(added);
+    });
+  } catch (err) {
+    return { status: 'failed', statements: [], reasons: [errorLine(err)] };
+  }
+  const second = await attempt(db, model, service, options, []);
+  const note = `enum values added and committed first (PostgreSQL cannot use a new value in the transaction that adds it): ${added.length} statement${added.length === 1 ? '' : 's'}`;
+  return { ...second, status: second.status === 'unchanged' ? 'altered' : second.status, statements: [...added, ...second.statements], reasons: [note, ...second.reasons.map((r) => r.replace(/^nothing was changed/, 'nothing else was changed'))] };
+}
+
+/** One push in one transaction; the ALTER TYPE … ADD VALUE statements it planned go to `enumAdditions`. */
+async function attempt(db: Db, model: Model, service: Service, options: PushOptions, enumAdditions: string[]): Promise<PushOutcome> {
   try {
     return await db.transaction(async (tx) => {
       await lockSchema(tx, service, options.progress);
@@ -65,6 +88,7 @@ export async function pushService(db: Db, model: Model, service: Service, option
           const reasons = [...new Set(losses.map((l) => l.what)), 'nothing was changed; re-run with --accept-data-loss to apply'];
           throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons });
         }
+        enumAdditions.push(...planned.filter((s) => /^ALTER TYPE .* ADD VALUE /is.test(s.trim())));
         await tx.batch(planned);
         statements.push(...planned);
       };
