@@ -13,6 +13,8 @@ export interface PushOutcome {
   readonly reasons: readonly string[];
   /** the schema was compared with the manifest after the push and matched */
   readonly inSync?: boolean;
+  /** refused only because objects of other schemas depend on a table it drops */
+  readonly blockedByOthers?: boolean;
 }
 
 export interface PushOptions {
@@ -83,7 +85,7 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
           const elsewhere = loss.dropsRelation ? await tx.query<{ what: string }>(DEPENDENTS_ELSEWHERE, [loss.dropsRelation, service.schema]) : [];
           if (elsewhere.length > 0) refusals.push(`dropping ${loss.what.replace(/^drops |:.*$/g, '')} would also drop ${elsewhere.map((d) => d.what).join(', ')} outside schema ${service.schema}; push their service first or drop them by hand: ${oneLine(s)}`);
         }
-        if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals });
+        if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals, blockedByOthers: true });
         if (losses.length > 0 && !options.acceptDataLoss) {
           const reasons = [...new Set(losses.map((l) => l.what)), 'nothing was changed; re-run with --accept-data-loss to apply'];
           throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons });

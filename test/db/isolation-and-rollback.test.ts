@@ -114,6 +114,37 @@ ${alphaTables}
   expect(await catalogText(p, 'beta')).toBe(beta);
 });
 
+test('a table dropped together with every reference to it goes in one push once the referencing service let go', async () => {
+  const manifest = (withThings: boolean) => `version: 1
+services:
+  alpha:
+    tables:
+      keep:
+        columns:
+          name: { type: text }
+${withThings ? '      things:\n        columns:\n          name: { type: text }\n' : ''}  beta:
+    tables:
+      widgets:
+        columns:
+          label: { type: text }
+${withThings ? '          thing_id: { type: uuid, references: { service: alpha, table: things } }\n' : ''}`;
+  const p = await project(POSTGRES, manifest(true));
+  expect((await p.run(['push'])).code).toBe(0);
+  await p.sql(`insert into alpha.things (name) values ('t'); insert into beta.widgets (label, thing_id) select 'w', id from alpha.things`);
+  await p.write(manifest(false));
+  // Without the flag both losses are refused and nothing changes.
+  const refused = await p.run(['push']);
+  expect(refused.code).toBe(1);
+  expect(await p.sql(`select to_regclass('alpha.things') is not null as things, (select count(*)::int from beta.widgets where thing_id is not null) as refs`)).toEqual([{ things: true, refs: 1 }]);
+  const pushed = await p.run(['push', '--accept-data-loss']);
+  expect(pushed.stderr).toBe('');
+  expect(pushed.code).toBe(0);
+  expect(pushed.stdout).toMatch(/^alpha → .*: altered, \d+ statements?$/m);
+  expect(pushed.stdout).toMatch(/^beta → .*: altered, \d+ statements?$/m);
+  expect(await p.sql(`select to_regclass('alpha.things') is null as gone, (select count(*)::int from beta.widgets) as widgets, (select count(*)::int from information_schema.columns where table_schema = 'beta' and column_name = 'thing_id') as ref_columns`)).toEqual([{ gone: true, widgets: 1, ref_columns: 0 }]);
+  expect((await p.run(['verify'])).code).toBe(0);
+});
+
 // Scenario 3, the guard itself: a push of alpha may only change alpha.
 test.each([
   ['ALTER TABLE "beta"."widgets" ADD COLUMN "x" text', 'touches schema beta; a push of alpha may only change alpha'],

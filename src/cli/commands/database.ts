@@ -57,7 +57,7 @@ export interface PushFlags {
 /** Pushes every planned service and prints one result line each; true when all succeeded. */
 export async function pushAll(model: Model, planned: readonly Planned[], flags: PushFlags, connections: Connections, io: CliIo): Promise<boolean> {
   const scrub = (t: string) => scrubSecrets(t, secretsOf(planned));
-  const outcomes = await perDatabase(planned, async ({ service, target }): Promise<PushOutcome> => {
+  const pushOne = async ({ service, target }: Planned): Promise<PushOutcome> => {
     const elsewhere = service.dependsOn.find((dep) => planned.some((x) => x.service.name === dep && x.target.key !== target.key));
     if (elsewhere) return { status: 'failed', statements: [], reasons: [`references service ${elsewhere}, which is on another database; cross-service foreign keys need one database`] };
     if (connections.knownInSync(target, service)) return { status: 'unchanged', statements: [], reasons: [], inSync: true };
@@ -70,7 +70,14 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     } catch (err) {
       return { status: 'failed', statements: [], reasons: [errorLine(err)] };
     }
-  });
+  };
+  const outcomes = await perDatabase(planned, pushOne);
+  // A table dropped together with the other services' references to it: those services' pushes
+  // have removed the references by now, so the refused push gets one more try.
+  for (const x of planned) {
+    const changedNeighbour = planned.some((y) => y !== x && y.target.key === x.target.key && outcomes.get(y.service)!.status === 'altered');
+    if (outcomes.get(x.service)!.blockedByOthers && changedNeighbour && !flags['dry-run']) outcomes.set(x.service, await pushOne(x));
+  }
   let ok = true;
   for (const { service, target } of planned) {
     const o = outcomes.get(service)!;
