@@ -9,7 +9,6 @@ interface TypeShape {
   readonly size: number;
   /** numeric: digits after the point */
   readonly scale: number;
-  readonly spelled: string;
 }
 
 const SIZES: Readonly<Record<string, [TypeShape['family'], number]>> = {
@@ -27,15 +26,15 @@ const SIZES: Readonly<Record<string, [TypeShape['family'], number]>> = {
   text: ['text', Infinity],
 };
 
-export function typeShape(type: string): TypeShape {
+function typeShape(type: string): TypeShape {
   const spelled = type.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
   const known = SIZES[spelled];
-  if (known) return { family: known[0], size: known[1], scale: 0, spelled };
+  if (known) return { family: known[0], size: known[1], scale: 0 };
   const varchar = /^(?:character varying|varchar)(?:\((\d+)\))?$/.exec(spelled);
-  if (varchar) return { family: 'varchar', size: varchar[1] ? Number(varchar[1]) : Infinity, scale: 0, spelled };
+  if (varchar) return { family: 'varchar', size: varchar[1] ? Number(varchar[1]) : Infinity, scale: 0 };
   const numeric = /^(?:numeric|decimal)(?:\((\d+)(?:,(\d+))?\))?$/.exec(spelled);
-  if (numeric) return { family: 'numeric', size: numeric[1] ? Number(numeric[1]) : Infinity, scale: Number(numeric[2] ?? 0), spelled };
-  return { family: 'other', size: 0, scale: 0, spelled };
+  if (numeric) return { family: 'numeric', size: numeric[1] ? Number(numeric[1]) : Infinity, scale: Number(numeric[2] ?? 0) };
+  return { family: 'other', size: 0, scale: 0 };
 }
 
 export function isWidening(from: string, to: string): boolean {

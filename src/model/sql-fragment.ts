@@ -17,13 +17,14 @@ export function sqlFragmentProblem(sql: string): string | undefined {
     if (c === "'" || c === '"') {
       const end = closingQuote(sql, i);
       if (end < 0) return `unterminated ${c === "'" ? 'string' : 'quoted identifier'} in SQL expression; expected a closing ${c}`;
+      const quoted = sql.slice(i, end);
       // In E'...' a backslash escapes the quote, so Postgres would end the string elsewhere than this scan.
       // Without a backslash both readings agree, so only that combination is refused.
-      if (c === "'" && /[eE]$/.test(sql.slice(0, i)) && sql.slice(i, end).includes('\\')) {
+      if (c === "'" && /[eE]$/.test(sql.slice(0, i)) && quoted.includes('\\')) {
         return "backslash in an E'...' string in SQL expression; expected a standard string ('it''s') without backslash escapes";
       }
       // drizzle-kit keeps checks and index definitions as ';'-separated text and cuts them at the first ';'.
-      if (sql.slice(i, end).includes(';')) return "semicolon inside quotes in SQL expression; drizzle-kit cuts definitions at ';', expected chr(59) instead";
+      if (quoted.includes(';')) return "semicolon inside quotes in SQL expression; drizzle-kit cuts definitions at ';', expected chr(59) instead";
       i = end;
     } else if (c === ';') {
       return 'semicolon in SQL expression; expected a single expression, not statements';

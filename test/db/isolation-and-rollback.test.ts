@@ -177,14 +177,7 @@ test('dropping a table a view in another schema reads is refused, even with --ac
 
 // Scenario 7 with a check constraint: the new table and column run first, then the check fails; all of it rolls back.
 test('a check constraint existing rows violate fails the push and rolls back the additions before it', async () => {
-  const manifest = (extra: string) => `version: 1
-services:
-  shop:
-    tables:
-      orders:
-        columns:
-          total: { type: integer }
-${extra}`;
+  const manifest = (extra: string) => `${ORDERS_MANIFEST}${extra}`;
   const changed = manifest(`          note: { type: text, nullable: true }
         checks:
           positive: { sql: total > 0 }

@@ -74,9 +74,9 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
   const outcomes = await perDatabase(planned, pushOne);
   // A table dropped together with the other services' references to it: those services' pushes
   // have removed the references by now, so the refused push gets one more try.
-  for (const x of planned) {
+  for (const x of flags['dry-run'] ? [] : planned.filter((entry) => outcomes.get(entry.service)!.blockedByOthers)) {
     const changedNeighbour = planned.some((y) => y !== x && y.target.key === x.target.key && outcomes.get(y.service)!.status === 'altered');
-    if (outcomes.get(x.service)!.blockedByOthers && changedNeighbour && !flags['dry-run']) outcomes.set(x.service, await pushOne(x));
+    if (changedNeighbour) outcomes.set(x.service, await pushOne(x));
   }
   let ok = true;
   for (const { service, target } of planned) {
