@@ -1,13 +1,13 @@
 import { parseArgs, renderUsage, type ArgsDef, type CommandDef } from 'citty';
-import { ManifestError, formatDiagnostic } from '../manifest/diagnostics.js';
-import { UnownedFilesError } from '../write/write-tree.js';
+import { ManifestError, UsageError, UserError } from '../errors.js';
+import { formatDiagnostic } from '../manifest/diagnostics.js';
 import type { Command } from './command.js';
 import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
 import { pushCommand, verifyCommand } from './commands/database.js';
 import { migrateCommand, migrationsGenerateCommand } from './commands/migrations.js';
 import { rolesCommand } from './commands/roles.js';
 import { upCommand } from './commands/up.js';
-import { UserError, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
 
 const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand, migrationsGenerateCommand, migrateCommand, rolesCommand, upCommand];
 
@@ -81,9 +81,9 @@ function reportError(err: unknown, io: CliIo): number {
     io.stderr(`${err.diagnostics.length} error(s) in ${err.diagnostics[0]?.file ?? 'the manifest'}; nothing was written`);
     return EXIT.failed;
   }
-  if (err instanceof UserError || err instanceof UnownedFilesError) {
+  if (err instanceof UserError) {
     io.stderr(`error: ${err.message}`);
-    return EXIT.failed;
+    return err instanceof UsageError ? EXIT.usage : EXIT.failed;
   }
   io.stderr(`internal error: ${err instanceof Error ? err.message : String(err)}`);
   if (io.env['SCHEMAGEN_DEBUG'] && err instanceof Error) io.stderr(err.stack ?? '');
