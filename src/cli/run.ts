@@ -4,12 +4,13 @@ import { formatDiagnostic } from '../manifest/diagnostics.js';
 import type { Command } from './command.js';
 import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
 import { pushCommand, verifyCommand } from './commands/database.js';
+import { importCommand } from './commands/import.js';
 import { migrateCommand, migrationsGenerateCommand } from './commands/migrations.js';
 import { rolesCommand } from './commands/roles.js';
 import { upCommand } from './commands/up.js';
 import type { CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand, migrationsGenerateCommand, migrateCommand, rolesCommand, upCommand];
+const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand, migrationsGenerateCommand, migrateCommand, rolesCommand, upCommand, importCommand];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -69,10 +70,18 @@ function parseStrict(raw: readonly string[], defs: ArgsDef) {
   const parsed = parseArgs([...raw], defs);
   for (const [name, def] of Object.entries(defs)) {
     if (def.type === 'string' && name in parsed && typeof parsed[name] !== 'string') throw new Error(`option --${name} needs a value`);
+    // citty keeps the last of repeated options; an option described as repeatable gets them all.
+    if (def.type === 'string' && def.description?.includes('(repeatable)')) (parsed as Record<string, unknown>)[name] = occurrences(raw, name);
   }
   const positionals = Object.values(defs).some((d) => d.type === 'positional');
   if (!positionals && parsed._.length > 0) throw new Error(`unexpected argument ${JSON.stringify(parsed._[0])}`);
   return parsed;
+}
+
+function occurrences(raw: readonly string[], name: string): string[] {
+  const end = raw.indexOf('--');
+  const tokens = end < 0 ? raw : raw.slice(0, end);
+  return tokens.flatMap((t, i) => (t === `--${name}` && i + 1 < tokens.length ? [tokens[i + 1]!] : t.startsWith(`--${name}=`) ? [t.slice(name.length + 3)] : []));
 }
 
 function reportError(err: unknown, io: CliIo): number {
