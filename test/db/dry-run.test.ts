@@ -20,7 +20,7 @@ describe.each(BOTH)('on $name', (kind) => {
     const pushed = await p.run(['push']);
     expect(pushed.stdout).toMatch(/^application → .*: created, 5 statements$/m);
     expect(await p.sql(SCHEMAS)).toEqual([{ nspname: 'application' }, { nspname: 'auth' }]);
-  });
+  }, 120_000);
 
   test('up --dry-run writes no file and changes nothing; up --accept-data-loss applies a drop', async () => {
     const p = await project(kind, README_MANIFEST);
@@ -34,7 +34,7 @@ describe.each(BOTH)('on $name', (kind) => {
     const accepted = await p.run(['up', '--accept-data-loss']);
     expect(accepted.stderr).toBe('');
     expect(accepted.stdout).toMatch(/^summary: 2 services, 2 tables generated, pushed and verified/m);
-  });
+  }, 120_000);
 });
 
 test('a dry run with data loss lists the whole plan, additions after the drop included, and changes nothing', async () => {

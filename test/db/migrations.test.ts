@@ -95,6 +95,6 @@ test('a migration that fails shows the database message and code, not the driver
   await p.sql(`create schema shop; create table shop.orders (id int)`);
   const migrated = await p.run(['migrate']);
   expect(migrated.code).toBe(1);
-  expect(migrated.stderr).toMatch(/^shop → .*: failed: relation "orders" already exists \(42P07\)$/m);
+  expect(migrated.stderr).toMatch(/^shop → .*: failed: schema "shop" already exists \(42P06\)$/m);
   expect(migrated.stderr).not.toMatch(/Failed query|params:/);
 });

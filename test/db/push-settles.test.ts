@@ -45,7 +45,7 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(pushed.stdout).not.toMatch(/members_pkey/);
     await expectSettled(p);
     expect(await p.sql(`select count(*)::int as n from shop.members`)).toEqual([{ n: 2 }]);
-  });
+  }, 120_000);
 
   test('a check and an index predicate changed by hand are rebuilt by the next push, which then settles', async () => {
     const manifest = `version: 1
@@ -76,7 +76,7 @@ services:
     await expectSettled(p);
     const [check] = await p.sql<{ def: string }>(`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'orders_total_positive_check'`);
     expect(check!.def).toBe('CHECK ((total >= 0))');
-  });
+  }, 120_000);
 
   test("the README's example: a change to auth emits only its own statement, and pushes after it none", async () => {
     const p = await project(kind, README_MANIFEST);
@@ -87,7 +87,7 @@ services:
     expect(statementsOf(planned.stdout)).toEqual(['  ALTER TABLE "auth"."accounts" ADD COLUMN "nick" text;']);
     expect((await pushOk(p, ['auth'])).stdout).toMatch(/^auth → .*: altered, 1 statement$/m);
     await expectSettled(p);
-  });
+  }, 120_000);
 
   test('integer → bigint and integer → numeric(12,2) with defaults apply without --accept-data-loss and settle', async () => {
     const manifest = (count: string, price: string) => `version: 1
@@ -106,5 +106,5 @@ services:
     expect((await pushOk(p)).stdout).toMatch(/^shop → .*: altered/m);
     await expectSettled(p);
     expect(await p.sql(`select qty::text, price::text from shop.orders`)).toEqual([{ qty: '2147483647', price: '-2147483648.00' }]);
-  });
+  }, 120_000);
 });
