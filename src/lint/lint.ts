@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import type { Model } from '../model/types.js';
+import { baseColumnsOf } from './base-columns.js';
+import { positionAt, type BaseColumns, type Finding } from './finding.js';
+import { createdTables } from './sql-tables.js';
+import { SQL_FILE, lintedFiles } from './walk.js';
+
+export interface LintOptions {
+  /** the project root (the manifest's folder): `migrations/<service>/` is relative to it */
+  readonly root: string;
+  /** files and folders to lint, relative to `cwd` */
+  readonly paths: readonly string[];
+  readonly cwd: string;
+  /** folders left out, absolute: the generated output */
+  readonly excluded: readonly string[];
+  /** the manifest's model; without one, the default base, and every `migrations/<folder>/` is a service's */
+  readonly model: Model | undefined;
+}
+
+export interface LintResult {
+  readonly files: number;
+  readonly findings: readonly Finding[];
+}
+
+export async function lint(options: LintOptions): Promise<LintResult> {
+  const files = lintedFiles(options.paths, options.cwd, options.excluded);
+  const sql = files.filter((f) => SQL_FILE.test(f));
+  const code = files.filter((f) => !SQL_FILE.test(f));
+  const services = options.model && new Set(options.model.services.map((s) => s.name));
+  const base = baseColumnsOf(options.model);
+  // The generated modules export each service's pgSchema; a hand-written `authSchema.table(…)` uses them.
+  const generatedSchemas = (options.model?.services ?? []).map((s) => [s.schemaTsName, s.schema] as const);
+  const findings = [...sql.flatMap((f) => lintSql(f, options.root, services)), ...(code.length > 0 ? await lintCode(code, base, generatedSchemas) : [])];
+  return { files: files.length, findings };
+}
+
+/** Loads the TypeScript compiler only when there is code to read: other commands never pay for it. */
+async function lintCode(files: readonly string[], base: BaseColumns, generatedSchemas: readonly (readonly [string, string])[]): Promise<Finding[]> {
+  const { exportedSchemas, lintTypeScript, parseTypeScript } = await import('./typescript-tables.js');
+  const parsed = files.map((f) => parseTypeScript(f, readFileSync(f, 'utf8')));
+  const schemas = new Map([...generatedSchemas, ...parsed.flatMap((file) => [...exportedSchemas(file)])]);
+  return parsed.flatMap((file) => lintTypeScript(file, base, schemas));
+}
+
+function lintSql(path: string, root: string, services: ReadonlySet<string> | undefined): Finding[] {
+  const [top, service, ...rest] = relative(root, path).split(sep);
+  if (top === 'migrations' && rest.length > 0 && (services === undefined || services.has(service!))) return [];
+  const text = readFileSync(path, 'utf8');
+  return createdTables(text).map(({ name, offset }) => ({
+    path,
+    ...positionAt(text, offset),
+    rule: 'sql-create-table',
+    message: `CREATE TABLE ${name} outside the per-service migration folders (migrations/<service>/); declare the table in the manifest`,
+  }));
+}

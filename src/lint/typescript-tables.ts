@@ -1,0 +1,197 @@
+import ts from 'typescript';
+import type { BaseColumns, Finding, LintRule } from './finding.js';
+
+/** Drizzle's table and schema builders, recognised by name and through aliased imports. */
+type Builder = 'pgTable' | 'pgSchema' | 'pgTableCreator';
+const BUILDERS: ReadonlySet<string> = new Set<Builder>(['pgTable', 'pgSchema', 'pgTableCreator']);
+const PG_CORE = /^drizzle-orm\/pg-core(?:\/|$)/;
+
+/** What one file's top-level names mean for the rules; read from the syntax tree only. */
+interface FileScope {
+  /** local name → builder, for `import { pgTable as t } from 'drizzle-orm/pg-core'` */
+  readonly aliases: ReadonlyMap<string, Builder>;
+  /** every `const name = …` initializer, so `s.table(…)`, `t(…)` and `...columns` can be followed */
+  readonly values: ReadonlyMap<string, ts.Expression>;
+  /** local name → the name another file exports it under (`import { authSchema as auth } from …`) */
+  readonly imported: ReadonlyMap<string, string>;
+}
+
+/** The project's exported `pgSchema(…)` constants: exported name → schema name, for cross-file `s.table(…)`. */
+export type ExportedSchemas = ReadonlyMap<string, string>;
+
+export const parseTypeScript = (path: string, text: string) =>
+  ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+
+function scriptKind(path: string): ts.ScriptKind {
+  if (path.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (path.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  return /\.[cm]?js$/.test(path) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+}
+
+/** `export const authSchema = pgSchema('auth')` → authSchema → auth. */
+export function exportedSchemas(file: ts.SourceFile): Map<string, string> {
+  const scope = scopeOf(file);
+  const out = new Map<string, string>();
+  for (const statement of file.statements) {
+    if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    for (const d of statement.declarationList.declarations) {
+      const value = d.initializer && unwrap(d.initializer);
+      if (ts.isIdentifier(d.name) && value && ts.isCallExpression(value) && builderOf(value.expression, scope) === 'pgSchema') {
+        out.set(d.name.text, nameText(value.arguments[0]));
+      }
+    }
+  }
+  return out;
+}
+
+/** Hand-written tables, tables in public and columns repeating a base column in one parsed file. */
+export function lintTypeScript(file: ts.SourceFile, base: BaseColumns, schemas: ExportedSchemas): Finding[] {
+  const scope = scopeOf(file);
+  const findings: Finding[] = [];
+  const report = (node: ts.Node, rule: LintRule, message: string) => {
+    const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
+    findings.push({ path: file.fileName, line: line + 1, col: character + 1, rule, message });
+  };
+  // A columns object spread into several tables is reported once, where it is written.
+  const reported = new Set<ts.Node>();
+  const visit = (node: ts.Node) => {
+    const table = ts.isCallExpression(node) ? tableCall(node, scope, schemas) : undefined;
+    if (table) {
+      report(node, 'hand-written-table', `Drizzle table ${JSON.stringify(`${table.schema}.${table.name}`)} written by hand (${table.via}); declare it in the manifest and import it from the generated code`);
+      if (table.schema === 'public') report(node, 'public-table', `table ${JSON.stringify(table.name)} is in the public schema (${table.via}); a service in the manifest puts it in the service's own schema`);
+      for (const { node: at, name } of columnNames((node as ts.CallExpression).arguments[1], scope, new Set())) {
+        const origin = base.get(name);
+        if (!origin || reported.has(at)) continue;
+        reported.add(at);
+        report(at, 'base-column', `column ${JSON.stringify(name)} repeats a base column (from ${origin}); the manifest adds base columns to every table`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return findings;
+}
+
+function scopeOf(file: ts.SourceFile): FileScope {
+  const aliases = new Map<string, Builder>();
+  const imported = new Map<string, string>();
+  const values = new Map<string, ts.Expression>();
+  for (const statement of file.statements) {
+    const bindings = ts.isImportDeclaration(statement) ? statement.importClause?.namedBindings : undefined;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    const fromPgCore = PG_CORE.test((statement as ts.ImportDeclaration).moduleSpecifier.getText(file).slice(1, -1));
+    for (const element of bindings.elements) {
+      const name = (element.propertyName ?? element.name).text;
+      if (fromPgCore && BUILDERS.has(name)) aliases.set(element.name.text, name as Builder);
+      else imported.set(element.name.text, name);
+    }
+  }
+  const collect = (node: ts.Node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && !values.has(node.name.text)) {
+      values.set(node.name.text, unwrap(node.initializer));
+    }
+    ts.forEachChild(node, collect);
+  };
+  collect(file);
+  return { aliases, values, imported };
+}
+
+/** Drops parentheses, `as`, `satisfies` and `!`, which do not change what a value is. */
+function unwrap(expr: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) || ts.isNonNullExpression(expr) || ts.isTypeAssertionExpression(expr)) {
+    expr = expr.expression;
+  }
+  return expr;
+}
+
+/** `pgTable`, an alias of it, or `anything.pgTable`: re-exports and namespace imports keep the name. */
+function builderOf(callee: ts.Expression, scope: FileScope): Builder | undefined {
+  const e = unwrap(callee);
+  const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+  if (name === undefined) return undefined;
+  return (ts.isIdentifier(e) ? scope.aliases.get(name) : undefined) ?? (BUILDERS.has(name) ? (name as Builder) : undefined);
+}
+
+/** A string literal's text, else the expression as written in brackets (`[service.schema]`). */
+function nameText(expr: ts.Expression | undefined): string {
+  if (!expr) return '[missing]';
+  const e = unwrap(expr);
+  return ts.isStringLiteralLike(e) ? e.text : `[${e.getText()}]`;
+}
+
+interface TableCall {
+  readonly name: string;
+  readonly schema: string;
+  /** how the table was declared, as the message shows it */
+  readonly via: string;
+}
+
+function tableCall(call: ts.CallExpression, scope: FileScope, schemas: ExportedSchemas): TableCall | undefined {
+  const callee = unwrap(call.expression);
+  const name = nameText(call.arguments[0]);
+  if (builderOf(callee, scope) === 'pgTable') return { name, schema: 'public', via: 'pgTable' };
+  const value = ts.isIdentifier(callee) ? scope.values.get(callee.text) : undefined;
+  if (value && ts.isCallExpression(value) && builderOf(value.expression, scope) === 'pgTableCreator') {
+    return { name, schema: 'public', via: `${callee.getText()} from pgTableCreator` };
+  }
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'table') return undefined;
+  const receiver = unwrap(callee.expression);
+  const known = ts.isIdentifier(receiver) ? scope.values.get(receiver.text) : receiver;
+  if (known && ts.isCallExpression(known) && builderOf(known.expression, scope) === 'pgSchema') {
+    return inSchema(name, nameText(known.arguments[0]));
+  }
+  const exported = ts.isIdentifier(receiver) ? schemas.get(scope.imported.get(receiver.text) ?? '') : undefined;
+  return exported === undefined ? undefined : inSchema(name, exported);
+}
+
+const inSchema = (name: string, schema: string): TableCall => {
+  const spelled = schema.startsWith('[') ? schema.slice(1, -1) : JSON.stringify(schema);
+  return { name, schema, via: `pgSchema(${spelled}).table` };
+};
+
+/**
+ * The SQL name of every column in a table's columns argument (an object, a `(t) => ({…})` callback,
+ * or a constant holding one), following spreads of local constants. A column's SQL name is its
+ * builder's first string argument (`timestamp('created_at')`); without one Drizzle uses the key, or
+ * its snake_case form under `casing: 'snake_case'`, so both are checked.
+ */
+function columnNames(arg: ts.Expression | undefined, scope: FileScope, seen: Set<ts.Node>): { node: ts.Node; name: string }[] {
+  const object = columnsObject(arg, scope);
+  if (!object || seen.has(object)) return [];
+  seen.add(object);
+  return object.properties.flatMap((p) => {
+    if (ts.isSpreadAssignment(p)) return columnNames(p.expression, scope, seen);
+    const key = ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : undefined;
+    if (key === undefined) return [];
+    const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? scope.values.get(key) : undefined;
+    const sqlName = value && builderName(value);
+    const names = sqlName === undefined ? [key, key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()] : [sqlName];
+    return [...new Set(names)].map((name) => ({ node: p.name, name }));
+  });
+}
+
+function columnsObject(arg: ts.Expression | undefined, scope: FileScope): ts.ObjectLiteralExpression | undefined {
+  let e = arg && unwrap(arg);
+  if (e && ts.isIdentifier(e)) e = scope.values.get(e.text);
+  if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) {
+    const body = e.body;
+    const returned = ts.isBlock(body) ? body.statements.find(ts.isReturnStatement)?.expression : body;
+    e = returned && unwrap(returned);
+  }
+  return e && ts.isObjectLiteralExpression(e) ? e : undefined;
+}
+
+/** The string argument of the builder call heading a chain: `t.timestamp('created_at').notNull()`. */
+function builderName(expr: ts.Expression): string | undefined {
+  let e = unwrap(expr);
+  while (ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    if (ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(unwrap(callee.expression)))) {
+      const first = e.arguments[0] && unwrap(e.arguments[0]);
+      return first && ts.isStringLiteralLike(first) ? first.text : undefined;
+    }
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    e = unwrap(callee.expression);
+  }
+  return undefined;
+}

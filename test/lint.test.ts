@@ -1,0 +1,73 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { cli } from './support/cli.js';
+import { UPDATING } from './support/fixtures.js';
+
+const CASES = join(dirname(fileURLToPath(import.meta.url)), 'lint-fixtures');
+const cases = readdirSync(CASES, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(CASES, d.name, 'expected.txt')))
+  .map((d) => d.name)
+  .sort();
+
+/** A copy of the case, so runs never write into the repository (the model cache, for one). */
+function copyOf(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `schemagen-lint-${name}-`));
+  cpSync(join(CASES, name), dir, { recursive: true, filter: (src) => !src.endsWith('expected.txt') });
+  return dir;
+}
+
+const argsOf = (transcript: string) => transcript.split('\n')[0]!.replace(/^\$ schemagen /, '').split(' ').filter(Boolean);
+
+// expected.txt is a transcript: `$ schemagen lint <args>`, the output, `(exit <code>)`; see lint-fixtures/README.md.
+describe.each(cases)('lint %s', (name) => {
+  const expectedFile = join(CASES, name, 'expected.txt');
+  const expected = readFileSync(expectedFile, 'utf8');
+  const args = argsOf(expected);
+
+  test('prints exactly expected.txt and exits with its code', async () => {
+    const run = await cli(args, { cwd: copyOf(name) });
+    const transcript = `$ schemagen ${args.join(' ')}\n${run.stdout}${run.stderr}(exit ${run.code})\n`;
+    if (UPDATING) writeFileSync(expectedFile, transcript);
+    expect(transcript).toBe(expected);
+  });
+
+  test('--json reports the same findings as the text output, in one document on stdout, with the same exit code', async () => {
+    const dir = copyOf(name);
+    const plain = args.filter((a) => a !== '--json');
+    const text = await cli(plain, { cwd: dir });
+    const json = await cli([...plain, '--json'], { cwd: dir });
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(text.code);
+    const doc = JSON.parse(json.stdout) as { ok: boolean; findings: { file: string; line: number; col: number; rule: string; message: string }[] };
+    expect(Object.keys(doc)).toEqual(['ok', 'findings']);
+    expect(doc.ok).toBe(text.code === 0);
+    const findingLines = text.stderr.split('\n').filter((l) => /^[^ ]+:\d+:\d+: /.test(l));
+    expect(doc.findings.map((f) => `${f.file}:${f.line}:${f.col}: ${f.message}`)).toEqual(findingLines);
+    for (const f of doc.findings) expect(['hand-written-table', 'public-table', 'base-column', 'sql-create-table']).toContain(f.rule);
+  });
+});
+
+test('the fixtures cover every rule, a clean project and --json', () => {
+  const all = cases.map((c) => readFileSync(join(CASES, c, 'expected.txt'), 'utf8')).join('\n');
+  for (const rule of ['hand-written-table', 'public-table', 'base-column', 'sql-create-table']) expect(all).toContain(`"rule":"${rule}"`);
+  expect(all).toContain('(exit 0)');
+  expect(all).toContain('$ schemagen lint --json');
+});
+
+test('a path that does not exist is a user error naming it', async () => {
+  const run = await cli(['lint', 'nowhere'], { cwd: copyOf('clean') });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe('error: lint: no such file or folder: nowhere\n');
+});
+
+test('an invalid manifest is reported as by validate, with no findings', async () => {
+  const dir = copyOf('clean');
+  writeFileSync(join(dir, 'schema.yaml'), 'version: 1\nservices:\n  auth:\n    schema: public\n    tables: {}\n');
+  const run = await cli(['lint'], { cwd: dir });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^schema\.yaml:4:13: services\.auth\.schema: /);
+});
