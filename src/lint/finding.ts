@@ -1,5 +1,6 @@
-/** What `schemagen lint` reports; `rule` is stable for tools reading `--json`. */
-export type LintRule = 'hand-written-table' | 'public-table' | 'base-column' | 'sql-create-table';
+/** What `schemagen lint` reports; the rule names are stable for tools reading `--json`. */
+export const LINT_RULES = ['hand-written-table', 'public-table', 'base-column', 'sql-create-table'] as const;
+export type LintRule = (typeof LINT_RULES)[number];
 
 export interface Finding {
   /** absolute path of the file */

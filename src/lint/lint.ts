@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { Model } from '../model/types.js';
 import { baseColumnsOf } from './base-columns.js';
-import { positionAt, type BaseColumns, type Finding } from './finding.js';
+import { positionAt, type Finding } from './finding.js';
 import { createdTables } from './sql-tables.js';
 import { SQL_FILE, lintedFiles } from './walk.js';
 
@@ -25,23 +25,24 @@ export interface LintResult {
 
 export async function lint(options: LintOptions): Promise<LintResult> {
   const files = lintedFiles(options.paths, options.cwd, options.excluded);
-  const sql = files.filter((f) => SQL_FILE.test(f));
-  const code = files.filter((f) => !SQL_FILE.test(f));
   const services = options.model && new Set(options.model.services.map((s) => s.name));
-  const base = baseColumnsOf(options.model);
-  // The generated modules export each service's pgSchema; a hand-written `authSchema.table(…)` uses them.
-  const generatedSchemas = (options.model?.services ?? []).map((s) => [s.schemaTsName, s.schema] as const);
-  const findings = [...sql.flatMap((f) => lintSql(f, options.root, services)), ...(code.length > 0 ? await lintCode(code, base, generatedSchemas) : [])];
-  return { files: files.length, findings };
+  const sql = files.filter((f) => SQL_FILE.test(f)).flatMap((f) => lintSql(f, options.root, services));
+  const code = files.filter((f) => !SQL_FILE.test(f));
+  return { files: files.length, findings: [...sql, ...(code.length > 0 ? await lintCode(code, options.model) : [])] };
 }
 
 /** Loads the TypeScript compiler only when there is code to read: other commands never pay for it. */
-async function lintCode(files: readonly string[], base: BaseColumns, generatedSchemas: readonly (readonly [string, string])[]): Promise<Finding[]> {
+async function lintCode(files: readonly string[], model: Model | undefined): Promise<Finding[]> {
   const { exportedSchemas, lintTypeScript, parseTypeScript } = await import('./typescript-tables.js');
   const parsed = files.map((f) => parseTypeScript(f, readFileSync(f, 'utf8')));
-  const schemas = new Map([...generatedSchemas, ...parsed.flatMap((file) => [...exportedSchemas(file)])]);
+  // The generated modules export each service's pgSchema; a hand-written `authSchema.table(…)` uses them.
+  const generated = (model?.services ?? []).map((s) => [s.schemaTsName, s.schema] as const);
+  const schemas = new Map([...generated, ...parsed.flatMap((file) => [...exportedSchemas(file)])]);
+  const base = baseColumnsOf(model);
   return parsed.flatMap((file) => lintTypeScript(file, base, schemas));
 }
+
+const OUTSIDE = 'outside the per-service migration folders (migrations/<service>/); declare the table in the manifest';
 
 function lintSql(path: string, root: string, services: ReadonlySet<string> | undefined): Finding[] {
   const [top, service, ...rest] = relative(root, path).split(sep);
@@ -51,6 +52,6 @@ function lintSql(path: string, root: string, services: ReadonlySet<string> | und
     path,
     ...positionAt(text, offset),
     rule: 'sql-create-table',
-    message: `CREATE TABLE ${name} outside the per-service migration folders (migrations/<service>/); declare the table in the manifest`,
+    message: `CREATE TABLE ${name} ${OUTSIDE}`,
   }));
 }

@@ -94,7 +94,8 @@ export function createdTables(sql: string): CreatedTable[] {
     if (word(j, 'if') && word(j + 1, 'not') && word(j + 2, 'exists')) j += 3;
     const first = tokens[j];
     if (!first || first.kind === 'punct') continue;
-    while (tokens[j + 1]?.kind === 'punct' && tokens[j + 1]!.text === '.' && tokens[j + 2] && tokens[j + 2]!.kind !== 'punct') j += 2;
+    const dot = (k: number) => tokens[k]?.kind === 'punct' && tokens[k]!.text === '.';
+    while (dot(j + 1) && tokens[j + 2] && tokens[j + 2]!.kind !== 'punct') j += 2;
     found.push({ name: sql.slice(first.offset, tokens[j]!.end), offset: tokens[i]!.offset });
   }
   return found;

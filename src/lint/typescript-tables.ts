@@ -33,16 +33,20 @@ export function exportedSchemas(file: ts.SourceFile): Map<string, string> {
   const scope = scopeOf(file);
   const out = new Map<string, string>();
   for (const statement of file.statements) {
-    if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    if (!ts.isVariableStatement(statement)) continue;
+    if (!statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
     for (const d of statement.declarationList.declarations) {
       const value = d.initializer && unwrap(d.initializer);
-      if (ts.isIdentifier(d.name) && value && ts.isCallExpression(value) && builderOf(value.expression, scope) === 'pgSchema') {
-        out.set(d.name.text, nameText(value.arguments[0]));
-      }
+      const schema = value && ts.isCallExpression(value) && builderOf(value.expression, scope) === 'pgSchema';
+      if (ts.isIdentifier(d.name) && schema) out.set(d.name.text, nameText(value.arguments[0]));
     }
   }
   return out;
 }
+
+const DECLARE = 'declare it in the manifest and import it from the generated code';
+const OWN_SCHEMA = "a service in the manifest puts it in the service's own schema";
+const BASE = 'the manifest adds base columns to every table';
 
 /** Hand-written tables, tables in public and columns repeating a base column in one parsed file. */
 export function lintTypeScript(file: ts.SourceFile, base: BaseColumns, schemas: ExportedSchemas): Finding[] {
@@ -57,13 +61,17 @@ export function lintTypeScript(file: ts.SourceFile, base: BaseColumns, schemas: 
   const visit = (node: ts.Node) => {
     const table = ts.isCallExpression(node) ? tableCall(node, scope, schemas) : undefined;
     if (table) {
-      report(node, 'hand-written-table', `Drizzle table ${JSON.stringify(`${table.schema}.${table.name}`)} written by hand (${table.via}); declare it in the manifest and import it from the generated code`);
-      if (table.schema === 'public') report(node, 'public-table', `table ${JSON.stringify(table.name)} is in the public schema (${table.via}); a service in the manifest puts it in the service's own schema`);
-      for (const { node: at, name } of columnNames((node as ts.CallExpression).arguments[1], scope, new Set())) {
+      const qualified = JSON.stringify(`${table.schema}.${table.name}`);
+      report(node, 'hand-written-table', `Drizzle table ${qualified} written by hand (${table.via}); ${DECLARE}`);
+      if (table.schema === 'public') {
+        const inPublic = `table ${JSON.stringify(table.name)} is in the public schema (${table.via})`;
+        report(node, 'public-table', `${inPublic}; ${OWN_SCHEMA}`);
+      }
+      for (const { node: at, name } of columnNames(table.columns, scope, new Set())) {
         const origin = base.get(name);
         if (!origin || reported.has(at)) continue;
         reported.add(at);
-        report(at, 'base-column', `column ${JSON.stringify(name)} repeats a base column (from ${origin}); the manifest adds base columns to every table`);
+        report(at, 'base-column', `column ${JSON.stringify(name)} repeats a base column (from ${origin}); ${BASE}`);
       }
     }
     ts.forEachChild(node, visit);
@@ -77,9 +85,10 @@ function scopeOf(file: ts.SourceFile): FileScope {
   const imported = new Map<string, string>();
   const values = new Map<string, ts.Expression>();
   for (const statement of file.statements) {
-    const bindings = ts.isImportDeclaration(statement) ? statement.importClause?.namedBindings : undefined;
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const bindings = statement.importClause?.namedBindings;
     if (!bindings || !ts.isNamedImports(bindings)) continue;
-    const fromPgCore = PG_CORE.test((statement as ts.ImportDeclaration).moduleSpecifier.getText(file).slice(1, -1));
+    const fromPgCore = PG_CORE.test(statement.moduleSpecifier.text);
     for (const element of bindings.elements) {
       const name = (element.propertyName ?? element.name).text;
       if (fromPgCore && BUILDERS.has(name)) aliases.set(element.name.text, name as Builder);
@@ -87,8 +96,9 @@ function scopeOf(file: ts.SourceFile): FileScope {
     }
   }
   const collect = (node: ts.Node) => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && !values.has(node.name.text)) {
-      values.set(node.name.text, unwrap(node.initializer));
+    // The first declaration of a name wins: shadowing inside functions is rare in schema files.
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+      if (!values.has(node.name.text)) values.set(node.name.text, unwrap(node.initializer));
     }
     ts.forEachChild(node, collect);
   };
@@ -98,9 +108,10 @@ function scopeOf(file: ts.SourceFile): FileScope {
 
 /** Drops parentheses, `as`, `satisfies` and `!`, which do not change what a value is. */
 function unwrap(expr: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) || ts.isNonNullExpression(expr) || ts.isTypeAssertionExpression(expr)) {
-    expr = expr.expression;
-  }
+  while (
+    ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) ||
+    ts.isNonNullExpression(expr) || ts.isTypeAssertionExpression(expr)
+  ) expr = expr.expression;
   return expr;
 }
 
@@ -109,7 +120,8 @@ function builderOf(callee: ts.Expression, scope: FileScope): Builder | undefined
   const e = unwrap(callee);
   const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
   if (name === undefined) return undefined;
-  return (ts.isIdentifier(e) ? scope.aliases.get(name) : undefined) ?? (BUILDERS.has(name) ? (name as Builder) : undefined);
+  const alias = ts.isIdentifier(e) ? scope.aliases.get(name) : undefined;
+  return alias ?? (BUILDERS.has(name) ? (name as Builder) : undefined);
 }
 
 /** A string literal's text, else the expression as written in brackets (`[service.schema]`). */
@@ -124,30 +136,34 @@ interface TableCall {
   readonly schema: string;
   /** how the table was declared, as the message shows it */
   readonly via: string;
+  readonly columns: ts.Expression | undefined;
 }
 
+/** `pgTable(…)`, a pgTableCreator's function, or `.table(…)` on a pgSchema, this file's or an exported one. */
 function tableCall(call: ts.CallExpression, scope: FileScope, schemas: ExportedSchemas): TableCall | undefined {
-  const callee = unwrap(call.expression);
-  const name = nameText(call.arguments[0]);
-  if (builderOf(callee, scope) === 'pgTable') return { name, schema: 'public', via: 'pgTable' };
+  const where = placeOf(unwrap(call.expression), scope, schemas);
+  return where && { ...where, name: nameText(call.arguments[0]), columns: call.arguments[1] };
+}
+
+type Place = Pick<TableCall, 'schema' | 'via'>;
+
+function placeOf(callee: ts.Expression, scope: FileScope, schemas: ExportedSchemas): Place | undefined {
+  if (builderOf(callee, scope) === 'pgTable') return { schema: 'public', via: 'pgTable' };
   const value = ts.isIdentifier(callee) ? scope.values.get(callee.text) : undefined;
   if (value && ts.isCallExpression(value) && builderOf(value.expression, scope) === 'pgTableCreator') {
-    return { name, schema: 'public', via: `${callee.getText()} from pgTableCreator` };
+    return { schema: 'public', via: `${callee.getText()} from pgTableCreator` };
   }
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'table') return undefined;
   const receiver = unwrap(callee.expression);
   const known = ts.isIdentifier(receiver) ? scope.values.get(receiver.text) : receiver;
+  let schema: string | undefined;
   if (known && ts.isCallExpression(known) && builderOf(known.expression, scope) === 'pgSchema') {
-    return inSchema(name, nameText(known.arguments[0]));
-  }
-  const exported = ts.isIdentifier(receiver) ? schemas.get(scope.imported.get(receiver.text) ?? '') : undefined;
-  return exported === undefined ? undefined : inSchema(name, exported);
-}
-
-const inSchema = (name: string, schema: string): TableCall => {
+    schema = nameText(known.arguments[0]);
+  } else if (ts.isIdentifier(receiver)) schema = schemas.get(scope.imported.get(receiver.text) ?? '');
+  if (schema === undefined) return undefined;
   const spelled = schema.startsWith('[') ? schema.slice(1, -1) : JSON.stringify(schema);
-  return { name, schema, via: `pgSchema(${spelled}).table` };
-};
+  return { schema, via: `pgSchema(${spelled}).table` };
+}
 
 /**
  * The SQL name of every column in a table's columns argument (an object, a `(t) => ({…})` callback,
@@ -155,19 +171,29 @@ const inSchema = (name: string, schema: string): TableCall => {
  * builder's first string argument (`timestamp('created_at')`); without one Drizzle uses the key, or
  * its snake_case form under `casing: 'snake_case'`, so both are checked.
  */
-function columnNames(arg: ts.Expression | undefined, scope: FileScope, seen: Set<ts.Node>): { node: ts.Node; name: string }[] {
+function columnNames(arg: ts.Expression | undefined, scope: FileScope, seen: Set<ts.Node>): ColumnName[] {
   const object = columnsObject(arg, scope);
   if (!object || seen.has(object)) return [];
   seen.add(object);
   return object.properties.flatMap((p) => {
     if (ts.isSpreadAssignment(p)) return columnNames(p.expression, scope, seen);
-    const key = ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : undefined;
-    if (key === undefined) return [];
-    const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? scope.values.get(key) : undefined;
+    const literalKey = ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name) || ts.isNumericLiteral(p.name);
+    if (!literalKey) return [];
+    const key = p.name.text;
+    let value: ts.Expression | undefined;
+    if (ts.isPropertyAssignment(p)) value = p.initializer;
+    else if (ts.isShorthandPropertyAssignment(p)) value = scope.values.get(key);
     const sqlName = value && builderName(value);
-    const names = sqlName === undefined ? [key, key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()] : [sqlName];
+    const snakeCase = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    const names = sqlName === undefined ? [key, snakeCase] : [sqlName];
     return [...new Set(names)].map((name) => ({ node: p.name, name }));
   });
+}
+
+interface ColumnName {
+  /** the property's key, where a finding points */
+  readonly node: ts.Node;
+  readonly name: string;
 }
 
 function columnsObject(arg: ts.Expression | undefined, scope: FileScope): ts.ObjectLiteralExpression | undefined {
@@ -186,7 +212,9 @@ function builderName(expr: ts.Expression): string | undefined {
   let e = unwrap(expr);
   while (ts.isCallExpression(e)) {
     const callee = unwrap(e.expression);
-    if (ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(unwrap(callee.expression)))) {
+    // `timestamp(…)` or `t.timestamp(…)` heads the chain; `….notNull()` and the like follow it.
+    const onName = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(unwrap(callee.expression));
+    if (ts.isIdentifier(callee) || onName) {
       const first = e.arguments[0] && unwrap(e.arguments[0]);
       return first && ts.isStringLiteralLike(first) ? first.text : undefined;
     }

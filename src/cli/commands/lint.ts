@@ -4,11 +4,14 @@ import { findingLine, lintReport } from '../../lint/report.js';
 import { defineCli, manifestArgs, outArgs } from '../command.js';
 import { loadProjectModel, project } from '../project.js';
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 export const lintCommand = defineCli({
   name: 'lint',
-  description: 'Find Drizzle tables written by hand, tables in public, columns repeating a base column and stray CREATE TABLE migrations',
+  description: 'Exit 1 listing hand-written Drizzle tables, tables in public, columns repeating a base column '
+    + 'and CREATE TABLE outside migrations/<service>/',
   args: {
-    paths: { type: 'positional', required: false, description: 'files and folders to lint (default: the project root)' },
+    paths: { type: 'positional', required: false, description: 'files and folders (default: the project root)' },
     ...manifestArgs,
     ...outArgs,
     json: { type: 'boolean', description: 'print one JSON document' },
@@ -22,10 +25,10 @@ export const lintCommand = defineCli({
     const result = await lint({ root: p.root, paths, cwd: io.cwd, excluded: [p.outDir], model });
     const report = lintReport(result, io.cwd);
     if (args.json) io.stdout(JSON.stringify(report));
-    else if (report.ok) io.stdout(`no findings in ${result.files} file${result.files === 1 ? '' : 's'}`);
+    else if (report.ok) io.stdout(`no findings in ${count(result.files, 'file')}`);
     else {
       for (const f of report.findings) io.stderr(findingLine(f));
-      io.stderr(`${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}`);
+      io.stderr(`${count(report.findings.length, 'finding')} in ${count(result.files, 'file')}`);
     }
     return report.ok ? 0 : 1;
   },
