@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { Model } from '../model/types.js';
+import { isGenerated } from '../write/output-tree.js';
 import { baseColumnsOf } from './base-columns.js';
 import { positionAt, type Finding } from './finding.js';
 import { createdTables } from './sql-tables.js';
@@ -19,22 +20,31 @@ export interface LintOptions {
 }
 
 export interface LintResult {
+  /** how many files were read, generated ones left out */
   readonly files: number;
   readonly findings: readonly Finding[];
 }
 
 export async function lint(options: LintOptions): Promise<LintResult> {
-  const files = lintedFiles(options.paths, options.cwd, options.excluded);
+  // Files with the generated header are generate's output even outside the output folder (another --out).
+  const files = lintedFiles(options.paths, options.cwd, options.excluded)
+    .map((path) => ({ path, text: readFileSync(path, 'utf8') }))
+    .filter((f) => !isGenerated(f.text));
   const services = options.model && new Set(options.model.services.map((s) => s.name));
-  const sql = files.filter((f) => SQL_FILE.test(f)).flatMap((f) => lintSql(f, options.root, services));
-  const code = files.filter((f) => !SQL_FILE.test(f));
+  const sql = files.filter((f) => SQL_FILE.test(f.path)).flatMap((f) => lintSql(f, options.root, services));
+  const code = files.filter((f) => !SQL_FILE.test(f.path));
   return { files: files.length, findings: [...sql, ...(code.length > 0 ? await lintCode(code, options.model) : [])] };
 }
 
+interface SourceText {
+  readonly path: string;
+  readonly text: string;
+}
+
 /** Loads the TypeScript compiler only when there is code to read: other commands never pay for it. */
-async function lintCode(files: readonly string[], model: Model | undefined): Promise<Finding[]> {
+async function lintCode(files: readonly SourceText[], model: Model | undefined): Promise<Finding[]> {
   const { exportedSchemas, lintTypeScript, parseTypeScript } = await import('./typescript-tables.js');
-  const parsed = files.map((f) => parseTypeScript(f, readFileSync(f, 'utf8')));
+  const parsed = files.map((f) => parseTypeScript(f.path, f.text));
   // The generated modules export each service's pgSchema; a hand-written `authSchema.table(…)` uses them.
   const generated = (model?.services ?? []).map((s) => [s.schemaTsName, s.schema] as const);
   const schemas = new Map([...generated, ...parsed.flatMap((file) => [...exportedSchemas(file)])]);
@@ -44,10 +54,9 @@ async function lintCode(files: readonly string[], model: Model | undefined): Pro
 
 const OUTSIDE = 'outside the per-service migration folders (migrations/<service>/); declare the table in the manifest';
 
-function lintSql(path: string, root: string, services: ReadonlySet<string> | undefined): Finding[] {
+function lintSql({ path, text }: SourceText, root: string, services: ReadonlySet<string> | undefined): Finding[] {
   const [top, service, ...rest] = relative(root, path).split(sep);
   if (top === 'migrations' && rest.length > 0 && (services === undefined || services.has(service!))) return [];
-  const text = readFileSync(path, 'utf8');
   return createdTables(text).map(({ name, offset }) => ({
     path,
     ...positionAt(text, offset),
