@@ -5,7 +5,7 @@ import { UserError } from '../cli/io.js';
 /** Folders never linted: dependencies, build output, history and the tool's own state. */
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', '.git', '.schemagen']);
 
-export const TYPESCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+const TYPESCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
 export const SQL_FILE = /\.sql$/i;
 
@@ -13,9 +13,9 @@ const linted = (name: string) => (TYPESCRIPT_FILE.test(name) && !DECLARATION_FIL
 
 /**
  * The TypeScript, JavaScript and SQL files under `paths`, sorted, skipping `excluded` folders (the
- * generated output) and SKIPPED_FOLDERS. A file named explicitly is linted whatever its folder.
- * Paths are relative to `cwd` and named as given in errors.
- * Symbolic links to folders are not followed, so a link cycle cannot loop.
+ * generated output) and SKIPPED_FOLDERS found while walking: a path named explicitly is always read.
+ * Paths are relative to `cwd` and named as given in errors. Symbolic links met while walking are not
+ * followed, so a link cycle cannot loop.
  */
 export function lintedFiles(paths: readonly string[], cwd: string, excluded: readonly string[]): string[] {
   const skip = new Set(excluded.map((p) => resolve(p)));
@@ -33,7 +33,7 @@ export function lintedFiles(paths: readonly string[], cwd: string, excluded: rea
     if (!existsSync(path)) throw new UserError(`lint: no such file or folder: ${given}`);
     if (!statSync(path).isDirectory()) {
       if (linted(path)) out.add(path);
-    } else if (!skip.has(path)) walk(path);
+    } else walk(path);
   }
   return [...out].sort();
 }
