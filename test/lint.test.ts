@@ -59,6 +59,18 @@ test('the fixtures cover every rule, a clean project and --json', () => {
   expect(all).toContain('$ schemagen lint --json');
 });
 
+test('a 100,000-term expression is walked without overflowing the stack; thousands of nested brackets are a clear error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'schemagen-lint-deep-'));
+  const terms = Array.from({ length: 100_000 }, (_, i) => `a${i}`).join(' + ');
+  writeFileSync(join(dir, 'wide.js'), `export const x = ${terms};\nexport const t = pgTable('t', {});\n`);
+  const wide = await cli(['lint', 'wide.js'], { cwd: dir });
+  expect(wide.stderr.split('\n')[0]).toBe('wide.js:2:18: Drizzle table "public.t" written by hand (pgTable); '
+    + 'declare it in the manifest and import it from the generated code');
+  writeFileSync(join(dir, 'deep.ts'), `export const y = ${'['.repeat(20_000)}${']'.repeat(20_000)};\n`);
+  const deep = await cli(['lint', 'deep.ts'], { cwd: dir });
+  expect(deep).toEqual({ code: 1, stdout: '', stderr: 'error: lint: deep.ts: nested too deeply to parse\n' });
+});
+
 test('a path that does not exist is a user error naming it', async () => {
   const run = await cli(['lint', 'nowhere'], { cwd: copyOf('clean') });
   expect(run.code).toBe(1);

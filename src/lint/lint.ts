@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
+import { UserError } from '../cli/io.js';
 import type { Model } from '../model/types.js';
 import { isGenerated } from '../write/output-tree.js';
 import { baseColumnsOf } from './base-columns.js';
@@ -33,7 +34,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const services = options.model && new Set(options.model.services.map((s) => s.name));
   const sql = files.filter((f) => SQL_FILE.test(f.path)).flatMap((f) => lintSql(f, options.root, services));
   const code = files.filter((f) => !SQL_FILE.test(f.path));
-  return { files: files.length, findings: [...sql, ...(code.length > 0 ? await lintCode(code, options.model) : [])] };
+  const findings = [...sql, ...(code.length > 0 ? await lintCode(code, options.model, options.cwd) : [])];
+  return { files: files.length, findings };
 }
 
 interface SourceText {
@@ -42,9 +44,17 @@ interface SourceText {
 }
 
 /** Loads the TypeScript compiler only when there is code to read: other commands never pay for it. */
-async function lintCode(files: readonly SourceText[], model: Model | undefined): Promise<Finding[]> {
+async function lintCode(files: readonly SourceText[], model: Model | undefined, cwd: string): Promise<Finding[]> {
   const { exportedSchemas, lintTypeScript, parseTypeScript } = await import('./typescript-tables.js');
-  const parsed = files.map((f) => parseTypeScript(f.path, f.text));
+  const parsed = files.map((f) => {
+    try {
+      return parseTypeScript(f.path, f.text);
+    } catch (err) {
+      // The compiler's recursive descent parser overflows on thousands of nested brackets.
+      if (err instanceof RangeError) throw new UserError(`lint: ${relative(cwd, f.path)}: nested too deeply to parse`);
+      throw err;
+    }
+  });
   // The generated modules export each service's pgSchema; a hand-written `authSchema.table(…)` uses them.
   const generated = (model?.services ?? []).map((s) => [s.schemaTsName, s.schema] as const);
   const schemas = new Map([...generated, ...parsed.flatMap((file) => [...exportedSchemas(file)])]);

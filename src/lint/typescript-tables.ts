@@ -58,7 +58,7 @@ export function lintTypeScript(file: ts.SourceFile, base: BaseColumns, schemas: 
   };
   // A columns object spread into several tables is reported once, where it is written.
   const reported = new Set<ts.Node>();
-  const visit = (node: ts.Node) => {
+  eachNode(file, (node) => {
     const table = ts.isCallExpression(node) ? tableCall(node, scope, schemas) : undefined;
     if (table) {
       const qualified = JSON.stringify(`${table.schema}.${table.name}`);
@@ -74,13 +74,28 @@ export function lintTypeScript(file: ts.SourceFile, base: BaseColumns, schemas: 
         report(at, 'base-column', `column ${JSON.stringify(name)} repeats a base column (from ${origin}); ${BASE}`);
       }
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
+  });
   return findings;
 }
 
+/** Every node in source order, with an explicit stack: a 100,000-term expression must not overflow the call stack. */
+function eachNode(root: ts.Node, fn: (node: ts.Node) => void) {
+  const stack = [root];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    fn(node);
+    const children: ts.Node[] = [];
+    ts.forEachChild(node, (child) => {
+      children.push(child);
+    });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+}
+
+const scopes = new WeakMap<ts.SourceFile, FileScope>();
+
 function scopeOf(file: ts.SourceFile): FileScope {
+  const known = scopes.get(file);
+  if (known) return known;
   const aliases = new Map<string, Builder>();
   const imported = new Map<string, string>();
   const values = new Map<string, ts.Expression>();
@@ -95,15 +110,15 @@ function scopeOf(file: ts.SourceFile): FileScope {
       else imported.set(element.name.text, name);
     }
   }
-  const collect = (node: ts.Node) => {
+  eachNode(file, (node) => {
     // The first declaration of a name wins: shadowing inside functions is rare in schema files.
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
       if (!values.has(node.name.text)) values.set(node.name.text, unwrap(node.initializer));
     }
-    ts.forEachChild(node, collect);
-  };
-  collect(file);
-  return { aliases, values, imported };
+  });
+  const scope = { aliases, values, imported };
+  scopes.set(file, scope);
+  return scope;
 }
 
 /** Drops parentheses, `as`, `satisfies` and `!`, which do not change what a value is. */

@@ -7,3 +7,5 @@ export const tags = pg.pgTable('tags', { label: pg.text() });
 
 const prefixed = creator((name) => `app_${name}`);
 export const posts = prefixed('posts', { title: t('title') });
+
+export const reports = pg.pgSchema('reports').table('daily', { day: pg.date() });
