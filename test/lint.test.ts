@@ -77,6 +77,13 @@ test('a path that does not exist is a user error naming it', async () => {
   expect(run.stderr).toBe('error: lint: no such file or folder: nowhere\n');
 });
 
+test('a manifest named with --manifest must exist; only the default schema.yaml may be absent', async () => {
+  const run = await cli(['lint', '--manifest', 'nope.yaml'], { cwd: copyOf('pgtable-by-hand') });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe('');
+  expect(run.stderr.split('\n')[0]).toBe('nope.yaml:1:1: (root): cannot read manifest: ENOENT');
+});
+
 test('an invalid manifest is reported as by validate, with no findings', async () => {
   const dir = copyOf('clean');
   writeFileSync(join(dir, 'schema.yaml'), 'version: 1\nservices:\n  auth:\n    schema: public\n    tables: {}\n');

@@ -18,8 +18,10 @@ export const lintCommand = defineCli({
   },
   handler: async (args, io) => {
     const p = project(args, io);
-    // Without a manifest there is still something to lint: the default base and any migrations/<folder>/.
-    const model = existsSync(p.manifestPath) ? await loadProjectModel(p, 'read') : undefined;
+    // Without a manifest there is still something to lint (the default base, any migrations/<folder>/),
+    // unless the user named one with --manifest.
+    const named = args.manifest !== manifestArgs.manifest.default;
+    const model = named || existsSync(p.manifestPath) ? await loadProjectModel(p, 'read') : undefined;
     const paths = args._.length > 0 ? args._ : [relative(io.cwd, p.root) || '.'];
     const { lint } = await import('../../lint/lint.js');
     const result = await lint({ root: p.root, paths, cwd: io.cwd, excluded: [p.outDir], model });
