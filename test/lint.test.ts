@@ -71,6 +71,14 @@ test('a 100,000-term expression is walked without overflowing the stack; thousan
   expect(deep).toEqual({ code: 1, stdout: '', stderr: 'error: lint: deep.ts: nested too deeply to parse\n' });
 });
 
+test('lint --help lists its options; an unknown option is a usage error (exit 2)', async () => {
+  const help = await cli(['lint', '--help']);
+  expect(help.code).toBe(0);
+  for (const option of ['--json', '--manifest', '--out', 'PATHS']) expect(help.stdout).toContain(option);
+  const wrong = await cli(['lint', '--jsn'], { cwd: copyOf('clean') });
+  expect(wrong).toEqual({ code: 2, stdout: '', stderr: 'unknown option --jsn\n(see schemagen lint --help)\n' });
+});
+
 test('a path that does not exist is a user error naming it', async () => {
   const run = await cli(['lint', 'nowhere'], { cwd: copyOf('clean') });
   expect(run.code).toBe(1);
