@@ -1,5 +1,10 @@
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type TS from 'typescript';
 import type { BaseColumns, Finding, LintRule } from './finding.js';
+
+// Required, not imported: importing the 9 MB CommonJS compiler as an ES module makes Node scan all of
+// it for export names first, about a second more than require on this machine.
+const ts = createRequire(import.meta.url)('typescript') as typeof TS;
 
 /** Drizzle's table and schema builders, recognised by name and through aliased imports. */
 type Builder = 'pgTable' | 'pgSchema' | 'pgTableCreator';
@@ -11,7 +16,7 @@ interface FileScope {
   /** local name → builder, for `import { pgTable as t } from 'drizzle-orm/pg-core'` */
   readonly aliases: ReadonlyMap<string, Builder>;
   /** every `const name = …` initializer, so `s.table(…)`, `t(…)` and `...columns` can be followed */
-  readonly values: ReadonlyMap<string, ts.Expression>;
+  readonly values: ReadonlyMap<string, TS.Expression>;
   /** local name → the name another file exports it under (`import { authSchema as auth } from …`) */
   readonly imported: ReadonlyMap<string, string>;
 }
@@ -22,14 +27,14 @@ export type ExportedSchemas = ReadonlyMap<string, string>;
 export const parseTypeScript = (path: string, text: string) =>
   ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
 
-function scriptKind(path: string): ts.ScriptKind {
+function scriptKind(path: string): TS.ScriptKind {
   if (path.endsWith('.tsx')) return ts.ScriptKind.TSX;
   if (path.endsWith('.jsx')) return ts.ScriptKind.JSX;
   return /\.[cm]?js$/.test(path) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
 }
 
 /** `export const authSchema = pgSchema('auth')` → authSchema → auth. */
-export function exportedSchemas(file: ts.SourceFile): Map<string, string> {
+export function exportedSchemas(file: TS.SourceFile): Map<string, string> {
   const scope = scopeOf(file);
   const out = new Map<string, string>();
   for (const statement of file.statements) {
@@ -49,15 +54,15 @@ const OWN_SCHEMA = "a service in the manifest puts it in the service's own schem
 const BASE = 'the manifest adds base columns to every table';
 
 /** Hand-written tables, tables in public and columns repeating a base column in one parsed file. */
-export function lintTypeScript(file: ts.SourceFile, base: BaseColumns, schemas: ExportedSchemas): Finding[] {
+export function lintTypeScript(file: TS.SourceFile, base: BaseColumns, schemas: ExportedSchemas): Finding[] {
   const scope = scopeOf(file);
   const findings: Finding[] = [];
-  const report = (node: ts.Node, rule: LintRule, message: string) => {
+  const report = (node: TS.Node, rule: LintRule, message: string) => {
     const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
     findings.push({ path: file.fileName, line: line + 1, col: character + 1, rule, message });
   };
   // A columns object spread into several tables is reported once, where it is written.
-  const reported = new Set<ts.Node>();
+  const reported = new Set<TS.Node>();
   eachNode(file, (node) => {
     const table = ts.isCallExpression(node) ? tableCall(node, scope, schemas) : undefined;
     if (table) {
@@ -79,11 +84,11 @@ export function lintTypeScript(file: ts.SourceFile, base: BaseColumns, schemas: 
 }
 
 /** Every node in source order, with an explicit stack: a 100,000-term expression must not overflow the call stack. */
-function eachNode(root: ts.Node, fn: (node: ts.Node) => void) {
+function eachNode(root: TS.Node, fn: (node: TS.Node) => void) {
   const stack = [root];
   for (let node = stack.pop(); node; node = stack.pop()) {
     fn(node);
-    const children: ts.Node[] = [];
+    const children: TS.Node[] = [];
     ts.forEachChild(node, (child) => {
       children.push(child);
     });
@@ -91,14 +96,14 @@ function eachNode(root: ts.Node, fn: (node: ts.Node) => void) {
   }
 }
 
-const scopes = new WeakMap<ts.SourceFile, FileScope>();
+const scopes = new WeakMap<TS.SourceFile, FileScope>();
 
-function scopeOf(file: ts.SourceFile): FileScope {
+function scopeOf(file: TS.SourceFile): FileScope {
   const known = scopes.get(file);
   if (known) return known;
   const aliases = new Map<string, Builder>();
   const imported = new Map<string, string>();
-  const values = new Map<string, ts.Expression>();
+  const values = new Map<string, TS.Expression>();
   for (const statement of file.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
     const bindings = statement.importClause?.namedBindings;
@@ -122,7 +127,7 @@ function scopeOf(file: ts.SourceFile): FileScope {
 }
 
 /** Drops parentheses, `as`, `satisfies` and `!`, which do not change what a value is. */
-function unwrap(expr: ts.Expression): ts.Expression {
+function unwrap(expr: TS.Expression): TS.Expression {
   while (
     ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) ||
     ts.isNonNullExpression(expr) || ts.isTypeAssertionExpression(expr)
@@ -131,7 +136,7 @@ function unwrap(expr: ts.Expression): ts.Expression {
 }
 
 /** `pgTable`, an alias of it, or `anything.pgTable`: re-exports and namespace imports keep the name. */
-function builderOf(callee: ts.Expression, scope: FileScope): Builder | undefined {
+function builderOf(callee: TS.Expression, scope: FileScope): Builder | undefined {
   const e = unwrap(callee);
   const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
   if (name === undefined) return undefined;
@@ -140,7 +145,7 @@ function builderOf(callee: ts.Expression, scope: FileScope): Builder | undefined
 }
 
 /** A string literal's text, else the expression as written in brackets (`[service.schema]`). */
-function nameText(expr: ts.Expression | undefined): string {
+function nameText(expr: TS.Expression | undefined): string {
   if (!expr) return '[missing]';
   const e = unwrap(expr);
   return ts.isStringLiteralLike(e) ? e.text : `[${e.getText()}]`;
@@ -151,18 +156,18 @@ interface TableCall {
   readonly schema: string;
   /** how the table was declared, as the message shows it */
   readonly via: string;
-  readonly columns: ts.Expression | undefined;
+  readonly columns: TS.Expression | undefined;
 }
 
 /** `pgTable(…)`, a pgTableCreator's function, or `.table(…)` on a pgSchema, this file's or an exported one. */
-function tableCall(call: ts.CallExpression, scope: FileScope, schemas: ExportedSchemas): TableCall | undefined {
+function tableCall(call: TS.CallExpression, scope: FileScope, schemas: ExportedSchemas): TableCall | undefined {
   const where = placeOf(unwrap(call.expression), scope, schemas);
   return where && { ...where, name: nameText(call.arguments[0]), columns: call.arguments[1] };
 }
 
 type Place = Pick<TableCall, 'schema' | 'via'>;
 
-function placeOf(callee: ts.Expression, scope: FileScope, schemas: ExportedSchemas): Place | undefined {
+function placeOf(callee: TS.Expression, scope: FileScope, schemas: ExportedSchemas): Place | undefined {
   if (builderOf(callee, scope) === 'pgTable') return { schema: 'public', via: 'pgTable' };
   const value = ts.isIdentifier(callee) ? scope.values.get(callee.text) : undefined;
   if (value && ts.isCallExpression(value) && builderOf(value.expression, scope) === 'pgTableCreator') {
@@ -186,7 +191,7 @@ function placeOf(callee: ts.Expression, scope: FileScope, schemas: ExportedSchem
  * builder's first string argument (`timestamp('created_at')`); without one Drizzle uses the key, or
  * its snake_case form under `casing: 'snake_case'`, so both are checked.
  */
-function columnNames(arg: ts.Expression | undefined, scope: FileScope, seen: Set<ts.Node>): ColumnName[] {
+function columnNames(arg: TS.Expression | undefined, scope: FileScope, seen: Set<TS.Node>): ColumnName[] {
   const object = columnsObject(arg, scope);
   if (!object || seen.has(object)) return [];
   seen.add(object);
@@ -195,7 +200,7 @@ function columnNames(arg: ts.Expression | undefined, scope: FileScope, seen: Set
     const literalKey = ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name) || ts.isNumericLiteral(p.name);
     if (!literalKey) return [];
     const key = p.name.text;
-    let value: ts.Expression | undefined;
+    let value: TS.Expression | undefined;
     if (ts.isPropertyAssignment(p)) value = p.initializer;
     else if (ts.isShorthandPropertyAssignment(p)) value = scope.values.get(key);
     const sqlName = value && builderName(value);
@@ -207,11 +212,11 @@ function columnNames(arg: ts.Expression | undefined, scope: FileScope, seen: Set
 
 interface ColumnName {
   /** the property's key, where a finding points */
-  readonly node: ts.Node;
+  readonly node: TS.Node;
   readonly name: string;
 }
 
-function columnsObject(arg: ts.Expression | undefined, scope: FileScope): ts.ObjectLiteralExpression | undefined {
+function columnsObject(arg: TS.Expression | undefined, scope: FileScope): TS.ObjectLiteralExpression | undefined {
   let e = arg && unwrap(arg);
   if (e && ts.isIdentifier(e)) e = scope.values.get(e.text);
   if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) {
@@ -223,7 +228,7 @@ function columnsObject(arg: ts.Expression | undefined, scope: FileScope): ts.Obj
 }
 
 /** The string argument of the builder call heading a chain: `t.timestamp('created_at').notNull()`. */
-function builderName(expr: ts.Expression): string | undefined {
+function builderName(expr: TS.Expression): string | undefined {
   let e = unwrap(expr);
   while (ts.isCallExpression(e)) {
     const callee = unwrap(e.expression);
