@@ -15,13 +15,17 @@ export interface Finding {
 /** Base column SQL name → where it comes from (`base`, `bases.<name>`, `the default base`). */
 export type BaseColumns = ReadonlyMap<string, string>;
 
-/** 1-based line and column of `offset` in `text`. */
-export function positionAt(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, col: offset - lineStart + 1 };
+/** Maps an offset in `text` to its 1-based line and column; lines are found once, then binary-searched. */
+export function positionsIn(text: string): (offset: number) => { line: number; col: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let [lo, hi] = [0, starts.length - 1];
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo]! + 1 };
+  };
 }

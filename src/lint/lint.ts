@@ -4,7 +4,7 @@ import { UserError } from '../cli/io.js';
 import type { Model } from '../model/types.js';
 import { isGenerated } from '../write/output-tree.js';
 import { baseColumnsOf } from './base-columns.js';
-import { positionAt, type Finding } from './finding.js';
+import { positionsIn, type Finding } from './finding.js';
 import { createdTables } from './sql-tables.js';
 import { SQL_FILE, lintedFiles } from './walk.js';
 
@@ -67,9 +67,10 @@ const OUTSIDE = 'outside the per-service migration folders (migrations/<service>
 function lintSql({ path, text }: SourceText, root: string, services: ReadonlySet<string> | undefined): Finding[] {
   const [top, service, ...rest] = relative(root, path).split(sep);
   if (top === 'migrations' && rest.length > 0 && (services === undefined || services.has(service!))) return [];
+  const positionAt = positionsIn(text);
   return createdTables(text).map(({ name, offset }) => ({
     path,
-    ...positionAt(text, offset),
+    ...positionAt(offset),
     rule: 'sql-create-table',
     message: `CREATE TABLE ${name} ${OUTSIDE}`,
   }));

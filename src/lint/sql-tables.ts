@@ -6,41 +6,44 @@ export interface CreatedTable {
 }
 
 interface Token {
-  /** a bare word (lowercased), a quoted identifier's name, or one punctuation character */
+  /** a bare word (lowercased), a quoted identifier's name, or anything else as written */
   readonly text: string;
-  readonly kind: 'word' | 'quoted' | 'punct';
+  readonly kind: 'word' | 'quoted' | 'other';
   readonly offset: number;
   readonly end: number;
 }
 
 /**
- * Splits SQL into words, quoted identifiers and punctuation, dropping whitespace, `--` and nested
- * `/* *\/` comments, and string literals ('…', E'…' with backslash escapes, $tag$…$tag$), so a
- * CREATE TABLE inside a comment or a string is never seen.
+ * One token per match, tried in this order at the current offset: (1) whitespace or a `--` comment,
+ * (2) a string literal ('…' with '' inside, E'…' with backslash escapes), (3) a quoted identifier,
+ * (4) a word, (5) a dollar-quote opening, (6) a block comment opening, (7) a number or one character.
  */
-export function* sqlTokens(sql: string): Generator<Token> {
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i]!;
-    const start = i;
-    if (/\s/.test(c)) i++;
-    else if (sql.startsWith('--', i)) i = endOf(sql, '\n', i);
-    else if (sql.startsWith('/*', i)) i = blockCommentEnd(sql, i);
-    else if (c === "'") i = quotedEnd(sql, i, false);
-    else if ((c === 'e' || c === 'E') && sql[i + 1] === "'") i = quotedEnd(sql, i + 1, true);
-    else if (c === '"') {
-      i = quotedEnd(sql, i, false, '"');
-      yield { text: sql.slice(start + 1, i - 1).replaceAll('""', '"'), kind: 'quoted', offset: start, end: i };
-    } else if (c === '$' && /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.test(sql.slice(i, i + 64))) {
-      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64))![0];
-      i = endOf(sql, tag, i + tag.length);
-    } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
-      while (i < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[i]!)) i++;
-      yield { text: sql.slice(start, i).toLowerCase(), kind: 'word', offset: start, end: i };
-    } else {
-      i++;
-      yield { text: c, kind: 'punct', offset: start, end: i };
-    }
+const NEXT = [
+  String.raw`(\s+|--[^\n]*)`,
+  String.raw`([eE]'(?:[^'\\]|\\[\s\S]|'')*'?|'[^']*(?:''[^']*)*'?)`,
+  String.raw`("[^"]*(?:""[^"]*)*"?)`,
+  String.raw`([A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*)`,
+  String.raw`(\$(?:[A-Za-z_]\w*)?\$)`,
+  String.raw`(/\*)`,
+  String.raw`(\d+|[\s\S])`,
+].join('|');
+
+/**
+ * Splits SQL into words, quoted identifiers and other tokens, dropping whitespace, `--` and nested
+ * `/* *\/` comments, and string literals ('…', E'…', $tag$…$tag$), so a CREATE TABLE inside a comment
+ * or a string is never seen. One sticky regular expression per token keeps it linear.
+ */
+function* sqlTokens(sql: string): Generator<Token> {
+  const next = new RegExp(NEXT, 'y');
+  for (let m = next.exec(sql); m; m = next.exec(sql)) {
+    const [text, skipped, literal, quoted, word, dollar, comment] = m;
+    const [offset, end] = [m.index, next.lastIndex];
+    if (skipped !== undefined || literal !== undefined) continue;
+    if (dollar !== undefined) next.lastIndex = endOf(sql, dollar, end);
+    else if (comment !== undefined) next.lastIndex = blockCommentEnd(sql, offset);
+    else if (word !== undefined) yield { text: word.toLowerCase(), kind: 'word', offset, end };
+    else if (quoted === undefined) yield { text, kind: 'other', offset, end };
+    else yield { text: quoted.slice(1, -1).replaceAll('""', '"'), kind: 'quoted', offset, end };
   }
 }
 
@@ -50,27 +53,21 @@ const endOf = (sql: string, end: string, from: number) => {
   return at === -1 ? sql.length : at + end.length;
 };
 
+/** Past the `*\/` closing the block comment opening at `from`; PostgreSQL nests them. */
 function blockCommentEnd(sql: string, from: number): number {
   let depth = 0;
   let i = from;
   while (i < sql.length) {
-    if (sql.startsWith('/*', i)) (depth++, (i += 2));
-    else if (sql.startsWith('*/', i)) {
-      i += 2;
+    const open = sql.indexOf('/*', i);
+    const close = sql.indexOf('*/', i);
+    if (close === -1) return sql.length;
+    if (open !== -1 && open < close) {
+      depth++;
+      i = open + 2;
+    } else {
+      i = close + 2;
       if (--depth === 0) return i;
-    } else i++;
-  }
-  return i;
-}
-
-/** Past the closing quote of a literal opening at `from`; a doubled quote is part of the text. */
-function quotedEnd(sql: string, from: number, backslashEscapes: boolean, quote = "'"): number {
-  let i = from + 1;
-  while (i < sql.length) {
-    if (backslashEscapes && sql[i] === '\\') i += 2;
-    else if (sql[i] === quote && sql[i + 1] === quote) i += 2;
-    else if (sql[i] === quote) return i + 1;
-    else i++;
+    }
   }
   return i;
 }
@@ -81,6 +78,7 @@ const MODIFIERS = new Set(['global', 'local', 'unlogged', ...TEMPORARY]);
 
 /** Every persistent `CREATE [UNLOGGED] TABLE [IF NOT EXISTS] name` in `sql`. */
 export function createdTables(sql: string): CreatedTable[] {
+  if (!/create/i.test(sql)) return [];
   const tokens = [...sqlTokens(sql)];
   const word = (i: number, text: string) => tokens[i]?.kind === 'word' && tokens[i]!.text === text;
   const found: CreatedTable[] = [];
@@ -93,9 +91,9 @@ export function createdTables(sql: string): CreatedTable[] {
     j++;
     if (word(j, 'if') && word(j + 1, 'not') && word(j + 2, 'exists')) j += 3;
     const first = tokens[j];
-    if (!first || first.kind === 'punct') continue;
-    const dot = (k: number) => tokens[k]?.kind === 'punct' && tokens[k]!.text === '.';
-    while (dot(j + 1) && tokens[j + 2] && tokens[j + 2]!.kind !== 'punct') j += 2;
+    if (!first || first.kind === 'other') continue;
+    const dot = (k: number) => tokens[k]?.kind === 'other' && tokens[k]!.text === '.';
+    while (dot(j + 1) && tokens[j + 2] && tokens[j + 2]!.kind !== 'other') j += 2;
     found.push({ name: sql.slice(first.offset, tokens[j]!.end), offset: tokens[i]!.offset });
   }
   return found;
