@@ -45,7 +45,7 @@ interface SourceText {
 
 /** Loads the TypeScript compiler only when there is code to read: other commands never pay for it. */
 async function lintCode(files: readonly SourceText[], model: Model | undefined, cwd: string): Promise<Finding[]> {
-  const { exportedSchemas, lintTypeScript, parseTypeScript } = await import('./typescript-tables.js');
+  const { lintSourceFiles, parseTypeScript } = await import('./typescript-tables.js');
   const parsed = files.map((f) => {
     try {
       return parseTypeScript(f.path, f.text);
@@ -56,10 +56,8 @@ async function lintCode(files: readonly SourceText[], model: Model | undefined, 
     }
   });
   // The generated modules export each service's pgSchema; a hand-written `authSchema.table(…)` uses them.
-  const generated = (model?.services ?? []).map((s) => [s.schemaTsName, s.schema] as const);
-  const schemas = new Map([...generated, ...parsed.flatMap((file) => [...exportedSchemas(file)])]);
-  const base = baseColumnsOf(model);
-  return parsed.flatMap((file) => lintTypeScript(file, base, schemas));
+  const generated = new Map((model?.services ?? []).map((s) => [s.schemaTsName, s.schema]));
+  return lintSourceFiles(parsed, baseColumnsOf(model), generated);
 }
 
 const OUTSIDE = 'outside the per-service migration folders (migrations/<service>/); declare the table in the manifest';

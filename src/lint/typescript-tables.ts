@@ -11,7 +11,7 @@ type Builder = 'pgTable' | 'pgSchema' | 'pgTableCreator';
 const BUILDERS: ReadonlySet<string> = new Set<Builder>(['pgTable', 'pgSchema', 'pgTableCreator']);
 const PG_CORE = /^drizzle-orm\/pg-core(?:\/|$)/;
 
-/** What one file's top-level names mean for the rules; read from the syntax tree only. */
+/** What one file's names mean for the rules; read from the syntax tree only. */
 interface FileScope {
   /** local name → builder, for `import { pgTable as t } from 'drizzle-orm/pg-core'` */
   readonly aliases: ReadonlyMap<string, Builder>;
@@ -21,8 +21,13 @@ interface FileScope {
   readonly imported: ReadonlyMap<string, string>;
 }
 
-/** The project's exported `pgSchema(…)` constants: exported name → schema name, for cross-file `s.table(…)`. */
-export type ExportedSchemas = ReadonlyMap<string, string>;
+/** What the project's files export under a name, so `s.table(…)` and `...columns` work across files. */
+interface ProjectExports {
+  /** `export const authSchema = pgSchema('auth')`: authSchema → auth */
+  readonly schemas: ReadonlyMap<string, string>;
+  /** `export const baseColumns = { … }`: a hand-written BaseModel that tables spread */
+  readonly objects: ReadonlyMap<string, TS.ObjectLiteralExpression>;
+}
 
 export const parseTypeScript = (path: string, text: string) =>
   ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
@@ -33,38 +38,62 @@ function scriptKind(path: string): TS.ScriptKind {
   return /\.[cm]?js$/.test(path) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
 }
 
-/** `export const authSchema = pgSchema('auth')` → authSchema → auth. */
-export function exportedSchemas(file: TS.SourceFile): Map<string, string> {
-  const scope = scopeOf(file);
-  const out = new Map<string, string>();
-  for (const statement of file.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    if (!statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-    for (const d of statement.declarationList.declarations) {
-      const value = d.initializer && unwrap(d.initializer);
-      const schema = value && ts.isCallExpression(value) && builderOf(value.expression, scope) === 'pgSchema';
-      if (ts.isIdentifier(d.name) && schema) out.set(d.name.text, nameText(value.arguments[0]));
+/**
+ * Every finding in the project's parsed code. `generatedSchemas` maps the generated modules' pgSchema
+ * constants to their schemas (the output folder itself is not parsed).
+ */
+export function lintSourceFiles(
+  files: readonly TS.SourceFile[],
+  base: BaseColumns,
+  generatedSchemas: ReadonlyMap<string, string>,
+): Finding[] {
+  const exported = projectExports(files);
+  const exports = { ...exported, schemas: new Map([...generatedSchemas, ...exported.schemas]) };
+  const reported = new Set<TS.Node>();
+  return files.flatMap((file) => lintFile(file, base, exports, reported));
+}
+
+/** The exported `pgSchema(…)` and object constants of `files`; the first file exporting a name wins. */
+function projectExports(files: readonly TS.SourceFile[]): ProjectExports {
+  const schemas = new Map<string, string>();
+  const objects = new Map<string, TS.ObjectLiteralExpression>();
+  for (const file of files) {
+    const scope = scopeOf(file);
+    for (const statement of file.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      if (!statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+      for (const d of statement.declarationList.declarations) {
+        const value = d.initializer && unwrap(d.initializer);
+        if (!ts.isIdentifier(d.name) || !value || schemas.has(d.name.text) || objects.has(d.name.text)) continue;
+        if (ts.isObjectLiteralExpression(value)) objects.set(d.name.text, value);
+        else if (ts.isCallExpression(value) && builderOf(value.expression, scope) === 'pgSchema') {
+          schemas.set(d.name.text, nameText(value.arguments[0]));
+        }
+      }
     }
   }
-  return out;
+  return { schemas, objects };
 }
 
 const DECLARE = 'declare it in the manifest and import it from the generated code';
 const OWN_SCHEMA = "a service in the manifest puts it in the service's own schema";
 const BASE = 'the manifest adds base columns to every table';
 
-/** Hand-written tables, tables in public and columns repeating a base column in one parsed file. */
-export function lintTypeScript(file: TS.SourceFile, base: BaseColumns, schemas: ExportedSchemas): Finding[] {
+/**
+ * Hand-written tables, tables in public and columns repeating a base column in one parsed file. A
+ * column of a spread object is reported where it is written (maybe another file), once: `reported`
+ * is shared by every file of the run.
+ */
+function lintFile(file: TS.SourceFile, base: BaseColumns, exports: ProjectExports, reported: Set<TS.Node>): Finding[] {
   const scope = scopeOf(file);
   const findings: Finding[] = [];
   const report = (node: TS.Node, rule: LintRule, message: string) => {
-    const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
-    findings.push({ path: file.fileName, line: line + 1, col: character + 1, rule, message });
+    const where = node.getSourceFile();
+    const { line, character } = where.getLineAndCharacterOfPosition(node.getStart(where));
+    findings.push({ path: where.fileName, line: line + 1, col: character + 1, rule, message });
   };
-  // A columns object spread into several tables is reported once, where it is written.
-  const reported = new Set<TS.Node>();
   eachNode(file, (node) => {
-    const table = ts.isCallExpression(node) ? tableCall(node, scope, schemas) : undefined;
+    const table = ts.isCallExpression(node) ? tableCall(node, scope, exports) : undefined;
     if (table) {
       const qualified = JSON.stringify(`${table.schema}.${table.name}`);
       report(node, 'hand-written-table', `Drizzle table ${qualified} written by hand (${table.via}); ${DECLARE}`);
@@ -72,7 +101,7 @@ export function lintTypeScript(file: TS.SourceFile, base: BaseColumns, schemas: 
         const inPublic = `table ${JSON.stringify(table.name)} is in the public schema (${table.via})`;
         report(node, 'public-table', `${inPublic}; ${OWN_SCHEMA}`);
       }
-      for (const { node: at, name } of columnNames(table.columns, scope, new Set())) {
+      for (const { node: at, name } of columnNames(table.columns, scope, exports, new Set())) {
         const origin = base.get(name);
         if (!origin || reported.has(at)) continue;
         reported.add(at);
@@ -160,16 +189,19 @@ interface TableCall {
 }
 
 /** `pgTable(…)`, a pgTableCreator's function, or `.table(…)` on a pgSchema, this file's or an exported one. */
-function tableCall(call: TS.CallExpression, scope: FileScope, schemas: ExportedSchemas): TableCall | undefined {
-  const where = placeOf(unwrap(call.expression), scope, schemas);
+function tableCall(call: TS.CallExpression, scope: FileScope, exports: ProjectExports): TableCall | undefined {
+  const where = placeOf(unwrap(call.expression), scope, exports.schemas);
   return where && { ...where, name: nameText(call.arguments[0]), columns: call.arguments[1] };
 }
 
 type Place = Pick<TableCall, 'schema' | 'via'>;
 
-function placeOf(callee: TS.Expression, scope: FileScope, schemas: ExportedSchemas): Place | undefined {
-  if (builderOf(callee, scope) === 'pgTable') return { schema: 'public', via: 'pgTable' };
+function placeOf(callee: TS.Expression, scope: FileScope, schemas: ProjectExports['schemas']): Place | undefined {
   const value = ts.isIdentifier(callee) ? scope.values.get(callee.text) : undefined;
+  // `const table = pgTable` is pgTable too.
+  if (builderOf(callee, scope) === 'pgTable' || (value && builderOf(value, scope) === 'pgTable')) {
+    return { schema: 'public', via: 'pgTable' };
+  }
   if (value && ts.isCallExpression(value) && builderOf(value.expression, scope) === 'pgTableCreator') {
     return { schema: 'public', via: `${callee.getText()} from pgTableCreator` };
   }
@@ -191,18 +223,25 @@ function placeOf(callee: TS.Expression, scope: FileScope, schemas: ExportedSchem
  * builder's first string argument (`timestamp('created_at')`); without one Drizzle uses the key, or
  * its snake_case form under `casing: 'snake_case'`, so both are checked.
  */
-function columnNames(arg: TS.Expression | undefined, scope: FileScope, seen: Set<TS.Node>): ColumnName[] {
-  const object = columnsObject(arg, scope);
+function columnNames(
+  arg: TS.Expression | undefined,
+  scope: FileScope,
+  exports: ProjectExports,
+  seen: Set<TS.Node>,
+): ColumnName[] {
+  const object = columnsObject(arg, scope, exports);
   if (!object || seen.has(object)) return [];
   seen.add(object);
+  // An object from another file resolves its own shorthand columns.
+  const own = scopeOf(object.getSourceFile());
   return object.properties.flatMap((p) => {
-    if (ts.isSpreadAssignment(p)) return columnNames(p.expression, scope, seen);
+    if (ts.isSpreadAssignment(p)) return columnNames(p.expression, own, exports, seen);
     const literalKey = ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name) || ts.isNumericLiteral(p.name);
     if (!literalKey) return [];
     const key = p.name.text;
     let value: TS.Expression | undefined;
     if (ts.isPropertyAssignment(p)) value = p.initializer;
-    else if (ts.isShorthandPropertyAssignment(p)) value = scope.values.get(key);
+    else if (ts.isShorthandPropertyAssignment(p)) value = own.values.get(key);
     const sqlName = value && builderName(value);
     const snakeCase = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
     const names = sqlName === undefined ? [key, snakeCase] : [sqlName];
@@ -216,9 +255,9 @@ interface ColumnName {
   readonly name: string;
 }
 
-function columnsObject(arg: TS.Expression | undefined, scope: FileScope): TS.ObjectLiteralExpression | undefined {
+function columnsObject(arg: TS.Expression | undefined, scope: FileScope, exports: ProjectExports) {
   let e = arg && unwrap(arg);
-  if (e && ts.isIdentifier(e)) e = scope.values.get(e.text);
+  if (e && ts.isIdentifier(e)) e = scope.values.get(e.text) ?? exports.objects.get(scope.imported.get(e.text) ?? '');
   if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) {
     const body = e.body;
     const returned = ts.isBlock(body) ? body.statements.find(ts.isReturnStatement)?.expression : body;
