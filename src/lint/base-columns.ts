@@ -6,8 +6,8 @@ const FROM_A_BASE = /^base(?: |$)|^bases\./;
 const DEFAULT_ORIGIN = 'the default base';
 
 /**
- * Every column a base gives, with where it comes from (`base`, `bases.<name>`, `the default base`), as the model
- * resolved it; without a manifest, the default base.
+ * Every column a base gives, with where it comes from (`base`, `bases.<name>`, `the default base`),
+ * as the model resolved it; without a manifest, the default base.
  */
 export function baseColumnsOf(model: Model | undefined): BaseColumns {
   if (!model) return new Map(Object.keys(DEFAULT_BASE).map((name) => [name, DEFAULT_ORIGIN]));
