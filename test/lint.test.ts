@@ -26,14 +26,13 @@ const argsOf = (transcript: string) => transcript.split('\n')[0]!.replace(/^\$ s
 // expected.txt is a transcript: `$ schemagen lint <args>`, the output, `(exit <code>)`; see lint-fixtures/README.md.
 describe.each(cases)('lint %s', (name) => {
   const expectedFile = join(CASES, name, 'expected.txt');
-  const expected = readFileSync(expectedFile, 'utf8');
-  const args = argsOf(expected);
+  const args = argsOf(readFileSync(expectedFile, 'utf8'));
 
   test('prints exactly expected.txt and exits with its code', async () => {
     const run = await cli(args, { cwd: copyOf(name) });
     const transcript = `$ schemagen ${args.join(' ')}\n${run.stdout}${run.stderr}(exit ${run.code})\n`;
     if (UPDATING) writeFileSync(expectedFile, transcript);
-    expect(transcript).toBe(expected);
+    expect(transcript).toBe(readFileSync(expectedFile, 'utf8'));
   });
 
   test('--json prints the text findings as one document on stdout, with the same exit code', async () => {
