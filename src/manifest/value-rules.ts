@@ -1,0 +1,55 @@
+/**
+ * Rules on single values of schema.yaml. The model enforces them (with messages that say what is
+ * wrong); the manifest's JSON Schema states the same rules as patterns, built from these constants,
+ * so an editor flags the same mistakes while typing.
+ */
+
+export const MAX_IDENTIFIER_BYTES = 63;
+
+/** A lowercase identifier: quoted everywhere, so reserved words are fine. */
+export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** The identifier rule with its length bound: the characters are ASCII, so characters are bytes. */
+export const IDENTIFIER_PATTERN = `^(?!__proto__$)[a-z_][a-z0-9_]{0,${MAX_IDENTIFIER_BYTES - 1}}$`;
+
+/** The schema that holds drizzle-kit's and our migration history tables. */
+export const MIGRATIONS_SCHEMA = 'drizzle';
+
+/** Schemas no service may own: Postgres' own, `public`, and the migration history's. */
+export const isReservedSchema = (schema: string) =>
+  schema === 'public' || schema === 'information_schema' || schema.startsWith('pg_') || schema === MIGRATIONS_SCHEMA;
+
+export const SCHEMA_PATTERN = `^(?!pg_|(?:public|information_schema|${MIGRATIONS_SCHEMA})$)${IDENTIFIER_PATTERN.slice(1)}`;
+
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Postgres text cannot hold NUL (comments, enum values, literals). */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+
+/** Enum values are labels, not identifiers: anything but NUL, 1 to 63 bytes (the JSON Schema bounds characters). */
+export const ENUM_VALUE_PATTERN = '^[^\\u0000]+$';
+
+/** Raw SQL longer than this is refused; an expression in a manifest is a few dozen characters. */
+export const MAX_SQL_FRAGMENT = 2000;
+
+/**
+ * The lexical part of the single-expression rule (see sqlFragmentProblem): not blank; no `;` at all;
+ * outside quotes no `$`, `--` or `/*`; every quote closed. A quoted string or identifier is one token
+ * ending at the next quote of its kind (a doubled quote reads as two adjacent tokens), so every text
+ * has one reading and the pattern never backtracks far. Balanced parentheses are beyond a pattern.
+ */
+export const SQL_FRAGMENT_PATTERN = `^(?=[\\s\\S]*\\S)(?:[^'"$;/\\u0000-]|-(?!-)|/(?!\\*)|'[^';\\u0000]*'|"[^";\\u0000]*")*$`;
+
+/**
+ * Column type spellings: a built-in type or an enum of the service (both identifiers), `double
+ * precision`, `varchar(n)`, `char(n)`, `numeric(p,s)`, with at most one `[]`; serials have no arrays.
+ * Which identifiers name real types, and the bounds of n, p and s, are checked by the model.
+ */
+export const COLUMN_TYPE_PATTERN =
+  '^\\s*(?!(?:small|big)?serial\\s*\\[)(?:double precision|[a-z_][a-z0-9_]*|(?:varchar|char)\\s*\\(\\s*\\d+\\s*\\)' +
+  '|(?:numeric|decimal)\\s*\\(\\s*\\d+\\s*(?:,\\s*\\d+\\s*)?\\))(?:\\s*\\[\\])?\\s*$';
+
+export const TYPE_SPELLINGS =
+  'uuid, text, varchar(n), char(n), smallint, integer, bigint, smallserial, serial, bigserial, boolean, ' +
+  'numeric(p,s), real, double precision, date, time, timestamp, timestamptz, interval, json, jsonb, bytea, inet, ' +
+  'an enum of the service, or any of these followed by [] for an array';

@@ -1,0 +1,155 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { parseDocument } from 'yaml';
+import { JSON_SCHEMA_FILE, manifestJsonSchema } from '../src/manifest/json-schema.js';
+import { IDENTIFIER_PATTERN, SQL_FRAGMENT_PATTERN } from '../src/manifest/value-rules.js';
+import { identifierProblem } from '../src/model/names.js';
+import { sqlFragmentProblem } from '../src/model/sql-fragment.js';
+import { VALID_MANIFEST, hostileManifests } from './corpus/hostile-manifests.js';
+import { arbitraryManifest } from './support/arbitrary-manifest.js';
+import { cli } from './support/cli.js';
+import { fixtureCases } from './support/fixtures.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const schema = manifestJsonSchema();
+// strict: ajv refuses unknown keywords and ambiguous types, so the schema holds no silent mistakes.
+const validate = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true }).compile(schema);
+
+/** What an editor validates: the YAML as JSON, or undefined when its YAML parser already refuses the text. */
+function editorData(text: string | Buffer): unknown {
+  const doc = parseDocument(String(text), { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) return undefined;
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}
+
+const errorsOf = (text: string): ErrorObject[] => (validate(editorData(text)) ? [] : [...(validate.errors ?? [])]);
+
+describe('the shipped JSON Schema', () => {
+  test(`${JSON_SCHEMA_FILE} is what schemagen json-schema prints (regenerate: npm run json-schema)`, async () => {
+    const printed = await cli(['json-schema']);
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout)).toEqual(schema);
+    expect(readFileSync(join(ROOT, JSON_SCHEMA_FILE), 'utf8')).toBe(printed.stdout);
+  });
+
+  test('is draft-07 and states version as the integer 1', () => {
+    expect(schema['$schema']).toBe('http://json-schema.org/draft-07/schema#');
+    expect(errorsOf('version: 1\nservices: { s: { tables: { t: {} } } }\n')).toEqual([]);
+    expect(errorsOf('version: 2\nservices: { s: { tables: { t: {} } } }\n')).toMatchObject([{ instancePath: '/version', keyword: 'const' }]);
+  });
+
+  test('every key has a description (hover text)', () => {
+    const undescribed: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (typeof node !== 'object' || node === null) return;
+      const props = (node as { properties?: Record<string, Record<string, unknown>> }).properties;
+      for (const [key, value] of Object.entries(props ?? {})) {
+        if (!value['description'] && !value['$ref']) undescribed.push(`${at}.${key}`);
+      }
+      for (const [key, value] of Object.entries(node)) walk(value, `${at}.${key}`);
+    };
+    walk(schema, '');
+    expect(undescribed).toEqual([]);
+  });
+});
+
+describe('valid manifests pass', () => {
+  test.each(['schema.yaml', ...fixtureCases('golden').map((f) => join('test', 'fixtures', f, 'schema.yaml'))])('%s', (file) => {
+    expect(errorsOf(readFileSync(join(ROOT, file), 'utf8'))).toEqual([]);
+  });
+
+  test('the corpus base manifest', () => {
+    expect(errorsOf(VALID_MANIFEST)).toEqual([]);
+  });
+
+  test('random valid manifests (the property tests generator)', () => {
+    fc.assert(
+      fc.property(arbitraryManifest, (text) => {
+        expect(errorsOf(text)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+test('the editor flags a typo: a misspelt key is named', () => {
+  const errors = errorsOf('version: 1\nservices:\n  shop:\n    tables:\n      orders:\n        colums:\n          total: { type: integer }\n');
+  expect(errors).toMatchObject([{ instancePath: '/services/shop/tables/orders', keyword: 'additionalProperties', params: { additionalProperty: 'colums' } }]);
+});
+
+test.each([
+  ['a bad table name', 'version: 1\nservices: { shop: { tables: { Orders: {} } } }\n', '/services/shop/tables'],
+  ['a reserved schema', 'version: 1\nservices: { shop: { schema: pg_shop, tables: { t: {} } } }\n', '/services/shop/schema'],
+  ['a semicolon in SQL', "version: 1\nservices: { s: { tables: { t: { checks: { c: { sql: 'true; drop' } } } } } }\n", '/services/s/tables/t/checks/c/sql'],
+  ['an array of serials', 'version: 1\nservices: { s: { tables: { t: { columns: { c: { type: "serial[]" } } } } } }\n', '/services/s/tables/t/columns/c/type'],
+  ['a duplicate enum value', 'version: 1\nservices: { s: { enums: { e: [a, a] }, tables: { t: {} } } }\n', '/services/s/enums/e'],
+  ['a default mapping of neither form', 'version: 1\nservices: { s: { tables: { t: { columns: { c: { type: jsonb, default: { a: 1 } } } } } } }\n', '/services/s/tables/t/columns/c/default'],
+])('the editor flags %s', (_name, text, at) => {
+  expect(errorsOf(text).map((e) => e.instancePath)).toContain(at);
+});
+
+/**
+ * Rules that relate a value to others elsewhere in the manifest. A JSON Schema checks each value on
+ * its own, so these stay with the tool; every other rejected manifest must be refused by the schema too.
+ */
+const CROSS_FIELD: readonly (readonly [rule: string, cases: RegExp])[] = [
+  ['references name existing services, tables, columns, bases, mixins and enums', /^(reference: (missing \w+|implicit cross-service)|unknown (base|mixin|enum type)|(index|unique) on unknown column)$/],
+  ['a foreign key fits its target: unique, same type, set null only on a nullable column', /^reference: (non-unique target|type mismatch|set null on not-null)$/],
+  ['mixins include each other without a cycle', /^(mixin cycle|self-including mixin)$/],
+  ['a table redeclares no base column', /^redeclared base column$/],
+  ['each service owns its own schema', /^shared schema$/],
+  ["a default fits its column's type, range and enum values", /^(wrong type .*\.default = (list|string|number|bool)|enormous integer default|enum default not a value)$/],
+];
+/** Text that the editor's YAML parser refuses before any schema applies. */
+const YAML_SYNTAX = /^(not YAML at all|tabs as indentation|duplicate (top-level key|service)|alias bomb|deep (flow|block) nesting)$/;
+
+test('every hostile manifest the JSON Schema accepts breaks a cross-field rule', () => {
+  const unexplained: string[] = [];
+  const used = new Set<string>();
+  for (const hostile of hostileManifests()) {
+    const data = editorData(hostile.text);
+    if (data === undefined) {
+      if (!YAML_SYNTAX.test(hostile.name)) unexplained.push(`YAML parser refuses: ${hostile.name}`);
+      continue;
+    }
+    if (!validate(data)) continue;
+    const rule = CROSS_FIELD.find(([, cases]) => cases.test(hostile.name));
+    if (rule) used.add(rule[0]);
+    else unexplained.push(`JSON Schema accepts: ${hostile.name}`);
+  }
+  expect(unexplained).toEqual([]);
+  expect([...used].sort()).toEqual(CROSS_FIELD.map(([rule]) => rule).sort());
+});
+
+describe('patterns agree with the rules the tool enforces', () => {
+  test('identifiers: the pattern accepts exactly the names the model accepts', () => {
+    const pattern = new RegExp(IDENTIFIER_PATTERN, 'u');
+    const names = fc.string({ unit: fc.constantFrom('a', 'z', '_', '0', '9', 'A', '-', ' ', 'é'), maxLength: 70 });
+    fc.assert(
+      fc.property(names, (n) => {
+        expect(pattern.test(n)).toBe(identifierProblem(n, 'name') === undefined);
+      }),
+    );
+  });
+
+  test('raw SQL: whatever the tool accepts matches; what matches is refused only for parentheses or E-string escapes', () => {
+    const pattern = new RegExp(SQL_FRAGMENT_PATTERN, 'u');
+    const sql = fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', ';', '$', '-', '/', '*', '(', ')', '\\', 'E', '\0'), maxLength: 24 });
+    fc.assert(
+      fc.property(sql, (s) => {
+        const problem = sqlFragmentProblem(s);
+        if (problem === undefined) expect(pattern.test(s)).toBe(true);
+        else if (pattern.test(s)) expect(problem).toMatch(/unbalanced|backslash in an E/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
