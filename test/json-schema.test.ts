@@ -9,6 +9,7 @@ import { JSON_SCHEMA_FILE, manifestJsonSchema } from '../src/manifest/json-schem
 import { IDENTIFIER_PATTERN, SQL_FRAGMENT_PATTERN } from '../src/manifest/value-rules.js';
 import { identifierProblem } from '../src/model/names.js';
 import { sqlFragmentProblem } from '../src/model/sql-fragment.js';
+import { starterManifest } from '../src/write/init-project.js';
 import { VALID_MANIFEST, hostileManifests } from './corpus/hostile-manifests.js';
 import { arbitraryManifest } from './support/arbitrary-manifest.js';
 import { cli } from './support/cli.js';
@@ -66,8 +67,9 @@ describe('valid manifests pass', () => {
     expect(errorsOf(readFileSync(join(ROOT, file), 'utf8'))).toEqual([]);
   });
 
-  test('the corpus base manifest', () => {
+  test('the corpus base manifest and the starter manifest of schemagen init', () => {
     expect(errorsOf(VALID_MANIFEST)).toEqual([]);
+    expect(errorsOf(starterManifest())).toEqual([]);
   });
 
   test('random valid manifests (the property tests generator)', () => {

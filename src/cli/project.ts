@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { filesHash, manifestKey, readCache, readOutputHash, writeCache, writeOutputHash } from '../model/model-cache.js';
 import type { Model } from '../model/types.js';
-import type { CliIo } from './io.js';
+import { UserError, type CliIo } from './io.js';
 
 /** Where the manifest and the output folder are, as given on the command line. */
 export interface Project {
@@ -20,6 +20,12 @@ export function project(args: { manifest: string; out?: string }, io: CliIo): Pr
   return { manifestArg: args.manifest, manifestPath, root, outDir: resolve(io.cwd, args.out ?? 'generated') };
 }
 
+/** The first thing a new user sees: say that the manifest is missing and how to get one. */
+function missingManifest(p: Project): UserError {
+  const init = p.manifestArg === 'schema.yaml' ? 'npx schemagen init' : `npx schemagen init --manifest ${p.manifestArg}`;
+  return new UserError(`${p.manifestArg} not found, so there is no manifest to read; create a starter one with \`${init}\`, or pass --manifest <file>`);
+}
+
 const keys = new WeakMap<Model, string>();
 
 /**
@@ -30,8 +36,9 @@ export async function loadProjectModel(p: Project, cache: 'none' | 'read' | 'rea
   let bytes: Buffer | undefined;
   try {
     bytes = readFileSync(p.manifestPath);
-  } catch {
-    /* readManifest reports it with a position */
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missingManifest(p);
+    /* readManifest reports any other failure with a position */
   }
   const key = bytes && cache !== 'none' ? manifestKey(bytes) : undefined;
   const hit = key ? readCache(p.root, key) : undefined;

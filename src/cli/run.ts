@@ -4,12 +4,14 @@ import { UnownedFilesError } from '../write/write-tree.js';
 import type { Command } from './command.js';
 import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
 import { pushCommand, verifyCommand } from './commands/database.js';
+import { initCommand } from './commands/init.js';
+import { jsonSchemaCommand } from './commands/json-schema.js';
 import { migrateCommand, migrationsGenerateCommand } from './commands/migrations.js';
 import { rolesCommand } from './commands/roles.js';
 import { upCommand } from './commands/up.js';
 import { UserError, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand, migrationsGenerateCommand, migrateCommand, rolesCommand, upCommand];
+const COMMANDS: readonly Command[] = [initCommand, validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand, migrationsGenerateCommand, migrateCommand, rolesCommand, upCommand, jsonSchemaCommand];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
