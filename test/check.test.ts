@@ -99,13 +99,15 @@ test('check --json: one JSON document on stdout with every file and its state, t
   expect(drift.stdout.trimEnd().split('\n')).toHaveLength(1);
 });
 
-test('check --json with an invalid manifest: the document carries the errors, stderr the usual messages, exit 1', async () => {
+test('check --json, invalid manifest: the document carries the errors, stderr the usual messages, exit 1', async () => {
   const dir = projectFor('error-unknown-keys');
   const result = await cli(['check', '--json'], { cwd: dir });
   expect(result.code).toBe(1);
   const report = JSON.parse(result.stdout) as { ok: boolean; files: unknown[]; errors: string[] };
   expect(report).toMatchObject({ ok: false, out: 'generated', files: [] });
   expect(report.errors).toHaveLength(11);
-  expect(report.errors[0]).toBe('schema.yaml:3:1: colour: unknown key "colour"; expected one of: version, base, bases, mixins, services');
+  const first =
+    'schema.yaml:3:1: colour: unknown key "colour"; expected one of: version, base, bases, mixins, services';
+  expect(report.errors[0]).toBe(first);
   expect(result.stderr).toContain(`${report.errors[0]}\n`);
 });

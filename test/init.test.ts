@@ -9,7 +9,7 @@ import { readTree } from './support/fixtures.js';
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'schemagen-init-'));
 
 describe('schemagen init', () => {
-  test('in an empty folder: a starter manifest that validates and generates, .schemagen/ ignored, scripts to add by hand', async () => {
+  test('in an empty folder: a starter manifest that validates and generates, .schemagen/ ignored', async () => {
     const dir = emptyDir();
     const init = await cli(['init'], { cwd: dir });
     expect(init.code, init.stderr).toBe(0);
@@ -18,14 +18,26 @@ describe('schemagen init', () => {
     expect(init.stdout).toContain('"codegen": "schemagen generate"');
     const manifest = readFileSync(join(dir, 'schema.yaml'), 'utf8');
     expect(manifest).toBe(starterManifest());
-    expect(manifest.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/drizzle-schemagen/manifest.schema.json');
+    expect(manifest.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=./node_modules/drizzle-schemagen/manifest.schema.json',
+    );
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('.schemagen/\n');
     expect(readdirSync(dir).sort()).toEqual(['.gitignore', 'schema.yaml']);
 
-    expect(await cli(['validate'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'schema.yaml: valid (1 services, 1 tables)\n' });
+    expect(await cli(['validate'], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: 'schema.yaml: valid (1 services, 1 tables)\n',
+    });
     const generate = await cli(['generate'], { cwd: dir });
     expect(generate.code, generate.stderr).toBe(0);
-    expect([...readTree(join(dir, 'generated')).keys()]).toEqual(['app/db.ts', 'app/drizzle.config.ts', 'app/index.ts', 'app/relations.ts', 'app/schema.ts', 'app/types.ts']);
+    expect([...readTree(join(dir, 'generated')).keys()]).toEqual([
+      'app/db.ts',
+      'app/drizzle.config.ts',
+      'app/index.ts',
+      'app/relations.ts',
+      'app/schema.ts',
+      'app/types.ts',
+    ]);
   });
 
   test("the starter's base is the default base written out: dropping it generates the same code", async () => {
@@ -45,19 +57,27 @@ describe('schemagen init', () => {
     const before = readTree(dir);
     const again = await cli(['init'], { cwd: dir });
     expect(again).toMatchObject({ code: 1, stdout: '' });
-    expect(again.stderr).toBe('error: schema.yaml already exists; init never overwrites it (edit it, or pass --manifest <new file>)\n');
+    expect(again.stderr).toBe(
+      'error: schema.yaml already exists; init never overwrites it (edit it, or pass --manifest <new file>)\n',
+    );
     expect(readTree(dir)).toEqual(before);
   });
 
-  test("adds scripts to an existing package.json without touching the user's, and never duplicates the .gitignore line", async () => {
+  test("adds scripts to package.json without touching the user's, never duplicates the .gitignore line", async () => {
     const dir = emptyDir();
-    writeFileSync(join(dir, 'package.json'), '{\n    "name": "app",\n    "scripts": {\n        "push": "git push"\n    }\n}\n');
+    writeFileSync(
+      join(dir, 'package.json'),
+      '{\n    "name": "app",\n    "scripts": {\n        "push": "git push"\n    }\n}\n',
+    );
     writeFileSync(join(dir, '.gitignore'), 'node_modules');
     const first = await cli(['init'], { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('package.json: added scripts codegen, codegen:check, verify\npackage.json: kept your scripts push\n');
+    expect(first.stdout).toContain(
+      'package.json: added scripts codegen, codegen:check, verify\npackage.json: kept your scripts push\n',
+    );
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(
-      '{\n    "name": "app",\n    "scripts": {\n        "push": "git push",\n        "codegen": "schemagen generate",\n' +
+      '{\n    "name": "app",\n    "scripts": {\n        "push": "git push",\n' +
+        '        "codegen": "schemagen generate",\n' +
         '        "codegen:check": "schemagen check",\n        "verify": "schemagen verify"\n    }\n}\n',
     );
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules\n.schemagen/\n');
@@ -70,7 +90,7 @@ describe('schemagen init', () => {
     expect((await cli(['validate', '--manifest', 'other.yaml'], { cwd: dir })).code).toBe(0);
   });
 
-  test('--manifest in a folder that does not exist yet: creates the folder; project files go next to the manifest', async () => {
+  test('--manifest in a new folder: creates it; the project files go next to the manifest', async () => {
     const dir = emptyDir();
     const init = await cli(['init', '--manifest', 'db/schema.yaml'], { cwd: dir });
     expect(init.code, init.stderr).toBe(0);
@@ -89,18 +109,38 @@ describe('schemagen init', () => {
 });
 
 describe('without a manifest every command says so and points at init', () => {
-  const COMMANDS = ['validate', 'generate', 'check', 'check --json', 'push', 'verify', 'migrations generate', 'migrate', 'roles', 'up'];
+  const COMMANDS = [
+    'validate',
+    'generate',
+    'check',
+    'check --json',
+    'push',
+    'verify',
+    'migrations generate',
+    'migrate',
+    'roles',
+    'up',
+  ];
   test.each(COMMANDS)('%s', async (command) => {
     const dir = emptyDir();
-    const result = await cli(command.split(' '), { cwd: dir, env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' } });
+    const result = await cli(command.split(' '), {
+      cwd: dir,
+      env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('error: schema.yaml not found, so there is no manifest to read; create a starter one with `npx schemagen init`, or pass --manifest <file>\n');
+    expect(result.stderr).toBe(
+      'error: schema.yaml not found, so there is no manifest to read; ' +
+        'create a starter one with `npx schemagen init`, or pass --manifest <file>\n',
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test('with --manifest, the hint names that file', async () => {
     const result = await cli(['validate', '--manifest', 'db/schema.yaml'], { cwd: emptyDir() });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('db/schema.yaml not found, so there is no manifest to read; create a starter one with `npx schemagen init --manifest db/schema.yaml`');
+    expect(result.stderr).toContain(
+      'db/schema.yaml not found, so there is no manifest to read; ' +
+        'create a starter one with `npx schemagen init --manifest db/schema.yaml`',
+    );
   });
 });

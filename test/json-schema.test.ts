@@ -44,7 +44,9 @@ describe('the shipped JSON Schema', () => {
   test('is draft-07 and states version as the integer 1', () => {
     expect(schema['$schema']).toBe('http://json-schema.org/draft-07/schema#');
     expect(errorsOf('version: 1\nservices: { s: { tables: { t: {} } } }\n')).toEqual([]);
-    expect(errorsOf('version: 2\nservices: { s: { tables: { t: {} } } }\n')).toMatchObject([{ instancePath: '/version', keyword: 'const' }]);
+    expect(errorsOf('version: 2\nservices: { s: { tables: { t: {} } } }\n')).toMatchObject([
+      { instancePath: '/version', keyword: 'const' },
+    ]);
   });
 
   test('every key has a description (hover text)', () => {
@@ -63,9 +65,12 @@ describe('the shipped JSON Schema', () => {
 });
 
 describe('valid manifests pass', () => {
-  test.each(['schema.yaml', ...fixtureCases('golden').map((f) => join('test', 'fixtures', f, 'schema.yaml'))])('%s', (file) => {
-    expect(errorsOf(readFileSync(join(ROOT, file), 'utf8'))).toEqual([]);
-  });
+  test.each(['schema.yaml', ...fixtureCases('golden').map((f) => join('test', 'fixtures', f, 'schema.yaml'))])(
+    '%s',
+    (file) => {
+      expect(errorsOf(readFileSync(join(ROOT, file), 'utf8'))).toEqual([]);
+    },
+  );
 
   test('the corpus base manifest and the starter manifest of schemagen init', () => {
     expect(errorsOf(VALID_MANIFEST)).toEqual([]);
@@ -83,17 +88,45 @@ describe('valid manifests pass', () => {
 });
 
 test('the editor flags a typo: a misspelt key is named', () => {
-  const errors = errorsOf('version: 1\nservices:\n  shop:\n    tables:\n      orders:\n        colums:\n          total: { type: integer }\n');
-  expect(errors).toMatchObject([{ instancePath: '/services/shop/tables/orders', keyword: 'additionalProperties', params: { additionalProperty: 'colums' } }]);
+  const errors = errorsOf(
+    'version: 1\nservices:\n  shop:\n    tables:\n      orders:\n        colums:\n          total: { type: integer }\n',
+  );
+  expect(errors).toMatchObject([
+    {
+      instancePath: '/services/shop/tables/orders',
+      keyword: 'additionalProperties',
+      params: { additionalProperty: 'colums' },
+    },
+  ]);
 });
 
 test.each([
   ['a bad table name', 'version: 1\nservices: { shop: { tables: { Orders: {} } } }\n', '/services/shop/tables'],
-  ['a reserved schema', 'version: 1\nservices: { shop: { schema: pg_shop, tables: { t: {} } } }\n', '/services/shop/schema'],
-  ['a semicolon in SQL', "version: 1\nservices: { s: { tables: { t: { checks: { c: { sql: 'true; drop' } } } } } }\n", '/services/s/tables/t/checks/c/sql'],
-  ['an array of serials', 'version: 1\nservices: { s: { tables: { t: { columns: { c: { type: "serial[]" } } } } } }\n', '/services/s/tables/t/columns/c/type'],
-  ['a duplicate enum value', 'version: 1\nservices: { s: { enums: { e: [a, a] }, tables: { t: {} } } }\n', '/services/s/enums/e'],
-  ['a default mapping of neither form', 'version: 1\nservices: { s: { tables: { t: { columns: { c: { type: jsonb, default: { a: 1 } } } } } } }\n', '/services/s/tables/t/columns/c/default'],
+  [
+    'a reserved schema',
+    'version: 1\nservices: { shop: { schema: pg_shop, tables: { t: {} } } }\n',
+    '/services/shop/schema',
+  ],
+  [
+    'a semicolon in SQL',
+    "version: 1\nservices: { s: { tables: { t: { checks: { c: { sql: 'true; drop' } } } } } }\n",
+    '/services/s/tables/t/checks/c/sql',
+  ],
+  [
+    'an array of serials',
+    'version: 1\nservices: { s: { tables: { t: { columns: { c: { type: "serial[]" } } } } } }\n',
+    '/services/s/tables/t/columns/c/type',
+  ],
+  [
+    'a duplicate enum value',
+    'version: 1\nservices: { s: { enums: { e: [a, a] }, tables: { t: {} } } }\n',
+    '/services/s/enums/e',
+  ],
+  [
+    'a default mapping of neither form',
+    'version: 1\nservices: { s: { tables: { t: { columns: { c: { type: jsonb, default: { a: 1 } } } } } } }\n',
+    '/services/s/tables/t/columns/c/default',
+  ],
 ])('the editor flags %s', (_name, text, at) => {
   expect(errorsOf(text).map((e) => e.instancePath)).toContain(at);
 });
@@ -103,15 +136,25 @@ test.each([
  * its own, so these stay with the tool; every other rejected manifest must be refused by the schema too.
  */
 const CROSS_FIELD: readonly (readonly [rule: string, cases: RegExp])[] = [
-  ['references name existing services, tables, columns, bases, mixins and enums', /^(reference: (missing \w+|implicit cross-service)|unknown (base|mixin|enum type)|(index|unique) on unknown column)$/],
-  ['a foreign key fits its target: unique, same type, set null only on a nullable column', /^reference: (non-unique target|type mismatch|set null on not-null)$/],
+  [
+    'references name existing services, tables, columns, bases, mixins and enums',
+    /^(reference: (missing \w+|implicit cross-service)|unknown (base|mixin|enum type)|\w+ on unknown column)$/,
+  ],
+  [
+    'a foreign key fits its target: unique, same type, set null only on a nullable column',
+    /^reference: (non-unique target|type mismatch|set null on not-null)$/,
+  ],
   ['mixins include each other without a cycle', /^(mixin cycle|self-including mixin)$/],
   ['a table redeclares no base column', /^redeclared base column$/],
   ['each service owns its own schema', /^shared schema$/],
-  ["a default fits its column's type, range and enum values", /^(wrong type .*\.default = (list|string|number|bool)|enormous integer default|enum default not a value)$/],
+  [
+    "a default fits its column's type, range and enum values",
+    /^(wrong type .*\.default = (list|string|number|bool)|enormous integer default|enum default not a value)$/,
+  ],
 ];
 /** Text that the editor's YAML parser refuses before any schema applies. */
-const YAML_SYNTAX = /^(not YAML at all|tabs as indentation|duplicate (top-level key|service)|alias bomb|deep (flow|block) nesting)$/;
+const YAML_SYNTAX =
+  /^(not YAML at all|tabs as indentation|duplicate (top-level key|service)|alias bomb|deep (flow|block) nesting)$/;
 
 test('every hostile manifest the JSON Schema accepts breaks a cross-field rule', () => {
   const unexplained: string[] = [];
@@ -142,9 +185,12 @@ describe('patterns agree with the rules the tool enforces', () => {
     );
   });
 
-  test('raw SQL: whatever the tool accepts matches; what matches is refused only for parentheses or E-string escapes', () => {
+  test('raw SQL: what the tool accepts matches; what matches is refused only for parentheses or E-strings', () => {
     const pattern = new RegExp(SQL_FRAGMENT_PATTERN, 'u');
-    const sql = fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', ';', '$', '-', '/', '*', '(', ')', '\\', 'E', '\0'), maxLength: 24 });
+    const sql = fc.string({
+      unit: fc.constantFrom('a', ' ', "'", '"', ';', '$', '-', '/', '*', '(', ')', '\\', 'E', '\0'),
+      maxLength: 24,
+    });
     fc.assert(
       fc.property(sql, (s) => {
         const problem = sqlFragmentProblem(s);

@@ -22,8 +22,9 @@ export function project(args: { manifest: string; out?: string }, io: CliIo): Pr
 
 /** The first thing a new user sees: say that the manifest is missing and how to get one. */
 function missingManifest(p: Project): UserError {
-  const init = p.manifestArg === 'schema.yaml' ? 'npx schemagen init' : `npx schemagen init --manifest ${p.manifestArg}`;
-  return new UserError(`${p.manifestArg} not found, so there is no manifest to read; create a starter one with \`${init}\`, or pass --manifest <file>`);
+  const init = `npx schemagen init${p.manifestArg === 'schema.yaml' ? '' : ` --manifest ${p.manifestArg}`}`;
+  const hint = `create a starter one with \`${init}\`, or pass --manifest <file>`;
+  return new UserError(`${p.manifestArg} not found, so there is no manifest to read; ${hint}`);
 }
 
 const keys = new WeakMap<Model, string>();

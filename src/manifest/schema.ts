@@ -36,9 +36,12 @@ function mapping<T extends z.ZodRawShape>(shape: T, what: string) {
 }
 
 const text = (what: string) => z.string({ error: (iss) => `expected ${what} (a string), got ${describe(iss.input)}` });
-const flag = (what: string) => z.boolean({ error: (iss) => `expected ${what}: true or false, got ${describe(iss.input)}` });
+const flag = (what: string) =>
+  z.boolean({ error: (iss) => `expected ${what}: true or false, got ${describe(iss.input)}` });
 const list = <T extends z.ZodType>(item: T, what: string) =>
-  z.array(item, { error: (iss) => `expected a list of ${what}s, got ${describe(iss.input)}` }).min(1, { error: `expected at least one ${what}` });
+  z
+    .array(item, { error: (iss) => `expected a list of ${what}s, got ${describe(iss.input)}` })
+    .min(1, { error: `expected at least one ${what}` });
 /** A string naming something: an identifier (the model checks it; the pattern is for the JSON Schema). */
 const name = (what: string) => text(what).meta({ pattern: IDENTIFIER_PATTERN });
 const names = (what: string) => list(name(what), what);
@@ -60,13 +63,25 @@ const DEFAULT_FORMS = [
   { type: 'string', pattern: NO_NUL_PATTERN },
   { type: ['number', 'boolean'] },
   { type: 'array', description: 'a list literal (array columns), or a JSON array (json, jsonb)' },
-  { type: 'object', properties: { sql: { type: 'string', ...SQL_TEXT } }, required: ['sql'], additionalProperties: false },
-  { type: 'object', properties: { value: { description: 'a JSON value (json, jsonb)' } }, required: ['value'], additionalProperties: false },
+  {
+    type: 'object',
+    properties: { sql: { type: 'string', ...SQL_TEXT } },
+    required: ['sql'],
+    additionalProperties: false,
+  },
+  {
+    type: 'object',
+    properties: { value: { description: 'a JSON value (json, jsonb)' } },
+    required: ['value'],
+    additionalProperties: false,
+  },
 ];
 
 const FK_ACTIONS = ['cascade', 'restrict', 'no action', 'set null', 'set default'] as const;
 const fkAction = (description: string) =>
-  z.enum(FK_ACTIONS, { error: (iss) => `expected one of ${FK_ACTIONS.join(', ')}, got ${describe(iss.input)}` }).meta({ description, default: 'no action' });
+  z
+    .enum(FK_ACTIONS, { error: (iss) => `expected one of ${FK_ACTIONS.join(', ')}, got ${describe(iss.input)}` })
+    .meta({ description, default: 'no action' });
 const INDEX_METHODS = ['btree', 'hash', 'gin', 'gist', 'brin', 'spgist'] as const;
 
 export const columnSchema = mapping(
@@ -74,7 +89,18 @@ export const columnSchema = mapping(
     type: text('a column type').meta({
       description: `The column's type: ${TYPE_SPELLINGS}.`,
       pattern: COLUMN_TYPE_PATTERN,
-      examples: ['uuid', 'text', 'varchar(320)', 'integer', 'bigint', 'boolean', 'numeric(10,2)', 'timestamptz', 'jsonb', 'text[]'],
+      examples: [
+        'uuid',
+        'text',
+        'varchar(320)',
+        'integer',
+        'bigint',
+        'boolean',
+        'numeric(10,2)',
+        'timestamptz',
+        'jsonb',
+        'text[]',
+      ],
     }),
     nullable: flag('nullable').meta({ description: 'Whether the column accepts NULL.', default: false }).optional(),
     default: z
@@ -86,22 +112,34 @@ export const columnSchema = mapping(
         anyOf: DEFAULT_FORMS,
       })
       .optional(),
-    primaryKey: flag('primaryKey').meta({ description: 'The primary key (one column; use the table-level primaryKey for several).' }).optional(),
+    primaryKey: flag('primaryKey')
+      .meta({ description: 'The primary key (one column; use the table-level primaryKey for several).' })
+      .optional(),
     unique: flag('unique').meta({ description: 'A unique constraint named <table>_<column>_key.' }).optional(),
-    comment: text('a comment').meta({ description: 'COMMENT ON COLUMN, and a doc comment in the generated code.', pattern: NO_NUL_PATTERN }).optional(),
+    comment: text('a comment')
+      .meta({ description: 'COMMENT ON COLUMN, and a doc comment in the generated code.', pattern: NO_NUL_PATTERN })
+      .optional(),
     identity: z
-      .enum(['always', 'by default'], { error: (iss) => `expected identity: always or "by default", got ${describe(iss.input)}` })
+      .enum(['always', 'by default'], {
+        error: (iss) => `expected identity: always or "by default", got ${describe(iss.input)}`,
+      })
       .meta({ description: 'GENERATED ALWAYS / BY DEFAULT AS IDENTITY (smallint, integer or bigint).' })
       .optional(),
     onUpdate: z
       .literal('now', { error: (iss) => `expected onUpdate: now, got ${describe(iss.input)}` })
-      .meta({ description: "Set to the current time on every update through Drizzle ($onUpdate); date and timestamp columns." })
+      .meta({
+        description: 'Set to the current time on every update through Drizzle ($onUpdate); date and timestamp columns.',
+      })
       .optional(),
     references: mapping(
       {
-        service: name('a service name').meta({ description: 'The service owning the target table; required for another service.' }).optional(),
+        service: name('a service name')
+          .meta({ description: 'The service owning the target table; required for another service.' })
+          .optional(),
         table: name('a table name').meta({ description: 'The target table.' }),
-        column: name('a column name').meta({ description: 'The target column: a primary key or unique column of the same type.', default: 'id' }).optional(),
+        column: name('a column name')
+          .meta({ description: 'The target column: a primary key or unique column of the same type.', default: 'id' })
+          .optional(),
         onDelete: fkAction('ON DELETE action.').optional(),
         onUpdate: fkAction('ON UPDATE action.').optional(),
       },
@@ -118,23 +156,38 @@ const columns = dict(columnSchema, 'columns');
 export const tableSchema = mapping(
   {
     base: z
-      .union([z.literal(false), name('a base name')], { error: (iss) => `expected base: false or the name of a base, got ${describe(iss.input)}` })
-      .meta({ description: 'The base columns this table starts with: `false` for none, or the name of one of `bases`. Omitted: `base`.' })
+      .union([z.literal(false), name('a base name')], {
+        error: (iss) => `expected base: false or the name of a base, got ${describe(iss.input)}`,
+      })
+      .meta({
+        description:
+          'The base columns this table starts with: `false` for none, or the name of one of `bases`. Omitted: `base`.',
+      })
       .optional(),
-    mixins: names('mixin name').meta({ description: 'Mixins whose columns follow the base columns, in this order.' }).optional(),
-    comment: text('a comment').meta({ description: 'COMMENT ON TABLE, and a doc comment in the generated code.', pattern: NO_NUL_PATTERN }).optional(),
+    mixins: names('mixin name')
+      .meta({ description: 'Mixins whose columns follow the base columns, in this order.' })
+      .optional(),
+    comment: text('a comment')
+      .meta({ description: 'COMMENT ON TABLE, and a doc comment in the generated code.', pattern: NO_NUL_PATTERN })
+      .optional(),
     columns: columns.meta({ description: "The table's own columns, after its base and mixin columns." }).optional(),
-    primaryKey: names('column name').meta({ description: 'A composite primary key (with `base: false` when the base has a key).' }).optional(),
+    primaryKey: names('column name')
+      .meta({ description: 'A composite primary key (with `base: false` when the base has a key).' })
+      .optional(),
     indexes: z
       .array(
         mapping(
           {
             columns: names('column name').meta({ description: 'The indexed columns, in order.' }),
-            name: name('an index name').meta({ description: 'The index name; default <table>_<columns>_idx.' }).optional(),
+            name: name('an index name')
+              .meta({ description: 'The index name; default <table>_<columns>_idx.' })
+              .optional(),
             unique: flag('unique').meta({ description: 'A unique index (btree).', default: false }).optional(),
             where: rawSql.meta({ description: 'A partial index predicate: { sql: <expression> }.' }).optional(),
             method: z
-              .enum(INDEX_METHODS, { error: (iss) => `expected one of ${INDEX_METHODS.join(', ')}, got ${describe(iss.input)}` })
+              .enum(INDEX_METHODS, {
+                error: (iss) => `expected one of ${INDEX_METHODS.join(', ')}, got ${describe(iss.input)}`,
+              })
               .meta({ description: 'The index method.', default: 'btree' })
               .optional(),
           },
@@ -149,7 +202,9 @@ export const tableSchema = mapping(
         mapping(
           {
             columns: names('column name').meta({ description: 'The columns unique together.' }),
-            name: name('a constraint name').meta({ description: 'The constraint name; default <table>_<columns>_key.' }).optional(),
+            name: name('a constraint name')
+              .meta({ description: 'The constraint name; default <table>_<columns>_key.' })
+              .optional(),
           },
           'a unique constraint { columns, name? }',
         ),
@@ -157,7 +212,9 @@ export const tableSchema = mapping(
       )
       .meta({ description: 'Unique constraints over several columns.' })
       .optional(),
-    checks: dict(rawSql, 'checks').meta({ description: 'Check constraints by key, named <table>_<key>_check: { sql: <expression> }.' }).optional(),
+    checks: dict(rawSql, 'checks')
+      .meta({ description: 'Check constraints by key, named <table>_<key>_check: { sql: <expression> }.' })
+      .optional(),
   },
   'a table { columns, base?, mixins?, indexes?, ... }',
 ).meta({ description: 'A table in the service schema.' });
@@ -165,13 +222,25 @@ export const tableSchema = mapping(
 export const serviceSchema = mapping(
   {
     schema: text('a Postgres schema name')
-      .meta({ description: "The service's own Postgres schema; default: the service name. Not public, pg_*, information_schema or drizzle.", pattern: SCHEMA_PATTERN })
+      .meta({
+        description:
+          "The service's own Postgres schema; default: the service name. " +
+          'Not public, pg_*, information_schema or drizzle.',
+        pattern: SCHEMA_PATTERN,
+      })
       .optional(),
     databaseUrlEnv: text('an environment variable name')
-      .meta({ description: "The variable holding the service's database URL; default <SERVICE>_DATABASE_URL, then DATABASE_URL.", pattern: ENV_NAME.source })
+      .meta({
+        description:
+          "The variable holding the service's database URL; default <SERVICE>_DATABASE_URL, then DATABASE_URL.",
+        pattern: ENV_NAME.source,
+      })
       .optional(),
     enums: dict(
-      list(text('enum value').meta({ pattern: ENUM_VALUE_PATTERN, maxLength: MAX_IDENTIFIER_BYTES }), 'enum value').meta({ uniqueItems: true }),
+      list(
+        text('enum value').meta({ pattern: ENUM_VALUE_PATTERN, maxLength: MAX_IDENTIFIER_BYTES }),
+        'enum value',
+      ).meta({ uniqueItems: true }),
       'enums',
     )
       .meta({ description: "Enums by name, each a list of values, created in the service's schema." })
@@ -186,8 +255,15 @@ export const manifestSchema = mapping(
     version: z
       .literal(1n, { error: (iss) => `expected version: 1, got ${describe(iss.input)}` })
       .meta({ description: 'The manifest format version: always 1.' }),
-    base: columns.meta({ description: 'Columns every table gets first, in this order. Omitted: id, created_at, updated_at, is_deleted, deleted_at.' }).optional(),
-    bases: dict(columns, 'bases').meta({ description: 'Other sets of base columns, by name; a table picks one with `base: <name>`.' }).optional(),
+    base: columns
+      .meta({
+        description:
+          'Columns every table gets first, in this order. Omitted: id, created_at, updated_at, is_deleted, deleted_at.',
+      })
+      .optional(),
+    bases: dict(columns, 'bases')
+      .meta({ description: 'Other sets of base columns, by name; a table picks one with `base: <name>`.' })
+      .optional(),
     mixins: dict(
       mapping(
         {
@@ -200,10 +276,16 @@ export const manifestSchema = mapping(
     )
       .meta({ description: 'Column sets by name, added to a table after its base.' })
       .optional(),
-    services: dict(serviceSchema, 'services').meta({ description: 'The services, by name; each owns one Postgres schema.', minProperties: 1 }),
+    services: dict(serviceSchema, 'services').meta({
+      description: 'The services, by name; each owns one Postgres schema.',
+      minProperties: 1,
+    }),
   },
   'a manifest { version, base?, bases?, mixins?, services }',
-).meta({ title: 'drizzle-schemagen manifest (schema.yaml)', description: 'One YAML manifest for every service on PostgreSQL.' });
+).meta({
+  title: 'drizzle-schemagen manifest (schema.yaml)',
+  description: 'One YAML manifest for every service on PostgreSQL.',
+});
 
 export type ManifestInput = z.infer<typeof manifestSchema>;
 export type ServiceInput = z.infer<typeof serviceSchema>;
@@ -215,7 +297,8 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'bigint') return `number ${value}`;
   return `${typeof value} ${String(value)}`;
 }
@@ -228,10 +311,18 @@ export function parseShape(data: unknown): { manifest?: ManifestInput; diagnosti
     const path = iss.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     if (iss.code === 'unrecognized_keys') {
       const allowed = iss.message.startsWith(ALLOWED) ? iss.message.slice(ALLOWED.length) : '';
-      for (const key of iss.keys) diagnostics.push({ path: [...path, key], atKey: true, message: `unknown key ${JSON.stringify(key)}; expected one of: ${allowed}` });
+      for (const key of iss.keys)
+        diagnostics.push({
+          path: [...path, key],
+          atKey: true,
+          message: `unknown key ${JSON.stringify(key)}; expected one of: ${allowed}`,
+        });
     } else if (iss.code === 'invalid_type' && iss.input === undefined && path.length > 0) {
       // A required key is absent: say so, at the mapping that lacks it.
-      diagnostics.push({ path, message: `missing key ${JSON.stringify(String(path.at(-1)))}; ${iss.message.replace(/, got nothing$/, '')}` });
+      diagnostics.push({
+        path,
+        message: `missing key ${JSON.stringify(String(path.at(-1)))}; ${iss.message.replace(/, got nothing$/, '')}`,
+      });
     } else {
       diagnostics.push({ path, message: iss.message });
     }

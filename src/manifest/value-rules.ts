@@ -19,7 +19,8 @@ export const MIGRATIONS_SCHEMA = 'drizzle';
 export const isReservedSchema = (schema: string) =>
   schema === 'public' || schema === 'information_schema' || schema.startsWith('pg_') || schema === MIGRATIONS_SCHEMA;
 
-export const SCHEMA_PATTERN = `^(?!pg_|(?:public|information_schema|${MIGRATIONS_SCHEMA})$)${IDENTIFIER_PATTERN.slice(1)}`;
+const RESERVED_SCHEMA_AHEAD = `(?!pg_|(?:public|information_schema|${MIGRATIONS_SCHEMA})$)`;
+export const SCHEMA_PATTERN = `^${RESERVED_SCHEMA_AHEAD}${IDENTIFIER_PATTERN.slice(1)}`;
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -38,7 +39,8 @@ export const MAX_SQL_FRAGMENT = 2000;
  * ending at the next quote of its kind (a doubled quote reads as two adjacent tokens), so every text
  * has one reading and the pattern never backtracks far. Balanced parentheses are beyond a pattern.
  */
-export const SQL_FRAGMENT_PATTERN = `^(?=[\\s\\S]*\\S)(?:[^'"$;/\\u0000-]|-(?!-)|/(?!\\*)|'[^';\\u0000]*'|"[^";\\u0000]*")*$`;
+export const SQL_FRAGMENT_PATTERN =
+  `^(?=[\\s\\S]*\\S)(?:[^'"$;/\\u0000-]|-(?!-)|/(?!\\*)` + `|'[^';\\u0000]*'|"[^";\\u0000]*")*$`;
 
 /**
  * Column type spellings: a built-in type or an enum of the service (both identifiers), `double

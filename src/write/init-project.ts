@@ -12,8 +12,10 @@ const STATE_IGNORE = '.schemagen/';
 
 export interface InitResult {
   readonly gitignore: 'created' | 'added' | 'present';
-  /** scripts added to package.json and those it already had under these names; or the scripts to add by hand, and why */
-  readonly scripts: { readonly added: string[]; readonly kept: string[] } | { readonly byHand: Record<string, string>; readonly why: string };
+  /** scripts added to package.json and those it already had; or the scripts to add by hand, and why */
+  readonly scripts:
+    | { readonly added: string[]; readonly kept: string[] }
+    | { readonly byHand: Record<string, string>; readonly why: string };
 }
 
 /** A starter manifest: the modeline, the default base written out, one service with one table. */

@@ -43,7 +43,11 @@ export async function generateProject(p: Project, model: Model, io: CliIo): Prom
 export const checkCommand = defineCli({
   name: 'check',
   description: 'Exit 1 listing every file that generate would add, change or remove; writes nothing',
-  args: { ...manifestArgs, ...outArgs, json: { type: 'boolean', description: 'print one JSON document { ok, out, files: [{ path, state }] }' } },
+  args: {
+    ...manifestArgs,
+    ...outArgs,
+    json: { type: 'boolean', description: 'print one JSON document { ok, out, files: [{ path, state }] }' },
+  },
   handler: async (args, io) => {
     const p = project(args, io);
     const where = relative(io.cwd, p.outDir) || '.';

@@ -3,7 +3,11 @@ import { initProject } from '../../write/init-project.js';
 import { defineCli, manifestArgs } from '../command.js';
 import { project } from '../project.js';
 
-const GITIGNORE = { created: 'created .gitignore with .schemagen/', added: 'added .schemagen/ to .gitignore', present: '.gitignore already ignores .schemagen/' };
+const GITIGNORE = {
+  created: 'created .gitignore with .schemagen/',
+  added: 'added .schemagen/ to .gitignore',
+  present: '.gitignore already ignores .schemagen/',
+};
 
 export const initCommand = defineCli({
   name: 'init',
@@ -12,11 +16,15 @@ export const initCommand = defineCli({
   handler: (args, io) => {
     const p = project(args, io);
     if (existsSync(p.manifestPath)) {
-      io.stderr(`error: ${p.manifestArg} already exists; init never overwrites it (edit it, or pass --manifest <new file>)`);
+      io.stderr(
+        `error: ${p.manifestArg} already exists; init never overwrites it (edit it, or pass --manifest <new file>)`,
+      );
       return 1;
     }
     const result = initProject(p.manifestPath);
-    io.stdout(`wrote ${p.manifestArg}: the default base and one service (app) with one table; its first line points editors at the JSON Schema`);
+    io.stdout(
+      `wrote ${p.manifestArg}: the default base, one service (app) with one table, a first line for editors`,
+    );
     io.stdout(GITIGNORE[result.gitignore]);
     const { scripts } = result;
     if ('byHand' in scripts) {
