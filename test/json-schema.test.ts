@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parseDocument } from 'yaml';
 import { JSON_SCHEMA_FILE, manifestJsonSchema } from '../src/manifest/json-schema.js';
-import { IDENTIFIER_PATTERN, SQL_FRAGMENT_PATTERN } from '../src/manifest/value-rules.js';
+import { COLUMN_TYPE_PATTERN, IDENTIFIER_PATTERN, SQL_FRAGMENT_PATTERN } from '../src/manifest/value-rules.js';
+import { parseColumnType } from '../src/model/column-types.js';
 import { identifierProblem } from '../src/model/names.js';
 import { sqlFragmentProblem } from '../src/model/sql-fragment.js';
 import { starterManifest } from '../src/write/init-project.js';
@@ -200,4 +201,47 @@ describe('patterns agree with the rules the tool enforces', () => {
       { numRuns: 2000 },
     );
   });
+
+  test('column types: what the tool accepts matches; a match is refused only as an unknown name or a scale', () => {
+    const pattern = new RegExp(COLUMN_TYPE_PATTERN, 'u');
+    const word = fc.constantFrom(
+      'integer',
+      'text',
+      'double precision',
+      'serial',
+      'bigserial',
+      'mood',
+      'Text',
+      'varchar',
+    );
+    const sized = fc.tuple(
+      fc.constantFrom('varchar', 'char', 'numeric', 'decimal', 'integer'),
+      fc.nat({ max: 2 }),
+      sizes,
+    );
+    const scalar = fc.oneof(
+      word,
+      sized.map(([t, pad, [n, s]]) => `${t}${' '.repeat(pad)}(${n}${s})`),
+    );
+    const spelling = fc
+      .tuple(fc.constantFrom('', ' '), scalar, fc.constantFrom('', '[]', ' []', '[][]', '[ ]'))
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(spelling, (t) => {
+        const parsed = parseColumnType(t, new Set(['mood']));
+        if (typeof parsed !== 'string') expect(pattern.test(t)).toBe(true);
+        else if (pattern.test(t)) expect(parsed).toMatch(/^unknown column type|^numeric scale/);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
+
+/** Lengths and precisions around the bounds, with and without leading zeros, and an optional scale. */
+const sizes = fc.tuple(
+  fc.oneof(
+    fc.constantFrom('0', '1', '00', '007', '999', '1000', '1001', '9999999', '10485760', '10485761', '010485760'),
+    fc.nat({ max: 20_000_000 }).map(String),
+  ),
+  fc.constantFrom('', ',0', ', 2', ',1000', ',x'),
+);

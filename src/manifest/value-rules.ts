@@ -42,14 +42,21 @@ export const MAX_SQL_FRAGMENT = 2000;
 export const SQL_FRAGMENT_PATTERN =
   `^(?=[\\s\\S]*\\S)(?:[^'"$;/\\u0000-]|-(?!-)|/(?!\\*)` + `|'[^';\\u0000]*'|"[^";\\u0000]*")*$`;
 
+/** 1 to 10485760, Postgres' limit for varchar(n) and char(n); leading zeros read as the same number. */
+const CHAR_LENGTH =
+  '0*(?:[1-9]\\d{0,6}|10[0-3]\\d{5}|104[0-7]\\d{4}|1048[0-4]\\d{3}|10485[0-6]\\d{2}|104857[0-5]\\d|10485760)';
+/** 1 to 1000, the precision numeric(p,s) allows. */
+const PRECISION = '0*(?:[1-9]\\d{0,2}|1000)';
+
 /**
  * Column type spellings: a built-in type or an enum of the service (both identifiers), `double
  * precision`, `varchar(n)`, `char(n)`, `numeric(p,s)`, with at most one `[]`; serials have no arrays.
- * Which identifiers name real types, and the bounds of n, p and s, are checked by the model.
+ * Which identifiers name real types, and that the scale fits the precision, are checked by the model.
  */
 export const COLUMN_TYPE_PATTERN =
-  '^\\s*(?!(?:small|big)?serial\\s*\\[)(?:double precision|[a-z_][a-z0-9_]*|(?:varchar|char)\\s*\\(\\s*\\d+\\s*\\)' +
-  '|(?:numeric|decimal)\\s*\\(\\s*\\d+\\s*(?:,\\s*\\d+\\s*)?\\))(?:\\s*\\[\\])?\\s*$';
+  '^\\s*(?!(?:small|big)?serial\\s*\\[)(?:double precision|[a-z_][a-z0-9_]*' +
+  `|(?:varchar|char)\\s*\\(\\s*${CHAR_LENGTH}\\s*\\)` +
+  `|(?:numeric|decimal)\\s*\\(\\s*${PRECISION}\\s*(?:,\\s*\\d+\\s*)?\\))(?:\\s*\\[\\])?\\s*$`;
 
 export const TYPE_SPELLINGS =
   'uuid, text, varchar(n), char(n), smallint, integer, bigint, smallserial, serial, bigserial, boolean, ' +
