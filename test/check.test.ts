@@ -52,11 +52,14 @@ test('usage errors exit 2, --help exits 0 on every command', async () => {
   expect((await cli(['generate', '--frob'])).code).toBe(2);
   expect((await cli(['validate', 'extra'])).code).toBe(2);
   expect((await cli([])).code).toBe(2);
-  for (const command of ['validate', 'generate', 'check', 'push', 'verify', 'migrations generate', 'migrate', 'up']) {
+  const commands = ['init', 'validate', 'generate', 'check', 'push', 'verify', 'migrations generate', 'migrate', 'up'];
+  for (const command of commands) {
     const help = await cli([...command.split(' '), '--help']);
     expect(help.code, command).toBe(0);
     expect(help.stdout, command).toContain('--manifest');
   }
+  expect((await cli(['json-schema', '--help'])).code).toBe(0);
+  expect((await cli(['json-schema', 'extra'])).code).toBe(2);
 });
 
 test('a manifest over 512 KB (the large-manifest memory path) validates and generates', async () => {
