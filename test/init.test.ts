@@ -2,11 +2,13 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { USER_MODELINE, starterManifest } from '../src/write/init-project.js';
+import { starterManifest } from '../src/write/init-project.js';
 import { cli } from './support/cli.js';
 import { readTree } from './support/fixtures.js';
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'schemagen-init-'));
+const MODELINE = '# yaml-language-server: $schema=./node_modules/drizzle-schemagen/manifest.schema.json';
+const STARTER = starterManifest(MODELINE);
 
 describe('schemagen init', () => {
   test('in an empty folder: a starter manifest that validates and generates, .schemagen/ ignored', async () => {
@@ -17,10 +19,8 @@ describe('schemagen init', () => {
     expect(init.stdout).toContain('there is no package.json; add these scripts to yours:');
     expect(init.stdout).toContain('"codegen": "schemagen generate"');
     const manifest = readFileSync(join(dir, 'schema.yaml'), 'utf8');
-    expect(manifest).toBe(starterManifest());
-    expect(manifest.split('\n')[0]).toBe(
-      '# yaml-language-server: $schema=./node_modules/drizzle-schemagen/manifest.schema.json',
-    );
+    expect(manifest).toBe(STARTER);
+    expect(manifest.split('\n')[0]).toBe(MODELINE);
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('.schemagen/\n');
     expect(readdirSync(dir).sort()).toEqual(['.gitignore', 'schema.yaml']);
 
@@ -43,8 +43,8 @@ describe('schemagen init', () => {
   test("the starter's base is the default base written out: dropping it generates the same code", async () => {
     const written = emptyDir();
     const omitted = emptyDir();
-    writeFileSync(join(written, 'schema.yaml'), starterManifest());
-    writeFileSync(join(omitted, 'schema.yaml'), starterManifest().replace(/\nbase:\n(  .*\n)+/, '\n'));
+    writeFileSync(join(written, 'schema.yaml'), STARTER);
+    writeFileSync(join(omitted, 'schema.yaml'), STARTER.replace(/\nbase:\n(  .*\n)+/, '\n'));
     expect(readFileSync(join(omitted, 'schema.yaml'), 'utf8')).not.toContain('created_at');
     for (const dir of [written, omitted]) expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
     expect(readTree(join(omitted, 'generated'))).toEqual(readTree(join(written, 'generated')));
@@ -53,7 +53,7 @@ describe('schemagen init', () => {
   test('never overwrites a manifest: a second init refuses and changes nothing', async () => {
     const dir = emptyDir();
     expect((await cli(['init'], { cwd: dir })).code).toBe(0);
-    writeFileSync(join(dir, 'schema.yaml'), `${USER_MODELINE}\n# my edits\n`);
+    writeFileSync(join(dir, 'schema.yaml'), `${MODELINE}\n# my edits\n`);
     const before = readTree(dir);
     const again = await cli(['init'], { cwd: dir });
     expect(again).toMatchObject({ code: 1, stdout: '' });
@@ -90,12 +90,20 @@ describe('schemagen init', () => {
     expect((await cli(['validate', '--manifest', 'other.yaml'], { cwd: dir })).code).toBe(0);
   });
 
-  test('--manifest in a new folder: creates it; the project files go next to the manifest', async () => {
+  test('--manifest in a new folder: creates it; modeline and scripts reach it from the package root', async () => {
     const dir = emptyDir();
+    writeFileSync(join(dir, 'package.json'), '{ "name": "app" }');
     const init = await cli(['init', '--manifest', 'db/schema.yaml'], { cwd: dir });
     expect(init.code, init.stderr).toBe(0);
-    expect(readdirSync(join(dir, 'db')).sort()).toEqual(['.gitignore', 'schema.yaml']);
-    expect((await cli(['validate', '--manifest', 'db/schema.yaml'], { cwd: dir })).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['.gitignore', 'db', 'package.json']);
+    expect(readdirSync(join(dir, 'db'))).toEqual(['schema.yaml']);
+    expect(readFileSync(join(dir, 'db/schema.yaml'), 'utf8').split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=../node_modules/drizzle-schemagen/manifest.schema.json',
+    );
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['codegen']).toBe('schemagen generate --manifest db/schema.yaml');
+    expect((await cli(pkg.scripts['codegen']!.split(' ').slice(1), { cwd: dir })).code).toBe(0);
+    expect(readdirSync(join(dir, 'generated'))).toEqual(['app']);
   });
 
   test('leaves a package.json that is not JSON alone and says what to add', async () => {

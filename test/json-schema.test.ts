@@ -10,7 +10,7 @@ import { COLUMN_TYPE_PATTERN, IDENTIFIER_PATTERN, SQL_FRAGMENT_PATTERN } from '.
 import { parseColumnType } from '../src/model/column-types.js';
 import { identifierProblem } from '../src/model/names.js';
 import { sqlFragmentProblem } from '../src/model/sql-fragment.js';
-import { starterManifest } from '../src/write/init-project.js';
+import { modeline, starterManifest } from '../src/write/init-project.js';
 import { VALID_MANIFEST, hostileManifests } from './corpus/hostile-manifests.js';
 import { arbitraryManifest } from './support/arbitrary-manifest.js';
 import { cli } from './support/cli.js';
@@ -75,7 +75,7 @@ describe('valid manifests pass', () => {
 
   test('the corpus base manifest and the starter manifest of schemagen init', () => {
     expect(errorsOf(VALID_MANIFEST)).toEqual([]);
-    expect(errorsOf(starterManifest())).toEqual([]);
+    expect(errorsOf(starterManifest(modeline('/p/schema.yaml', '/p')))).toEqual([]);
   });
 
   test('random valid manifests (the property tests generator)', () => {

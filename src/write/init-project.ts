@@ -1,11 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { Document, isMap, isPair } from 'yaml';
 import { JSON_SCHEMA_FILE } from '../manifest/json-schema.js';
 import { DEFAULT_BASE } from '../model/resolve-columns.js';
 
-/** The modeline of a user's manifest: the JSON Schema the installed package ships. */
-export const USER_MODELINE = `# yaml-language-server: $schema=./node_modules/drizzle-schemagen/${JSON_SCHEMA_FILE}`;
+/** Where the installed package's JSON Schema is, from the package root. */
+const INSTALLED_SCHEMA = join('node_modules', 'drizzle-schemagen', JSON_SCHEMA_FILE);
+
+/** The modeline of a manifest: the installed package's JSON Schema, relative to the manifest's folder. */
+export function modeline(manifestPath: string, packageRoot: string): string {
+  const path = relative(dirname(manifestPath), join(packageRoot, INSTALLED_SCHEMA)).split(sep).join('/');
+  return `# yaml-language-server: $schema=${path.startsWith('../') ? path : `./${path}`}`;
+}
 
 /** The folder the tool keeps its embedded database and caches in; never committed. */
 const STATE_IGNORE = '.schemagen/';
@@ -19,11 +25,11 @@ export interface InitResult {
 }
 
 /** A starter manifest: the modeline, the default base written out, one service with one table. */
-export function starterManifest(): string {
+export function starterManifest(modelineText: string): string {
   const base = new Document({ base: DEFAULT_BASE });
   const columns = base.get('base');
   if (isMap(columns)) for (const pair of columns.items) if (isPair(pair) && isMap(pair.value)) pair.value.flow = true;
-  return `${USER_MODELINE}
+  return `${modelineText}
 # One manifest for every service. Edit it, then run \`npm run codegen\` and commit generated/.
 version: 1
 
@@ -41,23 +47,26 @@ services:
 }
 
 /**
- * Starts a project in the manifest's folder: writes the starter manifest (never over an existing
- * file), git-ignores `.schemagen/`, and adds npm scripts that are not there yet.
+ * Starts a project: writes the starter manifest (never over an existing file); in the package root
+ * (where npm runs scripts, so `--manifest` is relative to it), git-ignores `.schemagen/` (the
+ * pattern matches at any depth, next to the manifest too) and adds npm scripts not there yet.
  */
-export function initProject(manifestPath: string): InitResult {
+export function initProject(manifestPath: string, packageRoot: string): InitResult {
   mkdirSync(dirname(manifestPath), { recursive: true });
   // 'wx' fails when the file exists, so a manifest written meanwhile is never replaced either.
-  writeFileSync(manifestPath, starterManifest(), { flag: 'wx' });
-  const root = dirname(manifestPath);
-  const name = basename(manifestPath);
-  const flag = name === 'schema.yaml' ? '' : ` --manifest ${name}`;
+  writeFileSync(manifestPath, starterManifest(modeline(manifestPath, packageRoot)), { flag: 'wx' });
+  const manifestArg = relative(packageRoot, manifestPath).split(sep).join('/');
+  const flag = manifestArg === 'schema.yaml' ? '' : ` --manifest ${manifestArg}`;
   const scripts = {
     codegen: `schemagen generate${flag}`,
     'codegen:check': `schemagen check${flag}`,
     push: `schemagen push${flag}`,
     verify: `schemagen verify${flag}`,
   };
-  return { gitignore: ignoreState(join(root, '.gitignore')), scripts: addScripts(join(root, 'package.json'), scripts) };
+  return {
+    gitignore: ignoreState(join(packageRoot, '.gitignore')),
+    scripts: addScripts(join(packageRoot, 'package.json'), scripts),
+  };
 }
 
 function ignoreState(path: string): InitResult['gitignore'] {
