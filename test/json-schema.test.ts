@@ -19,7 +19,10 @@ import { fixtureCases } from './support/fixtures.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schema = manifestJsonSchema();
 // strict: ajv refuses unknown keywords and ambiguous types, so the schema holds no silent mistakes.
-const validate = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true }).compile(schema);
+const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
+// The message yaml-language-server shows instead of the raw pattern: an annotation to ajv.
+ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
+const validate = ajv.compile(schema);
 
 /** What an editor validates: the YAML as JSON, or undefined when its YAML parser already refuses the text. */
 function editorData(text: string | Buffer): unknown {

@@ -1,17 +1,6 @@
 import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
-import {
-  COLUMN_TYPE_PATTERN,
-  ENUM_VALUE_PATTERN,
-  ENV_NAME,
-  IDENTIFIER_PATTERN,
-  MAX_IDENTIFIER_BYTES,
-  MAX_SQL_FRAGMENT,
-  NO_NUL_PATTERN,
-  SCHEMA_PATTERN,
-  SQL_FRAGMENT_PATTERN,
-  TYPE_SPELLINGS,
-} from './value-rules.js';
+import { EDITOR_RULES, MAX_IDENTIFIER_BYTES, MAX_SQL_FRAGMENT, TYPE_SPELLINGS } from './value-rules.js';
 
 /**
  * The shape of schema.yaml. Only structure is enforced here; names, types, defaults and
@@ -43,16 +32,16 @@ const list = <T extends z.ZodType>(item: T, what: string) =>
     .array(item, { error: (iss) => `expected a list of ${what}s, got ${describe(iss.input)}` })
     .min(1, { error: `expected at least one ${what}` });
 /** A string naming something: an identifier (the model checks it; the pattern is for the JSON Schema). */
-const name = (what: string) => text(what).meta({ pattern: IDENTIFIER_PATTERN });
+const name = (what: string) => text(what).meta(EDITOR_RULES.identifier);
 const names = (what: string) => list(name(what), what);
 const dict = <T extends z.ZodType>(value: T, what: string) =>
-  z.record(z.string().meta({ pattern: IDENTIFIER_PATTERN }), value, {
+  z.record(z.string().meta(EDITOR_RULES.identifier), value, {
     error: (iss) => `expected ${what} (a mapping of name: value), got ${describe(iss.input)}`,
   });
 
 const SQL_TEXT = {
   description: 'One SQL expression: no `;`, no comments, no `$` outside quotes, balanced quotes and parentheses.',
-  pattern: SQL_FRAGMENT_PATTERN,
+  ...EDITOR_RULES.sql,
   maxLength: MAX_SQL_FRAGMENT,
   examples: ['now()', 'gen_random_uuid()', 'amount >= 0'],
 };
@@ -60,7 +49,7 @@ export const rawSql = mapping({ sql: text('an SQL expression').meta(SQL_TEXT) },
 
 /** The forms a default can take; whether a literal fits the column's type is the model's business. */
 const DEFAULT_FORMS = [
-  { type: 'string', pattern: NO_NUL_PATTERN },
+  { type: 'string', ...EDITOR_RULES.noNul },
   { type: ['number', 'boolean'] },
   { type: 'array', description: 'a list literal (array columns), or a JSON array (json, jsonb)' },
   {
@@ -88,7 +77,7 @@ export const columnSchema = mapping(
   {
     type: text('a column type').meta({
       description: `The column's type: ${TYPE_SPELLINGS}.`,
-      pattern: COLUMN_TYPE_PATTERN,
+      ...EDITOR_RULES.columnType,
       examples: [
         'uuid',
         'text',
@@ -117,7 +106,7 @@ export const columnSchema = mapping(
       .optional(),
     unique: flag('unique').meta({ description: 'A unique constraint named <table>_<column>_key.' }).optional(),
     comment: text('a comment')
-      .meta({ description: 'COMMENT ON COLUMN, and a doc comment in the generated code.', pattern: NO_NUL_PATTERN })
+      .meta({ description: 'COMMENT ON COLUMN, and a doc comment in the generated code.', ...EDITOR_RULES.noNul })
       .optional(),
     identity: z
       .enum(['always', 'by default'], {
@@ -168,7 +157,7 @@ export const tableSchema = mapping(
       .meta({ description: 'Mixins whose columns follow the base columns, in this order.' })
       .optional(),
     comment: text('a comment')
-      .meta({ description: 'COMMENT ON TABLE, and a doc comment in the generated code.', pattern: NO_NUL_PATTERN })
+      .meta({ description: 'COMMENT ON TABLE, and a doc comment in the generated code.', ...EDITOR_RULES.noNul })
       .optional(),
     columns: columns.meta({ description: "The table's own columns, after its base and mixin columns." }).optional(),
     primaryKey: names('column name')
@@ -226,19 +215,19 @@ export const serviceSchema = mapping(
         description:
           "The service's own Postgres schema; default: the service name. " +
           'Not public, pg_*, information_schema or drizzle.',
-        pattern: SCHEMA_PATTERN,
+        ...EDITOR_RULES.schema,
       })
       .optional(),
     databaseUrlEnv: text('an environment variable name')
       .meta({
         description:
           "The variable holding the service's database URL; default <SERVICE>_DATABASE_URL, then DATABASE_URL.",
-        pattern: ENV_NAME.source,
+        ...EDITOR_RULES.envName,
       })
       .optional(),
     enums: dict(
       list(
-        text('enum value').meta({ pattern: ENUM_VALUE_PATTERN, maxLength: MAX_IDENTIFIER_BYTES }),
+        text('enum value').meta({ ...EDITOR_RULES.enumValue, maxLength: MAX_IDENTIFIER_BYTES }),
         'enum value',
       ).meta({ uniqueItems: true }),
       'enums',

@@ -20,15 +20,15 @@ export const isReservedSchema = (schema: string) =>
   schema === 'public' || schema === 'information_schema' || schema.startsWith('pg_') || schema === MIGRATIONS_SCHEMA;
 
 const RESERVED_SCHEMA_AHEAD = `(?!pg_|(?:public|information_schema|${MIGRATIONS_SCHEMA})$)`;
-export const SCHEMA_PATTERN = `^${RESERVED_SCHEMA_AHEAD}${IDENTIFIER_PATTERN.slice(1)}`;
+const SCHEMA_PATTERN = `^${RESERVED_SCHEMA_AHEAD}${IDENTIFIER_PATTERN.slice(1)}`;
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Postgres text cannot hold NUL (comments, enum values, literals). */
-export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+const NO_NUL_PATTERN = '^[^\\u0000]*$';
 
 /** Enum values are labels, not identifiers: anything but NUL, 1 to 63 bytes (the JSON Schema bounds characters). */
-export const ENUM_VALUE_PATTERN = '^[^\\u0000]+$';
+const ENUM_VALUE_PATTERN = '^[^\\u0000]+$';
 
 /** Raw SQL longer than this is refused; an expression in a manifest is a few dozen characters. */
 export const MAX_SQL_FRAGMENT = 2000;
@@ -62,3 +62,29 @@ export const TYPE_SPELLINGS =
   'uuid, text, varchar(n), char(n), smallint, integer, bigint, smallserial, serial, bigserial, boolean, ' +
   'numeric(p,s), real, double precision, date, time, timestamp, timestamptz, interval, json, jsonb, bytea, inet, ' +
   'an enum of the service, or any of these followed by [] for an array';
+
+/**
+ * The patterns as JSON Schema keywords, each with the message an editor shows when it fails
+ * (yaml-language-server reads `patternErrorMessage`; the pattern itself would be unreadable).
+ */
+const rule = (pattern: string, patternErrorMessage: string) => ({ pattern, patternErrorMessage });
+export const EDITOR_RULES = {
+  identifier: rule(
+    IDENTIFIER_PATTERN,
+    'expected a lowercase name: letters, digits and _, starting with a letter or _, ' +
+      `at most ${MAX_IDENTIFIER_BYTES} characters`,
+  ),
+  schema: rule(SCHEMA_PATTERN, 'expected a lowercase name of its own: not public, information_schema, pg_* or drizzle'),
+  envName: rule(ENV_NAME.source, 'expected an environment variable name: letters, digits and _'),
+  noNul: rule(NO_NUL_PATTERN, 'Postgres text cannot hold a NUL character'),
+  enumValue: rule(ENUM_VALUE_PATTERN, `expected 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL`),
+  sql: rule(
+    SQL_FRAGMENT_PATTERN,
+    'expected one SQL expression: no ;, no -- or /* comments, no $ outside quotes, quotes closed',
+  ),
+  columnType: rule(
+    COLUMN_TYPE_PATTERN,
+    'expected a column type (hover for the list) or an enum name, with at most one []; ' +
+      'varchar(n) and char(n) up to 10485760, numeric precision up to 1000, no serial arrays',
+  ),
+} as const;
