@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { starterManifest } from '../src/write/init-project.js';
 import { cli } from './support/cli.js';
 import { readTree } from './support/fixtures.js';
 
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'schemagen-init-'));
 const MODELINE = '# yaml-language-server: $schema=./node_modules/drizzle-schemagen/manifest.schema.json';
 const STARTER = starterManifest(MODELINE);
@@ -97,9 +99,13 @@ describe('schemagen init', () => {
     expect(init.code, init.stderr).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['.gitignore', 'db', 'package.json']);
     expect(readdirSync(join(dir, 'db'))).toEqual(['schema.yaml']);
-    expect(readFileSync(join(dir, 'db/schema.yaml'), 'utf8').split('\n')[0]).toBe(
-      '# yaml-language-server: $schema=../node_modules/drizzle-schemagen/manifest.schema.json',
-    );
+    const first = readFileSync(join(dir, 'db/schema.yaml'), 'utf8').split('\n')[0]!;
+    expect(first).toBe('# yaml-language-server: $schema=../node_modules/drizzle-schemagen/manifest.schema.json');
+    // With the package installed, the path reaches the JSON Schema it ships.
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(ROOT, join(dir, 'node_modules', 'drizzle-schemagen'), 'dir');
+    const schema = join(dir, 'db', first.split('$schema=')[1]!);
+    expect(readFileSync(schema, 'utf8')).toBe(readFileSync(join(ROOT, 'manifest.schema.json'), 'utf8'));
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['codegen']).toBe('schemagen generate --manifest db/schema.yaml');
     expect((await cli(pkg.scripts['codegen']!.split(' ').slice(1), { cwd: dir })).code).toBe(0);

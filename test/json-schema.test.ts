@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -43,6 +43,12 @@ describe('the shipped JSON Schema', () => {
     expect(printed.code).toBe(0);
     expect(JSON.parse(printed.stdout)).toEqual(schema);
     expect(readFileSync(join(ROOT, JSON_SCHEMA_FILE), 'utf8')).toBe(printed.stdout);
+  });
+
+  test("the repository's schema.yaml points editors at it", () => {
+    const first = readFileSync(join(ROOT, 'schema.yaml'), 'utf8').split('\n')[0]!;
+    expect(first).toBe(`# yaml-language-server: $schema=./${JSON_SCHEMA_FILE}`);
+    expect(existsSync(join(ROOT, first.split('$schema=')[1]!))).toBe(true);
   });
 
   test('is draft-07 and states version as the integer 1', () => {
