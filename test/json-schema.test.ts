@@ -20,8 +20,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schema = manifestJsonSchema();
 // strict: ajv refuses unknown keywords and ambiguous types, so the schema holds no silent mistakes.
 const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
-// The message yaml-language-server shows instead of the raw pattern: an annotation to ajv.
-ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
+// The messages yaml-language-server shows instead of its generic ones: annotations to ajv.
+for (const keyword of ['patternErrorMessage', 'errorMessage']) ajv.addKeyword({ keyword, schemaType: 'string' });
 const validate = ajv.compile(schema);
 
 /** What an editor validates: the YAML as JSON, or undefined when its YAML parser already refuses the text. */
@@ -67,7 +67,8 @@ describe('the shipped JSON Schema', () => {
       for (const [key, value] of Object.entries(props ?? {})) {
         if (!value['description'] && !value['$ref']) undescribed.push(`${at}.${key}`);
       }
-      for (const [key, value] of Object.entries(node)) walk(value, `${at}.${key}`);
+      // allOf holds the if/then rules between keys, whose `properties` are conditions, not keys.
+      for (const [key, value] of Object.entries(node)) if (key !== 'allOf') walk(value, `${at}.${key}`);
     };
     walk(schema, '');
     expect(undescribed).toEqual([]);
@@ -110,6 +111,11 @@ test('the editor flags a typo: a misspelt key is named', () => {
   ]);
 });
 
+const col = (column: string) => `version: 1\nservices: { s: { tables: { t: { columns: { c: ${column} } } } } }\n`;
+const index = (ix: string) => `version: 1\nservices: { s: { tables: { t: { indexes: [${ix}] } } } }\n`;
+const COLUMN = '/services/s/tables/t/columns/c';
+const INDEX = '/services/s/tables/t/indexes/0';
+
 test.each([
   ['a bad table name', 'version: 1\nservices: { shop: { tables: { Orders: {} } } }\n', '/services/shop/tables'],
   [
@@ -137,6 +143,13 @@ test.each([
     'version: 1\nservices: { s: { tables: { t: { columns: { c: { type: jsonb, default: { a: 1 } } } } } } }\n',
     '/services/s/tables/t/columns/c/default',
   ],
+  ['a nullable primary key', col('{ type: uuid, primaryKey: true, nullable: true }'), COLUMN],
+  ['identity on text', col('{ type: text, identity: always }'), `${COLUMN}/type`],
+  ['a default on an identity column', col('{ type: integer, identity: always, default: 1 }'), COLUMN],
+  ['a default on a serial column', col('{ type: serial, default: 1 }'), COLUMN],
+  ['onUpdate on an integer', col('{ type: integer, onUpdate: now }'), `${COLUMN}/type`],
+  ['a unique hash index', index('{ columns: [c], unique: true, method: hash }'), `${INDEX}/method`],
+  ['a hash index on two columns', index('{ columns: [c, d], method: hash }'), `${INDEX}/columns`],
 ])('the editor flags %s', (_name, text, at) => {
   expect(errorsOf(text).map((e) => e.instancePath)).toContain(at);
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
-import { EDITOR_RULES, MAX_IDENTIFIER_BYTES, MAX_SQL_FRAGMENT, TYPE_SPELLINGS } from './value-rules.js';
+import { EDITOR_RULES, MAX_IDENTIFIER_BYTES, MAX_SQL_FRAGMENT, SIBLING_RULES, TYPE_SPELLINGS } from './value-rules.js';
 
 /**
  * The shape of schema.yaml. Only structure is enforced here; names, types, defaults and
@@ -138,7 +138,7 @@ export const columnSchema = mapping(
       .optional(),
   },
   'a column { type, nullable?, default?, ... }',
-).meta({ id: 'column', description: 'A column.' });
+).meta({ id: 'column', description: 'A column.', allOf: SIBLING_RULES.column });
 
 const columns = dict(columnSchema, 'columns');
 
@@ -181,7 +181,7 @@ export const tableSchema = mapping(
               .optional(),
           },
           'an index { columns, unique?, where?, method?, name? }',
-        ),
+        ).meta({ allOf: SIBLING_RULES.index }),
         { error: (iss) => `expected a list of indexes, got ${describe(iss.input)}` },
       )
       .meta({ description: 'Indexes of the table.' })

@@ -88,3 +88,55 @@ export const EDITOR_RULES = {
       'varchar(n) and char(n) up to 10485760, numeric precision up to 1000, no serial arrays',
   ),
 } as const;
+
+/** This key is present, with a value matching `schema` (draft-07 has no dependentSchemas). */
+const has = (key: string, schema: object = {}) => ({ properties: { [key]: schema }, required: [key] });
+/** Property schemas for `then`, merged into one `properties`; errorMessage is what editors say. */
+const typeMatches = (pattern: string, patternErrorMessage?: string) => ({
+  type: { type: 'string', pattern, ...(patternErrorMessage && { patternErrorMessage }) },
+});
+/** No default (null is refused by the column schema itself). */
+const noDefault = { default: { type: 'null', errorMessage: 'this column takes its default from a sequence' } };
+
+/**
+ * Rules between keys of one mapping, for editors (draft-07 if/then, messages that yaml-language-server
+ * shows); the model checks them with its own messages. Enum names never shadow these built-in type
+ * names, which the model reads first.
+ */
+export const SIBLING_RULES = {
+  column: [
+    {
+      if: has('primaryKey', { const: true }),
+      then: { properties: { nullable: { const: false, errorMessage: 'a primary key column cannot be nullable' } } },
+    },
+    {
+      if: has('identity'),
+      then: {
+        properties: {
+          ...typeMatches('^\\s*(?:smallint|integer|int|bigint)\\s*$', 'identity needs smallint, integer or bigint'),
+          ...noDefault,
+        },
+      },
+    },
+    {
+      if: has('onUpdate'),
+      then: {
+        properties: typeMatches(
+          '^\\s*(?:date|timestamp|timestamptz)(?:\\s*\\[\\])?\\s*$',
+          'onUpdate: now needs a date or timestamp column',
+        ),
+      },
+    },
+    { if: { properties: typeMatches('^\\s*(?:small|big)?serial\\s*$') }, then: { properties: noDefault } },
+  ],
+  index: [
+    {
+      if: has('unique', { const: true }),
+      then: { properties: { method: { const: 'btree', errorMessage: 'a unique index must use btree' } } },
+    },
+    {
+      if: has('method', { enum: ['hash', 'spgist'] }),
+      then: { properties: { columns: { type: 'array', maxItems: 1 } } },
+    },
+  ],
+};
