@@ -1,7 +1,7 @@
 /**
- * Rules on single values of schema.yaml. The model enforces them (with messages that say what is
- * wrong); the manifest's JSON Schema states the same rules as patterns, built from these constants,
- * so an editor flags the same mistakes while typing.
+ * Rules on single values of schema.yaml, and between keys of one mapping. The model enforces them
+ * (with messages that say what is wrong); the manifest's JSON Schema states the same rules, built
+ * from these constants, so an editor flags the same mistakes while typing.
  */
 
 export const MAX_IDENTIFIER_BYTES = 63;

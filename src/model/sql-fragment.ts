@@ -5,7 +5,6 @@ import { MAX_SQL_FRAGMENT } from '../manifest/value-rules.js';
  * expression. It must not be able to end the statement it is embedded in or hide text in comments,
  * so those are refused instead of escaped.
  */
-
 export function sqlFragmentProblem(sql: string): string | undefined {
   if (sql.trim() === '') return 'empty SQL expression; expected an expression such as now()';
   if (sql.length > MAX_SQL_FRAGMENT) return `SQL expression is ${sql.length} characters; expected at most ${MAX_SQL_FRAGMENT}`;
