@@ -88,7 +88,9 @@ test('a manifest named with --manifest must exist; only the default schema.yaml 
   const run = await cli(['lint', '--manifest', 'nope.yaml'], { cwd: copyOf('pgtable-by-hand') });
   expect(run.code).toBe(1);
   expect(run.stdout).toBe('');
-  expect(run.stderr.split('\n')[0]).toBe('nope.yaml:1:1: (root): cannot read manifest: ENOENT');
+  expect(run.stderr.split('\n')[0]).toBe(
+    'error: nope.yaml not found, so there is no manifest to read; create a starter one with `npx schemagen init --manifest nope.yaml`, or pass --manifest <file>',
+  );
 });
 
 test('an invalid manifest is reported as by validate, with no findings', async () => {

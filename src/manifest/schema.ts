@@ -230,7 +230,7 @@ const enumSchema = z.union(
     enumValues,
     mapping(
       {
-        values: enumValues,
+        values: enumValues.meta({ description: 'The values, in order.' }),
         renamedFrom: name('the old enum name')
           .meta({ description: "The enum's old name in the same schema: push renames it." })
           .optional(),
