@@ -70,9 +70,11 @@ export function renames(service: Service, catalog: CatalogSchema): string[] {
       if (live?.includes(r.from) && !live.includes(r.to)) out.push(`ALTER TYPE ${qualified(service.schema, e.name)} RENAME VALUE ${sqlQuote(r.from)} TO ${sqlQuote(r.to)}`);
     }
   }
+  // Index and key names share the schema's namespace with tables: a new name must be free in all of it.
+  const taken = new Set(catalog.tables.flatMap((t) => [t.name, ...t.constraints.map((k) => k.name), ...t.indexes.map((i) => i.name)]));
   for (const table of service.tables) {
     const live = catalog.tables.find((t) => t.name === table.name);
-    if (live) out.push(...columnRenames(service.schema, table, live), ...nameRenames(service.schema, table, live));
+    if (live) out.push(...columnRenames(service.schema, table, live), ...nameRenames(service.schema, table, live, taken));
   }
   return out;
 }
@@ -90,7 +92,7 @@ const key = (...parts: readonly (string | boolean | null | undefined)[]) => JSON
  * A constraint or index the manifest names differently but that is otherwise the same (an adopted
  * table's `users_user_pkey`, Django's hashed index names) is renamed rather than dropped and rebuilt.
  */
-function nameRenames(schema: string, table: Table, live: CatalogTable): string[] {
+function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Set<string>): string[] {
   const target = qualified(schema, table.name);
   const pk = table.primaryKey ?? (table.columns.some((c) => c.primaryKey) ? { name: `${table.name}_pkey`, columns: table.columns.filter((c) => c.primaryKey).map((c) => c.name) } : undefined);
   const wanted = new Map<string, string>();
@@ -98,7 +100,6 @@ function nameRenames(schema: string, table: Table, live: CatalogTable): string[]
   for (const u of table.uniques) wanted.set(key('u', ...u.columns), u.name);
   for (const f of table.foreignKeys) wanted.set(key('f', f.column, f.target.schema, f.target.table, f.target.column), f.name);
   for (const c of table.checks) wanted.set(key('c', normalizeSql(c.sql)), c.name);
-  const liveNames = new Set([...live.constraints.map((k) => k.name), ...live.indexes.map((i) => i.name)]);
   const manifestNames = new Set(wanted.values());
   const out: string[] = [];
   for (const k of live.constraints) {
@@ -108,9 +109,9 @@ function nameRenames(schema: string, table: Table, live: CatalogTable): string[]
       : k.type === 'c' ? key('c', normalizeSql(k.definition.replace(/^CHECK\s*/i, '')))
       : key(k.type, ...k.columns);
     const name = wanted.get(shape);
-    if (name && !liveNames.has(name)) {
+    if (name && !taken.has(name)) {
       out.push(`ALTER TABLE ${target} RENAME CONSTRAINT ${quoteIdent(k.name)} TO ${quoteIdent(name)}`);
-      liveNames.add(name);
+      taken.add(name);
     }
   }
   const indexShape = (unique: boolean, method: string, columns: readonly string[], predicate: string | null | undefined) => key(unique, method, normalizeSql(predicate ?? ''), ...columns);
@@ -118,9 +119,9 @@ function nameRenames(schema: string, table: Table, live: CatalogTable): string[]
   for (const ix of live.indexes) {
     if (table.indexes.some((m) => m.name === ix.name)) continue;
     const name = wantedIndexes.get(indexShape(ix.unique, ix.method, ix.columns, ix.predicate));
-    if (name && !liveNames.has(name)) {
+    if (name && !taken.has(name)) {
       out.push(`ALTER INDEX ${qualified(schema, ix.name)} RENAME TO ${quoteIdent(name)}`);
-      liveNames.add(name);
+      taken.add(name);
     }
   }
   return out;
