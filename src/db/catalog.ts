@@ -39,6 +39,7 @@ export interface CatalogTable {
   readonly constraints: readonly CatalogConstraint[];
   /** indexes that do not back a constraint */
   readonly indexes: readonly CatalogIndex[];
+  readonly triggers: readonly { readonly name: string; readonly definition: string }[];
 }
 
 export interface CatalogSchema {
@@ -79,7 +80,9 @@ select json_build_object(
                     from unnest(i.indkey) with ordinality u(n, ord) left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = u.n),
         'predicate', pg_get_expr(i.indpred, i.indrelid)) order by ic.relname)
       from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
-      where i.indrelid = rel.oid and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.conrelid = rel.oid)), '[]')
+      where i.indrelid = rel.oid and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.conrelid = rel.oid)), '[]'),
+    'triggers', coalesce((select json_agg(json_build_object('name', tg.tgname, 'definition', pg_get_triggerdef(tg.oid)) order by tg.tgname)
+      from pg_trigger tg where tg.tgrelid = rel.oid and not tg.tgisinternal), '[]')
   ) order by rel.relname) from rel), '[]'),
   'enums', coalesce((select json_agg(json_build_object('name', t.typname,
       'values', (select json_agg(e.enumlabel order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid)) order by t.typname)

@@ -4,6 +4,7 @@ import type { CatalogConstraint, CatalogSchema, CatalogTable } from './catalog.j
 import type { Queryable } from './connection.js';
 import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
 import { createIndex, qualified, quoteIdent } from './sql-text.js';
+import { diffTriggers } from './triggers.js';
 
 /** One difference between the manifest and the live database. */
 export interface Drift {
@@ -81,6 +82,7 @@ function diffTable(schema: string, table: Table, actual: CatalogTable, at: Repor
   }
   for (const c of actual.columns) if (!table.columns.some((m) => m.name === c.name)) at(`${table.name}.${c.name}`, 'column is not in the manifest');
   diffConstraints(schema, table, actual, at);
+  for (const t of diffTriggers(schema, table, actual)) at(`${table.name}.${t.name}`, t.message, t.repair);
 }
 
 const stripSchema = (type: string) => type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '');

@@ -10,6 +10,8 @@ import { phaseOneModel } from './plan.js';
 import { referencedSchemas } from './push.js';
 import { buildRuntimeTables } from './runtime-tables.js';
 import { quoteIdent } from './sql-text.js';
+import { touchFunction, triggerDefinition } from './triggers.js';
+import { constraintNames } from '../model/names.js';
 
 /**
  * Per-service SQL migrations in drizzle-kit's folder format (`migrations/<service>/NNNN_tag.sql`,
@@ -63,7 +65,10 @@ export async function generateMigrationFor(model: Model, service: Service, root:
     from = target;
   }
   const comments = commentsOf(service);
-  statements.push(...commentChanges(service, (previous['_schemagen'] as { comments?: Comments } | undefined)?.comments ?? {}, comments));
+  const recorded = previous['_schemagen'] as { comments?: Comments; triggers?: string[] } | undefined;
+  statements.push(...commentChanges(service, recorded?.comments ?? {}, comments));
+  const triggers = triggersOf(service);
+  statements.push(...triggerChanges(service, recorded?.triggers ?? [], triggers));
   const refused = statements.flatMap((s) => outsideSchema(s, service.schema, new Set([...referencedSchemas(model, service), 'drizzle'])) ?? []);
   if (refused.length > 0) throw new Error(`migration for ${service.name} would ${refused[0]}`);
   if (statements.length === 0) return { statements };
@@ -80,7 +85,7 @@ export async function generateMigrationFor(model: Model, service: Service, root:
     const tag = `${prefix(idx)}_${service.name}${i === 0 && parts.length > 1 ? ENUM_VALUES_SUFFIX : ''}`;
     const snapshot = i === parts.length - 1 ? next : snapshotFor(model, prevId);
     writeAtomically(join(dir, `${tag}.sql`), `${part.map((s) => s.trim()).join(BREAKPOINT)}\n`);
-    writeAtomically(join(dir, 'meta', `${prefix(idx)}_snapshot.json`), `${JSON.stringify({ ...snapshot, prevId, _schemagen: { comments } }, null, 2)}\n`);
+    writeAtomically(join(dir, 'meta', `${prefix(idx)}_snapshot.json`), `${JSON.stringify({ ...snapshot, prevId, _schemagen: { comments, triggers } }, null, 2)}\n`);
     journal.entries.push({ idx, version: '7', when, tag, breakpoints: true });
     tags.push(tag);
     prevId = snapshot.id;
@@ -123,7 +128,7 @@ export async function inMigrationSteps(folder: string, apply: (folder: string) =
 function catalogOf(snapshot: Snapshot): CatalogSchema {
   return {
     exists: true,
-    tables: Object.values(snapshot.tables).map((t) => ({ name: t.name, comment: null, columns: Object.keys(t.columns).map((name) => ({ name, type: '', notNull: false, default: null, identity: '', comment: null })), constraints: [], indexes: [] })),
+    tables: Object.values(snapshot.tables).map((t) => ({ name: t.name, comment: null, columns: Object.keys(t.columns).map((name) => ({ name, type: '', notNull: false, default: null, identity: '', comment: null })), constraints: [], indexes: [], triggers: [] })),
     enums: Object.values(snapshot.enums).map((e) => ({ name: e.name, values: [] })),
     elsewhere: [],
   };
@@ -140,6 +145,21 @@ function commentsOf(service: Service): Comments {
 }
 
 /** drizzle-kit does not manage comments; migrations carry them as COMMENT statements. */
+/** `table.column` of every column the database refreshes on update (`enforce: database`). */
+function triggersOf(service: Service): string[] {
+  return service.tables.flatMap((t) => t.columns.filter((c) => c.onUpdateTrigger).map((c) => `${t.name}.${c.name}`));
+}
+
+/** drizzle-kit knows no triggers; migrations carry ours as statements, like comments. */
+function triggerChanges(service: Service, before: readonly string[], after: readonly string[]): string[] {
+  const split = (key: string) => key.split('.') as [string, string];
+  const added = after.filter((k) => !before.includes(k)).map((k) => triggerDefinition(service.schema, ...split(k)));
+  const dropped = before
+    .filter((k) => !after.includes(k) && service.tables.some((t) => t.name === split(k)[0]))
+    .map((k) => `DROP TRIGGER IF EXISTS ${quoteIdent(constraintNames.onUpdateTrigger(...split(k)))} ON ${quoteIdent(service.schema)}.${quoteIdent(split(k)[0])}`);
+  return [...dropped, ...(added.length > 0 ? [touchFunction(service.schema), ...added] : [])].map((s) => `${s};`);
+}
+
 function commentChanges(service: Service, before: Comments, after: Comments): string[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   return keys.flatMap((key) => {

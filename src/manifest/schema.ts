@@ -114,6 +114,14 @@ export const columnSchema = mapping(
       })
       .meta({ description: 'GENERATED ALWAYS / BY DEFAULT AS IDENTITY (smallint, integer or bigint).' })
       .optional(),
+    enforce: z
+      .literal('database', { error: (iss) => `expected enforce: database, got ${describe(iss.input)}` })
+      .meta({
+        description:
+          'With onUpdate: now, the database itself refreshes the column on every UPDATE (a trigger push creates), ' +
+          'so raw SQL, scripts and other services keep it current too.',
+      })
+      .optional(),
     onUpdate: z
       .literal('now', { error: (iss) => `expected onUpdate: now, got ${describe(iss.input)}` })
       .meta({

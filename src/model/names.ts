@@ -67,6 +67,7 @@ export const constraintNames = {
   index: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_idx`,
   foreignKey: (table: string, column: string) => `${table}_${column}_fkey`,
   check: (table: string, key: string) => `${table}_${key}_check`,
+  onUpdateTrigger: (table: string, column: string) => `${table}_${column}_on_update`,
 };
 
 /** A JS string literal that is safe anywhere in generated code. */

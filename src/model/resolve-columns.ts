@@ -42,6 +42,7 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
   }
   if (input.identity && !(isInteger(type) && type.dims === 0)) report(`identity needs smallint, integer or bigint; got ${type.sql}`, [...path, 'identity']);
   if (input.onUpdate && !['timestamp', 'timestamptz', 'date'].includes(type.kind)) report(`onUpdate: now needs a date or timestamp column; got ${type.sql}`, [...path, 'onUpdate']);
+  if (input.enforce && input.onUpdate !== 'now') report('enforce: database makes the database refresh the column on update; expected it with onUpdate: now', [...path, 'enforce']);
   if (input.primaryKey && input.nullable) report('a primary key column cannot be nullable; expected nullable: false or no nullable', [...path, 'nullable']);
   if (input.comment?.includes('\0')) report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
   const renamedProblem = input.renamedFrom === undefined ? undefined : identifierProblem(input.renamedFrom, 'column name');
@@ -65,6 +66,7 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
     wantsUnique: input.unique ?? false,
     identity: input.identity,
     onUpdateNow: input.onUpdate === 'now',
+    ...(input.enforce === 'database' && input.onUpdate === 'now' && { onUpdateTrigger: true }),
     comment: input.comment,
     ...(input.renamedFrom !== undefined && { renamedFrom: input.renamedFrom }),
     referenceInput: input.references,

@@ -77,6 +77,9 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     primaryKey = { name: constraintNames.primaryKey(name), columns: cols };
   }
   if (!nameProblem) checkName(constraintNames.primaryKey(name), path, 'shorten the table name');
+  for (const c of columns.filter((col) => col.onUpdateTrigger)) {
+    if (!nameProblem) checkName(constraintNames.onUpdateTrigger(name, c.name), [...path, 'columns', c.name], 'shorten the table or column name');
+  }
 
   const uniques: Constraint[] = [];
   for (const c of columns.filter((col) => col.wantsUnique)) {

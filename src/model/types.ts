@@ -54,6 +54,8 @@ export interface Column {
   readonly unique?: string;
   readonly identity?: 'always' | 'by default';
   readonly onUpdateNow: boolean;
+  /** `enforce: database`: a trigger refreshes the column on every UPDATE, whoever runs it */
+  readonly onUpdateTrigger?: boolean;
   readonly comment?: string;
   readonly references?: ForeignKey;
   /** the column's old name in the same table, renamed on push */
