@@ -20,8 +20,8 @@ export interface BasePlan {
   readonly tableBase: ReadonlyMap<ImportedTable, string | false>;
 }
 
-/** Equal signatures mean the same column in every table; a foreign key never belongs to a base. */
-const signature = (c: { name: string; spec: ColumnSpec }) => (c.spec['references'] ? undefined : JSON.stringify([c.name, c.spec], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
+/** Equal signatures mean the same column in every table; a foreign key or an enum never belongs to a base. */
+const signature = (c: { name: string; spec: ColumnSpec; shareable?: boolean }) => (c.spec['references'] || c.shareable === false ? undefined : JSON.stringify([c.name, c.spec], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
 
 /**
  * Each table's variant is its longest run of leading columns that at least `max(2, 5%)` of the

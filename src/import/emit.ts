@@ -1,4 +1,4 @@
-import { Document, isMap, isSeq, type Node, type Pair, type Scalar } from 'yaml';
+import { Document, isMap, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { describeColumn, type BasePlan } from './bases.js';
 import type { ColumnSpec } from './columns.js';
 import type { ImportedTable } from './tables.js';
@@ -18,8 +18,8 @@ interface Manifest {
 
 const columnsOf = (cols: readonly { name: string; spec: ColumnSpec }[]) => Object.fromEntries(cols.map((c) => [c.name, c.spec]));
 
-/** The manifest as YAML, with a short comment on each choice import made. */
-export function emitManifest(m: Manifest): string {
+/** The manifest as data (what the loader would read) and as YAML with a short comment on each choice import made. */
+export function emitManifest(m: Manifest): { data: unknown; text: string } {
   const services = new Map<string, ImportedTable[]>();
   for (const t of m.tables) services.set(t.place.service, [...(services.get(t.place.service) ?? []), t]);
   const baseColumns = (t: ImportedTable) => {
@@ -44,8 +44,8 @@ export function emitManifest(m: Manifest): string {
   const doc = new Document(data, { aliasDuplicateObjects: false });
   doc.commentBefore = ` Imported by schemagen import from ${m.source}.\n Review the comments, then run schemagen generate and schemagen push.`;
   annotate(doc, m, services);
-  inline(doc, m, services);
-  return doc.toString({ lineWidth: 0 });
+  inlineShared(doc, m, services);
+  return { data, text: doc.toString({ lineWidth: 0 }) };
 }
 
 function tableData(t: ImportedTable, base: readonly { name: string }[], choice: string | false) {
@@ -83,36 +83,39 @@ function annotate(doc: Document, m: Manifest, services: ReadonlyMap<string, read
   for (const [service, tables] of services) {
     const enums = m.enums.get(service) ?? {};
     for (const [n, e] of Object.entries(enums)) if (e.schema !== service) comment(['services', service, 'enums', n], `from ${e.schema}.${n}`);
-    for (const t of tables) {
+    // The tables' pairs are in the order of `tables`: walked side by side, no lookup per table.
+    const pairs = (doc.getIn(['services', service, 'tables']) as YAMLMap<Scalar, YAMLMap>).items;
+    tables.forEach((t, i) => {
+      const { key, value } = pairs[i]!;
       const rows = m.rows.get(`${t.live.schema}.${t.live.name}`) ?? 0;
       const moved = t.place.name !== t.live.name || t.place.service !== t.live.schema;
-      comment(['services', service, 'tables', t.place.name], `${moved ? `from ${t.live.schema}.${t.live.name} (${t.place.reason}), ` : ''}${rows} row${rows === 1 ? '' : 's'}`);
-      const choice = m.plan.tableBase.get(t)!;
-      if (choice === false && m.plan.base.length > 0) comment(['services', service, 'tables', t.place.name, 'base'], 'its leading columns match no base it can take without losing data');
-    }
+      key.commentBefore = ` ${moved ? `from ${t.live.schema}.${t.live.name} (${t.place.reason}), ` : ''}${rows} row${rows === 1 ? '' : 's'}`;
+      const base = pairOf(value, 'base');
+      if (base && m.plan.tableBase.get(t) === false && m.plan.base.length > 0) base.key.commentBefore = ' its leading columns match no base it can take without losing data';
+      inlineTable(value!);
+    });
   }
 }
 
+const flowValues = (node: unknown) => {
+  if (isMap(node)) for (const p of node.items) if (isMap(p.value) || isSeq(p.value)) p.value.flow = true;
+};
+const flowItems = (node: unknown) => {
+  if (isSeq(node)) for (const item of node.items) if (isMap(item)) item.flow = true;
+};
+
 /** Column specs, index entries and lists of names are written inline: one line each. */
-function inline(doc: Document, m: Manifest, services: ReadonlyMap<string, readonly ImportedTable[]>) {
-  const flowValues = (node: unknown) => {
-    if (isMap(node)) for (const p of node.items) if (isMap(p.value) || isSeq(p.value)) p.value.flow = true;
-  };
-  const flowItems = (node: unknown) => {
-    if (isSeq(node)) for (const item of node.items) if (isMap(item)) item.flow = true;
-  };
+function inlineTable(table: YAMLMap) {
+  flowValues(table.get('columns'));
+  flowValues(table.get('checks'));
+  flowItems(table.get('indexes'));
+  flowItems(table.get('uniques'));
+  const pk = table.get('primaryKey');
+  if (isSeq(pk)) pk.flow = true;
+}
+
+function inlineShared(doc: Document, m: Manifest, services: ReadonlyMap<string, readonly ImportedTable[]>) {
   flowValues(doc.get('base'));
   for (const [name] of m.plan.named) flowValues(doc.getIn(['bases', name]));
-  for (const [service, tables] of services) {
-    flowValues(doc.getIn(['services', service, 'enums']));
-    for (const t of tables) {
-      const at = ['services', service, 'tables', t.place.name];
-      flowValues(doc.getIn([...at, 'columns']));
-      flowValues(doc.getIn([...at, 'checks']));
-      flowItems(doc.getIn([...at, 'indexes']));
-      flowItems(doc.getIn([...at, 'uniques']));
-      const pk = doc.getIn([...at, 'primaryKey'], true);
-      if (isSeq(pk)) pk.flow = true;
-    }
-  }
+  for (const [service] of services) flowValues(doc.getIn(['services', service, 'enums']));
 }

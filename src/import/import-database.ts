@@ -7,6 +7,7 @@ import { placeTables, type Placement, type PrefixMap } from './placement.js';
 import { checkReferences } from './references.js';
 import { importReport } from './report.js';
 import { importTable, type Finding, type ImportedTable } from './tables.js';
+import { validateImported } from './validate.js';
 
 export interface ImportOptions {
   /** schemas to read; all non-system schemas holding tables when undefined */
@@ -23,6 +24,8 @@ export interface ImportResult {
   /** lines for stderr: grouping, base variants, everything not imported */
   readonly report: readonly string[];
   readonly unsupported: readonly Finding[];
+  /** what the project's own loader says about the manifest: nothing, unless import has a defect */
+  readonly problems: readonly string[];
 }
 
 /** Reads a live database and writes the manifest that describes it, with a report of what it could not express. */
@@ -34,6 +37,9 @@ export async function importDatabase(db: Queryable, o: ImportOptions): Promise<I
     if (problem) unsupported.push({ kind: 'table', name: `${t.schema}.${t.name}`, note: problem });
     return !problem;
   });
+  // Counting rows takes the database a while: it runs while the tables are worked out here.
+  const counting = countRows(db, tables.map((t) => ({ schema: t.schema, name: t.name })));
+  counting.catch(() => undefined);
   const places = placeTables(tables, o.maps);
   const bySource = new Map(tables.map((t) => [`${t.schema}.${t.name}`, places.get(t)!] as const));
   const renamed: Finding[] = [];
@@ -46,9 +52,9 @@ export async function importDatabase(db: Queryable, o: ImportOptions): Promise<I
   checkReferences(imported, ctx);
   const plan = planBases(imported, o.keepBases);
   const enums = serviceEnums(imported, live, places, unsupported);
-  const rows = await countRows(db, imported.map((t) => ({ schema: t.live.schema, name: t.live.name })));
-  const manifest = emitManifest({ tables: imported, enums, plan, rows, source: o.source });
-  return { manifest, unsupported, report: importReport({ tables: imported, plan, unsupported, renamed, keep: o.keepBases }) };
+  const rows = await counting;
+  const { data, text } = emitManifest({ tables: imported, enums, plan, rows, source: o.source });
+  return { manifest: text, problems: validateImported(data, text), unsupported, report: importReport({ tables: imported, plan, unsupported, renamed, keep: o.keepBases }) };
 }
 
 /** Each service declares the enums its columns use (wherever they live) and the enums of its own schema. */

@@ -15,7 +15,13 @@ const line = (f: Finding) => `  ${f.kind} ${f.name}${f.note ? `: ${f.note}` : ''
 /** What import decided and what it left out, for stderr. */
 export function importReport(r: ReportInput): string[] {
   const out: string[] = ['grouping:'];
-  for (const t of r.tables) out.push(`  ${full(t)} → ${t.place.service}.${t.place.name} (${t.place.reason})`);
+  const services = new Map<string, number>();
+  for (const t of r.tables) {
+    services.set(t.place.service, (services.get(t.place.service) ?? 0) + 1);
+    // Tables that stay where they are need no line each; moved ones are the choices to review.
+    if (t.place.service !== t.live.schema || t.place.name !== t.live.name) out.push(`  ${full(t)} → ${t.place.service}.${t.place.name} (${t.place.reason})`);
+  }
+  out.push(`  ${[...services].map(([s, n]) => `${s}: ${n} table${n === 1 ? '' : 's'}`).join(', ')}`);
   out.push(`base variants (leading columns shared by several tables): ${r.plan.variants.length}`);
   r.plan.variants.forEach((v, i) => {
     out.push(`  variant ${i + 1}: ${v.columns.map((c) => `${c.name} ${describeColumn(c)}`).join(', ')}`);

@@ -9,7 +9,7 @@ export interface ImportedTable {
   readonly live: LiveTable;
   readonly place: Placement;
   /** in the table's column order; `spec` gets primaryKey, unique and references added here */
-  readonly columns: { readonly name: string; readonly spec: ColumnSpec }[];
+  readonly columns: { readonly name: string; readonly spec: ColumnSpec; readonly shareable?: boolean }[];
   readonly primaryKey?: readonly string[];
   readonly uniques: { columns: readonly string[]; name?: string }[];
   readonly indexes: Record<string, unknown>[];
@@ -44,7 +44,8 @@ export function importTable(live: LiveTable, place: Placement, ctx: TableContext
     if ('problem' in imported) lost('column', c.name, imported.problem);
     else {
       if (imported.note) lost('column default', c.name, imported.note);
-      columns.push({ name: c.name, spec: imported.spec });
+      // An enum belongs to its service's schema; base columns are shared by every service.
+      columns.push({ name: c.name, spec: imported.spec, shareable: c.typeKind !== 'e' });
     }
   }
   const spec = new Map(columns.map((c) => [c.name, c.spec] as const));

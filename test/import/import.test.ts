@@ -19,7 +19,7 @@ function seeded(kind: (typeof BOTH)[number]): Promise<Project> {
   return p;
 }
 
-describe.each(BOTH)('import on $name', (kind) => {
+describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
   test("the seed's database: three base variants, one proposed base, a manifest that loads, every unsupported object named", async () => {
     const p = await seeded(kind);
     const result = await p.run(['import', ...mapArgs, '--out', 'imported.yaml']);

@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { importDatabase } from '../../import/import-database.js';
 import { parseMaps } from '../../import/placement.js';
 import { checkWritable, importSource, withSource, writeManifest } from '../../import/source.js';
-import { validateImported } from '../../import/validate.js';
 import { defineCli } from '../command.js';
 
 export const importCommand = defineCli({
@@ -30,7 +29,7 @@ export const importCommand = defineCli({
     const target = importSource({ url: args.url, embedded: args.embedded ?? false, requireUrl: args['require-url'] ?? false, env: io.env, cwd: io.cwd });
     const schemas = args.schema?.split(',').map((s) => s.trim()).filter(Boolean);
     const result = await withSource(target, io.cwd, (db) => importDatabase(db, { schemas, maps, keepBases: args['keep-bases'] ?? false, source: target.label }));
-    const problems = validateImported(result.manifest);
+    const problems = result.problems;
     if (out) writeManifest(out, result.manifest);
     else io.stdout(result.manifest);
     for (const line of [...result.report, ...problems]) io.stderr(line);
