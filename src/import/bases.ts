@@ -21,7 +21,17 @@ export interface BasePlan {
 }
 
 /** Equal signatures mean the same column in every table; a foreign key or an enum never belongs to a base. */
-const signature = (c: { name: string; spec: ColumnSpec; shareable?: boolean }) => (c.spec['references'] || c.shareable === false ? undefined : JSON.stringify([c.name, c.spec], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
+type SharedColumn = { readonly name: string; readonly spec: ColumnSpec; readonly shareable?: boolean };
+const signatures = new WeakMap<SharedColumn, string | undefined>();
+function signature(c: SharedColumn): string | undefined {
+  if (c.spec['references'] || c.shareable === false) return undefined;
+  let sig = signatures.get(c);
+  if (sig === undefined) {
+    sig = JSON.stringify([c.name, c.spec], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    signatures.set(c, sig);
+  }
+  return sig;
+}
 
 /**
  * Each table's variant is its longest run of leading columns that at least `max(2, 5%)` of the
@@ -30,13 +40,16 @@ const signature = (c: { name: string; spec: ColumnSpec; shareable?: boolean }) =
  */
 export function findVariants(tables: readonly ImportedTable[]): Variant[] {
   const support = Math.max(2, Math.ceil(tables.length * 0.05));
+  // A prefix is keyed by the numbers of its columns' signatures: short keys, however long the columns.
+  const ids = new Map<string, number>();
   const keysOf = (t: ImportedTable) => {
     const keys: string[] = [];
     let key = '';
     for (const c of t.columns) {
       const sig = signature(c);
       if (sig === undefined) break;
-      key += `${sig}\n`;
+      if (!ids.has(sig)) ids.set(sig, ids.size);
+      key += `${ids.get(sig)},`;
       keys.push(key);
     }
     return keys;

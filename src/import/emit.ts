@@ -8,30 +8,41 @@ export interface ServiceEnums {
   readonly [name: string]: { readonly values: readonly string[]; readonly schema: string };
 }
 
-interface Manifest {
+interface Planned {
   readonly tables: readonly ImportedTable[];
   readonly enums: ReadonlyMap<string, ServiceEnums>;
   readonly plan: BasePlan;
+}
+
+interface Manifest extends Planned {
   readonly rows: ReadonlyMap<string, number>;
   readonly source: string;
 }
 
 const columnsOf = (cols: readonly { name: string; spec: ColumnSpec }[]) => Object.fromEntries(cols.map((c) => [c.name, c.spec]));
 
-/** The manifest as data (what the loader would read) and as YAML with a short comment on each choice import made. */
-export function emitManifest(m: Manifest): { data: unknown; text: string } {
+function byService(tables: readonly ImportedTable[]): Map<string, ImportedTable[]> {
   const services = new Map<string, ImportedTable[]>();
-  for (const t of m.tables) services.set(t.place.service, [...(services.get(t.place.service) ?? []), t]);
+  for (const t of tables) {
+    const list = services.get(t.place.service) ?? [];
+    list.push(t);
+    services.set(t.place.service, list);
+  }
+  return services;
+}
+
+/** The manifest as data, as the loader would read it from the YAML. */
+export function manifestData(m: Planned): Record<string, unknown> {
   const baseColumns = (t: ImportedTable) => {
     const choice = m.plan.tableBase.get(t)!;
     return choice === false ? [] : choice === 'base' ? m.plan.base : m.plan.named.get(choice)!;
   };
-  const data = {
+  return {
     version: 1n,
     base: columnsOf(m.plan.base),
     ...(m.plan.named.size > 0 && { bases: Object.fromEntries([...m.plan.named].map(([n, cols]) => [n, columnsOf(cols)])) }),
     services: Object.fromEntries(
-      [...services].map(([service, tables]) => {
+      [...byService(m.tables)].map(([service, tables]) => {
         const enums = m.enums.get(service) ?? {};
         const body = {
           ...(Object.keys(enums).length > 0 && { enums: Object.fromEntries(Object.entries(enums).map(([n, e]) => [n, e.values])) }),
@@ -41,11 +52,16 @@ export function emitManifest(m: Manifest): { data: unknown; text: string } {
       }),
     ),
   };
+}
+
+/** The data as YAML, with a short comment on each choice import made. */
+export function renderManifest(data: Record<string, unknown>, m: Manifest): string {
+  const services = byService(m.tables);
   const doc = new Document(data, { aliasDuplicateObjects: false });
   doc.commentBefore = ` Imported by schemagen import from ${m.source}.\n Review the comments, then run schemagen generate and schemagen push.`;
   annotate(doc, m, services);
   inlineShared(doc, m, services);
-  return { data, text: doc.toString({ lineWidth: 0 }) };
+  return doc.toString({ lineWidth: 0 });
 }
 
 function tableData(t: ImportedTable, base: readonly { name: string }[], choice: string | false) {

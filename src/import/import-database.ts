@@ -1,8 +1,9 @@
+import { UserError } from '../cli/io.js';
 import type { Queryable } from '../db/connection.js';
 import { identifierProblem, reservedSchemaProblem } from '../model/names.js';
 import { planBases } from './bases.js';
 import { countRows, readLiveDatabase, type LiveDatabase, type LiveTable } from './catalog.js';
-import { emitManifest, type ServiceEnums } from './emit.js';
+import { manifestData, renderManifest, type ServiceEnums } from './emit.js';
 import { placeTables, type Placement, type PrefixMap } from './placement.js';
 import { checkReferences } from './references.js';
 import { importReport } from './report.js';
@@ -40,6 +41,8 @@ export async function importDatabase(db: Queryable, o: ImportOptions): Promise<I
   // Counting rows takes the database a while: it runs while the tables are worked out here.
   const counting = countRows(db, tables.map((t) => ({ schema: t.schema, name: t.name })));
   counting.catch(() => undefined);
+  // One turn of the event loop sends the query before the synchronous work below holds the thread.
+  await new Promise((resolve) => setImmediate(resolve));
   const places = placeTables(tables, o.maps);
   const bySource = new Map(tables.map((t) => [`${t.schema}.${t.name}`, places.get(t)!] as const));
   const renamed: Finding[] = [];
@@ -49,12 +52,15 @@ export async function importDatabase(db: Queryable, o: ImportOptions): Promise<I
     if (t.columns.length === 0) unsupported.push({ kind: 'table', name: `${t.live.schema}.${t.live.name}`, note: 'no column could be imported' });
     return t.columns.length > 0;
   });
+  if (imported.length === 0) throw new UserError(`no table to import in ${o.schemas ? `schema ${o.schemas.join(', ')}` : 'any schema'}; expected at least one table`);
   checkReferences(imported, ctx);
   const plan = planBases(imported, o.keepBases);
   const enums = serviceEnums(imported, live, places, unsupported);
+  const data = manifestData({ tables: imported, enums, plan });
+  const problems = validateImported(data, () => renderManifest(data, { tables: imported, enums, plan, rows: new Map(), source: o.source }));
   const rows = await counting;
-  const { data, text } = emitManifest({ tables: imported, enums, plan, rows, source: o.source });
-  return { manifest: text, problems: validateImported(data, text), unsupported, report: importReport({ tables: imported, plan, unsupported, renamed, keep: o.keepBases }) };
+  const text = renderManifest(data, { tables: imported, enums, plan, rows, source: o.source });
+  return { manifest: text, problems, unsupported, report: importReport({ tables: imported, plan, unsupported, renamed, keep: o.keepBases }) };
 }
 
 /** Each service declares the enums its columns use (wherever they live) and the enums of its own schema. */

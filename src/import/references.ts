@@ -22,9 +22,11 @@ export function checkReferences(tables: readonly ImportedTable[], ctx: Pick<Tabl
       const service = ref['service'] ?? t.place.service;
       const target = byPlace.get(`${service}.${ref['table']}`)!;
       const column = ref['column'] ?? 'id';
-      const targetSpec = target.columns.find((x) => x.name === column)!.spec;
+      const targetSpec = target.columns.find((x) => x.name === column)?.spec ?? {};
       const keyed = targetSpec['primaryKey'] || targetSpec['unique'] || target.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column);
-      const why = !keyed
+      const why = targetSpec['type'] === undefined
+        ? `${target.live.schema}.${target.live.name}.${column} is not imported`
+        : !keyed
         ? `${target.live.schema}.${target.live.name}.${column} is not a primary key or unique constraint of its own`
         : typeKey(targetSpec['type']) !== typeKey(c.spec['type'])
           ? `type ${String(c.spec['type'])} differs from the referenced ${String(targetSpec['type'])}`

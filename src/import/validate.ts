@@ -8,11 +8,11 @@ import { resolveModel } from '../model/resolve.js';
  * directly (no second YAML parse); only when it fails is the text parsed, to give positions.
  * Any problem is import's own defect, listed for the user.
  */
-export function validateImported(data: unknown, text: string): string[] {
+export function validateImported(data: unknown, text: () => string): string[] {
   const shape = parseShape(data);
   if (shape.manifest && resolveModel(shape.manifest).diagnostics.length === 0) return [];
   try {
-    const source = parseManifest('imported manifest', text);
+    const source = parseManifest('imported manifest', text());
     const again = parseShape(source.data);
     const diagnostics = again.manifest ? resolveModel(again.manifest).diagnostics : again.diagnostics;
     return locate(source, diagnostics).map((d) => `error: ${formatDiagnostic(d)}`);

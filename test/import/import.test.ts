@@ -50,6 +50,11 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
     const manifest = readFileSync(join(p.dir, 'imported.yaml'), 'utf8');
     expect(manifest).toContain('# from public.users_user (--map users_=user), 100 rows\n      user:\n        from: public.users_user\n');
     expect(manifest).toMatch(/emaillog:\n\s+from: public.notifications_emaillog\n\s+base: id_bigserial\n/);
+    // Foreign keys follow the moved tables, across services, with their actions; the enum moves with its service.
+    expect(manifest).toContain('user_id: { type: uuid, references: { table: user, service: user, onDelete: cascade } }');
+    expect(manifest).toContain('company_id: { type: uuid, references: { table: company, service: institution, onDelete: restrict } }');
+    expect(manifest).toMatch(/# from public.user_role\n\s+user_role: \[ student, employer, admin \]/);
+    expect(manifest).toContain('role: { type: user_role, default: student }');
     // Each table lists only its own columns: the base's are not repeated.
     expect(manifest).not.toMatch(/^ {8,}(created_at|is_deleted):/m);
     expect(await p.run(['validate', '--manifest', 'imported.yaml'])).toMatchObject({ code: 0, stderr: '' });
@@ -78,6 +83,9 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('public.users_user → users.user (name prefix users_)');
     expect(result.stderr).toContain('public.notifications_emaillog → notifications.emaillog (name prefix notifications_)');
+    const none = await p.run(['import', '--schema', 'nope']);
+    expect(none).toMatchObject({ code: 1, stdout: '' });
+    expect(none.stderr).toContain('error: no table to import in schema nope');
   });
 
   test("round trip on the repo's own platform: import → generate → push into an empty database gives the same catalog", async () => {
