@@ -19,7 +19,8 @@ interface Manifest extends Planned {
   readonly source: string;
 }
 
-const columnsOf = (cols: readonly { name: string; spec: ColumnSpec }[]) => Object.fromEntries(cols.map((c) => [c.name, c.spec]));
+const columnsOf = (cols: readonly { name: string; spec: ColumnSpec }[]) =>
+  Object.fromEntries(cols.map((c) => [c.name, c.spec]));
 
 function byService(tables: readonly ImportedTable[]): Map<string, ImportedTable[]> {
   const services = new Map<string, ImportedTable[]>();
@@ -40,13 +41,19 @@ export function manifestData(m: Planned): Record<string, unknown> {
   return {
     version: 1n,
     base: columnsOf(m.plan.base),
-    ...(m.plan.named.size > 0 && { bases: Object.fromEntries([...m.plan.named].map(([n, cols]) => [n, columnsOf(cols)])) }),
+    ...(m.plan.named.size > 0 && {
+      bases: Object.fromEntries([...m.plan.named].map(([n, cols]) => [n, columnsOf(cols)])),
+    }),
     services: Object.fromEntries(
       [...byService(m.tables)].map(([service, tables]) => {
         const enums = m.enums.get(service) ?? {};
         const body = {
-          ...(Object.keys(enums).length > 0 && { enums: Object.fromEntries(Object.entries(enums).map(([n, e]) => [n, e.values])) }),
-          tables: Object.fromEntries(tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!)])),
+          ...(Object.keys(enums).length > 0 && {
+            enums: Object.fromEntries(Object.entries(enums).map(([n, e]) => [n, e.values])),
+          }),
+          tables: Object.fromEntries(
+            tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!)]),
+          ),
         };
         return [service, body];
       }),
@@ -58,7 +65,8 @@ export function manifestData(m: Planned): Record<string, unknown> {
 export function renderManifest(data: Record<string, unknown>, m: Manifest): string {
   const services = byService(m.tables);
   const doc = new Document(data, { aliasDuplicateObjects: false });
-  doc.commentBefore = ` Imported by schemagen import from ${m.source}.\n Review the comments, then run schemagen generate and schemagen push.`;
+  doc.commentBefore = ` Imported by schemagen import from ${m.source}.\n` +
+    ' Review the comments, then run schemagen generate and schemagen push.';
   annotate(doc, m, services);
   inlineShared(doc, m, services);
   return doc.toString({ lineWidth: 0 });
@@ -68,7 +76,7 @@ function tableData(t: ImportedTable, base: readonly { name: string }[], choice: 
   const inBase = new Set(base.map((c) => c.name));
   const own = t.columns.filter((c) => !inBase.has(c.name));
   return {
-    ...(t.place.name !== t.live.name || t.place.service !== t.live.schema ? { from: `${t.live.schema}.${t.live.name}` } : {}),
+    ...(moved(t) && { from: `${t.live.schema}.${t.live.name}` }),
     ...(choice !== 'base' && { base: choice }),
     ...(t.live.comment !== null && { comment: t.live.comment }),
     ...(own.length > 0 && { columns: columnsOf(own) }),
@@ -79,7 +87,9 @@ function tableData(t: ImportedTable, base: readonly { name: string }[], choice: 
   };
 }
 
-const pairOf = (map: unknown, key: string) => (isMap(map) ? (map.items as Pair<Scalar, Node>[]).find((p) => p.key.value === key) : undefined);
+const moved = (t: ImportedTable) => t.place.name !== t.live.name || t.place.service !== t.live.schema;
+const pairOf = (map: unknown, key: string) =>
+  isMap(map) ? (map.items as Pair<Scalar, Node>[]).find((p) => p.key.value === key) : undefined;
 
 /** Comments before the keys they explain; columns, list items and key lists on one line each. */
 function annotate(doc: Document, m: Manifest, services: ReadonlyMap<string, readonly ImportedTable[]>) {
@@ -90,24 +100,30 @@ function annotate(doc: Document, m: Manifest, services: ReadonlyMap<string, read
   const variants = m.plan.variants;
   const baseVariants = variants.filter((v) => m.plan.variantBase.get(v) === 'base').map((v) => variants.indexOf(v) + 1);
   comment(['base'], baseVariants.length > 0
-    ? `Shared by base variant${baseVariants.length > 1 ? 's' : ''} ${baseVariants.join(', ')} (see the report); tables lacking a nullable or defaulted column gain it on push.`
+    ? `Shared by base variant${baseVariants.length > 1 ? 's' : ''} ${baseVariants.join(', ')} (see the report); ` +
+      'tables lacking a nullable or defaulted column gain it on push.'
     : 'No column set is shared by enough tables to make a base.');
   for (const [name] of m.plan.named) {
     const v = variants.find((x) => m.plan.variantBase.get(x) === name)!;
-    comment(['bases', name], `Base variant ${variants.indexOf(v) + 1}, kept as it is: ${v.columns.map(describeColumn).join(', ')}.`);
+    const columns = v.columns.map(describeColumn).join(', ');
+    comment(['bases', name], `Base variant ${variants.indexOf(v) + 1}, kept as it is: ${columns}.`);
   }
   for (const [service, tables] of services) {
     const enums = m.enums.get(service) ?? {};
-    for (const [n, e] of Object.entries(enums)) if (e.schema !== service) comment(['services', service, 'enums', n], `from ${e.schema}.${n}`);
+    for (const [n, e] of Object.entries(enums)) {
+      if (e.schema !== service) comment(['services', service, 'enums', n], `from ${e.schema}.${n}`);
+    }
     // The tables' pairs are in the order of `tables`: walked side by side, no lookup per table.
     const pairs = (doc.getIn(['services', service, 'tables']) as YAMLMap<Scalar, YAMLMap>).items;
     tables.forEach((t, i) => {
       const { key, value } = pairs[i]!;
       const rows = m.rows.get(`${t.live.schema}.${t.live.name}`) ?? 0;
-      const moved = t.place.name !== t.live.name || t.place.service !== t.live.schema;
-      key.commentBefore = ` ${moved ? `from ${t.live.schema}.${t.live.name} (${t.place.reason}), ` : ''}${rows} row${rows === 1 ? '' : 's'}`;
+      const from = moved(t) ? `from ${t.live.schema}.${t.live.name} (${t.place.reason}), ` : '';
+      key.commentBefore = ` ${from}${rows} row${rows === 1 ? '' : 's'}`;
       const base = pairOf(value, 'base');
-      if (base && m.plan.tableBase.get(t) === false && m.plan.base.length > 0) base.key.commentBefore = ' its leading columns match no base it can take without losing data';
+      if (base && m.plan.tableBase.get(t) === false && m.plan.base.length > 0) {
+        base.key.commentBefore = ' its leading columns match no base it can take without losing data';
+      }
       inlineTable(value!);
     });
   }
