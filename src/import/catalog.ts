@@ -95,7 +95,8 @@ select json_build_object(
         'notNull', a.attnotnull, 'default', pg_get_expr(d.adbin, d.adrelid), 'identity', a.attidentity::text,
         'generated', a.attgenerated <> '', 'comment', col_description(rel.oid, a.attnum),
         'ownsSequence', a.attidentity = '' and exists(select 1 from pg_depend dep join pg_class sq on sq.oid = dep.objid
-            where dep.refobjid = rel.oid and dep.refobjsubid = a.attnum and dep.deptype = 'a' and sq.relkind = 'S'))
+            where dep.refclassid = 'pg_class'::regclass and dep.refobjid = rel.oid and dep.refobjsubid = a.attnum
+              and dep.classid = 'pg_class'::regclass and dep.deptype = 'a' and sq.relkind = 'S'))
         order by a.attnum)
       from pg_attribute a
       join pg_type t on t.oid = a.atttypid
@@ -131,7 +132,7 @@ select json_build_object(
                when 'S' then 'sequence not owned by a column' else 'partition' end, 'name', ns.nspname || '.' || c.relname) as o
         from pg_class c join ns on ns.oid = c.relnamespace
        where c.relkind in ('v', 'm', 'f') or (c.relkind in ('r', 'p') and c.relispartition)
-          or (c.relkind = 'S' and not exists(select 1 from pg_depend dep where dep.objid = c.oid and dep.deptype in ('a', 'i')))
+          or (c.relkind = 'S' and not exists(select 1 from pg_depend dep where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype in ('a', 'i')))
       union all select json_build_object('kind', 'partitioned table', 'name', rel.nspname || '.' || rel.relname) from rel where rel.relkind = 'p'
       union all select json_build_object('kind', 'row level security', 'name', rel.nspname || '.' || rel.relname)
         from rel join pg_class c on c.oid = rel.oid where c.relrowsecurity
@@ -148,7 +149,7 @@ select json_build_object(
       union all select json_build_object('kind', case p.prokind when 'p' then 'procedure' else 'function' end,
                'name', ns.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')')
         from pg_proc p join ns on ns.oid = p.pronamespace
-       where not exists(select 1 from pg_depend dep where dep.objid = p.oid and dep.deptype = 'e')
+       where not exists(select 1 from pg_depend dep where dep.classid = 'pg_proc'::regclass and dep.objid = p.oid and dep.deptype = 'e')
     ) others), '[]')
 ) as live`;
 

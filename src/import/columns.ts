@@ -15,6 +15,7 @@ const BUILTIN: Record<string, string> = {
   'timestamp without time zone': 'timestamp', 'timestamp with time zone': 'timestamptz', interval: 'interval',
   json: 'json', jsonb: 'jsonb', bytea: 'bytea', inet: 'inet', 'character varying': 'varchar', numeric: 'numeric',
 };
+const SIZED: Record<string, string> = { 'character varying': 'varchar', character: 'char', numeric: 'numeric' };
 const SERIAL: Record<string, string> = { smallint: 'smallserial', integer: 'serial', bigint: 'bigserial' };
 
 /** The manifest spelling of a column's type, or undefined when the manifest has none. */
@@ -26,7 +27,7 @@ export function typeSpelling(c: LiveColumn): string | undefined {
   if (c.typeKind !== 'b' || c.typeSchema !== 'pg_catalog') return undefined;
   const scalar = c.type.slice(0, c.type.length - suffix.length);
   const sized = /^(character varying|character|numeric)\((\d+(?:,\d+)?)\)$/.exec(scalar);
-  if (sized) return `${{ 'character varying': 'varchar', character: 'char', numeric: 'numeric' }[sized[1]!]}(${sized[2]})${suffix}`;
+  if (sized) return `${SIZED[sized[1]!]}(${sized[2]})${suffix}`;
   const simple = BUILTIN[scalar];
   return simple && simple + suffix;
 }
@@ -36,7 +37,10 @@ export type ImportedColumn =
   | { readonly name: string; readonly problem: string };
 
 /** Type, nullability, default, identity and comment; keys and references are the table's to add. */
-export function importColumn(c: LiveColumn, enumValues: (name: string) => readonly string[] | undefined): ImportedColumn {
+export function importColumn(
+  c: LiveColumn,
+  enumValues: (name: string) => readonly string[] | undefined,
+): ImportedColumn {
   const spelling = typeSpelling(c);
   if (!spelling) return { name: c.name, problem: `type ${c.type} has no manifest form` };
   if (c.generated) return { name: c.name, problem: 'generated column' };

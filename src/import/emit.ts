@@ -1,4 +1,4 @@
-import { Document, isMap, isSeq, type Node, type Pair, type Scalar } from 'yaml';
+import { Document, isMap, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { describeColumn, type BasePlan } from './bases.js';
 import type { ColumnSpec } from './columns.js';
 import type { ImportedTable } from './tables.js';
@@ -8,43 +8,67 @@ export interface ServiceEnums {
   readonly [name: string]: { readonly values: readonly string[]; readonly schema: string };
 }
 
-interface Manifest {
+interface Planned {
   readonly tables: readonly ImportedTable[];
   readonly enums: ReadonlyMap<string, ServiceEnums>;
   readonly plan: BasePlan;
+}
+
+interface Manifest extends Planned {
   readonly rows: ReadonlyMap<string, number>;
   readonly source: string;
 }
 
-const columnsOf = (cols: readonly { name: string; spec: ColumnSpec }[]) => Object.fromEntries(cols.map((c) => [c.name, c.spec]));
+const columnsOf = (cols: readonly { name: string; spec: ColumnSpec }[]) =>
+  Object.fromEntries(cols.map((c) => [c.name, c.spec]));
 
-/** The manifest as YAML, with a short comment on each choice import made. */
-export function emitManifest(m: Manifest): string {
+function byService(tables: readonly ImportedTable[]): Map<string, ImportedTable[]> {
   const services = new Map<string, ImportedTable[]>();
-  for (const t of m.tables) services.set(t.place.service, [...(services.get(t.place.service) ?? []), t]);
+  for (const t of tables) {
+    const list = services.get(t.place.service) ?? [];
+    list.push(t);
+    services.set(t.place.service, list);
+  }
+  return services;
+}
+
+/** The manifest as data, as the loader would read it from the YAML. */
+export function manifestData(m: Planned): Record<string, unknown> {
   const baseColumns = (t: ImportedTable) => {
     const choice = m.plan.tableBase.get(t)!;
     return choice === false ? [] : choice === 'base' ? m.plan.base : m.plan.named.get(choice)!;
   };
-  const data = {
+  return {
     version: 1n,
     base: columnsOf(m.plan.base),
-    ...(m.plan.named.size > 0 && { bases: Object.fromEntries([...m.plan.named].map(([n, cols]) => [n, columnsOf(cols)])) }),
+    ...(m.plan.named.size > 0 && {
+      bases: Object.fromEntries([...m.plan.named].map(([n, cols]) => [n, columnsOf(cols)])),
+    }),
     services: Object.fromEntries(
-      [...services].map(([service, tables]) => {
+      [...byService(m.tables)].map(([service, tables]) => {
         const enums = m.enums.get(service) ?? {};
         const body = {
-          ...(Object.keys(enums).length > 0 && { enums: Object.fromEntries(Object.entries(enums).map(([n, e]) => [n, e.values])) }),
-          tables: Object.fromEntries(tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!)])),
+          ...(Object.keys(enums).length > 0 && {
+            enums: Object.fromEntries(Object.entries(enums).map(([n, e]) => [n, e.values])),
+          }),
+          tables: Object.fromEntries(
+            tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!)]),
+          ),
         };
         return [service, body];
       }),
     ),
   };
+}
+
+/** The data as YAML, with a short comment on each choice import made. */
+export function renderManifest(data: Record<string, unknown>, m: Manifest): string {
+  const services = byService(m.tables);
   const doc = new Document(data, { aliasDuplicateObjects: false });
-  doc.commentBefore = ` Imported by schemagen import from ${m.source}.\n Review the comments, then run schemagen generate and schemagen push.`;
+  doc.commentBefore = ` Imported by schemagen import from ${m.source}.\n` +
+    ' Review the comments, then run schemagen generate and schemagen push.';
   annotate(doc, m, services);
-  inline(doc, m, services);
+  inlineShared(doc, m, services);
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -52,7 +76,7 @@ function tableData(t: ImportedTable, base: readonly { name: string }[], choice: 
   const inBase = new Set(base.map((c) => c.name));
   const own = t.columns.filter((c) => !inBase.has(c.name));
   return {
-    ...(t.place.name !== t.live.name || t.place.service !== t.live.schema ? { from: `${t.live.schema}.${t.live.name}` } : {}),
+    ...(moved(t) && { from: `${t.live.schema}.${t.live.name}` }),
     ...(choice !== 'base' && { base: choice }),
     ...(t.live.comment !== null && { comment: t.live.comment }),
     ...(own.length > 0 && { columns: columnsOf(own) }),
@@ -63,7 +87,9 @@ function tableData(t: ImportedTable, base: readonly { name: string }[], choice: 
   };
 }
 
-const pairOf = (map: unknown, key: string) => (isMap(map) ? (map.items as Pair<Scalar, Node>[]).find((p) => p.key.value === key) : undefined);
+const moved = (t: ImportedTable) => t.place.name !== t.live.name || t.place.service !== t.live.schema;
+const pairOf = (map: unknown, key: string) =>
+  isMap(map) ? (map.items as Pair<Scalar, Node>[]).find((p) => p.key.value === key) : undefined;
 
 /** Comments before the keys they explain; columns, list items and key lists on one line each. */
 function annotate(doc: Document, m: Manifest, services: ReadonlyMap<string, readonly ImportedTable[]>) {
@@ -74,45 +100,54 @@ function annotate(doc: Document, m: Manifest, services: ReadonlyMap<string, read
   const variants = m.plan.variants;
   const baseVariants = variants.filter((v) => m.plan.variantBase.get(v) === 'base').map((v) => variants.indexOf(v) + 1);
   comment(['base'], baseVariants.length > 0
-    ? `Shared by base variant${baseVariants.length > 1 ? 's' : ''} ${baseVariants.join(', ')} (see the report); tables lacking a nullable or defaulted column gain it on push.`
+    ? `Shared by base variant${baseVariants.length > 1 ? 's' : ''} ${baseVariants.join(', ')} (see the report); ` +
+      'tables lacking a nullable or defaulted column gain it on push.'
     : 'No column set is shared by enough tables to make a base.');
   for (const [name] of m.plan.named) {
     const v = variants.find((x) => m.plan.variantBase.get(x) === name)!;
-    comment(['bases', name], `Base variant ${variants.indexOf(v) + 1}, kept as it is: ${v.columns.map(describeColumn).join(', ')}.`);
+    const columns = v.columns.map(describeColumn).join(', ');
+    comment(['bases', name], `Base variant ${variants.indexOf(v) + 1}, kept as it is: ${columns}.`);
   }
   for (const [service, tables] of services) {
     const enums = m.enums.get(service) ?? {};
-    for (const [n, e] of Object.entries(enums)) if (e.schema !== service) comment(['services', service, 'enums', n], `from ${e.schema}.${n}`);
-    for (const t of tables) {
-      const rows = m.rows.get(`${t.live.schema}.${t.live.name}`) ?? 0;
-      const moved = t.place.name !== t.live.name || t.place.service !== t.live.schema;
-      comment(['services', service, 'tables', t.place.name], `${moved ? `from ${t.live.schema}.${t.live.name} (${t.place.reason}), ` : ''}${rows} row${rows === 1 ? '' : 's'}`);
-      const choice = m.plan.tableBase.get(t)!;
-      if (choice === false && m.plan.base.length > 0) comment(['services', service, 'tables', t.place.name, 'base'], 'its leading columns match no base it can take without losing data');
+    for (const [n, e] of Object.entries(enums)) {
+      if (e.schema !== service) comment(['services', service, 'enums', n], `from ${e.schema}.${n}`);
     }
+    // The tables' pairs are in the order of `tables`: walked side by side, no lookup per table.
+    const pairs = (doc.getIn(['services', service, 'tables']) as YAMLMap<Scalar, YAMLMap>).items;
+    tables.forEach((t, i) => {
+      const { key, value } = pairs[i]!;
+      const rows = m.rows.get(`${t.live.schema}.${t.live.name}`) ?? 0;
+      const from = moved(t) ? `from ${t.live.schema}.${t.live.name} (${t.place.reason}), ` : '';
+      key.commentBefore = ` ${from}${rows} row${rows === 1 ? '' : 's'}`;
+      const base = pairOf(value, 'base');
+      if (base && m.plan.tableBase.get(t) === false && m.plan.base.length > 0) {
+        base.key.commentBefore = ' its leading columns match no base it can take without losing data';
+      }
+      inlineTable(value!);
+    });
   }
 }
 
+const flowValues = (node: unknown) => {
+  if (isMap(node)) for (const p of node.items) if (isMap(p.value) || isSeq(p.value)) p.value.flow = true;
+};
+const flowItems = (node: unknown) => {
+  if (isSeq(node)) for (const item of node.items) if (isMap(item)) item.flow = true;
+};
+
 /** Column specs, index entries and lists of names are written inline: one line each. */
-function inline(doc: Document, m: Manifest, services: ReadonlyMap<string, readonly ImportedTable[]>) {
-  const flowValues = (node: unknown) => {
-    if (isMap(node)) for (const p of node.items) if (isMap(p.value) || isSeq(p.value)) p.value.flow = true;
-  };
-  const flowItems = (node: unknown) => {
-    if (isSeq(node)) for (const item of node.items) if (isMap(item)) item.flow = true;
-  };
+function inlineTable(table: YAMLMap) {
+  flowValues(table.get('columns'));
+  flowValues(table.get('checks'));
+  flowItems(table.get('indexes'));
+  flowItems(table.get('uniques'));
+  const pk = table.get('primaryKey');
+  if (isSeq(pk)) pk.flow = true;
+}
+
+function inlineShared(doc: Document, m: Manifest, services: ReadonlyMap<string, readonly ImportedTable[]>) {
   flowValues(doc.get('base'));
   for (const [name] of m.plan.named) flowValues(doc.getIn(['bases', name]));
-  for (const [service, tables] of services) {
-    flowValues(doc.getIn(['services', service, 'enums']));
-    for (const t of tables) {
-      const at = ['services', service, 'tables', t.place.name];
-      flowValues(doc.getIn([...at, 'columns']));
-      flowValues(doc.getIn([...at, 'checks']));
-      flowItems(doc.getIn([...at, 'indexes']));
-      flowItems(doc.getIn([...at, 'uniques']));
-      const pk = doc.getIn([...at, 'primaryKey'], true);
-      if (isSeq(pk)) pk.flow = true;
-    }
-  }
+  for (const [service] of services) flowValues(doc.getIn(['services', service, 'enums']));
 }

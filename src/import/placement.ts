@@ -51,7 +51,8 @@ export function placeTables(tables: readonly LiveTable[], maps: PrefixMap): Map<
         : app
           ? [app[1]!, app[2]!, `name prefix ${app[1]}_`]
           : [t.name, t.name, 'a table name without prefix'];
-    const name = short !== '' && !identifierProblem(short, 'table') && !taken.has(`${service}.${short}`) ? short : t.name;
+    const usable = short !== '' && !identifierProblem(short, 'table') && !taken.has(`${service}.${short}`);
+    const name = usable ? short : t.name;
     taken.add(`${service}.${name}`);
     out.set(t, { service, name, reason });
   }

@@ -13,8 +13,11 @@ export function checkReferences(tables: readonly ImportedTable[], ctx: Pick<Tabl
   const byPlace = new Map(tables.map((t) => [`${t.place.service}.${t.place.name}`, t] as const));
   const dependsOn = new Map<string, Set<string>>();
   const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
-    from === to || [...(dependsOn.get(from) ?? [])].some((next) => !seen.has(next) && (seen.add(next), reaches(next, to, seen)));
-  const sorted = [...tables].sort((a, b) => a.place.service.localeCompare(b.place.service) || a.place.name.localeCompare(b.place.name));
+    from === to ||
+    [...(dependsOn.get(from) ?? [])].some((next) => !seen.has(next) && (seen.add(next), reaches(next, to, seen)));
+  const sorted = [...tables].sort(
+    (a, b) => a.place.service.localeCompare(b.place.service) || a.place.name.localeCompare(b.place.name),
+  );
   for (const t of sorted) {
     for (const c of t.columns) {
       const ref = c.spec['references'] as Record<string, string> | undefined;
@@ -22,19 +25,26 @@ export function checkReferences(tables: readonly ImportedTable[], ctx: Pick<Tabl
       const service = ref['service'] ?? t.place.service;
       const target = byPlace.get(`${service}.${ref['table']}`)!;
       const column = ref['column'] ?? 'id';
-      const targetSpec = target.columns.find((x) => x.name === column)!.spec;
-      const keyed = targetSpec['primaryKey'] || targetSpec['unique'] || target.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column);
-      const why = !keyed
+      const targetSpec = target.columns.find((x) => x.name === column)?.spec ?? {};
+      const keyed = targetSpec['primaryKey'] || targetSpec['unique'] ||
+        target.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column);
+      const why = targetSpec['type'] === undefined
+        ? `${target.live.schema}.${target.live.name}.${column} is not imported`
+        : !keyed
         ? `${target.live.schema}.${target.live.name}.${column} is not a primary key or unique constraint of its own`
         : typeKey(targetSpec['type']) !== typeKey(c.spec['type'])
           ? `type ${String(c.spec['type'])} differs from the referenced ${String(targetSpec['type'])}`
           : service !== t.place.service && reaches(service, t.place.service)
-            ? `service ${service} already depends on service ${t.place.service}; services must reference each other in one direction`
+            ? `service ${service} already depends on service ${t.place.service}; ` +
+              'services must reference each other in one direction'
             : undefined;
       if (why) {
         delete c.spec['references'];
-        ctx.unsupported.push({ kind: 'foreign key', name: `${t.live.schema}.${t.live.name}.${c.name}`, note: why });
-      } else if (service !== t.place.service) dependsOn.set(t.place.service, new Set([...(dependsOn.get(t.place.service) ?? []), service]));
+        const name = `${t.live.schema}.${t.live.name}.${c.name}`;
+        ctx.unsupported.push({ kind: 'foreign key', name, note: why });
+      } else if (service !== t.place.service) {
+        dependsOn.set(t.place.service, new Set([...(dependsOn.get(t.place.service) ?? []), service]));
+      }
     }
   }
 }

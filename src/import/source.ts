@@ -18,8 +18,13 @@ export function importSource(o: SourceOptions): Target {
   if (o.embedded) return { key: 'embedded', label: `embedded PGlite (${EMBEDDED_DIR})`, source: '--embedded' };
   const url = o.url || o.env['DATABASE_URL'];
   if (url) return { key: url, url, label: maskUrl(url), source: o.url ? '--url' : 'DATABASE_URL' };
-  if (o.requireUrl || o.env['CI'] === 'true') throw new UserError('no database URL (give --url or set DATABASE_URL); the embedded fallback is refused with --require-url and when CI=true');
-  if (!existsSync(join(o.cwd, EMBEDDED_DIR))) throw new UserError(`no --url, no DATABASE_URL and no embedded database in ${relative(o.cwd, join(o.cwd, EMBEDDED_DIR))}`);
+  if (o.requireUrl || o.env['CI'] === 'true') {
+    const refused = 'the embedded fallback is refused with --require-url and when CI=true';
+    throw new UserError(`no database URL (give --url or set DATABASE_URL); ${refused}`);
+  }
+  if (!existsSync(join(o.cwd, EMBEDDED_DIR))) {
+    throw new UserError(`no --url, no DATABASE_URL and no embedded database in ${EMBEDDED_DIR}`);
+  }
   return { key: 'embedded', label: `embedded PGlite (${EMBEDDED_DIR})`, source: `no --url or DATABASE_URL` };
 }
 

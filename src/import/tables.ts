@@ -9,7 +9,7 @@ export interface ImportedTable {
   readonly live: LiveTable;
   readonly place: Placement;
   /** in the table's column order; `spec` gets primaryKey, unique and references added here */
-  readonly columns: { readonly name: string; readonly spec: ColumnSpec }[];
+  readonly columns: { readonly name: string; readonly spec: ColumnSpec; readonly shareable?: boolean }[];
   readonly primaryKey?: readonly string[];
   readonly uniques: { columns: readonly string[]; name?: string }[];
   readonly indexes: Record<string, unknown>[];
@@ -36,21 +36,27 @@ const METHODS = new Set(['btree', 'hash', 'gin', 'gist', 'brin', 'spgist']);
 
 export function importTable(live: LiveTable, place: Placement, ctx: TableContext): ImportedTable {
   const full = `${live.schema}.${live.name}`;
-  const lost = (kind: string, name: string, note?: string) => ctx.unsupported.push({ kind, name: `${full}.${name}`, note });
+  const lost = (kind: string, name: string, note?: string) =>
+    ctx.unsupported.push({ kind, name: `${full}.${name}`, note });
   const columns: ImportedTable['columns'] = [];
   for (const c of live.columns) {
     const nameProblem = identifierProblem(c.name, 'column name');
-    const imported = nameProblem ? { name: c.name, problem: nameProblem } : importColumn(c, (e) => ctx.enumValues(c.typeSchema, e));
+    const imported = nameProblem
+      ? { name: c.name, problem: nameProblem }
+      : importColumn(c, (e) => ctx.enumValues(c.typeSchema, e));
     if ('problem' in imported) lost('column', c.name, imported.problem);
     else {
       if (imported.note) lost('column default', c.name, imported.note);
-      columns.push({ name: c.name, spec: imported.spec });
+      // An enum belongs to its service's schema; base columns are shared by every service.
+      columns.push({ name: c.name, spec: imported.spec, shareable: c.typeKind !== 'e' });
     }
   }
   const spec = new Map(columns.map((c) => [c.name, c.spec] as const));
   const known = (cols: readonly (string | null)[]): cols is string[] => cols.every((c) => c !== null && spec.has(c));
-  // The manifest derives names from the table's new name; a database name it would derive from the old one follows along.
-  const derived = (name: string, make: (table: string) => string) => name === make(live.name) || name === make(place.name);
+  // The manifest derives names from the table's new name; a database name it would derive from the
+  // old one follows along.
+  const derived = (name: string, make: (table: string) => string) =>
+    name === make(live.name) || name === make(place.name);
   const renamed = (name: string, becomes: string) => {
     if (name !== becomes) ctx.renamed.push({ kind: 'name', name: `${full}.${name}`, note: `becomes ${becomes}` });
   };
@@ -98,13 +104,17 @@ export function importTable(live: LiveTable, place: Placement, ctx: TableContext
     else if (ix.columns.some((c) => c === null)) lost('expression index', ix.name, ix.definition);
     else if (ix.special) lost('index', ix.name, `ordering, INCLUDE or operator class: ${ix.definition}`);
     else if (!known(ix.columns)) lost('index', ix.name, `on a column not imported: ${ix.definition}`);
-    else if (ix.predicate !== null && sqlFragmentProblem(ix.predicate)) lost('index', ix.name, `predicate: ${ix.definition}`);
+    else if (ix.predicate !== null && sqlFragmentProblem(ix.predicate)) {
+      lost('index', ix.name, `predicate: ${ix.definition}`);
+    }
     else {
       const entry: Record<string, unknown> = { columns: ix.columns };
       if (ix.unique) entry['unique'] = true;
       if (ix.predicate !== null) entry['where'] = { sql: ix.predicate };
       if (ix.method !== 'btree') entry['method'] = ix.method;
-      if (derived(ix.name, (t) => constraintNames.index(t, ix.columns as string[]))) renamed(ix.name, constraintNames.index(place.name, ix.columns));
+      const columns = ix.columns as string[];
+      const own = constraintNames.index(place.name, columns);
+      if (derived(ix.name, (t) => constraintNames.index(t, columns))) renamed(ix.name, own);
       else entry['name'] = ix.name;
       indexes.push(entry);
     }
@@ -113,7 +123,11 @@ export function importTable(live: LiveTable, place: Placement, ctx: TableContext
 }
 
 /** `{ table, column?, service?, onDelete?, onUpdate? }`, or why the manifest cannot say it. */
-function foreignKey(k: LiveTable['constraints'][number], place: Placement, ctx: TableContext): Record<string, string> | string {
+function foreignKey(
+  k: LiveTable['constraints'][number],
+  place: Placement,
+  ctx: TableContext,
+): Record<string, string> | string {
   if (k.columns.length !== 1) return `composite foreign key: ${k.definition}`;
   const target = ctx.placeOf(k.refSchema!, k.refTable!);
   if (!target) return `references ${k.refSchema}.${k.refTable}, which is not imported: ${k.definition}`;
@@ -125,12 +139,13 @@ function foreignKey(k: LiveTable['constraints'][number], place: Placement, ctx: 
   return ref;
 }
 
-/** `<table>_<key>_check` → key (under the old or the new table name); else the whole name as the key, when it fits. */
+/** `<table>_<key>_check` → key (under the old or the new table name); else the whole name as the key, if it fits. */
 function checkKey(name: string, oldTable: string, newTable: string): string | undefined {
   for (const t of [oldTable, newTable]) {
     const m = name.startsWith(`${t}_`) && name.endsWith('_check') ? name.slice(t.length + 1, -'_check'.length) : '';
     if (m && !identifierProblem(m, 'check')) return m;
   }
-  const fits = !identifierProblem(name, 'check') && Buffer.byteLength(constraintNames.check(newTable, name)) <= MAX_IDENTIFIER_BYTES;
+  const fits = !identifierProblem(name, 'check') &&
+    Buffer.byteLength(constraintNames.check(newTable, name)) <= MAX_IDENTIFIER_BYTES;
   return fits ? name : undefined;
 }

@@ -4,8 +4,12 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import { BOTH, ORDERS_MANIFEST, catalogText, project, type Project } from '../support/project.js';
 import { SEED_SQL, SEED_TABLES, UNSUPPORTED_SQL } from '../support/seed-database.js';
 
-const MAPS = ['users_=user', 'profiles_=user', 'companies_=institution', 'internships_=internship', 'applications_=application', 'notifications_=notification', '*=misc'];
+const MAPS = [
+  'users_=user', 'profiles_=user', 'companies_=institution', 'internships_=internship',
+  'applications_=application', 'notifications_=notification', '*=misc',
+];
 const mapArgs = MAPS.flatMap((m) => ['--map', m]);
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const REPO_SCHEMAS = ['auth', 'user', 'institution', 'internship', 'application', 'notification'];
 
 /** The seed's database in `public` (plus one object of each unsupported kind), built once per target: import only reads it. */
@@ -19,7 +23,7 @@ function seeded(kind: (typeof BOTH)[number]): Promise<Project> {
   return p;
 }
 
-describe.each(BOTH)('import on $name', (kind) => {
+describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
   test("the seed's database: three base variants, one proposed base, a manifest that loads, every unsupported object named", async () => {
     const p = await seeded(kind);
     const result = await p.run(['import', ...mapArgs, '--out', 'imported.yaml']);
@@ -27,9 +31,15 @@ describe.each(BOTH)('import on $name', (kind) => {
     expect(result.code).toBe(0);
     const report = result.stderr;
     expect(report).toContain('base variants (leading columns shared by several tables): 3');
-    expect(report).toMatch(/variant \d: id uuid primary key default gen_random_uuid\(\), created_at timestamptz default now\(\), updated_at timestamptz default now\(\), is_deleted boolean default false, deleted_at timestamptz null\n\s+3 tables: public.companies_company, public.profiles_profile, public.users_user\n\s+→ base\n/);
-    expect(report).toMatch(/variant \d: id uuid primary key default gen_random_uuid\(\), created_at timestamptz default now\(\), updated_at timestamptz default now\(\)\n\s+2 tables: public.applications_application, public.internships_internship\n\s+→ base\n/);
-    expect(report).toMatch(/variant \d: id bigserial primary key, created_at timestamptz default now\(\), updated_at timestamptz default now\(\)\n\s+2 tables: public.notifications_emaillog, public.notifications_notification\n\s+→ bases.id_bigserial/);
+    const stamps = 'created_at timestamptz default now(), updated_at timestamptz default now()';
+    const uuid = `id uuid primary key default gen_random_uuid(), ${stamps}`;
+    const variant = (columns: string, tables: string, to: string) =>
+      new RegExp(`variant \\d: ${escape(columns)}\\n\\s+${escape(tables)}\\n\\s+→ ${escape(to)}`);
+    expect(report).toMatch(variant(`${uuid}, is_deleted boolean default false, deleted_at timestamptz null`,
+      '3 tables: public.companies_company, public.profiles_profile, public.users_user', 'base\n'));
+    expect(report).toMatch(variant(uuid, '2 tables: public.applications_application, public.internships_internship', 'base\n'));
+    expect(report).toMatch(variant(`id bigserial primary key, ${stamps}`,
+      '2 tables: public.notifications_emaillog, public.notifications_notification', 'bases.id_bigserial'));
     expect(report).toContain('proposed base: id, created_at, updated_at, is_deleted, deleted_at\n');
     expect(report).toContain('public.users_user → user.user (--map users_=user)');
     for (const expected of [
@@ -50,6 +60,11 @@ describe.each(BOTH)('import on $name', (kind) => {
     const manifest = readFileSync(join(p.dir, 'imported.yaml'), 'utf8');
     expect(manifest).toContain('# from public.users_user (--map users_=user), 100 rows\n      user:\n        from: public.users_user\n');
     expect(manifest).toMatch(/emaillog:\n\s+from: public.notifications_emaillog\n\s+base: id_bigserial\n/);
+    // Foreign keys follow the moved tables, across services, with their actions; the enum moves with its service.
+    expect(manifest).toContain('user_id: { type: uuid, references: { table: user, service: user, onDelete: cascade } }');
+    expect(manifest).toContain('company_id: { type: uuid, references: { table: company, service: institution, onDelete: restrict } }');
+    expect(manifest).toMatch(/# from public.user_role\n\s+user_role: \[ student, employer, admin \]/);
+    expect(manifest).toContain('role: { type: user_role, default: student }');
     // Each table lists only its own columns: the base's are not repeated.
     expect(manifest).not.toMatch(/^ {8,}(created_at|is_deleted):/m);
     expect(await p.run(['validate', '--manifest', 'imported.yaml'])).toMatchObject({ code: 0, stderr: '' });
@@ -78,6 +93,9 @@ describe.each(BOTH)('import on $name', (kind) => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('public.users_user → users.user (name prefix users_)');
     expect(result.stderr).toContain('public.notifications_emaillog → notifications.emaillog (name prefix notifications_)');
+    const none = await p.run(['import', '--schema', 'nope']);
+    expect(none).toMatchObject({ code: 1, stdout: '' });
+    expect(none.stderr).toContain('error: no table to import in schema nope');
   });
 
   test("round trip on the repo's own platform: import → generate → push into an empty database gives the same catalog", async () => {

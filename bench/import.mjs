@@ -1,0 +1,95 @@
+// npm run bench, part 2: `schemagen import` of a 1,000-table database (10 schemas of 100 tables)
+// against the floor of the same catalog queries alone (a node process that connects, runs import's
+// catalog query and row count, and exits), alternately in one run. Appends its section to
+// bench/results.md (replacing an earlier one) and prints one JSON line. BENCH_REPS sets repetitions.
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { startPostgres } from '../test/support/postgres-server.mjs';
+import { compare, run } from './measure.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = join(ROOT, 'bench', '.work', 'import');
+const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+const CATALOG = join(ROOT, 'dist', 'import', 'catalog.js');
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+const SCHEMAS = 10;
+const PER_SCHEMA = 100;
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+
+/** Three Django-like base variants, a foreign key to the previous table, an enum, a check, an index, a few rows. */
+function databaseSql() {
+  const bases = [
+    'id uuid primary key default gen_random_uuid(), created_at timestamptz not null default now(), updated_at timestamptz not null default now(), is_deleted boolean not null default false, deleted_at timestamptz',
+    'id uuid primary key default gen_random_uuid(), created_at timestamptz not null default now(), updated_at timestamptz not null default now()',
+    'id bigserial primary key, created_at timestamptz not null default now(), updated_at timestamptz not null default now()',
+  ];
+  const out = [];
+  for (let s = 0; s < SCHEMAS; s++) {
+    out.push(`create schema svc${s}; create type svc${s}.status as enum ('new', 'open', 'closed');`);
+    for (let t = 0; t < PER_SCHEMA; t++) {
+      const v = t % 3;
+      const ref = t >= 3 ? `, parent_id ${v === 2 ? 'bigint' : 'uuid'} references svc${s}.t${t - 3} (id) on delete cascade` : '';
+      out.push(`create table svc${s}.t${t} (${bases[v]}, title_${t} varchar(200) not null, status svc${s}.status not null default 'new',
+        amount numeric(10,2) not null default 0 check (amount >= 0), note text${ref});
+        create index t${t}_title_idx on svc${s}.t${t} (title_${t}) where deleted_at is null;`.replace('where deleted_at is null', v === 0 ? 'where deleted_at is null' : ''));
+      if (t < 5) out.push(`insert into svc${s}.t${t} (title_${t}) select 'n' || i from generate_series(1, 50) i;`);
+    }
+  }
+  return out.join('\n');
+}
+
+const server = await startPostgres();
+try {
+  const url = server.url('imported');
+  const admin = postgres(server.url(), { max: 1, onnotice: () => {} });
+  await admin.unsafe('create database imported');
+  const pgVersion = (await admin.unsafe('show server_version'))[0].server_version;
+  await admin.end();
+  log(`building ${SCHEMAS * PER_SCHEMA} tables in ${SCHEMAS} schemas`);
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql.unsafe(databaseSql());
+  await sql.end();
+
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  const floorScript = `import postgres from 'postgres'; import { readLiveDatabase, countRows } from ${JSON.stringify(CATALOG)};
+    const sql = postgres(${JSON.stringify(url)}, { max: 1, onnotice: () => {}, prepare: false });
+    const db = { query: (t, p = []) => sql.unsafe(t, p) };
+    const live = await readLiveDatabase(db); await countRows(db, live.tables); await sql.end();`;
+  const ok = (r) => ({ ...r, ok: r.status === 0 });
+  const loadBefore = loadavg()[0];
+  log(`import vs catalog queries, ${REPS} runs each`);
+  const m = await compare(REPS, {
+    floor: () => ok(run(process.execPath, ['--input-type=module', '-e', floorScript], { cwd: ROOT })),
+    import: () => ok(run(process.execPath, [BIN, 'import', '--url', url, '--out', join(WORK, 'schema.yaml'), '--force'], { cwd: WORK })),
+  });
+  const manifest = readFileSync(join(WORK, 'schema.yaml'), 'utf8');
+  if ((manifest.match(/^ {6}t\d+:$/gm) ?? []).length !== SCHEMAS * PER_SCHEMA) throw new Error('the imported manifest does not hold every table');
+  const validated = run(process.execPath, [BIN, 'validate'], { cwd: WORK });
+  if (validated.status !== 0) throw new Error(`the imported manifest does not validate:\n${validated.out}`);
+  const ratio = m.import.median / m.floor.median;
+  const section = [
+    '<!-- import benchmark (bench/import.mjs) -->',
+    '## Import',
+    '',
+    `\`schemagen import\` of ${SCHEMAS * PER_SCHEMA} tables in ${SCHEMAS} schemas (three base variants, a foreign key, enum, check and`,
+    'partial index per table, rows in 50 tables) against the floor: a node process that connects and runs the same catalog',
+    `query and row count, nothing else. Medians of ${REPS} alternating runs after a warm-up; PostgreSQL ${pgVersion}; load average`,
+    `${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end. The imported manifest is checked to hold every table and to validate.`,
+    '',
+    '| target | measured | |',
+    '|---|---|---|',
+    `| import of 1,000 tables ≤ 2× the catalog queries alone | ${ratio.toFixed(2)}× (${m.import.median.toFixed(3)} s vs ${m.floor.median.toFixed(3)} s), peak ${m.import.rssMb.toFixed(0)} MB | ${ratio <= 2 ? 'met' : '**missed**'} |`,
+    '',
+  ].join('\n');
+  const path = join(ROOT, 'bench', 'results.md');
+  const previous = readFileSync(path, 'utf8');
+  const kept = previous.split('<!-- import benchmark (bench/import.mjs) -->')[0].trimEnd();
+  writeFileSync(path, `${kept}\n\n${section}`);
+  console.log(JSON.stringify({ importVsCatalog: Number(ratio.toFixed(3)) }));
+} finally {
+  server.stop();
+}

@@ -1,0 +1,61 @@
+import { describe, expect, test } from 'vitest';
+import { importDefault, typeSpelling } from '../../src/import/columns.js';
+import type { LiveColumn } from '../../src/import/catalog.js';
+import { parseColumnType } from '../../src/model/column-types.js';
+import type { ColumnType } from '../../src/model/types.js';
+
+const live = (type: string, over: Partial<LiveColumn> = {}): LiveColumn => ({
+  name: 'c', type, typeName: type.replace(/\[\]$/, ''), typeSchema: 'pg_catalog', typeKind: 'b', notNull: true,
+  default: null, identity: '', generated: false, ownsSequence: false, comment: null, ...over,
+});
+const type = (spelling: string, enums: string[] = []) => parseColumnType(spelling, new Set(enums)) as ColumnType;
+
+describe('typeSpelling: format_type() to the manifest', () => {
+  test.each([
+    ['character varying(254)', 'varchar(254)'], ['character varying', 'varchar'], ['character(3)', 'char(3)'],
+    ['numeric(10,2)', 'numeric(10,2)'], ['numeric', 'numeric'], ['timestamp with time zone', 'timestamptz'],
+    ['timestamp without time zone', 'timestamp'], ['time without time zone', 'time'], ['double precision', 'double precision'],
+    ['text[]', 'text[]'], ['integer[]', 'integer[]'], ['jsonb', 'jsonb'], ['inet', 'inet'],
+  ])('%s → %s', (pg, manifest) => expect(typeSpelling(live(pg))).toBe(manifest));
+
+  test.each(['tsvector', 'timestamp(3) with time zone', 'time with time zone', 'money', 'cidr', 'bit(8)'])(
+    '%s has no manifest form',
+    (pg) => expect(typeSpelling(live(pg))).toBeUndefined(),
+  );
+
+  test('an enum keeps its own name; a domain has no manifest form', () => {
+    expect(typeSpelling(live('"user".role[]', { typeName: 'role', typeSchema: 'user', typeKind: 'e' }))).toBe('role[]');
+    expect(typeSpelling(live('positive_int', { typeSchema: 'public', typeKind: 'd' }))).toBeUndefined();
+  });
+});
+
+describe('importDefault: a literal only when it means what the database holds', () => {
+  test.each([
+    ["'member'::text", 'text', 'member'],
+    ["'it''s'::character varying", 'varchar(20)', "it's"],
+    ['0', 'integer', 0n],
+    ["'-5'::integer", 'integer', -5n],
+    ['9007199254740993', 'bigint', 9007199254740993n],
+    ['false', 'boolean', false],
+    ['1.5', 'real', 1.5],
+    ['0.00', 'numeric(10,2)', '0.00'],
+    ["'{}'::text[]", 'text[]', []],
+    ["'{a,b}'::text[]", 'text[]', ['a', 'b']],
+    [`'{"public": true}'::jsonb`, 'jsonb', { value: { public: true } }],
+  ])('%s on %s', (text, spelling, expected) => expect(importDefault(text, type(spelling))).toEqual(expected));
+
+  test('enum values need the enum', () => {
+    expect(importDefault(`'student'::"user".role`, type('role', ['role']), ['student', 'admin'])).toBe('student');
+  });
+
+  test('anything else is written as SQL', () => {
+    expect(importDefault('now()', type('timestamptz'))).toEqual({ sql: 'now()' });
+    expect(importDefault('gen_random_uuid()', type('uuid'))).toEqual({ sql: 'gen_random_uuid()' });
+    expect(importDefault("'02:00:00'::interval", type('interval'))).toEqual({ sql: "'02:00:00'::interval" });
+    expect(importDefault("('now'::text)::date", type('date'))).toEqual({ sql: "('now'::text)::date" });
+  });
+
+  test('a default that is not one SQL expression is not imported', () => {
+    expect(importDefault("'a' -- b", type('text'))).toBeUndefined();
+  });
+});
