@@ -14,6 +14,8 @@ export interface Db extends Queryable {
   readonly embedded: boolean;
   /** runs `fn` in one transaction; a throw rolls everything back */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** runs `fn` on one connection outside any transaction (CREATE INDEX CONCURRENTLY needs that) */
+  session<T>(fn: (s: Queryable) => Promise<T>): Promise<T>;
   /** applies a drizzle migrations folder under a session advisory lock, with its own history table */
   migrate(options: MigrateOptions): Promise<void>;
   close(): Promise<void>;
@@ -106,6 +108,15 @@ export function connectUrl(url: string): Db {
       await connected();
       return batch(sql)(statements);
     },
+    session: async (fn) => {
+      await connected();
+      const reserved = await sql.reserve();
+      try {
+        return await fn({ query: run(reserved), batch: batch(reserved) });
+      } finally {
+        reserved.release();
+      }
+    },
     migrate: async (options) => {
       // One connection, so the session lock and the migrator's transaction share it.
       const single = open(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {}, connection: SESSION });
@@ -137,6 +148,7 @@ export async function connectEmbedded(dir: string): Promise<Db> {
     query: run(db),
     batch: batch(db),
     transaction: (fn) => db.transaction((tx) => fn({ query: run(tx), batch: batch(tx) })),
+    session: (fn) => fn({ query: run(db), batch: batch(db) }),
     // PGlite has a single connection owned by this process: no lock needed.
     migrate: async (options) => {
       const [{ drizzle }, { migrate }] = await Promise.all([import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);

@@ -90,6 +90,7 @@ function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
     constraints.delete(name);
     if (!live) return void at(`${table.name}.${name}`, `${what} is missing`);
     if (live.type !== type) return void at(`${table.name}.${name}`, `is a ${live.type} constraint; expected ${what}`);
+    if (live.validated === false) at(`${table.name}.${name}`, `${what} is NOT VALID (its validation never finished); push validates it`);
     if (columns && !same(live.columns, columns)) at(`${table.name}.${name}`, `${what} covers ${list(live.columns)}; expected ${list(columns)}`);
     return live;
   };
@@ -123,6 +124,7 @@ function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
       at(where, 'index is missing');
       continue;
     }
+    if (live.valid === false) at(where, 'index is invalid (a concurrent build failed or was interrupted); push rebuilds it');
     if (live.unique !== ix.unique) at(where, `index is ${live.unique ? '' : 'not '}unique; expected ${ix.unique ? '' : 'not '}unique`);
     if (live.method !== ix.method) at(where, `index method is ${live.method}; expected ${ix.method}`);
     if (!same(live.columns, ix.columns)) at(where, `index covers ${list(live.columns)}; expected ${list(ix.columns)}`);

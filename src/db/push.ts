@@ -3,6 +3,8 @@ import { readCatalog } from './catalog.js';
 import type { Db, Queryable } from './connection.js';
 import { diffService } from './drift.js';
 import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, type ColumnType, type DataLoss } from './guard.js';
+import { planSteps, readFacts, validationSteps, type Step } from './online.js';
+import { DEFAULT_POLICY, LOCK_TIMEOUT, invalidIndexDrops, retryingLocks, runOnline, type LockPolicy } from './online-run.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -15,6 +17,8 @@ export interface PushOutcome {
   readonly inSync?: boolean;
   /** refused only because objects of other schemas depend on a table it drops */
   readonly blockedByOthers?: boolean;
+  /** the statements with their locks and hazards, in the order they run */
+  readonly steps?: readonly Step[];
 }
 
 export interface PushOptions {
@@ -22,6 +26,10 @@ export interface PushOptions {
   readonly dryRun: boolean;
   /** progress messages, e.g. waiting for another push's lock */
   readonly progress: (line: string) => void;
+  /** lock and statement timeouts and the retry window; defaults in DEFAULT_POLICY */
+  readonly policy?: LockPolicy;
+  /** refuse statements that would scan or rewrite a table holding rows while writes wait */
+  readonly onlineOnly?: boolean;
 }
 
 /** Ends the transaction without applying anything (refusals and dry runs). */
@@ -32,10 +40,29 @@ class Rollback extends Error {
 }
 
 /**
- * Brings one service's schema in line with the model inside one transaction, holding a per-schema
- * advisory lock so two pushes of one service never both apply.
+ * Brings one service's schema in line with the model: one transaction per service, holding a
+ * per-schema advisory lock so two pushes of one service never both apply, retried while table locks
+ * time out; then the online steps (concurrent index builds, validations) after it commits.
  */
 export async function pushService(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const waiting = { schemas: [service.schema, ...referencedSchemas(model, service)], label: service.name, policy, progress: options.progress, deadline: Date.now() + policy.retryForMs };
+  // A concurrent build that failed or was killed left an invalid index: dropped, so the plan builds it again.
+  const invalid = db.embedded || options.dryRun ? [] : await invalidIndexDrops(db, service.schema);
+  const dropped = invalid.length > 0 ? await runOnline(db, invalid.map((sql) => ({ sql, phase: 'online', lock: 'SHARE UPDATE EXCLUSIVE', rewrites: false, scans: false })), waiting) : undefined;
+  if (dropped) return { status: 'failed', statements: invalid, reasons: [dropped.reason] };
+  const { result, blocker } = await retryingLocks({ ...waiting, db }, () => pushTransactional(db, model, service, options), (o) => o.status === 'failed' && o.reasons.some((r) => r.endsWith(`(${LOCK_TIMEOUT})`)));
+  if (blocker) return { ...result, reasons: [`gave up after ${policy.retryForMs / 1000} s of lock timeouts waiting for ${blocker}; nothing was changed`, ...result.reasons] };
+  const online = result.steps?.filter((x) => x.phase === 'online') ?? [];
+  if (options.dryRun || online.length === 0 || (result.status !== 'created' && result.status !== 'altered')) return result;
+  const failure = await runOnline(db, online, waiting);
+  const left = await leftover(db, service);
+  const reasons = [...result.reasons, ...(failure ? [failure.reason] : []), ...left];
+  return { ...result, status: failure ? 'failed' : result.status, reasons, inSync: !failure && left.length === 0 };
+}
+
+/** The transactional part, plus the enum values that must commit before they are used. */
+async function pushTransactional(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
   const enumAdditions: string[] = [];
   const first = await attempt(db, model, service, options, enumAdditions);
   // PostgreSQL refuses a new enum value before the transaction that added it commits (55P04), so a
@@ -62,11 +89,14 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
   try {
     return await db.transaction(async (tx) => {
       await lockSchema(tx, service, options.progress);
+      const policy = options.policy ?? DEFAULT_POLICY;
+      await tx.batch([`SET LOCAL lock_timeout = ${policy.lockTimeoutMs}`, `SET LOCAL statement_timeout = ${policy.statementTimeoutMs}`]);
       const catalog = await readCatalog(tx, service.schema);
       const drift = (await diffService(service, catalog, tx)).filter((d) => !d.elsewhere);
       if (drift.length === 0) return { status: 'unchanged', statements: [], reasons: [], inSync: true } satisfies PushOutcome;
       const fresh = !catalog.exists || catalog.tables.length === 0;
       const statements: string[] = [];
+      const steps: Step[] = [];
       const losses: DataLoss[] = [];
       const referencable = new Set(referencedSchemas(model, service));
       const columnType: ColumnType = (schema, table, column) =>
@@ -91,8 +121,16 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
           throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons });
         }
         enumAdditions.push(...planned.filter((s) => /^ALTER TYPE .* ADD VALUE /is.test(s.trim())));
-        await tx.batch(planned);
-        statements.push(...planned);
+        const planned2 = planSteps(planned, service.schema, await readFacts(tx, service.schema), columnType, !db.embedded)
+          .filter((x) => x.phase === 'transaction' || !steps.some((y) => y.sql === x.sql));
+        const hazards = options.onlineOnly ? planned2.filter((x) => x.hazard) : [];
+        if (hazards.length > 0) {
+          const reasons = [...hazards.map((x) => `--online-only: ${x.hazard}: ${oneLine(x.sql)}`), 'nothing was changed'];
+          throw new Rollback({ status: 'refused', statements: [...statements, ...planned2.map((x) => x.sql)], reasons, steps: [...steps, ...planned2] });
+        }
+        await tx.batch(planned2.filter((x) => x.phase === 'transaction').map((x) => x.sql));
+        steps.push(...planned2);
+        statements.push(...planned2.map((x) => x.sql));
       };
       // Loaded only when something changed: the no-op path never pays for drizzle-orm and drizzle-kit.
       const { commentStatements, phaseOneModel, planWithDrizzleKit } = await import('./plan.js');
@@ -103,10 +141,15 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
       }
       // drizzle-kit never touches comments, so the catalog read before planning still tells which differ.
       await apply(commentStatements(service, catalog));
+      // A validation a killed push did not finish: drizzle-kit sees the constraint and plans nothing.
+      const validations = validationSteps(catalog, service.schema).filter((x) => !steps.some((y) => y.sql === x.sql));
+      steps.push(...validations);
+      statements.push(...validations.map((x) => x.sql));
       // Check our own work before committing: whatever drizzle-kit could not express is reported.
-      const left = (await diffService(service, await readCatalog(tx, service.schema), tx)).filter((d) => !d.elsewhere);
-      const reasons = [...new Set(losses.map((l) => l.what)), ...left.map((d) => `still differs after push: ${d.where}: ${d.message}`)];
-      const outcome: PushOutcome = { status: statements.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered', statements, reasons, inSync: left.length === 0 };
+      // Online steps run after the commit, so their tables are checked after them.
+      const left = steps.some((x) => x.phase === 'online') ? [] : await leftover(tx, service);
+      const reasons = [...new Set(losses.map((l) => l.what)), ...left];
+      const outcome: PushOutcome = { status: statements.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered', statements, reasons, inSync: steps.some((x) => x.phase === 'online') ? undefined : left.length === 0, steps };
       if (options.dryRun) throw new Rollback(outcome);
       return outcome;
     });
@@ -114,6 +157,11 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
     if (err instanceof Rollback) return err.outcome;
     return { status: 'failed', statements: [], reasons: [errorLine(err)] };
   }
+}
+
+async function leftover(q: Queryable, service: Service): Promise<string[]> {
+  const left = (await diffService(service, await readCatalog(q, service.schema), q)).filter((d) => !d.elsewhere);
+  return left.map((d) => `still differs after push: ${d.where}: ${d.message}`);
 }
 
 async function lockSchema(tx: Queryable, service: Service, progress: (line: string) => void) {
