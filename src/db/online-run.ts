@@ -1,5 +1,6 @@
 import type { Db, Queryable } from './connection.js';
 import type { Step } from './online.js';
+import { qualified } from './sql-text.js';
 
 /** How long a push may wait for table locks, and for how long it keeps trying. */
 export interface LockPolicy {
@@ -138,6 +139,5 @@ select ic.relname as name from pg_index i join pg_class ic on ic.oid = i.indexre
 /** Indexes a failed or killed concurrent build left invalid (not being built right now): dropped so the plan rebuilds them. */
 export async function invalidIndexDrops(db: Queryable, schema: string): Promise<string[]> {
   const rows = await db.query<{ name: string }>(INVALID_INDEXES, [schema]);
-  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  return rows.map((r) => `DROP INDEX CONCURRENTLY IF EXISTS ${q(schema)}.${q(r.name)}`);
+    return rows.map((r) => `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(schema, r.name)}`);
 }

@@ -1,5 +1,6 @@
 import type { CatalogSchema } from './catalog.js';
 import type { Queryable } from './connection.js';
+import { quoteIdent as q } from './sql-text.js';
 import type { ColumnType } from './guard.js';
 import { isWidening } from './widening.js';
 
@@ -68,7 +69,6 @@ const FK_TARGET = new RegExp(`^ \\(${I}\\) REFERENCES ${I}\\.${I}\\s*\\(${I}\\)`
 /** defaults PostgreSQL must compute per row, so adding the column rewrites the table */
 const VOLATILE = /\b(?:gen_random_uuid|uuid_generate_v\d\w*|random|clock_timestamp|timeofday|nextval)\s*\(|\bGENERATED\b|\b(?:small|big)?serial\b/i;
 
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const unq = (name: string) => name.replace(/""/g, '"');
 const bare = (sql: string) => sql.trim().replace(/;\s*$/, '');
 /** PostgreSQL truncates names at 63 bytes; helpers keep their suffix. */
