@@ -141,3 +141,25 @@ export async function invalidIndexDrops(db: Queryable, schema: string): Promise<
   const rows = await db.query<{ name: string }>(INVALID_INDEXES, [schema]);
     return rows.map((r) => `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(schema, r.name)}`);
 }
+
+/**
+ * Counts the existing rows that break each constraint an online step will validate, before anything
+ * is applied: plain reads that let writes go on. One that cannot be counted yet (it names a table
+ * the same push creates) is left to its validation.
+ */
+export async function existingViolations(tx: Queryable, steps: readonly Step[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const step of steps) {
+    if (!step.violations) continue;
+    await tx.query('savepoint schemagen_count');
+    try {
+      const [row] = await tx.query<{ n: number | string }>(step.violations.countSql);
+      await tx.query('release savepoint schemagen_count');
+      const n = Number(row?.n ?? 0);
+      if (n > 0) found.push(`${step.violations.what} is violated by ${n} existing row${n === 1 ? '' : 's'} of ${step.table}`);
+    } catch {
+      await tx.query('rollback to savepoint schemagen_count');
+    }
+  }
+  return found;
+}

@@ -4,7 +4,7 @@ import type { Db, Queryable } from './connection.js';
 import { diffService } from './drift.js';
 import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, type ColumnType, type DataLoss } from './guard.js';
 import { planSteps, readFacts, validationSteps, type Step } from './online.js';
-import { DEFAULT_POLICY, LOCK_TIMEOUT, invalidIndexDrops, retryingLocks, runOnline, type LockPolicy } from './online-run.js';
+import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, retryingLocks, runOnline, type LockPolicy } from './online-run.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -128,6 +128,8 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
           const reasons = [...hazards.map((x) => `--online-only: ${x.hazard}: ${oneLine(x.sql)}`), 'nothing was changed'];
           throw new Rollback({ status: 'refused', statements: [...statements, ...planned2.map((x) => x.sql)], reasons, steps: [...steps, ...planned2] });
         }
+        const broken = await existingViolations(tx, planned2);
+        if (broken.length > 0) throw new Rollback({ status: 'failed', statements: [], reasons: [...broken, 'nothing was changed'] });
         await tx.batch(planned2.filter((x) => x.phase === 'transaction').map((x) => x.sql));
         steps.push(...planned2);
         statements.push(...planned2.map((x) => x.sql));
