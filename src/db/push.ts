@@ -121,18 +121,18 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
           throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons });
         }
         enumAdditions.push(...planned.filter((s) => /^ALTER TYPE .* ADD VALUE /is.test(s.trim())));
-        const planned2 = planSteps(planned, service.schema, await readFacts(tx, service.schema), columnType, !db.embedded)
+        const next = planSteps(planned, service.schema, await readFacts(tx, service.schema), columnType, !db.embedded)
           .filter((x) => x.phase === 'transaction' || !steps.some((y) => y.sql === x.sql));
-        const hazards = options.onlineOnly ? planned2.filter((x) => x.hazard) : [];
+        const hazards = options.onlineOnly ? next.filter((x) => x.hazard) : [];
         if (hazards.length > 0) {
           const reasons = [...hazards.map((x) => `--online-only: ${x.hazard}: ${oneLine(x.sql)}`), 'nothing was changed'];
-          throw new Rollback({ status: 'refused', statements: [...statements, ...planned2.map((x) => x.sql)], reasons, steps: [...steps, ...planned2] });
+          throw new Rollback({ status: 'refused', statements: [...statements, ...next.map((x) => x.sql)], reasons, steps: [...steps, ...next] });
         }
-        const broken = await existingViolations(tx, planned2);
+        const broken = await existingViolations(tx, next);
         if (broken.length > 0) throw new Rollback({ status: 'failed', statements: [], reasons: [...broken, 'nothing was changed'] });
-        await tx.batch(planned2.filter((x) => x.phase === 'transaction').map((x) => x.sql));
-        steps.push(...planned2);
-        statements.push(...planned2.map((x) => x.sql));
+        await tx.batch(next.filter((x) => x.phase === 'transaction').map((x) => x.sql));
+        steps.push(...next);
+        statements.push(...next.map((x) => x.sql));
       };
       // Loaded only when something changed: the no-op path never pays for drizzle-orm and drizzle-kit.
       const { commentStatements, phaseOneModel, planWithDrizzleKit } = await import('./plan.js');
