@@ -6,6 +6,8 @@ export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** runs several statements in one round trip (simple protocol); no parameters, no results */
   batch(statements: readonly string[]): Promise<void>;
+  /** inside a transaction: runs `fn` under a savepoint, so its failure leaves the transaction usable */
+  savepoint?<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
 }
 
 export interface Db extends Queryable {
@@ -102,7 +104,13 @@ export function connectUrl(url: string): Db {
     },
     transaction: async (fn) => {
       await connected();
-      return (await sql.begin((tx) => fn({ query: run(tx), batch: batch(tx) }))) as never;
+      // postgres-js fails a whole transaction after any failed query unless it ran in its own savepoint scope.
+      const scoped = (tx: postgres.TransactionSql): Queryable => ({
+        query: run(tx),
+        batch: batch(tx),
+        savepoint: async (inner) => (await tx.savepoint((s) => inner(scoped(s)))) as never,
+      });
+      return (await sql.begin((tx) => fn(scoped(tx)))) as never;
     },
     batch: async (statements) => {
       await connected();

@@ -150,16 +150,11 @@ export async function invalidIndexDrops(db: Queryable, schema: string): Promise<
 export async function existingViolations(tx: Queryable, steps: readonly Step[]): Promise<string[]> {
   const found: string[] = [];
   for (const step of steps) {
-    if (!step.violations) continue;
-    await tx.query('savepoint schemagen_count');
-    try {
-      const [row] = await tx.query<{ n: number | string }>(step.violations.countSql);
-      await tx.query('release savepoint schemagen_count');
-      const n = Number(row?.n ?? 0);
-      if (n > 0) found.push(`${step.violations.what} is violated by ${n} existing row${n === 1 ? '' : 's'} of ${step.table}`);
-    } catch {
-      await tx.query('rollback to savepoint schemagen_count');
-    }
+    const { violations } = step;
+    if (!violations || !tx.savepoint) continue;
+    const rows = await tx.savepoint((s) => s.query<{ n: number | string }>(violations.countSql)).catch(() => []);
+    const n = Number(rows[0]?.n ?? 0);
+    if (n > 0) found.push(`${violations.what} is violated by ${n} existing row${n === 1 ? '' : 's'} of ${step.table}`);
   }
   return found;
 }

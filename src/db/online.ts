@@ -127,7 +127,7 @@ export function planSteps(planned: readonly string[], schema: string, facts: Fac
     if (drop) {
       const table = facts.indexTable.get(unq(drop[2]!));
       if (recreated.has(unq(drop[2]!))) continue; // dropped by the swap above
-      if (table && populated(table)) steps.push(later(`DROP INDEX CONCURRENTLY IF EXISTS ${q(schema)}.${drop[2]}`, 'SHARE UPDATE EXCLUSIVE', table));
+      if (table && populated(table)) steps.push(later(`DROP INDEX CONCURRENTLY IF EXISTS ${q(schema)}.${q(unq(drop[2]!))}`, 'SHARE UPDATE EXCLUSIVE', table));
       else steps.push(tx(sql, table ? 'ACCESS EXCLUSIVE' : 'none', table));
       continue;
     }

@@ -252,4 +252,4 @@ test('PGlite (one connection) applies the plain forms inside the transaction', a
   expect((await p.run(['push'])).code).toBe(0);
   expect((await p.run(['verify'])).code).toBe(0);
   expect(await catalogText(p, 'shop')).toContain('CREATE INDEX orders_total_idx ON shop.orders USING btree (total)');
-});
+}, 180_000); // PGlite opens its folder for every push and query: slow on a loaded machine
