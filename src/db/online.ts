@@ -222,7 +222,7 @@ function rewrites(table: string, action: string, columnType: ColumnType, schema:
 
 /** Actions that read every row to check it, under the statement's lock. */
 const scans = (action: string) =>
-  /^(ADD CONSTRAINT .* (CHECK|FOREIGN KEY|UNIQUE|PRIMARY KEY)\b(?!.*NOT VALID$)|ALTER COLUMN .* SET NOT NULL$)/is.test(action) ||
+  /(^|,\s*)ADD CONSTRAINT .* (CHECK|FOREIGN KEY|UNIQUE|PRIMARY KEY)\b(?!.*NOT VALID$)|^ALTER COLUMN .* SET NOT NULL$/is.test(action) ||
   // A new NOT NULL column is checked row by row unless a constant default fills it.
   (/^ADD COLUMN .*\bNOT NULL\b/is.test(action) && (!/\bDEFAULT\b/i.test(action) || VOLATILE.test(action)));
 

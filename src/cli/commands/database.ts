@@ -1,13 +1,15 @@
 import type { ArgsDef } from 'citty';
 import { readCatalog } from '../../db/catalog.js';
-import { scrubSecrets } from '../../db/connection.js';
+import { scrubSecrets, type Db } from '../../db/connection.js';
+import { sandbox, type Sandbox } from '../../db/sandbox.js';
 import { diffService, type Drift } from '../../db/drift.js';
 import { errorLine, pushService, type PushOutcome } from '../../db/push.js';
 import { Connections, selectServices, targetFor, type Target } from '../../db/targets.js';
 import type { Model, Service } from '../../model/types.js';
 import { compareTree } from '../../write/output-tree.js';
 import { defineCli, manifestArgs, outArgs } from '../command.js';
-import { UserError, type CliIo } from '../io.js';
+import { UserError } from '../../errors.js';
+import type { CliIo } from '../io.js';
 import { describeStep, onlineArgs, policyFrom, stepJson } from '../push-flags.js';
 import type { LockPolicy } from '../../db/online-run.js';
 import { loadProjectModel, outputKnownInSync, project, renderProject, type Project } from '../project.js';
@@ -15,6 +17,11 @@ import { loadProjectModel, outputKnownInSync, project, renderProject, type Proje
 export const targetArgs = {
   embedded: { type: 'boolean', description: 'use the embedded PGlite database for every service' },
   'require-url': { type: 'boolean', description: 'refuse the embedded fallback when a service has no URL (implied by CI=true)' },
+} as const satisfies ArgsDef;
+
+export const pushFlagArgs = {
+  'accept-data-loss': { type: 'boolean', description: 'apply statements that drop or cast data' },
+  'dry-run': { type: 'boolean', description: 'print the SQL per service with the lock each statement takes, and change nothing' },
 } as const satisfies ArgsDef;
 
 const servicesArg = { services: { type: 'positional', required: false, description: 'services (default: all)' } } as const satisfies ArgsDef;
@@ -62,6 +69,12 @@ export interface PushFlags {
 /** Pushes every planned service and prints one result line each; true when all succeeded. */
 export async function pushAll(model: Model, planned: readonly Planned[], flags: PushFlags, connections: Connections, io: CliIo): Promise<boolean> {
   const scrub = (t: string) => scrubSecrets(t, secretsOf(planned));
+  const sandboxes = new Map<string, Promise<Sandbox>>();
+  const dbFor = async (target: Target): Promise<Db> => {
+    if (!flags['dry-run']) return connections.get(target);
+    if (!sandboxes.has(target.key)) sandboxes.set(target.key, connections.get(target).then(sandbox));
+    return (await sandboxes.get(target.key)!).db;
+  };
   const pushOne = async ({ service, target }: Planned): Promise<PushOutcome> => {
     const elsewhere = service.dependsOn.find((dep) => planned.some((x) => x.service.name === dep && x.target.key !== target.key));
     if (elsewhere) return { status: 'failed', statements: [], reasons: [`references service ${elsewhere}, which is on another database; cross-service foreign keys need one database`] };
@@ -70,7 +83,7 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     const progress = flags.json ? io.stderr : io.stdout;
     progress(`${service.name}: pushing to ${target.label}`);
     try {
-      const db = await connections.get(target);
+      const db = await dbFor(target);
       const options = { acceptDataLoss: flags['accept-data-loss'] ?? false, dryRun: flags['dry-run'] ?? false, progress, onlineOnly: flags['online-only'] ?? false, policy: flags.policy };
       const outcome = await pushService(db, model, service, options);
       if (outcome.inSync && !flags['dry-run']) connections.markInSync(target, service);
@@ -80,6 +93,7 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     }
   };
   const outcomes = await perDatabase(planned, pushOne);
+  await Promise.all([...sandboxes.values()].map(async (s) => (await s).discard()));
   // A table dropped together with the other services' references to it: those services' pushes
   // have removed the references by now, so the refused push gets one more try.
   for (const x of flags['dry-run'] ? [] : planned.filter((entry) => outcomes.get(entry.service)!.blockedByOthers)) {
@@ -88,10 +102,12 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
   }
   const failed = (o: PushOutcome) => o.status === 'refused' || o.status === 'failed';
   const ok = planned.every((x) => !failed(outcomes.get(x.service)!));
+  // Statements with their locks and hazards when the push classified them (not for a refusal by the guard).
+  const stepsOf = (o: PushOutcome) => (o.steps?.length === o.statements.length ? o.steps : undefined);
   if (flags.json) {
     const services = planned.map(({ service, target }) => {
       const o = outcomes.get(service)!;
-      const statements = o.steps?.length === o.statements.length ? o.steps.map(stepJson) : o.statements.map((sql) => ({ sql }));
+      const statements = stepsOf(o)?.map(stepJson) ?? o.statements.map((sql) => ({ sql }));
       return { service: service.name, schema: service.schema, target: target.label, status: o.status, statements, reasons: o.reasons };
     });
     io.stdout(scrub(JSON.stringify({ ok, dryRun: flags['dry-run'] ?? false, services })));
@@ -102,12 +118,12 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     const out = failed(o) ? io.stderr : io.stdout;
     const count = o.statements.length > 0 ? `, ${o.statements.length} statement${o.statements.length === 1 ? '' : 's'}` : '';
     out(scrub(`${service.name} → ${target.label}: ${flags['dry-run'] && !failed(o) ? `would be ${o.status}` : o.status}${count}`));
-    const steps = o.steps?.length === o.statements.length ? o.steps : o.statements.map((sql) => ({ sql }));
     if (flags['dry-run'] || o.status === 'refused') {
-      for (const s of steps) {
-        out(scrub(`  ${s.sql.trim().replace(/;$/, '')};`));
-        if ('phase' in s) for (const line of describeStep(s)) out(scrub(line));
-      }
+      const steps = stepsOf(o);
+      o.statements.forEach((s, i) => {
+        out(scrub(`  ${s.trim().replace(/;$/, '')};`));
+        for (const line of steps ? describeStep(steps[i]!) : []) out(scrub(line));
+      });
     }
     for (const r of o.reasons) out(scrub(`  ${r}`));
   }
@@ -147,8 +163,7 @@ export const pushCommand = defineCli({
     ...manifestArgs,
     ...outArgs,
     ...targetArgs,
-    'accept-data-loss': { type: 'boolean', description: 'apply statements that drop or cast data' },
-    'dry-run': { type: 'boolean', description: 'print the SQL per service with the lock each statement takes, and change nothing' },
+    ...pushFlagArgs,
     ...onlineArgs,
   },
   handler: async (args, io) => {
