@@ -121,7 +121,8 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
   }
   for (const c of table.checks) {
     const live = expectKey(c.name, 'c', undefined, 'check constraint');
-    if (live && normalizeSql(live.definition.replace(/^CHECK\s*/i, '')) !== normalizeSql(c.sql)) {
+    // A check added NOT VALID (online push) says so in its definition; its validity is reported above.
+    if (live && normalizeSql(live.definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '')) !== normalizeSql(c.sql)) {
       const repair = [`ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.sql})`];
       at(`${table.name}.${c.name}`, `check is ${live.definition}; expected CHECK (${c.sql})`, repair);
     }
