@@ -30,7 +30,8 @@ const errorCode = (err: unknown) => (err as { code?: string })?.code;
 
 /** The oldest other session holding a lock on a table of `schemas`: whoever the push waited for. */
 const BLOCKER = `
-select a.pid, coalesce(a.state, '?') as state, extract(epoch from now() - coalesce(a.xact_start, a.query_start))::int as seconds,
+select a.pid, coalesce(a.state, '?') as state,
+       extract(epoch from now() - coalesce(a.xact_start, a.query_start))::int as seconds,
        left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 60) as query
   from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
   join pg_stat_activity a on a.pid = l.pid
@@ -55,7 +56,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Runs `once` until it does not end in a lock timeout or the retry window closes. Between tries it
  * names the session the push waited for; after the last one `blocker` says who it was.
  */
-export async function retryingLocks<T>(w: Waiting, once: () => Promise<T>, timedOut: (result: T) => boolean): Promise<{ result: T; blocker?: string }> {
+export async function retryingLocks<T>(
+  w: Waiting,
+  once: () => Promise<T>,
+  timedOut: (result: T) => boolean,
+): Promise<{ result: T; blocker?: string }> {
   for (let retry = 1; ; retry++) {
     const result = await once();
     if (!timedOut(result)) return { result };
@@ -76,7 +81,7 @@ export interface OnlineFailure {
  * Steps that only take SHARE UPDATE EXCLUSIVE (writes go on) may wait for their lock for the whole
  * retry window; the others keep the short lock timeout and are retried.
  */
-export async function runOnline(db: Db, steps: readonly Step[], w: Omit<Waiting, 'db'>): Promise<OnlineFailure | undefined> {
+export async function runOnline(db: Db, steps: readonly Step[], w: Omit<Waiting, 'db'>): Promise<OnlineFailure | void> {
   return db.session(async (s) => {
     const waiting: Waiting = { ...w, db };
     try {
@@ -86,7 +91,8 @@ export async function runOnline(db: Db, steps: readonly Step[], w: Omit<Waiting,
       }
       return undefined;
     } finally {
-      await s.query(`select set_config('lock_timeout', '0', false), set_config('statement_timeout', '0', false)`).catch(() => undefined);
+      const reset = `select set_config('lock_timeout', '0', false), set_config('statement_timeout', '0', false)`;
+      await s.query(reset).catch(() => undefined);
     }
   });
 }
@@ -119,27 +125,35 @@ async function runStep(s: Queryable, step: Step, w: Waiting): Promise<OnlineFail
   );
   if (error === undefined) return undefined;
   const line = (err: unknown) => String((err as Error)?.message ?? err).replace(/\s+/g, ' ');
-  if (blocker) return { reason: `${w.label}: gave up waiting for ${blocker} (lock timeout, ${LOCK_TIMEOUT}): ${step.sql}` };
+  if (blocker) return { reason: `gave up waiting for ${blocker} (lock timeout, ${LOCK_TIMEOUT}): ${step.sql}` };
   if (step.violations && errorCode(error)?.startsWith('23')) {
     const [row] = await s.query<{ n: number | string }>(step.violations.countSql).catch(() => [] as { n: number }[]);
     if (step.undo && !/^CREATE /i.test(step.sql)) await s.batch([step.undo]).catch(() => undefined);
     if (row) {
       const n = Number(row.n);
-      return { reason: `${step.violations.what} is violated by ${n} existing row${n === 1 ? '' : 's'} of ${step.table}; it was removed (${line(error)})` };
+      const rows = `${n} existing row${n === 1 ? '' : 's'} of ${step.table}`;
+      return { reason: `${step.violations.what} is violated by ${rows}; it was removed (${line(error)})` };
     }
   }
   return { reason: `${line(error)}: ${step.sql}` };
 }
 
 const INVALID_INDEXES = `
-select ic.relname as name from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_namespace n on n.oid = ic.relnamespace
+select ic.relname as name
+  from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_namespace n on n.oid = ic.relnamespace
  where n.nspname = $1 and not i.indisvalid
    and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = i.indexrelid)`;
 
-/** Indexes a failed or killed concurrent build left invalid (not being built right now): dropped so the plan rebuilds them. */
-export async function invalidIndexDrops(db: Queryable, schema: string): Promise<string[]> {
+/** Drops for the indexes a failed or killed concurrent build left invalid (and nobody is building now). */
+export async function invalidIndexDrops(db: Queryable, schema: string): Promise<Step[]> {
   const rows = await db.query<{ name: string }>(INVALID_INDEXES, [schema]);
-    return rows.map((r) => `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(schema, r.name)}`);
+  return rows.map((r) => ({
+    sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(schema, r.name)}`,
+    phase: 'online',
+    lock: 'SHARE UPDATE EXCLUSIVE',
+    rewrites: false,
+    scans: false,
+  }));
 }
 
 /**

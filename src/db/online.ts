@@ -48,12 +48,15 @@ select c.relname as name, c.reltuples::float8 as estimate, pg_relation_size(c.oi
 
 /** Row estimates and index owners; a table whose data file is not empty counts as holding rows. */
 export async function readFacts(db: Queryable, schema: string): Promise<Facts> {
-  const rows = await db.query<{ name: string; estimate: number; populated: boolean; indexes: string[] | string }>(FACTS, [schema]);
+  type Row = { name: string; estimate: number; populated: boolean; indexes: string[] | string };
+  const rows = await db.query<Row>(FACTS, [schema]);
   const tables = new Map<string, TableFacts>();
   const indexTable = new Map<string, string>();
   for (const r of rows) {
+    // reltuples is -1 until the table is first vacuumed or analysed: its estimate is then unknown.
     tables.set(r.name, { rows: r.estimate >= 0 ? Math.round(r.estimate) : undefined, populated: r.populated || r.estimate > 0 });
-    for (const ix of typeof r.indexes === 'string' ? (JSON.parse(r.indexes) as string[]) : r.indexes) indexTable.set(ix, r.name);
+    const indexes = typeof r.indexes === 'string' ? (JSON.parse(r.indexes) as string[]) : r.indexes;
+    for (const ix of indexes) indexTable.set(ix, r.name);
   }
   return { tables, indexTable };
 }
@@ -67,12 +70,16 @@ const SET_NOT_NULL = new RegExp(`^ALTER COLUMN ${I} SET NOT NULL$`, 'is');
 const SET_TYPE = new RegExp(`^ALTER COLUMN ${I} SET DATA TYPE (.+)$`, 'is');
 const FK_TARGET = new RegExp(`^ \\(${I}\\) REFERENCES ${I}\\.${I}\\s*\\(${I}\\)`, 'is');
 /** defaults PostgreSQL must compute per row, so adding the column rewrites the table */
-const VOLATILE = /\b(?:gen_random_uuid|uuid_generate_v\d\w*|random|clock_timestamp|timeofday|nextval)\s*\(|\bGENERATED\b|\b(?:small|big)?serial\b/i;
+const VOLATILE =
+  /\b(?:gen_random_uuid|uuid_generate_v\d\w*|random|clock_timestamp|timeofday|nextval)\s*\(|\bGENERATED\b|\b(?:small|big)?serial\b/i;
 
 const unq = (name: string) => name.replace(/""/g, '"');
 const bare = (sql: string) => sql.trim().replace(/;\s*$/, '');
 /** PostgreSQL truncates names at 63 bytes; helpers keep their suffix. */
-const helperName = (base: string, suffix: string) => `${Buffer.from(base).subarray(0, 63 - suffix.length).toString().replace(/\uFFFD$/, '')}${suffix}`;
+const helperName = (base: string, suffix: string) => {
+  const kept = Buffer.from(base).subarray(0, 63 - suffix.length).toString().replace(/\uFFFD$/, '');
+  return `${kept}${suffix}`;
+};
 const NN_SUFFIX = '_schemagen_nn';
 export const notNullHelper = (column: string) => helperName(column, NN_SUFFIX);
 const swapName = (index: string) => helperName(index, '_schemagen_swap');
@@ -83,7 +90,13 @@ const swapName = (index: string) => helperName(index, '_schemagen_swap');
  * keys and checks added NOT VALID and validated after commit, NOT NULL proven by a validated check,
  * uniques built from a concurrent index. Everything else runs in the transaction as planned.
  */
-export function planSteps(planned: readonly string[], schema: string, facts: Facts, columnType: ColumnType, online: boolean): Step[] {
+export function planSteps(
+  planned: readonly string[],
+  schema: string,
+  facts: Facts,
+  columnType: ColumnType,
+  online: boolean,
+): Step[] {
   const populated = (table: string) => online && (facts.tables.get(table)?.populated ?? false);
   const at = (table: string) => ({ table: `${schema}.${table}`, rows: facts.tables.get(table)?.rows });
   const statements = planned.map(bare);
@@ -127,19 +140,22 @@ export function planSteps(planned: readonly string[], schema: string, facts: Fac
     if (drop) {
       const table = facts.indexTable.get(unq(drop[2]!));
       if (recreated.has(unq(drop[2]!))) continue; // dropped by the swap above
-      if (table && populated(table)) steps.push(later(`DROP INDEX CONCURRENTLY IF EXISTS ${q(schema)}.${q(unq(drop[2]!))}`, 'SHARE UPDATE EXCLUSIVE', table));
+      const concurrently = `DROP INDEX CONCURRENTLY IF EXISTS ${q(schema)}.${q(unq(drop[2]!))}`;
+      if (table && populated(table)) steps.push(later(concurrently, 'SHARE UPDATE EXCLUSIVE', table));
       else steps.push(tx(sql, table ? 'ACCESS EXCLUSIVE' : 'none', table));
       continue;
     }
     const alter = ALTER.exec(sql);
     if (alter) {
-      steps.push(...alterSteps(unq(alter[2]!), alter[3]!, { schema, populated, tx, later, columnType, helpers, exists: facts.tables.has(unq(alter[2]!)) }));
+      const table = unq(alter[2]!);
+      steps.push(...alterSteps(table, alter[3]!, { schema, populated, tx, later, columnType, helpers, exists: facts.tables.has(table) }));
       continue;
     }
     steps.push(otherStep(sql, schema, facts, at));
   }
   const holdsRows = (qualified: string | undefined) => facts.tables.get(qualified?.slice(schema.length + 1) ?? '')?.populated ?? false;
-  return steps.filter((s) => !helpers.has(droppedHelper(s.sql) ?? '') || s.phase === 'online').map((s) => withHazard(s, holdsRows(s.table)));
+  const replanned = (s: Step) => s.phase === 'transaction' && helpers.has(droppedHelper(s.sql) ?? '');
+  return steps.filter((s) => !replanned(s)).map((s) => withHazard(s, holdsRows(s.table)));
 }
 
 interface AlterContext {
@@ -157,57 +173,66 @@ function alterSteps(table: string, action: string, c: AlterContext): Step[] {
   const sql = `ALTER TABLE ${target} ${action}`;
   const full = c.exists && c.populated(table);
   const constraint = ADD_CONSTRAINT.exec(action);
-  const validate = (name: string, lockOn: Lock, what: string, countSql: string): Step[] => [
-    c.tx(`${sql} NOT VALID`, lockOn, table),
+  const kind = constraint?.[2]!.toUpperCase();
+  // Added NOT VALID in the transaction (no scan), validated after the commit.
+  const validate = (added: string, name: string, lockOn: Lock, what: string, countSql: string): Step[] => [
+    c.tx(added, lockOn, table),
     c.later(`ALTER TABLE ${target} VALIDATE CONSTRAINT ${q(name)}`, 'SHARE UPDATE EXCLUSIVE', table, {
       scans: true,
       undo: `ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${q(name)}`,
       violations: { what, countSql },
     }),
   ];
+  const count = (where: string) => `select count(*) as n from ${target} a where ${where}`;
   if (constraint && full) {
-    const [, rawName, kind, rest] = constraint;
-    const name = unq(rawName!);
-    if (kind!.toUpperCase() === 'CHECK') {
-      const expr = /^\s*\((.*)\)\s*$/s.exec(rest!)?.[1] ?? 'false';
-      return validate(name, 'ACCESS EXCLUSIVE', `check ${name}`, `select count(*) as n from ${target} where not (${expr})`);
+    const name = unq(constraint[1]!);
+    const rest = constraint[3]!;
+    if (kind === 'CHECK') {
+      const expr = /^\s*\((.*)\)\s*$/s.exec(rest)?.[1] ?? 'false';
+      return validate(`${sql} NOT VALID`, name, 'ACCESS EXCLUSIVE', `check ${name}`, count(`not (${expr})`));
     }
-    if (kind!.toUpperCase() === 'FOREIGN KEY') {
-      const fk = FK_TARGET.exec(rest!);
-      const count = fk
-        ? `select count(*) as n from ${target} a where a."${fk[1]}" is not null and not exists (select 1 from "${fk[2]}"."${fk[3]}" b where b."${fk[4]}" = a."${fk[1]}")`
-        : `select 0 as n`;
-      return validate(name, 'SHARE ROW EXCLUSIVE', `foreign key ${name}`, count);
+    if (kind === 'FOREIGN KEY') {
+      const fk = FK_TARGET.exec(rest);
+      const orphans = fk
+        ? count(`a.${q(fk[1]!)} is not null and not exists (select 1 from ${q(fk[2]!)}.${q(fk[3]!)} b where b.${q(fk[4]!)} = a.${q(fk[1]!)})`)
+        : 'select 0 as n';
+      return validate(`${sql} NOT VALID`, name, 'SHARE ROW EXCLUSIVE', `foreign key ${name}`, orphans);
     }
-    // UNIQUE [NULLS NOT DISTINCT] (cols): a unique index built concurrently, then attached.
-    const cols = /\(([^)]*)\)\s*$/s.exec(rest!)?.[1] ?? '';
-    const nullsNotDistinct = /NULLS NOT DISTINCT/i.test(rest!);
-    const groups = `select count(*) as n from ${target} ${nullsNotDistinct ? '' : `where ${cols.split(',').map((x) => `${x.trim()} is not null`).join(' and ')} `}group by ${cols} having count(*) > 1`;
-    return [
-      c.later(`CREATE UNIQUE INDEX CONCURRENTLY ${q(name)} ON ${target} (${cols})${nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}`, 'SHARE UPDATE EXCLUSIVE', table, {
-        scans: true,
-        undo: `DROP INDEX CONCURRENTLY IF EXISTS ${q(c.schema)}.${q(name)}`,
-        violations: { what: `unique constraint ${name}`, countSql: `select coalesce(sum(n), 0) as n from (${groups}) d` },
-      }),
-      c.later(`ALTER TABLE ${target} ADD CONSTRAINT ${q(name)} UNIQUE USING INDEX ${q(name)}`, 'ACCESS EXCLUSIVE', table),
-    ];
+    return uniqueSteps(name, rest, target, table, c);
   }
   const notNull = SET_NOT_NULL.exec(action);
   if (notNull && full) {
     const column = unq(notNull[1]!);
     const helper = notNullHelper(column);
     c.helpers.add(helper);
+    const add = `ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${q(helper)}, ADD CONSTRAINT ${q(helper)} CHECK (${q(column)} IS NOT NULL) NOT VALID`;
     return [
-      ...validate(helper, 'ACCESS EXCLUSIVE', `NOT NULL on ${c.schema}.${table}.${column}`, `select count(*) as n from ${target} where ${q(column)} is null`).map((s, i) =>
-        i === 0 ? { ...s, sql: `ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${q(helper)}, ADD CONSTRAINT ${q(helper)} CHECK (${q(column)} IS NOT NULL) NOT VALID` } : s,
-      ),
+      ...validate(add, helper, 'ACCESS EXCLUSIVE', `NOT NULL on ${c.schema}.${table}.${column}`, count(`${q(column)} is null`)),
       // The validated check proves the column holds no null, so SET NOT NULL skips its scan.
       c.later(sql, 'ACCESS EXCLUSIVE', table),
       c.later(`ALTER TABLE ${target} DROP CONSTRAINT ${q(helper)}`, 'ACCESS EXCLUSIVE', table),
     ];
   }
   if (!c.exists) return [c.tx(sql, 'none', undefined)];
-  return [c.tx(sql, constraint && /^\s*FOREIGN KEY/i.test(constraint[2]!) ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE', table, rewrites(table, action, c.columnType, c.schema), scans(action))];
+  const lock = kind === 'FOREIGN KEY' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+  return [c.tx(sql, lock, table, rewrites(table, action, c.columnType, c.schema), scans(action))];
+}
+
+/** UNIQUE [NULLS NOT DISTINCT] (cols) on a table holding rows: a unique index built concurrently, then attached. */
+function uniqueSteps(name: string, rest: string, target: string, table: string, c: AlterContext): Step[] {
+  const cols = /\(([^)]*)\)\s*$/s.exec(rest)?.[1] ?? '';
+  const nullsNotDistinct = /NULLS NOT DISTINCT/i.test(rest);
+  const notNull = nullsNotDistinct ? '' : `where ${cols.split(',').map((x) => `${x.trim()} is not null`).join(' and ')}`;
+  const groups = `select count(*) as n from ${target} ${notNull} group by ${cols} having count(*) > 1`;
+  const build = `CREATE UNIQUE INDEX CONCURRENTLY ${q(name)} ON ${target} (${cols})${nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}`;
+  return [
+    c.later(build, 'SHARE UPDATE EXCLUSIVE', table, {
+      scans: true,
+      undo: `DROP INDEX CONCURRENTLY IF EXISTS ${q(c.schema)}.${q(name)}`,
+      violations: { what: `unique constraint ${name}`, countSql: `select coalesce(sum(n), 0) as n from (${groups}) d` },
+    }),
+    c.later(`ALTER TABLE ${target} ADD CONSTRAINT ${q(name)} UNIQUE USING INDEX ${q(name)}`, 'ACCESS EXCLUSIVE', table),
+  ];
 }
 
 /** Whether an ALTER TABLE action rewrites every row (PostgreSQL 11+: a constant default does not). */
@@ -217,7 +242,8 @@ function rewrites(table: string, action: string, columnType: ColumnType, schema:
   if (!type) return false;
   const current = columnType(schema, table, unq(type[1]!));
   // Lengthening a varchar or turning it into text keeps the stored bytes.
-  return !(current !== undefined && /^(character varying|varchar|text)/i.test(current) && isWidening(current, type[2]!) && !/\bUSING\b/i.test(type[2]!));
+  const text = current !== undefined && /^(character varying|varchar|text)/i.test(current);
+  return !(text && isWidening(current, type[2]!) && !/\bUSING\b/i.test(type[2]!));
 }
 
 /** Actions that read every row to check it, under the statement's lock. */
@@ -230,10 +256,12 @@ function otherStep(sql: string, schema: string, facts: Facts, at: (table: string
   const on = new RegExp(`^(?:DROP TABLE|TRUNCATE|COMMENT ON (?:TABLE|COLUMN)) (?:IF EXISTS )?${I}\\.${I}`, 'is').exec(sql);
   const table = on && unq(on[1]!) === schema && facts.tables.has(unq(on[2]!)) ? unq(on[2]!) : undefined;
   const lock: Lock = !table ? 'none' : /^COMMENT/i.test(sql) ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
-  return { sql, phase: 'transaction', lock, ...(table ? at(table) : {}), rewrites: /^TRUNCATE/i.test(sql), scans: false };
+  const place = table ? at(table) : {};
+  return { sql, phase: 'transaction', lock, ...place, rewrites: /^TRUNCATE/i.test(sql), scans: false };
 }
 
-const droppedHelper = (sql: string) => new RegExp(`^ALTER TABLE ${I}\\.${I} DROP CONSTRAINT ${I}$`, 'is').exec(sql)?.[3]?.replace(/""/g, '"');
+const DROP_CONSTRAINT = new RegExp(`^ALTER TABLE ${I}\\.${I} DROP CONSTRAINT ${I}$`, 'is');
+const droppedHelper = (sql: string) => DROP_CONSTRAINT.exec(sql)?.[3]?.replace(/""/g, '"');
 
 /** Writes wait behind SHARE and stronger locks; reads too behind ACCESS EXCLUSIVE. */
 function withHazard(step: Step, holdsRows: boolean): Step {
@@ -241,10 +269,11 @@ function withHazard(step: Step, holdsRows: boolean): Step {
   if (step.lock === 'none' || step.lock === 'SHARE UPDATE EXCLUSIVE') return step;
   const who = step.lock === 'ACCESS EXCLUSIVE' ? 'reads and writes' : 'writes';
   const rows = step.rows === undefined ? '' : ` (about ${step.rows} rows)`;
-  return { ...step, hazard: `${step.rewrites ? 'rewrites' : 'scans'} ${step.table}${rows} under ${step.lock}: ${who} wait until it ends` };
+  const work = step.rewrites ? 'rewrites' : 'scans';
+  return { ...step, hazard: `${work} ${step.table}${rows} under ${step.lock}: ${who} wait until it ends` };
 }
 
-/** VALIDATE for each constraint left NOT VALID (a push killed between its phases); helper checks are re-planned instead. */
+/** VALIDATE for each constraint left NOT VALID (a push killed between its phases); helpers are re-planned instead. */
 export function validationSteps(catalog: CatalogSchema, schema: string): Step[] {
   return catalog.tables.flatMap((t) =>
     t.constraints

@@ -4,7 +4,8 @@ import type { Db, Queryable } from './connection.js';
 import { diffService } from './drift.js';
 import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, type ColumnType, type DataLoss } from './guard.js';
 import { planSteps, readFacts, validationSteps, type Step } from './online.js';
-import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, retryingLocks, runOnline, type LockPolicy } from './online-run.js';
+import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, type LockPolicy } from './online-run.js';
+import { retryingLocks, runOnline } from './online-run.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -51,19 +52,33 @@ class Rollback extends Error {
  */
 export async function pushService(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
   const policy = options.policy ?? DEFAULT_POLICY;
-  const waiting = { schemas: [service.schema, ...referencedSchemas(model, service)], label: service.name, policy, progress: options.progress, deadline: Date.now() + policy.retryForMs };
+  const waiting = {
+    schemas: [service.schema, ...referencedSchemas(model, service)],
+    label: service.name,
+    policy,
+    progress: options.progress,
+    deadline: Date.now() + policy.retryForMs,
+  };
   // A concurrent build that failed or was killed left an invalid index: dropped, so the plan builds it again.
   const invalid = db.embedded || options.dryRun ? [] : await invalidIndexDrops(db, service.schema);
-  const dropped = invalid.length > 0 ? await runOnline(db, invalid.map((sql) => ({ sql, phase: 'online', lock: 'SHARE UPDATE EXCLUSIVE', rewrites: false, scans: false })), waiting) : undefined;
-  if (dropped) return { status: 'failed', statements: invalid, reasons: [dropped.reason] };
-  const { result, blocker } = await retryingLocks({ ...waiting, db }, () => pushTransactional(db, model, service, options), (o) => o.status === 'failed' && o.reasons.some((r) => r.endsWith(`(${LOCK_TIMEOUT})`)));
-  if (blocker) return { ...result, reasons: [`gave up after ${policy.retryForMs / 1000} s of lock timeouts waiting for ${blocker}; nothing was changed`, ...result.reasons] };
+  const dropped = invalid.length > 0 ? await runOnline(db, invalid, waiting) : undefined;
+  if (dropped) return { status: 'failed', statements: invalid.map((x) => x.sql), reasons: [dropped.reason] };
+  const timedOut = (o: PushOutcome) => o.status === 'failed' && o.reasons.some((r) => r.endsWith(`(${LOCK_TIMEOUT})`));
+  const once = () => pushTransactional(db, model, service, options);
+  const { result, blocker } = await retryingLocks({ ...waiting, db }, once, timedOut);
+  if (blocker) {
+    const seconds = policy.retryForMs / 1000;
+    const gaveUp = `gave up after ${seconds} s of lock timeouts waiting for ${blocker}; nothing was changed`;
+    return { ...result, reasons: [gaveUp, ...result.reasons] };
+  }
   const online = result.steps?.filter((x) => x.phase === 'online') ?? [];
-  if (options.dryRun || online.length === 0 || (result.status !== 'created' && result.status !== 'altered')) return result;
+  const applied = result.status === 'created' || result.status === 'altered';
+  if (options.dryRun || online.length === 0 || !applied) return result;
   const failure = await runOnline(db, online, waiting);
   const left = (await driftNow(db, service)).map((d) => `push cannot make this match: ${d.where}: ${d.message}`);
   const reasons = [...result.reasons, ...(failure ? [failure.reason] : []), ...left];
-  return { ...result, status: failure || left.length > 0 ? 'failed' : result.status, reasons, inSync: !failure && left.length === 0 };
+  const inSync = !failure && left.length === 0;
+  return { ...result, status: inSync ? result.status : 'failed', reasons, inSync };
 }
 
 /** The transactional part, plus the enum values that must commit before they are used. */
@@ -94,7 +109,10 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
     return await db.transaction(async (tx) => {
       await lockSchema(tx, service, options.progress);
       const policy = options.policy ?? DEFAULT_POLICY;
-      await tx.batch([`SET LOCAL lock_timeout = ${policy.lockTimeoutMs}`, `SET LOCAL statement_timeout = ${policy.statementTimeoutMs}`]);
+      await tx.batch([
+        `SET LOCAL lock_timeout = ${policy.lockTimeoutMs}`,
+        `SET LOCAL statement_timeout = ${policy.statementTimeoutMs}`,
+      ]);
       const catalog = await readCatalog(tx, service.schema);
       const drift = await ownDrift(tx, service, catalog);
       if (drift.length === 0) return { status: 'unchanged', statements: [], reasons: [], inSync: true } satisfies PushOutcome;
@@ -126,11 +144,15 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
           .filter((x) => x.phase === 'transaction' || !steps.some((y) => y.sql === x.sql));
         const hazards = options.onlineOnly ? next.filter((x) => x.hazard) : [];
         if (hazards.length > 0) {
-          const reasons = [...hazards.map((x) => `--online-only: ${x.hazard}: ${oneLine(x.sql)}`), 'nothing was changed'];
-          throw new Rollback({ status: 'refused', statements: [...statements, ...next.map((x) => x.sql)], reasons, steps: [...steps, ...next] });
+          const refused = hazards.map((x) => `--online-only: ${x.hazard}: ${oneLine(x.sql)}`);
+          const reasons = [...refused, 'nothing was changed'];
+          const all = [...steps, ...next];
+          throw new Rollback({ status: 'refused', statements: all.map((x) => x.sql), reasons, steps: all });
         }
         const broken = await existingViolations(tx, next);
-        if (broken.length > 0) throw new Rollback({ status: 'failed', statements: [], reasons: [...broken, 'nothing was changed'] });
+        if (broken.length > 0) {
+          throw new Rollback({ status: 'failed', statements: [], reasons: [...broken, 'nothing was changed'] });
+        }
         try {
           await tx.batch(next.filter((x) => x.phase === 'transaction').map((x) => x.sql));
         } catch (err) {
@@ -152,7 +174,8 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
         const status = all.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered';
         // With online steps to come, the catalog is compared after them (pushService).
         const inSync = notes.length === 0 && !allSteps.some((x) => x.phase === 'online') ? true : undefined;
-        return { status, statements: all, reasons: [...new Set(losses.map((l) => l.what)), ...notes], inSync, steps: allSteps };
+        const reasons = [...new Set(losses.map((l) => l.what)), ...notes];
+        return { status, statements: all, reasons, inSync, steps: allSteps };
       };
       // Loaded only when something changed: the no-op path never pays for drizzle-orm and drizzle-kit.
       const { neededStatements, phaseOneModel, planWithDrizzleKit } = await import('./plan.js');
@@ -168,7 +191,8 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
       const repairs = afterKit.flatMap((d) => d.repair ?? []);
       await apply(repairs);
       // A validation a killed push did not finish: drizzle-kit sees the constraint and plans nothing.
-      const validations = validationSteps(await readCatalog(tx, service.schema), service.schema).filter((x) => !steps.some((y) => y.sql === x.sql));
+      const validations = validationSteps(await readCatalog(tx, service.schema), service.schema)
+        .filter((x) => !steps.some((y) => y.sql === x.sql));
       steps.push(...validations);
       statements.push(...validations.map((x) => x.sql));
       // Online steps run after the commit: the catalog is compared after them instead.
