@@ -307,5 +307,8 @@ function writeReport({ rows, ratios, env }) {
     ...rows.map((r) => `| ${r.section} | ${r.what} | ${r.seconds.toFixed(3)} | ${r.extra} |`),
     '',
   ];
-  writeFileSync(join(ROOT, 'bench', 'results.md'), lines.join('\n'));
+  // The section `npm run bench:online` writes stays as it is.
+  const file = join(ROOT, 'bench', 'results.md');
+  const online = /<!-- bench:online -->[\s\S]*<!-- \/bench:online -->/.exec(readFileSync(file, 'utf8'))?.[0];
+  writeFileSync(file, `${lines.join('\n')}${online ? `\n${online}\n` : ''}`);
 }

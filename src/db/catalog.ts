@@ -22,6 +22,8 @@ export interface CatalogConstraint {
   /** a no action, r restrict, c cascade, n set null, d set default */
   readonly onDelete: string | null;
   readonly onUpdate: string | null;
+  /** false for a constraint added NOT VALID whose validation has not run */
+  readonly validated: boolean;
 }
 
 export interface CatalogIndex {
@@ -30,6 +32,8 @@ export interface CatalogIndex {
   readonly method: string;
   readonly columns: readonly string[];
   readonly predicate: string | null;
+  /** false when a concurrent build failed or was interrupted: the index is not used */
+  readonly valid: boolean;
 }
 
 export interface CatalogTable {
@@ -72,13 +76,13 @@ select json_build_object(
         'refTable', (select c.relname from pg_class c where c.oid = k.confrelid),
         'refColumns', (select json_agg(a.attname order by u.ord) from unnest(k.confkey) with ordinality u(n, ord)
                        join pg_attribute a on a.attrelid = k.confrelid and a.attnum = u.n),
-        'onDelete', nullif(k.confdeltype::text, ' '), 'onUpdate', nullif(k.confupdtype::text, ' ')) order by k.conname)
+        'onDelete', nullif(k.confdeltype::text, ' '), 'onUpdate', nullif(k.confupdtype::text, ' '), 'validated', k.convalidated) order by k.conname)
       from pg_constraint k where k.conrelid = rel.oid and k.contype in ('p', 'u', 'f', 'c')), '[]'),
     'indexes', coalesce((select json_agg(json_build_object(
         'name', ic.relname, 'unique', i.indisunique, 'method', am.amname,
         'columns', (select coalesce(json_agg(coalesce(a.attname, pg_get_indexdef(i.indexrelid, u.ord::int, true)) order by u.ord), '[]')
                     from unnest(i.indkey) with ordinality u(n, ord) left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = u.n),
-        'predicate', pg_get_expr(i.indpred, i.indrelid)) order by ic.relname)
+        'predicate', pg_get_expr(i.indpred, i.indrelid), 'valid', i.indisvalid) order by ic.relname)
       from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
       where i.indrelid = rel.oid and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.conrelid = rel.oid)), '[]'),
     'triggers', coalesce((select json_agg(json_build_object('name', tg.tgname, 'definition', pg_get_triggerdef(tg.oid)) order by tg.tgname)

@@ -6,6 +6,8 @@ export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** runs several statements in one round trip (simple protocol); no parameters, no results */
   batch(statements: readonly string[]): Promise<void>;
+  /** inside a transaction: runs `fn` under a savepoint, so its failure leaves the transaction usable */
+  savepoint?<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
 }
 
 export interface Db extends Queryable {
@@ -14,6 +16,8 @@ export interface Db extends Queryable {
   readonly embedded: boolean;
   /** runs `fn` in one transaction; a throw rolls everything back */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** runs `fn` on one connection outside any transaction (CREATE INDEX CONCURRENTLY needs that) */
+  session<T>(fn: (s: Queryable) => Promise<T>): Promise<T>;
   /** applies a drizzle migrations folder under a session advisory lock, with its own history table */
   migrate(options: MigrateOptions): Promise<void>;
   close(): Promise<void>;
@@ -100,11 +104,26 @@ export function connectUrl(url: string): Db {
     },
     transaction: async (fn) => {
       await connected();
-      return (await sql.begin((tx) => fn({ query: run(tx), batch: batch(tx) }))) as never;
+      // postgres-js fails a whole transaction after any failed query unless it ran in its own savepoint scope.
+      const scoped = (tx: postgres.TransactionSql): Queryable => ({
+        query: run(tx),
+        batch: batch(tx),
+        savepoint: async (inner) => (await tx.savepoint((s) => inner(scoped(s)))) as never,
+      });
+      return (await sql.begin((tx) => fn(scoped(tx)))) as never;
     },
     batch: async (statements) => {
       await connected();
       return batch(sql)(statements);
+    },
+    session: async (fn) => {
+      await connected();
+      const reserved = await sql.reserve();
+      try {
+        return await fn({ query: run(reserved), batch: batch(reserved) });
+      } finally {
+        reserved.release();
+      }
     },
     migrate: async (options) => {
       // One connection, so the session lock and the migrator's transaction share it.
@@ -137,6 +156,7 @@ export async function connectEmbedded(dir: string): Promise<Db> {
     query: run(db),
     batch: batch(db),
     transaction: (fn) => db.transaction((tx) => fn({ query: run(tx), batch: batch(tx) })),
+    session: (fn) => fn({ query: run(db), batch: batch(db) }),
     // PGlite has a single connection owned by this process: no lock needed.
     migrate: async (options) => {
       const [{ drizzle }, { migrate }] = await Promise.all([import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);

@@ -102,6 +102,8 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
     constraints.delete(name);
     if (!live) return void at(`${table.name}.${name}`, `${what} is missing`);
     if (live.type !== type) return void at(`${table.name}.${name}`, `is a ${live.type} constraint; expected ${what}`);
+    // Nothing to run in the transaction: push validates it after the commit (online.ts validationSteps).
+    if (live.validated === false) at(`${table.name}.${name}`, `${what} is NOT VALID (its validation never finished); push validates it`, []);
     if (columns && !same(live.columns, columns)) at(`${table.name}.${name}`, `${what} covers ${list(live.columns)}; expected ${list(columns)}`);
     return live;
   };
@@ -121,7 +123,8 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
   }
   for (const c of table.checks) {
     const live = expectKey(c.name, 'c', undefined, 'check constraint');
-    if (live && normalizeSql(live.definition.replace(/^CHECK\s*/i, '')) !== normalizeSql(c.sql)) {
+    // A check added NOT VALID (online push) says so in its definition; its validity is reported above.
+    if (live && normalizeSql(live.definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '')) !== normalizeSql(c.sql)) {
       const repair = [`ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.sql})`];
       at(`${table.name}.${c.name}`, `check is ${live.definition}; expected CHECK (${c.sql})`, repair);
     }
@@ -139,6 +142,7 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
       continue;
     }
     const differences = [
+      live.valid === false && 'index is invalid (a concurrent build failed or was interrupted); push rebuilds it',
       live.unique !== ix.unique && `index is ${live.unique ? '' : 'not '}unique; expected ${ix.unique ? '' : 'not '}unique`,
       live.method !== ix.method && `index method is ${live.method}; expected ${ix.method}`,
       !same(live.columns, ix.columns) && `index covers ${list(live.columns)}; expected ${list(ix.columns)}`,

@@ -6,6 +6,9 @@ import { MIGRATIONS_SCHEMA } from '../model/names.js';
 import { renames, silentSplits, tableMoves } from './moves.js';
 import { isWidening } from './widening.js';
 import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, retyped, type ColumnType, type DataLoss } from './guard.js';
+import { planSteps, readFacts, validationSteps, type Step } from './online.js';
+import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, type LockPolicy } from './online-run.js';
+import { retryingLocks, runOnline } from './online-run.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -18,6 +21,8 @@ export interface PushOutcome {
   readonly inSync?: boolean;
   /** refused only because objects of other schemas depend on a table it drops */
   readonly blockedByOthers?: boolean;
+  /** the statements with their locks and hazards, in the order they run */
+  readonly steps?: readonly Step[];
 }
 
 export interface PushOptions {
@@ -32,6 +37,10 @@ export interface PushOptions {
   readonly dryRun: boolean;
   /** progress messages, e.g. waiting for another push's lock */
   readonly progress: (line: string) => void;
+  /** lock and statement timeouts and the retry window; defaults in DEFAULT_POLICY */
+  readonly policy?: LockPolicy;
+  /** refuse statements that would scan or rewrite a table holding rows while writes wait */
+  readonly onlineOnly?: boolean;
 }
 
 /** Ends the transaction without applying anything (refusals, failures found before committing). */
@@ -42,10 +51,43 @@ class Rollback extends Error {
 }
 
 /**
- * Brings one service's schema in line with the model inside one transaction, holding a per-schema
- * advisory lock so two pushes of one service never both apply.
+ * Brings one service's schema in line with the model: one transaction per service, holding a
+ * per-schema advisory lock so two pushes of one service never both apply, retried while table locks
+ * time out; then the online steps (concurrent index builds, validations) after it commits.
  */
 export async function pushService(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const waiting = {
+    schemas: [service.schema, ...referencedSchemas(model, service)],
+    label: service.name,
+    policy,
+    progress: options.progress,
+    deadline: Date.now() + policy.retryForMs,
+  };
+  // A concurrent build that failed or was killed left an invalid index: dropped, so the plan builds it again.
+  const invalid = db.embedded || options.dryRun ? [] : await invalidIndexDrops(db, service.schema);
+  const dropped = invalid.length > 0 ? await runOnline(db, invalid, waiting) : undefined;
+  if (dropped) return { status: 'failed', statements: invalid.map((x) => x.sql), reasons: [dropped.reason] };
+  const timedOut = (o: PushOutcome) => o.status === 'failed' && o.reasons.some((r) => r.endsWith(`(${LOCK_TIMEOUT})`));
+  const once = () => pushTransactional(db, model, service, options);
+  const { result, blocker } = await retryingLocks({ ...waiting, db }, once, timedOut);
+  if (blocker) {
+    const seconds = policy.retryForMs / 1000;
+    const gaveUp = `gave up after ${seconds} s of lock timeouts waiting for ${blocker}; nothing was changed`;
+    return { ...result, reasons: [gaveUp, ...result.reasons] };
+  }
+  const online = result.steps?.filter((x) => x.phase === 'online') ?? [];
+  const applied = result.status === 'created' || result.status === 'altered';
+  if (options.dryRun || online.length === 0 || !applied) return result;
+  const failure = await runOnline(db, online, waiting);
+  const left = (await driftNow(db, service)).map((d) => `push cannot make this match: ${d.where}: ${d.message}`);
+  const reasons = [...result.reasons, ...(failure ? [failure.reason] : []), ...left];
+  const inSync = !failure && left.length === 0;
+  return { ...result, status: inSync ? result.status : 'failed', reasons, inSync };
+}
+
+/** The transactional part, plus the enum values that must commit before they are used. */
+async function pushTransactional(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
   const enumAdditions: string[] = [];
   const first = await attempt(db, model, service, options, enumAdditions);
   // PostgreSQL refuses a new enum value before the transaction that added it commits (55P04), so a
@@ -71,10 +113,16 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
   try {
     return await db.transaction(async (tx) => {
       await lockSchema(tx, service, options.progress);
+      const policy = options.policy ?? DEFAULT_POLICY;
+      await tx.batch([
+        `SET LOCAL lock_timeout = ${policy.lockTimeoutMs}`,
+        `SET LOCAL statement_timeout = ${policy.statementTimeoutMs}`,
+      ]);
       let catalog = await readCatalog(tx, service.schema);
       let drift = await ownDrift(tx, service, catalog);
       if (drift.length === 0) return { status: 'unchanged', statements: [], reasons: [], inSync: true } satisfies PushOutcome;
       const statements: string[] = [];
+      const steps: Step[] = [];
       // Declared moves and renames go first (validated with the manifest, they may name the schema a
       // table comes from), so drizzle-kit plans against existing data under the manifest's names.
       const moves = await tableMoves(tx, service, catalog);
@@ -122,25 +170,42 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
         if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals, blockedByOthers: true });
         if (losses.length > 0 && !options.acceptDataLoss && !options.dryRun) throw new Rollback(refusedForLoss([...statements, ...planned]));
         enumAdditions.push(...planned.filter((s) => /^ALTER TYPE .* ADD VALUE /is.test(s.trim())));
+        const next = planSteps(planned, service.schema, await readFacts(tx, service.schema), columnType, !db.embedded)
+          .filter((x) => x.phase === 'transaction' || !steps.some((y) => y.sql === x.sql));
+        const hazards = options.onlineOnly ? next.filter((x) => x.hazard) : [];
+        if (hazards.length > 0) {
+          const refused = hazards.map((x) => `--online-only: ${x.hazard}: ${oneLine(x.sql)}`);
+          const reasons = [...refused, 'nothing was changed'];
+          const all = [...steps, ...next];
+          throw new Rollback({ status: 'refused', statements: all.map((x) => x.sql), reasons, steps: all });
+        }
+        const broken = await existingViolations(tx, next);
+        if (broken.length > 0) {
+          throw new Rollback({ status: 'failed', statements: [], reasons: [...broken, 'nothing was changed'] });
+        }
         try {
-          await tx.batch(planned);
+          await tx.batch(next.filter((x) => x.phase === 'transaction').map((x) => x.sql));
         } catch (err) {
           if (!options.dryRun || (err as { code?: string }).code !== '55P04' || enumAdditions.length === 0) throw err;
           // For real, the new enum values commit first and the push runs again (see pushService).
           const note = 'the new enum values are added and committed first when pushing for real; the statements after them were planned but not tried in this dry run';
-          throw new Rollback(finish([...statements, ...planned], [note]));
+          throw new Rollback(finish([...statements, ...next.map((x) => x.sql)], [note], [...steps, ...next]));
         }
-        statements.push(...planned);
+        steps.push(...next);
+        statements.push(...next.map((x) => x.sql));
       };
       const refusedForLoss = (all: string[]): PushOutcome => ({
         status: 'refused',
         statements: all,
         reasons: [...new Set(losses.map((l) => l.what)), 'nothing was changed; re-run with --accept-data-loss to apply'],
       });
-      const finish = (all: string[], notes: string[] = []): PushOutcome => {
-        if (losses.length > 0 && !options.acceptDataLoss) return refusedForLoss(all);
+      const finish = (all: string[], notes: string[] = [], allSteps: Step[] = steps): PushOutcome => {
+        if (losses.length > 0 && !options.acceptDataLoss) return { ...refusedForLoss(all), steps: allSteps };
         const status = all.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered';
-        return { status, statements: all, reasons: [...new Set(losses.map((l) => l.what)), ...notes], inSync: notes.length === 0 };
+        // With online steps to come, the catalog is compared after them (pushService).
+        const inSync = notes.length === 0 && !allSteps.some((x) => x.phase === 'online') ? true : undefined;
+        const reasons = [...new Set(losses.map((l) => l.what)), ...notes];
+        return { status, statements: all, reasons, inSync, steps: allSteps };
       };
       // Loaded only when something changed: the no-op path never pays for drizzle-orm and drizzle-kit.
       const { neededStatements, phaseOneModel, planWithDrizzleKit } = await import('./plan.js');
@@ -155,7 +220,14 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
       const afterKit = await driftNow(tx, service);
       const repairs = afterKit.flatMap((d) => d.repair ?? []);
       await apply(repairs);
-      const left = repairs.length > 0 ? await driftNow(tx, service) : afterKit;
+      // A validation a killed push did not finish: drizzle-kit sees the constraint and plans nothing.
+      const validations = validationSteps(await readCatalog(tx, service.schema), service.schema)
+        .filter((x) => !steps.some((y) => y.sql === x.sql));
+      steps.push(...validations);
+      statements.push(...validations.map((x) => x.sql));
+      // Online steps run after the commit: the catalog is compared after them instead.
+      const pending = steps.some((x) => x.phase === 'online');
+      const left = pending ? [] : repairs.length > 0 ? await driftNow(tx, service) : afterKit;
       if (left.length > 0) {
         const reasons = [...left.map((d) => `push cannot make this match: ${d.where}: ${d.message}`), 'nothing was changed'];
         throw new Rollback({ status: 'failed', statements, reasons });

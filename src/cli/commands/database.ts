@@ -11,6 +11,8 @@ import { compareTree } from '../../write/output-tree.js';
 import { defineCli, manifestArgs, outArgs } from '../command.js';
 import { UserError } from '../../errors.js';
 import type { CliIo } from '../io.js';
+import { describeStep, onlineArgs, policyFrom, stepJson } from '../push-flags.js';
+import type { LockPolicy } from '../../db/online-run.js';
 import { loadProjectModel, outputKnownInSync, project, renderProject, type Project } from '../project.js';
 
 export const targetArgs = {
@@ -20,7 +22,7 @@ export const targetArgs = {
 
 export const pushFlagArgs = {
   'accept-data-loss': { type: 'boolean', description: 'apply statements that drop or cast data' },
-  'dry-run': { type: 'boolean', description: 'print the SQL per service and change nothing' },
+  'dry-run': { type: 'boolean', description: 'print the SQL per service with the lock each statement takes, and change nothing' },
   'allow-duplicate': { type: 'boolean', description: 'create a table even where one of its name holds data in public or an unowned schema' },
 } as const satisfies ArgsDef;
 
@@ -61,6 +63,9 @@ export async function requireInSync(p: Project, model: Model) {
 export interface PushFlags {
   readonly 'accept-data-loss'?: boolean;
   readonly 'dry-run'?: boolean;
+  readonly 'online-only'?: boolean;
+  readonly json?: boolean;
+  readonly policy?: LockPolicy;
   readonly 'allow-duplicate'?: boolean;
 }
 
@@ -77,14 +82,18 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     const elsewhere = service.dependsOn.find((dep) => planned.some((x) => x.service.name === dep && x.target.key !== target.key));
     if (elsewhere) return { status: 'failed', statements: [], reasons: [`references service ${elsewhere}, which is on another database; cross-service foreign keys need one database`] };
     if (connections.knownInSync(target, service)) return { status: 'unchanged', statements: [], reasons: [], inSync: true };
-    io.stdout(`${service.name}: pushing to ${target.label}`);
+    // With --json, stdout holds the one document; progress goes to stderr.
+    const progress = flags.json ? io.stderr : io.stdout;
+    progress(`${service.name}: pushing to ${target.label}`);
     try {
       const db = await dbFor(target);
       const outcome = await pushService(db, model, service, {
         acceptDataLoss: flags['accept-data-loss'] ?? false,
         dryRun: flags['dry-run'] ?? false,
         allowDuplicate: flags['allow-duplicate'] ?? false,
-        progress: io.stdout,
+        progress,
+        onlineOnly: flags['online-only'] ?? false,
+        policy: flags.policy,
       });
       if (outcome.inSync && !flags['dry-run']) connections.markInSync(target, service);
       return outcome;
@@ -100,15 +109,31 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     const changedNeighbour = planned.some((y) => y !== x && y.target.key === x.target.key && outcomes.get(y.service)!.status === 'altered');
     if (changedNeighbour) outcomes.set(x.service, await pushOne(x));
   }
-  let ok = true;
+  const failed = (o: PushOutcome) => o.status === 'refused' || o.status === 'failed';
+  const ok = planned.every((x) => !failed(outcomes.get(x.service)!));
+  // Statements with their locks and hazards when the push classified them (not for a refusal by the guard).
+  const stepsOf = (o: PushOutcome) => (o.steps?.length === o.statements.length ? o.steps : undefined);
+  if (flags.json) {
+    const services = planned.map(({ service, target }) => {
+      const o = outcomes.get(service)!;
+      const statements = stepsOf(o)?.map(stepJson) ?? o.statements.map((sql) => ({ sql }));
+      return { service: service.name, schema: service.schema, target: target.label, status: o.status, statements, reasons: o.reasons };
+    });
+    io.stdout(scrub(JSON.stringify({ ok, dryRun: flags['dry-run'] ?? false, services })));
+    return ok;
+  }
   for (const { service, target } of planned) {
     const o = outcomes.get(service)!;
-    const failed = o.status === 'refused' || o.status === 'failed';
-    ok &&= !failed;
-    const out = failed ? io.stderr : io.stdout;
+    const out = failed(o) ? io.stderr : io.stdout;
     const count = o.statements.length > 0 ? `, ${o.statements.length} statement${o.statements.length === 1 ? '' : 's'}` : '';
-    out(scrub(`${service.name} → ${target.label}: ${flags['dry-run'] && !failed ? `would be ${o.status}` : o.status}${count}`));
-    if (flags['dry-run'] || o.status === 'refused') for (const s of o.statements) out(scrub(`  ${s.trim().replace(/;$/, '')};`));
+    out(scrub(`${service.name} → ${target.label}: ${flags['dry-run'] && !failed(o) ? `would be ${o.status}` : o.status}${count}`));
+    if (flags['dry-run'] || o.status === 'refused') {
+      const steps = stepsOf(o);
+      o.statements.forEach((s, i) => {
+        out(scrub(`  ${s.trim().replace(/;$/, '')};`));
+        for (const line of steps ? describeStep(steps[i]!) : []) out(scrub(line));
+      });
+    }
     for (const r of o.reasons) out(scrub(`  ${r}`));
   }
   return ok;
@@ -155,13 +180,19 @@ export const pushCommand = defineCli({
     ...outArgs,
     ...targetArgs,
     ...pushFlagArgs,
+    ...onlineArgs,
   },
   handler: async (args, io) => {
+    const policy = policyFrom(args);
+    if (typeof policy === 'string') {
+      io.stderr(`${policy}\n(see schemagen push --help)`);
+      return 2;
+    }
     const p = project(args, io);
     const model = await loadProjectModel(p);
     await requireInSync(p, model);
     const planned = plan(model, p, args, io);
-    return (await withConnections(p.root, (c) => pushAll(model, planned, args, c, io))) ? 0 : 1;
+    return (await withConnections(p.root, (c) => pushAll(model, planned, { ...args, policy }, c, io))) ? 0 : 1;
   },
 });
 
