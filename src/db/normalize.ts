@@ -13,7 +13,7 @@ export function normalizeSql(text: string): string {
   const unquoted = text.replace(QUOTED_NUMBER_CAST, '$1');
   for (const [i, part] of unquoted.split("'").entries()) {
     // Even parts are outside string literals; odd parts are literal contents and kept verbatim.
-    out += i % 2 === 1 ? `'${part}'` : stripCasts(part).replace(/[()\s"]/g, '').toLowerCase();
+    out += i % 2 === 1 ? `'${part}'` : operatorsAsStored(stripCasts(part)).replace(/[()\s"]/g, '').toLowerCase();
   }
   return out;
 }
@@ -22,6 +22,16 @@ const IDENT = '(?:"[^"]+"|[a-z_][a-z0-9_]*)';
 /** `::type`, `::schema.type`, `::character varying(20)[]`, `::timestamp with time zone`: the casts Postgres adds. */
 const CAST = new RegExp(`::\\s*${IDENT}(?:\\.${IDENT})?(?:\\s+varying|\\s+precision|\\s+with(?:out)?\\s+time\\s+zone)?(?:\\(\\d+(?:,\\s*\\d+)?\\))?(?:\\[\\])*`, 'gi');
 const stripCasts = (s: string) => s.replace(CAST, '');
+
+/** Operators Postgres stores under another name: `x NOT LIKE y` reads back `x !~~ y`, `!=` as `<>`. */
+const OPERATORS: readonly [RegExp, string][] = [
+  [/\bnot\s+ilike\b/gi, ' !~~* '],
+  [/\bnot\s+like\b/gi, ' !~~ '],
+  [/\bilike\b/gi, ' ~~* '],
+  [/\blike\b/gi, ' ~~ '],
+  [/!=/g, '<>'],
+];
+const operatorsAsStored = (s: string) => OPERATORS.reduce((text, [re, op]) => text.replace(re, op), s);
 /** `'-1000'::integer`: only casts to number types, so a text '-5' keeps its quotes. */
 const QUOTED_NUMBER_CAST = /'(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)'(?=::\s*(?:smallint|integer|bigint|numeric|real|double precision)\b)/gi;
 
@@ -58,7 +68,9 @@ export function actualDefault(text: string | null, column: Column): string | und
 const SCALAR_KINDS: ReadonlySet<string> = new Set(['boolean', 'smallint', 'integer', 'bigint', 'real', 'double', 'numeric']);
 
 function literalForm(value: Literal, column: Column): string {
-  if (column.type.dims > 0) return sqlQuote(pgArray(value as readonly Literal[]));
+  // Arrays print in the element type's own spelling ({t,f}, times with their offset): the database
+  // says how; enum arrays (their type is schema-qualified) print as written.
+  if (column.type.dims > 0) return column.type.kind === 'enum' ? sqlQuote(pgArray(value as readonly Literal[])) : dbCanonical(column, pgArray(value as readonly Literal[]));
   switch (column.type.kind) {
     case 'json':
     case 'jsonb':
@@ -98,7 +110,8 @@ export async function canonicalizeDefaults(db: Queryable, expected: readonly str
   if (pending.length === 0) return out;
   const pairs = pending.map((p) => JSON.parse(p.slice(PLACEHOLDER.length)) as [string, string]);
   // Types come from the model (validated spellings), values are bound parameters.
-  const select = pairs.map(([type], i) => `format('%L', ($${i + 1}::text)::${type}) as c${i}`).join(', ');
+  // Quoted as the catalog shows a default ('…' with ' doubled): format('%L') would write E'…' for backslashes.
+  const select = pairs.map(([type], i) => `'''' || replace((($${i + 1}::text)::${type})::text, '''', '''''') || '''' as c${i}`).join(', ');
   const rows = await db.query<Record<string, string>>(`select ${select}`, pairs.map(([, text]) => text));
   pending.forEach((p, i) => out.set(p, normalizeSql(rows[0]![`c${i}`]!)));
   return out;

@@ -70,7 +70,8 @@ function subjectOf(sql: string): { readonly table: string; readonly where: strin
   const unq = (s: string) => s.replace(/""/g, '"');
   const [def, constraint, create, drop] = SUBJECTS.map((re) => re.exec(text));
   const named = def ?? constraint;
-  if (named) return { table: unq(named[2]!), where: named.slice(1, 4).map((x) => unq(x!)).join('.') };
+  // A default is its own subject: a column whose type changes keeps a default that already matches.
+  if (named) return { table: unq(named[2]!), where: `${def ? 'default:' : ''}${named.slice(1, 4).map((x) => unq(x!)).join('.')}` };
   if (create) return { table: unq(create[3]!), where: `${unq(create[2]!)}.${unq(create[3]!)}.${unq(create[1]!)}` };
   if (drop) return { table: '', where: `${unq(drop[1]!)}..${unq(drop[2]!)}` };
   return undefined;
@@ -83,7 +84,9 @@ function subjectOf(sql: string): { readonly table: string; readonly where: strin
  * dropped; otherwise every push would repeat it.
  */
 export function neededStatements(statements: readonly string[], drift: readonly Drift[], catalog: CatalogSchema): string[] {
-  const differs = new Set(drift.flatMap((d) => [d.where, d.where.replace(/^([^.]*)\.[^.]*\./, '$1..')]));
+  const differs = new Set(
+    drift.flatMap((d) => [d.where, d.where.replace(/^([^.]*)\.[^.]*\./, '$1..'), ...(d.message.startsWith('default is') ? [`default:${d.where}`] : [])]),
+  );
   const existing = new Set(catalog.tables.map((t) => t.name));
   return statements.filter((s) => {
     const subject = subjectOf(s);
