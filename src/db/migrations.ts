@@ -4,9 +4,11 @@ import { sqlQuote } from '../model/drizzle-calls.js';
 import type { Model, Service } from '../model/types.js';
 import type { CatalogSchema } from './catalog.js';
 import { outsideSchema } from './guard.js';
-import { muted, phaseOneModel } from './plan.js';
+import { contained } from './drizzle-kit.js';
+import { phaseOneModel } from './plan.js';
 import { referencedSchemas } from './push.js';
 import { buildRuntimeTables } from './runtime-tables.js';
+import { quoteIdent } from './sql-text.js';
 
 /**
  * Per-service SQL migrations in drizzle-kit's folder format (`migrations/<service>/NNNN_tag.sql`,
@@ -55,7 +57,7 @@ export async function generateMigrationFor(model: Model, service: Service, root:
   const statements: string[] = [];
   let from: Snapshot = previous;
   for (const target of phaseOne ? [snapshotFor(phaseOne, previous.id), next] : [next]) {
-    statements.push(...(await muted(() => generateMigration(from as never, target as never))));
+    statements.push(...(await contained(() => generateMigration(from as never, target as never))));
     from = target;
   }
   const comments = commentsOf(service);
@@ -84,7 +86,6 @@ function catalogOf(snapshot: Snapshot): CatalogSchema {
   };
 }
 
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function commentsOf(service: Service): Comments {
   const out: Comments = {};
@@ -102,7 +103,7 @@ function commentChanges(service: Service, before: Comments, after: Comments): st
     if (before[key] === after[key]) return [];
     const [table, column] = key.split('.') as [string, string | undefined];
     if (!service.tables.some((t) => t.name === table && (!column || t.columns.some((c) => c.name === column)))) return [];
-    const target = `${q(service.schema)}.${q(table)}${column ? `.${q(column)}` : ''}`;
+    const target = `${quoteIdent(service.schema)}.${quoteIdent(table)}${column ? `.${quoteIdent(column)}` : ''}`;
     const text = after[key] === undefined ? 'NULL' : sqlQuote(after[key]!);
     return [`COMMENT ON ${column ? 'COLUMN' : 'TABLE'} ${target} IS ${text};`];
   });

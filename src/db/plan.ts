@@ -1,12 +1,10 @@
-import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import { sqlQuote } from '../model/drizzle-calls.js';
 import type { Model, Service, Table } from '../model/types.js';
 import type { CatalogSchema } from './catalog.js';
 import type { Queryable } from './connection.js';
+import { pushStatements } from './drizzle-kit.js';
 import { buildRuntimeTables } from './runtime-tables.js';
-
-const dialect = new PgDialect();
+import { qualified, quoteIdent } from './sql-text.js';
 
 /**
  * drizzle-kit asks interactively whether a new column/table/enum is a rename of one that disappeared.
@@ -54,55 +52,21 @@ export function phaseOneModel(model: Model, service: Service, catalog: CatalogSc
 
 /** Plans with drizzle-kit's push differ against the live schema, on the push's own transaction. */
 export async function planWithDrizzleKit(model: Model, service: Service, tx: Queryable): Promise<string[]> {
-  const { pushSchema } = await import('drizzle-kit/api');
   const runtime = buildRuntimeTables(model, service.name).get(service.name)!;
-  const execute = async (query: SQL) => {
-    const text = dialect.sqlToQuery(query).sql;
-    // drizzle-kit counts rows only to decide whether to prompt ("truncate the table?") or to add
-    // TRUNCATE statements itself. Answering "empty" means it does neither: our guard counts rows and
-    // refuses data loss, and a statement that cannot apply to existing rows fails and rolls back.
-    if (/^select count\(\*\) as count from /i.test(text)) return { rows: [{ count: 0 }] };
-    return { rows: await tx.query(text) };
-  };
-  const result = await muted(() => pushSchema(runtime.exports, { execute } as never, [service.schema]));
-  return result.statementsToExecute;
+  return pushStatements(runtime.exports, service.schema, tx);
 }
 
 export function commentStatements(service: Service, catalog: CatalogSchema): string[] {
   const out: string[] = [];
   const literal = (text: string | undefined) => (text === undefined ? 'NULL' : sqlQuote(text));
-  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
   for (const table of service.tables) {
     const live = catalog.tables.find((t) => t.name === table.name);
-    const target = `${q(service.schema)}.${q(table.name)}`;
+    const target = qualified(service.schema, table.name);
     if ((live?.comment ?? undefined) !== table.comment) out.push(`COMMENT ON TABLE ${target} IS ${literal(table.comment)}`);
     for (const c of table.columns) {
       const liveColumn = live?.columns.find((x) => x.name === c.name);
-      if ((liveColumn?.comment ?? undefined) !== c.comment) out.push(`COMMENT ON COLUMN ${target}.${q(c.name)} IS ${literal(c.comment)}`);
+      if ((liveColumn?.comment ?? undefined) !== c.comment) out.push(`COMMENT ON COLUMN ${target}.${quoteIdent(c.name)} IS ${literal(c.comment)}`);
     }
   }
   return out;
-}
-
-/**
- * drizzle-kit draws a spinner on stdout while it introspects, even without a terminal. Our own output
- * goes through the CLI's io, which holds the original writer, so only drizzle-kit is silenced.
- * stdout also reads as no terminal meanwhile: any prompt we did not foresee rejects instead of waiting.
- */
-let mutedDepth = 0;
-let saved: { write: typeof process.stdout.write; isTTY: boolean } | undefined;
-export async function muted<T>(fn: () => Promise<T>): Promise<T> {
-  if (mutedDepth++ === 0) {
-    saved = { write: process.stdout.write, isTTY: process.stdout.isTTY };
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    process.stdout.isTTY = false;
-  }
-  try {
-    return await fn();
-  } finally {
-    if (--mutedDepth === 0 && saved) {
-      process.stdout.write = saved.write;
-      process.stdout.isTTY = saved.isTTY;
-    }
-  }
 }

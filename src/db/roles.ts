@@ -1,5 +1,6 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { Model, Service } from '../model/types.js';
+import { qualified, quoteIdent } from './sql-text.js';
 
 /**
  * Least privilege per service: one login role that owns nothing, may use, create in and change only
@@ -9,7 +10,6 @@ import type { Model, Service } from '../model/types.js';
  */
 export const roleName = (service: Service) => `${service.name}_svc`;
 
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 export interface RoleOptions {
@@ -35,8 +35,8 @@ function referencedElsewhere(service: Service): Map<string, Set<string>> {
 const ifSchema = (schema: string, body: string) => `DO $do$ BEGIN IF EXISTS (SELECT FROM pg_namespace WHERE nspname = ${literal(schema)}) THEN ${body}; END IF; END $do$`;
 
 export function roleStatements(model: Model, service: Service, options: RoleOptions): string[] {
-  const role = q(roleName(service));
-  const schema = q(service.schema);
+  const role = quoteIdent(roleName(service));
+  const schema = quoteIdent(service.schema);
   const out = [
     // Two concurrent applies may both find the role missing; the loser's CREATE is a no-op.
     `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(roleName(service))}) THEN ` +
@@ -53,12 +53,12 @@ export function roleStatements(model: Model, service: Service, options: RoleOpti
   );
   // Exactly the referenced tables: whatever an earlier apply granted in other services' schemas goes first.
   for (const other of model.services.filter((s) => s.schema !== service.schema).map((s) => s.schema).sort()) {
-    out.push(ifSchema(other, `REVOKE ALL ON ALL TABLES IN SCHEMA ${q(other)} FROM ${role}; REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${q(other)} FROM ${role}; REVOKE ALL ON SCHEMA ${q(other)} FROM ${role}`));
+    out.push(ifSchema(other, `REVOKE ALL ON ALL TABLES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ALL ON SCHEMA ${quoteIdent(other)} FROM ${role}`));
   }
   for (const [targetSchema, tables] of [...referencedElsewhere(service)].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(`GRANT USAGE ON SCHEMA ${q(targetSchema)} TO ${role}`);
+    out.push(`GRANT USAGE ON SCHEMA ${quoteIdent(targetSchema)} TO ${role}`);
     // A foreign key needs REFERENCES on its target; SELECT lets the service read what it points to.
-    for (const table of [...tables].sort()) out.push(`GRANT SELECT, REFERENCES ON ${q(targetSchema)}.${q(table)} TO ${role}`);
+    for (const table of [...tables].sort()) out.push(`GRANT SELECT, REFERENCES ON ${qualified(targetSchema, table)} TO ${role}`);
   }
   return out;
 }
