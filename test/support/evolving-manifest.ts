@@ -152,7 +152,7 @@ const changeShape = fc.record({ kind: fc.constantFrom(...CHANGES), service: fc.n
 type ChangeShape = typeof changeShape extends fc.Arbitrary<infer T> ? T : never;
 
 /** The services after the change, and a one-line description of it for failure messages. */
-function applyChange(services: readonly ServiceSpec[], change: ChangeShape): { services: ServiceSpec[]; description: string } {
+function applyChange(services: readonly ServiceSpec[], change: ChangeShape): { services: ServiceSpec[]; description: string; statement: string } {
   const si = change.service % services.length;
   const service = services[si]!;
   const ti = change.table % service.tables.length;
@@ -160,21 +160,22 @@ function applyChange(services: readonly ServiceSpec[], change: ChangeShape): { s
   const replaceTable = (next: TableSpec) => services.map((s, i) => (i === si ? { ...s, tables: s.tables.map((t, j) => (j === ti ? next : t)) } : s));
   const type = TYPES[change.type % TYPES.length]!;
   const at = `${service.name}.${table.name}`;
+  const addColumn = `ALTER TABLE "${service.name}"."${table.name}" ADD COLUMN "added"`;
   switch (change.kind) {
     case 'nullable column':
-      return { services: replaceTable({ ...table, columns: [...table.columns, { name: 'added', type: type.type, nullable: true, value: 'null' }] }), description: `${at}.added ${type.type} null` };
+      return { services: replaceTable({ ...table, columns: [...table.columns, { name: 'added', type: type.type, nullable: true, value: 'null' }] }), description: `${at}.added ${type.type} null`, statement: addColumn };
     case 'column with default':
-      return { services: replaceTable({ ...table, columns: [...table.columns, { name: 'added', type: type.type, nullable: false, default: type.yamlDefault, value: 'null' }] }), description: `${at}.added ${type.type} default ${type.yamlDefault}` };
+      return { services: replaceTable({ ...table, columns: [...table.columns, { name: 'added', type: type.type, nullable: false, default: type.yamlDefault, value: 'null' }] }), description: `${at}.added ${type.type} default ${type.yamlDefault}`, statement: addColumn };
     case 'index': {
       const candidates = table.columns.filter((c) => c.type === 'uuid' || TYPES.find((t) => t.type === c.type)?.btree);
       const c = candidates[change.column % candidates.length]!;
-      return { services: replaceTable({ ...table, indexes: [...table.indexes, `{ columns: [${c.name}], name: ${table.name}_evolved_idx }`] }), description: `index on ${at}.${c.name}` };
+      return { services: replaceTable({ ...table, indexes: [...table.indexes, `{ columns: [${c.name}], name: ${table.name}_evolved_idx }`] }), description: `index on ${at}.${c.name}`, statement: `CREATE INDEX "${table.name}_evolved_idx" ON "${service.name}"."${table.name}"` };
     }
     case 'enum value': {
       // Before the first value, at the end, or in between: drizzle-kit plans BEFORE/AFTER for each.
       const position = change.variant % (service.moods.length + 1);
       const moods = [...service.moods.slice(0, position), 'content', ...service.moods.slice(position)];
-      return { services: services.map((s, i) => (i === si ? { ...s, moods } : s)), description: `${service.name}.mood value content at ${position}` };
+      return { services: services.map((s, i) => (i === si ? { ...s, moods } : s)), description: `${service.name}.mood value content at ${position}`, statement: `ALTER TYPE "${service.name}"."mood" ADD VALUE 'content'` };
     }
     case 'widening': {
       const widenable = services.flatMap((s, i) => s.tables.flatMap((t, j) => t.columns.filter((c) => WIDER[c.type]).map((c) => [i, j, c] as const)));
@@ -182,7 +183,8 @@ function applyChange(services: readonly ServiceSpec[], change: ChangeShape): { s
       const [wi, wj, c] = widenable[change.column % widenable.length]!;
       const wider = WIDER[c.type]![change.variant % WIDER[c.type]!.length]!;
       const next = services.map((s, i) => (i !== wi ? s : { ...s, tables: s.tables.map((t, j) => (j !== wj ? t : { ...t, columns: t.columns.map((x) => (x === c ? { ...x, type: wider } : x)) })) }));
-      return { services: next, description: `${services[wi]!.name}.${services[wi]!.tables[wj]!.name}.${c.name} ${c.type} → ${wider}` };
+      const where = `"${services[wi]!.name}"."${services[wi]!.tables[wj]!.name}"`;
+      return { services: next, description: `${where}.${c.name} ${c.type} → ${wider}`, statement: `ALTER TABLE ${where} ALTER COLUMN "${c.name}" SET DATA TYPE ${wider}` };
     }
   }
 }
@@ -192,6 +194,8 @@ export interface Evolution {
   /** one insert per table, in foreign-key order */
   readonly rows: string;
   readonly change: string;
+  /** how the one statement the change needs begins */
+  readonly statement: string;
   readonly evolved: string;
   readonly services: readonly string[];
   /** `schema.table` of every table, to count the rows after the change */
@@ -207,6 +211,7 @@ export const arbitraryEvolution: fc.Arbitrary<Evolution> = fc
       manifest: render(services),
       rows: rows(services),
       change: changed.description,
+      statement: changed.statement,
       evolved: render(changed.services),
       services: services.map((s) => s.name),
       tables: services.flatMap((s) => s.tables.map((t) => `${s.name}.${t.name}`)),
