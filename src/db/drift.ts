@@ -1,7 +1,9 @@
+import { sqlQuote } from '../model/drizzle-calls.js';
 import type { Column, Service, Table } from '../model/types.js';
 import type { CatalogConstraint, CatalogSchema, CatalogTable } from './catalog.js';
 import type { Queryable } from './connection.js';
 import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
+import { createIndex, qualified, quoteIdent } from './sql-text.js';
 
 /** One difference between the manifest and the live database. */
 export interface Drift {
@@ -9,8 +11,11 @@ export interface Drift {
   /** `schema.table` or `schema.table.column`, or the object's qualified name */
   readonly where: string;
   readonly message: string;
-  /** differences push repairs without drizzle-kit (comments) */
-  readonly commentOnly?: boolean;
+  /**
+   * Statements that make this item match, for what push repairs without drizzle-kit: comments, and
+   * checks and indexes whose definition changed (drizzle-kit's push compares those by name only).
+   */
+  readonly repair?: readonly string[];
   /** a manifest table found in another schema: verify reports it, push leaves it alone */
   readonly elsewhere?: boolean;
 }
@@ -22,7 +27,7 @@ const list = (a: readonly string[]) => `(${a.join(', ')})`;
 /** Everything that differs between the service's model and its schema in the catalog. */
 export async function diffService(service: Service, catalog: CatalogSchema, db: Queryable): Promise<Drift[]> {
   const drift: Drift[] = [];
-  const at = (where: string, message: string, commentOnly = false) => drift.push({ service: service.name, where: `${service.schema}.${where}`, message, commentOnly });
+  const at: Report = (where, message, repair) => drift.push({ service: service.name, where: `${service.schema}.${where}`, message, repair });
   for (const e of catalog.elsewhere) drift.push({ service: service.name, where: `${e.schema}.${e.table}`, message: `table ${e.table} of service ${service.name} exists in schema ${e.schema}; expected only in ${service.schema}`, elsewhere: true });
   if (!catalog.exists) {
     drift.push({ service: service.name, where: service.schema, message: `schema ${service.schema} does not exist` });
@@ -34,7 +39,7 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
   for (const table of service.tables) {
     const actual = actualTables.get(table.name);
     if (!actual) at(table.name, 'table is missing');
-    else diffTable(table, actual, (where, message, commentOnly) => at(where, message, commentOnly), canonical);
+    else diffTable(service.schema, table, actual, at, canonical);
   }
   for (const t of catalog.tables) if (!service.tables.some((m) => m.name === t.name)) at(t.name, 'table is not in the manifest');
   const actualEnums = new Map(catalog.enums.map((e) => [e.name, e.values] as const));
@@ -47,10 +52,12 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
   return drift;
 }
 
-type Report = (where: string, message: string, commentOnly?: boolean) => void;
+type Report = (where: string, message: string, repair?: readonly string[]) => void;
 
-function diffTable(table: Table, actual: CatalogTable, at: Report, canonical: ReadonlyMap<string, string>) {
-  if ((actual.comment ?? undefined) !== table.comment) at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, true);
+function diffTable(schema: string, table: Table, actual: CatalogTable, at: Report, canonical: ReadonlyMap<string, string>) {
+  const target = qualified(schema, table.name);
+  const comment = (what: string, text: string | undefined) => [`COMMENT ON ${what} IS ${text === undefined ? 'NULL' : sqlQuote(text)}`];
+  if ((actual.comment ?? undefined) !== table.comment) at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, comment(`TABLE ${target}`, table.comment));
   const columns = new Map(actual.columns.map((c) => [c.name, c] as const));
   for (const column of table.columns) {
     const where = `${table.name}.${column.name}`;
@@ -68,10 +75,12 @@ function diffTable(table: Table, actual: CatalogTable, at: Report, canonical: Re
     if (!column.identity && actualDefault(live.default, column) !== wantDefault) at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`);
     const identity = column.identity === 'always' ? 'a' : column.identity === 'by default' ? 'd' : '';
     if (live.identity !== identity) at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`);
-    if ((live.comment ?? undefined) !== column.comment) at(where, `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`, true);
+    if ((live.comment ?? undefined) !== column.comment) {
+      at(where, `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`, comment(`COLUMN ${target}.${quoteIdent(column.name)}`, column.comment));
+    }
   }
   for (const c of actual.columns) if (!table.columns.some((m) => m.name === c.name)) at(`${table.name}.${c.name}`, 'column is not in the manifest');
-  diffConstraints(table, actual, at);
+  diffConstraints(schema, table, actual, at);
 }
 
 const stripSchema = (type: string) => type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '');
@@ -82,7 +91,8 @@ function describeDefault(column: Column): string {
   return d.kind === 'sql' ? d.sql : JSON.stringify(d.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
+function diffConstraints(schema: string, table: Table, actual: CatalogTable, at: Report) {
+  const target = qualified(schema, table.name);
   const constraints = new Map(actual.constraints.map((k) => [k.name, k] as const));
   // Returns the live constraint only when it exists with the expected type: `at` returns a value too.
   const expectKey = (name: string, type: 'p' | 'u' | 'f' | 'c', columns: readonly string[] | undefined, what: string): CatalogConstraint | undefined => {
@@ -109,7 +119,10 @@ function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
   }
   for (const c of table.checks) {
     const live = expectKey(c.name, 'c', undefined, 'check constraint');
-    if (live && normalizeSql(live.definition.replace(/^CHECK\s*/i, '')) !== normalizeSql(c.sql)) at(`${table.name}.${c.name}`, `check is ${live.definition}; expected CHECK (${c.sql})`);
+    if (live && normalizeSql(live.definition.replace(/^CHECK\s*/i, '')) !== normalizeSql(c.sql)) {
+      const repair = [`ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.sql})`];
+      at(`${table.name}.${c.name}`, `check is ${live.definition}; expected CHECK (${c.sql})`, repair);
+    }
   }
   // NOT NULL and other implicit constraints are not listed; anything left was added by hand.
   for (const name of constraints.keys()) at(`${table.name}.${name}`, 'constraint is not in the manifest');
@@ -123,10 +136,15 @@ function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
       at(where, 'index is missing');
       continue;
     }
-    if (live.unique !== ix.unique) at(where, `index is ${live.unique ? '' : 'not '}unique; expected ${ix.unique ? '' : 'not '}unique`);
-    if (live.method !== ix.method) at(where, `index method is ${live.method}; expected ${ix.method}`);
-    if (!same(live.columns, ix.columns)) at(where, `index covers ${list(live.columns)}; expected ${list(ix.columns)}`);
-    if (normalizeSql(live.predicate ?? '') !== normalizeSql(ix.where ?? '')) at(where, `index predicate is ${live.predicate ?? 'none'}; expected ${ix.where ?? 'none'}`);
+    const differences = [
+      live.unique !== ix.unique && `index is ${live.unique ? '' : 'not '}unique; expected ${ix.unique ? '' : 'not '}unique`,
+      live.method !== ix.method && `index method is ${live.method}; expected ${ix.method}`,
+      !same(live.columns, ix.columns) && `index covers ${list(live.columns)}; expected ${list(ix.columns)}`,
+      normalizeSql(live.predicate ?? '') !== normalizeSql(ix.where ?? '') && `index predicate is ${live.predicate ?? 'none'}; expected ${ix.where ?? 'none'}`,
+    ].filter((d): d is string => d !== false);
+    // drizzle-kit's push compares indexes by name only: a changed one is rebuilt here.
+    const repair = [`DROP INDEX ${qualified(schema, ix.name)}`, createIndex(schema, table.name, ix)];
+    differences.forEach((message, i) => at(where, message, i === 0 ? repair : []));
   }
   for (const name of indexes.keys()) at(`${table.name}.${name}`, 'index is not in the manifest');
 }

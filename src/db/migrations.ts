@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqlQuote } from '../model/drizzle-calls.js';
 import type { Model, Service } from '../model/types.js';
@@ -37,7 +38,8 @@ function writeAtomically(path: string, text: string) {
 }
 
 export interface GeneratedMigration {
-  readonly tag?: string;
+  /** the migrations written (two when enum values are added and used: see below); none when nothing changed */
+  readonly tags?: readonly string[];
   readonly statements: readonly string[];
 }
 
@@ -65,15 +67,56 @@ export async function generateMigrationFor(model: Model, service: Service, root:
   const refused = statements.flatMap((s) => outsideSchema(s, service.schema, new Set([...referencedSchemas(model, service), 'drizzle'])) ?? []);
   if (refused.length > 0) throw new Error(`migration for ${service.name} would ${refused[0]}`);
   if (statements.length === 0) return { statements };
-  const idx = last ? last.idx + 1 : 0;
-  const tag = `${prefix(idx)}_${service.name}`;
+  // A value added to an enum cannot be used before its transaction commits (55P04), and a migrator
+  // applies a migration in one transaction: the additions go in a migration of their own first.
+  const additions = statements.filter(isEnumAddition);
+  const parts = additions.length > 0 && additions.length < statements.length ? [additions.map(ifNotExists), statements.filter((s) => !isEnumAddition(s))] : [statements];
   mkdirSync(join(dir, 'meta'), { recursive: true });
-  writeAtomically(join(dir, `${tag}.sql`), `${statements.map((s) => s.trim()).join(BREAKPOINT)}\n`);
-  writeAtomically(join(dir, 'meta', `${prefix(idx)}_snapshot.json`), `${JSON.stringify({ ...next, _schemagen: { comments } }, null, 2)}\n`);
-  const when = Math.max(now, (last?.when ?? 0) + 1);
-  journal.entries.push({ idx, version: '7', when, tag, breakpoints: true });
+  let idx = last ? last.idx + 1 : 0;
+  let prevId = previous.id;
+  let when = Math.max(now, (last?.when ?? 0) + 1);
+  const tags: string[] = [];
+  for (const [i, part] of parts.entries()) {
+    const tag = `${prefix(idx)}_${service.name}${i === 0 && parts.length > 1 ? ENUM_VALUES_SUFFIX : ''}`;
+    const snapshot = i === parts.length - 1 ? next : snapshotFor(model, prevId);
+    writeAtomically(join(dir, `${tag}.sql`), `${part.map((s) => s.trim()).join(BREAKPOINT)}\n`);
+    writeAtomically(join(dir, 'meta', `${prefix(idx)}_snapshot.json`), `${JSON.stringify({ ...snapshot, prevId, _schemagen: { comments } }, null, 2)}\n`);
+    journal.entries.push({ idx, version: '7', when, tag, breakpoints: true });
+    tags.push(tag);
+    prevId = snapshot.id;
+    idx++;
+    when++;
+  }
   writeAtomically(join(dir, 'meta', '_journal.json'), `${JSON.stringify(journal, null, 2)}\n`);
-  return { tag, statements };
+  return { tags, statements };
+}
+
+const ENUM_VALUES_SUFFIX = '_enum_values';
+const isEnumAddition = (s: string) => /^ALTER TYPE .* ADD VALUE /is.test(s.trim());
+const ifNotExists = (s: string) => s.replace(/\bADD VALUE\s+(?!IF NOT EXISTS)/i, 'ADD VALUE IF NOT EXISTS ');
+
+/**
+ * The migrator applies every pending migration in one transaction, so a migration that only adds
+ * enum values must end a run of its own before the next one uses them: `apply` runs on copies of the
+ * folder whose journal ends at such a migration, then on the folder itself.
+ */
+export async function inMigrationSteps(folder: string, apply: (folder: string) => Promise<void>): Promise<void> {
+  const journal = readJson<Journal>(join(folder, 'meta', '_journal.json'));
+  const entries = journal?.entries ?? [];
+  const cuts = entries.flatMap((e, i) => (e.tag.endsWith(ENUM_VALUES_SUFFIX) && i < entries.length - 1 ? [i + 1] : []));
+  const base = cuts.length > 0 ? mkdtempSync(join(tmpdir(), 'schemagen-migrate-')) : undefined;
+  try {
+    for (const [k, n] of cuts.entries()) {
+      const step = join(base!, String(k));
+      mkdirSync(join(step, 'meta'), { recursive: true });
+      for (const e of entries.slice(0, n)) copyFileSync(join(folder, `${e.tag}.sql`), join(step, `${e.tag}.sql`));
+      writeFileSync(join(step, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: entries.slice(0, n) }));
+      await apply(step);
+    }
+    await apply(folder);
+  } finally {
+    if (base) rmSync(base, { recursive: true, force: true });
+  }
 }
 
 /** The names phase planning needs, taken from a snapshot instead of a live catalog. */

@@ -1,10 +1,9 @@
-import { sqlQuote } from '../model/drizzle-calls.js';
 import type { Model, Service, Table } from '../model/types.js';
 import type { CatalogSchema } from './catalog.js';
+import type { Drift } from './drift.js';
 import type { Queryable } from './connection.js';
 import { pushStatements } from './drizzle-kit.js';
 import { buildRuntimeTables } from './runtime-tables.js';
-import { qualified, quoteIdent } from './sql-text.js';
 
 /**
  * drizzle-kit asks interactively whether a new column/table/enum is a rename of one that disappeared.
@@ -56,17 +55,39 @@ export async function planWithDrizzleKit(model: Model, service: Service, tx: Que
   return pushStatements(runtime.exports, service.schema, tx);
 }
 
-export function commentStatements(service: Service, catalog: CatalogSchema): string[] {
-  const out: string[] = [];
-  const literal = (text: string | undefined) => (text === undefined ? 'NULL' : sqlQuote(text));
-  for (const table of service.tables) {
-    const live = catalog.tables.find((t) => t.name === table.name);
-    const target = qualified(service.schema, table.name);
-    if ((live?.comment ?? undefined) !== table.comment) out.push(`COMMENT ON TABLE ${target} IS ${literal(table.comment)}`);
-    for (const c of table.columns) {
-      const liveColumn = live?.columns.find((x) => x.name === c.name);
-      if ((liveColumn?.comment ?? undefined) !== c.comment) out.push(`COMMENT ON COLUMN ${target}.${quoteIdent(c.name)} IS ${literal(c.comment)}`);
-    }
-  }
-  return out;
+const Q = '"((?:[^"]|"")+)"';
+/** drizzle-kit statements that change one named object of a table: a column's default, a constraint, an index. */
+const SUBJECTS = [
+  new RegExp(`^ALTER TABLE ${Q}\\.${Q} ALTER COLUMN ${Q} (?:SET|DROP) DEFAULT`, 'i'),
+  new RegExp(`^ALTER TABLE ${Q}\\.${Q} (?:DROP|ADD) CONSTRAINT ${Q}`, 'i'),
+  new RegExp(`^CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?${Q} ON ${Q}\\.${Q}`, 'i'),
+  new RegExp(`^DROP INDEX (?:CONCURRENTLY )?(?:IF EXISTS )?${Q}\\.${Q}`, 'i'),
+];
+
+/** The object a statement changes, named as drift names it: `schema.table.name` (a dropped index: `schema..name`). */
+function subjectOf(sql: string): { readonly table: string; readonly where: string } | undefined {
+  const text = sql.trim();
+  const unq = (s: string) => s.replace(/""/g, '"');
+  const [def, constraint, create, drop] = SUBJECTS.map((re) => re.exec(text));
+  const named = def ?? constraint;
+  if (named) return { table: unq(named[2]!), where: named.slice(1, 4).map((x) => unq(x!)).join('.') };
+  if (create) return { table: unq(create[3]!), where: `${unq(create[2]!)}.${unq(create[3]!)}.${unq(create[1]!)}` };
+  if (drop) return { table: '', where: `${unq(drop[1]!)}..${unq(drop[2]!)}` };
+  return undefined;
+}
+
+/**
+ * drizzle-kit re-plans some objects that already match: a composite unique read in another column
+ * order, array and widened-type defaults spelled differently. Our comparison (drift) is what verify
+ * checks, so a statement about a default, constraint or index that drift finds no difference in is
+ * dropped; otherwise every push would repeat it.
+ */
+export function neededStatements(statements: readonly string[], drift: readonly Drift[], catalog: CatalogSchema): string[] {
+  const differs = new Set(drift.flatMap((d) => [d.where, d.where.replace(/^([^.]*)\.[^.]*\./, '$1..')]));
+  const existing = new Set(catalog.tables.map((t) => t.name));
+  return statements.filter((s) => {
+    const subject = subjectOf(s);
+    // Objects of a table that does not exist yet are new, whatever drift says about them.
+    return subject === undefined || differs.has(subject.where) || (subject.table !== '' && !existing.has(subject.table));
+  });
 }

@@ -1,5 +1,5 @@
 import type { Model, Service } from '../model/types.js';
-import { readCatalog } from './catalog.js';
+import { readCatalog, type CatalogSchema } from './catalog.js';
 import type { Db, Queryable } from './connection.js';
 import { diffService } from './drift.js';
 import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, type ColumnType, type DataLoss } from './guard.js';
@@ -19,12 +19,17 @@ export interface PushOutcome {
 
 export interface PushOptions {
   readonly acceptDataLoss: boolean;
+  /**
+   * The caller runs the push in a sandbox (sandbox.ts) that discards it; the push then goes on past
+   * what would stop it for real, so the whole plan shows: statements that lose data (the outcome is
+   * still `refused`), and statements using an enum value added in the same push.
+   */
   readonly dryRun: boolean;
   /** progress messages, e.g. waiting for another push's lock */
   readonly progress: (line: string) => void;
 }
 
-/** Ends the transaction without applying anything (refusals and dry runs). */
+/** Ends the transaction without applying anything (refusals, failures found before committing). */
 class Rollback extends Error {
   constructor(readonly outcome: PushOutcome) {
     super(outcome.status);
@@ -42,7 +47,6 @@ export async function pushService(db: Db, model: Model, service: Service, option
   // value added and used (as a default, say) in one push needs the additions committed first. They
   // only add values to this service's own types, so committing them alone loses nothing.
   if (first.status !== 'failed' || !first.reasons.some((r) => r.endsWith('(55P04)')) || enumAdditions.length === 0) return first;
-  if (options.dryRun) return { ...first, reasons: [...first.reasons, 'the new enum values are added in a transaction of their own when pushing for real; a dry run cannot show the rest'] };
   const added = enumAdditions.map((s) => s.replace(/\bADD VALUE\s+(?!IF NOT EXISTS)/i, 'ADD VALUE IF NOT EXISTS '));
   try {
     await db.transaction(async (tx) => {
@@ -63,7 +67,7 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
     return await db.transaction(async (tx) => {
       await lockSchema(tx, service, options.progress);
       const catalog = await readCatalog(tx, service.schema);
-      const drift = (await diffService(service, catalog, tx)).filter((d) => !d.elsewhere);
+      const drift = await ownDrift(tx, service, catalog);
       if (drift.length === 0) return { status: 'unchanged', statements: [], reasons: [], inSync: true } satisfies PushOutcome;
       const fresh = !catalog.exists || catalog.tables.length === 0;
       const statements: string[] = [];
@@ -86,28 +90,48 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
           if (elsewhere.length > 0) refusals.push(`dropping ${loss.what.replace(/^drops |:.*$/g, '')} would also drop ${elsewhere.map((d) => d.what).join(', ')} outside schema ${service.schema}; push their service first or drop them by hand: ${oneLine(s)}`);
         }
         if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals, blockedByOthers: true });
-        if (losses.length > 0 && !options.acceptDataLoss) {
-          const reasons = [...new Set(losses.map((l) => l.what)), 'nothing was changed; re-run with --accept-data-loss to apply'];
-          throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons });
-        }
+        if (losses.length > 0 && !options.acceptDataLoss && !options.dryRun) throw new Rollback(refusedForLoss([...statements, ...planned]));
         enumAdditions.push(...planned.filter((s) => /^ALTER TYPE .* ADD VALUE /is.test(s.trim())));
-        await tx.batch(planned);
+        try {
+          await tx.batch(planned);
+        } catch (err) {
+          if (!options.dryRun || (err as { code?: string }).code !== '55P04' || enumAdditions.length === 0) throw err;
+          // For real, the new enum values commit first and the push runs again (see pushService).
+          const note = 'the new enum values are added and committed first when pushing for real; the statements after them were planned but not tried in this dry run';
+          throw new Rollback(finish([...statements, ...planned], [note]));
+        }
         statements.push(...planned);
       };
+      const refusedForLoss = (all: string[]): PushOutcome => ({
+        status: 'refused',
+        statements: all,
+        reasons: [...new Set(losses.map((l) => l.what)), 'nothing was changed; re-run with --accept-data-loss to apply'],
+      });
+      const finish = (all: string[], notes: string[] = []): PushOutcome => {
+        if (losses.length > 0 && !options.acceptDataLoss) return refusedForLoss(all);
+        const status = all.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered';
+        return { status, statements: all, reasons: [...new Set(losses.map((l) => l.what)), ...notes], inSync: notes.length === 0 };
+      };
       // Loaded only when something changed: the no-op path never pays for drizzle-orm and drizzle-kit.
-      const { commentStatements, phaseOneModel, planWithDrizzleKit } = await import('./plan.js');
-      if (drift.some((d) => !d.commentOnly)) {
+      const { neededStatements, phaseOneModel, planWithDrizzleKit } = await import('./plan.js');
+      if (drift.some((d) => !d.repair)) {
+        const needed = (planned: string[]) => neededStatements(planned, drift, catalog);
         const phaseOne = phaseOneModel(model, service, catalog);
-        if (phaseOne) await apply(await planWithDrizzleKit(phaseOne, service, tx));
-        await apply(await planWithDrizzleKit(model, service, tx));
+        if (phaseOne) await apply(needed(await planWithDrizzleKit(phaseOne, service, tx)));
+        await apply(needed(await planWithDrizzleKit(model, service, tx)));
       }
-      // drizzle-kit never touches comments, so the catalog read before planning still tells which differ.
-      await apply(commentStatements(service, catalog));
-      // Check our own work before committing: whatever drizzle-kit could not express is reported.
-      const left = (await diffService(service, await readCatalog(tx, service.schema), tx)).filter((d) => !d.elsewhere);
-      const reasons = [...new Set(losses.map((l) => l.what)), ...left.map((d) => `still differs after push: ${d.where}: ${d.message}`)];
-      const outcome: PushOutcome = { status: statements.length === 0 ? 'unchanged' : fresh ? 'created' : 'altered', statements, reasons, inSync: left.length === 0 };
-      if (options.dryRun) throw new Rollback(outcome);
+      // What drizzle-kit does not express (comments, changed checks and indexes) push repairs itself,
+      // from the catalog as it is now; whatever still differs then would differ after every push.
+      const afterKit = await driftNow(tx, service);
+      const repairs = afterKit.flatMap((d) => d.repair ?? []);
+      await apply(repairs);
+      const left = repairs.length > 0 ? await driftNow(tx, service) : afterKit;
+      if (left.length > 0) {
+        const reasons = [...left.map((d) => `push cannot make this match: ${d.where}: ${d.message}`), 'nothing was changed'];
+        throw new Rollback({ status: 'failed', statements, reasons });
+      }
+      const outcome = finish(statements);
+      if (outcome.status === 'refused') throw new Rollback(outcome);
       return outcome;
     });
   } catch (err) {
@@ -115,6 +139,13 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
     return { status: 'failed', statements: [], reasons: [errorLine(err)] };
   }
 }
+
+/** Differences inside the service's own schema (a copy of a table elsewhere is verify's to report). */
+async function ownDrift(tx: Queryable, service: Service, catalog: CatalogSchema) {
+  return (await diffService(service, catalog, tx)).filter((d) => !d.elsewhere);
+}
+
+const driftNow = async (tx: Queryable, service: Service) => ownDrift(tx, service, await readCatalog(tx, service.schema));
 
 async function lockSchema(tx: Queryable, service: Service, progress: (line: string) => void) {
   const key = `schemagen push ${service.schema}`;
@@ -138,7 +169,15 @@ export function referencedSchemas(model: Model, service: Service): string[] {
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 export function errorLine(err: unknown): string {
-  const e = err as { message?: string; code?: string; errno?: string };
+  // drizzle-orm wraps the database's error as "Failed query: … params: …"; the database's own
+  // message and code (further down the cause chain) are what says what went wrong.
+  let e = err as { message?: string; code?: string; cause?: unknown } | undefined;
+  for (let c = e; c; c = c.cause as typeof c) {
+    if (typeof c.code === 'string' && /^[0-9A-Z]{5}$/.test(c.code)) {
+      e = c;
+      break;
+    }
+  }
   const message = oneLine(String(e?.message ?? err));
   return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
 }

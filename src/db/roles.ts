@@ -3,9 +3,9 @@ import type { Model, Service } from '../model/types.js';
 import { qualified, quoteIdent } from './sql-text.js';
 
 /**
- * Least privilege per service: one login role that owns nothing, may use, create in and change only
- * its own schema, may read (and reference) exactly the other services' tables its foreign keys point
- * to, and nobody may create objects in `public`. Every statement can run again: re-applying after a
+ * Least privilege per service: one login role that owns nothing, may read and write the rows of its
+ * own schema's tables (never create, alter, truncate or drop), may read (and reference) exactly the
+ * other services' tables its foreign keys point to, and nobody may create objects in `public`. Every statement can run again: re-applying after a
  * manifest change also takes back read access to tables no longer referenced.
  */
 export const roleName = (service: Service) => `${service.name}_svc`;
@@ -43,13 +43,21 @@ export function roleStatements(model: Model, service: Service, options: RoleOpti
       `BEGIN CREATE ROLE ${role} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF; END $do$`,
   ];
   if (options.password !== undefined) out.push(`ALTER ROLE ${role} PASSWORD ${options.mask ? `'***'` : literal(passwordSecret(options.password))}`);
+  // Data only: no CREATE on the schema, no TRUNCATE, REFERENCES or TRIGGER on its tables; schema
+  // changes stay with the owner that runs push. REVOKE first takes back what earlier applies granted.
+  const dml = 'SELECT, INSERT, UPDATE, DELETE';
   out.push(
     ifSchema('public', 'REVOKE CREATE ON SCHEMA public FROM PUBLIC'),
-    `GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role}`,
-    `GRANT ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
-    `GRANT ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
-    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT ALL PRIVILEGES ON TABLES TO ${role}`,
-    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT ALL PRIVILEGES ON SEQUENCES TO ${role}`,
+    `REVOKE ALL ON SCHEMA ${schema} FROM ${role}`,
+    `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
+    `REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}`,
+    `GRANT ${dml} ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+    `REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${schema} FROM ${role}`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} REVOKE ALL ON TABLES FROM ${role}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT ${dml} ON TABLES TO ${role}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} REVOKE ALL ON SEQUENCES FROM ${role}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT ON SEQUENCES TO ${role}`,
   );
   // Exactly the referenced tables: whatever an earlier apply granted in other services' schemas goes first.
   for (const other of model.services.filter((s) => s.schema !== service.schema).map((s) => s.schema).sort()) {

@@ -3,6 +3,7 @@ import type { ColumnInput, ManifestInput } from '../manifest/schema.js';
 import { isInteger, parseColumnType } from './column-types.js';
 import { resolveDefault } from './defaults.js';
 import { camelCase, identifierProblem } from './names.js';
+import { foreignSchemaProblem } from './sql-fragment.js';
 import type { Column } from './types.js';
 
 /** A column before its reference is resolved; keeps where it was declared for diagnostics. */
@@ -24,6 +25,8 @@ export const DEFAULT_BASE: Record<string, ColumnInput> = {
 export interface ColumnScope {
   readonly enums: ReadonlyMap<string, readonly string[]>;
   readonly diagnostics: Diagnostic[];
+  /** the service's schema; undefined for base and mixin columns, which land in every service */
+  readonly schema?: string;
   /** every enum name in the manifest → the services declaring it, to explain a use from elsewhere */
   readonly enumOwners?: ReadonlyMap<string, readonly string[]>;
 }
@@ -44,7 +47,8 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
   let columnDefault: Column['default'];
   if (input.default !== undefined) {
     const resolved = resolveDefault(input.default, { type, enumValues: type.enumName ? scope.enums.get(type.enumName) : undefined, identity: input.identity !== undefined });
-    if (typeof resolved === 'string') report(resolved, [...path, 'default']);
+    const foreign = typeof resolved !== 'string' && resolved.kind === 'sql' ? foreignSchemaProblem(resolved.sql, scope.schema) : undefined;
+    if (typeof resolved === 'string' || foreign) report(foreign ?? (resolved as string), [...path, 'default']);
     else columnDefault = resolved;
   }
   if (nameProblem) return undefined;

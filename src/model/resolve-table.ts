@@ -3,7 +3,7 @@ import type { TableInput } from '../manifest/schema.js';
 import { MAX_IDENTIFIER_BYTES, bindingName, constraintNames, identifierProblem, pascalCase } from './names.js';
 import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
 import { indexProblem } from './index-methods.js';
-import { sqlFragmentProblem } from './sql-fragment.js';
+import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
 import type { Check, Constraint, Index } from './types.js';
 
 export interface TableDraft {
@@ -99,7 +99,7 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     const indexed = cols.flatMap((c) => byName.get(c) ?? []);
     const methodProblem = indexed.length === cols.length ? indexProblem(method, ix.unique ?? false, indexed) : undefined;
     if (methodProblem) report(methodProblem, at);
-    const whereProblem = ix.where && sqlFragmentProblem(ix.where.sql);
+    const whereProblem = ix.where && (sqlFragmentProblem(ix.where.sql) ?? foreignSchemaProblem(ix.where.sql, scope.schema, name));
     if (whereProblem) report(whereProblem, [...at, 'where', 'sql']);
     return { name: n, columns: cols, unique: ix.unique ?? false, where: ix.where?.sql, method };
   });
@@ -110,7 +110,7 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     if (keyProblem) report(keyProblem, at, true);
     const n = constraintNames.check(name, key);
     if (!keyProblem) checkName(n, at, 'shorten the check key');
-    const problem = sqlFragmentProblem(chk.sql);
+    const problem = sqlFragmentProblem(chk.sql) ?? foreignSchemaProblem(chk.sql, scope.schema, name);
     if (problem) report(problem, [...at, 'sql']);
     return { name: n, sql: chk.sql };
   });

@@ -54,7 +54,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       });
       enums.push({ name: enumName, tsName: `${camelCase(enumName)}Enum`, values });
     }
-    const scope = { enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners };
+    const scope = { enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners, schema };
     const tables = Object.entries(svc.tables).map(([t, input]) => resolveTable(t, input, [...path, 'tables', t], shared, scope));
     if (tables.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
     const service = { name, schema, schemaTsName: `${camelCase(name)}Schema`, urlEnv, enums, tables, path };

@@ -53,3 +53,39 @@ function closingQuote(sql: string, start: number): number {
   }
   return -1;
 }
+
+/**
+ * Schemas an expression names (`public.one()`, `billing.mood`, `"x"."f"()`): every identifier
+ * followed by a dot, outside string literals. Numbers (`1.5`) are not identifiers.
+ */
+export function qualifiersIn(sql: string): string[] {
+  const found: string[] = [];
+  const IDENT = /^(?:"((?:[^"]|"")*)"|([A-Za-z_][A-Za-z0-9_$]*))\s*\./;
+  for (let i = 0; i < sql.length; ) {
+    const c = sql[i]!;
+    if (c === "'") {
+      i = closingQuote(sql, i) + 1 || sql.length;
+      continue;
+    }
+    const prev = sql[i - 1];
+    const m = (c === '"' || /[A-Za-z_]/.test(c)) && !/[A-Za-z0-9_$.]/.test(prev ?? '') ? IDENT.exec(sql.slice(i)) : null;
+    if (m) {
+      found.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.toLowerCase());
+      i += m[0].length;
+    } else if (c === '"') i = closingQuote(sql, i) + 1 || sql.length;
+    else i += /[A-Za-z0-9_$]/.test(c) ? (/^[A-Za-z0-9_$]+/.exec(sql.slice(i))![0].length) : 1;
+  }
+  return found;
+}
+
+/**
+ * A push changes one schema and may depend only on it: an expression naming another schema (a
+ * function in public, a type of another service) is refused. `own` is undefined for base and mixin
+ * columns, which land in every service; `table` may qualify its own columns.
+ */
+export function foreignSchemaProblem(sql: string, own: string | undefined, table?: string): string | undefined {
+  const foreign = qualifiersIn(sql).find((q) => q !== own && q !== 'pg_catalog' && q !== table);
+  if (foreign === undefined) return undefined;
+  const allowed = own === undefined ? 'pg_catalog (base and mixin columns land in every service)' : `the service's own schema ${own} or pg_catalog`;
+  return `expression names schema ${JSON.stringify(foreign)}; expected only objects of ${allowed}, so a push never depends on another schema`;
+}

@@ -62,3 +62,11 @@ test('roles without --apply only prints, and needs no database', async () => {
   expect(printed.stdout).toContain('REVOKE CREATE ON SCHEMA public FROM PUBLIC;');
   expect(printed.stdout).not.toContain('→');
 });
+
+test("a service's role cannot change its own schema: CREATE, TRUNCATE, ALTER and DROP are denied", async () => {
+  expect(await as('application_svc', 'create table application.sneaky2 (id int)')).toMatch(/permission denied for schema application/);
+  expect(await as('application_svc', 'truncate application.applications')).toMatch(/permission denied for table applications/);
+  expect(await as('application_svc', 'alter table application.applications add column sneaky int')).toMatch(/must be owner of table applications/);
+  expect(await as('application_svc', 'drop table application.applications')).toMatch(/must be owner of table applications/);
+  expect(await as('application_svc', 'select count(*) from application.applications')).toBe('ok');
+});

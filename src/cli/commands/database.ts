@@ -1,6 +1,7 @@
 import type { ArgsDef } from 'citty';
 import { readCatalog } from '../../db/catalog.js';
-import { scrubSecrets } from '../../db/connection.js';
+import { scrubSecrets, type Db } from '../../db/connection.js';
+import { sandbox, type Sandbox } from '../../db/sandbox.js';
 import { diffService, type Drift } from '../../db/drift.js';
 import { errorLine, pushService, type PushOutcome } from '../../db/push.js';
 import { Connections, selectServices, targetFor, type Target } from '../../db/targets.js';
@@ -57,13 +58,19 @@ export interface PushFlags {
 /** Pushes every planned service and prints one result line each; true when all succeeded. */
 export async function pushAll(model: Model, planned: readonly Planned[], flags: PushFlags, connections: Connections, io: CliIo): Promise<boolean> {
   const scrub = (t: string) => scrubSecrets(t, secretsOf(planned));
+  const sandboxes = new Map<string, Promise<Sandbox>>();
+  const dbFor = async (target: Target): Promise<Db> => {
+    if (!flags['dry-run']) return connections.get(target);
+    if (!sandboxes.has(target.key)) sandboxes.set(target.key, connections.get(target).then(sandbox));
+    return (await sandboxes.get(target.key)!).db;
+  };
   const pushOne = async ({ service, target }: Planned): Promise<PushOutcome> => {
     const elsewhere = service.dependsOn.find((dep) => planned.some((x) => x.service.name === dep && x.target.key !== target.key));
     if (elsewhere) return { status: 'failed', statements: [], reasons: [`references service ${elsewhere}, which is on another database; cross-service foreign keys need one database`] };
     if (connections.knownInSync(target, service)) return { status: 'unchanged', statements: [], reasons: [], inSync: true };
     io.stdout(`${service.name}: pushing to ${target.label}`);
     try {
-      const db = await connections.get(target);
+      const db = await dbFor(target);
       const outcome = await pushService(db, model, service, { acceptDataLoss: flags['accept-data-loss'] ?? false, dryRun: flags['dry-run'] ?? false, progress: io.stdout });
       if (outcome.inSync && !flags['dry-run']) connections.markInSync(target, service);
       return outcome;
@@ -72,6 +79,7 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     }
   };
   const outcomes = await perDatabase(planned, pushOne);
+  await Promise.all([...sandboxes.values()].map(async (s) => (await s).discard()));
   // A table dropped together with the other services' references to it: those services' pushes
   // have removed the references by now, so the refused push gets one more try.
   for (const x of flags['dry-run'] ? [] : planned.filter((entry) => outcomes.get(entry.service)!.blockedByOthers)) {

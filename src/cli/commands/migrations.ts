@@ -22,7 +22,9 @@ export const migrationsGenerateCommand = defineCli({
     for (const service of selectServices(model, args._)) {
       const result = await generateMigrationFor(model, service, p.root, now);
       const where = relative(io.cwd, migrationsDir(p.root, service.name)) || '.';
-      io.stdout(result.tag ? `${service.name}: wrote ${where}/${result.tag}.sql (${result.statements.length} statement${result.statements.length === 1 ? "" : "s"})` : `${service.name}: no changes`);
+      const files = (result.tags ?? []).map((tag) => `${where}/${tag}.sql`).join(' and ');
+      const count = `${result.statements.length} statement${result.statements.length === 1 ? '' : 's'}`;
+      io.stdout(files ? `${service.name}: wrote ${files} (${count})` : `${service.name}: no changes`);
     }
     return 0;
   },
@@ -36,7 +38,7 @@ export const migrateCommand = defineCli({
     const p = project(args, io);
     const model = await loadProjectModel(p);
     const planned = plan(model, p, args, io);
-    const { migrationsDir, migrationsTable } = await import('../../db/migrations.js');
+    const { inMigrationSteps, migrationsDir, migrationsTable } = await import('../../db/migrations.js');
     const secrets = planned.flatMap((x) => (x.target.url ? [x.target.url] : []));
     const results = await withConnections(p.root, (connections) =>
       perDatabase(planned, async ({ service, target }) => {
@@ -47,7 +49,8 @@ export const migrateCommand = defineCli({
           const table = migrationsTable(service.name);
           const count = async () => Number((await db.query<{ n: string }>(`select count(*) as n from "${MIGRATIONS_SCHEMA}"."${table}"`).catch(() => [{ n: '0' }]))[0]?.n ?? 0);
           const before = await count();
-          await db.migrate({ migrationsFolder: folder, migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: table, lockKey: `schemagen migrate ${service.schema}` });
+          const lockKey = `schemagen migrate ${service.schema}`;
+          await inMigrationSteps(folder, (step) => db.migrate({ migrationsFolder: step, migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: table, lockKey }));
           return (await count()) - before;
         } catch (err) {
           return `failed: ${scrubSecrets(errorLine(err), secrets)}`;
