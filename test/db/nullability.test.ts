@@ -35,7 +35,7 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(optional.stdout).toMatch(/^shop → .*: altered, 1 statement$/m);
     expect(await notNull(p, 'note')).toBe(false);
     expectOk(await p.run(['verify']), 'verify after nullable');
-  }, 120_000);
+  }, 240_000);
 
   test('DROP NOT NULL made by hand is drift that verify reports and push repairs', async () => {
     const p = await project(kind, ORDERS_MANIFEST);
@@ -47,5 +47,5 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(repaired.stdout).toMatch(/^shop → .*: altered, 1 statement$/m);
     expect(await notNull(p, 'total')).toBe(true);
     expectOk(await p.run(['verify']), 'verify after repair');
-  }, 120_000);
+  }, 240_000);
 });
