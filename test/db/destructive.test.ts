@@ -102,7 +102,7 @@ describe.each(BOTH)('on $name', (kind) => {
     state = await accept(p, 'select total, memo, label from shop.orders order by total');
     expect(state.rows).toEqual([{ total: 1, memo: 'short', label: null }, { total: 2, memo: 'tiny', label: null }]);
     expect((await p.run(['verify'])).code).toBe(0);
-  });
+  }, 180_000);
 
   test('widening types keeps every value and needs no flag; a narrowing in the same push still does', async () => {
     const before: Record<string, string> = {
