@@ -47,6 +47,32 @@ test('generate refuses to overwrite a file without the header and writes nothing
   expect(existsSync(join(dir, '.generated.schemagen-new'))).toBe(false);
 });
 
+test('check and generate agree on a file without the header: move it away or delete it, then generate', async () => {
+  const dir = projectFor('base-default');
+  expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
+  writeFileSync(join(dir, 'generated/billing/schema.ts'), 'my own file\n');
+  const check = await cli(['check'], { cwd: dir });
+  expect(check.code).toBe(1);
+  expect(check.stderr.split('\n').filter(Boolean)).toEqual([
+    'generated/billing/schema.ts: exists without the generated header, so generate will not overwrite it',
+    '1 file(s) out of sync; move away or delete the 1 file(s) without the generated header, then run: npx schemagen generate',
+  ]);
+  expect((await cli(['generate'], { cwd: dir })).stderr).toContain('move it away or delete it, generate never overwrites it');
+  rmSync(join(dir, 'generated/billing/schema.ts'));
+  expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
+  expect((await cli(['check'], { cwd: dir })).code).toBe(0);
+});
+
+test('push, verify and roles with an unknown service are usage errors (exit 2) naming the services', async () => {
+  const dir = projectFor('base-default');
+  expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
+  for (const command of [['push', 'nosuchservice'], ['verify', 'nosuchservice'], ['roles', 'nosuchservice']]) {
+    const result = await cli(command, { cwd: dir, env: { CI: 'true' } });
+    expect(result.code, command.join(' ')).toBe(2);
+    expect(result.stderr, command.join(' ')).toMatch(/^error: unknown service "nosuchservice"; expected one of: /);
+  }
+});
+
 test('usage errors exit 2, --help exits 0 on every command', async () => {
   expect((await cli(['frobnicate'])).code).toBe(2);
   expect((await cli(['generate', '--frob'])).code).toBe(2);

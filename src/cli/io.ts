@@ -17,8 +17,3 @@ export const processIo = (): CliIo => {
     cwd: process.cwd(),
   };
 };
-
-/** A mistake the user can fix: printed as one message, exit code 1, no stack trace. */
-export class UserError extends Error {
-  override readonly name = 'UserError';
-}

@@ -1,15 +1,16 @@
 import { parseArgs, renderUsage, type ArgsDef, type CommandDef } from 'citty';
-import { ManifestError, formatDiagnostic } from '../manifest/diagnostics.js';
-import { UnownedFilesError } from '../write/write-tree.js';
+import { ManifestError, UsageError, UserError } from '../errors.js';
+import { formatDiagnostic } from '../manifest/diagnostics.js';
 import type { Command } from './command.js';
 import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
 import { pushCommand, verifyCommand } from './commands/database.js';
+import { importCommand } from './commands/import.js';
 import { migrateCommand, migrationsGenerateCommand } from './commands/migrations.js';
 import { rolesCommand } from './commands/roles.js';
 import { upCommand } from './commands/up.js';
-import { UserError, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand, migrationsGenerateCommand, migrateCommand, rolesCommand, upCommand];
+const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand, migrationsGenerateCommand, migrateCommand, rolesCommand, upCommand, importCommand];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -69,10 +70,18 @@ function parseStrict(raw: readonly string[], defs: ArgsDef) {
   const parsed = parseArgs([...raw], defs);
   for (const [name, def] of Object.entries(defs)) {
     if (def.type === 'string' && name in parsed && typeof parsed[name] !== 'string') throw new Error(`option --${name} needs a value`);
+    // citty keeps the last of repeated options; an option described as repeatable gets them all.
+    if (def.type === 'string' && def.description?.includes('(repeatable)')) (parsed as Record<string, unknown>)[name] = occurrences(raw, name);
   }
   const positionals = Object.values(defs).some((d) => d.type === 'positional');
   if (!positionals && parsed._.length > 0) throw new Error(`unexpected argument ${JSON.stringify(parsed._[0])}`);
   return parsed;
+}
+
+function occurrences(raw: readonly string[], name: string): string[] {
+  const end = raw.indexOf('--');
+  const tokens = end < 0 ? raw : raw.slice(0, end);
+  return tokens.flatMap((t, i) => (t === `--${name}` && i + 1 < tokens.length ? [tokens[i + 1]!] : t.startsWith(`--${name}=`) ? [t.slice(name.length + 3)] : []));
 }
 
 function reportError(err: unknown, io: CliIo): number {
@@ -81,9 +90,9 @@ function reportError(err: unknown, io: CliIo): number {
     io.stderr(`${err.diagnostics.length} error(s) in ${err.diagnostics[0]?.file ?? 'the manifest'}; nothing was written`);
     return EXIT.failed;
   }
-  if (err instanceof UserError || err instanceof UnownedFilesError) {
+  if (err instanceof UserError) {
     io.stderr(`error: ${err.message}`);
-    return EXIT.failed;
+    return err instanceof UsageError ? EXIT.usage : EXIT.failed;
   }
   io.stderr(`internal error: ${err instanceof Error ? err.message : String(err)}`);
   if (io.env['SCHEMAGEN_DEBUG'] && err instanceof Error) io.stderr(err.stack ?? '');

@@ -9,7 +9,9 @@ import type { Queryable } from './connection.js';
  */
 export function normalizeSql(text: string): string {
   let out = '';
-  for (const [i, part] of text.split("'").entries()) {
+  // A negative number is stored quoted and cast (`total > -1` reads back `(total > '-1'::integer)`).
+  const unquoted = text.replace(QUOTED_NUMBER_CAST, '$1');
+  for (const [i, part] of unquoted.split("'").entries()) {
     // Even parts are outside string literals; odd parts are literal contents and kept verbatim.
     out += i % 2 === 1 ? `'${part}'` : stripCasts(part).replace(/[()\s"]/g, '').toLowerCase();
   }
@@ -20,6 +22,8 @@ const IDENT = '(?:"[^"]+"|[a-z_][a-z0-9_]*)';
 /** `::type`, `::schema.type`, `::character varying(20)[]`, `::timestamp with time zone`: the casts Postgres adds. */
 const CAST = new RegExp(`::\\s*${IDENT}(?:\\.${IDENT})?(?:\\s+varying|\\s+precision|\\s+with(?:out)?\\s+time\\s+zone)?(?:\\(\\d+(?:,\\s*\\d+)?\\))?(?:\\[\\])*`, 'gi');
 const stripCasts = (s: string) => s.replace(CAST, '');
+/** `'-1000'::integer`: only casts to number types, so a text '-5' keeps its quotes. */
+const QUOTED_NUMBER_CAST = /'(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)'(?=::\s*(?:smallint|integer|bigint|numeric|real|double precision)\b)/gi;
 
 /** The default as the catalog would show it, in the normalized form; undefined for none. */
 export function expectedDefault(column: Column): string | undefined {

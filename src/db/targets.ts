@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import type { Model, Service } from '../model/types.js';
-import { UserError } from '../cli/io.js';
+import { UsageError, UserError } from '../errors.js';
 import { connectEmbedded, connectUrl, maskUrl, type Db } from './connection.js';
 import { EMBEDDED_DIR, dataFingerprint, knownInSync, recordInSync } from './embedded-state.js';
 
@@ -73,7 +73,7 @@ export class Connections {
 
 export function selectServices(model: Model, names: readonly string[]): Service[] {
   for (const n of names) {
-    if (!model.services.some((s) => s.name === n)) throw new UserError(`unknown service ${JSON.stringify(n)}; expected one of: ${model.services.map((s) => s.name).join(', ')}`);
+    if (!model.services.some((s) => s.name === n)) throw new UsageError(`unknown service ${JSON.stringify(n)}; expected one of: ${model.services.map((s) => s.name).join(', ')}`);
   }
   return model.services.filter((s) => names.length === 0 || names.includes(s.name));
 }

@@ -37,6 +37,9 @@ function typeShape(type: string): TypeShape {
   return { family: 'other', size: 0, scale: 0 };
 }
 
+/** Digits of the largest value of a 2-, 4- and 8-byte integer (32767, 2147483647, 9223372036854775807). */
+const INTEGER_DIGITS: Readonly<Record<number, number>> = { 2: 5, 4: 10, 8: 19 };
+
 export function isWidening(from: string, to: string): boolean {
   const a = typeShape(from);
   const b = typeShape(to);
@@ -47,8 +50,8 @@ export function isWidening(from: string, to: string): boolean {
     if (b.size === Infinity) return true;
     return a.size !== Infinity && b.scale >= a.scale && b.size - b.scale >= a.size - a.scale;
   }
-  // Any integer fits an unconstrained numeric; any string fits text.
-  if (a.family === 'int') return b.family === 'numeric' && b.size === Infinity;
+  // An integer fits a numeric with room for its largest value's digits; any string fits text.
+  if (a.family === 'int') return b.family === 'numeric' && b.size - b.scale >= INTEGER_DIGITS[a.size]!;
   if (a.family === 'varchar') return b.family === 'text';
   if (a.family === 'text') return b.family === 'varchar' && b.size === Infinity;
   return false;

@@ -40,11 +40,3 @@ export function formatPath(path: YamlPath): string {
 export function formatDiagnostic(d: LocatedDiagnostic): string {
   return `${d.file}:${d.line}:${d.col}: ${d.path}: ${d.message}`;
 }
-
-/** Thrown only to carry diagnostics up to the CLI; never escapes as a stack trace. */
-export class ManifestError extends Error {
-  constructor(readonly diagnostics: readonly LocatedDiagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join('\n'));
-    this.name = 'ManifestError';
-  }
-}

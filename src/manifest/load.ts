@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
-import { ManifestError, formatPath, type Diagnostic, type LocatedDiagnostic, type YamlPath } from './diagnostics.js';
+import { ManifestError } from '../errors.js';
+import { formatPath, type Diagnostic, type LocatedDiagnostic, type YamlPath } from './diagnostics.js';
 
 /** Manifests beyond this size are refused before parsing (about 30,000 tables). */
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;

@@ -54,6 +54,7 @@ export const columnSchema = mapping(
       },
       'a reference { table, column, service?, onDelete?, onUpdate? }',
     ).optional(),
+    renamedFrom: text('the old column name').optional(),
   },
   'a column { type, nullable?, default?, ... }',
 );
@@ -88,15 +89,32 @@ export const tableSchema = mapping(
       })
       .optional(),
     checks: dict(rawSql, 'checks').optional(),
+    from: text('<schema>.<table> or the old table name').optional(),
   },
-  'a table { columns, base?, mixins?, indexes?, ... }',
+  'a table { columns, base?, mixins?, indexes?, from?, ... }',
+);
+
+/** `name: [values]`, or the mapping form that can also declare renames. */
+const enumSchema = z.union(
+  [
+    names('enum value'),
+    mapping(
+      {
+        values: names('enum value'),
+        renamedFrom: text('the old enum name').optional(),
+        renamedValues: dict(text('an old enum value'), 'renamedValues').optional(),
+      },
+      'an enum { values, renamedFrom?, renamedValues? }',
+    ),
+  ],
+  { error: (iss) => (iss.code === 'invalid_union' ? `expected a list of enum values or { values, renamedFrom?, renamedValues? }, got ${describe(iss.input)}` : undefined) },
 );
 
 export const serviceSchema = mapping(
   {
     schema: text('a Postgres schema name').optional(),
     databaseUrlEnv: text('an environment variable name').optional(),
-    enums: dict(names('enum value'), 'enums').optional(),
+    enums: dict(enumSchema, 'enums').optional(),
     tables: dict(tableSchema, 'tables'),
   },
   'a service { schema?, databaseUrlEnv?, enums?, tables }',
@@ -117,6 +135,7 @@ export type ManifestInput = z.infer<typeof manifestSchema>;
 export type ServiceInput = z.infer<typeof serviceSchema>;
 export type TableInput = z.infer<typeof tableSchema>;
 export type ColumnInput = z.infer<typeof columnSchema>;
+export type EnumInput = z.infer<typeof enumSchema>;
 
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -132,9 +151,11 @@ export function parseShape(data: unknown): { manifest?: ManifestInput; diagnosti
   const result = manifestSchema.safeParse(data, { reportInput: true });
   if (result.success) return { manifest: result.data, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
-  for (const iss of result.error.issues) {
-    const path = iss.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    if (iss.code === 'unrecognized_keys') {
+  const collect = (iss: z.core.$ZodIssue, prefix: readonly PropertyKey[]) => {
+    const path = [...prefix, ...iss.path].map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const branch = iss.code === 'invalid_union' ? matchingBranch(iss.errors) : undefined;
+    if (branch) for (const inner of branch) collect(inner, path);
+    else if (iss.code === 'unrecognized_keys') {
       const allowed = iss.message.startsWith(ALLOWED) ? iss.message.slice(ALLOWED.length) : '';
       for (const key of iss.keys) diagnostics.push({ path: [...path, key], atKey: true, message: `unknown key ${JSON.stringify(key)}; expected one of: ${allowed}` });
     } else if (iss.code === 'invalid_type' && iss.input === undefined && path.length > 0) {
@@ -143,6 +164,16 @@ export function parseShape(data: unknown): { manifest?: ManifestInput; diagnosti
     } else {
       diagnostics.push({ path, message: iss.message });
     }
-  }
+  };
+  for (const iss of result.error.issues) collect(iss, []);
   return { diagnostics };
+}
+
+/**
+ * Of a union's alternatives, the one whose shape the input took (its problems lie inside it, or are
+ * unknown keys): its problems say more than "expected a list or a mapping".
+ */
+function matchingBranch(branches: readonly (readonly z.core.$ZodIssue[])[]): readonly z.core.$ZodIssue[] | undefined {
+  const near = branches.filter((issues) => issues.some((i) => i.path.length > 0 || i.code === 'unrecognized_keys'));
+  return near.length === 1 ? near[0] : undefined;
 }

@@ -1,4 +1,4 @@
-import { ManifestError } from '../manifest/diagnostics.js';
+import { ManifestError } from '../errors.js';
 import { locate, parseManifest, quickData, readManifestText, type SourceFile } from '../manifest/load.js';
 import { parseShape } from '../manifest/schema.js';
 import { diagnosticsBeyondShape } from './beyond-shape.js';

@@ -44,6 +44,9 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
   if (input.onUpdate && !['timestamp', 'timestamptz', 'date'].includes(type.kind)) report(`onUpdate: now needs a date or timestamp column; got ${type.sql}`, [...path, 'onUpdate']);
   if (input.primaryKey && input.nullable) report('a primary key column cannot be nullable; expected nullable: false or no nullable', [...path, 'nullable']);
   if (input.comment?.includes('\0')) report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
+  const renamedProblem = input.renamedFrom === undefined ? undefined : identifierProblem(input.renamedFrom, 'column name');
+  if (renamedProblem) report(renamedProblem, [...path, 'renamedFrom']);
+  else if (input.renamedFrom === name) report('renamedFrom names the column itself; expected its old name', [...path, 'renamedFrom']);
   let columnDefault: Column['default'];
   if (input.default !== undefined) {
     const resolved = resolveDefault(input.default, { type, enumValues: type.enumName ? scope.enums.get(type.enumName) : undefined, identity: input.identity !== undefined });
@@ -63,6 +66,7 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
     identity: input.identity,
     onUpdateNow: input.onUpdate === 'now',
     comment: input.comment,
+    ...(input.renamedFrom !== undefined && { renamedFrom: input.renamedFrom }),
     referenceInput: input.references,
     origin,
     path,

@@ -1,16 +1,17 @@
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
 import type { TableInput } from '../manifest/schema.js';
-import { MAX_IDENTIFIER_BYTES, bindingName, constraintNames, identifierProblem, pascalCase } from './names.js';
+import { MAX_IDENTIFIER_BYTES, bindingName, constraintNames, identifierProblem, pascalCase, reservedSchemaProblem } from './names.js';
 import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
-import type { Check, Constraint, Index } from './types.js';
+import type { Check, Constraint, Index, Table } from './types.js';
 
 export interface TableDraft {
   readonly name: string;
   readonly tsName: string;
   readonly typeName: string;
   readonly comment?: string;
+  readonly from?: Table['from'];
   readonly path: YamlPath;
   readonly columns: readonly ColumnDraft[];
   readonly primaryKey?: Constraint;
@@ -26,7 +27,7 @@ export interface SharedSets {
   readonly expandMixin: (name: string) => string[];
 }
 
-export function resolveTable(name: string, input: TableInput, path: YamlPath, shared: SharedSets, scope: ColumnScope): TableDraft {
+export function resolveTable(name: string, input: TableInput, path: YamlPath, shared: SharedSets, scope: ColumnScope & { readonly schema: string }): TableDraft {
   const diagnostics = scope.diagnostics;
   const report = (message: string, at: YamlPath, atKey = false) => diagnostics.push({ path: at, message, atKey });
   const nameProblem = identifierProblem(name, 'table name');
@@ -46,6 +47,7 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     if (col) columns.push(col);
   }
   const byName = new Map(columns.map((c) => [c.name, c] as const));
+  checkRenames(columns, report);
   const columnList = (cols: readonly string[], at: YamlPath): string[] => {
     cols.forEach((c, i) => {
       if (!byName.has(c)) report(`unknown column ${JSON.stringify(c)}; expected one of: ${[...byName.keys()].join(', ')}`, [...at, i]);
@@ -120,6 +122,7 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     tsName: bindingName(name, 'Table'),
     typeName: pascalCase(name),
     comment: input.comment,
+    ...(input.from !== undefined && { from: resolveFrom(input.from, name, scope.schema, [...path, 'from'], report) }),
     path,
     columns,
     primaryKey,
@@ -127,6 +130,31 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     indexes,
     checks,
   };
+}
+
+/** `from: <schema>.<table>` or `from: <old name>` (the service's schema), with valid names and not the table's own place. */
+function resolveFrom(text: string, name: string, schema: string, at: YamlPath, report: (message: string, at: YamlPath) => void) {
+  const dot = text.indexOf('.');
+  const from = dot < 0 ? { schema, table: text } : { schema: text.slice(0, dot), table: text.slice(dot + 1) };
+  const problem = (dot >= 0 ? identifierProblem(from.schema, 'schema name') : undefined) ?? identifierProblem(from.table, 'table name');
+  if (problem) report(`${problem} (from: <schema>.<table> or the old table name)`, at);
+  else if (from.schema !== 'public' && reservedSchemaProblem(from.schema)) report(`tables cannot move out of system schema ${JSON.stringify(from.schema)}; expected public or an application schema`, at);
+  else if (from.schema === schema && from.table === name) report(`from names the table's own place ${schema}.${name}; expected where the table lives now, or no from`, at);
+  return from;
+}
+
+/** A column renamed from a name another column of the table still has, or two columns renamed from one, would lose a column. */
+function checkRenames(columns: readonly ColumnDraft[], report: (message: string, at: YamlPath) => void) {
+  const renamedBy = new Map<string, ColumnDraft>();
+  for (const c of columns) {
+    if (c.renamedFrom === undefined || c.renamedFrom === c.name) continue;
+    const at = [...c.path, 'renamedFrom'];
+    const other = columns.find((x) => x.name === c.renamedFrom);
+    if (other) report(`renamedFrom ${c.renamedFrom} names another column of this table${other.origin === 'table' ? '' : ` (from ${other.origin})`}; expected an old name no column has`, at);
+    const twin = renamedBy.get(c.renamedFrom);
+    if (twin) report(`columns ${twin.name} and ${c.name} are both renamed from ${c.renamedFrom}; expected one`, at);
+    renamedBy.set(c.renamedFrom, c);
+  }
 }
 
 /** Names the base or mixin providing the column (and where it is declared, unless built in) and how to resolve it. */

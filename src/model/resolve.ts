@@ -2,9 +2,11 @@ import { formatPath, type Diagnostic, type YamlPath } from '../manifest/diagnost
 import type { ManifestInput } from '../manifest/schema.js';
 import { camelCase, constraintNames, identifierProblem, pascalCase, reservedSchemaProblem } from './names.js';
 import { resolveSharedSets } from './resolve-columns.js';
+import { resolveEnums } from './resolve-enums.js';
+import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type TableDraft } from './resolve-table.js';
-import type { Enum, Model, Service } from './types.js';
+import type { Model, Service } from './types.js';
 
 /** A service before references are resolved: tables are still drafts. */
 export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
@@ -43,24 +45,15 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     const urlEnv = svc.databaseUrlEnv ?? `${name.toUpperCase()}_DATABASE_URL`;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(urlEnv)) report(`invalid environment variable name ${JSON.stringify(urlEnv)}; expected letters, digits and _`, [...path, 'databaseUrlEnv']);
 
-    const enums: Enum[] = [];
-    for (const [enumName, values] of Object.entries(svc.enums ?? {})) {
-      const at = [...path, 'enums', enumName];
-      const problem = identifierProblem(enumName, 'enum name');
-      if (problem) report(problem, at, true);
-      values.forEach((v, i) => {
-        if (v === '' || v.includes('\0') || Buffer.byteLength(v) > 63) report(`invalid enum value ${JSON.stringify(v)}; expected 1 to 63 bytes without NUL`, [...at, i]);
-        if (values.indexOf(v) !== i) report(`duplicate enum value ${JSON.stringify(v)}; expected each value once`, [...at, i]);
-      });
-      enums.push({ name: enumName, tsName: `${camelCase(enumName)}Enum`, values });
-    }
-    const scope = { enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners, schema };
+    const enums = resolveEnums(svc.enums ?? {}, [...path, 'enums'], diagnostics);
+    const scope = { schema, enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners };
     const tables = Object.entries(svc.tables).map(([t, input]) => resolveTable(t, input, [...path, 'tables', t], shared, scope));
     if (tables.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
     const service = { name, schema, schemaTsName: `${camelCase(name)}Schema`, urlEnv, enums, tables, path };
     checkNamespaces(service, report);
     services.push(service);
   }
+  checkMoves(services, report);
   const model = resolveReferences(services, diagnostics);
   return diagnostics.length > 0 ? { diagnostics } : { model, diagnostics };
 }

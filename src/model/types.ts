@@ -56,6 +56,8 @@ export interface Column {
   readonly onUpdateNow: boolean;
   readonly comment?: string;
   readonly references?: ForeignKey;
+  /** the column's old name in the same table, renamed on push */
+  readonly renamedFrom?: string;
   /** where the column comes from: `base`, `bases.<name>`, `mixins.<name>` or the table itself */
   readonly origin: string;
 }
@@ -96,6 +98,8 @@ export interface Table {
   /** PascalCase name for the exported row types */
   readonly typeName: string;
   readonly comment?: string;
+  /** where the table lives now when push must move or rename it here (schema resolved) */
+  readonly from?: { readonly schema: string; readonly table: string };
   readonly columns: readonly Column[];
   /** composite primary key; single-column keys are on the column */
   readonly primaryKey?: Constraint;
@@ -110,6 +114,10 @@ export interface Enum {
   readonly name: string;
   readonly tsName: string;
   readonly values: readonly string[];
+  /** the enum's old name in the same schema, renamed on push */
+  readonly renamedFrom?: string;
+  /** values renamed on push, keeping the rows that hold them */
+  readonly renamedValues?: readonly { readonly from: string; readonly to: string }[];
 }
 
 export interface Service {

@@ -1,6 +1,7 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { compareTree, listFiles, isGenerated, type DriftEntry } from './output-tree.js';
+import { UnownedFilesError } from '../errors.js';
+import { compareTree, listFiles, isGenerated } from './output-tree.js';
 
 /**
  * Replaces the output folder as a whole: the new tree is built beside it and swapped in with two
@@ -54,12 +55,6 @@ export async function writeTree(dir: string, files: ReadonlyMap<string, string>)
       unchanged: false,
     };
   });
-}
-
-export class UnownedFilesError extends Error {
-  constructor(readonly files: readonly DriftEntry[]) {
-    super(`${files.map((f) => f.path).join(', ')}: exists without the generated header; move it away or delete it, generate never overwrites it`);
-  }
 }
 
 function writeDurably(path: string, contents: string) {

@@ -61,3 +61,40 @@ test('migrate without generated migrations fails with a hint', async () => {
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/no migrations in migrations\/crm; run: npx schemagen migrations generate crm/);
 });
+
+const STATUS = (values: string, fallback: string) => `version: 1
+services:
+  shop:
+    enums:
+      status: [${values}]
+    tables:
+      orders:
+        columns:
+          status: { type: status, default: ${fallback} }
+`;
+
+test('an enum value added and used as the default becomes a migration of its own that migrate commits first', async () => {
+  const p = await project(POSTGRES, STATUS('open, closed', 'open'));
+  expect((await p.run(['migrations', 'generate'])).code).toBe(0);
+  expect((await p.run(['migrate'])).stdout).toMatch(/applied 1 migration$/m);
+  await p.write(STATUS('draft, open, closed', 'draft'));
+  const generated = await p.run(['migrations', 'generate']);
+  expect(generated.stdout).toBe('shop: wrote migrations/shop/0001_shop_enum_values.sql and migrations/shop/0002_shop.sql (2 statements)\n');
+  expect(readFileSync(join(p.dir, 'migrations/shop/0001_shop_enum_values.sql'), 'utf8')).toBe(`ALTER TYPE "shop"."status" ADD VALUE IF NOT EXISTS 'draft' BEFORE 'open';\n`);
+  const migrated = await p.run(['migrate']);
+  expect(migrated.stderr).toBe('');
+  expect(migrated.stdout).toMatch(/^shop → .*: applied 2 migrations$/m);
+  expect((await p.run(['verify'])).code).toBe(0);
+  expect(await history(p, 'shop')).toHaveLength(3);
+  expect((await p.run(['migrate'])).stdout).toMatch(/up to date$/m);
+});
+
+test('a migration that fails shows the database message and code, not the driver wrapper', async () => {
+  const p = await project(POSTGRES, STATUS('open, closed', 'open'));
+  expect((await p.run(['migrations', 'generate'])).code).toBe(0);
+  await p.sql(`create schema shop; create table shop.orders (id int)`);
+  const migrated = await p.run(['migrate']);
+  expect(migrated.code).toBe(1);
+  expect(migrated.stderr).toMatch(/^shop → .*: failed: schema "shop" already exists \(42P06\)$/m);
+  expect(migrated.stderr).not.toMatch(/Failed query|params:/);
+});

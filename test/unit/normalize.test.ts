@@ -14,6 +14,14 @@ test('catalog spellings normalize to the manifest spelling', () => {
   expect(normalizeSql("status = 'A'")).not.toBe(normalizeSql("status = 'a'"));
 });
 
+test('a negative number, stored quoted and cast, reads as the number; a quoted text stays text', () => {
+  expect(normalizeSql("(total > '-1000'::integer)")).toBe(normalizeSql('total > -1000'));
+  expect(normalizeSql("(price > '-1.5'::numeric(10,2))")).toBe(normalizeSql('price > -1.5'));
+  expect(normalizeSql("(x > '-1'::double precision)")).toBe(normalizeSql('x > -1'));
+  expect(normalizeSql("'-5'::text")).toBe("'-5'");
+  expect(normalizeSql("(total > '-1000'::integer)")).not.toBe(normalizeSql('total > 1000'));
+});
+
 test.each([
   [column({ kind: 'integer', sql: 'integer' }, { kind: 'literal', value: -5 }), "'-5'::integer"],
   [column({ kind: 'numeric', sql: 'numeric(10,2)' }, { kind: 'literal', value: '12.50' }), "12.50"],

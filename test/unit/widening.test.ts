@@ -17,6 +17,10 @@ describe('isWidening', () => {
     ['numeric(6,2)', 'numeric(10, 3)'],
     ['numeric(6,2)', 'numeric'],
     ['numeric(6,2)', 'NUMERIC(8,4)'],
+    ['integer', 'numeric(10,0)'],
+    ['integer', 'numeric(12, 2)'],
+    ['smallint', 'numeric(5,0)'],
+    ['bigint', 'numeric(19,0)'],
   ])('%s → %s keeps every value', (from, to) => expect(isWidening(from, to)).toBe(true));
 
   test.each([
@@ -25,7 +29,10 @@ describe('isWidening', () => {
     ['double precision', 'real'],
     ['integer', 'real'],
     ['bigint', 'double precision'],
-    ['integer', 'numeric(10,0)'],
+    ['integer', 'numeric(9,0)'],
+    ['integer', 'numeric(11,2)'],
+    ['smallint', 'numeric(4,0)'],
+    ['bigint', 'numeric(18,0)'],
     ['text', 'varchar(80)'],
     ['character varying(80)', 'varchar(40)'],
     ['numeric(6,2)', 'numeric(6,3)'],

@@ -54,7 +54,10 @@ export const checkCommand = defineCli({
       return 0;
     }
     for (const d of drift) io.stderr(`${where}/${d.path}: ${DRIFT_TEXT[d.drift]}`);
-    io.stderr(`${drift.length} file(s) out of sync; run: npx schemagen generate`);
+    // generate refuses to overwrite a file it did not write: those need the user first.
+    const unowned = drift.filter((d) => d.drift === 'unowned').length;
+    const fix = unowned > 0 ? `move away or delete the ${unowned} file(s) without the generated header, then run: npx schemagen generate` : 'run: npx schemagen generate';
+    io.stderr(`${drift.length} file(s) out of sync; ${fix}`);
     return 1;
   },
 });

@@ -8,12 +8,18 @@ import { Connections, selectServices, targetFor, type Target } from '../../db/ta
 import type { Model, Service } from '../../model/types.js';
 import { compareTree } from '../../write/output-tree.js';
 import { defineCli, manifestArgs, outArgs } from '../command.js';
-import { UserError, type CliIo } from '../io.js';
+import { UserError } from '../../errors.js';
+import type { CliIo } from '../io.js';
 import { loadProjectModel, outputKnownInSync, project, renderProject, type Project } from '../project.js';
 
 export const targetArgs = {
   embedded: { type: 'boolean', description: 'use the embedded PGlite database for every service' },
   'require-url': { type: 'boolean', description: 'refuse the embedded fallback when a service has no URL (implied by CI=true)' },
+} as const satisfies ArgsDef;
+
+export const pushFlagArgs = {
+  'accept-data-loss': { type: 'boolean', description: 'apply statements that drop or cast data' },
+  'dry-run': { type: 'boolean', description: 'print the SQL per service and change nothing' },
 } as const satisfies ArgsDef;
 
 const servicesArg = { services: { type: 'positional', required: false, description: 'services (default: all)' } } as const satisfies ArgsDef;
@@ -133,8 +139,7 @@ export const pushCommand = defineCli({
     ...manifestArgs,
     ...outArgs,
     ...targetArgs,
-    'accept-data-loss': { type: 'boolean', description: 'apply statements that drop or cast data' },
-    'dry-run': { type: 'boolean', description: 'print the SQL per service and change nothing' },
+    ...pushFlagArgs,
   },
   handler: async (args, io) => {
     const p = project(args, io);

@@ -3,7 +3,7 @@ import { errorLine } from '../../db/push.js';
 import { selectServices } from '../../db/targets.js';
 import { roleName, roleStatements } from '../../db/roles.js';
 import { defineCli, manifestArgs } from '../command.js';
-import { UserError } from '../io.js';
+import { UserError } from '../../errors.js';
 import { loadProjectModel, project } from '../project.js';
 import { perDatabase, plan, targetArgs, withConnections } from './database.js';
 

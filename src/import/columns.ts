@@ -1,0 +1,107 @@
+import { actualDefault, expectedDefault } from '../db/normalize.js';
+import { parseColumnType } from '../model/column-types.js';
+import { resolveDefault } from '../model/defaults.js';
+import { sqlFragmentProblem } from '../model/sql-fragment.js';
+import type { Column, ColumnType } from '../model/types.js';
+import type { LiveColumn } from './catalog.js';
+
+/** A column as the manifest writes it; key order is the order it is written in. */
+export type ColumnSpec = Record<string, unknown>;
+
+/** format_type() spellings of built-in types → manifest spellings; anything else has no manifest form. */
+const BUILTIN: Record<string, string> = {
+  uuid: 'uuid', text: 'text', smallint: 'smallint', integer: 'integer', bigint: 'bigint', boolean: 'boolean',
+  real: 'real', 'double precision': 'double precision', date: 'date', 'time without time zone': 'time',
+  'timestamp without time zone': 'timestamp', 'timestamp with time zone': 'timestamptz', interval: 'interval',
+  json: 'json', jsonb: 'jsonb', bytea: 'bytea', inet: 'inet', 'character varying': 'varchar', numeric: 'numeric',
+};
+const SERIAL: Record<string, string> = { smallint: 'smallserial', integer: 'serial', bigint: 'bigserial' };
+
+/** The manifest spelling of a column's type, or undefined when the manifest has none. */
+export function typeSpelling(c: LiveColumn): string | undefined {
+  const dims = /(\[\])*$/.exec(c.type)![0].length / 2;
+  if (dims > 1) return undefined;
+  const suffix = '[]'.repeat(dims);
+  if (c.typeKind === 'e') return c.typeName + suffix;
+  if (c.typeKind !== 'b' || c.typeSchema !== 'pg_catalog') return undefined;
+  const scalar = c.type.slice(0, c.type.length - suffix.length);
+  const sized = /^(character varying|character|numeric)\((\d+(?:,\d+)?)\)$/.exec(scalar);
+  if (sized) return `${{ 'character varying': 'varchar', character: 'char', numeric: 'numeric' }[sized[1]!]}(${sized[2]})${suffix}`;
+  const simple = BUILTIN[scalar];
+  return simple && simple + suffix;
+}
+
+export type ImportedColumn =
+  | { readonly name: string; readonly spec: ColumnSpec; readonly note?: string }
+  | { readonly name: string; readonly problem: string };
+
+/** Type, nullability, default, identity and comment; keys and references are the table's to add. */
+export function importColumn(c: LiveColumn, enumValues: (name: string) => readonly string[] | undefined): ImportedColumn {
+  const spelling = typeSpelling(c);
+  if (!spelling) return { name: c.name, problem: `type ${c.type} has no manifest form` };
+  if (c.generated) return { name: c.name, problem: 'generated column' };
+  const serial = c.ownsSequence && c.default?.startsWith('nextval(') && SERIAL[spelling];
+  const enumName = c.typeKind === 'e' ? c.typeName : undefined;
+  const type = parseColumnType(serial || spelling, new Set(enumName ? [enumName] : []));
+  if (typeof type === 'string') return { name: c.name, problem: type };
+  const spec: ColumnSpec = { type: serial || spelling };
+  if (!c.notNull) spec['nullable'] = true;
+  let note: string | undefined;
+  if (c.default !== null && !serial && c.identity === '') {
+    if (c.default.startsWith('nextval(')) note = `default ${c.default} draws from a sequence no column owns; left out`;
+    else {
+      const d = importDefault(c.default, type, enumName ? enumValues(enumName) : undefined);
+      if (d === undefined) note = `default ${c.default} is not a single SQL expression the manifest accepts; left out`;
+      else spec['default'] = d;
+    }
+  }
+  if (c.identity) spec['identity'] = c.identity === 'a' ? 'always' : 'by default';
+  if (c.comment !== null) spec['comment'] = c.comment;
+  return note ? { name: c.name, spec, note } : { name: c.name, spec };
+}
+
+/** A literal when it means exactly what the database holds, else `{ sql }`; undefined when neither works. */
+export function importDefault(text: string, type: ColumnType, enumValues?: readonly string[]): unknown {
+  const column = (d: Column['default']) => ({ type, default: d }) as Column;
+  const wanted = actualDefault(text, column(undefined));
+  for (const candidate of literalCandidates(text, type)) {
+    const resolved = resolveDefault(candidate, { type, enumValues, identity: false });
+    if (typeof resolved !== 'string' && expectedDefault(column(resolved)) === wanted) return candidate;
+  }
+  return sqlFragmentProblem(text) ? undefined : { sql: text };
+}
+
+const QUOTED = /^'((?:[^']|'')*)'(?:::[^']+)?$/s;
+const NUMBER = /^\(?(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\)?(?:::[a-z ]+)?$/i;
+
+/** What the default could be written as in YAML (integers as bigint, the way the loader reads them). */
+function literalCandidates(text: string, type: ColumnType): unknown[] {
+  const quoted = QUOTED.exec(text)?.[1]?.replace(/''/g, "'");
+  const number = NUMBER.exec(text)?.[1] ?? (quoted !== undefined && NUMBER.test(quoted) ? quoted : undefined);
+  if (type.dims > 0) {
+    if (quoted === undefined || /["\\]/.test(quoted) || !/^\{.*\}$/s.test(quoted)) return [];
+    const items = quoted === '{}' ? [] : quoted.slice(1, -1).split(',');
+    return [items.map((item) => scalarValue(item, type) ?? item)];
+  }
+  if (type.kind === 'json' || type.kind === 'jsonb') {
+    if (quoted === undefined) return [];
+    try {
+      const parsed = JSON.parse(quoted) as unknown;
+      return [parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { value: parsed } : parsed];
+    } catch {
+      return [];
+    }
+  }
+  if (text === 'true' || text === 'false') return [text === 'true'];
+  const raw = number ?? quoted;
+  if (raw === undefined) return [];
+  const value = scalarValue(raw, type);
+  return value === undefined ? [raw] : [value, raw];
+}
+
+function scalarValue(raw: string, type: ColumnType): unknown {
+  if (['smallint', 'integer', 'bigint', 'numeric'].includes(type.kind) && /^-?\d+$/.test(raw)) return BigInt(raw);
+  if (['real', 'double'].includes(type.kind) && Number.isFinite(Number(raw))) return Number(raw);
+  if (type.kind === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
+  return undefined;
+}

@@ -1,0 +1,59 @@
+import { identifierProblem, reservedSchemaProblem } from '../model/names.js';
+import type { LiveTable } from './catalog.js';
+
+/** Where a live table goes in the manifest: its service and its (maybe shorter) name. */
+export interface Placement {
+  readonly service: string;
+  readonly name: string;
+  /** how the service was chosen, for the report */
+  readonly reason: string;
+}
+
+/** `--map users_=user` pairs; `*` takes every public table no prefix matched. */
+export type PrefixMap = readonly { readonly prefix: string; readonly service: string }[];
+
+export function parseMaps(specs: readonly string[]): PrefixMap | string {
+  const out: { prefix: string; service: string }[] = [];
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const prefix = spec.slice(0, eq);
+    const service = spec.slice(eq + 1);
+    if (eq <= 0 || service === '') return `--map ${JSON.stringify(spec)}: expected prefix=service (or '*=service')`;
+    const problem = identifierProblem(service, 'service name') ?? reservedSchemaProblem(service);
+    if (problem) return `--map ${JSON.stringify(spec)}: ${problem}`;
+    out.push({ prefix, service });
+  }
+  return out;
+}
+
+/**
+ * A table outside `public` belongs to the service named after its schema and keeps its name. A
+ * table in `public` goes to the service of the longest `--map` prefix it starts with (the prefix
+ * dropped from its name), else to `*`'s service, else to the part of its name before the first
+ * underscore (Django's `<app>_<model>`). A shortened name that is taken or invalid stays whole.
+ */
+export function placeTables(tables: readonly LiveTable[], maps: PrefixMap): Map<LiveTable, Placement> {
+  const out = new Map<LiveTable, Placement>();
+  const taken = new Set(tables.filter((t) => t.schema !== 'public').map((t) => `${t.schema}.${t.name}`));
+  const fallback = maps.find((m) => m.prefix === '*');
+  const prefixes = maps.filter((m) => m.prefix !== '*').sort((a, b) => b.prefix.length - a.prefix.length);
+  for (const t of tables) {
+    if (t.schema !== 'public') {
+      out.set(t, { service: t.schema, name: t.name, reason: `schema ${t.schema}` });
+      continue;
+    }
+    const mapped = prefixes.find((m) => t.name.startsWith(m.prefix));
+    const app = /^([a-z0-9]+)_(.+)$/.exec(t.name);
+    const [service, short, reason] = mapped
+      ? [mapped.service, t.name.slice(mapped.prefix.length), `--map ${mapped.prefix}=${mapped.service}`]
+      : fallback
+        ? [fallback.service, t.name, `--map *=${fallback.service}`]
+        : app
+          ? [app[1]!, app[2]!, `name prefix ${app[1]}_`]
+          : [t.name, t.name, 'a table name without prefix'];
+    const name = short !== '' && !identifierProblem(short, 'table') && !taken.has(`${service}.${short}`) ? short : t.name;
+    taken.add(`${service}.${name}`);
+    out.set(t, { service, name, reason });
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { UserError } from '../errors.js';
+import type { Db } from '../db/connection.js';
+import { maskUrl } from '../db/connection.js';
+import { Connections, EMBEDDED_DIR, type Target } from '../db/targets.js';
+
+export interface SourceOptions {
+  readonly url?: string;
+  readonly embedded: boolean;
+  readonly requireUrl: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+/** The database to import: `--url`, else DATABASE_URL, else the embedded one (refused like push refuses it). */
+export function importSource(o: SourceOptions): Target {
+  if (o.embedded) return { key: 'embedded', label: `embedded PGlite (${EMBEDDED_DIR})`, source: '--embedded' };
+  const url = o.url || o.env['DATABASE_URL'];
+  if (url) return { key: url, url, label: maskUrl(url), source: o.url ? '--url' : 'DATABASE_URL' };
+  if (o.requireUrl || o.env['CI'] === 'true') throw new UserError('no database URL (give --url or set DATABASE_URL); the embedded fallback is refused with --require-url and when CI=true');
+  if (!existsSync(join(o.cwd, EMBEDDED_DIR))) throw new UserError(`no --url, no DATABASE_URL and no embedded database in ${relative(o.cwd, join(o.cwd, EMBEDDED_DIR))}`);
+  return { key: 'embedded', label: `embedded PGlite (${EMBEDDED_DIR})`, source: `no --url or DATABASE_URL` };
+}
+
+export async function withSource<T>(target: Target, cwd: string, fn: (db: Db) => Promise<T>): Promise<T> {
+  const connections = new Connections(cwd);
+  try {
+    return await fn(await connections.get(target));
+  } finally {
+    await connections.close();
+  }
+}
+
+/** Refuses to replace an existing file unless forced; the file appears whole or not at all. */
+export function checkWritable(path: string, force: boolean) {
+  if (!force && existsSync(path)) throw new UserError(`${path} exists; give --force to overwrite it`);
+}
+
+export function writeManifest(path: string, text: string) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,136 @@
+import { constraintNames, identifierProblem, MAX_IDENTIFIER_BYTES } from '../model/names.js';
+import { sqlFragmentProblem } from '../model/sql-fragment.js';
+import type { LiveTable } from './catalog.js';
+import { importColumn, type ColumnSpec } from './columns.js';
+import type { Placement } from './placement.js';
+
+/** A table as it will be written, before base columns are factored out. */
+export interface ImportedTable {
+  readonly live: LiveTable;
+  readonly place: Placement;
+  /** in the table's column order; `spec` gets primaryKey, unique and references added here */
+  readonly columns: { readonly name: string; readonly spec: ColumnSpec }[];
+  readonly primaryKey?: readonly string[];
+  readonly uniques: { columns: readonly string[]; name?: string }[];
+  readonly indexes: Record<string, unknown>[];
+  readonly checks: Record<string, { sql: string }>;
+}
+
+/** What import could not carry over, or carries over differently: for the report. */
+export interface Finding {
+  readonly kind: string;
+  readonly name: string;
+  readonly note?: string;
+}
+
+export interface TableContext {
+  readonly placeOf: (schema: string, table: string) => Placement | undefined;
+  readonly enumValues: (schema: string, name: string) => readonly string[] | undefined;
+  readonly unsupported: Finding[];
+  /** constraints and indexes whose database name the manifest cannot keep */
+  readonly renamed: Finding[];
+}
+
+const ACTIONS: Record<string, string> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+const METHODS = new Set(['btree', 'hash', 'gin', 'gist', 'brin', 'spgist']);
+
+export function importTable(live: LiveTable, place: Placement, ctx: TableContext): ImportedTable {
+  const full = `${live.schema}.${live.name}`;
+  const lost = (kind: string, name: string, note?: string) => ctx.unsupported.push({ kind, name: `${full}.${name}`, note });
+  const columns: ImportedTable['columns'] = [];
+  for (const c of live.columns) {
+    const nameProblem = identifierProblem(c.name, 'column name');
+    const imported = nameProblem ? { name: c.name, problem: nameProblem } : importColumn(c, (e) => ctx.enumValues(c.typeSchema, e));
+    if ('problem' in imported) lost('column', c.name, imported.problem);
+    else {
+      if (imported.note) lost('column default', c.name, imported.note);
+      columns.push({ name: c.name, spec: imported.spec });
+    }
+  }
+  const spec = new Map(columns.map((c) => [c.name, c.spec] as const));
+  const known = (cols: readonly (string | null)[]): cols is string[] => cols.every((c) => c !== null && spec.has(c));
+  // The manifest derives names from the table's new name; a database name it would derive from the old one follows along.
+  const derived = (name: string, make: (table: string) => string) => name === make(live.name) || name === make(place.name);
+  const renamed = (name: string, becomes: string) => {
+    if (name !== becomes) ctx.renamed.push({ kind: 'name', name: `${full}.${name}`, note: `becomes ${becomes}` });
+  };
+
+  let primaryKey: string[] | undefined;
+  const uniques: ImportedTable['uniques'] = [];
+  const checks: ImportedTable['checks'] = {};
+  for (const k of live.constraints) {
+    if (k.type === 'x') lost('exclusion constraint', k.name, k.definition);
+    else if (k.deferrable) lost('deferrable constraint', k.name, k.definition);
+    else if (!known(k.columns)) lost('constraint', k.name, `on a column not imported: ${k.definition}`);
+    else if (k.type === 'p') {
+      renamed(k.name, constraintNames.primaryKey(place.name));
+      if (k.columns.length === 1) spec.get(k.columns[0]!)!['primaryKey'] = true;
+      else primaryKey = [...k.columns];
+    } else if (k.type === 'u') {
+      if (k.columns.length === 1 && derived(k.name, (t) => constraintNames.unique(t, k.columns))) {
+        renamed(k.name, constraintNames.unique(place.name, k.columns));
+        spec.get(k.columns[0]!)!['unique'] = true;
+      } else if (derived(k.name, (t) => constraintNames.unique(t, k.columns))) {
+        renamed(k.name, constraintNames.unique(place.name, k.columns));
+        uniques.push({ columns: k.columns });
+      } else uniques.push({ columns: k.columns, name: k.name });
+    } else if (k.type === 'f') {
+      const reference = foreignKey(k, place, ctx);
+      if (typeof reference === 'string') lost('foreign key', k.name, reference);
+      else {
+        renamed(k.name, constraintNames.foreignKey(place.name, k.columns[0]!));
+        spec.get(k.columns[0]!)!['references'] = reference;
+      }
+    } else {
+      const sql = /^CHECK \((.*)\)$/s.exec(k.definition)?.[1];
+      const key = checkKey(k.name, live.name, place.name);
+      if (sql === undefined || sqlFragmentProblem(sql)) lost('check constraint', k.name, k.definition);
+      else if (!key) lost('check constraint', k.name, 'its name cannot be derived as <table>_<key>_check');
+      else {
+        renamed(k.name, constraintNames.check(place.name, key));
+        checks[key] = { sql };
+      }
+    }
+  }
+  const indexes: Record<string, unknown>[] = [];
+  for (const ix of live.indexes) {
+    if (!METHODS.has(ix.method)) lost('index', ix.name, `method ${ix.method}`);
+    else if (ix.columns.some((c) => c === null)) lost('expression index', ix.name, ix.definition);
+    else if (ix.special) lost('index', ix.name, `ordering, INCLUDE or operator class: ${ix.definition}`);
+    else if (!known(ix.columns)) lost('index', ix.name, `on a column not imported: ${ix.definition}`);
+    else if (ix.predicate !== null && sqlFragmentProblem(ix.predicate)) lost('index', ix.name, `predicate: ${ix.definition}`);
+    else {
+      const entry: Record<string, unknown> = { columns: ix.columns };
+      if (ix.unique) entry['unique'] = true;
+      if (ix.predicate !== null) entry['where'] = { sql: ix.predicate };
+      if (ix.method !== 'btree') entry['method'] = ix.method;
+      if (derived(ix.name, (t) => constraintNames.index(t, ix.columns as string[]))) renamed(ix.name, constraintNames.index(place.name, ix.columns));
+      else entry['name'] = ix.name;
+      indexes.push(entry);
+    }
+  }
+  return { live, place, columns, primaryKey, uniques, indexes, checks };
+}
+
+/** `{ table, column?, service?, onDelete?, onUpdate? }`, or why the manifest cannot say it. */
+function foreignKey(k: LiveTable['constraints'][number], place: Placement, ctx: TableContext): Record<string, string> | string {
+  if (k.columns.length !== 1) return `composite foreign key: ${k.definition}`;
+  const target = ctx.placeOf(k.refSchema!, k.refTable!);
+  if (!target) return `references ${k.refSchema}.${k.refTable}, which is not imported: ${k.definition}`;
+  const ref: Record<string, string> = { table: target.name };
+  if (k.refColumns![0] !== 'id') ref['column'] = k.refColumns![0]!;
+  if (target.service !== place.service) ref['service'] = target.service;
+  if (k.onDelete && ACTIONS[k.onDelete]) ref['onDelete'] = ACTIONS[k.onDelete]!;
+  if (k.onUpdate && ACTIONS[k.onUpdate]) ref['onUpdate'] = ACTIONS[k.onUpdate]!;
+  return ref;
+}
+
+/** `<table>_<key>_check` → key (under the old or the new table name); else the whole name as the key, when it fits. */
+function checkKey(name: string, oldTable: string, newTable: string): string | undefined {
+  for (const t of [oldTable, newTable]) {
+    const m = name.startsWith(`${t}_`) && name.endsWith('_check') ? name.slice(t.length + 1, -'_check'.length) : '';
+    if (m && !identifierProblem(m, 'check')) return m;
+  }
+  const fits = !identifierProblem(name, 'check') && Buffer.byteLength(constraintNames.check(newTable, name)) <= MAX_IDENTIFIER_BYTES;
+  return fits ? name : undefined;
+}

@@ -1,0 +1,104 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { BOTH, ORDERS_MANIFEST, catalogText, project, type Project } from '../support/project.js';
+import { SEED_SQL, SEED_TABLES, UNSUPPORTED_SQL } from '../support/seed-database.js';
+
+const MAPS = ['users_=user', 'profiles_=user', 'companies_=institution', 'internships_=internship', 'applications_=application', 'notifications_=notification', '*=misc'];
+const mapArgs = MAPS.flatMap((m) => ['--map', m]);
+const REPO_SCHEMAS = ['auth', 'user', 'institution', 'internship', 'application', 'notification'];
+
+/** The seed's database in `public` (plus one object of each unsupported kind), built once per target: import only reads it. */
+const seededProjects = new Map<string, Promise<Project>>();
+function seeded(kind: (typeof BOTH)[number]): Promise<Project> {
+  let p = seededProjects.get(kind.name);
+  if (!p) {
+    p = project(kind, ORDERS_MANIFEST).then(async (x) => (await x.sql(SEED_SQL + UNSUPPORTED_SQL), x));
+    seededProjects.set(kind.name, p);
+  }
+  return p;
+}
+
+describe.each(BOTH)('import on $name', (kind) => {
+  test("the seed's database: three base variants, one proposed base, a manifest that loads, every unsupported object named", async () => {
+    const p = await seeded(kind);
+    const result = await p.run(['import', ...mapArgs, '--out', 'imported.yaml']);
+    expect(result.stderr).not.toMatch(/^error/m);
+    expect(result.code).toBe(0);
+    const report = result.stderr;
+    expect(report).toContain('base variants (leading columns shared by several tables): 3');
+    expect(report).toMatch(/variant \d: id uuid primary key default gen_random_uuid\(\), created_at timestamptz default now\(\), updated_at timestamptz default now\(\), is_deleted boolean default false, deleted_at timestamptz null\n\s+3 tables: public.companies_company, public.profiles_profile, public.users_user\n\s+→ base\n/);
+    expect(report).toMatch(/variant \d: id uuid primary key default gen_random_uuid\(\), created_at timestamptz default now\(\), updated_at timestamptz default now\(\)\n\s+2 tables: public.applications_application, public.internships_internship\n\s+→ base\n/);
+    expect(report).toMatch(/variant \d: id bigserial primary key, created_at timestamptz default now\(\), updated_at timestamptz default now\(\)\n\s+2 tables: public.notifications_emaillog, public.notifications_notification\n\s+→ bases.id_bigserial/);
+    expect(report).toContain('proposed base: id, created_at, updated_at, is_deleted, deleted_at\n');
+    expect(report).toContain('public.users_user → user.user (--map users_=user)');
+    for (const expected of [
+      'column public.misc_things.search: type tsvector',
+      'column public.misc_things.amount: type positive_int',
+      'domain public.positive_int',
+      'exclusion constraint public.misc_things.misc_things_code_excl',
+      'foreign key public.misc_child.misc_child_parent_fkey: composite foreign key',
+      'trigger public.misc_things.misc_things_touch',
+      'view public.misc_thing_view',
+      'partitioned table public.misc_events',
+      'partition public.misc_events_2024',
+      'policy public.misc_things.misc_things_owner',
+      'sequence not owned by a column public.misc_counter',
+      'expression index public.misc_things.misc_things_lower_body_idx',
+    ]) expect(report).toContain(expected);
+
+    const manifest = readFileSync(join(p.dir, 'imported.yaml'), 'utf8');
+    expect(manifest).toContain('# from public.users_user (--map users_=user), 100 rows\n      user:\n        from: public.users_user\n');
+    expect(manifest).toMatch(/emaillog:\n\s+from: public.notifications_emaillog\n\s+base: id_bigserial\n/);
+    // Each table lists only its own columns: the base's are not repeated.
+    expect(manifest).not.toMatch(/^ {8,}(created_at|is_deleted):/m);
+    expect(await p.run(['validate', '--manifest', 'imported.yaml'])).toMatchObject({ code: 0, stderr: '' });
+    for (const t of SEED_TABLES) expect(manifest).toContain(`from: public.${t}\n`);
+  });
+
+  test('--strict exits 1 on unsupported objects; --out refuses to overwrite without --force; a bad --map is a usage error', async () => {
+    const p = await seeded(kind);
+    const strict = await p.run(['import', ...mapArgs, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('version: 1');
+    writeFileSync(join(p.dir, 'taken.yaml'), 'mine\n');
+    onTestFinished(() => rmSync(join(p.dir, 'taken.yaml')));
+    const refused = await p.run(['import', ...mapArgs, '--out', 'taken.yaml']);
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/taken\.yaml exists; give --force to overwrite it/);
+    expect(readFileSync(join(p.dir, 'taken.yaml'), 'utf8')).toBe('mine\n');
+    expect((await p.run(['import', ...mapArgs, '--out', 'taken.yaml', '--force'])).code).toBe(0);
+    expect(readFileSync(join(p.dir, 'taken.yaml'), 'utf8')).toContain('from: public.users_user');
+    expect((await p.run(['import', '--map', 'users_'])).code).toBe(2);
+  });
+
+  test('without a map, public tables are grouped by the part before the first underscore', async () => {
+    const p = await seeded(kind);
+    const result = await p.run(['import', '--schema', 'public']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('public.users_user → users.user (name prefix users_)');
+    expect(result.stderr).toContain('public.notifications_emaillog → notifications.emaillog (name prefix notifications_)');
+  });
+
+  test("round trip on the repo's own platform: import → generate → push into an empty database gives the same catalog", async () => {
+    const original = await project(kind, readFileSync('schema.yaml', 'utf8'));
+    expect((await original.run(['push'])).code).toBe(0);
+    await original.sql(`insert into auth.accounts (email, password_hash) values ('a@example.com', 'x')`);
+    const copy = await project(kind, ORDERS_MANIFEST);
+    const imported = await original.run(['import', '--keep-bases', '--strict', '--out', join(copy.dir, 'schema.yaml'), '--force']);
+    expect(imported.stderr).toContain('not imported (the manifest cannot express them): 0');
+    expect(imported.code).toBe(0);
+    expect(readFileSync(join(copy.dir, 'schema.yaml'), 'utf8')).toContain('# 1 row\n      accounts:');
+    writeFileSync(join(original.dir, 'imported.yaml'), readFileSync(join(copy.dir, 'schema.yaml')));
+    expect(await original.run(['verify', '--manifest', 'imported.yaml'])).toMatchObject({ code: 0 });
+    expect((await copy.run(['generate'])).code).toBe(0);
+    const pushed = await copy.run(['push', 'auth', 'user', 'institution', 'internship', 'application', 'notification']);
+    expect(pushed.stderr).toBe('');
+    for (const schema of REPO_SCHEMAS) expect(await catalogText(copy, schema), schema).toBe(await catalogText(original, schema));
+    // Without --keep-bases the proposed base is the platform's BaseModel and the event tables keep their own.
+    const proposed = await original.run(['import']);
+    expect(proposed.stderr).toContain('proposed base: id, created_at, updated_at, is_deleted, deleted_at\n');
+    expect(proposed.stdout).toMatch(/bases:\n\s+# Base variant \d, kept as it is: bigint primary key identity always/);
+    expect(existsSync(join(original.dir, 'imported.yaml'))).toBe(true);
+  }, 300_000);
+});
