@@ -5,12 +5,25 @@ import type { Command } from './command.js';
 import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
 import { pushCommand, verifyCommand } from './commands/database.js';
 import { importCommand } from './commands/import.js';
+import { lintCommand } from './commands/lint.js';
 import { migrateCommand, migrationsGenerateCommand } from './commands/migrations.js';
 import { rolesCommand } from './commands/roles.js';
 import { upCommand } from './commands/up.js';
 import type { CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, generateCommand, checkCommand, pushCommand, verifyCommand, migrationsGenerateCommand, migrateCommand, rolesCommand, upCommand, importCommand];
+const COMMANDS: readonly Command[] = [
+  validateCommand,
+  generateCommand,
+  checkCommand,
+  lintCommand,
+  pushCommand,
+  verifyCommand,
+  migrationsGenerateCommand,
+  migrateCommand,
+  rolesCommand,
+  upCommand,
+  importCommand,
+];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 

@@ -91,14 +91,20 @@ export type ColumnType = (schema: string, table: string, column: string) => stri
 
 const SET_TYPE = new RegExp(`^ALTER TABLE ${Q}\\.${Q} ALTER COLUMN ${Q} SET DATA TYPE (.+?);?$`, 'is');
 
+/** The column a `SET DATA TYPE` statement changes, and the type it asks for. */
+export function retyped(sql: string): { schema: string; table: string; column: string; to: string } | undefined {
+  const change = SET_TYPE.exec(sql.trim());
+  const unquote = (name: string) => name.replace(/""/g, '"');
+  return change ? { schema: unquote(change[1]!), table: unquote(change[2]!), column: unquote(change[3]!), to: change[4]! } : undefined;
+}
+
 export function dataLoss(sql: string, columnType?: ColumnType): DataLoss | undefined {
   const text = sql.trim();
   // A widening keeps every value (integer → bigint, varchar(40) → varchar(80) or text); a USING clause may not.
-  const change = SET_TYPE.exec(text);
-  const unquote = (name: string) => name.replace(/""/g, '"');
-  if (change && !/\bUSING\b/i.test(change[4]!)) {
-    const current = columnType?.(unquote(change[1]!), unquote(change[2]!), unquote(change[3]!));
-    if (current !== undefined && isWidening(current, change[4]!)) return undefined;
+  const change = retyped(text);
+  if (change && !/\bUSING\b/i.test(change.to)) {
+    const current = columnType?.(change.schema, change.table, change.column);
+    if (current !== undefined && isWidening(current, change.to)) return undefined;
   }
   for (const [re, describe] of PATTERNS) {
     const m = re.exec(text);

@@ -2,7 +2,10 @@ import type { Model, Service } from '../model/types.js';
 import { readCatalog, type CatalogSchema } from './catalog.js';
 import type { Db, Queryable } from './connection.js';
 import { diffService } from './drift.js';
-import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, type ColumnType, type DataLoss } from './guard.js';
+import { MIGRATIONS_SCHEMA } from '../model/names.js';
+import { renames, silentSplits, tableMoves } from './moves.js';
+import { isWidening } from './widening.js';
+import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, retyped, type ColumnType, type DataLoss } from './guard.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -19,6 +22,8 @@ export interface PushOutcome {
 
 export interface PushOptions {
   readonly acceptDataLoss: boolean;
+  /** create a table even where one of its name holds data in public or an unowned schema */
+  readonly allowDuplicate?: boolean;
   /**
    * The caller runs the push in a sandbox (sandbox.ts) that discards it; the push then goes on past
    * what would stop it for real, so the whole plan shows: statements that lose data (the outcome is
@@ -66,19 +71,44 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
   try {
     return await db.transaction(async (tx) => {
       await lockSchema(tx, service, options.progress);
-      const catalog = await readCatalog(tx, service.schema);
-      const drift = await ownDrift(tx, service, catalog);
+      let catalog = await readCatalog(tx, service.schema);
+      let drift = await ownDrift(tx, service, catalog);
       if (drift.length === 0) return { status: 'unchanged', statements: [], reasons: [], inSync: true } satisfies PushOutcome;
-      const fresh = !catalog.exists || catalog.tables.length === 0;
       const statements: string[] = [];
+      // Declared moves and renames go first (validated with the manifest, they may name the schema a
+      // table comes from), so drizzle-kit plans against existing data under the manifest's names.
+      const moves = await tableMoves(tx, service, catalog);
+      if (moves.refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...moves.statements], reasons: [...moves.refusals, 'nothing was changed'] });
+      for (const step of [() => moves.statements, () => renames(service, catalog)]) {
+        const declared = step();
+        if (declared.length === 0) continue;
+        await tx.batch(declared);
+        statements.push(...declared);
+        catalog = await readCatalog(tx, service.schema);
+      }
+      if (statements.length > 0) drift = await ownDrift(tx, service, catalog);
+      const fresh = statements.length === 0 && (!catalog.exists || catalog.tables.length === 0);
+      const owned = [...model.services.map((s) => s.schema), MIGRATIONS_SCHEMA];
+      const splits = options.allowDuplicate ? [] : await silentSplits(tx, service, catalog, owned);
+      if (splits.length > 0) throw new Rollback({ status: 'refused', statements, reasons: [...splits, 'nothing was changed'] });
       const losses: DataLoss[] = [];
       const referencable = new Set(referencedSchemas(model, service));
       const columnType: ColumnType = (schema, table, column) =>
         schema === service.schema ? catalog.tables.find((t) => t.name === table)?.columns.find((c) => c.name === column)?.type : undefined;
+      // A key whose type differs from the manifest's (an adopted bigint id under a uuid base) cannot
+      // be cast, and other tables point at it: refused whatever the flags, with the way out.
+      const retypedKey = (sql: string) => {
+        const change = retyped(sql);
+        const live = change && catalog.tables.find((t) => t.name === change.table);
+        const isKey = live?.constraints.some((k) => k.type === 'p' && k.columns.includes(change!.column));
+        const current = isKey ? columnType(change!.schema, change!.table, change!.column) : undefined;
+        if (!change || !current || isWidening(current, change.to)) return undefined;
+        return `key column ${change.schema}.${change.table}.${change.column} is ${current}, and the manifest says ${change.to.replace(/;$/, '')}, which its values cannot become: give the table a base that keeps ${current} (under bases:, chosen with base: <name>)`;
+      };
       const apply = async (planned: readonly string[]) => {
         const refusals = planned.flatMap((s) => {
           const why = outsideSchema(s, service.schema, referencable);
-          return why ? [`${why}: ${oneLine(s)}`] : [];
+          return why ? [`${why}: ${oneLine(s)}`] : (retypedKey(s) ?? []);
         });
         if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals });
         for (const s of planned) {

@@ -3,6 +3,7 @@ import { readCatalog } from '../../db/catalog.js';
 import { scrubSecrets, type Db } from '../../db/connection.js';
 import { sandbox, type Sandbox } from '../../db/sandbox.js';
 import { diffService, type Drift } from '../../db/drift.js';
+import { appliedDeclarations } from '../../db/moves.js';
 import { errorLine, pushService, type PushOutcome } from '../../db/push.js';
 import { Connections, selectServices, targetFor, type Target } from '../../db/targets.js';
 import type { Model, Service } from '../../model/types.js';
@@ -20,6 +21,7 @@ export const targetArgs = {
 export const pushFlagArgs = {
   'accept-data-loss': { type: 'boolean', description: 'apply statements that drop or cast data' },
   'dry-run': { type: 'boolean', description: 'print the SQL per service and change nothing' },
+  'allow-duplicate': { type: 'boolean', description: 'create a table even where one of its name holds data in public or an unowned schema' },
 } as const satisfies ArgsDef;
 
 const servicesArg = { services: { type: 'positional', required: false, description: 'services (default: all)' } } as const satisfies ArgsDef;
@@ -59,6 +61,7 @@ export async function requireInSync(p: Project, model: Model) {
 export interface PushFlags {
   readonly 'accept-data-loss'?: boolean;
   readonly 'dry-run'?: boolean;
+  readonly 'allow-duplicate'?: boolean;
 }
 
 /** Pushes every planned service and prints one result line each; true when all succeeded. */
@@ -77,7 +80,12 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     io.stdout(`${service.name}: pushing to ${target.label}`);
     try {
       const db = await dbFor(target);
-      const outcome = await pushService(db, model, service, { acceptDataLoss: flags['accept-data-loss'] ?? false, dryRun: flags['dry-run'] ?? false, progress: io.stdout });
+      const outcome = await pushService(db, model, service, {
+        acceptDataLoss: flags['accept-data-loss'] ?? false,
+        dryRun: flags['dry-run'] ?? false,
+        allowDuplicate: flags['allow-duplicate'] ?? false,
+        progress: io.stdout,
+      });
       if (outcome.inSync && !flags['dry-run']) connections.markInSync(target, service);
       return outcome;
     } catch (err) {
@@ -106,16 +114,23 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
   return ok;
 }
 
+/** What verify found for one service: the differences, and declarations that have done their work. */
+export interface Verified {
+  readonly drift: readonly Drift[];
+  readonly notes: readonly string[];
+}
+
 /** Drift per service, or the one-line reason the database could not be read. */
-export async function verifyAll(model: Model, planned: readonly Planned[], connections: Connections): Promise<Map<Service, Drift[] | string>> {
+export async function verifyAll(model: Model, planned: readonly Planned[], connections: Connections): Promise<Map<Service, Verified | string>> {
   return perDatabase(planned, async ({ service, target }) => {
-    if (connections.knownInSync(target, service)) return [];
+    if (connections.knownInSync(target, service)) return { drift: [], notes: [] };
     try {
       const db = await connections.get(target);
       const others = model.services.filter((s) => s !== service).map((s) => s.schema);
-      const drift = await diffService(service, await readCatalog(db, service.schema, service.tables.map((t) => t.name), others), db);
+      const catalog = await readCatalog(db, service.schema, service.tables.map((t) => t.name), others);
+      const drift = await diffService(service, catalog, db);
       if (drift.length === 0) connections.markInSync(target, service);
-      return drift;
+      return { drift, notes: await appliedDeclarations(db, service, catalog) };
     } catch (err) {
       return scrubSecrets(errorLine(err), secretsOf(planned));
     }
@@ -150,10 +165,18 @@ export const pushCommand = defineCli({
   },
 });
 
-export function printDrift(results: Map<Service, Drift[] | string>, planned: readonly Planned[], json: boolean, io: CliIo): boolean {
+export function printDrift(results: Map<Service, Verified | string>, planned: readonly Planned[], json: boolean, io: CliIo): boolean {
   const services = planned.map(({ service, target }) => {
     const r = results.get(service)!;
-    return { service: service.name, schema: service.schema, target: target.label, error: typeof r === 'string' ? r : undefined, drift: typeof r === 'string' ? [] : r.map(({ where, message }) => ({ where, message })) };
+    const found = typeof r === 'string' ? { drift: [], notes: [] } : r;
+    return {
+      service: service.name,
+      schema: service.schema,
+      target: target.label,
+      error: typeof r === 'string' ? r : undefined,
+      drift: found.drift.map(({ where, message }) => ({ where, message })),
+      notes: found.notes,
+    };
   });
   const ok = services.every((s) => !s.error && s.drift.length === 0);
   if (json) io.stdout(JSON.stringify({ ok, services }));
@@ -165,6 +188,7 @@ export function printDrift(results: Map<Service, Drift[] | string>, planned: rea
         io.stderr(`${s.service} → ${s.target}: ${s.drift.length} difference${s.drift.length === 1 ? '' : 's'}`);
         for (const d of s.drift) io.stderr(`  ${d.where}: ${d.message}`);
       }
+      for (const n of s.notes) io.stdout(`  note: ${n}`);
     }
   }
   return ok;

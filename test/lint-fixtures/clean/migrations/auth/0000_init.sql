@@ -1,0 +1,1 @@
+CREATE TABLE "auth"."accounts" ("id" uuid PRIMARY KEY, "email" text NOT NULL);

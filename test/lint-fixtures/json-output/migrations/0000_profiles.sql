@@ -1,0 +1,1 @@
+CREATE TABLE profiles (bio text);

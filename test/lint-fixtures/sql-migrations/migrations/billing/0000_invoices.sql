@@ -1,0 +1,2 @@
+-- billing is no service of the manifest
+create table billing.invoices (number text);

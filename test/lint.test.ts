@@ -1,0 +1,101 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { LINT_RULES } from '../src/lint/finding.js';
+import type { LintReport } from '../src/lint/report.js';
+import { cli } from './support/cli.js';
+import { UPDATING } from './support/fixtures.js';
+
+const CASES = join(dirname(fileURLToPath(import.meta.url)), 'lint-fixtures');
+const cases = readdirSync(CASES, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(CASES, d.name, 'expected.txt')))
+  .map((d) => d.name)
+  .sort();
+
+/** A copy of the case, so runs never write into the repository (the model cache, for one). */
+function copyOf(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `schemagen-lint-${name}-`));
+  cpSync(join(CASES, name), dir, { recursive: true, filter: (src) => !src.endsWith('expected.txt') });
+  return dir;
+}
+
+const argsOf = (transcript: string) => transcript.split('\n')[0]!.replace(/^\$ schemagen /, '').split(' ');
+
+// expected.txt is a transcript: `$ schemagen lint <args>`, the output, `(exit <code>)`; see lint-fixtures/README.md.
+describe.each(cases)('lint %s', (name) => {
+  const expectedFile = join(CASES, name, 'expected.txt');
+  const args = argsOf(readFileSync(expectedFile, 'utf8'));
+
+  test('prints exactly expected.txt and exits with its code', async () => {
+    const run = await cli(args, { cwd: copyOf(name) });
+    const transcript = `$ schemagen ${args.join(' ')}\n${run.stdout}${run.stderr}(exit ${run.code})\n`;
+    if (UPDATING) writeFileSync(expectedFile, transcript);
+    expect(transcript).toBe(readFileSync(expectedFile, 'utf8'));
+  });
+
+  test('--json prints the text findings as one document on stdout, with the same exit code', async () => {
+    const dir = copyOf(name);
+    const plain = args.filter((a) => a !== '--json');
+    const text = await cli(plain, { cwd: dir });
+    const json = await cli([...plain, '--json'], { cwd: dir });
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(text.code);
+    const doc = JSON.parse(json.stdout) as LintReport;
+    expect(Object.keys(doc)).toEqual(['ok', 'findings']);
+    expect(doc.ok).toBe(text.code === 0);
+    const findingLines = text.stderr.split('\n').filter((l) => /^[^ ]+:\d+:\d+: /.test(l));
+    expect(doc.findings.map((f) => `${f.file}:${f.line}:${f.col}: ${f.message}`)).toEqual(findingLines);
+    for (const f of doc.findings) expect(LINT_RULES).toContain(f.rule);
+  });
+});
+
+test('the fixtures cover every rule, a clean project and --json', () => {
+  const all = cases.map((c) => readFileSync(join(CASES, c, 'expected.txt'), 'utf8')).join('\n');
+  for (const rule of LINT_RULES) expect(all).toContain(`"rule":"${rule}"`);
+  expect(all).toContain('(exit 0)');
+  expect(all).toContain('$ schemagen lint --json');
+});
+
+test('a 100,000-term expression is walked without overflowing the stack; thousands of nested brackets are a clear error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'schemagen-lint-deep-'));
+  const terms = Array.from({ length: 100_000 }, (_, i) => `a${i}`).join(' + ');
+  writeFileSync(join(dir, 'wide.js'), `export const x = ${terms};\nexport const t = pgTable('t', {});\n`);
+  const wide = await cli(['lint', 'wide.js'], { cwd: dir });
+  expect(wide.stderr.split('\n')[0]).toBe('wide.js:2:18: Drizzle table "public.t" written by hand (pgTable); '
+    + 'declare it in the manifest and import it from the generated code');
+  writeFileSync(join(dir, 'deep.ts'), `export const y = ${'['.repeat(20_000)}${']'.repeat(20_000)};\n`);
+  const deep = await cli(['lint', 'deep.ts'], { cwd: dir });
+  expect(deep).toEqual({ code: 1, stdout: '', stderr: 'error: lint: deep.ts: nested too deeply to parse\n' });
+});
+
+test('lint --help lists its options; an unknown option is a usage error (exit 2)', async () => {
+  const help = await cli(['lint', '--help']);
+  expect(help.code).toBe(0);
+  for (const option of ['--json', '--manifest', '--out', 'PATHS']) expect(help.stdout).toContain(option);
+  const wrong = await cli(['lint', '--jsn'], { cwd: copyOf('clean') });
+  expect(wrong).toEqual({ code: 2, stdout: '', stderr: 'unknown option --jsn\n(see schemagen lint --help)\n' });
+});
+
+test('a path that does not exist is a user error naming it', async () => {
+  const run = await cli(['lint', 'nowhere'], { cwd: copyOf('clean') });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe('error: lint: no such file or folder: nowhere\n');
+});
+
+test('a manifest named with --manifest must exist; only the default schema.yaml may be absent', async () => {
+  const run = await cli(['lint', '--manifest', 'nope.yaml'], { cwd: copyOf('pgtable-by-hand') });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe('');
+  expect(run.stderr.split('\n')[0]).toBe('nope.yaml:1:1: (root): cannot read manifest: ENOENT');
+});
+
+test('an invalid manifest is reported as by validate, with no findings', async () => {
+  const dir = copyOf('clean');
+  writeFileSync(join(dir, 'schema.yaml'), 'version: 1\nservices:\n  auth:\n    schema: public\n    tables: {}\n');
+  const run = await cli(['lint'], { cwd: dir });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^schema\.yaml:4:13: services\.auth\.schema: /);
+});
