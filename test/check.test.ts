@@ -78,11 +78,14 @@ test('usage errors exit 2, --help exits 0 on every command', async () => {
   expect((await cli(['generate', '--frob'])).code).toBe(2);
   expect((await cli(['validate', 'extra'])).code).toBe(2);
   expect((await cli([])).code).toBe(2);
-  for (const command of ['validate', 'generate', 'check', 'push', 'verify', 'migrations generate', 'migrate', 'up']) {
+  const commands = ['init', 'validate', 'generate', 'check', 'push', 'verify', 'migrations generate', 'migrate', 'up'];
+  for (const command of commands) {
     const help = await cli([...command.split(' '), '--help']);
     expect(help.code, command).toBe(0);
     expect(help.stdout, command).toContain('--manifest');
   }
+  expect((await cli(['json-schema', '--help'])).code).toBe(0);
+  expect((await cli(['json-schema', 'extra'])).code).toBe(2);
 });
 
 test('a manifest over 512 KB (the large-manifest memory path) validates and generates', async () => {
@@ -94,4 +97,46 @@ test('a manifest over 512 KB (the large-manifest memory path) validates and gene
   expect(result.stderr).toBe('');
   expect(result.stdout).toMatch(/wrote 6 files/);
   expect(readFileSync(join(dir, 'generated/big/schema.ts'), 'utf8')).toContain("export const t1499 = bigSchema.table(");
+});
+
+test('check --json: one JSON document on stdout with every file and its state, the same exit codes', async () => {
+  const dir = projectFor('foreign-keys');
+  const out = join(dir, 'generated');
+  expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
+  const clean = await cli(['check', '--json'], { cwd: dir });
+  expect(clean.code).toBe(0);
+  expect(clean.stderr).toBe('');
+  const inSync = JSON.parse(clean.stdout) as { ok: boolean; out: string; files: { path: string; state: string }[] };
+  expect(inSync.ok).toBe(true);
+  expect(inSync.out).toBe('generated');
+  expect(inSync.files.map((f) => f.path)).toEqual([...readTree(out).keys()]);
+  expect(new Set(inSync.files.map((f) => f.state))).toEqual(new Set(['ok']));
+
+  rmSync(join(out, 'people/types.ts'));
+  writeFileSync(join(out, 'projects/schema.ts'), 'mine\n');
+  writeFileSync(join(out, 'people/old.ts'), `${HEADER}export {};\n`);
+  const drift = await cli(['check', '--json'], { cwd: dir });
+  expect(drift.code).toBe(1);
+  expect(drift.stderr).toBe('');
+  const report = JSON.parse(drift.stdout) as typeof inSync;
+  expect(report.ok).toBe(false);
+  expect(report.files.filter((f) => f.state !== 'ok')).toEqual([
+    { path: 'people/old.ts', state: 'orphan' },
+    { path: 'people/types.ts', state: 'missing' },
+    { path: 'projects/schema.ts', state: 'unowned' },
+  ]);
+  expect(drift.stdout.trimEnd().split('\n')).toHaveLength(1);
+});
+
+test('check --json, invalid manifest: the document carries the errors, stderr the usual messages, exit 1', async () => {
+  const dir = projectFor('error-unknown-keys');
+  const result = await cli(['check', '--json'], { cwd: dir });
+  expect(result.code).toBe(1);
+  const report = JSON.parse(result.stdout) as { ok: boolean; files: unknown[]; errors: string[] };
+  expect(report).toMatchObject({ ok: false, out: 'generated', files: [] });
+  expect(report.errors).toHaveLength(11);
+  const first =
+    'schema.yaml:3:1: colour: unknown key "colour"; expected one of: version, base, bases, mixins, services';
+  expect(report.errors[0]).toBe(first);
+  expect(result.stderr).toContain(`${report.errors[0]}\n`);
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { filesHash, manifestKey, readCache, readOutputHash, writeCache, writeOutputHash } from '../model/model-cache.js';
 import type { Model } from '../model/types.js';
+import { UserError } from '../errors.js';
 import type { CliIo } from './io.js';
 
 /** Where the manifest and the output folder are, as given on the command line. */
@@ -20,6 +21,13 @@ export function project(args: { manifest: string; out?: string }, io: CliIo): Pr
   return { manifestArg: args.manifest, manifestPath, root, outDir: resolve(io.cwd, args.out ?? 'generated') };
 }
 
+/** The first thing a new user sees: say that the manifest is missing and how to get one. */
+function missingManifest(p: Project): UserError {
+  const init = `npx schemagen init${p.manifestArg === 'schema.yaml' ? '' : ` --manifest ${p.manifestArg}`}`;
+  const hint = `create a starter one with \`${init}\`, or pass --manifest <file>`;
+  return new UserError(`${p.manifestArg} not found, so there is no manifest to read; ${hint}`);
+}
+
 const keys = new WeakMap<Model, string>();
 
 /**
@@ -30,8 +38,9 @@ export async function loadProjectModel(p: Project, cache: 'none' | 'read' | 'rea
   let bytes: Buffer | undefined;
   try {
     bytes = readFileSync(p.manifestPath);
-  } catch {
-    /* readManifest reports it with a position */
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missingManifest(p);
+    /* readManifest reports any other failure with a position */
   }
   const key = bytes && cache !== 'none' ? manifestKey(bytes) : undefined;
   const hit = key ? readCache(p.root, key) : undefined;

@@ -5,6 +5,8 @@ import type { Command } from './command.js';
 import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
 import { pushCommand, verifyCommand } from './commands/database.js';
 import { importCommand } from './commands/import.js';
+import { initCommand } from './commands/init.js';
+import { jsonSchemaCommand } from './commands/json-schema.js';
 import { lintCommand } from './commands/lint.js';
 import { migrateCommand, migrationsGenerateCommand } from './commands/migrations.js';
 import { rolesCommand } from './commands/roles.js';
@@ -12,6 +14,7 @@ import { upCommand } from './commands/up.js';
 import type { CliIo } from './io.js';
 
 const COMMANDS: readonly Command[] = [
+  initCommand,
   validateCommand,
   generateCommand,
   checkCommand,
@@ -23,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   rolesCommand,
   upCommand,
   importCommand,
+  jsonSchemaCommand,
 ];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

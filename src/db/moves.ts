@@ -148,8 +148,8 @@ export async function appliedDeclarations(tx: Queryable, service: Service, catal
 
 const SAME_NAMES_ELSEWHERE = `
 select n.nspname as schema, c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace
- where c.relkind in ('r', 'p') and c.relname in (select json_array_elements_text($1::json))
-   and n.nspname not in (select json_array_elements_text($2::json))
+ where c.relkind in ('r', 'p') and c.relname in (select json_array_elements_text(($1::text)::json))
+   and n.nspname not in (select json_array_elements_text(($2::text)::json))
    and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
  order by 1, 2`;
 

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
+import { EDITOR_RULES, MAX_IDENTIFIER_BYTES, MAX_SQL_FRAGMENT, SIBLING_RULES, TYPE_SPELLINGS } from './value-rules.js';
 
 /**
- * The shape of schema.yaml. Only structure lives here; names, types, defaults and
+ * The shape of schema.yaml. Only structure is enforced here; names, types, defaults and
  * cross-references are checked while resolving the model, where the whole manifest is known.
+ * The `.meta()` of each node is its hover text in editors and carries the rules on single values
+ * (patterns, bounds) into the manifest's JSON Schema (json-schema.ts).
  */
 
 /** Prefix smuggling the allowed keys through zod's message into the per-key diagnostics. */
@@ -22,114 +25,291 @@ function mapping<T extends z.ZodRawShape>(shape: T, what: string) {
 }
 
 const text = (what: string) => z.string({ error: (iss) => `expected ${what} (a string), got ${describe(iss.input)}` });
-const flag = (what: string) => z.boolean({ error: (iss) => `expected ${what}: true or false, got ${describe(iss.input)}` });
-const names = (what: string) =>
-  z.array(text(what), { error: (iss) => `expected a list of ${what}s, got ${describe(iss.input)}` }).min(1, { error: `expected at least one ${what}` });
+const flag = (what: string) =>
+  z.boolean({ error: (iss) => `expected ${what}: true or false, got ${describe(iss.input)}` });
+const list = <T extends z.ZodType>(item: T, what: string) =>
+  z
+    .array(item, { error: (iss) => `expected a list of ${what}s, got ${describe(iss.input)}` })
+    .min(1, { error: `expected at least one ${what}` });
+/** A string naming something: an identifier (the model checks it; the pattern is for the JSON Schema). */
+const name = (what: string) => text(what).meta(EDITOR_RULES.identifier);
+const names = (what: string) => list(name(what), what);
 const dict = <T extends z.ZodType>(value: T, what: string) =>
-  z.record(z.string(), value, { error: (iss) => `expected ${what} (a mapping of name: value), got ${describe(iss.input)}` });
+  z.record(z.string().meta(EDITOR_RULES.identifier), value, {
+    error: (iss) => `expected ${what} (a mapping of name: value), got ${describe(iss.input)}`,
+  });
 
-export const rawSql = mapping({ sql: text('an SQL expression') }, '{ sql: <expression> }');
+const SQL_TEXT = {
+  description: 'One SQL expression: no `;`, no comments, no `$` outside quotes, balanced quotes and parentheses.',
+  ...EDITOR_RULES.sql,
+  maxLength: MAX_SQL_FRAGMENT,
+  examples: ['now()', 'gen_random_uuid()', 'amount >= 0'],
+};
+export const rawSql = mapping({ sql: text('an SQL expression').meta(SQL_TEXT) }, '{ sql: <expression> }');
+
+/** The forms a default can take; whether a literal fits the column's type is the model's business. */
+const DEFAULT_FORMS = [
+  { type: 'string', ...EDITOR_RULES.noNul },
+  { type: ['number', 'boolean'] },
+  { type: 'array', description: 'a list literal (array columns), or a JSON array (json, jsonb)' },
+  {
+    type: 'object',
+    properties: { sql: { type: 'string', ...SQL_TEXT } },
+    required: ['sql'],
+    additionalProperties: false,
+  },
+  {
+    type: 'object',
+    properties: { value: { description: 'a JSON value (json, jsonb)' } },
+    required: ['value'],
+    additionalProperties: false,
+  },
+];
 
 const FK_ACTIONS = ['cascade', 'restrict', 'no action', 'set null', 'set default'] as const;
-const fkAction = z.enum(FK_ACTIONS, { error: (iss) => `expected one of ${FK_ACTIONS.join(', ')}, got ${describe(iss.input)}` });
+const fkAction = (description: string) =>
+  z
+    .enum(FK_ACTIONS, { error: (iss) => `expected one of ${FK_ACTIONS.join(', ')}, got ${describe(iss.input)}` })
+    .meta({ description, default: 'no action' });
 const INDEX_METHODS = ['btree', 'hash', 'gin', 'gist', 'brin', 'spgist'] as const;
 
 export const columnSchema = mapping(
   {
-    type: text('a column type'),
-    nullable: flag('nullable').optional(),
-    default: z.unknown().optional(),
-    primaryKey: flag('primaryKey').optional(),
-    unique: flag('unique').optional(),
-    comment: text('a comment').optional(),
-    identity: z.enum(['always', 'by default'], { error: (iss) => `expected identity: always or "by default", got ${describe(iss.input)}` }).optional(),
-    onUpdate: z.literal('now', { error: (iss) => `expected onUpdate: now, got ${describe(iss.input)}` }).optional(),
+    type: text('a column type').meta({
+      description: `The column's type: ${TYPE_SPELLINGS}.`,
+      ...EDITOR_RULES.columnType,
+      examples: [
+        'uuid',
+        'text',
+        'varchar(320)',
+        'integer',
+        'bigint',
+        'boolean',
+        'numeric(10,2)',
+        'timestamptz',
+        'jsonb',
+        'text[]',
+      ],
+    }),
+    nullable: flag('nullable').meta({ description: 'Whether the column accepts NULL.', default: false }).optional(),
+    default: z
+      .unknown()
+      .meta({
+        description:
+          'A literal of the column type (`0`, `member`, `[a, b]`, `"2024-01-01 00:00:00"`), `{ sql: <expression> }`, ' +
+          'or `{ value: ... }` for a JSON object. Serial and identity columns take none.',
+        anyOf: DEFAULT_FORMS,
+      })
+      .optional(),
+    primaryKey: flag('primaryKey')
+      .meta({ description: 'The primary key (one column; use the table-level primaryKey for several).' })
+      .optional(),
+    unique: flag('unique').meta({ description: 'A unique constraint named <table>_<column>_key.' }).optional(),
+    comment: text('a comment')
+      .meta({ description: 'COMMENT ON COLUMN, and a doc comment in the generated code.', ...EDITOR_RULES.noNul })
+      .optional(),
+    identity: z
+      .enum(['always', 'by default'], {
+        error: (iss) => `expected identity: always or "by default", got ${describe(iss.input)}`,
+      })
+      .meta({ description: 'GENERATED ALWAYS / BY DEFAULT AS IDENTITY (smallint, integer or bigint).' })
+      .optional(),
+    onUpdate: z
+      .literal('now', { error: (iss) => `expected onUpdate: now, got ${describe(iss.input)}` })
+      .meta({
+        description: 'Set to the current time on every update through Drizzle ($onUpdate); date and timestamp columns.',
+      })
+      .optional(),
     references: mapping(
       {
-        service: text('a service name').optional(),
-        table: text('a table name'),
-        column: text('a column name').optional(),
-        onDelete: fkAction.optional(),
-        onUpdate: fkAction.optional(),
+        service: name('a service name')
+          .meta({ description: 'The service owning the target table; required for another service.' })
+          .optional(),
+        table: name('a table name').meta({ description: 'The target table.' }),
+        column: name('a column name')
+          .meta({ description: 'The target column: a primary key or unique column of the same type.', default: 'id' })
+          .optional(),
+        onDelete: fkAction('ON DELETE action.').optional(),
+        onUpdate: fkAction('ON UPDATE action.').optional(),
       },
       'a reference { table, column, service?, onDelete?, onUpdate? }',
-    ).optional(),
-    renamedFrom: text('the old column name').optional(),
+    )
+      .meta({ description: 'A foreign key, named <table>_<column>_fkey.' })
+      .optional(),
+    renamedFrom: name('the old column name')
+      .meta({ description: "The column's old name in the same table: push renames it, keeping its values." })
+      .optional(),
   },
   'a column { type, nullable?, default?, ... }',
-);
+).meta({ id: 'column', description: 'A column.', allOf: SIBLING_RULES.column });
 
 const columns = dict(columnSchema, 'columns');
 
 export const tableSchema = mapping(
   {
-    base: z.union([z.literal(false), text('a base name')], { error: (iss) => `expected base: false or the name of a base, got ${describe(iss.input)}` }).optional(),
-    mixins: names('mixin name').optional(),
-    comment: text('a comment').optional(),
-    columns: columns.optional(),
-    primaryKey: names('column name').optional(),
+    base: z
+      .union([z.literal(false), name('a base name')], {
+        error: (iss) => `expected base: false or the name of a base, got ${describe(iss.input)}`,
+      })
+      .meta({
+        description:
+          'The base columns this table starts with: `false` for none, or the name of one of `bases`. Omitted: `base`.',
+      })
+      .optional(),
+    mixins: names('mixin name')
+      .meta({ description: 'Mixins whose columns follow the base columns, in this order.' })
+      .optional(),
+    comment: text('a comment')
+      .meta({ description: 'COMMENT ON TABLE, and a doc comment in the generated code.', ...EDITOR_RULES.noNul })
+      .optional(),
+    columns: columns.meta({ description: "The table's own columns, after its base and mixin columns." }).optional(),
+    primaryKey: names('column name')
+      .meta({ description: 'A composite primary key (with `base: false` when the base has a key).' })
+      .optional(),
     indexes: z
       .array(
         mapping(
           {
-            columns: names('column name'),
-            name: text('an index name').optional(),
-            unique: flag('unique').optional(),
-            where: rawSql.optional(),
-            method: z.enum(INDEX_METHODS, { error: (iss) => `expected one of ${INDEX_METHODS.join(', ')}, got ${describe(iss.input)}` }).optional(),
+            columns: names('column name').meta({ description: 'The indexed columns, in order.' }),
+            name: name('an index name')
+              .meta({ description: 'The index name; default <table>_<columns>_idx.' })
+              .optional(),
+            unique: flag('unique').meta({ description: 'A unique index (btree).', default: false }).optional(),
+            where: rawSql.meta({ description: 'A partial index predicate: { sql: <expression> }.' }).optional(),
+            method: z
+              .enum(INDEX_METHODS, {
+                error: (iss) => `expected one of ${INDEX_METHODS.join(', ')}, got ${describe(iss.input)}`,
+              })
+              .meta({ description: 'The index method.', default: 'btree' })
+              .optional(),
           },
           'an index { columns, unique?, where?, method?, name? }',
-        ),
+        ).meta({ allOf: SIBLING_RULES.index }),
         { error: (iss) => `expected a list of indexes, got ${describe(iss.input)}` },
       )
+      .meta({ description: 'Indexes of the table.' })
       .optional(),
     uniques: z
-      .array(mapping({ columns: names('column name'), name: text('a constraint name').optional() }, 'a unique constraint { columns, name? }'), {
-        error: (iss) => `expected a list of unique constraints, got ${describe(iss.input)}`,
+      .array(
+        mapping(
+          {
+            columns: names('column name').meta({ description: 'The columns unique together.' }),
+            name: name('a constraint name')
+              .meta({ description: 'The constraint name; default <table>_<columns>_key.' })
+              .optional(),
+          },
+          'a unique constraint { columns, name? }',
+        ),
+        { error: (iss) => `expected a list of unique constraints, got ${describe(iss.input)}` },
+      )
+      .meta({ description: 'Unique constraints over several columns.' })
+      .optional(),
+    checks: dict(rawSql, 'checks')
+      .meta({ description: 'Check constraints by key, named <table>_<key>_check: { sql: <expression> }.' })
+      .optional(),
+    from: text('<schema>.<table> or the old table name')
+      .meta({
+        description:
+          'Where the table lives now, moved or renamed here by push with its rows: <schema>.<table>, or the old ' +
+          "name in the service's own schema. From public, a schema no service owns, or another service's schema " +
+          'that no longer declares it.',
+        examples: ['public.users_user', 'old_name'],
       })
       .optional(),
-    checks: dict(rawSql, 'checks').optional(),
-    from: text('<schema>.<table> or the old table name').optional(),
   },
   'a table { columns, base?, mixins?, indexes?, from?, ... }',
-);
+).meta({ description: 'A table in the service schema.' });
+
+const enumValues = list(text('enum value').meta({ ...EDITOR_RULES.enumValue, maxLength: MAX_IDENTIFIER_BYTES }), 'enum value').meta({
+  uniqueItems: true,
+});
 
 /** `name: [values]`, or the mapping form that can also declare renames. */
 const enumSchema = z.union(
   [
-    names('enum value'),
+    enumValues,
     mapping(
       {
-        values: names('enum value'),
-        renamedFrom: text('the old enum name').optional(),
-        renamedValues: dict(text('an old enum value'), 'renamedValues').optional(),
+        values: enumValues,
+        renamedFrom: name('the old enum name')
+          .meta({ description: "The enum's old name in the same schema: push renames it." })
+          .optional(),
+        renamedValues: dict(text('an old enum value'), 'renamedValues')
+          .meta({ description: 'Values renamed by push, keeping the rows that hold them: { <new value>: <old value> }.' })
+          .optional(),
       },
       'an enum { values, renamedFrom?, renamedValues? }',
     ),
   ],
-  { error: (iss) => (iss.code === 'invalid_union' ? `expected a list of enum values or { values, renamedFrom?, renamedValues? }, got ${describe(iss.input)}` : undefined) },
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `expected a list of enum values or { values, renamedFrom?, renamedValues? }, got ${describe(iss.input)}`
+        : undefined,
+  },
 );
 
 export const serviceSchema = mapping(
   {
-    schema: text('a Postgres schema name').optional(),
-    databaseUrlEnv: text('an environment variable name').optional(),
-    enums: dict(enumSchema, 'enums').optional(),
-    tables: dict(tableSchema, 'tables'),
+    schema: text('a Postgres schema name')
+      .meta({
+        description:
+          "The service's own Postgres schema; default: the service name. " +
+          'Not public, pg_*, information_schema or drizzle.',
+        ...EDITOR_RULES.schema,
+      })
+      .optional(),
+    databaseUrlEnv: text('an environment variable name')
+      .meta({
+        description:
+          "The variable holding the service's database URL; default <SERVICE>_DATABASE_URL, then DATABASE_URL.",
+        ...EDITOR_RULES.envName,
+      })
+      .optional(),
+    enums: dict(enumSchema, 'enums')
+      .meta({ description: "Enums by name: a list of values, or { values, renamedFrom?, renamedValues? }; created in the service's schema." })
+      .optional(),
+    tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),
   },
   'a service { schema?, databaseUrlEnv?, enums?, tables }',
-);
+).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
 export const manifestSchema = mapping(
   {
-    version: z.literal(1n, { error: (iss) => `expected version: 1, got ${describe(iss.input)}` }),
-    base: columns.optional(),
-    bases: dict(columns, 'bases').optional(),
-    mixins: dict(mapping({ include: names('mixin name').optional(), columns: columns.optional() }, 'a mixin { columns, include? }'), 'mixins').optional(),
-    services: dict(serviceSchema, 'services'),
+    version: z
+      .literal(1n, { error: (iss) => `expected version: 1, got ${describe(iss.input)}` })
+      .meta({ description: 'The manifest format version: always 1.' }),
+    base: columns
+      .meta({
+        description:
+          'Columns every table gets first, in this order. Omitted: id, created_at, updated_at, is_deleted, deleted_at.',
+      })
+      .optional(),
+    bases: dict(columns, 'bases')
+      .meta({ description: 'Other sets of base columns, by name; a table picks one with `base: <name>`.' })
+      .optional(),
+    mixins: dict(
+      mapping(
+        {
+          include: names('mixin name').meta({ description: 'Other mixins whose columns come first.' }).optional(),
+          columns: columns.meta({ description: "The mixin's columns." }).optional(),
+        },
+        'a mixin { columns, include? }',
+      ).meta({ description: 'A set of columns tables add with `mixins: [...]`.' }),
+      'mixins',
+    )
+      .meta({ description: 'Column sets by name, added to a table after its base.' })
+      .optional(),
+    services: dict(serviceSchema, 'services').meta({
+      description: 'The services, by name; each owns one Postgres schema.',
+      minProperties: 1,
+    }),
   },
   'a manifest { version, base?, bases?, mixins?, services }',
-);
+).meta({
+  title: 'drizzle-schemagen manifest (schema.yaml)',
+  description: 'One YAML manifest for every service on PostgreSQL.',
+});
 
 export type ManifestInput = z.infer<typeof manifestSchema>;
 export type ServiceInput = z.infer<typeof serviceSchema>;
@@ -142,7 +322,8 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'bigint') return `number ${value}`;
   return `${typeof value} ${String(value)}`;
 }
@@ -157,10 +338,18 @@ export function parseShape(data: unknown): { manifest?: ManifestInput; diagnosti
     if (branch) for (const inner of branch) collect(inner, path);
     else if (iss.code === 'unrecognized_keys') {
       const allowed = iss.message.startsWith(ALLOWED) ? iss.message.slice(ALLOWED.length) : '';
-      for (const key of iss.keys) diagnostics.push({ path: [...path, key], atKey: true, message: `unknown key ${JSON.stringify(key)}; expected one of: ${allowed}` });
+      for (const key of iss.keys)
+        diagnostics.push({
+          path: [...path, key],
+          atKey: true,
+          message: `unknown key ${JSON.stringify(key)}; expected one of: ${allowed}`,
+        });
     } else if (iss.code === 'invalid_type' && iss.input === undefined && path.length > 0) {
       // A required key is absent: say so, at the mapping that lacks it.
-      diagnostics.push({ path, message: `missing key ${JSON.stringify(String(path.at(-1)))}; ${iss.message.replace(/, got nothing$/, '')}` });
+      diagnostics.push({
+        path,
+        message: `missing key ${JSON.stringify(String(path.at(-1)))}; ${iss.message.replace(/, got nothing$/, '')}`,
+      });
     } else {
       diagnostics.push({ path, message: iss.message });
     }

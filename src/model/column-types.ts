@@ -1,3 +1,4 @@
+import { TYPE_SPELLINGS } from '../manifest/value-rules.js';
 import type { ColumnType, ScalarKind } from './types.js';
 
 /** Type spellings accepted in schema.yaml, with the kind and the name Postgres prints. */
@@ -27,11 +28,6 @@ const SIMPLE: Record<string, readonly [ScalarKind, string]> = {
   char: ['char', 'character(1)'],
   numeric: ['numeric', 'numeric'],
 };
-
-export const TYPE_SPELLINGS =
-  'uuid, text, varchar(n), char(n), smallint, integer, bigint, smallserial, serial, bigserial, boolean, ' +
-  'numeric(p,s), real, double precision, date, time, timestamp, timestamptz, interval, json, jsonb, bytea, inet, ' +
-  'an enum of the service, or any of these followed by [] for an array';
 
 const SERIALS: ReadonlySet<ScalarKind> = new Set(['smallserial', 'serial', 'bigserial']);
 export const isSerial = (t: ColumnType): boolean => SERIALS.has(t.kind);

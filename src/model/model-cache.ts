@@ -15,12 +15,18 @@ const CACHE_FILE = join('.schemagen', 'cache', 'model.json');
 const OUTPUTS_FILE = join('.schemagen', 'cache', 'outputs.json');
 const MODEL_CODE_DIR = dirname(fileURLToPath(import.meta.url));
 
+/**
+ * Everything that shapes a cached entry: the model code makes the model, and the render code and
+ * templates make the output whose hash is stored beside it (push's staleness check trusts that hash).
+ */
+const CODE_DIRS = [MODEL_CODE_DIR, join(MODEL_CODE_DIR, '..', 'manifest'), join(MODEL_CODE_DIR, '..', 'render'), join(MODEL_CODE_DIR, '..', '..', 'templates')];
+
 let codeFingerprint: string | undefined;
 function modelCodeFingerprint(): string {
   if (codeFingerprint === undefined) {
     const hash = createHash('sha256');
-    for (const dir of [MODEL_CODE_DIR, join(MODEL_CODE_DIR, '..', 'manifest')]) {
-      for (const f of readdirSync(dir).sort()) if (/\.[jt]s$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
+    for (const dir of CODE_DIRS) {
+      for (const f of readdirSync(dir).sort()) if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
     }
     codeFingerprint = hash.digest('hex');
   }

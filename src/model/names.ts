@@ -1,7 +1,8 @@
 /** Identifier rules and the derivation of every generated name. */
 
-export const MAX_IDENTIFIER_BYTES = 63;
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+import { IDENTIFIER, MAX_IDENTIFIER_BYTES, MIGRATIONS_SCHEMA, isReservedSchema } from '../manifest/value-rules.js';
+
+export { MAX_IDENTIFIER_BYTES, MIGRATIONS_SCHEMA };
 
 /** Returns why `name` is not a valid identifier, or undefined when it is. */
 export function identifierProblem(full: string, what: string): string | undefined {
@@ -17,10 +18,8 @@ export function identifierProblem(full: string, what: string): string | undefine
   return undefined;
 }
 
-export const MIGRATIONS_SCHEMA = 'drizzle';
-
 export function reservedSchemaProblem(schema: string): string | undefined {
-  if (schema === 'public' || schema === 'information_schema' || schema.startsWith('pg_') || schema === MIGRATIONS_SCHEMA) {
+  if (isReservedSchema(schema)) {
     return `schema ${JSON.stringify(schema)} is reserved (public, information_schema, pg_*, and ${MIGRATIONS_SCHEMA} for migration history); expected a schema of the service's own`;
   }
   return undefined;

@@ -1,5 +1,6 @@
 import { formatPath, type Diagnostic, type YamlPath } from '../manifest/diagnostics.js';
 import type { ManifestInput } from '../manifest/schema.js';
+import { ENV_NAME } from '../manifest/value-rules.js';
 import { camelCase, constraintNames, identifierProblem, pascalCase, reservedSchemaProblem } from './names.js';
 import { resolveSharedSets } from './resolve-columns.js';
 import { resolveEnums } from './resolve-enums.js';
@@ -43,7 +44,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     if (owner) report(`schema ${JSON.stringify(schema)} is already used by service ${owner}; expected one schema per service`, schemaAt, svc.schema === undefined);
     schemaOwner.set(schema, name);
     const urlEnv = svc.databaseUrlEnv ?? `${name.toUpperCase()}_DATABASE_URL`;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(urlEnv)) report(`invalid environment variable name ${JSON.stringify(urlEnv)}; expected letters, digits and _`, [...path, 'databaseUrlEnv']);
+    if (!ENV_NAME.test(urlEnv)) report(`invalid environment variable name ${JSON.stringify(urlEnv)}; expected letters, digits and _`, [...path, 'databaseUrlEnv']);
 
     const enums = resolveEnums(svc.enums ?? {}, [...path, 'enums'], diagnostics);
     const scope = { schema, enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners };

@@ -1,10 +1,10 @@
+import { MAX_SQL_FRAGMENT } from '../manifest/value-rules.js';
+
 /**
  * Raw SQL from the manifest (`{ sql: ... }` defaults, checks, partial-index predicates) is a single
  * expression. It must not be able to end the statement it is embedded in or hide text in comments,
  * so those are refused instead of escaped.
  */
-export const MAX_SQL_FRAGMENT = 2000;
-
 export function sqlFragmentProblem(sql: string): string | undefined {
   if (sql.trim() === '') return 'empty SQL expression; expected an expression such as now()';
   if (sql.length > MAX_SQL_FRAGMENT) return `SQL expression is ${sql.length} characters; expected at most ${MAX_SQL_FRAGMENT}`;

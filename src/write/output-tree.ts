@@ -49,3 +49,12 @@ export function compareTree(dir: string, expected: ReadonlyMap<string, string>):
   }
   return drift.sort((a, b) => a.path.localeCompare(b.path));
 }
+
+export type FileState = Drift | 'ok';
+
+/** Every file generate would write or remove, each with its state: compareTree plus the files in sync. */
+export function fileStates(dir: string, expected: ReadonlyMap<string, string>): { path: string; state: FileState }[] {
+  const drift = new Map(compareTree(dir, expected).map((d) => [d.path, d.drift] as const));
+  const paths = [...new Set([...expected.keys(), ...drift.keys()])].sort((a, b) => a.localeCompare(b));
+  return paths.map((path) => ({ path, state: drift.get(path) ?? 'ok' }));
+}

@@ -1,4 +1,6 @@
-import { compareTree, DRIFT_TEXT } from '../../write/output-tree.js';
+import { ManifestError, UserError } from '../../errors.js';
+import { formatDiagnostic } from '../../manifest/diagnostics.js';
+import { DRIFT_TEXT, fileStates, type Drift } from '../../write/output-tree.js';
 import { writeTree } from '../../write/write-tree.js';
 import { defineCli, manifestArgs, outArgs } from '../command.js';
 import { loadProjectModel, project, renderProject, type Project } from '../project.js';
@@ -42,22 +44,37 @@ export async function generateProject(p: Project, model: Model, io: CliIo): Prom
 export const checkCommand = defineCli({
   name: 'check',
   description: 'Exit 1 listing every file that generate would add, change or remove; writes nothing',
-  args: { ...manifestArgs, ...outArgs },
+  args: {
+    ...manifestArgs,
+    ...outArgs,
+    json: { type: 'boolean', description: 'print one JSON document { ok, out, files: [{ path, state }] }' },
+  },
   handler: async (args, io) => {
     const p = project(args, io);
-    // check writes nothing, not even the cache
-    const files = await renderProject(p, await loadProjectModel(p, 'read'));
-    const drift = compareTree(p.outDir, files);
     const where = relative(io.cwd, p.outDir) || '.';
-    if (drift.length === 0) {
-      io.stdout(`${where}: in sync with ${p.manifestArg} (${files.size} files)`);
-      return 0;
+    let files: Map<string, string>;
+    try {
+      // check writes nothing, not even the cache
+      files = await renderProject(p, await loadProjectModel(p, 'read'));
+    } catch (err) {
+      // The JSON document says what went wrong too; the usual messages still follow on stderr.
+      if (args.json && (err instanceof ManifestError || err instanceof UserError)) {
+        const errors = err instanceof ManifestError ? err.diagnostics.map(formatDiagnostic) : [err.message];
+        io.stdout(JSON.stringify({ ok: false, out: where, files: [], errors }));
+      }
+      throw err;
     }
-    for (const d of drift) io.stderr(`${where}/${d.path}: ${DRIFT_TEXT[d.drift]}`);
-    // generate refuses to overwrite a file it did not write: those need the user first.
-    const unowned = drift.filter((d) => d.drift === 'unowned').length;
-    const fix = unowned > 0 ? `move away or delete the ${unowned} file(s) without the generated header, then run: npx schemagen generate` : 'run: npx schemagen generate';
-    io.stderr(`${drift.length} file(s) out of sync; ${fix}`);
-    return 1;
+    const states = fileStates(p.outDir, files);
+    const drift = states.filter((f): f is { path: string; state: Drift } => f.state !== 'ok');
+    if (args.json) io.stdout(JSON.stringify({ ok: drift.length === 0, out: where, files: states }));
+    else if (drift.length === 0) io.stdout(`${where}: in sync with ${p.manifestArg} (${files.size} files)`);
+    else {
+      for (const d of drift) io.stderr(`${where}/${d.path}: ${DRIFT_TEXT[d.state]}`);
+      // generate refuses to overwrite a file it did not write: those need the user first.
+      const unowned = drift.filter((d) => d.state === 'unowned').length;
+      const fix = unowned > 0 ? `move away or delete the ${unowned} file(s) without the generated header, then run: npx schemagen generate` : 'run: npx schemagen generate';
+      io.stderr(`${drift.length} file(s) out of sync; ${fix}`);
+    }
+    return drift.length === 0 ? 0 : 1;
   },
 });

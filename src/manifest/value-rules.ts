@@ -1,0 +1,142 @@
+/**
+ * Rules on single values of schema.yaml, and between keys of one mapping. The model enforces them
+ * (with messages that say what is wrong); the manifest's JSON Schema states the same rules, built
+ * from these constants, so an editor flags the same mistakes while typing.
+ */
+
+export const MAX_IDENTIFIER_BYTES = 63;
+
+/** A lowercase identifier: quoted everywhere, so reserved words are fine. */
+export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** The identifier rule with its length bound: the characters are ASCII, so characters are bytes. */
+export const IDENTIFIER_PATTERN = `^(?!__proto__$)[a-z_][a-z0-9_]{0,${MAX_IDENTIFIER_BYTES - 1}}$`;
+
+/** The schema that holds drizzle-kit's and our migration history tables. */
+export const MIGRATIONS_SCHEMA = 'drizzle';
+
+/** Schemas no service may own: Postgres' own, `public`, and the migration history's. */
+export const isReservedSchema = (schema: string) =>
+  schema === 'public' || schema === 'information_schema' || schema.startsWith('pg_') || schema === MIGRATIONS_SCHEMA;
+
+const RESERVED_SCHEMA_AHEAD = `(?!pg_|(?:public|information_schema|${MIGRATIONS_SCHEMA})$)`;
+const SCHEMA_PATTERN = `^${RESERVED_SCHEMA_AHEAD}${IDENTIFIER_PATTERN.slice(1)}`;
+
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Postgres text cannot hold NUL (comments, enum values, literals). */
+const NO_NUL_PATTERN = '^[^\\u0000]*$';
+
+/** Enum values are labels, not identifiers: anything but NUL, 1 to 63 bytes (the JSON Schema bounds characters). */
+const ENUM_VALUE_PATTERN = '^[^\\u0000]+$';
+
+/** Raw SQL longer than this is refused; an expression in a manifest is a few dozen characters. */
+export const MAX_SQL_FRAGMENT = 2000;
+
+/**
+ * The lexical part of the single-expression rule (see sqlFragmentProblem): not blank; no `;` at all;
+ * outside quotes no `$`, `--` or `/*`; every quote closed. A quoted string or identifier is one token
+ * ending at the next quote of its kind (a doubled quote reads as two adjacent tokens), so every text
+ * has one reading and the pattern never backtracks far. Balanced parentheses are beyond a pattern.
+ */
+export const SQL_FRAGMENT_PATTERN =
+  `^(?=[\\s\\S]*\\S)(?:[^'"$;/\\u0000-]|-(?!-)|/(?!\\*)` + `|'[^';\\u0000]*'|"[^";\\u0000]*")*$`;
+
+/** 1 to 10485760, Postgres' limit for varchar(n) and char(n); leading zeros read as the same number. */
+const CHAR_LENGTH =
+  '0*(?:[1-9]\\d{0,6}|10[0-3]\\d{5}|104[0-7]\\d{4}|1048[0-4]\\d{3}|10485[0-6]\\d{2}|104857[0-5]\\d|10485760)';
+/** 1 to 1000, the precision numeric(p,s) allows. */
+const PRECISION = '0*(?:[1-9]\\d{0,2}|1000)';
+
+/**
+ * Column type spellings: a built-in type or an enum of the service (both identifiers), `double
+ * precision`, `varchar(n)`, `char(n)`, `numeric(p,s)`, with at most one `[]`; serials have no arrays.
+ * Which identifiers name real types, and that the scale fits the precision, are checked by the model.
+ */
+export const COLUMN_TYPE_PATTERN =
+  '^\\s*(?!(?:small|big)?serial\\s*\\[)(?:double precision|[a-z_][a-z0-9_]*' +
+  `|(?:varchar|char)\\s*\\(\\s*${CHAR_LENGTH}\\s*\\)` +
+  `|(?:numeric|decimal)\\s*\\(\\s*${PRECISION}\\s*(?:,\\s*\\d+\\s*)?\\))(?:\\s*\\[\\])?\\s*$`;
+
+export const TYPE_SPELLINGS =
+  'uuid, text, varchar(n), char(n), smallint, integer, bigint, smallserial, serial, bigserial, boolean, ' +
+  'numeric(p,s), real, double precision, date, time, timestamp, timestamptz, interval, json, jsonb, bytea, inet, ' +
+  'an enum of the service, or any of these followed by [] for an array';
+
+/**
+ * The patterns as JSON Schema keywords, each with the message an editor shows when it fails
+ * (yaml-language-server reads `patternErrorMessage`; the pattern itself would be unreadable).
+ */
+const rule = (pattern: string, patternErrorMessage: string) => ({ pattern, patternErrorMessage });
+export const EDITOR_RULES = {
+  identifier: rule(
+    IDENTIFIER_PATTERN,
+    'expected a lowercase name: letters, digits and _, starting with a letter or _, ' +
+      `at most ${MAX_IDENTIFIER_BYTES} characters`,
+  ),
+  schema: rule(SCHEMA_PATTERN, 'expected a lowercase name of its own: not public, information_schema, pg_* or drizzle'),
+  envName: rule(ENV_NAME.source, 'expected an environment variable name: letters, digits and _'),
+  noNul: rule(NO_NUL_PATTERN, 'Postgres text cannot hold a NUL character'),
+  enumValue: rule(ENUM_VALUE_PATTERN, `expected 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL`),
+  sql: rule(
+    SQL_FRAGMENT_PATTERN,
+    'expected one SQL expression: no ;, no -- or /* comments, no $ outside quotes, quotes closed',
+  ),
+  columnType: rule(
+    COLUMN_TYPE_PATTERN,
+    'expected a column type (hover for the list) or an enum name, with at most one []; ' +
+      'varchar(n) and char(n) up to 10485760, numeric precision up to 1000, no serial arrays',
+  ),
+} as const;
+
+/** This key is present, with a value matching `schema` (draft-07 has no dependentSchemas). */
+const has = (key: string, schema: object = {}) => ({ properties: { [key]: schema }, required: [key] });
+/** Property schemas for `then`, merged into one `properties`; errorMessage is what editors say. */
+const typeMatches = (pattern: string, patternErrorMessage?: string) => ({
+  type: { type: 'string', pattern, ...(patternErrorMessage && { patternErrorMessage }) },
+});
+/** No default (null is refused by the column schema itself). */
+const noDefault = { default: { type: 'null', errorMessage: 'this column takes its default from a sequence' } };
+
+/**
+ * Rules between keys of one mapping, for editors (draft-07 if/then, messages that yaml-language-server
+ * shows); the model checks them with its own messages. Enum names never shadow these built-in type
+ * names, which the model reads first.
+ */
+export const SIBLING_RULES = {
+  column: [
+    {
+      if: has('primaryKey', { const: true }),
+      then: { properties: { nullable: { const: false, errorMessage: 'a primary key column cannot be nullable' } } },
+    },
+    {
+      if: has('identity'),
+      then: {
+        properties: {
+          ...typeMatches('^\\s*(?:smallint|integer|int|bigint)\\s*$', 'identity needs smallint, integer or bigint'),
+          ...noDefault,
+        },
+      },
+    },
+    {
+      if: has('onUpdate'),
+      then: {
+        properties: typeMatches(
+          '^\\s*(?:date|timestamp|timestamptz)(?:\\s*\\[\\])?\\s*$',
+          'onUpdate: now needs a date or timestamp column',
+        ),
+      },
+    },
+    { if: { properties: typeMatches('^\\s*(?:small|big)?serial\\s*$') }, then: { properties: noDefault } },
+  ],
+  index: [
+    {
+      if: has('unique', { const: true }),
+      then: { properties: { method: { const: 'btree', errorMessage: 'a unique index must use btree' } } },
+    },
+    {
+      if: has('method', { enum: ['hash', 'spgist'] }),
+      then: { properties: { columns: { type: 'array', maxItems: 1 } } },
+    },
+  ],
+};
