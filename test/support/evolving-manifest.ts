@@ -157,34 +157,62 @@ function applyChange(services: readonly ServiceSpec[], change: ChangeShape): { s
   const service = services[si]!;
   const ti = change.table % service.tables.length;
   const table = service.tables[ti]!;
-  const replaceTable = (next: TableSpec) => services.map((s, i) => (i === si ? { ...s, tables: s.tables.map((t, j) => (j === ti ? next : t)) } : s));
+  const replaceTable = (next: TableSpec) =>
+    services.map((s, i) => (i === si ? { ...s, tables: s.tables.map((t, j) => (j === ti ? next : t)) } : s));
   const type = TYPES[change.type % TYPES.length]!;
   const at = `${service.name}.${table.name}`;
+  const withAdded = (added: ColumnSpec) => replaceTable({ ...table, columns: [...table.columns, added] });
   const addColumn = `ALTER TABLE "${service.name}"."${table.name}" ADD COLUMN "added"`;
   switch (change.kind) {
     case 'nullable column':
-      return { services: replaceTable({ ...table, columns: [...table.columns, { name: 'added', type: type.type, nullable: true, value: 'null' }] }), description: `${at}.added ${type.type} null`, statement: addColumn };
+      return {
+        services: withAdded({ name: 'added', type: type.type, nullable: true, value: 'null' }),
+        description: `${at}.added ${type.type} null`,
+        statement: addColumn,
+      };
     case 'column with default':
-      return { services: replaceTable({ ...table, columns: [...table.columns, { name: 'added', type: type.type, nullable: false, default: type.yamlDefault, value: 'null' }] }), description: `${at}.added ${type.type} default ${type.yamlDefault}`, statement: addColumn };
+      return {
+        services: withAdded({ name: 'added', type: type.type, nullable: false, default: type.yamlDefault, value: 'null' }),
+        description: `${at}.added ${type.type} default ${type.yamlDefault}`,
+        statement: addColumn,
+      };
     case 'index': {
       const candidates = table.columns.filter((c) => c.type === 'uuid' || TYPES.find((t) => t.type === c.type)?.btree);
+      // Only jsonb and array columns: nothing to index with btree, so the change adds a column instead.
+      if (candidates.length === 0) return applyChange(services, { ...change, kind: 'nullable column' });
       const c = candidates[change.column % candidates.length]!;
-      return { services: replaceTable({ ...table, indexes: [...table.indexes, `{ columns: [${c.name}], name: ${table.name}_evolved_idx }`] }), description: `index on ${at}.${c.name}`, statement: `CREATE INDEX "${table.name}_evolved_idx" ON "${service.name}"."${table.name}"` };
+      const index = `{ columns: [${c.name}], name: ${table.name}_evolved_idx }`;
+      return {
+        services: replaceTable({ ...table, indexes: [...table.indexes, index] }),
+        description: `index on ${at}.${c.name}`,
+        statement: `CREATE INDEX "${table.name}_evolved_idx" ON "${service.name}"."${table.name}"`,
+      };
     }
     case 'enum value': {
       // Before the first value, at the end, or in between: drizzle-kit plans BEFORE/AFTER for each.
       const position = change.variant % (service.moods.length + 1);
       const moods = [...service.moods.slice(0, position), 'content', ...service.moods.slice(position)];
-      return { services: services.map((s, i) => (i === si ? { ...s, moods } : s)), description: `${service.name}.mood value content at ${position}`, statement: `ALTER TYPE "${service.name}"."mood" ADD VALUE 'content'` };
+      return {
+        services: services.map((s, i) => (i === si ? { ...s, moods } : s)),
+        description: `${service.name}.mood value content at ${position}`,
+        statement: `ALTER TYPE "${service.name}"."mood" ADD VALUE 'content'`,
+      };
     }
     case 'widening': {
-      const widenable = services.flatMap((s, i) => s.tables.flatMap((t, j) => t.columns.filter((c) => WIDER[c.type]).map((c) => [i, j, c] as const)));
+      const widenable = services.flatMap((s, i) =>
+        s.tables.flatMap((t, j) => t.columns.filter((c) => WIDER[c.type]).map((c) => [i, j, c] as const)),
+      );
       if (widenable.length === 0) return applyChange(services, { ...change, kind: 'nullable column' });
       const [wi, wj, c] = widenable[change.column % widenable.length]!;
       const wider = WIDER[c.type]![change.variant % WIDER[c.type]!.length]!;
-      const next = services.map((s, i) => (i !== wi ? s : { ...s, tables: s.tables.map((t, j) => (j !== wj ? t : { ...t, columns: t.columns.map((x) => (x === c ? { ...x, type: wider } : x)) })) }));
+      const widen = (t: TableSpec): TableSpec => ({ ...t, columns: t.columns.map((x) => (x === c ? { ...x, type: wider } : x)) });
+      const next = services.map((s, i) => (i !== wi ? s : { ...s, tables: s.tables.map((t, j) => (j !== wj ? t : widen(t))) }));
       const where = `"${services[wi]!.name}"."${services[wi]!.tables[wj]!.name}"`;
-      return { services: next, description: `${where}.${c.name} ${c.type} → ${wider}`, statement: `ALTER TABLE ${where} ALTER COLUMN "${c.name}" SET DATA TYPE ${wider}` };
+      return {
+        services: next,
+        description: `${where}.${c.name} ${c.type} → ${wider}`,
+        statement: `ALTER TABLE ${where} ALTER COLUMN "${c.name}" SET DATA TYPE ${wider}`,
+      };
     }
   }
 }
