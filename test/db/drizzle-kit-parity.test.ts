@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { cli } from '../support/cli.js';
@@ -31,15 +32,33 @@ async function dump(url: string) {
 // Scenario 2: the user's documented path, drizzle-kit push per generated config, gives the same database.
 test('drizzle-kit push with each generated config yields the same database as schemagen push', async () => {
   const viaKit = await freshDatabase('kit');
+  // Somebody else's table in public: each config filters to its own schema, so drizzle-kit (even
+  // with --force, which approves drops) must leave it alone.
+  const publicTable = `select c.relname, a.attname, format_type(a.atttypid, a.atttypmod) as type, (select count(*)::int from public.legacy) as n
+    from pg_class c join pg_attribute a on a.attrelid = c.oid where c.oid = 'public.legacy'::regclass and a.attnum > 0 order by a.attnum`;
+  const legacy = await withSql(viaKit, async (sql) => {
+    await sql.unsafe(`create table public.legacy (id integer primary key, note text); insert into public.legacy values (1, 'keep')`);
+    return sql.unsafe(publicTable);
+  });
+  expect(legacy.length).toBe(2);
+  // Freshly generated, not the committed generated/: the configs the generator writes today. Inside
+  // the repository (git-ignored) so drizzle-kit resolves drizzle-orm from node_modules.
+  mkdirSync(join(ROOT, 'test', '.work'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, 'test', '.work', 'parity-'));
+  copyFileSync(join(ROOT, 'schema.yaml'), join(dir, 'schema.yaml'));
+  expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
   for (const service of SERVICES) {
     const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'push', '--force', '--config', `generated/${service}/drizzle.config.ts`], {
-      cwd: ROOT,
+      cwd: dir,
       env: { ...process.env, DATABASE_URL: viaKit },
       encoding: 'utf8',
     });
     // drizzle-kit exits 0 even when it fails; its output says whether it applied.
     expect(run.stdout + run.stderr, service).toMatch(/Changes applied/);
   }
+  expect(await withSql(viaKit, (sql) => sql.unsafe(publicTable))).toEqual(legacy);
+  expect(await withSql(viaKit, (sql) => sql`select note from public.legacy`)).toEqual([{ note: 'keep' }]);
+  rmSync(dir, { recursive: true, force: true });
   const viaUs = await freshDatabase('us');
   const pushed = await cli(['push'], { cwd: ROOT, env: { DATABASE_URL: viaUs } });
   expect(pushed.code).toBe(0);

@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { cli } from '../support/cli.js';
+import { cli, spawnCli } from '../support/cli.js';
 import { freshDatabase, withSql } from '../support/databases.js';
-import { FIXTURES, readTree } from '../support/fixtures.js';
+import { readTree } from '../support/fixtures.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.mjs';
 import { ORDERS_MANIFEST } from '../support/project.js';
 
-const BIN = join(FIXTURES, '..', '..', 'dist', 'cli', 'bin.js');
 const SECRET = 's3cr3t-Pa55';
 const MANIFEST = ORDERS_MANIFEST;
 
@@ -18,16 +16,6 @@ function projectDir(manifest = MANIFEST): string {
   const dir = mkdtempSync(join(tmpdir(), 'schemagen-fail-'));
   writeFileSync(join(dir, 'schema.yaml'), manifest);
   return dir;
-}
-
-/** The CLI as a separate process, as CI runs it. */
-function spawnCli(args: string[], cwd: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env } });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const done = new Promise<{ code: number; out: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, out })));
-  return { child, done, output: () => out };
 }
 
 const expectOneLineCause = (out: string) => {
@@ -61,7 +49,7 @@ test('a push whose connection dies while it waits for the lock fails with one li
   const holder = postgres(url, { max: 1, onnotice: () => {} });
   await holder`select pg_advisory_lock(hashtext('schemagen push shop'))`;
   const run = spawnCli(['push'], dir, { DATABASE_URL: url });
-  while (!run.output().includes('waiting for another push')) await new Promise((r) => setTimeout(r, 50));
+  await run.waitForOutput('waiting for another push', 30_000);
   await holder`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'schemagen' and datname = current_database()`;
   const result = await run.done;
   await holder.end();

@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { run } from '../../src/cli/run.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
 
 export interface CliResult {
   readonly code: number;
@@ -17,4 +21,38 @@ export async function cli(argv: readonly string[], options: { cwd?: string; env?
     cwd: options.cwd ?? process.cwd(),
   });
   return { code, stdout, stderr };
+}
+
+export interface SpawnedCli {
+  /** resolves when the process exits, with its exit code and stdout and stderr interleaved */
+  readonly done: Promise<{ code: number; out: string }>;
+  /** everything printed so far */
+  output(): string;
+  /** true once the process has exited */
+  exited(): boolean;
+  /** resolves once `text` was printed; rejects after `ms` milliseconds (or when the process exits) without it */
+  waitForOutput(text: string, ms: number): Promise<void>;
+}
+
+/** The built CLI (dist/) as a separate process, as CI runs it; PATH is the only inherited variable. */
+export function spawnCli(args: readonly string[], cwd: string, env: Record<string, string>): SpawnedCli {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env } });
+  let out = '';
+  let exited = false;
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const done = new Promise<{ code: number; out: string }>((resolve) =>
+    child.on('close', (code) => {
+      exited = true;
+      resolve({ code: code ?? -1, out });
+    }),
+  );
+  const waitForOutput = async (text: string, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!out.includes(text)) {
+      if (exited || Date.now() > deadline) throw new Error(`${exited ? 'exited' : `no output ${JSON.stringify(text)} within ${ms} ms`}; printed so far:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { done, output: () => out, exited: () => exited, waitForOutput };
 }

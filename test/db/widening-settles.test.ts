@@ -1,0 +1,33 @@
+import { expect, test } from 'vitest';
+import { POSTGRES, project } from '../support/project.js';
+import { expectOk, expectSettled } from '../support/settled.js';
+
+const manifest = (type: string, fallback: string) => `version: 1
+services:
+  shop:
+    tables:
+      orders:
+        columns:
+          amount: { type: ${type}, default: ${fallback} }
+`;
+
+// Found by the evolution property test (seed 1631301008): the default is unchanged, so the push
+// needs only the type change; a repeated SET DEFAULT is noise in every review of the push output.
+test.each([
+  ['integer', 'bigint', '0'],
+  ['smallint', 'integer', '1'],
+  ['varchar(20)', 'text', 'abc'],
+  ['varchar(20)', 'varchar(40)', 'abc'],
+])('widening %s → %s with a default is one statement, and the next push changes nothing', async (from, to, fallback) => {
+  const p = await project(POSTGRES, manifest(from, fallback));
+  expectOk(await p.run(['push']), 'first push');
+  await p.sql(`insert into shop.orders default values`);
+  await p.write(manifest(to, fallback));
+  const dry = await p.run(['push', '--dry-run']);
+  expectOk(dry, 'dry run');
+  expectOk(await p.run(['push']), 'push');
+  expectOk(await p.run(['verify']), 'verify');
+  await expectSettled(p, ['shop'], 'push after the widening');
+  // Checked last so that a push that never settles shows first.
+  expect(dry.stdout.split('\n').filter((l) => l.startsWith('  '))).toEqual([`  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DATA TYPE ${to};`]);
+});
