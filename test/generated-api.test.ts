@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { cli } from './support/cli.js';
 import { FIXTURES } from './support/fixtures.js';
@@ -48,3 +49,41 @@ describe('drizzle.config.ts without a database URL', () => {
     expect(run.code).not.toBe(0);
   }, 60_000);
 });
+
+/**
+ * The repository's generated/ compiled to JavaScript in a folder whose node_modules holds drizzle-orm alone;
+ * with --preserve-symlinks nothing in it (drizzle-orm included) can resolve `postgres`.
+ */
+function withoutPostgres(): string {
+  const out = mkdtempSync(join(tmpdir(), 'schemagen-no-driver-'));
+  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+  mkdirSync(join(out, 'node_modules'));
+  symlinkSync(join(ROOT, 'node_modules', 'drizzle-orm'), join(out, 'node_modules', 'drizzle-orm'), 'dir');
+  for (const service of readdirSync(join(ROOT, 'generated'))) {
+    mkdirSync(join(out, service));
+    for (const file of readdirSync(join(ROOT, 'generated', service)).filter((f) => f !== 'drizzle.config.ts')) {
+      const source = readFileSync(join(ROOT, 'generated', service, file), 'utf8');
+      const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } });
+      writeFileSync(join(out, service, file.replace(/\.ts$/, '.js')), js.outputText);
+    }
+  }
+  return out;
+}
+
+function importIn(dir: string, module: string) {
+  const script = `const m = await import(${JSON.stringify(module)}); console.log(Object.keys(m).length);`;
+  const run = spawnSync(process.execPath, ['--preserve-symlinks', '--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+  return { code: run.status, output: run.stdout + run.stderr };
+}
+
+test('importing a service index loads no database driver; its db.ts is what needs postgres', () => {
+  const dir = withoutPostgres();
+  for (const service of ['auth', 'user', 'application']) {
+    const index = importIn(dir, `./${service}/index.js`);
+    expect(index.output, service).toMatch(/^\d+\n$/);
+    expect(index.code).toBe(0);
+  }
+  const db = importIn(dir, './user/db.js');
+  expect(db.output).toContain("Cannot find package 'postgres'");
+  expect(db.code).not.toBe(0);
+}, 60_000);

@@ -120,5 +120,8 @@ export function docComment(text: string): string[] {
   return text.replace(/\*\//g, '*\\/').replace(/\r\n?/g, '\n').split('\n');
 }
 
+/** Key of another service's table in a service's relational-query schema: `auth` + `accounts` → `authAccounts`. */
+export const crossTableKey = (service: string, table: string) => camelCase(`${service}_${table}`);
+
 /** Namespace binding for another service's schema module. */
 export const crossBinding = (service: string) => `${camelCase(service)}Tables`;
