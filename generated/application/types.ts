@@ -5,8 +5,8 @@ import type { applications, applicationEvents, applicationStatusEnum } from './s
 
 export type ApplicationStatus = (typeof applicationStatusEnum.enumValues)[number];
 
-export type Applications = typeof applications.$inferSelect;
-export type NewApplications = typeof applications.$inferInsert;
+export type Application = typeof applications.$inferSelect;
+export type NewApplication = typeof applications.$inferInsert;
 
-export type ApplicationEvents = typeof applicationEvents.$inferSelect;
-export type NewApplicationEvents = typeof applicationEvents.$inferInsert;
+export type ApplicationEvent = typeof applicationEvents.$inferSelect;
+export type NewApplicationEvent = typeof applicationEvents.$inferInsert;

@@ -5,8 +5,8 @@ import type { accounts, sessions, accountRoleEnum } from './schema.js';
 
 export type AccountRole = (typeof accountRoleEnum.enumValues)[number];
 
-export type Accounts = typeof accounts.$inferSelect;
-export type NewAccounts = typeof accounts.$inferInsert;
+export type Account = typeof accounts.$inferSelect;
+export type NewAccount = typeof accounts.$inferInsert;
 
-export type Sessions = typeof sessions.$inferSelect;
-export type NewSessions = typeof sessions.$inferInsert;
+export type Session = typeof sessions.$inferSelect;
+export type NewSession = typeof sessions.$inferInsert;

@@ -7,8 +7,8 @@ export type InstitutionKind = (typeof institutionKindEnum.enumValues)[number];
 
 export type MemberRole = (typeof memberRoleEnum.enumValues)[number];
 
-export type Institutions = typeof institutions.$inferSelect;
-export type NewInstitutions = typeof institutions.$inferInsert;
+export type Institution = typeof institutions.$inferSelect;
+export type NewInstitution = typeof institutions.$inferInsert;
 
-export type Members = typeof members.$inferSelect;
-export type NewMembers = typeof members.$inferInsert;
+export type Member = typeof members.$inferSelect;
+export type NewMember = typeof members.$inferInsert;

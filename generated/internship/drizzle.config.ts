@@ -4,9 +4,6 @@
 // Push this service alone: npx drizzle-kit push --config generated/internship/drizzle.config.ts
 import { defineConfig } from 'drizzle-kit';
 
-const url = process.env['INTERNSHIP_DATABASE_URL'] || process.env['DATABASE_URL'];
-if (!url) throw new Error('INTERNSHIP_DATABASE_URL (or DATABASE_URL) is not set: service internship needs its URL');
-
 export default defineConfig({
   dialect: 'postgresql',
   schema: './generated/internship/schema.ts',
@@ -14,6 +11,13 @@ export default defineConfig({
   // Exactly this service's schema: a wider filter makes drizzle-kit plan drops in other services.
   schemaFilter: ['internship'],
   migrations: { schema: 'drizzle', table: '__drizzle_migrations_internship' },
-  dbCredentials: { url },
+  // Read only by commands that connect (push, pull, migrate, studio): generate and check need no database.
+  dbCredentials: {
+    get url(): string {
+      const url = process.env['INTERNSHIP_DATABASE_URL'] || process.env['DATABASE_URL'];
+      if (!url) throw new Error('INTERNSHIP_DATABASE_URL (or DATABASE_URL) is not set: service internship needs its URL');
+      return url;
+    },
+  },
   verbose: true,
 });

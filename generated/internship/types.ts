@@ -5,8 +5,8 @@ import type { internships, postings, internshipStatusEnum } from './schema.js';
 
 export type InternshipStatus = (typeof internshipStatusEnum.enumValues)[number];
 
-export type Internships = typeof internships.$inferSelect;
-export type NewInternships = typeof internships.$inferInsert;
+export type Internship = typeof internships.$inferSelect;
+export type NewInternship = typeof internships.$inferInsert;
 
-export type Postings = typeof postings.$inferSelect;
-export type NewPostings = typeof postings.$inferInsert;
+export type Posting = typeof postings.$inferSelect;
+export type NewPosting = typeof postings.$inferInsert;

@@ -5,8 +5,8 @@ import type { notifications, deliveryAttempts, channelEnum } from './schema.js';
 
 export type Channel = (typeof channelEnum.enumValues)[number];
 
-export type Notifications = typeof notifications.$inferSelect;
-export type NewNotifications = typeof notifications.$inferInsert;
+export type Notification = typeof notifications.$inferSelect;
+export type NewNotification = typeof notifications.$inferInsert;
 
-export type DeliveryAttempts = typeof deliveryAttempts.$inferSelect;
-export type NewDeliveryAttempts = typeof deliveryAttempts.$inferInsert;
+export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
+export type NewDeliveryAttempt = typeof deliveryAttempts.$inferInsert;

@@ -4,9 +4,6 @@
 // Push this service alone: npx drizzle-kit push --config generated/user/drizzle.config.ts
 import { defineConfig } from 'drizzle-kit';
 
-const url = process.env['USER_DATABASE_URL'] || process.env['DATABASE_URL'];
-if (!url) throw new Error('USER_DATABASE_URL (or DATABASE_URL) is not set: service user needs its URL');
-
 export default defineConfig({
   dialect: 'postgresql',
   schema: './generated/user/schema.ts',
@@ -14,6 +11,13 @@ export default defineConfig({
   // Exactly this service's schema: a wider filter makes drizzle-kit plan drops in other services.
   schemaFilter: ['user'],
   migrations: { schema: 'drizzle', table: '__drizzle_migrations_user' },
-  dbCredentials: { url },
+  // Read only by commands that connect (push, pull, migrate, studio): generate and check need no database.
+  dbCredentials: {
+    get url(): string {
+      const url = process.env['USER_DATABASE_URL'] || process.env['DATABASE_URL'];
+      if (!url) throw new Error('USER_DATABASE_URL (or DATABASE_URL) is not set: service user needs its URL');
+      return url;
+    },
+  },
   verbose: true,
 });

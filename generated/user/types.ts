@@ -3,8 +3,8 @@
 
 import type { profiles, educations } from './schema.js';
 
-export type Profiles = typeof profiles.$inferSelect;
-export type NewProfiles = typeof profiles.$inferInsert;
+export type Profile = typeof profiles.$inferSelect;
+export type NewProfile = typeof profiles.$inferInsert;
 
-export type Educations = typeof educations.$inferSelect;
-export type NewEducations = typeof educations.$inferInsert;
+export type Education = typeof educations.$inferSelect;
+export type NewEducation = typeof educations.$inferInsert;

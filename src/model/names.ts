@@ -1,5 +1,6 @@
 /** Identifier rules and the derivation of every generated name. */
 
+import pluralize from 'pluralize';
 import { IDENTIFIER, MAX_IDENTIFIER_BYTES, MIGRATIONS_SCHEMA, isReservedSchema } from '../manifest/value-rules.js';
 
 export { MAX_IDENTIFIER_BYTES, MIGRATIONS_SCHEMA };
@@ -38,6 +39,35 @@ export function camelCase(name: string): string {
 export function pascalCase(name: string): string {
   const camel = camelCase(name).replace(/^_+/, '');
   return camel.charAt(0).toUpperCase() + camel.slice(1);
+}
+
+/** The singular of a snake_case table name: its last word singularized (`application_events` → `application_event`). */
+export function singularName(name: string): string {
+  const match = /^(.*?)([a-z0-9]+)(_*)$/.exec(name);
+  if (!match) return name;
+  const [, head, word, trail] = match as unknown as [string, string, string, string];
+  const singular = pluralize.singular(word);
+  // pluralize maps a lone `s` to ''; keep the name whenever the result is not a plain word.
+  return /^[a-z0-9]+$/.test(singular) ? head + singular + trail : name;
+}
+
+/**
+ * Row type names, singular as Drizzle's docs write them (`profiles` → `Profile` / `NewProfile`). A table whose
+ * singular (or its `New…` form) would be another table's type name or a name in `taken` keeps the plural name.
+ */
+export function rowTypeNames(tables: readonly string[], taken: ReadonlySet<string>): Map<string, string> {
+  const forms = (table: string) => {
+    const singular = pascalCase(singularName(table));
+    const plural = pascalCase(table);
+    return { singular, plural, names: new Set([singular, plural].flatMap((n) => [n, `New${n}`])) };
+  };
+  const all = new Map(tables.map((t) => [t, forms(t)] as const));
+  const uses = new Map<string, number>();
+  for (const { names } of all.values()) for (const n of names) uses.set(n, (uses.get(n) ?? 0) + 1);
+  const clashes = (n: string) => taken.has(n) || uses.get(n)! > 1;
+  return new Map(
+    [...all].map(([table, { singular, plural }]) => [table, [singular, `New${singular}`].some(clashes) ? plural : singular] as const),
+  );
 }
 
 /** Words that cannot be a `const` name in a module. */
@@ -90,6 +120,9 @@ export function tsKey(key: string): string {
 export function docComment(text: string): string[] {
   return text.replace(/\*\//g, '*\\/').replace(/\r\n?/g, '\n').split('\n');
 }
+
+/** Key of another service's table in a service's relational-query schema: `auth` + `accounts` → `authAccounts`. */
+export const crossTableKey = (service: string, table: string) => camelCase(`${service}_${table}`);
 
 /** Namespace binding for another service's schema module. */
 export const crossBinding = (service: string) => `${camelCase(service)}Tables`;

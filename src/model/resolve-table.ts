@@ -1,6 +1,6 @@
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
 import type { TableInput } from '../manifest/schema.js';
-import { MAX_IDENTIFIER_BYTES, bindingName, constraintNames, identifierProblem, pascalCase, reservedSchemaProblem } from './names.js';
+import { MAX_IDENTIFIER_BYTES, bindingName, constraintNames, identifierProblem, reservedSchemaProblem } from './names.js';
 import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
@@ -27,7 +27,7 @@ export interface SharedSets {
   readonly expandMixin: (name: string) => string[];
 }
 
-export function resolveTable(name: string, input: TableInput, path: YamlPath, shared: SharedSets, scope: ColumnScope & { readonly schema: string }): TableDraft {
+export function resolveTable(name: string, input: TableInput, path: YamlPath, shared: SharedSets, scope: ColumnScope & { readonly schema: string }): Omit<TableDraft, 'typeName'> {
   const diagnostics = scope.diagnostics;
   const report = (message: string, at: YamlPath, atKey = false) => diagnostics.push({ path: at, message, atKey });
   const nameProblem = identifierProblem(name, 'table name');
@@ -123,7 +123,6 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
   return {
     name,
     tsName: bindingName(name, 'Table'),
-    typeName: pascalCase(name),
     comment: input.comment,
     ...(input.from !== undefined && { from: resolveFrom(input.from, name, scope.schema, [...path, 'from'], report) }),
     path,

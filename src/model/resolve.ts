@@ -1,7 +1,7 @@
 import { formatPath, type Diagnostic, type YamlPath } from '../manifest/diagnostics.js';
 import type { ManifestInput } from '../manifest/schema.js';
 import { ENV_NAME } from '../manifest/value-rules.js';
-import { camelCase, constraintNames, identifierProblem, pascalCase, reservedSchemaProblem } from './names.js';
+import { camelCase, constraintNames, identifierProblem, pascalCase, reservedSchemaProblem, rowTypeNames } from './names.js';
 import { resolveSharedSets } from './resolve-columns.js';
 import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';
@@ -48,9 +48,13 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
 
     const enums = resolveEnums(svc.enums ?? {}, [...path, 'enums'], diagnostics);
     const scope = { schema, enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners };
-    const tables = Object.entries(svc.tables).map(([t, input]) => resolveTable(t, input, [...path, 'tables', t], shared, scope));
-    if (tables.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
-    const service = { name, schema, schemaTsName: `${camelCase(name)}Schema`, urlEnv, enums, tables, path };
+    const drafts = Object.entries(svc.tables).map(([t, input]) => resolveTable(t, input, [...path, 'tables', t], shared, scope));
+    if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
+    const schemaTsName = `${camelCase(name)}Schema`;
+    const constNames = [schemaTsName, ...enums.flatMap((e) => [e.tsName, pascalCase(e.name)]), ...drafts.flatMap((t) => [t.tsName, `${t.tsName}Relations`])];
+    const typeNames = rowTypeNames(drafts.map((t) => t.name), new Set(constNames));
+    const tables = drafts.map((t) => ({ ...t, typeName: typeNames.get(t.name)! }));
+    const service = { name, schema, schemaTsName, urlEnv, enums, tables, path };
     checkNamespaces(service, report);
     services.push(service);
   }

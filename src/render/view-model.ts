@@ -1,5 +1,5 @@
 import { columnCall, constraintCalls, type ColumnCall, type ConstraintCall } from '../model/drizzle-calls.js';
-import { crossBinding, docComment, pascalCase, tsString } from '../model/names.js';
+import { crossBinding, crossTableKey, docComment, pascalCase, tsKey, tsString } from '../model/names.js';
 import type { Model, Service, Table } from '../model/types.js';
 import { callCode, usesSql, wrapList, type CodeScope } from './ts-code.js';
 
@@ -119,16 +119,35 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
     tables,
     relationTables,
     relationImports: relationImports.join(', '),
-    crossTables: service.tables
-      .flatMap((t) => t.foreignKeys.filter((f) => f.crossService))
-      .map((f) => ({ key: tsString(`${f.target.schema}.${f.target.table}`), expr: refer(f.target.service, f.target.table) }))
-      .filter((v, i, all) => all.findIndex((o) => o.key === v.key) === i)
-      .sort((a, b) => a.key.localeCompare(b.key)),
+    crossTables: crossTableKeys(service, relationTables, refer),
     configPath: joinPosix(paths.outFromRoot, service.name, 'drizzle.config.ts'),
     configSchemaPath: tsString(`./${joinPosix(paths.outFromRoot, service.name, 'schema.ts')}`),
     migrationsOut: tsString(`./${joinPosix('migrations', service.name)}`),
     migrationsTable: tsString(`__drizzle_migrations_${service.name}`),
   };
+}
+
+/**
+ * The other services' tables in `db.query`, under `<service><Table>` (`authAccounts`); a key that another
+ * entry of the schema object already has falls back to the quoted `'<schema>.<table>'`.
+ */
+function crossTableKeys(service: Service, relationTables: readonly RelationsView[], refer: (svc: string, table: string) => string) {
+  const foreign = service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target));
+  const targets = [...new Map(foreign.map((t) => [`${t.service}.${t.table}`, t] as const)).values()];
+  const keys = targets.map((t) => crossTableKey(t.service, t.table));
+  const repeated = new Set(keys.filter((k, i) => keys.indexOf(k) !== i));
+  const taken = new Set([
+    service.schemaTsName,
+    ...service.enums.map((e) => e.tsName),
+    ...service.tables.map((t) => t.tsName),
+    ...relationTables.map((r) => r.bindingName),
+  ]);
+  return targets
+    .map((t, i) => ({
+      key: taken.has(keys[i]!) || repeated.has(keys[i]!) ? tsString(`${t.schema}.${t.table}`) : tsKey(keys[i]!),
+      expr: refer(t.service, t.table),
+    }))
+    .sort((a, b) => a.key.localeCompare(b.key));
 }
 
 /** Tables referencing another table of their module can form cycles TypeScript cannot infer through. */
