@@ -140,3 +140,12 @@ test('check --json, invalid manifest: the document carries the errors, stderr th
   expect(report.errors[0]).toBe(first);
   expect(result.stderr).toContain(`${report.errors[0]}\n`);
 });
+
+test('a string option without its value is a usage error, never the current folder', async () => {
+  const dir = projectFor('base-default');
+  for (const args of [['check', '--out'], ['generate', '--out'], ['generate', '--out='], ['push', '--manifest']]) {
+    const result = await cli(args, { cwd: dir });
+    expect(result.code, args.join(' ')).toBe(2);
+    expect(result.stderr, args.join(' ')).toMatch(/^option --(out|manifest) needs a value/);
+  }
+});

@@ -86,7 +86,8 @@ function parseStrict(raw: readonly string[], defs: ArgsDef) {
   }
   const parsed = parseArgs([...raw], defs);
   for (const [name, def] of Object.entries(defs)) {
-    if (def.type === 'string' && name in parsed && typeof parsed[name] !== 'string') throw new Error(`option --${name} needs a value`);
+    // An empty value (`--out` last, or `--out=`) would mean the current folder: never what was meant.
+    if (def.type === 'string' && name in parsed && (typeof parsed[name] !== 'string' || parsed[name] === '')) throw new Error(`option --${name} needs a value`);
     // citty keeps the last of repeated options; an option described as repeatable gets them all.
     if (def.type === 'string' && def.description?.includes('(repeatable)')) (parsed as Record<string, unknown>)[name] = occurrences(raw, name);
   }

@@ -120,3 +120,19 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
     expect(existsSync(join(original.dir, 'imported.yaml'))).toBe(true);
   }, 300_000);
 });
+
+test('import --json prints one document with the manifest and the report; --strict makes ok false on what it left out', async () => {
+  const { POSTGRES } = await import('../support/project.js');
+  const p = await project(POSTGRES, ORDERS_MANIFEST);
+  await p.sql(`create schema crm; create table crm.customers (id uuid primary key, name text not null, search tsvector)`);
+  const result = await p.run(['import', '--schema', 'crm', '--json']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  const doc = JSON.parse(result.stdout) as { ok: boolean; manifest: string; report: string[]; unsupported: { kind: string; name: string }[] };
+  expect(doc.ok).toBe(true);
+  expect(doc.manifest).toContain('  crm:\n    tables:\n');
+  expect(doc.unsupported).toEqual([{ kind: 'column', name: 'crm.customers.search', note: 'type tsvector' }]);
+  const strict = await p.run(['import', '--schema', 'crm', '--json', '--strict']);
+  expect(strict.code).toBe(1);
+  expect((JSON.parse(strict.stdout) as { ok: boolean }).ok).toBe(false);
+});

@@ -20,6 +20,7 @@ export const importCommand = defineCli({
     'keep-bases': flag('keep each base variant as it is instead of proposing one base'),
     embedded: flag('read the embedded PGlite database'),
     'require-url': flag('refuse the embedded fallback (implied by CI=true)'),
+    json: flag('print one JSON document { ok, out, manifest, report, unsupported, problems } instead'),
   },
   async handler(args, io) {
     const maps = parseMaps([args.map ?? []].flat());
@@ -32,8 +33,13 @@ export const importCommand = defineCli({
     const options = { schemas, maps, keepBases: args['keep-bases'] ?? false, source: target.label };
     const result = await withSource(target, io.cwd, (db) => importDatabase(db, options));
     if (out) writeManifest(out, result.manifest);
-    else io.stdout(result.manifest);
-    for (const line of [...result.report, ...result.problems]) io.stderr(line);
-    return result.problems.length > 0 || (args.strict && result.unsupported.length > 0) ? 1 : 0;
+    const { manifest, report, unsupported, problems } = result;
+    const ok = problems.length === 0 && !(args.strict && unsupported.length > 0);
+    if (args.json) io.stdout(JSON.stringify({ ok, out: args.out, manifest: out ? undefined : manifest, report, unsupported, problems }));
+    else {
+      if (!out) io.stdout(manifest);
+      for (const line of [...report, ...problems]) io.stderr(line);
+    }
+    return ok ? 0 : 1;
   },
 });
