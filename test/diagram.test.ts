@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mermaid from 'mermaid';
 import { describe, expect, test } from 'vitest';
 import { loadModel } from '../src/model/load-model.js';
-import { attributeType, platformDiagram, serviceDiagram } from '../src/render/diagram.js';
+import { attributeType, attributeWord, platformDiagram, serviceDiagram } from '../src/render/diagram.js';
 import { listFiles } from '../src/write/output-tree.js';
 import { cli } from './support/cli.js';
 import { FIXTURES, fixtureCases } from './support/fixtures.js';
@@ -34,6 +35,22 @@ describe("mermaid's own parser", () => {
     await expect(mermaid.parse(fenced(readFileSync(path, 'utf8')))).resolves.toMatchObject({ diagramType: 'er' });
   });
 
+  test('parses diagrams whose names are Mermaid keywords (style, end, one) or key markers (pk, fk)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schemagen-diagram-'));
+    const manifest = [
+      'version: 1', 'services:', '  style:', '    enums: { uk: [a, b] }', '    tables:',
+      '      end: { columns: { pk: { type: uk }, fk: { type: uuid, unique: true, references: { table: one } } } }',
+      '      one: { columns: { class: { type: "varchar(10)[]" } } }', '',
+    ].join('\n');
+    writeFileSync(join(dir, 'schema.yaml'), manifest);
+    const keywords = loadModel(join(dir, 'schema.yaml'));
+    const style = keywords.services[0]!;
+    expect(serviceDiagram(style)).toContain('    uk_ pk_\n    uuid fk_ FK, UK\n');
+    for (const text of [serviceDiagram(style), platformDiagram(keywords)]) {
+      await expect(mermaid.parse(text), text).resolves.toMatchObject({ diagramType: 'er' });
+    }
+  });
+
   test('rejects a broken diagram, so the checks above can fail', async () => {
     // a type with spaces (why attributeType joins modifiers with _) and markers without their comma
     const spaced = 'erDiagram\n  a {\n    timestamp with time zone x\n  }\n';
@@ -52,6 +69,10 @@ describe('the diagram text', () => {
     expect(attributeType(type({ kind: 'numeric', precision: 12, scale: 4 }))).toBe('numeric_12_4');
     expect(attributeType(type({ kind: 'numeric' }))).toBe('numeric');
     expect(attributeType(type({ kind: 'enum', enumName: 'mood', dims: 2 }))).toBe('mood[][]');
+    // Mermaid would read these as key markers
+    expect(attributeType(type({ kind: 'enum', enumName: 'pk' }))).toBe('pk_');
+    expect(attributeWord('fk')).toBe('fk_');
+    expect(attributeWord('fk_id')).toBe('fk_id');
   });
 
   test('a service diagram has every column and its own foreign keys; cardinality from nullability, uniqueness', () => {
@@ -59,9 +80,9 @@ describe('the diagram text', () => {
     expect(text.split('\n')[0]).toBe('erDiagram');
     expect(text).toContain('    uuid owner_id FK\n');
     expect(text).toContain('    uuid task_id FK, UK\n');
-    expect(text).toContain('  projects ||..o{ tasks : "project_id"');
-    expect(text).toContain('  tasks |o..o{ tasks : "parent_id"');
-    expect(text).toContain('  tasks ||..o| task_codes : "task_id"');
+    expect(text).toContain('  "projects" ||..o{ "tasks" : "project_id"');
+    expect(text).toContain('  "tasks" |o..o{ "tasks" : "parent_id"');
+    expect(text).toContain('  "tasks" ||..o| "task_codes" : "task_id"');
     // owner_id points into the people service: only the platform diagram draws that line
     expect(text).not.toContain('persons');
   });

@@ -15,12 +15,19 @@ interface Entity {
 }
 
 /**
+ * Attribute words Mermaid reads as key markers (case-insensitively) whatever their position; a column or
+ * type spelled like one gets a trailing `_`, the one change to a manifest name in the diagram.
+ * Entity names are always quoted instead, which keeps them apart from keywords such as `style` or `end`.
+ */
+export const attributeWord = (name: string) => (/^(pk|fk|uk)$/i.test(name) ? `${name}_` : name);
+
+/**
  * Mermaid attribute types are one word: the Postgres type with its modifiers joined by `_`
  * (`varchar(320)` → `varchar_320`, `numeric(10,2)` → `numeric_10_2`), enums by their name, and one
  * `[]` per array dimension.
  */
 export function attributeType(type: ColumnType): string {
-  const base = type.kind === 'enum' ? type.enumName! : type.kind;
+  const base = type.kind === 'enum' ? attributeWord(type.enumName!) : type.kind;
   const modifiers = [type.length, type.precision, type.scale].filter((n) => n !== undefined);
   return [base, ...modifiers].join('_') + '[]'.repeat(type.dims);
 }
@@ -56,7 +63,8 @@ export function relationshipLine(parent: string, child: string, table: Table, co
 
 function entityBlock(entity: Entity, columns: readonly Column[]): string[] {
   if (columns.length === 0) return [`  ${entity.name}`];
-  const row = (c: Column) => [attributeType(c.type), c.name, keyMarkers(entity.table, c)].filter(Boolean).join(' ');
+  const row = (c: Column) =>
+    [attributeType(c.type), attributeWord(c.name), keyMarkers(entity.table, c)].filter(Boolean).join(' ');
   const rows = columns.map((c) => `    ${row(c)}`);
   return [`  ${entity.name} {`, ...rows, '  }'];
 }
@@ -81,7 +89,7 @@ const targetKey = (fk: ForeignKey) => `${fk.target.service}.${fk.target.table}`;
 
 /** One service's tables under their own names; foreign keys into other services show only as FK columns. */
 export function serviceDiagram(service: Service): string {
-  return erDiagram(service.tables.map((table) => ({ service, table, name: table.name })), false);
+  return erDiagram(service.tables.map((table) => ({ service, table, name: `"${table.name}"` })), false);
 }
 
 /**
