@@ -103,6 +103,12 @@ describe('schemagen diagram', () => {
     expect(result.stdout).toBe(fenced(readFileSync(join(ROOT, 'generated', 'ERD.md'), 'utf8')));
   });
 
+  test("the README shows the platform's diagram as generated/ERD.md holds it", () => {
+    const diagram = fenced(readFileSync(join(ROOT, 'generated', 'ERD.md'), 'utf8'));
+    const shown = `The platform's diagram (\`generated/ERD.md\`):\n\n\`\`\`mermaid\n${diagram}\`\`\`\n`;
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(shown);
+  });
+
   test('--service prints that service diagram; an unknown service is a usage error', async () => {
     const auth = await cli(['diagram', '--service', 'auth'], { cwd: ROOT });
     expect(auth.code).toBe(0);
