@@ -36,7 +36,7 @@ test('check lists missing, edited and orphaned files, writes nothing; generate r
   expect((await cli(['check'], { cwd: dir })).code).toBe(0);
 });
 
-test('ERD.md files carry the Markdown header: check and generate replace, remove and keep them like .ts files', async () => {
+test('ERD.md files carry the Markdown header: check and generate treat them like .ts files', async () => {
   const dir = projectFor('foreign-keys');
   const out = join(dir, 'generated');
   expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
@@ -104,7 +104,9 @@ test('usage errors exit 2, --help exits 0 on every command', async () => {
   expect((await cli(['generate', '--frob'])).code).toBe(2);
   expect((await cli(['validate', 'extra'])).code).toBe(2);
   expect((await cli([])).code).toBe(2);
-  const commands = ['init', 'validate', 'generate', 'check', 'diagram', 'push', 'verify', 'migrations generate', 'migrate', 'up'];
+  const commands = [
+    'init', 'validate', 'generate', 'check', 'diagram', 'push', 'verify', 'migrations generate', 'migrate', 'up',
+  ];
   for (const command of commands) {
     const help = await cli([...command.split(' '), '--help']);
     expect(help.code, command).toBe(0);

@@ -35,11 +35,15 @@ export function attributeType(type: ColumnType): string {
 /** PK, FK and UK markers of a column, comma-separated as Mermaid expects; empty for plain columns. */
 export function keyMarkers(table: Table, column: Column): string {
   const markers = [];
-  if (column.primaryKey || table.primaryKey?.columns.includes(column.name)) markers.push('PK');
+  if (inPrimaryKey(table, column)) markers.push('PK');
   if (column.references) markers.push('FK');
   if (isUniqueKey(table, column)) markers.push('UK');
   return markers.join(', ');
 }
+
+/** `primaryKey` marks a single-column key; a composite one is on the table. */
+const inPrimaryKey = (table: Table, column: Column) =>
+  column.primaryKey || table.primaryKey?.columns.includes(column.name) === true;
 
 /** Whether a unique constraint or a full unique index covers exactly this column (the UK marker). */
 function isUniqueKey(table: Table, column: Column): boolean {
@@ -57,8 +61,8 @@ export function relationshipLine(parent: string, child: string, table: Table, co
   const parentSide = column.nullable ? '|o' : '||';
   // a single-column primary key is unique too; a column of a composite one is not
   const childSide = column.primaryKey || isUniqueKey(table, column) ? 'o|' : 'o{';
-  const identifying = column.primaryKey || table.primaryKey?.columns.includes(column.name);
-  return `  ${parent} ${parentSide}${identifying ? '--' : '..'}${childSide} ${child} : "${column.name}"`;
+  const line = inPrimaryKey(table, column) ? '--' : '..';
+  return `  ${parent} ${parentSide}${line}${childSide} ${child} : "${column.name}"`;
 }
 
 function entityBlock(entity: Entity, columns: readonly Column[]): string[] {
@@ -87,7 +91,7 @@ function erDiagram(entities: readonly Entity[], keyColumnsOnly: boolean): string
 
 const targetKey = (fk: ForeignKey) => `${fk.target.service}.${fk.target.table}`;
 
-/** One service's tables under their own names; foreign keys into other services show only as FK columns. */
+/** One service's tables under their own (quoted) names; foreign keys into other services show only as FK columns. */
 export function serviceDiagram(service: Service): string {
   return erDiagram(service.tables.map((table) => ({ service, table, name: `"${table.name}"` })), false);
 }

@@ -46,7 +46,8 @@ export function compareTree(dir: string, expected: ReadonlyMap<string, string>):
     }
   }
   for (const path of present) {
-    if (!expected.has(path) && isGenerated(path, readFileSync(join(dir, path), 'utf8'))) drift.push({ path, drift: 'orphan' });
+    const orphan = !expected.has(path) && isGenerated(path, readFileSync(join(dir, path), 'utf8'));
+    if (orphan) drift.push({ path, drift: 'orphan' });
   }
   return drift.sort((a, b) => a.path.localeCompare(b.path));
 }
