@@ -33,6 +33,8 @@ describe('schemagen init', () => {
     const generate = await cli(['generate'], { cwd: dir });
     expect(generate.code, generate.stderr).toBe(0);
     expect([...readTree(join(dir, 'generated')).keys()]).toEqual([
+      'ERD.md',
+      'app/ERD.md',
       'app/db.ts',
       'app/drizzle.config.ts',
       'app/index.ts',
@@ -109,7 +111,7 @@ describe('schemagen init', () => {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['codegen']).toBe('schemagen generate --manifest db/schema.yaml');
     expect((await cli(pkg.scripts['codegen']!.split(' ').slice(1), { cwd: dir })).code).toBe(0);
-    expect(readdirSync(join(dir, 'generated'))).toEqual(['app']);
+    expect(readdirSync(join(dir, 'generated')).sort()).toEqual(['ERD.md', 'app']);
   });
 
   test('leaves a package.json that is not JSON alone and says what to add', async () => {

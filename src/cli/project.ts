@@ -81,7 +81,7 @@ export async function outputKnownInSync(p: Project, model: Model): Promise<boole
   const files = new Map<string, string>();
   for (const path of listFiles(p.outDir)) {
     const text = readFileSync(join(p.outDir, path), 'utf8');
-    if (isGenerated(text)) files.set(path, text);
+    if (isGenerated(path, text)) files.set(path, text);
   }
   return filesHash(files) === expected;
 }

@@ -4,6 +4,7 @@ import { formatDiagnostic } from '../manifest/diagnostics.js';
 import type { Command } from './command.js';
 import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
 import { pushCommand, verifyCommand } from './commands/database.js';
+import { diagramCommand } from './commands/diagram.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { jsonSchemaCommand } from './commands/json-schema.js';
@@ -18,6 +19,7 @@ const COMMANDS: readonly Command[] = [
   validateCommand,
   generateCommand,
   checkCommand,
+  diagramCommand,
   lintCommand,
   pushCommand,
   verifyCommand,

@@ -30,7 +30,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   // Files with the generated header are generate's output even outside the output folder (another --out).
   const files = lintedFiles(options.paths, options.cwd, options.excluded)
     .map((path) => ({ path, text: readFileSync(path, 'utf8') }))
-    .filter((f) => !isGenerated(f.text));
+    .filter((f) => !isGenerated(f.path, f.text));
   const services = options.model && new Set(options.model.services.map((s) => s.name));
   const sql = files.filter((f) => SQL_FILE.test(f.path)).flatMap((f) => lintSql(f, options.root, services));
   const code = files.filter((f) => !SQL_FILE.test(f.path));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Model } from '../model/types.js';
+import { diagramFiles, sortedServices } from './diagram.js';
 import { serviceView, type PathOptions } from './view-model.js';
 
 const TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
@@ -23,10 +24,11 @@ export interface GenerateOptions extends PathOptions {
 /** model → file path (relative to the output folder) → contents. Pure and deterministic. */
 export function generate(model: Model, options: GenerateOptions): Map<string, string> {
   const files = new Map<string, string>();
-  for (const service of [...model.services].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const service of sortedServices(model)) {
     const view = { ...serviceView(model, service, options), manifest: options.manifestName };
     for (const file of FILES) files.set(`${service.name}/${file}`, tidy(templates.get(file)!(view)));
   }
+  for (const [path, contents] of diagramFiles(model)) files.set(path, contents);
   return files;
 }
 

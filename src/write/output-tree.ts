@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { GENERATED_HEADER } from '../render/header.js';
+import { generatedHeaderFor } from '../render/header.js';
 
 export type Drift = 'missing' | 'differs' | 'orphan' | 'unowned';
 
@@ -31,7 +31,8 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-export const isGenerated = (contents: string) => contents.startsWith(`${GENERATED_HEADER}\n`);
+/** Whether the file at `path` starts with the generated header for its file type (.ts, .md). */
+export const isGenerated = (path: string, contents: string) => contents.startsWith(`${generatedHeaderFor(path)}\n`);
 
 /** Compares the output folder with what generate would write. Reads only. */
 export function compareTree(dir: string, expected: ReadonlyMap<string, string>): DriftEntry[] {
@@ -41,11 +42,12 @@ export function compareTree(dir: string, expected: ReadonlyMap<string, string>):
     if (!present.has(path)) drift.push({ path, drift: 'missing' });
     else {
       const actual = readFileSync(join(dir, path), 'utf8');
-      if (actual !== contents) drift.push({ path, drift: isGenerated(actual) ? 'differs' : 'unowned' });
+      if (actual !== contents) drift.push({ path, drift: isGenerated(path, actual) ? 'differs' : 'unowned' });
     }
   }
   for (const path of present) {
-    if (!expected.has(path) && isGenerated(readFileSync(join(dir, path), 'utf8'))) drift.push({ path, drift: 'orphan' });
+    const orphan = !expected.has(path) && isGenerated(path, readFileSync(join(dir, path), 'utf8'));
+    if (orphan) drift.push({ path, drift: 'orphan' });
   }
   return drift.sort((a, b) => a.path.localeCompare(b.path));
 }

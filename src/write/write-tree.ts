@@ -38,7 +38,7 @@ export async function writeTree(dir: string, files: ReadonlyMap<string, string>)
     if (drift.length === 0) return { written: 0, removed: 0, unchanged: true };
     const fresh = sibling(dir, 'new');
     for (const path of listFiles(dir)) {
-      if (files.has(path) || isGenerated(readFileSync(join(dir, path), 'utf8'))) continue;
+      if (files.has(path) || isGenerated(path, readFileSync(join(dir, path), 'utf8'))) continue;
       mkdirSync(dirname(join(fresh, path)), { recursive: true });
       copyFileSync(join(dir, path), join(fresh, path));
     }
