@@ -59,7 +59,7 @@ function withoutPostgres(): string {
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   mkdirSync(join(out, 'node_modules'));
   symlinkSync(join(ROOT, 'node_modules', 'drizzle-orm'), join(out, 'node_modules', 'drizzle-orm'), 'dir');
-  for (const service of readdirSync(join(ROOT, 'generated'))) {
+  for (const service of readdirSync(join(ROOT, 'generated'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
     mkdirSync(join(out, service));
     for (const file of readdirSync(join(ROOT, 'generated', service)).filter((f) => f !== 'drizzle.config.ts')) {
       const source = readFileSync(join(ROOT, 'generated', service, file), 'utf8');

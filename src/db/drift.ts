@@ -85,7 +85,8 @@ function diffTable(schema: string, table: Table, actual: CatalogTable, at: Repor
   for (const t of diffTriggers(schema, table, actual)) at(`${table.name}.${t.name}`, t.message, t.repair);
 }
 
-const stripSchema = (type: string) => type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '');
+/** `crm."order"[]` → `order[]`: an enum type is compared without its schema and quotes. */
+const stripSchema = (type: string) => type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '').replace(/"/g, '');
 
 function describeDefault(column: Column): string {
   const d = column.default;

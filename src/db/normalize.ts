@@ -111,7 +111,8 @@ export async function canonicalizeDefaults(db: Queryable, expected: readonly str
   const pairs = pending.map((p) => JSON.parse(p.slice(PLACEHOLDER.length)) as [string, string]);
   // Types come from the model (validated spellings), values are bound parameters.
   // Quoted as the catalog shows a default ('…' with ' doubled): format('%L') would write E'…' for backslashes.
-  const select = pairs.map(([type], i) => `'''' || replace((($${i + 1}::text)::${type})::text, '''', '''''') || '''' as c${i}`).join(', ');
+  // format('%s') prints the value as its type does (inet without /32), unlike a cast to text.
+  const select = pairs.map(([type], i) => `'''' || replace(format('%s', ($${i + 1}::text)::${type}), '''', '''''') || '''' as c${i}`).join(', ');
   const rows = await db.query<Record<string, string>>(`select ${select}`, pairs.map(([, text]) => text));
   pending.forEach((p, i) => out.set(p, normalizeSql(rows[0]![`c${i}`]!)));
   return out;

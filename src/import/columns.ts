@@ -1,8 +1,9 @@
-import { actualDefault, expectedDefault } from '../db/normalize.js';
+import { actualDefault, expectedDefault, normalizeSql } from '../db/normalize.js';
+import { pgArray, sqlQuote } from '../model/drizzle-calls.js';
 import { parseColumnType } from '../model/column-types.js';
 import { resolveDefault } from '../model/defaults.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
-import type { Column, ColumnType } from '../model/types.js';
+import type { Column, ColumnType, Literal } from '../model/types.js';
 import type { LiveColumn } from './catalog.js';
 
 /** A column as the manifest writes it; key order is the order it is written in. */
@@ -70,7 +71,10 @@ export function importDefault(text: string, type: ColumnType, enumValues?: reado
   const wanted = actualDefault(text, column(undefined));
   for (const candidate of literalCandidates(text, type)) {
     const resolved = resolveDefault(candidate, { type, enumValues, identity: false });
-    if (typeof resolved !== 'string' && expectedDefault(column(resolved)) === wanted) return candidate;
+    if (typeof resolved === 'string') continue;
+    // Arrays are spelled by the database itself when verified; the text read back is that spelling.
+    const written = type.dims > 0 && resolved.kind === 'literal' ? normalizeSql(sqlQuote(pgArray(resolved.value as Literal[]))) : expectedDefault(column(resolved));
+    if (written === wanted) return candidate;
   }
   return sqlFragmentProblem(text) ? undefined : { sql: text };
 }

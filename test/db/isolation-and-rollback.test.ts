@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { outsideSchema } from '../../src/db/guard.js';
 import { ORDERS_MANIFEST, POSTGRES, catalogText, project, snapshot } from '../support/project.js';
+import { listedStatements } from '../support/cli.js';
 
 const TWO_SERVICES = (aColumns: string) => `version: 1
 services:
@@ -29,7 +30,7 @@ test('pushing service A after changing it leaves service B untouched and emits n
   await p.write(TWO_SERVICES('          name: { type: text }\n          size: { type: integer, nullable: true }\n      more_things:\n        columns:\n          x: { type: text }\n'));
   const dry = await p.run(['push', 'alpha', '--dry-run']);
   expect(dry.code).toBe(0);
-  const statements = dry.stdout.split('\n').filter((l) => l.startsWith('  '));
+  const statements = listedStatements(dry.stdout);
   expect(statements.length).toBeGreaterThan(0);
   for (const s of statements) expect(s).not.toMatch(/"beta"|"public"/);
   expect(await catalogText(p, 'alpha')).not.toContain('more_things');
@@ -202,7 +203,7 @@ test('a check constraint existing rows violate fails the push and rolls back the
   await p.sql('delete from shop.orders where total < 0');
   const dry = await p.run(['push', '--dry-run']);
   expect(dry.code).toBe(0);
-  const statements = dry.stdout.split('\n').filter((l) => l.startsWith('  '));
+  const statements = listedStatements(dry.stdout);
   const at = (re: RegExp) => statements.findIndex((s) => re.test(s));
   const check = at(/ADD CONSTRAINT "orders_positive_check" CHECK/);
   expect(at(/^ {2}CREATE TABLE "shop"\."receipts"/)).toBeGreaterThanOrEqual(0);

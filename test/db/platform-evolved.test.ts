@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { FIXTURES } from '../support/fixtures.js';
 import { PGLITE, POSTGRES, project, type TargetKind } from '../support/project.js';
 import { expectOk, expectSettled, withColumn } from '../support/settled.js';
+import { listedStatements } from '../support/cli.js';
 
 const PLATFORM = readFileSync(join(FIXTURES, '..', '..', 'schema.yaml'), 'utf8');
 const SERVICES = ['auth', 'user', 'institution', 'internship', 'application', 'notification'];
@@ -52,7 +53,7 @@ async function evolve(kind: TargetKind, evolved: typeof EVOLVED) {
     // The dry run shows the one statement the change needs, and nothing re-emitted besides it.
     const dry = await p.run(['push', '--dry-run', service]);
     expectOk(dry, `push --dry-run ${service} after adding ${table}.evolved_note`);
-    expect(dry.stdout.split('\n').filter((l) => l.startsWith('  ')), dry.stdout).toEqual([
+    expect(listedStatements(dry.stdout), dry.stdout).toEqual([
       `  ALTER TABLE "${service}"."${table}" ADD COLUMN "evolved_note" text;`,
     ]);
     const pushed = await p.run(['push', service]);

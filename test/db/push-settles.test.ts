@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BOTH, project, type Project } from '../support/project.js';
+import { listedStatements } from '../support/cli.js';
 
-/** Lines of the result for `service`: `altered, 2 statements`, then the statements, indented. */
-const statementsOf = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('  '));
 
 async function pushOk(p: Project, args: string[] = []) {
   const pushed = await p.run(['push', ...args]);
@@ -17,7 +16,7 @@ async function expectSettled(p: Project) {
   expect((await p.run(['verify'])).code).toBe(0);
   const again = await pushOk(p, ['--dry-run']);
   expect(again.stdout).not.toMatch(/would be (altered|created)/);
-  expect(statementsOf(again.stdout)).toEqual([]);
+  expect(listedStatements(again.stdout)).toEqual([]);
 }
 
 const KEYED = (extra = '') => `version: 1
@@ -67,7 +66,7 @@ services:
       drop index shop.orders_total_idx; create index orders_total_idx on shop.orders (total) where note is null`);
     expect((await p.run(['verify'])).stderr).toMatch(/orders_total_positive_check: check is CHECK \(total >= 5\)/);
     const planned = await pushOk(p, ['--dry-run']);
-    expect(statementsOf(planned.stdout)).toEqual([
+    expect(listedStatements(planned.stdout)).toEqual([
       '  ALTER TABLE "shop"."orders" DROP CONSTRAINT "orders_total_positive_check", ADD CONSTRAINT "orders_total_positive_check" CHECK (total >= 0);',
       '  DROP INDEX "shop"."orders_total_idx";',
       '  CREATE INDEX "orders_total_idx" ON "shop"."orders" USING btree ("total") WHERE note IS NOT NULL;',
@@ -84,7 +83,7 @@ services:
     await expectSettled(p);
     await p.write(README_MANIFEST.replace('          email: { type: varchar(320) }\n', '          email: { type: varchar(320) }\n          nick: { type: text, nullable: true }\n'));
     const planned = await pushOk(p, ['auth', '--dry-run']);
-    expect(statementsOf(planned.stdout)).toEqual(['  ALTER TABLE "auth"."accounts" ADD COLUMN "nick" text;']);
+    expect(listedStatements(planned.stdout)).toEqual(['  ALTER TABLE "auth"."accounts" ADD COLUMN "nick" text;']);
     expect((await pushOk(p, ['auth'])).stdout).toMatch(/^auth → .*: altered, 1 statement$/m);
     await expectSettled(p);
   }, 120_000);

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { POSTGRES, project } from '../support/project.js';
 import { expectOk, expectSettled } from '../support/settled.js';
+import { listedStatements } from '../support/cli.js';
 
 const manifest = (type: string, fallback: string) => `version: 1
 services:
@@ -29,5 +30,5 @@ test.each([
   expectOk(await p.run(['verify']), 'verify');
   await expectSettled(p, ['shop'], 'push after the widening');
   // Checked last so that a push that never settles shows first.
-  expect(dry.stdout.split('\n').filter((l) => l.startsWith('  '))).toEqual([`  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DATA TYPE ${to};`]);
+  expect(listedStatements(dry.stdout)).toEqual([`  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DATA TYPE ${to};`]);
 });

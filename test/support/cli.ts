@@ -56,3 +56,7 @@ export function spawnCli(args: readonly string[], cwd: string, env: Record<strin
   };
   return { done, output: () => out, exited: () => exited, waitForOutput };
 }
+
+/** The statements a push prints (two-space indent), without the lock and hazard notes under them (`    -- …`). */
+export const listedStatements = (output: string): string[] =>
+  output.split('\n').filter((l) => l.startsWith('  ') && !l.startsWith('    -- '));
