@@ -128,6 +128,18 @@ export const columnSchema = mapping(
         description: 'Set to the current time on every update through Drizzle ($onUpdate); date and timestamp columns.',
       })
       .optional(),
+    tsType: mapping(
+      {
+        import: text('a module path').meta({
+          description: 'The module exporting the type, as imported from generated/<service>/schema.ts: ./ or ../, ending in .js.',
+          examples: ['../../src/types.js'],
+        }),
+        name: text('a type name').meta({ description: 'The exported type.', examples: ['Settings'] }),
+      },
+      'a TypeScript type { import, name }',
+    )
+      .meta({ description: 'json and jsonb columns: the TypeScript type of their values (`.$type<Name>()`), checked by tsc.' })
+      .optional(),
     references: mapping(
       {
         service: name('a service name')

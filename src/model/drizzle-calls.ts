@@ -17,6 +17,8 @@ export type Arg =
 export interface Call {
   readonly method: string;
   readonly args: readonly Arg[];
+  /** a type argument the TypeScript form carries (`$type<Settings>()`); nothing at run time */
+  readonly typeArg?: string;
 }
 
 export interface ColumnCall {
@@ -104,6 +106,7 @@ export function columnCall(column: Column, enumBinding: (name: string) => string
   if (column.unique) chain.push({ method: 'unique', args: [str(column.unique)] });
   if (column.default) chain.push(defaultCall(column, column.default));
   if (column.onUpdateNow) chain.push({ method: '$onUpdate', args: [{ kind: 'thunk', sql: 'now()' }] });
+  if (column.tsType) chain.push({ method: '$type', args: [], typeArg: column.tsType.name });
   return { fn, args: options ? [str(column.name), literalObject(options)] : [str(column.name)], chain };
 }
 

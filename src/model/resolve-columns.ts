@@ -2,9 +2,9 @@ import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
 import type { ColumnInput, ManifestInput } from '../manifest/schema.js';
 import { isInteger, parseColumnType } from './column-types.js';
 import { resolveDefault } from './defaults.js';
-import { camelCase, identifierProblem } from './names.js';
+import { GENERATED_BINDINGS, camelCase, identifierProblem } from './names.js';
 import { foreignSchemaProblem } from './sql-fragment.js';
-import type { Column } from './types.js';
+import type { Column, ColumnType } from './types.js';
 
 /** A column before its reference is resolved; keeps where it was declared for diagnostics. */
 export interface ColumnDraft extends Omit<Column, 'references' | 'unique'> {
@@ -43,6 +43,10 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
   if (input.identity && !(isInteger(type) && type.dims === 0)) report(`identity needs smallint, integer or bigint; got ${type.sql}`, [...path, 'identity']);
   if (input.onUpdate && !['timestamp', 'timestamptz', 'date'].includes(type.kind)) report(`onUpdate: now needs a date or timestamp column; got ${type.sql}`, [...path, 'onUpdate']);
   if (input.enforce && input.onUpdate !== 'now') report('enforce: database makes the database refresh the column on update; expected it with onUpdate: now', [...path, 'enforce']);
+  if (input.tsType) {
+    const problem = tsTypeProblem(input.tsType, type);
+    if (problem) report(problem.message, [...path, 'tsType', ...problem.at]);
+  }
   if (input.primaryKey && input.nullable) report('a primary key column cannot be nullable; expected nullable: false or no nullable', [...path, 'nullable']);
   if (input.comment?.includes('\0')) report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
   const renamedProblem = input.renamedFrom === undefined ? undefined : identifierProblem(input.renamedFrom, 'column name');
@@ -66,6 +70,7 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
     wantsUnique: input.unique ?? false,
     identity: input.identity,
     onUpdateNow: input.onUpdate === 'now',
+    ...(input.tsType && { tsType: { import: input.tsType.import, name: input.tsType.name } }),
     ...(input.enforce === 'database' && input.onUpdate === 'now' && { onUpdateTrigger: true }),
     comment: input.comment,
     ...(input.renamedFrom !== undefined && { renamedFrom: input.renamedFrom }),
@@ -73,6 +78,18 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
     origin,
     path,
   };
+}
+
+/** A tsType names an exported type of a module the generated file can import (relative, NodeNext .js). */
+function tsTypeProblem(t: { import: string; name: string }, type: ColumnType): { message: string; at: string[] } | undefined {
+  if (!['json', 'jsonb'].includes(type.kind) || type.dims > 0) return { message: `tsType types json and jsonb values; expected it on a json or jsonb column, got ${type.sql}`, at: [] };
+  if (!/^\.\.?\/[^'"\\\n\r`$]*\.js$/.test(t.import)) {
+    return { message: `invalid module path ${JSON.stringify(t.import)}; expected a relative path from generated/<service>/ (./ or ../) ending in .js`, at: ['import'] };
+  }
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(t.name) || GENERATED_BINDINGS.has(t.name)) {
+    return { message: `invalid type name ${JSON.stringify(t.name)}; expected a TypeScript identifier the generated module does not use itself`, at: ['name'] };
+  }
+  return undefined;
 }
 
 export interface ColumnSet {

@@ -106,4 +106,15 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     bind(`New${t.typeName}`, `table ${t.name}'s insert type`, t.path);
     bind(`${t.tsName}Relations`, `table ${t.name}'s relations`, t.path);
   }
+  // Imported value types share the module's names too; one type may serve several columns.
+  const imported = new Map<string, string>();
+  for (const t of service.tables) {
+    for (const c of t.columns.filter((col) => col.tsType)) {
+      const { name, import: from } = c.tsType!;
+      if (imported.get(name) === from) continue;
+      if (imported.has(name)) report(`tsType ${name} is imported from ${imported.get(name)} and ${from}; expected one module per type name`, [...c.path, 'tsType', 'name']);
+      else bind(name, `the tsType of ${t.name}.${c.name}`, [...c.path, 'tsType', 'name']);
+      imported.set(name, from);
+    }
+  }
 }

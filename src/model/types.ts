@@ -54,6 +54,8 @@ export interface Column {
   readonly unique?: string;
   readonly identity?: 'always' | 'by default';
   readonly onUpdateNow: boolean;
+  /** json/jsonb: the TypeScript type of the values, imported by the generated module */
+  readonly tsType?: { readonly import: string; readonly name: string };
   /** `enforce: database`: a trigger refreshes the column on every UPDATE, whoever runs it */
   readonly onUpdateTrigger?: boolean;
   readonly comment?: string;

@@ -57,7 +57,8 @@ function arg(a: Arg, scope: CodeScope, spread: boolean): string {
 }
 
 const args = (list: readonly Arg[], scope: CodeScope) => list.map((a) => arg(a, scope, true)).join(', ');
-const chain = (calls: readonly Call[], scope: CodeScope) => calls.map((c) => `.${c.method}(${args(c.args, scope)})`).join('');
+const callText = (c: Call, scope: CodeScope) => `.${c.method}${c.typeArg ? `<${c.typeArg}>` : ''}(${args(c.args, scope)})`;
+const chain = (calls: readonly Call[], scope: CodeScope) => calls.map((c) => callText(c, scope)).join('');
 
 /** The call as one line, or with its object argument broken over lines when the line would be too wide. */
 export function callCode(call: ColumnCall | ConstraintCall, scope: CodeScope, indent: number, used: number): string {
@@ -71,7 +72,7 @@ export function callCode(call: ColumnCall | ConstraintCall, scope: CodeScope, in
   }
   // Too wide with a chain: one chained call per line, as formatters print builder chains.
   const pad = `\n${' '.repeat(indent + 2)}`;
-  return `${head}${call.chain.map((c) => `${pad}.${c.method}(${args(c.args, scope)})`).join('')}`;
+  return `${head}${call.chain.map((c) => `${pad}${callText(c, scope)}`).join('')}`;
 }
 
 export function usesSql(calls: readonly (ColumnCall | ConstraintCall)[]): boolean {

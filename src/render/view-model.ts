@@ -14,6 +14,8 @@ export interface ServiceView {
   readonly pgCoreImports: string;
   readonly importsSql: boolean;
   readonly needsBytea: boolean;
+  /** `import type { A, B } from '<path>'` lines for json columns' tsType, by module */
+  readonly typeImports: readonly { readonly path: string; readonly names: string }[];
   readonly crossImports: readonly { readonly binding: string; readonly service: string }[];
   readonly enums: readonly { readonly tsName: string; readonly name: string; readonly values: string; readonly typeName: string }[];
   readonly tables: readonly TableView[];
@@ -111,6 +113,7 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
     pgCoreImports: wrapList('{', [...pgCore].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, ''))), '}', 0, "import  from 'drizzle-orm/pg-core';".length, ' '),
     importsSql: usesSql(allCalls),
     needsBytea,
+    typeImports: typeImportsOf(service),
     crossImports: crossServices.map((s) => ({ binding: crossBinding(s), service: s })),
     enums: service.enums.map((e) => {
       const head = `export const ${e.tsName} = ${service.schemaTsName}.enum(${tsString(e.name)}, `;
@@ -148,6 +151,14 @@ function crossTableKeys(service: Service, relationTables: readonly RelationsView
       expr: refer(t.service, t.table),
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
+}
+
+function typeImportsOf(service: Service) {
+  const byPath = new Map<string, Set<string>>();
+  for (const c of service.tables.flatMap((t) => t.columns)) {
+    if (c.tsType) byPath.set(c.tsType.import, (byPath.get(c.tsType.import) ?? new Set()).add(c.tsType.name));
+  }
+  return [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([path, names]) => ({ path: tsString(path), names: [...names].sort().join(', ') }));
 }
 
 /** Tables referencing another table of their module can form cycles TypeScript cannot infer through. */
