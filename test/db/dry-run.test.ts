@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BOTH, ORDERS_MANIFEST, POSTGRES, project } from '../support/project.js';
 import { expectOk } from '../support/settled.js';
+import { readmeManifest } from '../support/fixtures.js';
 
-const README_MANIFEST = /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8'))![1]!;
+const README_MANIFEST = readmeManifest();
 const NOTE = `          note: { type: text, nullable: true }\n`;
 const NOTE_EXISTS = `select count(*)::int as n from information_schema.columns where table_schema = 'shop' and column_name = 'note'`;
 const SCHEMAS = `select nspname from pg_namespace where nspname in ('auth', 'application') order by 1`;

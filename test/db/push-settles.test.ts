@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BOTH, project, type Project } from '../support/project.js';
 import { listedStatements } from '../support/cli.js';
+import { readmeManifest } from '../support/fixtures.js';
 
 
 async function pushOk(p: Project, args: string[] = []) {
@@ -31,7 +30,7 @@ services:
 ${extra}        primaryKey: [a, b]
 `;
 
-const README_MANIFEST = /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8'))![1]!;
+const README_MANIFEST = readmeManifest();
 
 describe.each(BOTH)('on $name', (kind) => {
   test('a service with a composite-key table takes a new column (it failed with "there is no parameter $1")', async () => {

@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FIXTURES, fixtureCases } from '../support/fixtures.js';
+import { FIXTURES, fixtureCases, readmeManifest } from '../support/fixtures.js';
 import { BOTH, project } from '../support/project.js';
 import { expectOk, expectSettled, pushStatuses } from '../support/settled.js';
-
-/** The example under "## The manifest" in README.md: what a new user copies first. */
-function readmeManifest(): string {
-  const readme = readFileSync(join(FIXTURES, '..', '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n## The manifest'));
-  const block = /```yaml\n([\s\S]*?)```/.exec(section);
-  if (!block) throw new Error('README.md has no yaml block under "## The manifest"');
-  return block[1]!;
-}
 
 const MANIFESTS: readonly [string, () => string][] = [
   ...fixtureCases('golden').map((name) => [`fixture ${name}`, () => readFileSync(join(FIXTURES, name, 'schema.yaml'), 'utf8')] as [string, () => string]),

@@ -43,3 +43,12 @@ export function expectSameTree(actual: ReadonlyMap<string, string>, expected: Re
   expect([...actual.keys()]).toEqual([...expected.keys()]);
   for (const [path, contents] of expected) expect(actual.get(path), path).toBe(contents);
 }
+
+/** The example under "## The manifest" in README.md: what a new user copies first. */
+export function readmeManifest(): string {
+  const readme = readFileSync(join(FIXTURES, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## The manifest'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error('README.md has no yaml block under "## The manifest"');
+  return block[1]!;
+}
