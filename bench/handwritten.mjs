@@ -14,8 +14,14 @@ export function handwrittenSchema({ tables, services, crossService = true }) {
       `export const priority = svc${s}.enum('priority', ['low', 'normal', 'high']);`,
     ];
     for (let t = 0; t < perService && made < tables; t++, made++) {
-      const parent = t > 0 ? `\n  parentId: uuid('parent_id').references((): AnyPgColumn => t${t - 1}.id, { onDelete: 'set null' }),` : '';
-      const owner = crossService && s > 0 && t % 4 === 0 ? `\n  ownerId: uuid('owner_id').notNull().references(() => prev.t0.id),` : '';
+      const parent =
+        t > 0
+          ? `\n  parentId: uuid('parent_id').references((): AnyPgColumn => t${t - 1}.id, { onDelete: 'set null' }),`
+          : '';
+      const owner =
+        crossService && s > 0 && t % 4 === 0
+          ? `\n  ownerId: uuid('owner_id').notNull().references(() => prev.t0.id),`
+          : '';
       out.push(`export const t${t} = svc${s}.table('t${t}', {
   id: uuid('id').primaryKey().defaultRandom(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

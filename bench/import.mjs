@@ -31,10 +31,16 @@ function databaseSql() {
     out.push(`create schema svc${s}; create type svc${s}.status as enum ('new', 'open', 'closed');`);
     for (let t = 0; t < PER_SCHEMA; t++) {
       const v = t % 3;
-      const ref = t >= 3 ? `, parent_id ${v === 2 ? 'bigint' : 'uuid'} references svc${s}.t${t - 3} (id) on delete cascade` : '';
-      out.push(`create table svc${s}.t${t} (${bases[v]}, title_${t} varchar(200) not null, status svc${s}.status not null default 'new',
+      const ref =
+        t >= 3 ? `, parent_id ${v === 2 ? 'bigint' : 'uuid'} references svc${s}.t${t - 3} (id) on delete cascade` : '';
+      out.push(
+        `create table svc${s}.t${t} (${bases[v]}, title_${t} varchar(200) not null, status svc${s}.status not null default 'new',
         amount numeric(10,2) not null default 0 check (amount >= 0), note text${ref});
-        create index t${t}_title_idx on svc${s}.t${t} (title_${t}) where deleted_at is null;`.replace('where deleted_at is null', v === 0 ? 'where deleted_at is null' : ''));
+        create index t${t}_title_idx on svc${s}.t${t} (title_${t}) where deleted_at is null;`.replace(
+          'where deleted_at is null',
+          v === 0 ? 'where deleted_at is null' : '',
+        ),
+      );
       if (t < 5) out.push(`insert into svc${s}.t${t} (title_${t}) select 'n' || i from generate_series(1, 50) i;`);
     }
   }
@@ -64,10 +70,16 @@ try {
   log(`import vs catalog queries, ${REPS} runs each`);
   const m = await compare(REPS, {
     floor: () => ok(run(process.execPath, ['--input-type=module', '-e', floorScript], { cwd: ROOT })),
-    import: () => ok(run(process.execPath, [BIN, 'import', '--url', url, '--out', join(WORK, 'schema.yaml'), '--force'], { cwd: WORK })),
+    import: () =>
+      ok(
+        run(process.execPath, [BIN, 'import', '--url', url, '--out', join(WORK, 'schema.yaml'), '--force'], {
+          cwd: WORK,
+        }),
+      ),
   });
   const manifest = readFileSync(join(WORK, 'schema.yaml'), 'utf8');
-  if ((manifest.match(/^ {6}t\d+:$/gm) ?? []).length !== SCHEMAS * PER_SCHEMA) throw new Error('the imported manifest does not hold every table');
+  if ((manifest.match(/^ {6}t\d+:$/gm) ?? []).length !== SCHEMAS * PER_SCHEMA)
+    throw new Error('the imported manifest does not hold every table');
   const validated = run(process.execPath, [BIN, 'validate'], { cwd: WORK });
   if (validated.status !== 0) throw new Error(`the imported manifest does not validate:\n${validated.out}`);
   const ratio = m.import.median / m.floor.median;

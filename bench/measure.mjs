@@ -12,7 +12,12 @@ export function run(cmd, args, { cwd, env } = {}) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rss = /__rss_kb=(\d+)\s*$/.exec(r.stderr ?? '');
   const stderr = (r.stderr ?? '').replace(/__rss_kb=\d+\s*$/, '');
-  return { seconds, rssMb: rss ? Number(rss[1]) / 1024 : undefined, status: r.status, out: `${r.stdout ?? ''}${stderr}` };
+  return {
+    seconds,
+    rssMb: rss ? Number(rss[1]) / 1024 : undefined,
+    status: r.status,
+    out: `${r.stdout ?? ''}${stderr}`,
+  };
 }
 
 export const median = (xs) => {

@@ -17,7 +17,8 @@ async function client(n) {
     const next = Date.now() + INTERVAL;
     const started = performance.timeOrigin + performance.now();
     const t = Math.floor(Math.random() * ROWS) + 1;
-    if ((n + i) % 2 === 0) await sql`insert into shop.orders (total, rank, customer_id) values (${t}, ${t}, ${1 + (t % 1000)})`;
+    if ((n + i) % 2 === 0)
+      await sql`insert into shop.orders (total, rank, customer_id) values (${t}, ${t}, ${1 + (t % 1000)})`;
     else await sql`update shop.orders set total = total + 1 where id = ${t}`;
     const ended = performance.timeOrigin + performance.now();
     records.push([started, ended - started, (n + i) % 2 === 0 ? 'insert' : 'update']);

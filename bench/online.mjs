@@ -23,7 +23,15 @@ const BASELINE_MS = 3_000;
 const log = (line) => process.stderr.write(`bench:online: ${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const manifest = ({ index = false, unique = false, check = false, fk = false, notNull = false, note = false, note2 = false }) => `version: 1
+const manifest = ({
+  index = false,
+  unique = false,
+  check = false,
+  fk = false,
+  notNull = false,
+  note = false,
+  note2 = false,
+}) => `version: 1
 base:
   id: { type: bigint, identity: by default, primaryKey: true }
 services:
@@ -48,7 +56,11 @@ const CASES = [
   { name: 'add a foreign key to a populated column', change: { fk: true } },
   { name: 'set NOT NULL on a populated column', change: { notNull: true } },
   { name: 'add a column with a constant default', change: { note: true } },
-  { name: `add a column with a constant default while another session reads the table for ${BLOCK_MS / 1000} s`, change: { note2: true }, blocked: true },
+  {
+    name: `add a column with a constant default while another session reads the table for ${BLOCK_MS / 1000} s`,
+    change: { note2: true },
+    blocked: true,
+  },
 ];
 
 /** A command as a child process, without blocking this process's event loop (the blocker's timer runs here). */
@@ -63,7 +75,9 @@ function runAsync(cmd, args, { cwd, env }) {
 }
 
 function startLoad(url) {
-  const child = fork(join(ROOT, 'bench', 'online-load.mjs'), [url, '4', '25'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(ROOT, 'bench', 'online-load.mjs'), [url, '4', '25'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const next = () => new Promise((resolve) => child.once('message', resolve));
   return {
     ready: next(),
@@ -77,7 +91,8 @@ function startLoad(url) {
 }
 
 /** The longest write that overlapped [from, to] (start ms, duration ms). */
-const longest = (records, from, to) => Math.max(0, ...records.filter(([s, d]) => s <= to && s + d >= from).map(([, d]) => d));
+const longest = (records, from, to) =>
+  Math.max(0, ...records.filter(([s, d]) => s <= to && s + d >= from).map(([, d]) => d));
 
 async function measure(tool, url, dir, blocked) {
   const load = startLoad(url);
@@ -102,9 +117,13 @@ async function measure(tool, url, dir, blocked) {
   }
   const started = Date.now();
   const env = { DATABASE_URL: url, CI: '' };
-  const r = tool === 'schemagen'
-    ? await runAsync(process.execPath, [BIN, 'push'], { cwd: dir, env })
-    : await runAsync(process.execPath, [KIT, 'push', '--force', '--config', 'generated/shop/drizzle.config.ts'], { cwd: dir, env });
+  const r =
+    tool === 'schemagen'
+      ? await runAsync(process.execPath, [BIN, 'push'], { cwd: dir, env })
+      : await runAsync(process.execPath, [KIT, 'push', '--force', '--config', 'generated/shop/drizzle.config.ts'], {
+          cwd: dir,
+          env,
+        });
   const ended = Date.now();
   await blocker;
   await sleep(500);
@@ -140,13 +159,18 @@ async function main() {
       if (g.status !== 0) throw new Error(g.out);
     };
     await write(dirs.schemagen, {});
-    const first = await runAsync(process.execPath, [BIN, 'push'], { cwd: dirs.schemagen, env: { DATABASE_URL: url('twin_a') } });
+    const first = await runAsync(process.execPath, [BIN, 'push'], {
+      cwd: dirs.schemagen,
+      env: { DATABASE_URL: url('twin_a') },
+    });
     if (first.status !== 0) throw new Error(first.out);
     log(`filling shop.orders with ${ROWS} rows`);
     const fillStarted = Date.now();
     const fill = postgres(url('twin_a'), { max: 1, onnotice: () => {} });
     await fill.unsafe(`insert into shop.customers (name) select 'c' || g from generate_series(1, 1000) g`);
-    await fill.unsafe(`insert into shop.orders (total, rank, code, customer_id) select g, g, 'o' || g, 1 + g % 1000 from generate_series(1, ${ROWS}) g`);
+    await fill.unsafe(
+      `insert into shop.orders (total, rank, code, customer_id) select g, g, 'o' || g, 1 + g % 1000 from generate_series(1, ${ROWS}) g`,
+    );
     await fill.unsafe('vacuum analyze shop.orders');
     await fill.end();
     const fillSeconds = (Date.now() - fillStarted) / 1000;
@@ -162,20 +186,34 @@ async function main() {
         log(`${c.name}: ${tool}`);
         row[tool] = await measure(tool, dbs[tool], dirs[tool], c.blocked);
         const m = row[tool];
-        log(`  longest write ${m.baselineMs.toFixed(0)} ms before, ${m.duringMs.toFixed(0)} ms during a ${m.seconds.toFixed(1)} s push (exit ${m.status}, applied: ${m.applied}, lock-timeout retries: ${m.retries})`);
+        log(
+          `  longest write ${m.baselineMs.toFixed(0)} ms before, ${m.duringMs.toFixed(0)} ms during a ${m.seconds.toFixed(1)} s push (exit ${m.status}, applied: ${m.applied}, lock-timeout retries: ${m.retries})`,
+        );
         if (!row[tool].applied) {
-          const why = row[tool].out.split('\n').find((l) => /error|abort|truncate/i.test(l)) ?? row[tool].out.trim().split('\n').at(-1);
+          const why =
+            row[tool].out.split('\n').find((l) => /error|abort|truncate/i.test(l)) ??
+            row[tool].out.trim().split('\n').at(-1);
           row[tool].why = why?.trim().slice(0, 160);
           log(`  ${tool} did not apply the change: ${row[tool].why}`);
           // The next change starts from the same schema on both databases: schemagen catches up, untimed.
-          const caughtUp = await runAsync(process.execPath, [BIN, 'push'], { cwd: dirs[tool], env: { DATABASE_URL: dbs[tool] } });
+          const caughtUp = await runAsync(process.execPath, [BIN, 'push'], {
+            cwd: dirs[tool],
+            env: { DATABASE_URL: dbs[tool] },
+          });
           if (caughtUp.status !== 0) throw new Error(caughtUp.out);
         }
       }
       results.push(row);
     }
-    writeResults(results, { fillSeconds, load, loadEnd: loadavg()[0], server: (await admin`show server_version`)[0].server_version });
-    process.stdout.write(`${JSON.stringify(results.map((r) => ({ change: r.name, schemagenMs: Math.round(r.schemagen.duringMs), drizzleKitMs: Math.round(r['drizzle-kit'].duringMs) })))}\n`);
+    writeResults(results, {
+      fillSeconds,
+      load,
+      loadEnd: loadavg()[0],
+      server: (await admin`show server_version`)[0].server_version,
+    });
+    process.stdout.write(
+      `${JSON.stringify(results.map((r) => ({ change: r.name, schemagenMs: Math.round(r.schemagen.duringMs), drizzleKitMs: Math.round(r['drizzle-kit'].duringMs) })))}\n`,
+    );
   } finally {
     await admin.end();
     server.stop();
@@ -206,7 +244,11 @@ function writeResults(results, info) {
       const b = r['drizzle-kit'];
       return `| ${r.name} | ${ms(a.baselineMs)} / ${ms(b.baselineMs)} | **${ms(a.duringMs)}**${applied(a)} | ${ms(b.duringMs)}${applied(b)} | ${a.seconds.toFixed(1)} / ${b.seconds.toFixed(1)} | ≤ ${target(r)} ms | ${met(r) ? 'met' : '**missed**'} |`;
     }),
-    ...results.flatMap((r) => ['schemagen', 'drizzle-kit'].filter((t) => r[t].why).map((t) => `\nNot applied by ${t} (${r.name}): \`${r[t].why}\``)),
+    ...results.flatMap((r) =>
+      ['schemagen', 'drizzle-kit']
+        .filter((t) => r[t].why)
+        .map((t) => `\nNot applied by ${t} (${r.name}): \`${r[t].why}\``),
+    ),
     '',
     `In the blocked case the reader starts just before each push and holds the table for ${BLOCK_MS / 1000} s: drizzle-kit waits for it,`,
     "and every write queues behind its ALTER until the reader ends; schemagen's ALTER gives up after the 2 s lock timeout, the",

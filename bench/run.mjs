@@ -82,7 +82,12 @@ for (const tables of [20, 200, 2000]) {
   });
   const kb = Math.round(readFileSync(join(dir, 'schema.yaml')).length / 1024);
   const vs = (x) => `${(x.median / m.floor.median).toFixed(2)}× floor, peak ${x.rssMb.toFixed(0)} MB`;
-  row('validate + generate', `${tables} tables (${kb} KB): node + yaml.parse floor`, m.floor.median, `peak ${m.floor.rssMb.toFixed(0)} MB`);
+  row(
+    'validate + generate',
+    `${tables} tables (${kb} KB): node + yaml.parse floor`,
+    m.floor.median,
+    `peak ${m.floor.rssMb.toFixed(0)} MB`,
+  );
   row('validate + generate', `${tables} tables: schemagen validate`, m.validate.median, vs(m.validate));
   row('validate + generate', `${tables} tables: schemagen generate`, m.generate.median, vs(m.generate));
   if (tables === 2000) {
@@ -103,7 +108,10 @@ for (const tables of [20, 200, 2000]) {
   mkdirSync(hand, { recursive: true });
   for (const [file, text] of handwrittenSchema({ tables: 200, services: 10 })) writeFileSync(join(hand, file), text);
   const tsconfig = (dir, name, include) => {
-    writeFileSync(join(dir, name), JSON.stringify({ extends: join(ROOT, 'tsconfig.base.json'), compilerOptions: { noEmit: true }, include }));
+    writeFileSync(
+      join(dir, name),
+      JSON.stringify({ extends: join(ROOT, 'tsconfig.base.json'), compilerOptions: { noEmit: true }, include }),
+    );
     return join(dir, name);
   };
   const tsc = (config) => () => ok(run(NODE, [TSC, '-p', config]));
@@ -114,8 +122,18 @@ for (const tables of [20, 200, 2000]) {
   });
   const section = 'type-check (tsc --noEmit, 200 tables in 10 services)';
   row(section, 'hand-written Drizzle schema (10 modules)', m.hand.median);
-  row(section, 'generated schema.ts modules (same tables)', m.schemas.median, `${(m.schemas.median / m.hand.median).toFixed(2)}× hand-written`);
-  row(section, 'everything generated (schema, relations, types, db, index, config)', m.everything.median, `${(m.everything.median / m.hand.median).toFixed(2)}× hand-written (not comparable: more code)`);
+  row(
+    section,
+    'generated schema.ts modules (same tables)',
+    m.schemas.median,
+    `${(m.schemas.median / m.hand.median).toFixed(2)}× hand-written`,
+  );
+  row(
+    section,
+    'everything generated (schema, relations, types, db, index, config)',
+    m.everything.median,
+    `${(m.everything.median / m.hand.median).toFixed(2)}× hand-written (not comparable: more code)`,
+  );
   results.ratios.tscVsHandwritten = m.schemas.median / m.hand.median;
 }
 
@@ -158,29 +176,55 @@ try {
       const r = kitOk(kit(config, one, { DATABASE_URL: url }));
       if (r.ok) {
         mustPass(ours(['verify'], one, { DATABASE_URL: url }), 'verify after drizzle-kit push');
-        if ((await signature(url, 'svc0')) !== reference) throw new Error('drizzle-kit built a different schema than schemagen push');
+        if ((await signature(url, 'svc0')) !== reference)
+          throw new Error('drizzle-kit built a different schema than schemagen push');
       }
       return r;
     },
   });
   const freshSection = 'push one 200-table service, fresh database';
   row(freshSection, 'drizzle-kit push --force', fresh.kit.median);
-  row(freshSection, 'schemagen push', fresh.ours.median, `${(fresh.ours.median / fresh.kit.median).toFixed(2)}× drizzle-kit`);
+  row(
+    freshSection,
+    'schemagen push',
+    fresh.ours.median,
+    `${(fresh.ours.median / fresh.kit.median).toFixed(2)}× drizzle-kit`,
+  );
   results.ratios.freshPushVsKit = fresh.ours.median / fresh.kit.median;
 
   // 4. Nothing changed: the same database again and again.
   log('no-op push and verify (PostgreSQL)');
   const url = await freshDb();
   mustPass(ours(['push'], one, { DATABASE_URL: url }), 'push');
-  const noop = await compare(REPS, { push: () => ours(['push'], one, { DATABASE_URL: url }), verify: () => ours(['verify'], one, { DATABASE_URL: url }) });
-  const noopKit = await compare(KIT_NOOP_REPS, { kit: () => kitOk(kit(config, one, { DATABASE_URL: url }), 'nothing') }, { warmup: false });
+  const noop = await compare(REPS, {
+    push: () => ours(['push'], one, { DATABASE_URL: url }),
+    verify: () => ours(['verify'], one, { DATABASE_URL: url }),
+  });
+  const noopKit = await compare(
+    KIT_NOOP_REPS,
+    { kit: () => kitOk(kit(config, one, { DATABASE_URL: url }), 'nothing') },
+    { warmup: false },
+  );
   mustPass(ours(['verify'], one, { DATABASE_URL: url }), 'verify after drizzle-kit no-op push');
   if ((await signature(url, 'svc0')) !== reference) throw new Error('drizzle-kit changed the schema on a no-op push');
   const noopSection = 'nothing changed, one 200-table service (PostgreSQL)';
   row(noopSection, 'drizzle-kit push --force', noopKit.kit.median, `${KIT_NOOP_REPS} runs`);
-  row(noopSection, 'schemagen push', noop.push.median, `1/${(noopKit.kit.median / noop.push.median).toFixed(0)} of drizzle-kit`);
-  row(noopSection, 'schemagen verify', noop.verify.median, `1/${(noopKit.kit.median / noop.verify.median).toFixed(0)} of drizzle-kit push`);
-  Object.assign(results.ratios, { noopPushVsKit: noop.push.median / noopKit.kit.median, noopVerifyVsKit: noop.verify.median / noopKit.kit.median });
+  row(
+    noopSection,
+    'schemagen push',
+    noop.push.median,
+    `1/${(noopKit.kit.median / noop.push.median).toFixed(0)} of drizzle-kit`,
+  );
+  row(
+    noopSection,
+    'schemagen verify',
+    noop.verify.median,
+    `1/${(noopKit.kit.median / noop.verify.median).toFixed(0)} of drizzle-kit push`,
+  );
+  Object.assign(results.ratios, {
+    noopPushVsKit: noop.push.median / noopKit.kit.median,
+    noopVerifyVsKit: noop.verify.median / noopKit.kit.median,
+  });
 
   // 5. The 200 tables over 10 services, each service on a database of its own. A foreign key cannot
   // cross databases, so this set has no cross-service references (schemagen refuses them).
@@ -188,7 +232,10 @@ try {
   const ten = project('ten-200', syntheticManifest({ tables: 200, services: 10, crossService: false }));
   mustPass(ours(['generate'], ten), 'generate');
   const services = Array.from({ length: 10 }, (_, s) => `svc${s}`);
-  const tenEnv = async () => Object.fromEntries(await Promise.all(services.map(async (s) => [`${s.toUpperCase()}_DATABASE_URL`, await freshDb()])));
+  const tenEnv = async () =>
+    Object.fromEntries(
+      await Promise.all(services.map(async (s) => [`${s.toUpperCase()}_DATABASE_URL`, await freshDb()])),
+    );
   let tenReference;
   const tenSignatures = (env) => Promise.all(services.map((s) => signature(env[`${s.toUpperCase()}_DATABASE_URL`], s)));
   const tenResult = await compare(REPS, {
@@ -208,13 +255,19 @@ try {
         seconds += r.seconds;
       }
       mustPass(ours(['verify'], ten, env), 'verify after drizzle-kit ten-service push');
-      if (JSON.stringify(await tenSignatures(env)) !== tenReference) throw new Error('drizzle-kit built different schemas than schemagen push');
+      if (JSON.stringify(await tenSignatures(env)) !== tenReference)
+        throw new Error('drizzle-kit built different schemas than schemagen push');
       return { seconds, ok: true };
     },
   });
   const tenSection = '10 services × 20 tables, one database each';
   row(tenSection, 'drizzle-kit push --force, once per service in turn', tenResult.kit.median);
-  row(tenSection, 'schemagen push (all services, databases in parallel)', tenResult.ours.median, `${(tenResult.kit.median / tenResult.ours.median).toFixed(2)}× faster`);
+  row(
+    tenSection,
+    'schemagen push (all services, databases in parallel)',
+    tenResult.ours.median,
+    `${(tenResult.kit.median / tenResult.ours.median).toFixed(2)}× faster`,
+  );
   results.ratios.tenServicesSpeedup = tenResult.kit.median / tenResult.ours.median;
 } finally {
   await admin.end();
@@ -242,11 +295,18 @@ try {
   const kitConfig = join(kitProject, 'drizzle.pglite.config.ts');
   const kitDir = join(kitProject, '.schemagen', 'pglite');
   mkdirSync(kitDir, { recursive: true });
-  writeFileSync(kitConfig, `export default { dialect: 'postgresql', driver: 'pglite', schema: './generated/svc0/schema.ts', schemaFilter: ['svc0'], dbCredentials: { url: ${JSON.stringify(kitDir)} } };\n`);
+  writeFileSync(
+    kitConfig,
+    `export default { dialect: 'postgresql', driver: 'pglite', schema: './generated/svc0/schema.ts', schemaFilter: ['svc0'], dbCredentials: { url: ${JSON.stringify(kitDir)} } };\n`,
+  );
   const first = kitOk(kit(kitConfig, kitProject));
   if (!first.ok) throw new Error(`drizzle-kit push on PGlite failed:\n${first.out}`);
   mustPass(ours(['verify', '--embedded'], kitProject), 'verify after drizzle-kit push on PGlite');
-  const kitNoop = await compare(KIT_NOOP_REPS, { kit: () => kitOk(kit(kitConfig, kitProject), 'nothing') }, { warmup: false });
+  const kitNoop = await compare(
+    KIT_NOOP_REPS,
+    { kit: () => kitOk(kit(kitConfig, kitProject), 'nothing') },
+    { warmup: false },
+  );
   mustPass(ours(['verify', '--embedded'], kitProject), 'verify after drizzle-kit no-op push on PGlite');
   const section = 'nothing changed, one 200-table service (PGlite)';
   const of = (x) => `1/${(kitNoop.kit.median / x.median).toFixed(0)} of drizzle-kit push`;
@@ -265,20 +325,46 @@ try {
 
 results.env = { pgVersion, loadBefore, loadAfter: loadavg()[0] };
 writeReport(results);
-console.log(JSON.stringify(Object.fromEntries(Object.entries(results.ratios).map(([k, v]) => [k, Number(v.toFixed(3))]))));
+console.log(
+  JSON.stringify(Object.fromEntries(Object.entries(results.ratios).map(([k, v]) => [k, Number(v.toFixed(3))]))),
+);
 
 function writeReport({ rows, ratios, env }) {
   const pkg = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
   const frac = (x) => `1/${(1 / x).toFixed(0)}`;
   const targets = [
-    ['validate and generate, 2,000 tables: ≤ 2× the yaml.parse floor, peak < 300 MB', `${ratios.validate2000VsFloor.toFixed(2)}× / ${ratios.generate2000VsFloor.toFixed(2)}×, ${ratios.peakMb2000.toFixed(0)} MB`, Math.max(ratios.validate2000VsFloor, ratios.generate2000VsFloor) <= 2 && ratios.peakMb2000 < 300],
-    ['tsc on the generated schema modules ≤ 1.2× hand-written', `${ratios.tscVsHandwritten.toFixed(2)}×`, ratios.tscVsHandwritten <= 1.2],
-    ['fresh push of a 200-table service ≤ drizzle-kit push', `${ratios.freshPushVsKit.toFixed(2)}×`, ratios.freshPushVsKit <= 1],
+    [
+      'validate and generate, 2,000 tables: ≤ 2× the yaml.parse floor, peak < 300 MB',
+      `${ratios.validate2000VsFloor.toFixed(2)}× / ${ratios.generate2000VsFloor.toFixed(2)}×, ${ratios.peakMb2000.toFixed(0)} MB`,
+      Math.max(ratios.validate2000VsFloor, ratios.generate2000VsFloor) <= 2 && ratios.peakMb2000 < 300,
+    ],
+    [
+      'tsc on the generated schema modules ≤ 1.2× hand-written',
+      `${ratios.tscVsHandwritten.toFixed(2)}×`,
+      ratios.tscVsHandwritten <= 1.2,
+    ],
+    [
+      'fresh push of a 200-table service ≤ drizzle-kit push',
+      `${ratios.freshPushVsKit.toFixed(2)}×`,
+      ratios.freshPushVsKit <= 1,
+    ],
     ['no-op push ≤ 1/25 of drizzle-kit no-op push', frac(ratios.noopPushVsKit), ratios.noopPushVsKit <= 1 / 25],
     ['no-op verify ≤ 1/25 of drizzle-kit no-op push', frac(ratios.noopVerifyVsKit), ratios.noopVerifyVsKit <= 1 / 25],
-    ['10 services on 10 databases ≥ 1.8× faster than drizzle-kit per service in turn', `${ratios.tenServicesSpeedup.toFixed(2)}×`, ratios.tenServicesSpeedup >= 1.8],
-    ['PGlite no-op push ≤ 1/25 of drizzle-kit (PGlite)', frac(ratios.pgliteNoopPushVsKit), ratios.pgliteNoopPushVsKit <= 1 / 25],
-    ['PGlite no-op verify ≤ 1/25 of drizzle-kit (PGlite)', frac(ratios.pgliteNoopVerifyVsKit), ratios.pgliteNoopVerifyVsKit <= 1 / 25],
+    [
+      '10 services on 10 databases ≥ 1.8× faster than drizzle-kit per service in turn',
+      `${ratios.tenServicesSpeedup.toFixed(2)}×`,
+      ratios.tenServicesSpeedup >= 1.8,
+    ],
+    [
+      'PGlite no-op push ≤ 1/25 of drizzle-kit (PGlite)',
+      frac(ratios.pgliteNoopPushVsKit),
+      ratios.pgliteNoopPushVsKit <= 1 / 25,
+    ],
+    [
+      'PGlite no-op verify ≤ 1/25 of drizzle-kit (PGlite)',
+      frac(ratios.pgliteNoopVerifyVsKit),
+      ratios.pgliteNoopVerifyVsKit <= 1 / 25,
+    ],
   ];
   const lines = [
     '# Benchmark results',

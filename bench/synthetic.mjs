@@ -8,7 +8,13 @@ export function syntheticManifest({ tables, services, crossService = true }) {
   const lines = ['version: 1', 'services:'];
   let made = 0;
   for (let s = 0; s < services && made < tables; s++) {
-    lines.push(`  svc${s}:`, '    enums:', '      state: [draft, active, archived]', '      priority: [low, normal, high]', '    tables:');
+    lines.push(
+      `  svc${s}:`,
+      '    enums:',
+      '      state: [draft, active, archived]',
+      '      priority: [low, normal, high]',
+      '    tables:',
+    );
     for (let t = 0; t < perService && made < tables; t++, made++) {
       lines.push(
         `      t${t}:`,
@@ -26,8 +32,12 @@ export function syntheticManifest({ tables, services, crossService = true }) {
         '          published_at: { type: timestamptz, nullable: true }',
         '          checked_at: { type: timestamptz, default: { sql: now() } }',
       );
-      if (t > 0) lines.push(`          parent_id: { type: uuid, nullable: true, references: { table: t${t - 1}, onDelete: set null } }`);
-      if (crossService && s > 0 && t % 4 === 0) lines.push(`          owner_id: { type: uuid, references: { service: svc${s - 1}, table: t0 } }`);
+      if (t > 0)
+        lines.push(
+          `          parent_id: { type: uuid, nullable: true, references: { table: t${t - 1}, onDelete: set null } }`,
+        );
+      if (crossService && s > 0 && t % 4 === 0)
+        lines.push(`          owner_id: { type: uuid, references: { service: svc${s - 1}, table: t0 } }`);
       lines.push(
         '        indexes:',
         '          - { columns: [state, published_at] }',

@@ -32,4 +32,5 @@ export class UnownedFilesError extends UserError {
   }
 }
 
-export const UNOWNED_ADVICE = 'exists without the generated header; move it away or delete it, generate never overwrites it';
+export const UNOWNED_ADVICE =
+  'exists without the generated header; move it away or delete it, generate never overwrites it';

@@ -83,7 +83,9 @@ test('check and generate agree on a file without the header: move it away or del
     'generated/billing/schema.ts: exists without the generated header, so generate will not overwrite it',
     '1 file(s) out of sync; move away or delete the 1 file(s) without the generated header, then run: npx schemagen generate',
   ]);
-  expect((await cli(['generate'], { cwd: dir })).stderr).toContain('move it away or delete it, generate never overwrites it');
+  expect((await cli(['generate'], { cwd: dir })).stderr).toContain(
+    'move it away or delete it, generate never overwrites it',
+  );
   rmSync(join(dir, 'generated/billing/schema.ts'));
   expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
   expect((await cli(['check'], { cwd: dir })).code).toBe(0);
@@ -92,7 +94,11 @@ test('check and generate agree on a file without the header: move it away or del
 test('push, verify and roles with an unknown service are usage errors (exit 2) naming the services', async () => {
   const dir = projectFor('base-default');
   expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
-  for (const command of [['push', 'nosuchservice'], ['verify', 'nosuchservice'], ['roles', 'nosuchservice']]) {
+  for (const command of [
+    ['push', 'nosuchservice'],
+    ['verify', 'nosuchservice'],
+    ['roles', 'nosuchservice'],
+  ]) {
     const result = await cli(command, { cwd: dir, env: { CI: 'true' } });
     expect(result.code, command.join(' ')).toBe(2);
     expect(result.stderr, command.join(' ')).toMatch(/^error: unknown service "nosuchservice"; expected one of: /);
@@ -105,7 +111,16 @@ test('usage errors exit 2, --help exits 0 on every command', async () => {
   expect((await cli(['validate', 'extra'])).code).toBe(2);
   expect((await cli([])).code).toBe(2);
   const commands = [
-    'init', 'validate', 'generate', 'check', 'diagram', 'push', 'verify', 'migrations generate', 'migrate', 'up',
+    'init',
+    'validate',
+    'generate',
+    'check',
+    'diagram',
+    'push',
+    'verify',
+    'migrations generate',
+    'migrate',
+    'up',
   ];
   for (const command of commands) {
     const help = await cli([...command.split(' '), '--help']);
@@ -118,13 +133,17 @@ test('usage errors exit 2, --help exits 0 on every command', async () => {
 
 test('a manifest over 512 KB (the large-manifest memory path) validates and generates', async () => {
   const dir = projectFor('base-default');
-  const tables = Array.from({ length: 1500 }, (_, i) => `      t${i}:\n        comment: "${'padding '.repeat(40)}"\n        columns:\n          name: { type: text }`);
+  const tables = Array.from(
+    { length: 1500 },
+    (_, i) =>
+      `      t${i}:\n        comment: "${'padding '.repeat(40)}"\n        columns:\n          name: { type: text }`,
+  );
   writeFileSync(join(dir, 'schema.yaml'), `version: 1\nservices:\n  big:\n    tables:\n${tables.join('\n')}\n`);
   expect(readFileSync(join(dir, 'schema.yaml'), 'utf8').length).toBeGreaterThan(512 * 1024);
   const result = await cli(['generate'], { cwd: dir });
   expect(result.stderr).toBe('');
   expect(result.stdout).toMatch(/wrote 8 files/); // six modules and ERD.md, and the platform ERD.md
-  expect(readFileSync(join(dir, 'generated/big/schema.ts'), 'utf8')).toContain("export const t1499 = bigSchema.table(");
+  expect(readFileSync(join(dir, 'generated/big/schema.ts'), 'utf8')).toContain('export const t1499 = bigSchema.table(');
 });
 
 test('check --json: one JSON document on stdout with every file and its state, the same exit codes', async () => {
@@ -172,7 +191,12 @@ test('check --json, invalid manifest: the document carries the errors, stderr th
 
 test('a string option without its value is a usage error, never the current folder', async () => {
   const dir = projectFor('base-default');
-  for (const args of [['check', '--out'], ['generate', '--out'], ['generate', '--out='], ['push', '--manifest']]) {
+  for (const args of [
+    ['check', '--out'],
+    ['generate', '--out'],
+    ['generate', '--out='],
+    ['push', '--manifest'],
+  ]) {
     const result = await cli(args, { cwd: dir });
     expect(result.code, args.join(' ')).toBe(2);
     expect(result.stderr, args.join(' ')).toMatch(/^option --(out|manifest) needs a value/);

@@ -18,15 +18,27 @@ function fenced(markdown: string): string {
   return match[1]!;
 }
 
-const erdFiles = (dir: string) => listFiles(dir).filter((p) => p.endsWith('ERD.md')).map((p) => join(dir, p));
+const erdFiles = (dir: string) =>
+  listFiles(dir)
+    .filter((p) => p.endsWith('ERD.md'))
+    .map((p) => join(dir, p));
 const OUTPUT_DIRS = [join(ROOT, 'generated'), ...fixtureCases('golden').map((f) => join(FIXTURES, f, 'expected'))];
 const ALL_ERDS = OUTPUT_DIRS.flatMap(erdFiles);
 
 describe("mermaid's own parser", () => {
   test('finds ERD.md files: the platform one and one per service, in generated/ and in every golden fixture', () => {
-    expect(erdFiles(join(ROOT, 'generated')).map((p) => p.slice(ROOT.length + 1)).sort()).toEqual([
-      'generated/ERD.md', 'generated/application/ERD.md', 'generated/auth/ERD.md', 'generated/institution/ERD.md',
-      'generated/internship/ERD.md', 'generated/notification/ERD.md', 'generated/user/ERD.md',
+    expect(
+      erdFiles(join(ROOT, 'generated'))
+        .map((p) => p.slice(ROOT.length + 1))
+        .sort(),
+    ).toEqual([
+      'generated/ERD.md',
+      'generated/application/ERD.md',
+      'generated/auth/ERD.md',
+      'generated/institution/ERD.md',
+      'generated/internship/ERD.md',
+      'generated/notification/ERD.md',
+      'generated/user/ERD.md',
     ]);
     expect(ALL_ERDS.length).toBeGreaterThan(fixtureCases('golden').length * 2);
   });
@@ -38,9 +50,14 @@ describe("mermaid's own parser", () => {
   test('parses diagrams whose names are Mermaid keywords (style, end, one) or key markers (pk, fk)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'schemagen-diagram-'));
     const manifest = [
-      'version: 1', 'services:', '  style:', '    enums: { uk: [a, b] }', '    tables:',
+      'version: 1',
+      'services:',
+      '  style:',
+      '    enums: { uk: [a, b] }',
+      '    tables:',
       '      end: { columns: { pk: { type: uk }, fk: { type: uuid, unique: true, references: { table: one } } } }',
-      '      one: { columns: { class: { type: "varchar(10)[]" } } }', '',
+      '      one: { columns: { class: { type: "varchar(10)[]" } } }',
+      '',
     ].join('\n');
     writeFileSync(join(dir, 'schema.yaml'), manifest);
     const keywords = loadModel(join(dir, 'schema.yaml'));

@@ -24,7 +24,12 @@ function drizzleKit(command: string, service: string) {
   const env = { ...process.env };
   delete env['DATABASE_URL'];
   delete env[`${service.toUpperCase()}_DATABASE_URL`];
-  const args = [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), command, '--config', `generated/${service}/drizzle.config.ts`];
+  const args = [
+    join(ROOT, 'node_modules/drizzle-kit/bin.cjs'),
+    command,
+    '--config',
+    `generated/${service}/drizzle.config.ts`,
+  ];
   const run = spawnSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8' });
   return { code: run.status, output: run.stdout + run.stderr };
 }
@@ -59,11 +64,15 @@ function withoutPostgres(): string {
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   mkdirSync(join(out, 'node_modules'));
   symlinkSync(join(ROOT, 'node_modules', 'drizzle-orm'), join(out, 'node_modules', 'drizzle-orm'), 'dir');
-  for (const service of readdirSync(join(ROOT, 'generated'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
+  for (const service of readdirSync(join(ROOT, 'generated'), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)) {
     mkdirSync(join(out, service));
     for (const file of readdirSync(join(ROOT, 'generated', service)).filter((f) => f !== 'drizzle.config.ts')) {
       const source = readFileSync(join(ROOT, 'generated', service, file), 'utf8');
-      const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } });
+      const js = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+      });
       writeFileSync(join(out, service, file.replace(/\.ts$/, '.js')), js.outputText);
     }
   }
@@ -72,7 +81,10 @@ function withoutPostgres(): string {
 
 function importIn(dir: string, module: string) {
   const script = `const m = await import(${JSON.stringify(module)}); console.log(Object.keys(m).length);`;
-  const run = spawnSync(process.execPath, ['--preserve-symlinks', '--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--preserve-symlinks', '--input-type=module', '-e', script], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   return { code: run.status, output: run.stdout + run.stderr };
 }
 

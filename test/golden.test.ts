@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { cli } from './support/cli.js';
-import { FIXTURES, UPDATING, expectSameTree, fixtureCases, projectFor, readTree, replaceTree } from './support/fixtures.js';
+import {
+  FIXTURES,
+  UPDATING,
+  expectSameTree,
+  fixtureCases,
+  projectFor,
+  readTree,
+  replaceTree,
+} from './support/fixtures.js';
 
 const ROOT = join(FIXTURES, '..', '..');
 

@@ -21,7 +21,11 @@ function copyOf(name: string): string {
   return dir;
 }
 
-const argsOf = (transcript: string) => transcript.split('\n')[0]!.replace(/^\$ schemagen /, '').split(' ');
+const argsOf = (transcript: string) =>
+  transcript
+    .split('\n')[0]!
+    .replace(/^\$ schemagen /, '')
+    .split(' ');
 
 // expected.txt is a transcript: `$ schemagen lint <args>`, the output, `(exit <code>)`; see lint-fixtures/README.md.
 describe.each(cases)('lint %s', (name) => {
@@ -63,8 +67,10 @@ test('a 100,000-term expression is walked without overflowing the stack; thousan
   const terms = Array.from({ length: 100_000 }, (_, i) => `a${i}`).join(' + ');
   writeFileSync(join(dir, 'wide.js'), `export const x = ${terms};\nexport const t = pgTable('t', {});\n`);
   const wide = await cli(['lint', 'wide.js'], { cwd: dir });
-  expect(wide.stderr.split('\n')[0]).toBe('wide.js:2:18: Drizzle table "public.t" written by hand (pgTable); '
-    + 'declare it in the manifest and import it from the generated code');
+  expect(wide.stderr.split('\n')[0]).toBe(
+    'wide.js:2:18: Drizzle table "public.t" written by hand (pgTable); ' +
+      'declare it in the manifest and import it from the generated code',
+  );
   writeFileSync(join(dir, 'deep.ts'), `export const y = ${'['.repeat(20_000)}${']'.repeat(20_000)};\n`);
   const deep = await cli(['lint', 'deep.ts'], { cwd: dir });
   expect(deep).toEqual({ code: 1, stdout: '', stderr: 'error: lint: deep.ts: nested too deeply to parse\n' });

@@ -40,8 +40,19 @@ test(`random valid manifests validate, generate deterministically and idempotent
     { numRuns: RUNS, verbose: 1 },
   );
   // One compiler run over every sample's output keeps this affordable.
-  writeFileSync(join(all, 'tsconfig.json'), JSON.stringify({ extends: join(ROOT, 'tsconfig.base.json'), compilerOptions: { noEmit: true }, include: ['**/*.ts'] }));
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(all, 'tsconfig.json')], { encoding: 'utf8' });
+  writeFileSync(
+    join(all, 'tsconfig.json'),
+    JSON.stringify({
+      extends: join(ROOT, 'tsconfig.base.json'),
+      compilerOptions: { noEmit: true },
+      include: ['**/*.ts'],
+    }),
+  );
+  const tsc = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(all, 'tsconfig.json')],
+    { encoding: 'utf8' },
+  );
   rmSync(all, { recursive: true, force: true });
   expect(tsc.stdout + tsc.stderr).toBe('');
 }, 300_000);

@@ -9,10 +9,21 @@ test('a table redeclaring an inherited base column is rejected with its line and
   const dir = mkdtempSync(join(tmpdir(), 'schemagen-'));
   writeFileSync(
     join(dir, 'schema.yaml'),
-    ['version: 1', 'services:', '  user:', '    tables:', '      profiles:', '        columns:', '          created_at: { type: timestamptz }', ''].join('\n'),
+    [
+      'version: 1',
+      'services:',
+      '  user:',
+      '    tables:',
+      '      profiles:',
+      '        columns:',
+      '          created_at: { type: timestamptz }',
+      '',
+    ].join('\n'),
   );
   const result = await cli(['generate', '--manifest', 'schema.yaml', '--out', 'generated'], { cwd: dir });
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain('schema.yaml:7:11: services.user.tables.profiles.columns.created_at: column "created_at" is inherited from base (the default base)');
+  expect(result.stderr).toContain(
+    'schema.yaml:7:11: services.user.tables.profiles.columns.created_at: column "created_at" is inherited from base (the default base)',
+  );
   expect(readdirSync(dir)).toEqual(['schema.yaml']);
 });

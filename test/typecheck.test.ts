@@ -5,7 +5,10 @@ import { FIXTURES } from './support/fixtures.js';
 
 const ROOT = join(FIXTURES, '..', '..');
 
-const tsc = (project: string) => spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, project)], { encoding: 'utf8' });
+const tsc = (project: string) =>
+  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, project)], {
+    encoding: 'utf8',
+  });
 
 // The committed generated/ and every golden must compile under strict (tsconfig.fixtures.json).
 test('generated code and goldens type-check with tsc --noEmit under strict', () => {

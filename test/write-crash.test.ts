@@ -14,7 +14,12 @@ function manifest(variant: string): string {
   const lines = ['version: 1', 'services:'];
   for (let s = 0; s < 40; s++) {
     lines.push(`  s${s}:`, '    tables:');
-    for (let t = 0; t < 8; t++) lines.push(`      t${t}:`, '        columns:', `          ${variant}_${t}: { type: text, nullable: true, comment: "${'x'.repeat(200)}" }`);
+    for (let t = 0; t < 8; t++)
+      lines.push(
+        `      t${t}:`,
+        '        columns:',
+        `          ${variant}_${t}: { type: text, nullable: true, comment: "${'x'.repeat(200)}" }`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -80,7 +85,8 @@ test('killing generate at any moment leaves the old or the new tree, never a mix
     // being written, at delays spread over the measured write phase. Timers alone miss that phase
     // on a loaded machine.
     if (i % 3 === 0) await new Promise((r) => setTimeout(r, 20 + 10 * i));
-    else if (await waitFor(() => existsSync(staging), exited)) await new Promise((r) => setTimeout(r, (writeMs * (i % 8)) / 8));
+    else if (await waitFor(() => existsSync(staging), exited))
+      await new Promise((r) => setTimeout(r, (writeMs * (i % 8)) / 8));
     child.kill('SIGKILL');
     await done;
     // Without recovery: old tree, new tree, or (killed between the two renames) no tree and a complete new one waiting.
@@ -118,4 +124,3 @@ test('two generates at once into one folder end with exactly one of the two tree
     expect(existsSync(join(dir, '.generated.schemagen-lock'))).toBe(false);
   }
 }, 120_000);
-

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { filesHash, manifestKey, readCache, readOutputHash, writeCache, writeOutputHash } from '../model/model-cache.js';
+import {
+  filesHash,
+  manifestKey,
+  readCache,
+  readOutputHash,
+  writeCache,
+  writeOutputHash,
+} from '../model/model-cache.js';
 import type { Model } from '../model/types.js';
 import { UserError } from '../errors.js';
 import type { CliIo } from './io.js';
@@ -34,7 +41,10 @@ const keys = new WeakMap<Model, string>();
  * The model of the project's manifest. With `cache`, a manifest validated before (same bytes, same
  * tool build) is read from `.schemagen/cache/` without parsing YAML; `validate` always parses.
  */
-export async function loadProjectModel(p: Project, cache: 'none' | 'read' | 'read-write' = 'read-write'): Promise<Model> {
+export async function loadProjectModel(
+  p: Project,
+  cache: 'none' | 'read' | 'read-write' = 'read-write',
+): Promise<Model> {
   let bytes: Buffer | undefined;
   try {
     bytes = readFileSync(p.manifestPath);
@@ -85,4 +95,3 @@ export async function outputKnownInSync(p: Project, model: Model): Promise<boole
   }
   return filesHash(files) === expected;
 }
-

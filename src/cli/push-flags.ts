@@ -3,11 +3,29 @@ import type { Step } from '../db/online.js';
 import { DEFAULT_POLICY, type LockPolicy } from '../db/online-run.js';
 
 export const onlineArgs = {
-  'lock-timeout': { type: 'string', description: 'longest wait for a table lock per statement before retrying (default 2s)', valueHint: 'duration' },
-  'retry-for': { type: 'string', description: 'how long to keep retrying after lock timeouts (default 60s)', valueHint: 'duration' },
-  'statement-timeout': { type: 'string', description: 'longest run of one statement in the transaction (default 60s)', valueHint: 'duration' },
-  'online-only': { type: 'boolean', description: 'refuse statements that scan or rewrite a table holding rows while writes wait' },
-  json: { type: 'boolean', description: 'print one JSON document (with --dry-run: every statement with its lock and hazard)' },
+  'lock-timeout': {
+    type: 'string',
+    description: 'longest wait for a table lock per statement before retrying (default 2s)',
+    valueHint: 'duration',
+  },
+  'retry-for': {
+    type: 'string',
+    description: 'how long to keep retrying after lock timeouts (default 60s)',
+    valueHint: 'duration',
+  },
+  'statement-timeout': {
+    type: 'string',
+    description: 'longest run of one statement in the transaction (default 60s)',
+    valueHint: 'duration',
+  },
+  'online-only': {
+    type: 'boolean',
+    description: 'refuse statements that scan or rewrite a table holding rows while writes wait',
+  },
+  json: {
+    type: 'boolean',
+    description: 'print one JSON document (with --dry-run: every statement with its lock and hazard)',
+  },
 } as const satisfies ArgsDef;
 
 /** `2s`, `500ms`, `1m` or plain seconds, in milliseconds; undefined when it is none of those. */
@@ -19,11 +37,17 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** The lock policy from the flags, or the usage error to print. */
-export function policyFrom(args: { 'lock-timeout'?: string; 'retry-for'?: string; 'statement-timeout'?: string }): LockPolicy | string {
+export function policyFrom(args: {
+  'lock-timeout'?: string;
+  'retry-for'?: string;
+  'statement-timeout'?: string;
+}): LockPolicy | string {
   const pick = (flag: 'lock-timeout' | 'retry-for' | 'statement-timeout', fallback: number) => {
     const raw = args[flag];
     if (raw === undefined) return fallback;
-    return parseDuration(raw) ?? `--${flag} ${JSON.stringify(raw)}: expected a positive duration such as 2s, 500ms or 1m`;
+    return (
+      parseDuration(raw) ?? `--${flag} ${JSON.stringify(raw)}: expected a positive duration such as 2s, 500ms or 1m`
+    );
   };
   const lockTimeoutMs = pick('lock-timeout', DEFAULT_POLICY.lockTimeoutMs);
   const retryForMs = pick('retry-for', DEFAULT_POLICY.retryForMs);
@@ -35,7 +59,10 @@ export function policyFrom(args: { 'lock-timeout'?: string; 'retry-for'?: string
 /** The line under a statement in a dry run: where it runs, the lock it takes, what it reads or rewrites. */
 export function describeStep(step: Step): string[] {
   const where = step.phase === 'online' ? 'online, after the commit' : 'in the transaction';
-  const lock = step.lock === 'none' ? 'no table lock' : `${step.lock} lock on ${step.table}${step.rows === undefined ? '' : ` (about ${step.rows} rows)`}`;
+  const lock =
+    step.lock === 'none'
+      ? 'no table lock'
+      : `${step.lock} lock on ${step.table}${step.rows === undefined ? '' : ` (about ${step.rows} rows)`}`;
   const work = step.rewrites ? 'rewrites the table' : step.scans ? 'scans the table' : 'no scan';
   return [`    -- ${where}; ${lock}; ${work}`, ...(step.hazard ? [`    -- HAZARD: ${step.hazard}`] : [])];
 }

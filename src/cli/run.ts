@@ -34,8 +34,13 @@ const COMMANDS: readonly Command[] = [
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const main: CommandDef = {
-  meta: { name: 'schemagen', description: 'One YAML manifest → Drizzle schemas, per-service configs, guarded push and live verification' },
-  subCommands: Object.fromEntries(COMMANDS.map((c) => [c.name, { meta: { name: c.name, description: c.description }, args: c.args }])),
+  meta: {
+    name: 'schemagen',
+    description: 'One YAML manifest → Drizzle schemas, per-service configs, guarded push and live verification',
+  },
+  subCommands: Object.fromEntries(
+    COMMANDS.map((c) => [c.name, { meta: { name: c.name, description: c.description }, args: c.args }]),
+  ),
 };
 
 /** Runs one CLI invocation and returns its exit code; never exits the process itself. */
@@ -51,7 +56,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const command = twoWord ?? COMMANDS.find((c) => c.name === first);
   const rest = twoWord ? afterFirst.slice(1) : afterFirst;
   if (!command) {
-    io.stderr(`unknown command ${JSON.stringify(first)}; expected one of: ${COMMANDS.map((c) => c.name).join(', ')} (see schemagen --help)`);
+    io.stderr(
+      `unknown command ${JSON.stringify(first)}; expected one of: ${COMMANDS.map((c) => c.name).join(', ')} (see schemagen --help)`,
+    );
     return EXIT.usage;
   }
   const def: CommandDef = { meta: { name: command.name, description: command.description }, args: command.args };
@@ -89,9 +96,11 @@ function parseStrict(raw: readonly string[], defs: ArgsDef) {
   const parsed = parseArgs([...raw], defs);
   for (const [name, def] of Object.entries(defs)) {
     // An empty value (`--out` last, or `--out=`) would mean the current folder: never what was meant.
-    if (def.type === 'string' && name in parsed && (typeof parsed[name] !== 'string' || parsed[name] === '')) throw new Error(`option --${name} needs a value`);
+    if (def.type === 'string' && name in parsed && (typeof parsed[name] !== 'string' || parsed[name] === ''))
+      throw new Error(`option --${name} needs a value`);
     // citty keeps the last of repeated options; an option described as repeatable gets them all.
-    if (def.type === 'string' && def.description?.includes('(repeatable)')) (parsed as Record<string, unknown>)[name] = occurrences(raw, name);
+    if (def.type === 'string' && def.description?.includes('(repeatable)'))
+      (parsed as Record<string, unknown>)[name] = occurrences(raw, name);
   }
   const positionals = Object.values(defs).some((d) => d.type === 'positional');
   if (!positionals && parsed._.length > 0) throw new Error(`unexpected argument ${JSON.stringify(parsed._[0])}`);
@@ -101,13 +110,21 @@ function parseStrict(raw: readonly string[], defs: ArgsDef) {
 function occurrences(raw: readonly string[], name: string): string[] {
   const end = raw.indexOf('--');
   const tokens = end < 0 ? raw : raw.slice(0, end);
-  return tokens.flatMap((t, i) => (t === `--${name}` && i + 1 < tokens.length ? [tokens[i + 1]!] : t.startsWith(`--${name}=`) ? [t.slice(name.length + 3)] : []));
+  return tokens.flatMap((t, i) =>
+    t === `--${name}` && i + 1 < tokens.length
+      ? [tokens[i + 1]!]
+      : t.startsWith(`--${name}=`)
+        ? [t.slice(name.length + 3)]
+        : [],
+  );
 }
 
 function reportError(err: unknown, io: CliIo): number {
   if (err instanceof ManifestError) {
     for (const d of err.diagnostics) io.stderr(formatDiagnostic(d));
-    io.stderr(`${err.diagnostics.length} error(s) in ${err.diagnostics[0]?.file ?? 'the manifest'}; nothing was written`);
+    io.stderr(
+      `${err.diagnostics.length} error(s) in ${err.diagnostics[0]?.file ?? 'the manifest'}; nothing was written`,
+    );
     return EXIT.failed;
   }
   if (err instanceof UserError) {

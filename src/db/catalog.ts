@@ -102,8 +102,17 @@ select json_build_object(
  * `lookFor`: table names to search for in other schemas; `otherServices`: schemas of the other
  * services, whose own verify reports tables that do not belong there.
  */
-export async function readCatalog(db: Queryable, schema: string, lookFor: readonly string[] = [], otherServices: readonly string[] = []): Promise<CatalogSchema> {
-  const rows = await db.query<{ catalog: CatalogSchema | string }>(INTROSPECT, [schema, JSON.stringify(lookFor), JSON.stringify(otherServices)]);
+export async function readCatalog(
+  db: Queryable,
+  schema: string,
+  lookFor: readonly string[] = [],
+  otherServices: readonly string[] = [],
+): Promise<CatalogSchema> {
+  const rows = await db.query<{ catalog: CatalogSchema | string }>(INTROSPECT, [
+    schema,
+    JSON.stringify(lookFor),
+    JSON.stringify(otherServices),
+  ]);
   const raw = rows[0]!.catalog;
   return typeof raw === 'string' ? (JSON.parse(raw) as CatalogSchema) : raw;
 }

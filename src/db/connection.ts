@@ -59,7 +59,8 @@ export function scrubSecrets(text: string, urls: readonly string[]): string {
 }
 
 /** drizzle-kit's statements end with `;` or not; each gets exactly one. */
-const joinStatements = (statements: readonly string[]) => statements.map((s) => `${s.trim().replace(/;$/, '')};`).join('\n');
+const joinStatements = (statements: readonly string[]) =>
+  statements.map((s) => `${s.trim().replace(/;$/, '')};`).join('\n');
 
 /**
  * Session settings sent at startup. Manifest text reaches statements as '...' literals (comments,
@@ -73,12 +74,21 @@ function open(url: string, options: postgres.Options<Record<string, postgres.Pos
   try {
     return postgres(url, options);
   } catch (err) {
-    throw new Error(`the database URL cannot be parsed (${(err as Error).message}); percent-encode characters such as @ : / ? # % in the user name and password`);
+    throw new Error(
+      `the database URL cannot be parsed (${(err as Error).message}); percent-encode characters such as @ : / ? # % in the user name and password`,
+    );
   }
 }
 
 export function connectUrl(url: string): Db {
-  const sql = open(url, { max: 4, connect_timeout: CONNECT_TIMEOUT_SECONDS, idle_timeout: 5, onnotice: () => {}, prepare: false, connection: SESSION });
+  const sql = open(url, {
+    max: 4,
+    connect_timeout: CONNECT_TIMEOUT_SECONDS,
+    idle_timeout: 5,
+    onnotice: () => {},
+    prepare: false,
+    connection: SESSION,
+  });
   // connect_timeout ends at the TCP handshake; a peer that accepts and never answers would hang.
   let ready: Promise<unknown> | undefined;
   const connected = () =>
@@ -88,10 +98,15 @@ export function connectUrl(url: string): Db {
         reject(new Error(`no answer from ${hostname}:${port || 5432} within ${CONNECT_TIMEOUT_SECONDS} s`));
         void sql.end({ timeout: 0 });
       }, CONNECT_TIMEOUT_SECONDS * 1000);
-      sql.unsafe('select 1').then(resolve, reject).finally(() => clearTimeout(timer));
+      sql
+        .unsafe('select 1')
+        .then(resolve, reject)
+        .finally(() => clearTimeout(timer));
     }));
-  const run = (q: postgres.Sql | postgres.TransactionSql) => async <T>(text: string, params: readonly unknown[] = []) =>
-    (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+  const run =
+    (q: postgres.Sql | postgres.TransactionSql) =>
+    async <T>(text: string, params: readonly unknown[] = []) =>
+      (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
   const batch = (q: postgres.Sql | postgres.TransactionSql) => async (statements: readonly string[]) => {
     if (statements.length > 0) await q.unsafe(joinStatements(statements)).simple();
   };
@@ -127,9 +142,17 @@ export function connectUrl(url: string): Db {
     },
     migrate: async (options) => {
       // One connection, so the session lock and the migrator's transaction share it.
-      const single = open(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {}, connection: SESSION });
+      const single = open(url, {
+        max: 1,
+        connect_timeout: CONNECT_TIMEOUT_SECONDS,
+        onnotice: () => {},
+        connection: SESSION,
+      });
       try {
-        const [{ drizzle }, { migrate }] = await Promise.all([import('drizzle-orm/postgres-js'), import('drizzle-orm/postgres-js/migrator')]);
+        const [{ drizzle }, { migrate }] = await Promise.all([
+          import('drizzle-orm/postgres-js'),
+          import('drizzle-orm/postgres-js/migrator'),
+        ]);
         await single.unsafe('select pg_advisory_lock(hashtext($1))', [options.lockKey]);
         await migrate(drizzle(single), options);
       } finally {
@@ -145,8 +168,14 @@ export async function connectEmbedded(dir: string): Promise<Db> {
   mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create(dir);
-  type Session = { query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }>; exec: (t: string) => Promise<unknown> };
-  const run = (q: Session) => async <T>(text: string, params: readonly unknown[] = []) => (await q.query(text, [...params])).rows as T[];
+  type Session = {
+    query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }>;
+    exec: (t: string) => Promise<unknown>;
+  };
+  const run =
+    (q: Session) =>
+    async <T>(text: string, params: readonly unknown[] = []) =>
+      (await q.query(text, [...params])).rows as T[];
   const batch = (q: Session) => async (statements: readonly string[]) => {
     if (statements.length > 0) await q.exec(joinStatements(statements));
   };
@@ -159,7 +188,10 @@ export async function connectEmbedded(dir: string): Promise<Db> {
     session: (fn) => fn({ query: run(db), batch: batch(db) }),
     // PGlite has a single connection owned by this process: no lock needed.
     migrate: async (options) => {
-      const [{ drizzle }, { migrate }] = await Promise.all([import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);
+      const [{ drizzle }, { migrate }] = await Promise.all([
+        import('drizzle-orm/pglite'),
+        import('drizzle-orm/pglite/migrator'),
+      ]);
       await migrate(drizzle(db), options);
     },
     close: () => db.close(),

@@ -21,20 +21,35 @@ export interface Drift {
   readonly elsewhere?: boolean;
 }
 
-const FK_ACTION: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+const FK_ACTION: Record<string, string> = {
+  a: 'no action',
+  r: 'restrict',
+  c: 'cascade',
+  n: 'set null',
+  d: 'set default',
+};
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const list = (a: readonly string[]) => `(${a.join(', ')})`;
 
 /** Everything that differs between the service's model and its schema in the catalog. */
 export async function diffService(service: Service, catalog: CatalogSchema, db: Queryable): Promise<Drift[]> {
   const drift: Drift[] = [];
-  const at: Report = (where, message, repair) => drift.push({ service: service.name, where: `${service.schema}.${where}`, message, repair });
-  for (const e of catalog.elsewhere) drift.push({ service: service.name, where: `${e.schema}.${e.table}`, message: `table ${e.table} of service ${service.name} exists in schema ${e.schema}; expected only in ${service.schema}`, elsewhere: true });
+  const at: Report = (where, message, repair) =>
+    drift.push({ service: service.name, where: `${service.schema}.${where}`, message, repair });
+  for (const e of catalog.elsewhere)
+    drift.push({
+      service: service.name,
+      where: `${e.schema}.${e.table}`,
+      message: `table ${e.table} of service ${service.name} exists in schema ${e.schema}; expected only in ${service.schema}`,
+      elsewhere: true,
+    });
   if (!catalog.exists) {
     drift.push({ service: service.name, where: service.schema, message: `schema ${service.schema} does not exist` });
     return drift;
   }
-  const expectedDefaults = service.tables.flatMap((t) => t.columns.map(expectedDefault)).filter((d): d is string => d !== undefined);
+  const expectedDefaults = service.tables
+    .flatMap((t) => t.columns.map(expectedDefault))
+    .filter((d): d is string => d !== undefined);
   const canonical = await canonicalizeDefaults(db, expectedDefaults);
   const actualTables = new Map(catalog.tables.map((t) => [t.name, t] as const));
   for (const table of service.tables) {
@@ -42,23 +57,38 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
     if (!actual) at(table.name, 'table is missing');
     else diffTable(service.schema, table, actual, at, canonical);
   }
-  for (const t of catalog.tables) if (!service.tables.some((m) => m.name === t.name)) at(t.name, 'table is not in the manifest');
+  for (const t of catalog.tables)
+    if (!service.tables.some((m) => m.name === t.name)) at(t.name, 'table is not in the manifest');
   const actualEnums = new Map(catalog.enums.map((e) => [e.name, e.values] as const));
   for (const e of service.enums) {
     const values = actualEnums.get(e.name);
     if (!values) at(e.name, 'enum is missing');
     else if (!same(values, e.values)) at(e.name, `enum values are ${list(values)}; expected ${list(e.values)}`);
   }
-  for (const e of catalog.enums) if (!service.enums.some((m) => m.name === e.name)) at(e.name, 'enum is not in the manifest');
+  for (const e of catalog.enums)
+    if (!service.enums.some((m) => m.name === e.name)) at(e.name, 'enum is not in the manifest');
   return drift;
 }
 
 type Report = (where: string, message: string, repair?: readonly string[]) => void;
 
-function diffTable(schema: string, table: Table, actual: CatalogTable, at: Report, canonical: ReadonlyMap<string, string>) {
+function diffTable(
+  schema: string,
+  table: Table,
+  actual: CatalogTable,
+  at: Report,
+  canonical: ReadonlyMap<string, string>,
+) {
   const target = qualified(schema, table.name);
-  const comment = (what: string, text: string | undefined) => [`COMMENT ON ${what} IS ${text === undefined ? 'NULL' : sqlQuote(text)}`];
-  if ((actual.comment ?? undefined) !== table.comment) at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, comment(`TABLE ${target}`, table.comment));
+  const comment = (what: string, text: string | undefined) => [
+    `COMMENT ON ${what} IS ${text === undefined ? 'NULL' : sqlQuote(text)}`,
+  ];
+  if ((actual.comment ?? undefined) !== table.comment)
+    at(
+      table.name,
+      `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`,
+      comment(`TABLE ${target}`, table.comment),
+    );
   const columns = new Map(actual.columns.map((c) => [c.name, c] as const));
   for (const column of table.columns) {
     const where = `${table.name}.${column.name}`;
@@ -70,17 +100,25 @@ function diffTable(schema: string, table: Table, actual: CatalogTable, at: Repor
     const wantType = column.type.sql;
     if (stripSchema(live.type) !== wantType) at(where, `type is ${live.type}; expected ${wantType}`);
     const wantNotNull = !column.nullable || column.primaryKey;
-    if (live.notNull !== wantNotNull) at(where, `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${wantNotNull ? 'NOT NULL' : 'nullable'}`);
+    if (live.notNull !== wantNotNull)
+      at(where, `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${wantNotNull ? 'NOT NULL' : 'nullable'}`);
     const want = expectedDefault(column);
     const wantDefault = want === undefined ? undefined : (canonical.get(want) ?? want);
-    if (!column.identity && actualDefault(live.default, column) !== wantDefault) at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`);
+    if (!column.identity && actualDefault(live.default, column) !== wantDefault)
+      at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`);
     const identity = column.identity === 'always' ? 'a' : column.identity === 'by default' ? 'd' : '';
-    if (live.identity !== identity) at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`);
+    if (live.identity !== identity)
+      at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`);
     if ((live.comment ?? undefined) !== column.comment) {
-      at(where, `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`, comment(`COLUMN ${target}.${quoteIdent(column.name)}`, column.comment));
+      at(
+        where,
+        `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`,
+        comment(`COLUMN ${target}.${quoteIdent(column.name)}`, column.comment),
+      );
     }
   }
-  for (const c of actual.columns) if (!table.columns.some((m) => m.name === c.name)) at(`${table.name}.${c.name}`, 'column is not in the manifest');
+  for (const c of actual.columns)
+    if (!table.columns.some((m) => m.name === c.name)) at(`${table.name}.${c.name}`, 'column is not in the manifest');
   diffConstraints(schema, table, actual, at);
   for (const t of diffTriggers(schema, table, actual)) at(`${table.name}.${t.name}`, t.message, t.repair);
 }
@@ -91,21 +129,30 @@ const stripSchema = (type: string) => type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*
 function describeDefault(column: Column): string {
   const d = column.default;
   if (!d) return column.type.kind.endsWith('serial') ? 'a sequence' : 'none';
-  return d.kind === 'sql' ? d.sql : JSON.stringify(d.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return d.kind === 'sql'
+    ? d.sql
+    : JSON.stringify(d.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 function diffConstraints(schema: string, table: Table, actual: CatalogTable, at: Report) {
   const target = qualified(schema, table.name);
   const constraints = new Map(actual.constraints.map((k) => [k.name, k] as const));
   // Returns the live constraint only when it exists with the expected type: `at` returns a value too.
-  const expectKey = (name: string, type: 'p' | 'u' | 'f' | 'c', columns: readonly string[] | undefined, what: string): CatalogConstraint | undefined => {
+  const expectKey = (
+    name: string,
+    type: 'p' | 'u' | 'f' | 'c',
+    columns: readonly string[] | undefined,
+    what: string,
+  ): CatalogConstraint | undefined => {
     const live = constraints.get(name);
     constraints.delete(name);
     if (!live) return void at(`${table.name}.${name}`, `${what} is missing`);
     if (live.type !== type) return void at(`${table.name}.${name}`, `is a ${live.type} constraint; expected ${what}`);
     // Nothing to run in the transaction: push validates it after the commit (online.ts validationSteps).
-    if (live.validated === false) at(`${table.name}.${name}`, `${what} is NOT VALID (its validation never finished); push validates it`, []);
-    if (columns && !same(live.columns, columns)) at(`${table.name}.${name}`, `${what} covers ${list(live.columns)}; expected ${list(columns)}`);
+    if (live.validated === false)
+      at(`${table.name}.${name}`, `${what} is NOT VALID (its validation never finished); push validates it`, []);
+    if (columns && !same(live.columns, columns))
+      at(`${table.name}.${name}`, `${what} covers ${list(live.columns)}; expected ${list(columns)}`);
     return live;
   };
   const pkColumns = table.primaryKey?.columns ?? table.columns.filter((c) => c.primaryKey).map((c) => c.name);
@@ -117,16 +164,25 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
     const target = `${fk.target.schema}.${fk.target.table}(${fk.target.column})`;
     const liveTarget = `${live.refSchema}.${live.refTable}(${(live.refColumns ?? []).join(', ')})`;
     if (liveTarget !== target) at(`${table.name}.${fk.name}`, `references ${liveTarget}; expected ${target}`);
-    for (const [key, want] of [['onDelete', fk.onDelete], ['onUpdate', fk.onUpdate]] as const) {
+    for (const [key, want] of [
+      ['onDelete', fk.onDelete],
+      ['onUpdate', fk.onUpdate],
+    ] as const) {
       const got = FK_ACTION[live[key] ?? 'a'];
-      if (got !== (want ?? 'no action')) at(`${table.name}.${fk.name}`, `${key} is ${got}; expected ${want ?? 'no action'}`);
+      if (got !== (want ?? 'no action'))
+        at(`${table.name}.${fk.name}`, `${key} is ${got}; expected ${want ?? 'no action'}`);
     }
   }
   for (const c of table.checks) {
     const live = expectKey(c.name, 'c', undefined, 'check constraint');
     // A check added NOT VALID (online push) says so in its definition; its validity is reported above.
-    if (live && normalizeSql(live.definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '')) !== normalizeSql(c.sql)) {
-      const repair = [`ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.sql})`];
+    if (
+      live &&
+      normalizeSql(live.definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '')) !== normalizeSql(c.sql)
+    ) {
+      const repair = [
+        `ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.sql})`,
+      ];
       at(`${table.name}.${c.name}`, `check is ${live.definition}; expected CHECK (${c.sql})`, repair);
     }
   }
@@ -144,10 +200,12 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
     }
     const differences = [
       live.valid === false && 'index is invalid (a concurrent build failed or was interrupted); push rebuilds it',
-      live.unique !== ix.unique && `index is ${live.unique ? '' : 'not '}unique; expected ${ix.unique ? '' : 'not '}unique`,
+      live.unique !== ix.unique &&
+        `index is ${live.unique ? '' : 'not '}unique; expected ${ix.unique ? '' : 'not '}unique`,
       live.method !== ix.method && `index method is ${live.method}; expected ${ix.method}`,
       !same(live.columns, ix.columns) && `index covers ${list(live.columns)}; expected ${list(ix.columns)}`,
-      normalizeSql(live.predicate ?? '') !== normalizeSql(ix.where ?? '') && `index predicate is ${live.predicate ?? 'none'}; expected ${ix.where ?? 'none'}`,
+      normalizeSql(live.predicate ?? '') !== normalizeSql(ix.where ?? '') &&
+        `index predicate is ${live.predicate ?? 'none'}; expected ${ix.where ?? 'none'}`,
     ].filter((d): d is string => d !== false);
     // drizzle-kit's push compares indexes by name only: a changed one is rebuilt here.
     const repair = [`DROP INDEX ${qualified(schema, ix.name)}`, createIndex(schema, table.name, ix)];

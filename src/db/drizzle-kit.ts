@@ -15,7 +15,10 @@ const dialect = new PgDialect();
 /** The table drizzle-kit's introspection is working on, followed through its parallel per-table tasks. */
 const currentTable = new AsyncLocalStorage<readonly [schema: string, table: string]>();
 /** Queries that name their table inline; every per-table task issues one before any other. */
-const NAMES_TABLE = [/pg_get_serial_sequence\('"((?:[^"]|"")+)"\."((?:[^"]|"")+)"'/, /tc\.table_name = '((?:[^']|'')+)' and constraint_schema = '((?:[^']|'')+)'/];
+const NAMES_TABLE = [
+  /pg_get_serial_sequence\('"((?:[^"]|"")+)"\."((?:[^"]|"")+)"'/,
+  /tc\.table_name = '((?:[^']|'')+)' and constraint_schema = '((?:[^']|'')+)'/,
+];
 /**
  * drizzle-kit 0.31's pushSchema drops query parameters, and this query (composite primary keys) has
  * two: without them PostgreSQL answers "there is no parameter $1". Its schema and table are those of
@@ -24,7 +27,11 @@ const NAMES_TABLE = [/pg_get_serial_sequence\('"((?:[^"]|"")+)"\."((?:[^"]|"")+)
 const COMPOSITE_KEY_QUERY = /connamespace = \$1::regnamespace\s+AND\s+pg_class\.relname = \$2/;
 
 /** Plans with drizzle-kit's push differ against the live schema, on the push's own transaction. */
-export async function pushStatements(exports: Record<string, unknown>, schema: string, tx: Queryable): Promise<string[]> {
+export async function pushStatements(
+  exports: Record<string, unknown>,
+  schema: string,
+  tx: Queryable,
+): Promise<string[]> {
   const { pushSchema } = await import('drizzle-kit/api');
   const execute = async (query: SQL) => {
     const text = dialect.sqlToQuery(query).sql;
@@ -52,7 +59,11 @@ export async function pushStatements(exports: Record<string, unknown>, schema: s
  * compares them in order: a key listed (b, a) reads as changed, and every push would drop and re-add
  * it. The PRIMARY KEY rows are put in the key's own column order.
  */
-async function keyColumnsInOrder(rows: Record<string, unknown>[], [schema, table]: readonly [string, string], tx: Queryable) {
+async function keyColumnsInOrder(
+  rows: Record<string, unknown>[],
+  [schema, table]: readonly [string, string],
+  tx: Queryable,
+) {
   const isKey = (r: Record<string, unknown>) => r['constraint_type'] === 'PRIMARY KEY';
   if (rows.filter(isKey).length < 2) return rows;
   const order = await tx.query<{ name: string }>(KEY_ORDER, [qualified(schema, table)]);

@@ -40,7 +40,9 @@ export function dataFingerprint(root: string): string {
 }
 
 export function serviceHash(service: Service): string {
-  return createHash('sha256').update(JSON.stringify(service, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(service, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))
+    .digest('hex');
 }
 
 function readState(root: string): State | undefined {
@@ -54,7 +56,12 @@ function readState(root: string): State | undefined {
 /** True when the embedded database was last seen matching this exact service model, untouched since. */
 export function knownInSync(root: string, service: Service, fingerprint: () => string): boolean {
   const state = readState(root);
-  return state !== undefined && state.services[service.name] === serviceHash(service) && state.fingerprint !== '' && state.fingerprint === fingerprint();
+  return (
+    state !== undefined &&
+    state.services[service.name] === serviceHash(service) &&
+    state.fingerprint !== '' &&
+    state.fingerprint === fingerprint()
+  );
 }
 
 /** Call with the database closed: records which services were just seen in sync. */
@@ -64,7 +71,10 @@ export function recordInSync(root: string, inSync: readonly Service[]): void {
   const previous = readState(root);
   // Records of services not seen this run stay valid only if the files did not change meanwhile.
   const kept = previous?.fingerprint === fingerprint ? previous.services : {};
-  const state: State = { fingerprint, services: { ...kept, ...Object.fromEntries(inSync.map((s) => [s.name, serviceHash(s)])) } };
+  const state: State = {
+    fingerprint,
+    services: { ...kept, ...Object.fromEntries(inSync.map((s) => [s.name, serviceHash(s)])) },
+  };
   try {
     mkdirSync(join(root, '.schemagen'), { recursive: true });
     writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(state));

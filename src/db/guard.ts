@@ -28,9 +28,14 @@ export function scanStatement(sql: string): StatementScan {
       i += 2;
     }
   }
-  const head = tokens.slice(0, 2).map((t) => t.text.toUpperCase()).join(' ');
+  const head = tokens
+    .slice(0, 2)
+    .map((t) => t.text.toUpperCase())
+    .join(' ');
   // CREATE SCHEMA [IF NOT EXISTS] name: the first token that is not part of the keywords.
-  const schemaArg = tokens.slice(2).find((t) => t.kind === 'ident' || (t.kind === 'word' && !/^(IF|NOT|EXISTS)$/i.test(t.text)))?.text ?? '';
+  const schemaArg =
+    tokens.slice(2).find((t) => t.kind === 'ident' || (t.kind === 'word' && !/^(IF|NOT|EXISTS)$/i.test(t.text)))
+      ?.text ?? '';
   return {
     touches,
     references,
@@ -43,8 +48,10 @@ export function scanStatement(sql: string): StatementScan {
 export function outsideSchema(sql: string, schema: string, referencable: ReadonlySet<string>): string | undefined {
   const scan = scanStatement(sql);
   if (scan.dropsSchema) return `drops schema ${scan.dropsSchema}`;
-  if (scan.createsSchema !== undefined) return scan.createsSchema === schema ? undefined : `creates schema ${scan.createsSchema}, not ${schema}`;
-  if (scan.touches.length === 0) return `names no schema-qualified object, so it would act on the search path (public); expected objects in ${schema}`;
+  if (scan.createsSchema !== undefined)
+    return scan.createsSchema === schema ? undefined : `creates schema ${scan.createsSchema}, not ${schema}`;
+  if (scan.touches.length === 0)
+    return `names no schema-qualified object, so it would act on the search path (public); expected objects in ${schema}`;
   const foreign = scan.touches.find((s) => s !== schema);
   if (foreign) return `touches schema ${foreign}; a push of ${schema} may only change ${schema}`;
   const badRef = scan.references.find((s) => s !== schema && !referencable.has(s));
@@ -78,12 +85,40 @@ order by 1`;
 
 const Q = '"((?:[^"]|"")+)"';
 const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => Omit<DataLoss, 'statement'>][] = [
-  [new RegExp(`^DROP TABLE (?:IF EXISTS )?${Q}\\.${Q}`, 'i'), (m) => ({ what: `drops table ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"`, dropsRelation: `"${m[1]}"."${m[2]}"` })],
-  [new RegExp(`^TRUNCATE (?:TABLE )?${Q}\\.${Q}`, 'i'), (m) => ({ what: `empties table ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"` })],
-  [new RegExp(`^DELETE FROM ${Q}\\.${Q}`, 'i'), (m) => ({ what: `deletes rows of ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"` })],
-  [new RegExp(`^ALTER TABLE ${Q}\\.${Q} DROP COLUMN (?:IF EXISTS )?${Q}`, 'i'), (m) => ({ what: `drops column ${m[1]}.${m[2]}.${m[3]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}" where "${m[3]}" is not null` })],
-  [new RegExp(`^ALTER TABLE ${Q}\\.${Q} ALTER COLUMN ${Q} SET DATA TYPE`, 'i'), (m) => ({ what: `changes the type of ${m[1]}.${m[2]}.${m[3]} (values are cast)`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}" where "${m[3]}" is not null` })],
-  [new RegExp(`^DROP TYPE (?:IF EXISTS )?${Q}\\.${Q}`, 'i'), (m) => ({ what: `drops enum ${m[1]}.${m[2]} (and with it any value not recreated)` })],
+  [
+    new RegExp(`^DROP TABLE (?:IF EXISTS )?${Q}\\.${Q}`, 'i'),
+    (m) => ({
+      what: `drops table ${m[1]}.${m[2]}`,
+      countSql: `select count(*) as n from "${m[1]}"."${m[2]}"`,
+      dropsRelation: `"${m[1]}"."${m[2]}"`,
+    }),
+  ],
+  [
+    new RegExp(`^TRUNCATE (?:TABLE )?${Q}\\.${Q}`, 'i'),
+    (m) => ({ what: `empties table ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"` }),
+  ],
+  [
+    new RegExp(`^DELETE FROM ${Q}\\.${Q}`, 'i'),
+    (m) => ({ what: `deletes rows of ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"` }),
+  ],
+  [
+    new RegExp(`^ALTER TABLE ${Q}\\.${Q} DROP COLUMN (?:IF EXISTS )?${Q}`, 'i'),
+    (m) => ({
+      what: `drops column ${m[1]}.${m[2]}.${m[3]}`,
+      countSql: `select count(*) as n from "${m[1]}"."${m[2]}" where "${m[3]}" is not null`,
+    }),
+  ],
+  [
+    new RegExp(`^ALTER TABLE ${Q}\\.${Q} ALTER COLUMN ${Q} SET DATA TYPE`, 'i'),
+    (m) => ({
+      what: `changes the type of ${m[1]}.${m[2]}.${m[3]} (values are cast)`,
+      countSql: `select count(*) as n from "${m[1]}"."${m[2]}" where "${m[3]}" is not null`,
+    }),
+  ],
+  [
+    new RegExp(`^DROP TYPE (?:IF EXISTS )?${Q}\\.${Q}`, 'i'),
+    (m) => ({ what: `drops enum ${m[1]}.${m[2]} (and with it any value not recreated)` }),
+  ],
 ];
 
 /** The current type of a column (catalog spelling), when the column exists. */
@@ -95,7 +130,9 @@ const SET_TYPE = new RegExp(`^ALTER TABLE ${Q}\\.${Q} ALTER COLUMN ${Q} SET DATA
 export function retyped(sql: string): { schema: string; table: string; column: string; to: string } | undefined {
   const change = SET_TYPE.exec(sql.trim());
   const unquote = (name: string) => name.replace(/""/g, '"');
-  return change ? { schema: unquote(change[1]!), table: unquote(change[2]!), column: unquote(change[3]!), to: change[4]! } : undefined;
+  return change
+    ? { schema: unquote(change[1]!), table: unquote(change[2]!), column: unquote(change[3]!), to: change[4]! }
+    : undefined;
 }
 
 export function dataLoss(sql: string, columnType?: ColumnType): DataLoss | undefined {
@@ -120,7 +157,7 @@ interface Token {
 
 function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
-  for (let i = 0; i < sql.length; ) {
+  for (let i = 0; i < sql.length;) {
     const c = sql[i]!;
     if (/\s/.test(c)) i++;
     else if (c === '"' || c === "'") {

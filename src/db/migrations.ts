@@ -1,4 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqlQuote } from '../model/drizzle-calls.js';
@@ -27,7 +36,11 @@ interface Journal {
   entries: { idx: number; version: string; when: number; tag: string; breakpoints: boolean }[];
 }
 
-type Snapshot = Record<string, unknown> & { id: string; tables: Record<string, { name: string; columns: Record<string, unknown> }>; enums: Record<string, { name: string }> };
+type Snapshot = Record<string, unknown> & {
+  id: string;
+  tables: Record<string, { name: string; columns: Record<string, unknown> }>;
+  enums: Record<string, { name: string }>;
+};
 type Comments = Record<string, string>;
 
 function readJson<T>(path: string): T | undefined {
@@ -46,15 +59,39 @@ export interface GeneratedMigration {
 }
 
 /** Writes the next migration of `service`, or returns no tag when nothing changed. */
-export async function generateMigrationFor(model: Model, service: Service, root: string, now: number): Promise<GeneratedMigration> {
+export async function generateMigrationFor(
+  model: Model,
+  service: Service,
+  root: string,
+  now: number,
+): Promise<GeneratedMigration> {
   const { generateDrizzleJson, generateMigration } = await import('drizzle-kit/api');
   const dir = migrationsDir(root, service.name);
-  const journal = readJson<Journal>(join(dir, 'meta', '_journal.json')) ?? { version: '7', dialect: 'postgresql', entries: [] };
+  const journal = readJson<Journal>(join(dir, 'meta', '_journal.json')) ?? {
+    version: '7',
+    dialect: 'postgresql',
+    entries: [],
+  };
   const last = journal.entries.at(-1);
   const prefix = (idx: number) => String(idx).padStart(4, '0');
-  const snapshotFor = (m: Model, prevId?: string) => generateDrizzleJson(buildRuntimeTables(m, service.name).get(service.name)!.exports, prevId, [service.schema]) as unknown as Snapshot;
+  const snapshotFor = (m: Model, prevId?: string) =>
+    generateDrizzleJson(buildRuntimeTables(m, service.name).get(service.name)!.exports, prevId, [
+      service.schema,
+    ]) as unknown as Snapshot;
   const current = snapshotFor(model);
-  const previous = last ? readJson<Snapshot>(join(dir, 'meta', `${prefix(last.idx)}_snapshot.json`))! : { ...current, tables: {}, enums: {}, schemas: {}, sequences: {}, roles: {}, policies: {}, views: {}, _meta: { schemas: {}, tables: {}, columns: {} } };
+  const previous = last
+    ? readJson<Snapshot>(join(dir, 'meta', `${prefix(last.idx)}_snapshot.json`))!
+    : {
+        ...current,
+        tables: {},
+        enums: {},
+        schemas: {},
+        sequences: {},
+        roles: {},
+        policies: {},
+        views: {},
+        _meta: { schemas: {}, tables: {}, columns: {} },
+      };
   const next = snapshotFor(model, last ? previous.id : undefined);
   // Never prompt for renames: plan removals first, then additions (see plan.ts).
   const phaseOne = phaseOneModel(model, service, catalogOf(previous));
@@ -69,13 +106,18 @@ export async function generateMigrationFor(model: Model, service: Service, root:
   statements.push(...commentChanges(service, recorded?.comments ?? {}, comments));
   const triggers = triggersOf(service);
   statements.push(...triggerChanges(service, recorded?.triggers ?? [], triggers));
-  const refused = statements.flatMap((s) => outsideSchema(s, service.schema, new Set([...referencedSchemas(model, service), 'drizzle'])) ?? []);
+  const refused = statements.flatMap(
+    (s) => outsideSchema(s, service.schema, new Set([...referencedSchemas(model, service), 'drizzle'])) ?? [],
+  );
   if (refused.length > 0) throw new Error(`migration for ${service.name} would ${refused[0]}`);
   if (statements.length === 0) return { statements };
   // A value added to an enum cannot be used before its transaction commits (55P04), and a migrator
   // applies a migration in one transaction: the additions go in a migration of their own first.
   const additions = statements.filter(isEnumAddition);
-  const parts = additions.length > 0 && additions.length < statements.length ? [additions.map(ifNotExists), statements.filter((s) => !isEnumAddition(s))] : [statements];
+  const parts =
+    additions.length > 0 && additions.length < statements.length
+      ? [additions.map(ifNotExists), statements.filter((s) => !isEnumAddition(s))]
+      : [statements];
   mkdirSync(join(dir, 'meta'), { recursive: true });
   let idx = last ? last.idx + 1 : 0;
   let prevId = previous.id;
@@ -85,7 +127,10 @@ export async function generateMigrationFor(model: Model, service: Service, root:
     const tag = `${prefix(idx)}_${service.name}${i === 0 && parts.length > 1 ? ENUM_VALUES_SUFFIX : ''}`;
     const snapshot = i === parts.length - 1 ? next : snapshotFor(model, prevId);
     writeAtomically(join(dir, `${tag}.sql`), `${part.map((s) => s.trim()).join(BREAKPOINT)}\n`);
-    writeAtomically(join(dir, 'meta', `${prefix(idx)}_snapshot.json`), `${JSON.stringify({ ...snapshot, prevId, _schemagen: { comments, triggers } }, null, 2)}\n`);
+    writeAtomically(
+      join(dir, 'meta', `${prefix(idx)}_snapshot.json`),
+      `${JSON.stringify({ ...snapshot, prevId, _schemagen: { comments, triggers } }, null, 2)}\n`,
+    );
     journal.entries.push({ idx, version: '7', when, tag, breakpoints: true });
     tags.push(tag);
     prevId = snapshot.id;
@@ -128,12 +173,25 @@ export async function inMigrationSteps(folder: string, apply: (folder: string) =
 function catalogOf(snapshot: Snapshot): CatalogSchema {
   return {
     exists: true,
-    tables: Object.values(snapshot.tables).map((t) => ({ name: t.name, comment: null, columns: Object.keys(t.columns).map((name) => ({ name, type: '', notNull: false, default: null, identity: '', comment: null })), constraints: [], indexes: [], triggers: [] })),
+    tables: Object.values(snapshot.tables).map((t) => ({
+      name: t.name,
+      comment: null,
+      columns: Object.keys(t.columns).map((name) => ({
+        name,
+        type: '',
+        notNull: false,
+        default: null,
+        identity: '',
+        comment: null,
+      })),
+      constraints: [],
+      indexes: [],
+      triggers: [],
+    })),
     enums: Object.values(snapshot.enums).map((e) => ({ name: e.name, values: [] })),
     elsewhere: [],
   };
 }
-
 
 function commentsOf(service: Service): Comments {
   const out: Comments = {};
@@ -156,7 +214,10 @@ function triggerChanges(service: Service, before: readonly string[], after: read
   const added = after.filter((k) => !before.includes(k)).map((k) => triggerDefinition(service.schema, ...split(k)));
   const dropped = before
     .filter((k) => !after.includes(k) && service.tables.some((t) => t.name === split(k)[0]))
-    .map((k) => `DROP TRIGGER IF EXISTS ${quoteIdent(constraintNames.onUpdateTrigger(...split(k)))} ON ${quoteIdent(service.schema)}.${quoteIdent(split(k)[0])}`);
+    .map(
+      (k) =>
+        `DROP TRIGGER IF EXISTS ${quoteIdent(constraintNames.onUpdateTrigger(...split(k)))} ON ${quoteIdent(service.schema)}.${quoteIdent(split(k)[0])}`,
+    );
   return [...dropped, ...(added.length > 0 ? [touchFunction(service.schema), ...added] : [])].map((s) => `${s};`);
 }
 
@@ -165,7 +226,8 @@ function commentChanges(service: Service, before: Comments, after: Comments): st
   return keys.flatMap((key) => {
     if (before[key] === after[key]) return [];
     const [table, column] = key.split('.') as [string, string | undefined];
-    if (!service.tables.some((t) => t.name === table && (!column || t.columns.some((c) => c.name === column)))) return [];
+    if (!service.tables.some((t) => t.name === table && (!column || t.columns.some((c) => c.name === column))))
+      return [];
     const target = `${quoteIdent(service.schema)}.${quoteIdent(table)}${column ? `.${quoteIdent(column)}` : ''}`;
     const text = after[key] === undefined ? 'NULL' : sqlQuote(after[key]!);
     return [`COMMENT ON ${column ? 'COLUMN' : 'TABLE'} ${target} IS ${text};`];

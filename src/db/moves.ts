@@ -32,25 +32,38 @@ export async function tableMoves(tx: Queryable, service: Service, catalog: Catal
     if (!(await exists(tx, from.schema, from.table))) continue;
     const source = `${from.schema}.${from.table}`;
     if (present.has(table.name)) {
-      refusals.push(`${service.schema}.${table.name} exists and so does ${source}, which it is declared from: move the rows by hand and drop one of them, or remove the from:`);
+      refusals.push(
+        `${service.schema}.${table.name} exists and so does ${source}, which it is declared from: move the rows by hand and drop one of them, or remove the from:`,
+      );
       continue;
     }
-    if (from.schema !== service.schema) statements.push(`ALTER TABLE ${qualified(from.schema, from.table)} SET SCHEMA ${quoteIdent(service.schema)}`);
-    if (from.table !== table.name) statements.push(`ALTER TABLE ${qualified(service.schema, from.table)} RENAME TO ${quoteIdent(table.name)}`);
+    if (from.schema !== service.schema)
+      statements.push(`ALTER TABLE ${qualified(from.schema, from.table)} SET SCHEMA ${quoteIdent(service.schema)}`);
+    if (from.table !== table.name)
+      statements.push(`ALTER TABLE ${qualified(service.schema, from.table)} RENAME TO ${quoteIdent(table.name)}`);
   }
   // An enum the moved tables use moves with them when it sits in a schema they come from.
-  const sources = [...new Set(service.tables.flatMap((t) => (t.from && t.from.schema !== service.schema ? [t.from.schema] : [])))];
+  const sources = [
+    ...new Set(service.tables.flatMap((t) => (t.from && t.from.schema !== service.schema ? [t.from.schema] : []))),
+  ];
   for (const e of service.enums.filter((x) => !catalog.enums.some((live) => live.name === x.name))) {
     const schema = await enumIn(tx, sources, e.renamedFrom ?? e.name);
-    if (schema) statements.push(`ALTER TYPE ${qualified(schema, e.renamedFrom ?? e.name)} SET SCHEMA ${quoteIdent(service.schema)}`);
+    if (schema)
+      statements.push(
+        `ALTER TYPE ${qualified(schema, e.renamedFrom ?? e.name)} SET SCHEMA ${quoteIdent(service.schema)}`,
+      );
   }
-  if (statements.length > 0 && !catalog.exists) statements.unshift(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(service.schema)}`);
+  if (statements.length > 0 && !catalog.exists)
+    statements.unshift(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(service.schema)}`);
   return { statements, refusals };
 }
 
 async function enumIn(tx: Queryable, schemas: readonly string[], name: string): Promise<string | undefined> {
   for (const schema of schemas) {
-    const [row] = await tx.query<{ ok: boolean }>(`select exists (select 1 from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = $1 and t.typname = $2 and t.typtype = 'e') as ok`, [schema, name]);
+    const [row] = await tx.query<{ ok: boolean }>(
+      `select exists (select 1 from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = $1 and t.typname = $2 and t.typtype = 'e') as ok`,
+      [schema, name],
+    );
     if (row?.ok) return schema;
   }
   return undefined;
@@ -67,14 +80,20 @@ export function renames(service: Service, catalog: CatalogSchema): string[] {
       live = enums.get(e.renamedFrom);
     }
     for (const r of e.renamedValues ?? []) {
-      if (live?.includes(r.from) && !live.includes(r.to)) out.push(`ALTER TYPE ${qualified(service.schema, e.name)} RENAME VALUE ${sqlQuote(r.from)} TO ${sqlQuote(r.to)}`);
+      if (live?.includes(r.from) && !live.includes(r.to))
+        out.push(
+          `ALTER TYPE ${qualified(service.schema, e.name)} RENAME VALUE ${sqlQuote(r.from)} TO ${sqlQuote(r.to)}`,
+        );
     }
   }
   // Index and key names share the schema's namespace with tables: a new name must be free in all of it.
-  const taken = new Set(catalog.tables.flatMap((t) => [t.name, ...t.constraints.map((k) => k.name), ...t.indexes.map((i) => i.name)]));
+  const taken = new Set(
+    catalog.tables.flatMap((t) => [t.name, ...t.constraints.map((k) => k.name), ...t.indexes.map((i) => i.name)]),
+  );
   for (const table of service.tables) {
     const live = catalog.tables.find((t) => t.name === table.name);
-    if (live) out.push(...columnRenames(service.schema, table, live), ...nameRenames(service.schema, table, live, taken));
+    if (live)
+      out.push(...columnRenames(service.schema, table, live), ...nameRenames(service.schema, table, live, taken));
   }
   return out;
 }
@@ -83,7 +102,10 @@ function columnRenames(schema: string, table: Table, live: CatalogTable): string
   const has = new Set(live.columns.map((c) => c.name));
   return table.columns
     .filter((c) => c.renamedFrom && has.has(c.renamedFrom) && !has.has(c.name))
-    .map((c) => `ALTER TABLE ${qualified(schema, table.name)} RENAME COLUMN ${quoteIdent(c.renamedFrom!)} TO ${quoteIdent(c.name)}`);
+    .map(
+      (c) =>
+        `ALTER TABLE ${qualified(schema, table.name)} RENAME COLUMN ${quoteIdent(c.renamedFrom!)} TO ${quoteIdent(c.name)}`,
+    );
 }
 
 const key = (...parts: readonly (string | boolean | null | undefined)[]) => JSON.stringify(parts);
@@ -94,28 +116,42 @@ const key = (...parts: readonly (string | boolean | null | undefined)[]) => JSON
  */
 function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Set<string>): string[] {
   const target = qualified(schema, table.name);
-  const pk = table.primaryKey ?? (table.columns.some((c) => c.primaryKey) ? { name: `${table.name}_pkey`, columns: table.columns.filter((c) => c.primaryKey).map((c) => c.name) } : undefined);
+  const pk =
+    table.primaryKey ??
+    (table.columns.some((c) => c.primaryKey)
+      ? { name: `${table.name}_pkey`, columns: table.columns.filter((c) => c.primaryKey).map((c) => c.name) }
+      : undefined);
   const wanted = new Map<string, string>();
   if (pk) wanted.set(key('p', ...pk.columns), pk.name);
   for (const u of table.uniques) wanted.set(key('u', ...u.columns), u.name);
-  for (const f of table.foreignKeys) wanted.set(key('f', f.column, f.target.schema, f.target.table, f.target.column), f.name);
+  for (const f of table.foreignKeys)
+    wanted.set(key('f', f.column, f.target.schema, f.target.table, f.target.column), f.name);
   for (const c of table.checks) wanted.set(key('c', normalizeSql(c.sql)), c.name);
   const manifestNames = new Set(wanted.values());
   const out: string[] = [];
   for (const k of live.constraints) {
     if (manifestNames.has(k.name)) continue;
     const shape =
-      k.type === 'f' ? key('f', ...k.columns, k.refSchema, k.refTable, ...(k.refColumns ?? []))
-      : k.type === 'c' ? key('c', normalizeSql(k.definition.replace(/^CHECK\s*/i, '')))
-      : key(k.type, ...k.columns);
+      k.type === 'f'
+        ? key('f', ...k.columns, k.refSchema, k.refTable, ...(k.refColumns ?? []))
+        : k.type === 'c'
+          ? key('c', normalizeSql(k.definition.replace(/^CHECK\s*/i, '')))
+          : key(k.type, ...k.columns);
     const name = wanted.get(shape);
     if (name && !taken.has(name)) {
       out.push(`ALTER TABLE ${target} RENAME CONSTRAINT ${quoteIdent(k.name)} TO ${quoteIdent(name)}`);
       taken.add(name);
     }
   }
-  const indexShape = (unique: boolean, method: string, columns: readonly string[], predicate: string | null | undefined) => key(unique, method, normalizeSql(predicate ?? ''), ...columns);
-  const wantedIndexes = new Map(table.indexes.map((ix) => [indexShape(ix.unique, ix.method, ix.columns, ix.where), ix.name] as const));
+  const indexShape = (
+    unique: boolean,
+    method: string,
+    columns: readonly string[],
+    predicate: string | null | undefined,
+  ) => key(unique, method, normalizeSql(predicate ?? ''), ...columns);
+  const wantedIndexes = new Map(
+    table.indexes.map((ix) => [indexShape(ix.unique, ix.method, ix.columns, ix.where), ix.name] as const),
+  );
   for (const ix of live.indexes) {
     if (table.indexes.some((m) => m.name === ix.name)) continue;
     const name = wantedIndexes.get(indexShape(ix.unique, ix.method, ix.columns, ix.predicate));
@@ -135,14 +171,22 @@ export async function appliedDeclarations(tx: Queryable, service: Service, catal
     const live = catalog.tables.find((t) => t.name === table.name);
     if (!live) continue;
     if (table.from && !(await exists(tx, table.from.schema, table.from.table))) {
-      out.push(`${at(table.name)}.from: ${table.from.schema}.${table.from.table} has moved here; the declaration can be removed`);
+      out.push(
+        `${at(table.name)}.from: ${table.from.schema}.${table.from.table} has moved here; the declaration can be removed`,
+      );
     }
     for (const c of table.columns) {
-      if (c.renamedFrom && !live.columns.some((x) => x.name === c.renamedFrom)) out.push(`${at(table.name)}.columns.${c.name}.renamedFrom: ${c.renamedFrom} was renamed; the declaration can be removed`);
+      if (c.renamedFrom && !live.columns.some((x) => x.name === c.renamedFrom))
+        out.push(
+          `${at(table.name)}.columns.${c.name}.renamedFrom: ${c.renamedFrom} was renamed; the declaration can be removed`,
+        );
     }
   }
   for (const e of service.enums) {
-    if (e.renamedFrom && !catalog.enums.some((x) => x.name === e.renamedFrom)) out.push(`services.${service.name}.enums.${e.name}.renamedFrom: ${e.renamedFrom} was renamed; the declaration can be removed`);
+    if (e.renamedFrom && !catalog.enums.some((x) => x.name === e.renamedFrom))
+      out.push(
+        `services.${service.name}.enums.${e.name}.renamedFrom: ${e.renamedFrom} was renamed; the declaration can be removed`,
+      );
   }
   return out;
 }
@@ -158,10 +202,18 @@ select n.nspname as schema, c.relname as table from pg_class c join pg_namespace
  * Tables push is about to create while a table of that name already holds data in public or in a
  * schema no service owns: creating an empty twin would leave the data behind silently.
  */
-export async function silentSplits(tx: Queryable, service: Service, catalog: CatalogSchema, owned: readonly string[]): Promise<string[]> {
+export async function silentSplits(
+  tx: Queryable,
+  service: Service,
+  catalog: CatalogSchema,
+  owned: readonly string[],
+): Promise<string[]> {
   const missing = service.tables.filter((t) => !catalog.tables.some((x) => x.name === t.name)).map((t) => t.name);
   if (missing.length === 0) return [];
-  const found = await tx.query<{ schema: string; table: string }>(SAME_NAMES_ELSEWHERE, [JSON.stringify(missing), JSON.stringify(owned)]);
+  const found = await tx.query<{ schema: string; table: string }>(SAME_NAMES_ELSEWHERE, [
+    JSON.stringify(missing),
+    JSON.stringify(owned),
+  ]);
   const out: string[] = [];
   for (const { schema, table } of found) {
     const [row] = await tx.query<{ n: string | number }>(`select count(*) as n from ${qualified(schema, table)}`);

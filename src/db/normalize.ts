@@ -13,14 +13,22 @@ export function normalizeSql(text: string): string {
   const unquoted = text.replace(QUOTED_NUMBER_CAST, '$1');
   for (const [i, part] of unquoted.split("'").entries()) {
     // Even parts are outside string literals; odd parts are literal contents and kept verbatim.
-    out += i % 2 === 1 ? `'${part}'` : operatorsAsStored(stripCasts(part)).replace(/[()\s"]/g, '').toLowerCase();
+    out +=
+      i % 2 === 1
+        ? `'${part}'`
+        : operatorsAsStored(stripCasts(part))
+            .replace(/[()\s"]/g, '')
+            .toLowerCase();
   }
   return out;
 }
 
 const IDENT = '(?:"[^"]+"|[a-z_][a-z0-9_]*)';
 /** `::type`, `::schema.type`, `::character varying(20)[]`, `::timestamp with time zone`: the casts Postgres adds. */
-const CAST = new RegExp(`::\\s*${IDENT}(?:\\.${IDENT})?(?:\\s+varying|\\s+precision|\\s+with(?:out)?\\s+time\\s+zone)?(?:\\(\\d+(?:,\\s*\\d+)?\\))?(?:\\[\\])*`, 'gi');
+const CAST = new RegExp(
+  `::\\s*${IDENT}(?:\\.${IDENT})?(?:\\s+varying|\\s+precision|\\s+with(?:out)?\\s+time\\s+zone)?(?:\\(\\d+(?:,\\s*\\d+)?\\))?(?:\\[\\])*`,
+  'gi',
+);
 const stripCasts = (s: string) => s.replace(CAST, '');
 
 /** Operators Postgres stores under another name: `x NOT LIKE y` reads back `x !~~ y`, `!=` as `<>`. */
@@ -33,7 +41,8 @@ const OPERATORS: readonly [RegExp, string][] = [
 ];
 const operatorsAsStored = (s: string) => OPERATORS.reduce((text, [re, op]) => text.replace(re, op), s);
 /** `'-1000'::integer`: only casts to number types, so a text '-5' keeps its quotes. */
-const QUOTED_NUMBER_CAST = /'(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)'(?=::\s*(?:smallint|integer|bigint|numeric|real|double precision)\b)/gi;
+const QUOTED_NUMBER_CAST =
+  /'(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)'(?=::\s*(?:smallint|integer|bigint|numeric|real|double precision)\b)/gi;
 
 /** The default as the catalog would show it, in the normalized form; undefined for none. */
 export function expectedDefault(column: Column): string | undefined {
@@ -46,7 +55,8 @@ export function expectedDefault(column: Column): string | undefined {
 
 export function actualDefault(text: string | null, column: Column): string | undefined {
   if (text === null) return undefined;
-  if (column.type.kind.endsWith('serial')) return /^nextval\(/.test(text) ? normalizeSql(`nextval('x')`).replace(/'x'/, "'*'") : normalizeSql(text);
+  if (column.type.kind.endsWith('serial'))
+    return /^nextval\(/.test(text) ? normalizeSql(`nextval('x')`).replace(/'x'/, "'*'") : normalizeSql(text);
   const norm = normalizeSql(text);
   const scalarNumber = SCALAR_KINDS.has(column.type.kind) && column.type.dims === 0;
   // A quoted numeric or boolean literal ('-5'::integer) means the same as the bare one.
@@ -65,12 +75,23 @@ export function actualDefault(text: string | null, column: Column): string | und
   return scalarNumber && /^-?[\d.]+$/.test(norm) ? canonicalScalar(norm) : norm;
 }
 
-const SCALAR_KINDS: ReadonlySet<string> = new Set(['boolean', 'smallint', 'integer', 'bigint', 'real', 'double', 'numeric']);
+const SCALAR_KINDS: ReadonlySet<string> = new Set([
+  'boolean',
+  'smallint',
+  'integer',
+  'bigint',
+  'real',
+  'double',
+  'numeric',
+]);
 
 function literalForm(value: Literal, column: Column): string {
   // Arrays print in the element type's own spelling ({t,f}, times with their offset): the database
   // says how; enum arrays (their type is schema-qualified) print as written.
-  if (column.type.dims > 0) return column.type.kind === 'enum' ? sqlQuote(pgArray(value as readonly Literal[])) : dbCanonical(column, pgArray(value as readonly Literal[]));
+  if (column.type.dims > 0)
+    return column.type.kind === 'enum'
+      ? sqlQuote(pgArray(value as readonly Literal[]))
+      : dbCanonical(column, pgArray(value as readonly Literal[]));
   switch (column.type.kind) {
     case 'json':
     case 'jsonb':
@@ -112,8 +133,13 @@ export async function canonicalizeDefaults(db: Queryable, expected: readonly str
   // Types come from the model (validated spellings), values are bound parameters.
   // Quoted as the catalog shows a default ('…' with ' doubled): format('%L') would write E'…' for backslashes.
   // format('%s') prints the value as its type does (inet without /32), unlike a cast to text.
-  const select = pairs.map(([type], i) => `'''' || replace(format('%s', ($${i + 1}::text)::${type}), '''', '''''') || '''' as c${i}`).join(', ');
-  const rows = await db.query<Record<string, string>>(`select ${select}`, pairs.map(([, text]) => text));
+  const select = pairs
+    .map(([type], i) => `'''' || replace(format('%s', ($${i + 1}::text)::${type}), '''', '''''') || '''' as c${i}`)
+    .join(', ');
+  const rows = await db.query<Record<string, string>>(
+    `select ${select}`,
+    pairs.map(([, text]) => text),
+  );
   pending.forEach((p, i) => out.set(p, normalizeSql(rows[0]![`c${i}`]!)));
   return out;
 }

@@ -54,7 +54,10 @@ export async function readFacts(db: Queryable, schema: string): Promise<Facts> {
   const indexTable = new Map<string, string>();
   for (const r of rows) {
     // reltuples is -1 until the table is first vacuumed or analysed: its estimate is then unknown.
-    tables.set(r.name, { rows: r.estimate >= 0 ? Math.round(r.estimate) : undefined, populated: r.populated || r.estimate > 0 });
+    tables.set(r.name, {
+      rows: r.estimate >= 0 ? Math.round(r.estimate) : undefined,
+      populated: r.populated || r.estimate > 0,
+    });
     const indexes = typeof r.indexes === 'string' ? (JSON.parse(r.indexes) as string[]) : r.indexes;
     for (const ix of indexes) indexTable.set(ix, r.name);
   }
@@ -77,7 +80,10 @@ const unq = (name: string) => name.replace(/""/g, '"');
 const bare = (sql: string) => sql.trim().replace(/;\s*$/, '');
 /** PostgreSQL truncates names at 63 bytes; helpers keep their suffix. */
 const helperName = (base: string, suffix: string) => {
-  const kept = Buffer.from(base).subarray(0, 63 - suffix.length).toString().replace(/\uFFFD$/, '');
+  const kept = Buffer.from(base)
+    .subarray(0, 63 - suffix.length)
+    .toString()
+    .replace(/\uFFFD$/, '');
   return `${kept}${suffix}`;
 };
 const NN_SUFFIX = '_schemagen_nn';
@@ -110,10 +116,23 @@ export function planSteps(
   // A helper check we add again replaces the one a killed push left; drizzle-kit's plan to drop it goes.
   const helpers = new Set<string>();
   const steps: Step[] = [];
-  const tx = (sql: string, lock: Lock, table: string | undefined, rewrites = false, scans = false): Step =>
-    ({ sql, phase: 'transaction', lock, ...(table ? at(table) : {}), rewrites, scans });
-  const later = (sql: string, lock: Lock, table: string, extra: Partial<Step> = {}): Step =>
-    ({ sql, phase: 'online', lock, ...at(table), rewrites: false, scans: false, ...extra });
+  const tx = (sql: string, lock: Lock, table: string | undefined, rewrites = false, scans = false): Step => ({
+    sql,
+    phase: 'transaction',
+    lock,
+    ...(table ? at(table) : {}),
+    rewrites,
+    scans,
+  });
+  const later = (sql: string, lock: Lock, table: string, extra: Partial<Step> = {}): Step => ({
+    sql,
+    phase: 'online',
+    lock,
+    ...at(table),
+    rewrites: false,
+    scans: false,
+    ...extra,
+  });
   for (const sql of statements) {
     const index = CREATE_INDEX.exec(sql);
     if (index) {
@@ -124,7 +143,8 @@ export function planSteps(
         steps.push(tx(sql, facts.tables.has(table) ? 'SHARE' : 'none', table, false, facts.tables.has(table)));
         continue;
       }
-      const build = (as: string) => `CREATE ${unique}INDEX CONCURRENTLY ${ifNot}${q(as)} ON ${q(schema)}.${q(table)}${rest}`;
+      const build = (as: string) =>
+        `CREATE ${unique}INDEX CONCURRENTLY ${ifNot}${q(as)} ON ${q(schema)}.${q(table)}${rest}`;
       const undo = (as: string) => `DROP INDEX CONCURRENTLY IF EXISTS ${q(schema)}.${q(as)}`;
       if (!recreated.has(name)) {
         steps.push(later(build(name), 'SHARE UPDATE EXCLUSIVE', table, { scans: true, undo: undo(name) }));
@@ -148,12 +168,23 @@ export function planSteps(
     const alter = ALTER.exec(sql);
     if (alter) {
       const table = unq(alter[2]!);
-      steps.push(...alterSteps(table, alter[3]!, { schema, populated, tx, later, columnType, helpers, exists: facts.tables.has(table) }));
+      steps.push(
+        ...alterSteps(table, alter[3]!, {
+          schema,
+          populated,
+          tx,
+          later,
+          columnType,
+          helpers,
+          exists: facts.tables.has(table),
+        }),
+      );
       continue;
     }
     steps.push(otherStep(sql, schema, facts, at));
   }
-  const holdsRows = (qualified: string | undefined) => facts.tables.get(qualified?.slice(schema.length + 1) ?? '')?.populated ?? false;
+  const holdsRows = (qualified: string | undefined) =>
+    facts.tables.get(qualified?.slice(schema.length + 1) ?? '')?.populated ?? false;
   const replanned = (s: Step) => s.phase === 'transaction' && helpers.has(droppedHelper(s.sql) ?? '');
   return steps.filter((s) => !replanned(s)).map((s) => withHazard(s, holdsRows(s.table)));
 }
@@ -194,7 +225,9 @@ function alterSteps(table: string, action: string, c: AlterContext): Step[] {
     if (kind === 'FOREIGN KEY') {
       const fk = FK_TARGET.exec(rest);
       const orphans = fk
-        ? count(`a.${q(fk[1]!)} is not null and not exists (select 1 from ${q(fk[2]!)}.${q(fk[3]!)} b where b.${q(fk[4]!)} = a.${q(fk[1]!)})`)
+        ? count(
+            `a.${q(fk[1]!)} is not null and not exists (select 1 from ${q(fk[2]!)}.${q(fk[3]!)} b where b.${q(fk[4]!)} = a.${q(fk[1]!)})`,
+          )
         : 'select 0 as n';
       return validate(`${sql} NOT VALID`, name, 'SHARE ROW EXCLUSIVE', `foreign key ${name}`, orphans);
     }
@@ -207,7 +240,13 @@ function alterSteps(table: string, action: string, c: AlterContext): Step[] {
     c.helpers.add(helper);
     const add = `ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${q(helper)}, ADD CONSTRAINT ${q(helper)} CHECK (${q(column)} IS NOT NULL) NOT VALID`;
     return [
-      ...validate(add, helper, 'ACCESS EXCLUSIVE', `NOT NULL on ${c.schema}.${table}.${column}`, count(`${q(column)} is null`)),
+      ...validate(
+        add,
+        helper,
+        'ACCESS EXCLUSIVE',
+        `NOT NULL on ${c.schema}.${table}.${column}`,
+        count(`${q(column)} is null`),
+      ),
       // The validated check proves the column holds no null, so SET NOT NULL skips its scan.
       c.later(sql, 'ACCESS EXCLUSIVE', table),
       c.later(`ALTER TABLE ${target} DROP CONSTRAINT ${q(helper)}`, 'ACCESS EXCLUSIVE', table),
@@ -222,7 +261,12 @@ function alterSteps(table: string, action: string, c: AlterContext): Step[] {
 function uniqueSteps(name: string, rest: string, target: string, table: string, c: AlterContext): Step[] {
   const cols = /\(([^)]*)\)\s*$/s.exec(rest)?.[1] ?? '';
   const nullsNotDistinct = /NULLS NOT DISTINCT/i.test(rest);
-  const notNull = nullsNotDistinct ? '' : `where ${cols.split(',').map((x) => `${x.trim()} is not null`).join(' and ')}`;
+  const notNull = nullsNotDistinct
+    ? ''
+    : `where ${cols
+        .split(',')
+        .map((x) => `${x.trim()} is not null`)
+        .join(' and ')}`;
   const groups = `select count(*) as n from ${target} ${notNull} group by ${cols} having count(*) > 1`;
   const build = `CREATE UNIQUE INDEX CONCURRENTLY ${q(name)} ON ${target} (${cols})${nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}`;
   return [
@@ -248,12 +292,16 @@ function rewrites(table: string, action: string, columnType: ColumnType, schema:
 
 /** Actions that read every row to check it, under the statement's lock. */
 const scans = (action: string) =>
-  /(^|,\s*)ADD CONSTRAINT .* (CHECK|FOREIGN KEY|UNIQUE|PRIMARY KEY)\b(?!.*NOT VALID$)|^ALTER COLUMN .* SET NOT NULL$/is.test(action) ||
+  /(^|,\s*)ADD CONSTRAINT .* (CHECK|FOREIGN KEY|UNIQUE|PRIMARY KEY)\b(?!.*NOT VALID$)|^ALTER COLUMN .* SET NOT NULL$/is.test(
+    action,
+  ) ||
   // A new NOT NULL column is checked row by row unless a constant default fills it.
   (/^ADD COLUMN .*\bNOT NULL\b/is.test(action) && (!/\bDEFAULT\b/i.test(action) || VOLATILE.test(action)));
 
 function otherStep(sql: string, schema: string, facts: Facts, at: (table: string) => Partial<Step>): Step {
-  const on = new RegExp(`^(?:DROP TABLE|TRUNCATE|COMMENT ON (?:TABLE|COLUMN)) (?:IF EXISTS )?${I}\\.${I}`, 'is').exec(sql);
+  const on = new RegExp(`^(?:DROP TABLE|TRUNCATE|COMMENT ON (?:TABLE|COLUMN)) (?:IF EXISTS )?${I}\\.${I}`, 'is').exec(
+    sql,
+  );
   const table = on && unq(on[1]!) === schema && facts.tables.has(unq(on[2]!)) ? unq(on[2]!) : undefined;
   const lock: Lock = !table ? 'none' : /^COMMENT/i.test(sql) ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
   const place = table ? at(table) : {};

@@ -15,10 +15,13 @@ export function phaseOneModel(model: Model, service: Service, catalog: CatalogSc
   const omitTables = new Set<string>();
   const omitColumns = new Map<string, Set<string>>();
   const newTables = service.tables.filter((t) => !live.has(t.name));
-  if (newTables.length > 0 && catalog.tables.some((t) => !service.tables.some((m) => m.name === t.name))) newTables.forEach((t) => omitTables.add(t.name));
+  if (newTables.length > 0 && catalog.tables.some((t) => !service.tables.some((m) => m.name === t.name)))
+    newTables.forEach((t) => omitTables.add(t.name));
   const liveEnums = new Set(catalog.enums.map((e) => e.name));
   const newEnums = service.enums.filter((e) => !liveEnums.has(e.name)).map((e) => e.name);
-  const omitEnums = new Set(newEnums.length > 0 && catalog.enums.some((e) => !service.enums.some((m) => m.name === e.name)) ? newEnums : []);
+  const omitEnums = new Set(
+    newEnums.length > 0 && catalog.enums.some((e) => !service.enums.some((m) => m.name === e.name)) ? newEnums : [],
+  );
   for (const t of service.tables) {
     const cols = live.get(t.name);
     if (!cols) {
@@ -42,10 +45,16 @@ export function phaseOneModel(model: Model, service: Service, catalog: CatalogSc
       indexes: t.indexes.filter((i) => ok(i.columns)),
       // Checks are SQL text; keeping one that mentions an omitted column would fail, so phase two adds them.
       checks: omit.size > 0 ? [] : t.checks,
-      foreignKeys: t.foreignKeys.filter((f) => !omit.has(f.column) && !(f.target.service === service.name && omitTables.has(f.target.table))),
+      foreignKeys: t.foreignKeys.filter(
+        (f) => !omit.has(f.column) && !(f.target.service === service.name && omitTables.has(f.target.table)),
+      ),
     };
   };
-  const reduced: Service = { ...service, enums: service.enums.filter((e) => !omitEnums.has(e.name)), tables: service.tables.filter((t) => !omitTables.has(t.name)).map(keepTable) };
+  const reduced: Service = {
+    ...service,
+    enums: service.enums.filter((e) => !omitEnums.has(e.name)),
+    tables: service.tables.filter((t) => !omitTables.has(t.name)).map(keepTable),
+  };
   return { services: model.services.map((s) => (s.name === service.name ? reduced : s)) };
 }
 
@@ -71,7 +80,14 @@ function subjectOf(sql: string): { readonly table: string; readonly where: strin
   const [def, constraint, create, drop] = SUBJECTS.map((re) => re.exec(text));
   const named = def ?? constraint;
   // A default is its own subject: a column whose type changes keeps a default that already matches.
-  if (named) return { table: unq(named[2]!), where: `${def ? 'default:' : ''}${named.slice(1, 4).map((x) => unq(x!)).join('.')}` };
+  if (named)
+    return {
+      table: unq(named[2]!),
+      where: `${def ? 'default:' : ''}${named
+        .slice(1, 4)
+        .map((x) => unq(x!))
+        .join('.')}`,
+    };
   if (create) return { table: unq(create[3]!), where: `${unq(create[2]!)}.${unq(create[3]!)}.${unq(create[1]!)}` };
   if (drop) return { table: '', where: `${unq(drop[1]!)}..${unq(drop[2]!)}` };
   return undefined;
@@ -83,14 +99,24 @@ function subjectOf(sql: string): { readonly table: string; readonly where: strin
  * checks, so a statement about a default, constraint or index that drift finds no difference in is
  * dropped; otherwise every push would repeat it.
  */
-export function neededStatements(statements: readonly string[], drift: readonly Drift[], catalog: CatalogSchema): string[] {
+export function neededStatements(
+  statements: readonly string[],
+  drift: readonly Drift[],
+  catalog: CatalogSchema,
+): string[] {
   const differs = new Set(
-    drift.flatMap((d) => [d.where, d.where.replace(/^([^.]*)\.[^.]*\./, '$1..'), ...(d.message.startsWith('default is') ? [`default:${d.where}`] : [])]),
+    drift.flatMap((d) => [
+      d.where,
+      d.where.replace(/^([^.]*)\.[^.]*\./, '$1..'),
+      ...(d.message.startsWith('default is') ? [`default:${d.where}`] : []),
+    ]),
   );
   const existing = new Set(catalog.tables.map((t) => t.name));
   return statements.filter((s) => {
     const subject = subjectOf(s);
     // Objects of a table that does not exist yet are new, whatever drift says about them.
-    return subject === undefined || differs.has(subject.where) || (subject.table !== '' && !existing.has(subject.table));
+    return (
+      subject === undefined || differs.has(subject.where) || (subject.table !== '' && !existing.has(subject.table))
+    );
   });
 }

@@ -93,7 +93,8 @@ async function pushTransactional(db: Db, model: Model, service: Service, options
   // PostgreSQL refuses a new enum value before the transaction that added it commits (55P04), so a
   // value added and used (as a default, say) in one push needs the additions committed first. They
   // only add values to this service's own types, so committing them alone loses nothing.
-  if (first.status !== 'failed' || !first.reasons.some((r) => r.endsWith('(55P04)')) || enumAdditions.length === 0) return first;
+  if (first.status !== 'failed' || !first.reasons.some((r) => r.endsWith('(55P04)')) || enumAdditions.length === 0)
+    return first;
   const added = enumAdditions.map((s) => s.replace(/\bADD VALUE\s+(?!IF NOT EXISTS)/i, 'ADD VALUE IF NOT EXISTS '));
   try {
     await db.transaction(async (tx) => {
@@ -105,11 +106,22 @@ async function pushTransactional(db: Db, model: Model, service: Service, options
   }
   const second = await attempt(db, model, service, options, []);
   const note = `enum values added and committed first (PostgreSQL cannot use a new value in the transaction that adds it): ${added.length} statement${added.length === 1 ? '' : 's'}`;
-  return { ...second, status: second.status === 'unchanged' ? 'altered' : second.status, statements: [...added, ...second.statements], reasons: [note, ...second.reasons.map((r) => r.replace(/^nothing was changed/, 'nothing else was changed'))] };
+  return {
+    ...second,
+    status: second.status === 'unchanged' ? 'altered' : second.status,
+    statements: [...added, ...second.statements],
+    reasons: [note, ...second.reasons.map((r) => r.replace(/^nothing was changed/, 'nothing else was changed'))],
+  };
 }
 
 /** One push in one transaction; the ALTER TYPE … ADD VALUE statements it planned go to `enumAdditions`. */
-async function attempt(db: Db, model: Model, service: Service, options: PushOptions, enumAdditions: string[]): Promise<PushOutcome> {
+async function attempt(
+  db: Db,
+  model: Model,
+  service: Service,
+  options: PushOptions,
+  enumAdditions: string[],
+): Promise<PushOutcome> {
   try {
     return await db.transaction(async (tx) => {
       await lockSchema(tx, service, options.progress);
@@ -120,13 +132,19 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
       ]);
       let catalog = await readCatalog(tx, service.schema);
       let drift = await ownDrift(tx, service, catalog);
-      if (drift.length === 0) return { status: 'unchanged', statements: [], reasons: [], inSync: true } satisfies PushOutcome;
+      if (drift.length === 0)
+        return { status: 'unchanged', statements: [], reasons: [], inSync: true } satisfies PushOutcome;
       const statements: string[] = [];
       const steps: Step[] = [];
       // Declared moves and renames go first (validated with the manifest, they may name the schema a
       // table comes from), so drizzle-kit plans against existing data under the manifest's names.
       const moves = await tableMoves(tx, service, catalog);
-      if (moves.refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...moves.statements], reasons: [...moves.refusals, 'nothing was changed'] });
+      if (moves.refusals.length > 0)
+        throw new Rollback({
+          status: 'refused',
+          statements: [...moves.statements],
+          reasons: [...moves.refusals, 'nothing was changed'],
+        });
       for (const step of [() => moves.statements, () => renames(service, catalog)]) {
         const declared = step();
         if (declared.length === 0) continue;
@@ -138,11 +156,14 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
       const fresh = statements.length === 0 && (!catalog.exists || catalog.tables.length === 0);
       const owned = [...model.services.map((s) => s.schema), MIGRATIONS_SCHEMA];
       const splits = options.allowDuplicate ? [] : await silentSplits(tx, service, catalog, owned);
-      if (splits.length > 0) throw new Rollback({ status: 'refused', statements, reasons: [...splits, 'nothing was changed'] });
+      if (splits.length > 0)
+        throw new Rollback({ status: 'refused', statements, reasons: [...splits, 'nothing was changed'] });
       const losses: DataLoss[] = [];
       const referencable = new Set(referencedSchemas(model, service));
       const columnType: ColumnType = (schema, table, column) =>
-        schema === service.schema ? catalog.tables.find((t) => t.name === table)?.columns.find((c) => c.name === column)?.type : undefined;
+        schema === service.schema
+          ? catalog.tables.find((t) => t.name === table)?.columns.find((c) => c.name === column)?.type
+          : undefined;
       // A key whose type differs from the manifest's (an adopted bigint id under a uuid base) cannot
       // be cast, and other tables point at it: refused whatever the flags, with the way out.
       const retypedKey = (sql: string) => {
@@ -158,20 +179,38 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
           const why = outsideSchema(s, service.schema, referencable);
           return why ? [`${why}: ${oneLine(s)}`] : (retypedKey(s) ?? []);
         });
-        if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals });
+        if (refusals.length > 0)
+          throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals });
         for (const s of planned) {
           const loss = dataLoss(s, columnType);
           if (!loss) continue;
           losses.push(await withCount(tx, loss));
           // CASCADE reaching into another schema would change another service: refused even with --accept-data-loss.
-          const elsewhere = loss.dropsRelation ? await tx.query<{ what: string }>(DEPENDENTS_ELSEWHERE, [loss.dropsRelation, service.schema]) : [];
-          if (elsewhere.length > 0) refusals.push(`dropping ${loss.what.replace(/^drops |:.*$/g, '')} would also drop ${elsewhere.map((d) => d.what).join(', ')} outside schema ${service.schema}; push their service first or drop them by hand: ${oneLine(s)}`);
+          const elsewhere = loss.dropsRelation
+            ? await tx.query<{ what: string }>(DEPENDENTS_ELSEWHERE, [loss.dropsRelation, service.schema])
+            : [];
+          if (elsewhere.length > 0)
+            refusals.push(
+              `dropping ${loss.what.replace(/^drops |:.*$/g, '')} would also drop ${elsewhere.map((d) => d.what).join(', ')} outside schema ${service.schema}; push their service first or drop them by hand: ${oneLine(s)}`,
+            );
         }
-        if (refusals.length > 0) throw new Rollback({ status: 'refused', statements: [...statements, ...planned], reasons: refusals, blockedByOthers: true });
-        if (losses.length > 0 && !options.acceptDataLoss && !options.dryRun) throw new Rollback(refusedForLoss([...statements, ...planned]));
+        if (refusals.length > 0)
+          throw new Rollback({
+            status: 'refused',
+            statements: [...statements, ...planned],
+            reasons: refusals,
+            blockedByOthers: true,
+          });
+        if (losses.length > 0 && !options.acceptDataLoss && !options.dryRun)
+          throw new Rollback(refusedForLoss([...statements, ...planned]));
         enumAdditions.push(...planned.filter((s) => /^ALTER TYPE .* ADD VALUE /is.test(s.trim())));
-        const next = planSteps(planned, service.schema, await readFacts(tx, service.schema), columnType, !db.embedded)
-          .filter((x) => x.phase === 'transaction' || !steps.some((y) => y.sql === x.sql));
+        const next = planSteps(
+          planned,
+          service.schema,
+          await readFacts(tx, service.schema),
+          columnType,
+          !db.embedded,
+        ).filter((x) => x.phase === 'transaction' || !steps.some((y) => y.sql === x.sql));
         const hazards = options.onlineOnly ? next.filter((x) => x.hazard) : [];
         if (hazards.length > 0) {
           const refused = hazards.map((x) => `--online-only: ${x.hazard}: ${oneLine(x.sql)}`);
@@ -188,7 +227,8 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
         } catch (err) {
           if (!options.dryRun || (err as { code?: string }).code !== '55P04' || enumAdditions.length === 0) throw err;
           // For real, the new enum values commit first and the push runs again (see pushService).
-          const note = 'the new enum values are added and committed first when pushing for real; the statements after them were planned but not tried in this dry run';
+          const note =
+            'the new enum values are added and committed first when pushing for real; the statements after them were planned but not tried in this dry run';
           throw new Rollback(finish([...statements, ...next.map((x) => x.sql)], [note], [...steps, ...next]));
         }
         steps.push(...next);
@@ -197,7 +237,10 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
       const refusedForLoss = (all: string[]): PushOutcome => ({
         status: 'refused',
         statements: all,
-        reasons: [...new Set(losses.map((l) => l.what)), 'nothing was changed; re-run with --accept-data-loss to apply'],
+        reasons: [
+          ...new Set(losses.map((l) => l.what)),
+          'nothing was changed; re-run with --accept-data-loss to apply',
+        ],
       });
       const finish = (all: string[], notes: string[] = [], allSteps: Step[] = steps): PushOutcome => {
         if (losses.length > 0 && !options.acceptDataLoss) return { ...refusedForLoss(all), steps: allSteps };
@@ -221,15 +264,19 @@ async function attempt(db: Db, model: Model, service: Service, options: PushOpti
       const repairs = afterKit.flatMap((d) => d.repair ?? []);
       await apply(repairs);
       // A validation a killed push did not finish: drizzle-kit sees the constraint and plans nothing.
-      const validations = validationSteps(await readCatalog(tx, service.schema), service.schema)
-        .filter((x) => !steps.some((y) => y.sql === x.sql));
+      const validations = validationSteps(await readCatalog(tx, service.schema), service.schema).filter(
+        (x) => !steps.some((y) => y.sql === x.sql),
+      );
       steps.push(...validations);
       statements.push(...validations.map((x) => x.sql));
       // Online steps run after the commit: the catalog is compared after them instead.
       const pending = steps.some((x) => x.phase === 'online');
       const left = pending ? [] : repairs.length > 0 ? await driftNow(tx, service) : afterKit;
       if (left.length > 0) {
-        const reasons = [...left.map((d) => `push cannot make this match: ${d.where}: ${d.message}`), 'nothing was changed'];
+        const reasons = [
+          ...left.map((d) => `push cannot make this match: ${d.where}: ${d.message}`),
+          'nothing was changed',
+        ];
         throw new Rollback({ status: 'failed', statements, reasons });
       }
       const outcome = finish(statements);
@@ -247,7 +294,8 @@ async function ownDrift(tx: Queryable, service: Service, catalog: CatalogSchema)
   return (await diffService(service, catalog, tx)).filter((d) => !d.elsewhere);
 }
 
-const driftNow = async (tx: Queryable, service: Service) => ownDrift(tx, service, await readCatalog(tx, service.schema));
+const driftNow = async (tx: Queryable, service: Service) =>
+  ownDrift(tx, service, await readCatalog(tx, service.schema));
 
 async function lockSchema(tx: Queryable, service: Service, progress: (line: string) => void) {
   const key = `schemagen push ${service.schema}`;

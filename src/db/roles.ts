@@ -32,7 +32,8 @@ function referencedElsewhere(service: Service): Map<string, Set<string>> {
 }
 
 /** Runs `body` only when `schema` exists (another service may live on another database). */
-const ifSchema = (schema: string, body: string) => `DO $do$ BEGIN IF EXISTS (SELECT FROM pg_namespace WHERE nspname = ${literal(schema)}) THEN ${body}; END IF; END $do$`;
+const ifSchema = (schema: string, body: string) =>
+  `DO $do$ BEGIN IF EXISTS (SELECT FROM pg_namespace WHERE nspname = ${literal(schema)}) THEN ${body}; END IF; END $do$`;
 
 export function roleStatements(model: Model, service: Service, options: RoleOptions): string[] {
   const role = quoteIdent(roleName(service));
@@ -42,7 +43,8 @@ export function roleStatements(model: Model, service: Service, options: RoleOpti
     `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(roleName(service))}) THEN ` +
       `BEGIN CREATE ROLE ${role} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF; END $do$`,
   ];
-  if (options.password !== undefined) out.push(`ALTER ROLE ${role} PASSWORD ${options.mask ? `'***'` : literal(passwordSecret(options.password))}`);
+  if (options.password !== undefined)
+    out.push(`ALTER ROLE ${role} PASSWORD ${options.mask ? `'***'` : literal(passwordSecret(options.password))}`);
   // Data only: no CREATE on the schema, no TRUNCATE, REFERENCES or TRIGGER on its tables; schema
   // changes stay with the owner that runs push. REVOKE first takes back what earlier applies granted.
   const dml = 'SELECT, INSERT, UPDATE, DELETE';
@@ -60,13 +62,22 @@ export function roleStatements(model: Model, service: Service, options: RoleOpti
     `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT ON SEQUENCES TO ${role}`,
   );
   // Exactly the referenced tables: whatever an earlier apply granted in other services' schemas goes first.
-  for (const other of model.services.filter((s) => s.schema !== service.schema).map((s) => s.schema).sort()) {
-    out.push(ifSchema(other, `REVOKE ALL ON ALL TABLES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ALL ON SCHEMA ${quoteIdent(other)} FROM ${role}`));
+  for (const other of model.services
+    .filter((s) => s.schema !== service.schema)
+    .map((s) => s.schema)
+    .sort()) {
+    out.push(
+      ifSchema(
+        other,
+        `REVOKE ALL ON ALL TABLES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ALL ON SCHEMA ${quoteIdent(other)} FROM ${role}`,
+      ),
+    );
   }
   for (const [targetSchema, tables] of [...referencedElsewhere(service)].sort(([a], [b]) => a.localeCompare(b))) {
     out.push(`GRANT USAGE ON SCHEMA ${quoteIdent(targetSchema)} TO ${role}`);
     // A foreign key needs REFERENCES on its target; SELECT lets the service read what it points to.
-    for (const table of [...tables].sort()) out.push(`GRANT SELECT, REFERENCES ON ${qualified(targetSchema, table)} TO ${role}`);
+    for (const table of [...tables].sort())
+      out.push(`GRANT SELECT, REFERENCES ON ${qualified(targetSchema, table)} TO ${role}`);
   }
   return out;
 }

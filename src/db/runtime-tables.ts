@@ -31,7 +31,8 @@ export function buildRuntimeTables(model: Model, forService?: string): Map<strin
     object: built.get(service)!.tables.get(table) as unknown as Record<string, unknown>,
     table: model.services.find((s) => s.name === service)!.tables.find((t) => t.name === table)!,
   });
-  for (const service of model.services) if (!wanted || wanted.has(service.name)) built.set(service.name, buildService(service, resolve));
+  for (const service of model.services)
+    if (!wanted || wanted.has(service.name)) built.set(service.name, buildService(service, resolve));
   return built;
 }
 
@@ -57,7 +58,10 @@ interface Scope {
 function buildService(service: Service, resolve: Resolve): RuntimeService {
   const schema = pgCore.pgSchema(service.schema);
   const exports: Record<string, unknown> = { [service.schemaTsName]: schema };
-  const fns: Record<string, AnyFn> = { ...(pgCore as unknown as Record<string, AnyFn>), bytea: bytea as unknown as AnyFn };
+  const fns: Record<string, AnyFn> = {
+    ...(pgCore as unknown as Record<string, AnyFn>),
+    bytea: bytea as unknown as AnyFn,
+  };
   for (const e of service.enums) {
     const enumFn = schema.enum(e.name, e.values as [string, ...string[]]);
     fns[e.tsName] = enumFn as unknown as AnyFn;
@@ -70,12 +74,21 @@ function buildService(service: Service, resolve: Resolve): RuntimeService {
     const columns = Object.fromEntries(
       table.columns.map((c) => {
         const call = columnCall(c, enumBinding);
-        return [c.tsKey, chain(fns[call.fn]!(...call.args.flatMap((a) => args(a, columnScope))), call.chain, columnScope)];
+        return [
+          c.tsKey,
+          chain(fns[call.fn]!(...call.args.flatMap((a) => args(a, columnScope))), call.chain, columnScope),
+        ];
       }),
     );
     const extra = (t: Record<string, unknown>) =>
-      constraintCalls(table).map((k) => chain(fns[k.fn]!(...k.args.flatMap((a) => args(a, { t, table, resolve }))), k.chain, { t, table, resolve }));
-    const obj = schema.table(table.name, columns as Record<string, pgCore.PgColumnBuilderBase>, extra as never) as unknown as pgCore.PgTable;
+      constraintCalls(table).map((k) =>
+        chain(fns[k.fn]!(...k.args.flatMap((a) => args(a, { t, table, resolve }))), k.chain, { t, table, resolve }),
+      );
+    const obj = schema.table(
+      table.name,
+      columns as Record<string, pgCore.PgColumnBuilderBase>,
+      extra as never,
+    ) as unknown as pgCore.PgTable;
     tables.set(table.name, obj);
     exports[table.tsName] = obj;
   }
@@ -83,7 +96,10 @@ function buildService(service: Service, resolve: Resolve): RuntimeService {
 }
 
 function chain(start: unknown, calls: readonly Call[], scope: Scope): unknown {
-  return calls.reduce((obj, call) => (obj as Builder)[call.method]!(...call.args.flatMap((a) => args(a, scope))), start);
+  return calls.reduce(
+    (obj, call) => (obj as Builder)[call.method]!(...call.args.flatMap((a) => args(a, scope))),
+    start,
+  );
 }
 
 /** Column lists are spread into variadic calls such as `.on(a, b)`. */

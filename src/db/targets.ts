@@ -6,7 +6,6 @@ import { EMBEDDED_DIR, dataFingerprint, knownInSync, recordInSync } from './embe
 
 export { EMBEDDED_DIR };
 
-
 export interface TargetOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** force the embedded database for every service */
@@ -32,7 +31,9 @@ export function targetFor(service: Service, o: TargetOptions): Target {
   const url = own || o.env['DATABASE_URL'];
   if (url) return { key: url, url, label: maskUrl(url), source: own ? service.urlEnv : 'DATABASE_URL' };
   if (o.requireUrl || o.env['CI'] === 'true') {
-    throw new UserError(`service ${service.name}: no database URL (set ${service.urlEnv} or DATABASE_URL); the embedded fallback is refused with --require-url and when CI=true`);
+    throw new UserError(
+      `service ${service.name}: no database URL (set ${service.urlEnv} or DATABASE_URL); the embedded fallback is refused with --require-url and when CI=true`,
+    );
   }
   return { key: 'embedded', label: embeddedLabel, source: `no ${service.urlEnv} or DATABASE_URL` };
 }
@@ -49,7 +50,10 @@ export class Connections {
 
   /** True when an embedded service is known to match without opening the database. */
   knownInSync(target: Target, service: Service): boolean {
-    return target.key === 'embedded' && knownInSync(this.root, service, () => (this.fingerprint ??= dataFingerprint(this.root)));
+    return (
+      target.key === 'embedded' &&
+      knownInSync(this.root, service, () => (this.fingerprint ??= dataFingerprint(this.root)))
+    );
   }
 
   markInSync(target: Target, service: Service): void {
@@ -66,14 +70,19 @@ export class Connections {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.open.values()].map(async (p) => (await p.catch(() => undefined))?.close().catch(() => undefined)));
+    await Promise.all(
+      [...this.open.values()].map(async (p) => (await p.catch(() => undefined))?.close().catch(() => undefined)),
+    );
     if (this.open.has('embedded') || this.seenInSync.length > 0) recordInSync(this.root, this.seenInSync);
   }
 }
 
 export function selectServices(model: Model, names: readonly string[]): Service[] {
   for (const n of names) {
-    if (!model.services.some((s) => s.name === n)) throw new UsageError(`unknown service ${JSON.stringify(n)}; expected one of: ${model.services.map((s) => s.name).join(', ')}`);
+    if (!model.services.some((s) => s.name === n))
+      throw new UsageError(
+        `unknown service ${JSON.stringify(n)}; expected one of: ${model.services.map((s) => s.name).join(', ')}`,
+      );
   }
   return model.services.filter((s) => names.length === 0 || names.includes(s.name));
 }

@@ -41,16 +41,29 @@ export function diffTriggers(schema: string, table: Table, live: CatalogTable): 
     const name = constraintNames.onUpdateTrigger(table.name, c.name);
     const expected = triggerDefinition(schema, table.name, c.name);
     const found = live.triggers.find((t) => t.name === name);
-    if (!found) out.push({ name, message: `trigger is missing (enforce: database on ${c.name})`, repair: [touchFunction(schema), expected] });
+    if (!found)
+      out.push({
+        name,
+        message: `trigger is missing (enforce: database on ${c.name})`,
+        repair: [touchFunction(schema), expected],
+      });
     else if (normalizeSql(found.definition) !== normalizeSql(expected)) {
-      out.push({ name, message: `trigger is ${found.definition}; expected ${expected}`, repair: [drop(name), touchFunction(schema), expected] });
+      out.push({
+        name,
+        message: `trigger is ${found.definition}; expected ${expected}`,
+        repair: [drop(name), touchFunction(schema), expected],
+      });
     }
   }
   // Only triggers this tool made (calling its function) are its to remove; others are left alone.
   for (const t of live.triggers) {
     const ours = normalizeSql(t.definition).includes(normalizeSql(`${qualified(schema, TOUCH_FUNCTION)}(`));
     if (ours && !wanted.some((c) => constraintNames.onUpdateTrigger(table.name, c.name) === t.name)) {
-      out.push({ name: t.name, message: 'trigger is not in the manifest (enforce: database was removed)', repair: [drop(t.name)] });
+      out.push({
+        name: t.name,
+        message: 'trigger is not in the manifest (enforce: database was removed)',
+        repair: [drop(t.name)],
+      });
     }
   }
   return out;

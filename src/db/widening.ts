@@ -27,13 +27,18 @@ const SIZES: Readonly<Record<string, [TypeShape['family'], number]>> = {
 };
 
 function typeShape(type: string): TypeShape {
-  const spelled = type.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
+  const spelled = type
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([(),])\s*/g, '$1');
   const known = SIZES[spelled];
   if (known) return { family: known[0], size: known[1], scale: 0 };
   const varchar = /^(?:character varying|varchar)(?:\((\d+)\))?$/.exec(spelled);
   if (varchar) return { family: 'varchar', size: varchar[1] ? Number(varchar[1]) : Infinity, scale: 0 };
   const numeric = /^(?:numeric|decimal)(?:\((\d+)(?:,(\d+))?\))?$/.exec(spelled);
-  if (numeric) return { family: 'numeric', size: numeric[1] ? Number(numeric[1]) : Infinity, scale: Number(numeric[2] ?? 0) };
+  if (numeric)
+    return { family: 'numeric', size: numeric[1] ? Number(numeric[1]) : Infinity, scale: Number(numeric[2] ?? 0) };
   return { family: 'other', size: 0, scale: 0 };
 }
 

@@ -73,8 +73,11 @@ export function findVariants(tables: readonly ImportedTable[]): Variant[] {
 
 /** A column a table can gain without losing anything: nullable, defaulted or from a sequence, and not a key. */
 const addable = (spec: ColumnSpec) =>
-  !spec['primaryKey'] && !spec['unique'] &&
-  (spec['nullable'] === true || spec['default'] !== undefined || spec['identity'] !== undefined ||
+  !spec['primaryKey'] &&
+  !spec['unique'] &&
+  (spec['nullable'] === true ||
+    spec['default'] !== undefined ||
+    spec['identity'] !== undefined ||
     /serial$/.test(String(spec['type'])));
 
 /** Why `table` cannot take `base` without losing data, or undefined when it can. */
@@ -86,7 +89,8 @@ export function unreachable(table: Pick<ImportedTable, 'columns' | 'primaryKey'>
     if (!mine && !addable(b.spec)) return `${b.name} (${describeColumn(b)}) cannot be added to existing rows`;
   }
   const basePk = base.some((b) => b.spec['primaryKey']);
-  const ownPk = table.primaryKey !== undefined ||
+  const ownPk =
+    table.primaryKey !== undefined ||
     table.columns.some((c) => c.spec['primaryKey'] && !base.some((b) => b.name === c.name));
   return basePk && ownPk ? 'the table has a primary key of its own' : undefined;
 }

@@ -163,10 +163,15 @@ export async function readLiveDatabase(db: Queryable, schemas?: readonly string[
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Exact row counts of the given tables, in one query. */
-export async function countRows(db: Queryable, tables: readonly { schema: string; name: string }[]): Promise<Map<string, number>> {
+export async function countRows(
+  db: Queryable,
+  tables: readonly { schema: string; name: string }[],
+): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (tables.length === 0) return out;
-  const parts = tables.map((t, i) => `select ${i} as i, count(*)::int as n from ${quoteIdent(t.schema)}.${quoteIdent(t.name)}`);
+  const parts = tables.map(
+    (t, i) => `select ${i} as i, count(*)::int as n from ${quoteIdent(t.schema)}.${quoteIdent(t.name)}`,
+  );
   for (const row of await db.query<{ i: number; n: number }>(parts.join(' union all '))) {
     const t = tables[row.i]!;
     out.set(`${t.schema}.${t.name}`, row.n);

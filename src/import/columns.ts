@@ -11,10 +11,25 @@ export type ColumnSpec = Record<string, unknown>;
 
 /** format_type() spellings of built-in types → manifest spellings; anything else has no manifest form. */
 const BUILTIN: Record<string, string> = {
-  uuid: 'uuid', text: 'text', smallint: 'smallint', integer: 'integer', bigint: 'bigint', boolean: 'boolean',
-  real: 'real', 'double precision': 'double precision', date: 'date', 'time without time zone': 'time',
-  'timestamp without time zone': 'timestamp', 'timestamp with time zone': 'timestamptz', interval: 'interval',
-  json: 'json', jsonb: 'jsonb', bytea: 'bytea', inet: 'inet', 'character varying': 'varchar', numeric: 'numeric',
+  uuid: 'uuid',
+  text: 'text',
+  smallint: 'smallint',
+  integer: 'integer',
+  bigint: 'bigint',
+  boolean: 'boolean',
+  real: 'real',
+  'double precision': 'double precision',
+  date: 'date',
+  'time without time zone': 'time',
+  'timestamp without time zone': 'timestamp',
+  'timestamp with time zone': 'timestamptz',
+  interval: 'interval',
+  json: 'json',
+  jsonb: 'jsonb',
+  bytea: 'bytea',
+  inet: 'inet',
+  'character varying': 'varchar',
+  numeric: 'numeric',
 };
 const SIZED: Record<string, string> = { 'character varying': 'varchar', character: 'char', numeric: 'numeric' };
 const SERIAL: Record<string, string> = { smallint: 'smallserial', integer: 'serial', bigint: 'bigserial' };
@@ -73,7 +88,10 @@ export function importDefault(text: string, type: ColumnType, enumValues?: reado
     const resolved = resolveDefault(candidate, { type, enumValues, identity: false });
     if (typeof resolved === 'string') continue;
     // Arrays are spelled by the database itself when verified; the text read back is that spelling.
-    const written = type.dims > 0 && resolved.kind === 'literal' ? normalizeSql(sqlQuote(pgArray(resolved.value as Literal[]))) : expectedDefault(column(resolved));
+    const written =
+      type.dims > 0 && resolved.kind === 'literal'
+        ? normalizeSql(sqlQuote(pgArray(resolved.value as Literal[])))
+        : expectedDefault(column(resolved));
     if (written === wanted) return candidate;
   }
   return sqlFragmentProblem(text) ? undefined : { sql: text };

@@ -65,7 +65,8 @@ export function manifestData(m: Planned): Record<string, unknown> {
 export function renderManifest(data: Record<string, unknown>, m: Manifest): string {
   const services = byService(m.tables);
   const doc = new Document(data, { aliasDuplicateObjects: false });
-  doc.commentBefore = ` Imported by schemagen import from ${m.source}.\n` +
+  doc.commentBefore =
+    ` Imported by schemagen import from ${m.source}.\n` +
     ' Review the comments, then run schemagen generate and schemagen push.';
   annotate(doc, m, services);
   inlineShared(doc, m, services);
@@ -99,10 +100,13 @@ function annotate(doc: Document, m: Manifest, services: ReadonlyMap<string, read
   };
   const variants = m.plan.variants;
   const baseVariants = variants.filter((v) => m.plan.variantBase.get(v) === 'base').map((v) => variants.indexOf(v) + 1);
-  comment(['base'], baseVariants.length > 0
-    ? `Shared by base variant${baseVariants.length > 1 ? 's' : ''} ${baseVariants.join(', ')} (see the report); ` +
-      'tables lacking a nullable or defaulted column gain it on push.'
-    : 'No column set is shared by enough tables to make a base.');
+  comment(
+    ['base'],
+    baseVariants.length > 0
+      ? `Shared by base variant${baseVariants.length > 1 ? 's' : ''} ${baseVariants.join(', ')} (see the report); ` +
+          'tables lacking a nullable or defaulted column gain it on push.'
+      : 'No column set is shared by enough tables to make a base.',
+  );
   for (const [name] of m.plan.named) {
     const v = variants.find((x) => m.plan.variantBase.get(x) === name)!;
     const columns = v.columns.map(describeColumn).join(', ');

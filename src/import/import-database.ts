@@ -34,13 +34,18 @@ export async function importDatabase(db: Queryable, o: ImportOptions): Promise<I
   const live = await readLiveDatabase(db, o.schemas);
   const unsupported: Finding[] = live.others.map((x) => ({ kind: x.kind, name: x.name }));
   const tables = live.tables.filter((t) => {
-    const problem = identifierProblem(t.name, 'table name') ?? identifierProblem(t.schema, 'schema name') ??
+    const problem =
+      identifierProblem(t.name, 'table name') ??
+      identifierProblem(t.schema, 'schema name') ??
       (t.schema === 'public' ? undefined : reservedSchemaProblem(t.schema));
     if (problem) unsupported.push({ kind: 'table', name: `${t.schema}.${t.name}`, note: problem });
     return !problem;
   });
   // Counting rows takes the database a while: it runs while the tables are worked out here.
-  const counting = countRows(db, tables.map((t) => ({ schema: t.schema, name: t.name })));
+  const counting = countRows(
+    db,
+    tables.map((t) => ({ schema: t.schema, name: t.name })),
+  );
   counting.catch(() => undefined);
   // One turn of the event loop sends the query before the synchronous work below holds the thread.
   await new Promise((resolve) => setImmediate(resolve));
@@ -51,11 +56,13 @@ export async function importDatabase(db: Queryable, o: ImportOptions): Promise<I
     live.enums.find((e) => e.schema === schema && e.name === name)?.values;
   const placeOf = (schema: string, table: string) => bySource.get(`${schema}.${table}`);
   const ctx = { placeOf, enumValues, unsupported, renamed };
-  const imported = tables.map((t) => importTable(t, places.get(t)!, ctx)).filter((t) => {
-    const name = `${t.live.schema}.${t.live.name}`;
-    if (t.columns.length === 0) unsupported.push({ kind: 'table', name, note: 'no column could be imported' });
-    return t.columns.length > 0;
-  });
+  const imported = tables
+    .map((t) => importTable(t, places.get(t)!, ctx))
+    .filter((t) => {
+      const name = `${t.live.schema}.${t.live.name}`;
+      if (t.columns.length === 0) unsupported.push({ kind: 'table', name, note: 'no column could be imported' });
+      return t.columns.length > 0;
+    });
   if (imported.length === 0) {
     const where = o.schemas ? `schema ${o.schemas.join(', ')}` : 'any schema';
     throw new UserError(`no table to import in ${where}; expected at least one table`);

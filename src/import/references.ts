@@ -26,18 +26,21 @@ export function checkReferences(tables: readonly ImportedTable[], ctx: Pick<Tabl
       const target = byPlace.get(`${service}.${ref['table']}`)!;
       const column = ref['column'] ?? 'id';
       const targetSpec = target.columns.find((x) => x.name === column)?.spec ?? {};
-      const keyed = targetSpec['primaryKey'] || targetSpec['unique'] ||
+      const keyed =
+        targetSpec['primaryKey'] ||
+        targetSpec['unique'] ||
         target.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column);
-      const why = targetSpec['type'] === undefined
-        ? `${target.live.schema}.${target.live.name}.${column} is not imported`
-        : !keyed
-        ? `${target.live.schema}.${target.live.name}.${column} is not a primary key or unique constraint of its own`
-        : typeKey(targetSpec['type']) !== typeKey(c.spec['type'])
-          ? `type ${String(c.spec['type'])} differs from the referenced ${String(targetSpec['type'])}`
-          : service !== t.place.service && reaches(service, t.place.service)
-            ? `service ${service} already depends on service ${t.place.service}; ` +
-              'services must reference each other in one direction'
-            : undefined;
+      const why =
+        targetSpec['type'] === undefined
+          ? `${target.live.schema}.${target.live.name}.${column} is not imported`
+          : !keyed
+            ? `${target.live.schema}.${target.live.name}.${column} is not a primary key or unique constraint of its own`
+            : typeKey(targetSpec['type']) !== typeKey(c.spec['type'])
+              ? `type ${String(c.spec['type'])} differs from the referenced ${String(targetSpec['type'])}`
+              : service !== t.place.service && reaches(service, t.place.service)
+                ? `service ${service} already depends on service ${t.place.service}; ` +
+                  'services must reference each other in one direction'
+                : undefined;
       if (why) {
         delete c.spec['references'];
         const name = `${t.live.schema}.${t.live.name}.${c.name}`;

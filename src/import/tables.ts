@@ -106,8 +106,7 @@ export function importTable(live: LiveTable, place: Placement, ctx: TableContext
     else if (!known(ix.columns)) lost('index', ix.name, `on a column not imported: ${ix.definition}`);
     else if (ix.predicate !== null && sqlFragmentProblem(ix.predicate)) {
       lost('index', ix.name, `predicate: ${ix.definition}`);
-    }
-    else {
+    } else {
       const entry: Record<string, unknown> = { columns: ix.columns };
       if (ix.unique) entry['unique'] = true;
       if (ix.predicate !== null) entry['where'] = { sql: ix.predicate };
@@ -145,7 +144,8 @@ function checkKey(name: string, oldTable: string, newTable: string): string | un
     const m = name.startsWith(`${t}_`) && name.endsWith('_check') ? name.slice(t.length + 1, -'_check'.length) : '';
     if (m && !identifierProblem(m, 'check')) return m;
   }
-  const fits = !identifierProblem(name, 'check') &&
+  const fits =
+    !identifierProblem(name, 'check') &&
     Buffer.byteLength(constraintNames.check(newTable, name)) <= MAX_IDENTIFIER_BYTES;
   return fits ? name : undefined;
 }

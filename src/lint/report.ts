@@ -26,7 +26,10 @@ export function lintReport(result: LintResult, cwd: string): LintReport {
 
 /** By file, line, column, then rule; plain code-unit order so the output never depends on the locale. */
 function byPlace(a: ReportedFinding, b: ReportedFinding): number {
-  const [x, y] = [[a.file, a.line, a.col, a.rule], [b.file, b.line, b.col, b.rule]] as const;
+  const [x, y] = [
+    [a.file, a.line, a.col, a.rule],
+    [b.file, b.line, b.col, b.rule],
+  ] as const;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
   return 0;
 }

@@ -158,9 +158,13 @@ function scopeOf(file: TS.SourceFile): FileScope {
 /** Drops parentheses, `as`, `satisfies` and `!`, which do not change what a value is. */
 function unwrap(expr: TS.Expression): TS.Expression {
   while (
-    ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) ||
-    ts.isNonNullExpression(expr) || ts.isTypeAssertionExpression(expr)
-  ) expr = expr.expression;
+    ts.isParenthesizedExpression(expr) ||
+    ts.isAsExpression(expr) ||
+    ts.isSatisfiesExpression(expr) ||
+    ts.isNonNullExpression(expr) ||
+    ts.isTypeAssertionExpression(expr)
+  )
+    expr = expr.expression;
   return expr;
 }
 

@@ -1,5 +1,16 @@
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import { ManifestError } from '../errors.js';
 import { formatPath, type Diagnostic, type LocatedDiagnostic, type YamlPath } from './diagnostics.js';
 
@@ -16,7 +27,10 @@ export interface SourceFile {
 }
 
 /** Turns path-based diagnostics into file:line:col ones using the parsed document. */
-export function locate(source: Pick<SourceFile, 'file' | 'doc' | 'lines'>, diagnostics: readonly Diagnostic[]): LocatedDiagnostic[] {
+export function locate(
+  source: Pick<SourceFile, 'file' | 'doc' | 'lines'>,
+  diagnostics: readonly Diagnostic[],
+): LocatedDiagnostic[] {
   return diagnostics.map((d) => {
     const offset = d.pos ? undefined : offsetOf(source.doc, d.path, d.atKey ?? false);
     const pos = d.pos ?? source.lines.linePos(offset ?? 0);
@@ -75,7 +89,8 @@ export function readManifestText(path: string, file = path): string {
     throw new ManifestError([{ file, line: 1, col: 1, path: '(root)', message }]);
   };
   try {
-    if (statSync(path).size > MAX_MANIFEST_BYTES) fail(`manifest is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MB; split it or trim it`);
+    if (statSync(path).size > MAX_MANIFEST_BYTES)
+      fail(`manifest is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MB; split it or trim it`);
     return readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof ManifestError) throw err;
@@ -106,14 +121,23 @@ export function parseManifest(file: string, text: string): SourceFile {
     const at = nul >= 0 ? nul : text.indexOf('\uFFFD');
     const before = text.slice(0, at).split('\n');
     const msg = 'not a text YAML file: found a NUL byte or invalid UTF-8; expected a UTF-8 YAML mapping';
-    throw new ManifestError([{ file, line: before.length, col: (before.at(-1)?.length ?? 0) + 1, path: '(root)', message: msg }]);
+    throw new ManifestError([
+      { file, line: before.length, col: (before.at(-1)?.length ?? 0) + 1, path: '(root)', message: msg },
+    ]);
   }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, intAsBigInt: true, strict: true });
+    doc = parseDocument(text, {
+      lineCounter: lines,
+      uniqueKeys: true,
+      prettyErrors: false,
+      intAsBigInt: true,
+      strict: true,
+    });
   } catch (err) {
     // The parser recurses per nesting level; pathological nesting exhausts the stack.
-    const message = err instanceof RangeError ? 'nesting is too deep to be a manifest' : `cannot parse YAML: ${String(err)}`;
+    const message =
+      err instanceof RangeError ? 'nesting is too deep to be a manifest' : `cannot parse YAML: ${String(err)}`;
     throw new ManifestError([{ file, line: 1, col: 1, path: '(root)', message }]);
   }
   const source = { file, doc, lines };
@@ -128,7 +152,8 @@ export function parseManifest(file: string, text: string): SourceFile {
   try {
     data = doc.toJS({ maxAliasCount: 0 });
   } catch (err) {
-    const message = err instanceof RangeError ? 'nesting is too deep to be a manifest' : `cannot read YAML value: ${String(err)}`;
+    const message =
+      err instanceof RangeError ? 'nesting is too deep to be a manifest' : `cannot read YAML value: ${String(err)}`;
     throw new ManifestError([{ file, line: 1, col: 1, path: '(root)', message }]);
   }
   return { ...source, text, data };
@@ -150,7 +175,11 @@ function aliasDiagnostics(doc: Document.Parsed, lines: LineCounter): Diagnostic[
   visit(doc, (_key, node, ancestors) => {
     // A `__proto__` key would set an object's prototype instead of adding an entry, silently.
     if (isPair(node) && isScalar(node.key) && node.key.value === '__proto__') {
-      found.push({ path: [], pos: lines.linePos(node.key.range?.[0] ?? 0), message: 'key "__proto__" cannot be carried safely by JavaScript objects; expected another name' });
+      found.push({
+        path: [],
+        pos: lines.linePos(node.key.range?.[0] ?? 0),
+        message: 'key "__proto__" cannot be carried safely by JavaScript objects; expected another name',
+      });
       return undefined;
     }
     const anchored = (isScalar(node) || isMap(node) || isSeq(node)) && node.anchor;
@@ -163,7 +192,11 @@ function aliasDiagnostics(doc: Document.Parsed, lines: LineCounter): Diagnostic[
     }
     const what = isAlias(node) ? `alias *${node.source}` : `anchor &${String(node.anchor)}`;
     const pos = lines.linePos(node.range?.[0] ?? 0);
-    found.push({ path: yamlPath, pos, message: `${what}: YAML anchors and aliases are not supported; expected the value written out` });
+    found.push({
+      path: yamlPath,
+      pos,
+      message: `${what}: YAML anchors and aliases are not supported; expected the value written out`,
+    });
     return found.length >= 20 ? visit.BREAK : undefined;
   });
   return found;

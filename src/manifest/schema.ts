@@ -131,14 +131,17 @@ export const columnSchema = mapping(
     tsType: mapping(
       {
         import: text('a module path').meta({
-          description: 'The module exporting the type, as imported from generated/<service>/schema.ts: ./ or ../, ending in .js.',
+          description:
+            'The module exporting the type, as imported from generated/<service>/schema.ts: ./ or ../, ending in .js.',
           examples: ['../../src/types.js'],
         }),
         name: text('a type name').meta({ description: 'The exported type.', examples: ['Settings'] }),
       },
       'a TypeScript type { import, name }',
     )
-      .meta({ description: 'json and jsonb columns: the TypeScript type of their values (`.$type<Name>()`), checked by tsc.' })
+      .meta({
+        description: 'json and jsonb columns: the TypeScript type of their values (`.$type<Name>()`), checked by tsc.',
+      })
       .optional(),
     references: mapping(
       {
@@ -240,7 +243,10 @@ export const tableSchema = mapping(
   'a table { columns, base?, mixins?, indexes?, from?, ... }',
 ).meta({ description: 'A table in the service schema.' });
 
-const enumValues = list(text('enum value').meta({ ...EDITOR_RULES.enumValue, maxLength: MAX_IDENTIFIER_BYTES }), 'enum value').meta({
+const enumValues = list(
+  text('enum value').meta({ ...EDITOR_RULES.enumValue, maxLength: MAX_IDENTIFIER_BYTES }),
+  'enum value',
+).meta({
   uniqueItems: true,
 });
 
@@ -255,7 +261,9 @@ const enumSchema = z.union(
           .meta({ description: "The enum's old name in the same schema: push renames it." })
           .optional(),
         renamedValues: dict(text('an old enum value'), 'renamedValues')
-          .meta({ description: 'Values renamed by push, keeping the rows that hold them: { <new value>: <old value> }.' })
+          .meta({
+            description: 'Values renamed by push, keeping the rows that hold them: { <new value>: <old value> }.',
+          })
           .optional(),
       },
       'an enum { values, renamedFrom?, renamedValues? }',
@@ -287,7 +295,10 @@ export const serviceSchema = mapping(
       })
       .optional(),
     enums: dict(enumSchema, 'enums')
-      .meta({ description: "Enums by name: a list of values, or { values, renamedFrom?, renamedValues? }; created in the service's schema." })
+      .meta({
+        description:
+          "Enums by name: a list of values, or { values, renamedFrom?, renamedValues? }; created in the service's schema.",
+      })
       .optional(),
     tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),
   },

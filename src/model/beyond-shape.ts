@@ -24,7 +24,8 @@ export function diagnosticsBeyondShape(data: unknown, shapeProblems: readonly Di
 }
 
 const unit = (service: string, table?: string) => (table === undefined ? service : `${service}.tables.${table}`);
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `service` or `service.tables.table` for each problem; undefined when one lies outside services. */
 function touchedUnits(problems: readonly Diagnostic[]): Set<string> | undefined {

@@ -43,7 +43,8 @@ export function parseColumnType(spelling: string, enums: ReadonlySet<string>): C
   }
   const scalar = parseScalar(rest, enums);
   if (typeof scalar === 'string') return scalar;
-  if (dims > 0 && SERIALS.has(scalar.kind)) return `${rest} cannot be an array; expected an integer type for an array column`;
+  if (dims > 0 && SERIALS.has(scalar.kind))
+    return `${rest} cannot be an array; expected an integer type for an array column`;
   if (dims > 1) return `multi-dimensional arrays are not supported (${spelling}); expected at most one []`;
   return { ...scalar, dims, sql: scalar.sql + '[]'.repeat(dims) };
 }

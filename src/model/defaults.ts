@@ -22,7 +22,8 @@ export interface DefaultContext {
 
 /** Checks a manifest `default:` against the column type; returns the default or what was expected. */
 export function resolveDefault(raw: unknown, ctx: DefaultContext): ColumnDefault | string {
-  if (isSerial(ctx.type) || ctx.identity) return 'serial and identity columns take their default from a sequence; expected no default';
+  if (isSerial(ctx.type) || ctx.identity)
+    return 'serial and identity columns take their default from a sequence; expected no default';
   if (raw === null) return 'a null default is implicit for nullable columns; expected a value or no default';
   if (typeof raw === 'object' && !Array.isArray(raw)) {
     const keys = Object.keys(raw as object);
@@ -52,7 +53,9 @@ const isProblem = (v: Checked): v is Problem => v instanceof Problem;
 function arrayLiteral(raw: unknown, ctx: DefaultContext): Checked {
   if (!Array.isArray(raw)) return new Problem(`expected a list for a default of ${ctx.type.sql}, got ${describe(raw)}`);
   if ((ctx.type.kind === 'json' || ctx.type.kind === 'jsonb') && raw.length > 0) {
-    return new Problem(`expected [] or { sql: <expression> } for a default of ${ctx.type.sql}; a list of JSON values has no literal form here`);
+    return new Problem(
+      `expected [] or { sql: <expression> } for a default of ${ctx.type.sql}; a list of JSON values has no literal form here`,
+    );
   }
   const out: Literal[] = [];
   for (const item of raw) {
@@ -65,8 +68,10 @@ function arrayLiteral(raw: unknown, ctx: DefaultContext): Checked {
 
 function scalarLiteral(raw: unknown, ctx: DefaultContext): Checked {
   const t = ctx.type;
-  const bad = (expected: string): Checked => new Problem(`default ${describe(raw)} does not fit ${t.sql}; expected ${expected}`);
-  if (typeof raw === 'string' && raw.includes('\0')) return new Problem('default contains a NUL character, which Postgres text cannot hold');
+  const bad = (expected: string): Checked =>
+    new Problem(`default ${describe(raw)} does not fit ${t.sql}; expected ${expected}`);
+  if (typeof raw === 'string' && raw.includes('\0'))
+    return new Problem('default contains a NUL character, which Postgres text cannot hold');
   switch (t.kind) {
     case 'uuid':
       return typeof raw === 'string' && UUID.test(raw) ? raw : bad('a UUID string, or { sql: gen_random_uuid() }');
@@ -89,17 +94,26 @@ function scalarLiteral(raw: unknown, ctx: DefaultContext): Checked {
     case 'boolean':
       return typeof raw === 'boolean' ? raw : bad('true or false');
     case 'numeric': {
-      const s = typeof raw === 'bigint' ? String(raw) : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : typeof raw === 'string' ? raw : '';
+      const s =
+        typeof raw === 'bigint'
+          ? String(raw)
+          : typeof raw === 'number' && Number.isFinite(raw)
+            ? String(raw)
+            : typeof raw === 'string'
+              ? raw
+              : '';
       if (!DECIMAL.test(s)) return bad('a decimal number');
       if (t.precision !== undefined) {
         const [whole = ''] = s.replace('-', '').split('.');
-        if (whole.replace(/^0+/, '').length > t.precision - (t.scale ?? 0)) return bad(`at most ${t.precision - (t.scale ?? 0)} digits before the point`);
+        if (whole.replace(/^0+/, '').length > t.precision - (t.scale ?? 0))
+          return bad(`at most ${t.precision - (t.scale ?? 0)} digits before the point`);
       }
       return s;
     }
     case 'real':
     case 'double':
-      if (typeof raw === 'bigint' && raw >= BigInt(Number.MIN_SAFE_INTEGER) && raw <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(raw);
+      if (typeof raw === 'bigint' && raw >= BigInt(Number.MIN_SAFE_INTEGER) && raw <= BigInt(Number.MAX_SAFE_INTEGER))
+        return Number(raw);
       return typeof raw === 'number' && Number.isFinite(raw) ? raw : bad('a finite number');
     case 'date':
       return typeof raw === 'string' && isDateLiteral(raw) ? raw : bad('an existing calendar date YYYY-MM-DD');
@@ -107,9 +121,13 @@ function scalarLiteral(raw: unknown, ctx: DefaultContext): Checked {
       return typeof raw === 'string' && isTimeLiteral(raw) ? raw : bad('a time HH:MM[:SS] from 00:00 to 24:00');
     case 'timestamp':
     case 'timestamptz':
-      return typeof raw === 'string' && isTimestampLiteral(raw) ? raw : bad('a timestamp such as 2024-01-31 12:00:00, or { sql: now() }');
+      return typeof raw === 'string' && isTimestampLiteral(raw)
+        ? raw
+        : bad('a timestamp such as 2024-01-31 12:00:00, or { sql: now() }');
     case 'interval':
-      return typeof raw === 'string' && isIntervalLiteral(raw) ? raw : bad('an interval such as 1 day, 2 hours 30 minutes or P1DT2H');
+      return typeof raw === 'string' && isIntervalLiteral(raw)
+        ? raw
+        : bad('an interval such as 1 day, 2 hours 30 minutes or P1DT2H');
     case 'inet':
       return typeof raw === 'string' && isIP(raw.split('/')[0] ?? '') !== 0 ? raw : bad('an IP address');
     case 'enum':
@@ -127,7 +145,8 @@ function scalarLiteral(raw: unknown, ctx: DefaultContext): Checked {
 function jsonValue(raw: unknown): Literal | undefined {
   if (raw === null || typeof raw === 'string' || typeof raw === 'boolean') return raw;
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
-  if (typeof raw === 'bigint') return raw >= BigInt(Number.MIN_SAFE_INTEGER) && raw <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(raw) : undefined;
+  if (typeof raw === 'bigint')
+    return raw >= BigInt(Number.MIN_SAFE_INTEGER) && raw <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(raw) : undefined;
   if (Array.isArray(raw)) {
     const items = raw.map(jsonValue);
     return items.every((i) => i !== undefined) ? (items as Literal[]) : undefined;

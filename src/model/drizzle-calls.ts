@@ -12,7 +12,12 @@ export type Arg =
   | { readonly kind: 'sql'; readonly sql: string }
   | { readonly kind: 'thunk'; readonly sql: string }
   | { readonly kind: 'columns'; readonly columns: readonly string[] }
-  | { readonly kind: 'foreignColumns'; readonly service: string; readonly table: string; readonly columns: readonly string[] };
+  | {
+      readonly kind: 'foreignColumns';
+      readonly service: string;
+      readonly table: string;
+      readonly columns: readonly string[];
+    };
 
 export interface Call {
   readonly method: string;
@@ -34,13 +39,19 @@ const literalObject = (o: Record<string, string | number | boolean>): Arg => ({
   entries: Object.entries(o).map(([k, v]) => [k, { kind: 'literal', value: v }] as const),
 });
 
-function builder(type: ColumnType, enumBinding: (name: string) => string): Pick<ColumnCall, 'fn'> & { options?: Record<string, string | number | boolean> } {
+function builder(
+  type: ColumnType,
+  enumBinding: (name: string) => string,
+): Pick<ColumnCall, 'fn'> & { options?: Record<string, string | number | boolean> } {
   switch (type.kind) {
     case 'varchar':
     case 'char':
       return { fn: type.kind, options: type.length !== undefined ? { length: type.length } : undefined };
     case 'numeric':
-      return { fn: 'numeric', options: type.precision !== undefined ? { precision: type.precision, scale: type.scale ?? 0 } : undefined };
+      return {
+        fn: 'numeric',
+        options: type.precision !== undefined ? { precision: type.precision, scale: type.scale ?? 0 } : undefined,
+      };
     case 'bigint':
     case 'bigserial':
       return { fn: type.kind, options: { mode: 'bigint' } };
@@ -60,8 +71,10 @@ function builder(type: ColumnType, enumBinding: (name: string) => string): Pick<
 function defaultCall(column: Column, d: ColumnDefault): Call {
   if (d.kind === 'sql') {
     const sql = d.sql.trim();
-    if (sql === 'gen_random_uuid()' && column.type.kind === 'uuid' && column.type.dims === 0) return { method: 'defaultRandom', args: [] };
-    if (sql === 'now()' && ['timestamp', 'timestamptz'].includes(column.type.kind) && column.type.dims === 0) return { method: 'defaultNow', args: [] };
+    if (sql === 'gen_random_uuid()' && column.type.kind === 'uuid' && column.type.dims === 0)
+      return { method: 'defaultRandom', args: [] };
+    if (sql === 'now()' && ['timestamp', 'timestamptz'].includes(column.type.kind) && column.type.dims === 0)
+      return { method: 'defaultNow', args: [] };
     return { method: 'default', args: [{ kind: 'sql', sql: d.sql }] };
   }
   // Timestamps are Date objects in TypeScript, and drizzle-kit cannot serialize bigint defaults:
@@ -79,7 +92,10 @@ function defaultCall(column: Column, d: ColumnDefault): Call {
   if (column.type.dims > 0 && (d.value as readonly Literal[]).some((v) => typeof v === 'string' && /['"\\]/.test(v))) {
     return { method: 'default', args: [{ kind: 'sql', sql: sqlQuote(pgArray(d.value as readonly Literal[])) }] };
   }
-  if ((column.type.kind === 'json' || column.type.kind === 'jsonb') && (typeof d.value === 'string' || JSON.stringify(d.value).includes("'"))) {
+  if (
+    (column.type.kind === 'json' || column.type.kind === 'jsonb') &&
+    (typeof d.value === 'string' || JSON.stringify(d.value).includes("'"))
+  ) {
     return { method: 'default', args: [{ kind: 'sql', sql: sqlQuote(JSON.stringify(d.value)) }] };
   }
   return { method: 'default', args: [{ kind: 'literal', value: d.value }] };
@@ -102,7 +118,11 @@ export function columnCall(column: Column, enumBinding: (name: string) => string
   if (column.type.dims > 0) chain.push({ method: 'array', args: [] });
   if (column.primaryKey) chain.push({ method: 'primaryKey', args: [] });
   else if (!column.nullable) chain.push({ method: 'notNull', args: [] });
-  if (column.identity) chain.push({ method: column.identity === 'always' ? 'generatedAlwaysAsIdentity' : 'generatedByDefaultAsIdentity', args: [] });
+  if (column.identity)
+    chain.push({
+      method: column.identity === 'always' ? 'generatedAlwaysAsIdentity' : 'generatedByDefaultAsIdentity',
+      args: [],
+    });
   if (column.unique) chain.push({ method: 'unique', args: [str(column.unique)] });
   if (column.default) chain.push(defaultCall(column, column.default));
   if (column.onUpdateNow) chain.push({ method: '$onUpdate', args: [{ kind: 'thunk', sql: 'now()' }] });
@@ -119,7 +139,9 @@ export interface ConstraintCall {
 
 function indexCall(ix: Index): ConstraintCall {
   const cols: Arg = { kind: 'columns', columns: ix.columns };
-  const chain: Call[] = [ix.method === 'btree' ? { method: 'on', args: [cols] } : { method: 'using', args: [str(ix.method), cols] }];
+  const chain: Call[] = [
+    ix.method === 'btree' ? { method: 'on', args: [cols] } : { method: 'using', args: [str(ix.method), cols] },
+  ];
   if (ix.where) chain.push({ method: 'where', args: [{ kind: 'sql', sql: ix.where }] });
   return { fn: ix.unique ? 'uniqueIndex' : 'index', args: [str(ix.name)], chain };
 }
@@ -127,12 +149,19 @@ function indexCall(ix: Index): ConstraintCall {
 export function constraintCalls(table: Table): ConstraintCall[] {
   const calls: ConstraintCall[] = [];
   if (table.primaryKey) {
-    const entries = [['name', str(table.primaryKey.name)], ['columns', { kind: 'columns', columns: table.primaryKey.columns }]] as const;
+    const entries = [
+      ['name', str(table.primaryKey.name)],
+      ['columns', { kind: 'columns', columns: table.primaryKey.columns }],
+    ] as const;
     calls.push({ fn: 'primaryKey', args: [{ kind: 'object', entries }], chain: [] });
   }
   for (const u of table.uniques) {
     if (u.columns.length === 1 && table.columns.find((c) => c.name === u.columns[0])?.unique === u.name) continue;
-    calls.push({ fn: 'unique', args: [str(u.name)], chain: [{ method: 'on', args: [{ kind: 'columns', columns: u.columns }] }] });
+    calls.push({
+      fn: 'unique',
+      args: [str(u.name)],
+      chain: [{ method: 'on', args: [{ kind: 'columns', columns: u.columns }] }],
+    });
   }
   calls.push(...table.indexes.map(indexCall));
   for (const fk of table.foreignKeys) {
@@ -147,13 +176,22 @@ export function constraintCalls(table: Table): ConstraintCall[] {
           entries: [
             ['name', str(fk.name)],
             ['columns', { kind: 'columns', columns: [fk.column] }],
-            ['foreignColumns', { kind: 'foreignColumns', service: fk.target.service, table: fk.target.table, columns: [fk.target.column] }],
+            [
+              'foreignColumns',
+              {
+                kind: 'foreignColumns',
+                service: fk.target.service,
+                table: fk.target.table,
+                columns: [fk.target.column],
+              },
+            ],
           ],
         },
       ],
       chain,
     });
   }
-  for (const c of table.checks) calls.push({ fn: 'check', args: [str(c.name), { kind: 'sql', sql: c.sql }], chain: [] });
+  for (const c of table.checks)
+    calls.push({ fn: 'check', args: [str(c.name), { kind: 'sql', sql: c.sql }], chain: [] });
   return calls;
 }

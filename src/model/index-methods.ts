@@ -29,13 +29,20 @@ function methodsFor(t: ColumnType): readonly Method[] {
 const SINGLE_COLUMN: readonly Method[] = ['hash', 'spgist'];
 
 /** Why this index cannot be built on these columns, or undefined. */
-export function indexProblem(method: Method, unique: boolean, columns: readonly { name: string; type: ColumnType }[]): string | undefined {
+export function indexProblem(
+  method: Method,
+  unique: boolean,
+  columns: readonly { name: string; type: ColumnType }[],
+): string | undefined {
   if (unique && method !== 'btree') return `a unique index must use btree; got ${method}`;
-  if (columns.length > 1 && SINGLE_COLUMN.includes(method)) return `${method} indexes cover a single column; got ${columns.length}`;
+  if (columns.length > 1 && SINGLE_COLUMN.includes(method))
+    return `${method} indexes cover a single column; got ${columns.length}`;
   for (const c of columns) {
     const allowed = methodsFor(c.type);
-    if (allowed.length === 0) return `column ${c.name} is ${c.type.sql}, which cannot be indexed; expected jsonb instead of json`;
-    if (!allowed.includes(method)) return `column ${c.name} (${c.type.sql}) has no ${method} operator class; expected one of: ${allowed.join(', ')}`;
+    if (allowed.length === 0)
+      return `column ${c.name} is ${c.type.sql}, which cannot be indexed; expected jsonb instead of json`;
+    if (!allowed.includes(method))
+      return `column ${c.name} (${c.type.sql}) has no ${method} operator class; expected one of: ${allowed.join(', ')}`;
   }
   return undefined;
 }

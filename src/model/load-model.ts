@@ -30,7 +30,9 @@ function modelFromSource(source: SourceFile): Model {
     ? resolveModel(shape.manifest)
     : { diagnostics: [...shape.diagnostics, ...diagnosticsBeyondShape(source.data, shape.diagnostics)] };
   if (resolved.model) return resolved.model;
-  const located = locate(source, resolved.diagnostics).sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
+  const located = locate(source, resolved.diagnostics).sort(
+    (a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message),
+  );
   const unique = located.filter((d, i) => i === 0 || JSON.stringify(d) !== JSON.stringify(located[i - 1]));
   throw new ManifestError(unique);
 }

@@ -19,14 +19,20 @@ const MODEL_CODE_DIR = dirname(fileURLToPath(import.meta.url));
  * Everything that shapes a cached entry: the model code makes the model, and the render code and
  * templates make the output whose hash is stored beside it (push's staleness check trusts that hash).
  */
-const CODE_DIRS = [MODEL_CODE_DIR, join(MODEL_CODE_DIR, '..', 'manifest'), join(MODEL_CODE_DIR, '..', 'render'), join(MODEL_CODE_DIR, '..', '..', 'templates')];
+const CODE_DIRS = [
+  MODEL_CODE_DIR,
+  join(MODEL_CODE_DIR, '..', 'manifest'),
+  join(MODEL_CODE_DIR, '..', 'render'),
+  join(MODEL_CODE_DIR, '..', '..', 'templates'),
+];
 
 let codeFingerprint: string | undefined;
 function modelCodeFingerprint(): string {
   if (codeFingerprint === undefined) {
     const hash = createHash('sha256');
     for (const dir of CODE_DIRS) {
-      for (const f of readdirSync(dir).sort()) if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
+      for (const f of readdirSync(dir).sort())
+        if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
     }
     codeFingerprint = hash.digest('hex');
   }
@@ -53,7 +59,9 @@ const BIGINT = '\u0000bigint';
 const BIGINT_IN_JSON = JSON.stringify(BIGINT).slice(1, -1);
 const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? { [BIGINT]: v.toString() } : v);
 const reviver = (_k: string, v: unknown) =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && BIGINT in v ? BigInt((v as Record<string, string>)[BIGINT]!) : v;
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && BIGINT in v
+    ? BigInt((v as Record<string, string>)[BIGINT]!)
+    : v;
 
 export function readCache(root: string, key: string): CacheEntry | undefined {
   try {
@@ -87,7 +95,8 @@ export function writeOutputHash(root: string, key: string, output: string, hash:
   } catch {
     /* first record for this key */
   }
-  if (outputs[output] !== hash) writeAtomically(join(root, OUTPUTS_FILE), JSON.stringify({ key, outputs: { ...outputs, [output]: hash } }));
+  if (outputs[output] !== hash)
+    writeAtomically(join(root, OUTPUTS_FILE), JSON.stringify({ key, outputs: { ...outputs, [output]: hash } }));
 }
 
 /** Best effort: a read-only project or a full disk only costs speed. */

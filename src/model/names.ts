@@ -15,7 +15,8 @@ export function identifierProblem(full: string, what: string): string | undefine
   if (Buffer.byteLength(full) > MAX_IDENTIFIER_BYTES) {
     return `${what} ${JSON.stringify(name)} is ${Buffer.byteLength(full)} bytes; expected at most ${MAX_IDENTIFIER_BYTES} (Postgres truncates longer names)`;
   }
-  if (full === '__proto__') return `${what} "__proto__" cannot be carried safely by JavaScript objects; expected another name`;
+  if (full === '__proto__')
+    return `${what} "__proto__" cannot be carried safely by JavaScript objects; expected another name`;
   return undefined;
 }
 
@@ -66,22 +67,29 @@ export function rowTypeNames(tables: readonly string[], taken: ReadonlySet<strin
   for (const { names } of all.values()) for (const n of names) uses.set(n, (uses.get(n) ?? 0) + 1);
   const clashes = (n: string) => taken.has(n) || uses.get(n)! > 1;
   return new Map(
-    [...all].map(([table, { singular, plural }]) => [table, [singular, `New${singular}`].some(clashes) ? plural : singular] as const),
+    [...all].map(
+      ([table, { singular, plural }]) =>
+        [table, [singular, `New${singular}`].some(clashes) ? plural : singular] as const,
+    ),
   );
 }
 
 /** Words that cannot be a `const` name in a module. */
 const JS_RESERVED = new Set(
-  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
     'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
-    'implements interface package private protected public await arguments eval undefined NaN Infinity').split(' '),
+    'implements interface package private protected public await arguments eval undefined NaN Infinity'
+  ).split(' '),
 );
 
 /** Names the generated modules import or declare themselves. */
 export const GENERATED_BINDINGS = new Set(
-  ('pgSchema uuid text varchar char smallint integer bigint smallserial serial bigserial boolean numeric real doublePrecision ' +
+  (
+    'pgSchema uuid text varchar char smallint integer bigint smallserial serial bigserial boolean numeric real doublePrecision ' +
     'date time timestamp interval json jsonb inet customType bytea index uniqueIndex unique primaryKey foreignKey check sql relations ' +
-    'AnyPgColumn drizzle postgres connect databaseUrl schema tables').split(' '),
+    'AnyPgColumn drizzle postgres connect databaseUrl schema tables'
+  ).split(' '),
 );
 
 /** A const name for a table or enum: its camelCase, suffixed when that is reserved or taken. */
@@ -104,7 +112,15 @@ export const constraintNames = {
 export function tsString(value: string): string {
   return `'${value.replace(/[\\'\n\r\u2028\u2029\0]/g, (c) => ESCAPES[c] ?? c)}'`;
 }
-const ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029', '\0': '\\x00' };
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '\n': '\\n',
+  '\r': '\\r',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+  '\0': '\\x00',
+};
 
 /** Body of a template literal (for sql``): nothing interpolates, line breaks stay escapes (drizzle's sql uses the cooked text). */
 export function tsTemplateBody(value: string): string {

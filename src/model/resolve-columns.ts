@@ -31,8 +31,15 @@ export interface ColumnScope {
   readonly enumOwners?: ReadonlyMap<string, readonly string[]>;
 }
 
-export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, origin: string, scope: ColumnScope): ColumnDraft | undefined {
-  const report = (message: string, at: YamlPath = path, atKey = false) => scope.diagnostics.push({ path: at, message, atKey });
+export function resolveColumn(
+  name: string,
+  input: ColumnInput,
+  path: YamlPath,
+  origin: string,
+  scope: ColumnScope,
+): ColumnDraft | undefined {
+  const report = (message: string, at: YamlPath = path, atKey = false) =>
+    scope.diagnostics.push({ path: at, message, atKey });
   const nameProblem = identifierProblem(name, 'column name');
   if (nameProblem) report(nameProblem, path, true);
   const type = parseColumnType(input.type, new Set(scope.enums.keys()));
@@ -40,22 +47,39 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
     report(foreignEnumProblem(input.type, scope) ?? type, [...path, 'type']);
     return undefined;
   }
-  if (input.identity && !(isInteger(type) && type.dims === 0)) report(`identity needs smallint, integer or bigint; got ${type.sql}`, [...path, 'identity']);
-  if (input.onUpdate && !['timestamp', 'timestamptz', 'date'].includes(type.kind)) report(`onUpdate: now needs a date or timestamp column; got ${type.sql}`, [...path, 'onUpdate']);
-  if (input.enforce && input.onUpdate !== 'now') report('enforce: database makes the database refresh the column on update; expected it with onUpdate: now', [...path, 'enforce']);
+  if (input.identity && !(isInteger(type) && type.dims === 0))
+    report(`identity needs smallint, integer or bigint; got ${type.sql}`, [...path, 'identity']);
+  if (input.onUpdate && !['timestamp', 'timestamptz', 'date'].includes(type.kind))
+    report(`onUpdate: now needs a date or timestamp column; got ${type.sql}`, [...path, 'onUpdate']);
+  if (input.enforce && input.onUpdate !== 'now')
+    report('enforce: database makes the database refresh the column on update; expected it with onUpdate: now', [
+      ...path,
+      'enforce',
+    ]);
   if (input.tsType) {
     const problem = tsTypeProblem(input.tsType, type);
     if (problem) report(problem.message, [...path, 'tsType', ...problem.at]);
   }
-  if (input.primaryKey && input.nullable) report('a primary key column cannot be nullable; expected nullable: false or no nullable', [...path, 'nullable']);
-  if (input.comment?.includes('\0')) report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
-  const renamedProblem = input.renamedFrom === undefined ? undefined : identifierProblem(input.renamedFrom, 'column name');
+  if (input.primaryKey && input.nullable)
+    report('a primary key column cannot be nullable; expected nullable: false or no nullable', [...path, 'nullable']);
+  if (input.comment?.includes('\0'))
+    report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
+  const renamedProblem =
+    input.renamedFrom === undefined ? undefined : identifierProblem(input.renamedFrom, 'column name');
   if (renamedProblem) report(renamedProblem, [...path, 'renamedFrom']);
-  else if (input.renamedFrom === name) report('renamedFrom names the column itself; expected its old name', [...path, 'renamedFrom']);
+  else if (input.renamedFrom === name)
+    report('renamedFrom names the column itself; expected its old name', [...path, 'renamedFrom']);
   let columnDefault: Column['default'];
   if (input.default !== undefined) {
-    const resolved = resolveDefault(input.default, { type, enumValues: type.enumName ? scope.enums.get(type.enumName) : undefined, identity: input.identity !== undefined });
-    const foreign = typeof resolved !== 'string' && resolved.kind === 'sql' ? foreignSchemaProblem(resolved.sql, scope.schema) : undefined;
+    const resolved = resolveDefault(input.default, {
+      type,
+      enumValues: type.enumName ? scope.enums.get(type.enumName) : undefined,
+      identity: input.identity !== undefined,
+    });
+    const foreign =
+      typeof resolved !== 'string' && resolved.kind === 'sql'
+        ? foreignSchemaProblem(resolved.sql, scope.schema)
+        : undefined;
     if (typeof resolved === 'string' || foreign) report(foreign ?? (resolved as string), [...path, 'default']);
     else columnDefault = resolved;
   }
@@ -81,13 +105,26 @@ export function resolveColumn(name: string, input: ColumnInput, path: YamlPath, 
 }
 
 /** A tsType names an exported type of a module the generated file can import (relative, NodeNext .js). */
-function tsTypeProblem(t: { import: string; name: string }, type: ColumnType): { message: string; at: string[] } | undefined {
-  if (!['json', 'jsonb'].includes(type.kind) || type.dims > 0) return { message: `tsType types json and jsonb values; expected it on a json or jsonb column, got ${type.sql}`, at: [] };
+function tsTypeProblem(
+  t: { import: string; name: string },
+  type: ColumnType,
+): { message: string; at: string[] } | undefined {
+  if (!['json', 'jsonb'].includes(type.kind) || type.dims > 0)
+    return {
+      message: `tsType types json and jsonb values; expected it on a json or jsonb column, got ${type.sql}`,
+      at: [],
+    };
   if (!/^\.\.?\/[^'"\\\n\r`$]*\.js$/.test(t.import)) {
-    return { message: `invalid module path ${JSON.stringify(t.import)}; expected a relative path from generated/<service>/ (./ or ../) ending in .js`, at: ['import'] };
+    return {
+      message: `invalid module path ${JSON.stringify(t.import)}; expected a relative path from generated/<service>/ (./ or ../) ending in .js`,
+      at: ['import'],
+    };
   }
   if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(t.name) || GENERATED_BINDINGS.has(t.name)) {
-    return { message: `invalid type name ${JSON.stringify(t.name)}; expected a TypeScript identifier the generated module does not use itself`, at: ['name'] };
+    return {
+      message: `invalid type name ${JSON.stringify(t.name)}; expected a TypeScript identifier the generated module does not use itself`,
+      at: ['name'],
+    };
   }
   return undefined;
 }
@@ -120,11 +157,13 @@ export function resolveSharedSets(manifest: ManifestInput, diagnostics: Diagnost
     path,
     columns: Object.entries(cols).flatMap(([n, c]) => resolveColumn(n, c, [...path, n], origin, scope) ?? []),
   });
-  const base = manifest.base === undefined
-    ? resolveSet(DEFAULT_BASE, ['base'], 'base (the default base)')
-    : resolveSet(manifest.base, ['base'], 'base');
+  const base =
+    manifest.base === undefined
+      ? resolveSet(DEFAULT_BASE, ['base'], 'base (the default base)')
+      : resolveSet(manifest.base, ['base'], 'base');
   const bases = new Map<string, ColumnSet>();
-  for (const [name, cols] of Object.entries(manifest.bases ?? {})) bases.set(name, resolveSet(cols, ['bases', name], `bases.${name}`));
+  for (const [name, cols] of Object.entries(manifest.bases ?? {}))
+    bases.set(name, resolveSet(cols, ['bases', name], `bases.${name}`));
   const mixins = new Map<string, ColumnSet>();
   for (const [name, mixin] of Object.entries(manifest.mixins ?? {})) {
     mixins.set(name, resolveSet(mixin.columns ?? {}, ['mixins', name, 'columns'], `mixins.${name}`));
@@ -144,12 +183,20 @@ function mixinExpander(manifest: ManifestInput, diagnostics: Diagnostic[]) {
         // The loop alone, told from the mixin whose include closes it.
         const loop = inc === name ? [] : trail.slice(trail.indexOf(inc));
         const cycle = [name, ...loop, name].join(' → ');
-        if (!reported.has(name)) diagnostics.push({ path: ['mixins', name, 'include', i], message: `mixin cycle ${cycle}; expected includes without cycles` });
+        if (!reported.has(name))
+          diagnostics.push({
+            path: ['mixins', name, 'include', i],
+            message: `mixin cycle ${cycle}; expected includes without cycles`,
+          });
         reported.add(name);
         continue;
       }
       if (!manifest.mixins?.[inc]) {
-        if (!reported.has(`${name}:${inc}`)) diagnostics.push({ path: ['mixins', name, 'include', i], message: `unknown mixin ${JSON.stringify(inc)}; expected one of: ${Object.keys(manifest.mixins ?? {}).join(', ')}` });
+        if (!reported.has(`${name}:${inc}`))
+          diagnostics.push({
+            path: ['mixins', name, 'include', i],
+            message: `unknown mixin ${JSON.stringify(inc)}; expected one of: ${Object.keys(manifest.mixins ?? {}).join(', ')}`,
+          });
         reported.add(`${name}:${inc}`);
         continue;
       }

@@ -15,8 +15,10 @@ export function resolveEnums(inputs: Record<string, EnumInput>, path: YamlPath, 
     const values = listed ? input : input.values;
     const valuesAt = listed ? at : [...at, 'values'];
     values.forEach((v, i) => {
-      if (!validValue(v)) report(`invalid enum value ${JSON.stringify(v)}; expected 1 to 63 bytes without NUL`, [...valuesAt, i]);
-      if (values.indexOf(v) !== i) report(`duplicate enum value ${JSON.stringify(v)}; expected each value once`, [...valuesAt, i]);
+      if (!validValue(v))
+        report(`invalid enum value ${JSON.stringify(v)}; expected 1 to 63 bytes without NUL`, [...valuesAt, i]);
+      if (values.indexOf(v) !== i)
+        report(`duplicate enum value ${JSON.stringify(v)}; expected each value once`, [...valuesAt, i]);
     });
     const resolved = { name, tsName: `${camelCase(name)}Enum`, values };
     if (listed) return resolved;
@@ -32,15 +34,30 @@ export function resolveEnums(inputs: Record<string, EnumInput>, path: YamlPath, 
     }
     const renamedValues = Object.entries(input.renamedValues ?? {}).map(([to, from]) => {
       const valueAt = [...at, 'renamedValues', to];
-      if (!values.includes(to)) report(`renamed value ${JSON.stringify(to)} is not in values; expected the new value listed in values`, valueAt, true);
-      else if (!validValue(from)) report(`invalid enum value ${JSON.stringify(from)}; expected 1 to 63 bytes without NUL`, valueAt);
-      else if (from === to) report(`value ${JSON.stringify(to)} is renamed from itself; expected its old value`, valueAt);
-      else if (values.includes(from)) report(`old value ${JSON.stringify(from)} is still in values; expected a value the enum no longer lists`, valueAt);
+      if (!values.includes(to))
+        report(
+          `renamed value ${JSON.stringify(to)} is not in values; expected the new value listed in values`,
+          valueAt,
+          true,
+        );
+      else if (!validValue(from))
+        report(`invalid enum value ${JSON.stringify(from)}; expected 1 to 63 bytes without NUL`, valueAt);
+      else if (from === to)
+        report(`value ${JSON.stringify(to)} is renamed from itself; expected its old value`, valueAt);
+      else if (values.includes(from))
+        report(
+          `old value ${JSON.stringify(from)} is still in values; expected a value the enum no longer lists`,
+          valueAt,
+        );
       return { from, to };
     });
     renamedValues.forEach((r, i) => {
       const first = renamedValues.findIndex((x) => x.from === r.from);
-      if (first !== i) report(`old value ${JSON.stringify(r.from)} is renamed to both ${renamedValues[first]!.to} and ${r.to}; expected one new value`, [...at, 'renamedValues', r.to]);
+      if (first !== i)
+        report(
+          `old value ${JSON.stringify(r.from)} is renamed to both ${renamedValues[first]!.to} and ${r.to}; expected one new value`,
+          [...at, 'renamedValues', r.to],
+        );
     });
     return {
       ...resolved,

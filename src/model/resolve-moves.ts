@@ -8,7 +8,8 @@ import type { ServiceDraft } from './resolve.js';
  */
 export function checkMoves(services: readonly ServiceDraft[], report: (message: string, path: YamlPath) => void) {
   const declared = new Map<string, string>();
-  for (const s of services) for (const t of s.tables) declared.set(`${s.schema}.${t.name}`, `services.${s.name}.tables.${t.name}`);
+  for (const s of services)
+    for (const t of s.tables) declared.set(`${s.schema}.${t.name}`, `services.${s.name}.tables.${t.name}`);
   const claimed = new Map<string, string>();
   for (const s of services) {
     for (const t of s.tables) {
@@ -18,7 +19,10 @@ export function checkMoves(services: readonly ServiceDraft[], report: (message: 
       const here = `services.${s.name}.tables.${t.name}`;
       const still = declared.get(source);
       if (still && still !== here) {
-        report(`${source} is still declared at ${still}; a table moves only from where the manifest no longer declares it (remove it there, or drop this from)`, at);
+        report(
+          `${source} is still declared at ${still}; a table moves only from where the manifest no longer declares it (remove it there, or drop this from)`,
+          at,
+        );
       }
       const twin = claimed.get(source);
       if (twin) report(`${source} is already the from of ${twin}; expected each table to come from one place`, at);

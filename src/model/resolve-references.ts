@@ -25,14 +25,24 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
         const target = findTarget({ service, table, column }, services, at, report);
         if (!target) continue;
         const name = constraintNames.foreignKey(table.name, column.name);
-        if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) report(`generated foreign key name ${JSON.stringify(name)} is ${Buffer.byteLength(name)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: shorten the table or column name`, at);
-        if ((ref.onDelete === 'set null' || ref.onUpdate === 'set null') && !column.nullable) report('set null needs a nullable column; expected nullable: true or another action', at);
+        if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES)
+          report(
+            `generated foreign key name ${JSON.stringify(name)} is ${Buffer.byteLength(name)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: shorten the table or column name`,
+            at,
+          );
+        if ((ref.onDelete === 'set null' || ref.onUpdate === 'set null') && !column.nullable)
+          report('set null needs a nullable column; expected nullable: true or another action', at);
         const crossService = target.service !== service;
         if (crossService) dependsOn.get(service.name)!.set(target.service.name, at);
         fks.set(column, {
           name,
           column: column.name,
-          target: { service: target.service.name, schema: target.service.schema, table: target.table.name, column: target.column.name },
+          target: {
+            service: target.service.name,
+            schema: target.service.schema,
+            table: target.table.name,
+            column: target.column.name,
+          },
           crossService,
           onDelete: ref.onDelete,
           onUpdate: ref.onUpdate,
@@ -44,7 +54,11 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
   for (const s of services) {
     for (const [dep, at] of dependsOn.get(s.name)!) {
       const clash = s.tables.find((t) => t.tsName === crossBinding(dep));
-      if (clash) report(`table ${clash.name} becomes ${clash.tsName}, the name under which service ${dep}'s tables are imported; expected another table name`, at);
+      if (clash)
+        report(
+          `table ${clash.name} becomes ${clash.tsName}, the name under which service ${dep}'s tables are imported; expected another table name`,
+          at,
+        );
     }
   }
   const relations = deriveRelations(services, fks, report);
@@ -59,58 +73,105 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       tables: s.tables.map((t): Table => {
         const columns = t.columns.map((c): Column => {
           const { path: _path, wantsUnique, referenceInput: _ref, ...rest } = c;
-          return { ...rest, unique: wantsUnique ? constraintNames.unique(t.name, [c.name]) : undefined, references: fks.get(c) };
+          return {
+            ...rest,
+            unique: wantsUnique ? constraintNames.unique(t.name, [c.name]) : undefined,
+            references: fks.get(c),
+          };
         });
         const { path: _path, columns: _drafts, ...rest } = t;
-        return { ...rest, columns, foreignKeys: columns.flatMap((c) => c.references ?? []), relations: relations.get(t) ?? [] };
+        return {
+          ...rest,
+          columns,
+          foreignKeys: columns.flatMap((c) => c.references ?? []),
+          relations: relations.get(t) ?? [],
+        };
       }),
     })),
   };
 }
 
-function findTarget(src: Located, services: readonly ServiceDraft[], at: YamlPath, report: (m: string, p: YamlPath) => void): Located | undefined {
+function findTarget(
+  src: Located,
+  services: readonly ServiceDraft[],
+  at: YamlPath,
+  report: (m: string, p: YamlPath) => void,
+): Located | undefined {
   const ref = src.column.referenceInput!;
   const service = services.find((s) => s.name === (ref.service ?? src.service.name));
   if (!service) {
-    report(`unknown service ${JSON.stringify(ref.service)}; expected one of: ${services.map((s) => s.name).join(', ')}`, [...at, 'service']);
+    report(
+      `unknown service ${JSON.stringify(ref.service)}; expected one of: ${services.map((s) => s.name).join(', ')}`,
+      [...at, 'service'],
+    );
     return undefined;
   }
   const table = service.tables.find((t) => t.name === ref.table);
   if (!table) {
     const elsewhere = ref.service ? undefined : services.find((s) => s.tables.some((t) => t.name === ref.table));
-    const hint = elsewhere ? `; table ${ref.table} is in service ${elsewhere.name}: a cross-service reference must say service: ${elsewhere.name}` : '';
-    report(`unknown table ${JSON.stringify(ref.table)} in service ${service.name}${hint}; expected one of: ${service.tables.map((t) => t.name).join(', ')}`, [...at, 'table']);
+    const hint = elsewhere
+      ? `; table ${ref.table} is in service ${elsewhere.name}: a cross-service reference must say service: ${elsewhere.name}`
+      : '';
+    report(
+      `unknown table ${JSON.stringify(ref.table)} in service ${service.name}${hint}; expected one of: ${service.tables.map((t) => t.name).join(', ')}`,
+      [...at, 'table'],
+    );
     return undefined;
   }
   const columnName = ref.column ?? 'id';
   const column = table.columns.find((c) => c.name === columnName);
   if (!column) {
-    report(`unknown column ${JSON.stringify(columnName)} in ${service.name}.${table.name}; expected one of: ${table.columns.map((c) => c.name).join(', ')}`, ref.column ? [...at, 'column'] : at);
+    report(
+      `unknown column ${JSON.stringify(columnName)} in ${service.name}.${table.name}; expected one of: ${table.columns.map((c) => c.name).join(', ')}`,
+      ref.column ? [...at, 'column'] : at,
+    );
     return undefined;
   }
-  const keyed = column.primaryKey || column.wantsUnique || table.uniques.some((u) => u.columns.length === 1 && u.columns[0] === columnName) ||
+  const keyed =
+    column.primaryKey ||
+    column.wantsUnique ||
+    table.uniques.some((u) => u.columns.length === 1 && u.columns[0] === columnName) ||
     (table.primaryKey?.columns.length === 1 && table.primaryKey.columns[0] === columnName);
-  if (!keyed) report(`${service.name}.${table.name}.${columnName} is neither a primary key nor unique; expected a referenced column with one of them`, at);
+  if (!keyed)
+    report(
+      `${service.name}.${table.name}.${columnName} is neither a primary key nor unique; expected a referenced column with one of them`,
+      at,
+    );
   const want = typeKey(column, service);
   const got = typeKey(src.column, src.service);
-  if (want !== got) report(`type ${got} does not match the referenced ${service.name}.${table.name}.${columnName} (${want}); expected the same type`, [...src.column.path, 'type']);
+  if (want !== got)
+    report(
+      `type ${got} does not match the referenced ${service.name}.${table.name}.${columnName} (${want}); expected the same type`,
+      [...src.column.path, 'type'],
+    );
   return { service, table, column };
 }
 
 /** Serial columns are referenced by their integer type; enums are compared with their schema. */
-const typeKey = (c: ColumnDraft, s: ServiceDraft) => (c.type.kind === 'enum' ? `${s.schema}.${c.type.sql}` : c.type.sql);
+const typeKey = (c: ColumnDraft, s: ServiceDraft) =>
+  c.type.kind === 'enum' ? `${s.schema}.${c.type.sql}` : c.type.sql;
 
-function orderServices(services: readonly ServiceDraft[], deps: Map<string, Map<string, YamlPath>>, report: (m: string, p: YamlPath) => void) {
+function orderServices(
+  services: readonly ServiceDraft[],
+  deps: Map<string, Map<string, YamlPath>>,
+  report: (m: string, p: YamlPath) => void,
+) {
   const done = new Set<string>();
   const out: ServiceDraft[] = [];
   const visit = (s: ServiceDraft, trail: string[]) => {
     if (done.has(s.name)) return;
     for (const [dep, at] of deps.get(s.name)!) {
       if (trail.includes(dep) || dep === s.name) {
-        report(`services ${[...trail, s.name, dep].join(' → ')} reference each other; expected cross-service references in one direction so each service can be pushed on its own`, at);
+        report(
+          `services ${[...trail, s.name, dep].join(' → ')} reference each other; expected cross-service references in one direction so each service can be pushed on its own`,
+          at,
+        );
         continue;
       }
-      visit(services.find((x) => x.name === dep)!, [...trail, s.name]);
+      visit(
+        services.find((x) => x.name === dep)!,
+        [...trail, s.name],
+      );
     }
     if (!done.has(s.name)) out.push(s);
     done.add(s.name);
@@ -119,15 +180,24 @@ function orderServices(services: readonly ServiceDraft[], deps: Map<string, Map<
   return out;
 }
 
-function deriveRelations(services: readonly ServiceDraft[], fks: Map<ColumnDraft, ForeignKey>, report: (m: string, p: YamlPath) => void) {
+function deriveRelations(
+  services: readonly ServiceDraft[],
+  fks: Map<ColumnDraft, ForeignKey>,
+  report: (m: string, p: YamlPath) => void,
+) {
   const out = new Map<TableDraft, Relation[]>();
-  const tableOf = (service: string, table: string) => services.find((s) => s.name === service)?.tables.find((t) => t.name === table);
+  const tableOf = (service: string, table: string) =>
+    services.find((s) => s.name === service)?.tables.find((t) => t.name === table);
   const add = (table: TableDraft, rel: Relation, at: YamlPath) => {
     const list = out.get(table) ?? [];
     const taken = new Set([...table.columns.map((c) => c.tsKey), ...list.map((r) => r.key)]);
     let key = rel.key;
     if (taken.has(key)) key = `${key}Rel`;
-    if (taken.has(key)) report(`relation name ${key} on ${table.name} collides with a column or another relation; expected distinct column names`, at);
+    if (taken.has(key))
+      report(
+        `relation name ${key} on ${table.name} collides with a column or another relation; expected distinct column names`,
+        at,
+      );
     list.push({ ...rel, key });
     out.set(table, list);
   };
@@ -136,15 +206,32 @@ function deriveRelations(services: readonly ServiceDraft[], fks: Map<ColumnDraft
       for (const column of table.columns) {
         const fk = fks.get(column);
         if (!fk) continue;
-        const stem = column.name.endsWith('_id') && column.name.length > 3 ? column.name.slice(0, -3) : `${column.name}_ref`;
+        const stem =
+          column.name.endsWith('_id') && column.name.length > 3 ? column.name.slice(0, -3) : `${column.name}_ref`;
         const relationName = `${table.name}_${column.name}`;
         const at = [...column.path, 'references'];
-        add(table, { kind: 'one', key: camelCase(stem), relationName, target: { service: fk.target.service, table: fk.target.table }, fk }, at);
+        add(
+          table,
+          {
+            kind: 'one',
+            key: camelCase(stem),
+            relationName,
+            target: { service: fk.target.service, table: fk.target.table },
+            fk,
+          },
+          at,
+        );
         const target = tableOf(fk.target.service, fk.target.table);
         if (!target || fk.crossService) continue;
-        const siblings = table.columns.filter((c) => fks.get(c)?.target.table === fk.target.table && !fks.get(c)?.crossService).length;
+        const siblings = table.columns.filter(
+          (c) => fks.get(c)?.target.table === fk.target.table && !fks.get(c)?.crossService,
+        ).length;
         const many = siblings > 1 ? camelCase(`${table.name}_by_${stem}`) : camelCase(table.name);
-        add(target, { kind: 'many', key: many, relationName, target: { service: service.name, table: table.name } }, at);
+        add(
+          target,
+          { kind: 'many', key: many, relationName, target: { service: service.name, table: table.name } },
+          at,
+        );
       }
     }
   }

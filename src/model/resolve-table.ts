@@ -1,6 +1,12 @@
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
 import type { TableInput } from '../manifest/schema.js';
-import { MAX_IDENTIFIER_BYTES, bindingName, constraintNames, identifierProblem, reservedSchemaProblem } from './names.js';
+import {
+  MAX_IDENTIFIER_BYTES,
+  bindingName,
+  constraintNames,
+  identifierProblem,
+  reservedSchemaProblem,
+} from './names.js';
 import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
@@ -27,12 +33,19 @@ export interface SharedSets {
   readonly expandMixin: (name: string) => string[];
 }
 
-export function resolveTable(name: string, input: TableInput, path: YamlPath, shared: SharedSets, scope: ColumnScope & { readonly schema: string }): Omit<TableDraft, 'typeName'> {
+export function resolveTable(
+  name: string,
+  input: TableInput,
+  path: YamlPath,
+  shared: SharedSets,
+  scope: ColumnScope & { readonly schema: string },
+): Omit<TableDraft, 'typeName'> {
   const diagnostics = scope.diagnostics;
   const report = (message: string, at: YamlPath, atKey = false) => diagnostics.push({ path: at, message, atKey });
   const nameProblem = identifierProblem(name, 'table name');
   if (nameProblem) report(nameProblem, path, true);
-  if (input.comment?.includes('\0')) report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
+  if (input.comment?.includes('\0'))
+    report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
 
   const columns = inheritedColumns(input, path, shared, diagnostics);
   const inheritedFrom = new Map(columns.map((c) => [c.name, c] as const));
@@ -50,14 +63,19 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
   checkRenames(columns, report);
   const columnList = (cols: readonly string[], at: YamlPath): string[] => {
     cols.forEach((c, i) => {
-      if (!byName.has(c)) report(`unknown column ${JSON.stringify(c)}; expected one of: ${[...byName.keys()].join(', ')}`, [...at, i]);
+      if (!byName.has(c))
+        report(`unknown column ${JSON.stringify(c)}; expected one of: ${[...byName.keys()].join(', ')}`, [...at, i]);
     });
     const twice = cols.find((c, i) => cols.indexOf(c) !== i);
     if (twice !== undefined) report(`column ${twice} is listed twice; expected each column once`, at);
     return [...cols];
   };
   const checkName = (n: string, at: YamlPath, hint: string) => {
-    if (Buffer.byteLength(n) > MAX_IDENTIFIER_BYTES) report(`generated name ${JSON.stringify(n)} is ${Buffer.byteLength(n)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: ${hint}`, at);
+    if (Buffer.byteLength(n) > MAX_IDENTIFIER_BYTES)
+      report(
+        `generated name ${JSON.stringify(n)} is ${Buffer.byteLength(n)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: ${hint}`,
+        at,
+      );
     else {
       const problem = identifierProblem(n, 'name');
       if (problem) report(problem, at);
@@ -66,19 +84,35 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
 
   const pkColumns = columns.filter((c) => c.primaryKey);
   if (pkColumns.length > 1) {
-    report(`several columns are primaryKey: true (${pkColumns.map((c) => c.name).join(', ')}); expected one, or primaryKey: [a, b] on the table with base: false`, pkColumns[1]!.path);
+    report(
+      `several columns are primaryKey: true (${pkColumns.map((c) => c.name).join(', ')}); expected one, or primaryKey: [a, b] on the table with base: false`,
+      pkColumns[1]!.path,
+    );
   }
   let primaryKey: Constraint | undefined;
   if (input.primaryKey) {
     const at = [...path, 'primaryKey'];
-    if (pkColumns.length > 0) report(`column ${pkColumns[0]!.name} (from ${pkColumns[0]!.origin}) is already the primary key; expected either it or a table primaryKey (use base: false for composite keys)`, at);
+    if (pkColumns.length > 0)
+      report(
+        `column ${pkColumns[0]!.name} (from ${pkColumns[0]!.origin}) is already the primary key; expected either it or a table primaryKey (use base: false for composite keys)`,
+        at,
+      );
     const cols = columnList(input.primaryKey, at);
-    cols.forEach((c, i) => byName.get(c)?.nullable && report(`primary key column ${c} is nullable; expected a not-null column`, [...at, i]));
+    cols.forEach(
+      (c, i) =>
+        byName.get(c)?.nullable &&
+        report(`primary key column ${c} is nullable; expected a not-null column`, [...at, i]),
+    );
     primaryKey = { name: constraintNames.primaryKey(name), columns: cols };
   }
   if (!nameProblem) checkName(constraintNames.primaryKey(name), path, 'shorten the table name');
   for (const c of columns.filter((col) => col.onUpdateTrigger)) {
-    if (!nameProblem) checkName(constraintNames.onUpdateTrigger(name, c.name), [...path, 'columns', c.name], 'shorten the table or column name');
+    if (!nameProblem)
+      checkName(
+        constraintNames.onUpdateTrigger(name, c.name),
+        [...path, 'columns', c.name],
+        'shorten the table or column name',
+      );
   }
 
   const uniques: Constraint[] = [];
@@ -102,9 +136,11 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
     checkName(n, ix.name ? [...at, 'name'] : at, 'set name: to a shorter one');
     const method = ix.method ?? 'btree';
     const indexed = cols.flatMap((c) => byName.get(c) ?? []);
-    const methodProblem = indexed.length === cols.length ? indexProblem(method, ix.unique ?? false, indexed) : undefined;
+    const methodProblem =
+      indexed.length === cols.length ? indexProblem(method, ix.unique ?? false, indexed) : undefined;
     if (methodProblem) report(methodProblem, at);
-    const whereProblem = ix.where && (sqlFragmentProblem(ix.where.sql) ?? foreignSchemaProblem(ix.where.sql, scope.schema, name));
+    const whereProblem =
+      ix.where && (sqlFragmentProblem(ix.where.sql) ?? foreignSchemaProblem(ix.where.sql, scope.schema, name));
     if (whereProblem) report(whereProblem, [...at, 'where', 'sql']);
     return { name: n, columns: cols, unique: ix.unique ?? false, where: ix.where?.sql, method };
   });
@@ -135,13 +171,26 @@ export function resolveTable(name: string, input: TableInput, path: YamlPath, sh
 }
 
 /** `from: <schema>.<table>` or `from: <old name>` (the service's schema), with valid names and not the table's own place. */
-function resolveFrom(text: string, name: string, schema: string, at: YamlPath, report: (message: string, at: YamlPath) => void) {
+function resolveFrom(
+  text: string,
+  name: string,
+  schema: string,
+  at: YamlPath,
+  report: (message: string, at: YamlPath) => void,
+) {
   const dot = text.indexOf('.');
   const from = dot < 0 ? { schema, table: text } : { schema: text.slice(0, dot), table: text.slice(dot + 1) };
-  const problem = (dot >= 0 ? identifierProblem(from.schema, 'schema name') : undefined) ?? identifierProblem(from.table, 'table name');
+  const problem =
+    (dot >= 0 ? identifierProblem(from.schema, 'schema name') : undefined) ??
+    identifierProblem(from.table, 'table name');
   if (problem) report(`${problem} (from: <schema>.<table> or the old table name)`, at);
-  else if (from.schema !== 'public' && reservedSchemaProblem(from.schema)) report(`tables cannot move out of system schema ${JSON.stringify(from.schema)}; expected public or an application schema`, at);
-  else if (from.schema === schema && from.table === name) report(`from names the table's own place ${schema}.${name}; expected where the table lives now, or no from`, at);
+  else if (from.schema !== 'public' && reservedSchemaProblem(from.schema))
+    report(
+      `tables cannot move out of system schema ${JSON.stringify(from.schema)}; expected public or an application schema`,
+      at,
+    );
+  else if (from.schema === schema && from.table === name)
+    report(`from names the table's own place ${schema}.${name}; expected where the table lives now, or no from`, at);
   return from;
 }
 
@@ -152,7 +201,11 @@ function checkRenames(columns: readonly ColumnDraft[], report: (message: string,
     if (c.renamedFrom === undefined || c.renamedFrom === c.name) continue;
     const at = [...c.path, 'renamedFrom'];
     const other = columns.find((x) => x.name === c.renamedFrom);
-    if (other) report(`renamedFrom ${c.renamedFrom} names another column of this table${other.origin === 'table' ? '' : ` (from ${other.origin})`}; expected an old name no column has`, at);
+    if (other)
+      report(
+        `renamedFrom ${c.renamedFrom} names another column of this table${other.origin === 'table' ? '' : ` (from ${other.origin})`}; expected an old name no column has`,
+        at,
+      );
     const twin = renamedBy.get(c.renamedFrom);
     if (twin) report(`columns ${twin.name} and ${c.name} are both renamed from ${c.renamedFrom}; expected one`, at);
     renamedBy.set(c.renamedFrom, c);
@@ -163,23 +216,37 @@ function checkRenames(columns: readonly ColumnDraft[], report: (message: string,
 function redeclared(name: string, inherited: ColumnDraft): string {
   const from = `column ${JSON.stringify(name)} is inherited from ${inherited.origin}`;
   const where = inherited.origin.startsWith('base (the default') ? '' : ` (${inherited.path.join('.')})`;
-  const fix = inherited.origin.startsWith('mixins.') ? "remove it here; the table's mixins already add it" : 'remove it here, or opt out with base: false';
+  const fix = inherited.origin.startsWith('mixins.')
+    ? "remove it here; the table's mixins already add it"
+    : 'remove it here, or opt out with base: false';
   return `${from}${where}; ${fix}`;
 }
 
-function inheritedColumns(input: TableInput, path: YamlPath, shared: SharedSets, diagnostics: Diagnostic[]): ColumnDraft[] {
+function inheritedColumns(
+  input: TableInput,
+  path: YamlPath,
+  shared: SharedSets,
+  diagnostics: Diagnostic[],
+): ColumnDraft[] {
   let base: ColumnSet | undefined = shared.base;
   if (input.base === false) base = undefined;
   else if (typeof input.base === 'string') {
     base = shared.bases.get(input.base);
-    if (!base) diagnostics.push({ path: [...path, 'base'], message: `unknown base ${JSON.stringify(input.base)}; expected false or one of: ${[...shared.bases.keys()].join(', ') || '(no bases declared)'}` });
+    if (!base)
+      diagnostics.push({
+        path: [...path, 'base'],
+        message: `unknown base ${JSON.stringify(input.base)}; expected false or one of: ${[...shared.bases.keys()].join(', ') || '(no bases declared)'}`,
+      });
   }
   const columns: ColumnDraft[] = [...(base?.columns ?? [])];
   const seen = new Map(columns.map((c) => [c.name, c.origin] as const));
   (input.mixins ?? []).forEach((mixinName, i) => {
     const at = [...path, 'mixins', i];
     if (!shared.mixins.has(mixinName)) {
-      diagnostics.push({ path: at, message: `unknown mixin ${JSON.stringify(mixinName)}; expected one of: ${[...shared.mixins.keys()].join(', ') || '(no mixins declared)'}` });
+      diagnostics.push({
+        path: at,
+        message: `unknown mixin ${JSON.stringify(mixinName)}; expected one of: ${[...shared.mixins.keys()].join(', ') || '(no mixins declared)'}`,
+      });
       return;
     }
     for (const expanded of shared.expandMixin(mixinName)) {
@@ -187,7 +254,10 @@ function inheritedColumns(input: TableInput, path: YamlPath, shared: SharedSets,
         const previous = seen.get(col.name);
         if (previous === col.origin) continue;
         if (previous) {
-          diagnostics.push({ path: at, message: `mixin ${mixinName} adds column ${col.name}, which ${previous} already provides; expected each column from one source` });
+          diagnostics.push({
+            path: at,
+            message: `mixin ${mixinName} adds column ${col.name}, which ${previous} already provides; expected each column from one source`,
+          });
           continue;
         }
         seen.set(col.name, col.origin);

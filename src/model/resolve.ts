@@ -1,7 +1,14 @@
 import { formatPath, type Diagnostic, type YamlPath } from '../manifest/diagnostics.js';
 import type { ManifestInput } from '../manifest/schema.js';
 import { ENV_NAME } from '../manifest/value-rules.js';
-import { camelCase, constraintNames, identifierProblem, pascalCase, reservedSchemaProblem, rowTypeNames } from './names.js';
+import {
+  camelCase,
+  constraintNames,
+  identifierProblem,
+  pascalCase,
+  reservedSchemaProblem,
+  rowTypeNames,
+} from './names.js';
 import { resolveSharedSets } from './resolve-columns.js';
 import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';
@@ -21,7 +28,10 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
   const report = (message: string, path: YamlPath, atKey = false) => diagnostics.push({ path, message, atKey });
   const shared = resolveSharedSets(manifest, diagnostics);
   for (const name of Object.keys(manifest.mixins ?? {})) shared.expandMixin(name);
-  for (const [kind, names] of [['base name', Object.keys(manifest.bases ?? {})], ['mixin name', Object.keys(manifest.mixins ?? {})]] as const) {
+  for (const [kind, names] of [
+    ['base name', Object.keys(manifest.bases ?? {})],
+    ['mixin name', Object.keys(manifest.mixins ?? {})],
+  ] as const) {
     for (const n of names) {
       const problem = identifierProblem(n, kind);
       if (problem) report(problem, [kind === 'base name' ? 'bases' : 'mixins', n], true);
@@ -29,7 +39,8 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
   }
   const services: ServiceDraft[] = [];
   const enumOwners = new Map<string, string[]>();
-  for (const [name, svc] of Object.entries(manifest.services)) for (const e of Object.keys(svc.enums ?? {})) enumOwners.set(e, [...(enumOwners.get(e) ?? []), name]);
+  for (const [name, svc] of Object.entries(manifest.services))
+    for (const e of Object.keys(svc.enums ?? {})) enumOwners.set(e, [...(enumOwners.get(e) ?? []), name]);
   const schemaOwner = new Map<string, string>();
   if (Object.keys(manifest.services).length === 0) report('no services; expected at least one service', ['services']);
   for (const [name, svc] of Object.entries(manifest.services)) {
@@ -39,20 +50,39 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     const schema = svc.schema ?? name;
     const schemaAt = svc.schema === undefined ? path : [...path, 'schema'];
     const schemaProblem = identifierProblem(schema, 'schema name') ?? reservedSchemaProblem(schema);
-    if (schemaProblem && !(nameProblem && svc.schema === undefined)) report(schemaProblem, schemaAt, svc.schema === undefined);
+    if (schemaProblem && !(nameProblem && svc.schema === undefined))
+      report(schemaProblem, schemaAt, svc.schema === undefined);
     const owner = schemaOwner.get(schema);
-    if (owner) report(`schema ${JSON.stringify(schema)} is already used by service ${owner}; expected one schema per service`, schemaAt, svc.schema === undefined);
+    if (owner)
+      report(
+        `schema ${JSON.stringify(schema)} is already used by service ${owner}; expected one schema per service`,
+        schemaAt,
+        svc.schema === undefined,
+      );
     schemaOwner.set(schema, name);
     const urlEnv = svc.databaseUrlEnv ?? `${name.toUpperCase()}_DATABASE_URL`;
-    if (!ENV_NAME.test(urlEnv)) report(`invalid environment variable name ${JSON.stringify(urlEnv)}; expected letters, digits and _`, [...path, 'databaseUrlEnv']);
+    if (!ENV_NAME.test(urlEnv))
+      report(`invalid environment variable name ${JSON.stringify(urlEnv)}; expected letters, digits and _`, [
+        ...path,
+        'databaseUrlEnv',
+      ]);
 
     const enums = resolveEnums(svc.enums ?? {}, [...path, 'enums'], diagnostics);
     const scope = { schema, enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners };
-    const drafts = Object.entries(svc.tables).map(([t, input]) => resolveTable(t, input, [...path, 'tables', t], shared, scope));
+    const drafts = Object.entries(svc.tables).map(([t, input]) =>
+      resolveTable(t, input, [...path, 'tables', t], shared, scope),
+    );
     if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
     const schemaTsName = `${camelCase(name)}Schema`;
-    const constNames = [schemaTsName, ...enums.flatMap((e) => [e.tsName, pascalCase(e.name)]), ...drafts.flatMap((t) => [t.tsName, `${t.tsName}Relations`])];
-    const typeNames = rowTypeNames(drafts.map((t) => t.name), new Set(constNames));
+    const constNames = [
+      schemaTsName,
+      ...enums.flatMap((e) => [e.tsName, pascalCase(e.name)]),
+      ...drafts.flatMap((t) => [t.tsName, `${t.tsName}Relations`]),
+    ];
+    const typeNames = rowTypeNames(
+      drafts.map((t) => t.name),
+      new Set(constNames),
+    );
     const tables = drafts.map((t) => ({ ...t, typeName: typeNames.get(t.name)! }));
     const service = { name, schema, schemaTsName, urlEnv, enums, tables, path };
     checkNamespaces(service, report);
@@ -71,7 +101,12 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
   const relations = new Map<string, string>();
   const claim = (name: string, what: string, path: YamlPath, atKey = false) => {
     const previous = relations.get(name);
-    if (previous) report(`${what} ${JSON.stringify(name)} collides with ${previous} in schema ${service.schema}; expected distinct names`, path, atKey);
+    if (previous)
+      report(
+        `${what} ${JSON.stringify(name)} collides with ${previous} in schema ${service.schema}; expected distinct names`,
+        path,
+        atKey,
+      );
     else relations.set(name, `${what} at ${formatPath(path)}`);
   };
   service.enums.forEach((e) => claim(e.name, 'enum', [...service.path, 'enums', e.name], true));
@@ -79,20 +114,31 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     claim(t.name, 'table', t.path, true);
     // A column's primaryKey: true (maybe inherited from a base) is named <table>_pkey by Postgres as well.
     if (t.primaryKey) claim(t.primaryKey.name, 'primary key', [...t.path, 'primaryKey']);
-    else if (t.columns.some((c) => c.primaryKey)) claim(constraintNames.primaryKey(t.name), 'primary key', t.path, true);
+    else if (t.columns.some((c) => c.primaryKey))
+      claim(constraintNames.primaryKey(t.name), 'primary key', t.path, true);
     t.uniques.forEach((u) => claim(u.name, 'unique constraint', t.path));
     t.indexes.forEach((ix, i) => claim(ix.name, 'index', [...t.path, 'indexes', i]));
     const keys = new Map<string, string>();
     for (const c of t.columns) {
       const other = keys.get(c.tsKey);
-      if (other) report(`column ${c.name} and column ${other} both become property ${c.tsKey}; expected distinct names`, c.path, true);
+      if (other)
+        report(
+          `column ${c.name} and column ${other} both become property ${c.tsKey}; expected distinct names`,
+          c.path,
+          true,
+        );
       keys.set(c.tsKey, c.name);
     }
   }
   const bindings = new Map<string, string>([[service.schemaTsName, 'the schema constant']]);
   const bind = (name: string, what: string, path: YamlPath) => {
     const previous = bindings.get(name);
-    if (previous) report(`${what} becomes the TypeScript name ${name}, already used by ${previous}; expected distinct names`, path, true);
+    if (previous)
+      report(
+        `${what} becomes the TypeScript name ${name}, already used by ${previous}; expected distinct names`,
+        path,
+        true,
+      );
     else bindings.set(name, what);
   };
   for (const e of service.enums) {
@@ -112,7 +158,12 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     for (const c of t.columns.filter((col) => col.tsType)) {
       const { name, import: from } = c.tsType!;
       if (imported.get(name) === from) continue;
-      if (imported.has(name)) report(`tsType ${name} is imported from ${imported.get(name)} and ${from}; expected one module per type name`, [...c.path, 'tsType', 'name']);
+      if (imported.has(name))
+        report(`tsType ${name} is imported from ${imported.get(name)} and ${from}; expected one module per type name`, [
+          ...c.path,
+          'tsType',
+          'name',
+        ]);
       else bind(name, `the tsType of ${t.name}.${c.name}`, [...c.path, 'tsType', 'name']);
       imported.set(name, from);
     }

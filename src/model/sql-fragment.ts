@@ -7,7 +7,8 @@ import { MAX_SQL_FRAGMENT } from '../manifest/value-rules.js';
  */
 export function sqlFragmentProblem(sql: string): string | undefined {
   if (sql.trim() === '') return 'empty SQL expression; expected an expression such as now()';
-  if (sql.length > MAX_SQL_FRAGMENT) return `SQL expression is ${sql.length} characters; expected at most ${MAX_SQL_FRAGMENT}`;
+  if (sql.length > MAX_SQL_FRAGMENT)
+    return `SQL expression is ${sql.length} characters; expected at most ${MAX_SQL_FRAGMENT}`;
   // Checked first: a NUL inside quotes would otherwise be skipped with them.
   if (sql.includes('\0')) return 'NUL character in SQL expression; expected printable text';
   let depth = 0;
@@ -16,7 +17,8 @@ export function sqlFragmentProblem(sql: string): string | undefined {
     const next = sql[i + 1];
     if (c === "'" || c === '"') {
       const end = closingQuote(sql, i);
-      if (end < 0) return `unterminated ${c === "'" ? 'string' : 'quoted identifier'} in SQL expression; expected a closing ${c}`;
+      if (end < 0)
+        return `unterminated ${c === "'" ? 'string' : 'quoted identifier'} in SQL expression; expected a closing ${c}`;
       const quoted = sql.slice(i, end);
       // In E'...' a backslash escapes the quote, so Postgres would end the string elsewhere than this scan.
       // Without a backslash both readings agree, so only that combination is refused.
@@ -24,7 +26,8 @@ export function sqlFragmentProblem(sql: string): string | undefined {
         return "backslash in an E'...' string in SQL expression; expected a standard string ('it''s') without backslash escapes";
       }
       // drizzle-kit keeps checks and index definitions as ';'-separated text and cuts them at the first ';'.
-      if (quoted.includes(';')) return "semicolon inside quotes in SQL expression; drizzle-kit cuts definitions at ';', expected chr(59) instead";
+      if (quoted.includes(';'))
+        return "semicolon inside quotes in SQL expression; drizzle-kit cuts definitions at ';', expected chr(59) instead";
       i = end;
     } else if (c === ';') {
       return 'semicolon in SQL expression; expected a single expression, not statements';
@@ -61,19 +64,20 @@ function closingQuote(sql: string, start: number): number {
 export function qualifiersIn(sql: string): string[] {
   const found: string[] = [];
   const IDENT = /^(?:"((?:[^"]|"")*)"|([A-Za-z_][A-Za-z0-9_$]*))\s*\./;
-  for (let i = 0; i < sql.length; ) {
+  for (let i = 0; i < sql.length;) {
     const c = sql[i]!;
     if (c === "'") {
       i = closingQuote(sql, i) + 1 || sql.length;
       continue;
     }
     const prev = sql[i - 1];
-    const m = (c === '"' || /[A-Za-z_]/.test(c)) && !/[A-Za-z0-9_$.]/.test(prev ?? '') ? IDENT.exec(sql.slice(i)) : null;
+    const m =
+      (c === '"' || /[A-Za-z_]/.test(c)) && !/[A-Za-z0-9_$.]/.test(prev ?? '') ? IDENT.exec(sql.slice(i)) : null;
     if (m) {
       found.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.toLowerCase());
       i += m[0].length;
     } else if (c === '"') i = closingQuote(sql, i) + 1 || sql.length;
-    else i += /[A-Za-z0-9_$]/.test(c) ? (/^[A-Za-z0-9_$]+/.exec(sql.slice(i))![0].length) : 1;
+    else i += /[A-Za-z0-9_$]/.test(c) ? /^[A-Za-z0-9_$]+/.exec(sql.slice(i))![0].length : 1;
   }
   return found;
 }
@@ -86,6 +90,9 @@ export function qualifiersIn(sql: string): string[] {
 export function foreignSchemaProblem(sql: string, own: string | undefined, table?: string): string | undefined {
   const foreign = qualifiersIn(sql).find((q) => q !== own && q !== 'pg_catalog' && q !== table);
   if (foreign === undefined) return undefined;
-  const allowed = own === undefined ? 'pg_catalog (base and mixin columns land in every service)' : `the service's own schema ${own} or pg_catalog`;
+  const allowed =
+    own === undefined
+      ? 'pg_catalog (base and mixin columns land in every service)'
+      : `the service's own schema ${own} or pg_catalog`;
   return `expression names schema ${JSON.stringify(foreign)}; expected only objects of ${allowed}, so a push never depends on another schema`;
 }

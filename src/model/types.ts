@@ -4,10 +4,30 @@
  */
 
 export type ScalarKind =
-  | 'uuid' | 'text' | 'varchar' | 'char' | 'smallint' | 'integer' | 'bigint'
-  | 'smallserial' | 'serial' | 'bigserial' | 'boolean' | 'numeric' | 'real' | 'double'
-  | 'date' | 'time' | 'timestamp' | 'timestamptz' | 'interval' | 'json' | 'jsonb'
-  | 'bytea' | 'inet' | 'enum';
+  | 'uuid'
+  | 'text'
+  | 'varchar'
+  | 'char'
+  | 'smallint'
+  | 'integer'
+  | 'bigint'
+  | 'smallserial'
+  | 'serial'
+  | 'bigserial'
+  | 'boolean'
+  | 'numeric'
+  | 'real'
+  | 'double'
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  | 'timestamptz'
+  | 'interval'
+  | 'json'
+  | 'jsonb'
+  | 'bytea'
+  | 'inet'
+  | 'enum';
 
 export interface ColumnType {
   readonly kind: ScalarKind;
@@ -25,18 +45,23 @@ export interface ColumnType {
 }
 
 /** JSON-compatible literal; bigint keeps 64-bit integers exact. */
-export type Literal = string | number | bigint | boolean | readonly Literal[] | { readonly [key: string]: Literal } | null;
+export type Literal =
+  string | number | bigint | boolean | readonly Literal[] | { readonly [key: string]: Literal } | null;
 
 export type ColumnDefault =
-  | { readonly kind: 'sql'; readonly sql: string }
-  | { readonly kind: 'literal'; readonly value: Literal };
+  { readonly kind: 'sql'; readonly sql: string } | { readonly kind: 'literal'; readonly value: Literal };
 
 export type FkAction = 'cascade' | 'restrict' | 'no action' | 'set null' | 'set default';
 
 export interface ForeignKey {
   readonly name: string;
   readonly column: string;
-  readonly target: { readonly service: string; readonly schema: string; readonly table: string; readonly column: string };
+  readonly target: {
+    readonly service: string;
+    readonly schema: string;
+    readonly table: string;
+    readonly column: string;
+  };
   readonly crossService: boolean;
   readonly onDelete?: FkAction;
   readonly onUpdate?: FkAction;

@@ -93,7 +93,10 @@ const targetKey = (fk: ForeignKey) => `${fk.target.service}.${fk.target.table}`;
 
 /** One service's tables under their own (quoted) names; foreign keys into other services show only as FK columns. */
 export function serviceDiagram(service: Service): string {
-  return erDiagram(service.tables.map((table) => ({ service, table, name: `"${table.name}"` })), false);
+  return erDiagram(
+    service.tables.map((table) => ({ service, table, name: `"${table.name}"` })),
+    false,
+  );
 }
 
 /**
@@ -102,7 +105,8 @@ export function serviceDiagram(service: Service): string {
  */
 export function platformDiagram(model: Model): string {
   const entities = sortedServices(model).flatMap((service) =>
-    service.tables.map((table) => ({ service, table, name: `"${service.name}.${table.name}"` })));
+    service.tables.map((table) => ({ service, table, name: `"${service.name}.${table.name}"` })),
+  );
   return erDiagram(entities, true);
 }
 

@@ -10,7 +10,9 @@ const FILES = ['schema.ts', 'relations.ts', 'types.ts', 'db.ts', 'index.ts', 'dr
 /** One Handlebars instance; templates compiled once, never HTML-escaping, failing on missing fields. */
 const handlebars = Handlebars.create();
 handlebars.registerPartial('header', readTemplate('header.hbs'));
-const templates = new Map(FILES.map((f) => [f, handlebars.compile(readTemplate(`${f}.hbs`), { noEscape: true, strict: true })] as const));
+const templates = new Map(
+  FILES.map((f) => [f, handlebars.compile(readTemplate(`${f}.hbs`), { noEscape: true, strict: true })] as const),
+);
 
 function readTemplate(name: string): string {
   return readFileSync(new URL(name, TEMPLATE_DIR), 'utf8');
@@ -37,5 +39,8 @@ export function generate(model: Model, options: GenerateOptions): Map<string, st
  * Safe because no literal in the output spans lines (names.ts escapes line breaks).
  */
 function tidy(text: string): string {
-  return `${text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

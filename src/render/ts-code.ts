@@ -28,7 +28,14 @@ export const MAX_WIDTH = 100;
  * `open a, b close` on one line when it fits after `used` columns, else one item per line indented
  * one level deeper than `indent`, with trailing commas.
  */
-export function wrapList(open: string, items: readonly string[], close: string, indent: number, used: number, pad = ''): string {
+export function wrapList(
+  open: string,
+  items: readonly string[],
+  close: string,
+  indent: number,
+  used: number,
+  pad = '',
+): string {
   const flat = `${open}${pad}${items.join(', ')}${pad}${close}`;
   if (items.length === 0 || used + flat.length <= MAX_WIDTH) return flat;
   const inner = ' '.repeat(indent + 2);
@@ -57,7 +64,8 @@ function arg(a: Arg, scope: CodeScope, spread: boolean): string {
 }
 
 const args = (list: readonly Arg[], scope: CodeScope) => list.map((a) => arg(a, scope, true)).join(', ');
-const callText = (c: Call, scope: CodeScope) => `.${c.method}${c.typeArg ? `<${c.typeArg}>` : ''}(${args(c.args, scope)})`;
+const callText = (c: Call, scope: CodeScope) =>
+  `.${c.method}${c.typeArg ? `<${c.typeArg}>` : ''}(${args(c.args, scope)})`;
 const chain = (calls: readonly Call[], scope: CodeScope) => calls.map((c) => callText(c, scope)).join('');
 
 /** The call as one line, or with its object argument broken over lines when the line would be too wide. */
@@ -76,6 +84,7 @@ export function callCode(call: ColumnCall | ConstraintCall, scope: CodeScope, in
 }
 
 export function usesSql(calls: readonly (ColumnCall | ConstraintCall)[]): boolean {
-  const argUsesSql = (a: Arg): boolean => a.kind === 'sql' || a.kind === 'thunk' || (a.kind === 'object' && a.entries.some(([, v]) => argUsesSql(v)));
+  const argUsesSql = (a: Arg): boolean =>
+    a.kind === 'sql' || a.kind === 'thunk' || (a.kind === 'object' && a.entries.some(([, v]) => argUsesSql(v)));
   return calls.some((c) => c.args.some(argUsesSql) || c.chain.some((k) => k.args.some(argUsesSql)));
 }

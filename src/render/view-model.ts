@@ -17,7 +17,12 @@ export interface ServiceView {
   /** `import type { A, B } from '<path>'` lines for json columns' tsType, by module */
   readonly typeImports: readonly { readonly path: string; readonly names: string }[];
   readonly crossImports: readonly { readonly binding: string; readonly service: string }[];
-  readonly enums: readonly { readonly tsName: string; readonly name: string; readonly values: string; readonly typeName: string }[];
+  readonly enums: readonly {
+    readonly tsName: string;
+    readonly name: string;
+    readonly values: string;
+    readonly typeName: string;
+  }[];
   readonly tables: readonly TableView[];
   readonly relationTables: readonly RelationsView[];
   readonly relationImports: string;
@@ -52,7 +57,8 @@ export interface PathOptions {
 }
 
 export function serviceView(model: Model, service: Service, paths: PathOptions): ServiceView {
-  const lookup = (svc: string, table: string) => model.services.find((s) => s.name === svc)!.tables.find((t) => t.name === table)!;
+  const lookup = (svc: string, table: string) =>
+    model.services.find((s) => s.name === svc)!.tables.find((t) => t.name === table)!;
   const refer = (svc: string, table: string) => {
     const t = lookup(svc, table);
     return svc === service.name ? t.tsName : `${crossBinding(svc)}.${t.tsName}`;
@@ -62,7 +68,10 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
   const tables = service.tables.map((table): TableView => {
     const scope: CodeScope = {
       column: (c) => `t.${columnOf(table, c).tsKey}`,
-      foreignColumn: (svc, tbl, col) => (svc === service.name && tbl === table.name ? `t.${columnOf(table, col).tsKey}` : `${refer(svc, tbl)}.${columnOf(lookup(svc, tbl), col).tsKey}`),
+      foreignColumn: (svc, tbl, col) =>
+        svc === service.name && tbl === table.name
+          ? `t.${columnOf(table, col).tsKey}`
+          : `${refer(svc, tbl)}.${columnOf(lookup(svc, tbl), col).tsKey}`,
     };
     const columnCalls = table.columns.map((c) => columnCall(c, enumBinding));
     const constraints = constraintCalls(table);
@@ -72,52 +81,83 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
       name: tsString(table.name),
       typeName: table.typeName,
       comment: table.comment ? docComment(table.comment) : [],
-      columns: table.columns.map((c, i) => ({ key: c.tsKey, code: callCode(columnCalls[i]!, scope, 4, 4 + c.tsKey.length + 3), comment: c.comment ? docComment(c.comment) : [] })),
+      columns: table.columns.map((c, i) => ({
+        key: c.tsKey,
+        code: callCode(columnCalls[i]!, scope, 4, 4 + c.tsKey.length + 3),
+        comment: c.comment ? docComment(c.comment) : [],
+      })),
       constraints: constraints.map((k) => callCode(k, scope, 4, 5)),
       constraintsType: referencesSibling(table) ? ': PgTableExtraConfigValue[]' : '',
     };
   });
-  const pgCore = new Set(allCalls.map((c) => c.fn).filter((fn) => !service.enums.some((e) => e.tsName === fn) && fn !== 'bytea'));
+  const pgCore = new Set(
+    allCalls.map((c) => c.fn).filter((fn) => !service.enums.some((e) => e.tsName === fn) && fn !== 'bytea'),
+  );
   pgCore.add('pgSchema');
   const needsBytea = service.tables.some((t) => t.columns.some((c) => c.type.kind === 'bytea'));
   if (needsBytea) pgCore.add('customType');
   if (service.tables.some(referencesSibling)) pgCore.add('type PgTableExtraConfigValue');
-  const crossServices = [...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service)))].sort();
+  const crossServices = [
+    ...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service))),
+  ].sort();
 
-  const relationTables = service.tables.filter((t) => t.relations.length > 0).map((table): RelationsView => {
-    const kinds = [...new Set(table.relations.map((r) => r.kind))].sort().reverse();
-    return {
-      tsName: table.tsName,
-      bindingName: `${table.tsName}Relations`,
-      helpers: kinds.join(', '),
-      entries: table.relations.map((r) => {
-        const target = refer(r.target.service, r.target.table);
-        const head = `${r.key}: ${r.kind}(${target}, `;
-        const options = [`relationName: ${tsString(r.relationName)}`];
-        if (r.fk) {
-          const local = `${table.tsName}.${columnOf(table, r.fk.column).tsKey}`;
-          const remote = `${target}.${columnOf(lookup(r.fk.target.service, r.fk.target.table), r.fk.target.column).tsKey}`;
-          options.unshift(`fields: [${local}]`, `references: [${remote}]`);
-        }
-        return `${head}${wrapList('{', options, '})', 2, 2 + head.length + 1, ' ')}`;
-      }),
-    };
-  });
-  const relationImports = [...new Set(service.tables.flatMap((t) => t.relations.filter((r) => r.target.service === service.name).map((r) => lookup(r.target.service, r.target.table).tsName).concat(t.relations.length > 0 ? [t.tsName] : [])))].sort();
+  const relationTables = service.tables
+    .filter((t) => t.relations.length > 0)
+    .map((table): RelationsView => {
+      const kinds = [...new Set(table.relations.map((r) => r.kind))].sort().reverse();
+      return {
+        tsName: table.tsName,
+        bindingName: `${table.tsName}Relations`,
+        helpers: kinds.join(', '),
+        entries: table.relations.map((r) => {
+          const target = refer(r.target.service, r.target.table);
+          const head = `${r.key}: ${r.kind}(${target}, `;
+          const options = [`relationName: ${tsString(r.relationName)}`];
+          if (r.fk) {
+            const local = `${table.tsName}.${columnOf(table, r.fk.column).tsKey}`;
+            const remote = `${target}.${columnOf(lookup(r.fk.target.service, r.fk.target.table), r.fk.target.column).tsKey}`;
+            options.unshift(`fields: [${local}]`, `references: [${remote}]`);
+          }
+          return `${head}${wrapList('{', options, '})', 2, 2 + head.length + 1, ' ')}`;
+        }),
+      };
+    });
+  const relationImports = [
+    ...new Set(
+      service.tables.flatMap((t) =>
+        t.relations
+          .filter((r) => r.target.service === service.name)
+          .map((r) => lookup(r.target.service, r.target.table).tsName)
+          .concat(t.relations.length > 0 ? [t.tsName] : []),
+      ),
+    ),
+  ].sort();
 
   return {
     service: service.name,
     schemaName: tsString(service.schema),
     schemaTsName: service.schemaTsName,
     urlEnv: service.urlEnv,
-    pgCoreImports: wrapList('{', [...pgCore].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, ''))), '}', 0, "import  from 'drizzle-orm/pg-core';".length, ' '),
+    pgCoreImports: wrapList(
+      '{',
+      [...pgCore].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, ''))),
+      '}',
+      0,
+      "import  from 'drizzle-orm/pg-core';".length,
+      ' ',
+    ),
     importsSql: usesSql(allCalls),
     needsBytea,
     typeImports: typeImportsOf(service),
     crossImports: crossServices.map((s) => ({ binding: crossBinding(s), service: s })),
     enums: service.enums.map((e) => {
       const head = `export const ${e.tsName} = ${service.schemaTsName}.enum(${tsString(e.name)}, `;
-      return { tsName: e.tsName, name: tsString(e.name), values: wrapList('[', e.values.map(tsString), ']', 0, head.length + 2), typeName: pascalCase(e.name) };
+      return {
+        tsName: e.tsName,
+        name: tsString(e.name),
+        values: wrapList('[', e.values.map(tsString), ']', 0, head.length + 2),
+        typeName: pascalCase(e.name),
+      };
     }),
     tables,
     relationTables,
@@ -134,7 +174,11 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
  * The other services' tables in `db.query`, under `<service><Table>` (`authAccounts`); a key that another
  * entry of the schema object already has falls back to the quoted `'<schema>.<table>'`.
  */
-function crossTableKeys(service: Service, relationTables: readonly RelationsView[], refer: (svc: string, table: string) => string) {
+function crossTableKeys(
+  service: Service,
+  relationTables: readonly RelationsView[],
+  refer: (svc: string, table: string) => string,
+) {
   const foreign = service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target));
   const targets = [...new Map(foreign.map((t) => [`${t.service}.${t.table}`, t] as const)).values()];
   const keys = targets.map((t) => crossTableKey(t.service, t.table));
@@ -158,11 +202,14 @@ function typeImportsOf(service: Service) {
   for (const c of service.tables.flatMap((t) => t.columns)) {
     if (c.tsType) byPath.set(c.tsType.import, (byPath.get(c.tsType.import) ?? new Set()).add(c.tsType.name));
   }
-  return [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([path, names]) => ({ path: tsString(path), names: [...names].sort().join(', ') }));
+  return [...byPath]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, names]) => ({ path: tsString(path), names: [...names].sort().join(', ') }));
 }
 
 /** Tables referencing another table of their module can form cycles TypeScript cannot infer through. */
-const referencesSibling = (table: Table) => table.foreignKeys.some((f) => !f.crossService && f.target.table !== table.name);
+const referencesSibling = (table: Table) =>
+  table.foreignKeys.some((f) => !f.crossService && f.target.table !== table.name);
 
 function columnOf(table: Table, name: string) {
   return table.columns.find((c) => c.name === name)!;

@@ -1,4 +1,15 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UnownedFilesError } from '../errors.js';
 import { compareTree, listFiles, isGenerated } from './output-tree.js';
@@ -80,7 +91,8 @@ async function withLock<T>(lockPath: string, fn: () => T, timeoutMs = 30_000): P
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       if (lockIsStale(lockPath)) rmSync(lockPath, { force: true });
-      else if (Date.now() - started > timeoutMs) throw new Error(`another schemagen generate holds ${basename(lockPath)} for over ${timeoutMs / 1000}s`);
+      else if (Date.now() - started > timeoutMs)
+        throw new Error(`another schemagen generate holds ${basename(lockPath)} for over ${timeoutMs / 1000}s`);
       else await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -2,28 +2,47 @@ import { describe, expect, test } from 'vitest';
 import { BOTH, ORDERS_MANIFEST, project, type Project } from '../support/project.js';
 import { SEED_SQL, SEED_TABLES } from '../support/seed-database.js';
 
-const MAPS = ['users_=user', 'profiles_=user', 'companies_=institution', 'internships_=internship', 'applications_=application', 'notifications_=notification'];
+const MAPS = [
+  'users_=user',
+  'profiles_=user',
+  'companies_=institution',
+  'internships_=internship',
+  'applications_=application',
+  'notifications_=notification',
+];
 
 /** Row count and a checksum of the columns a table had in public, per table, in one query. */
-async function fingerprints(p: Project, where: (table: string) => string, columns: Record<string, string>): Promise<Record<string, string>> {
+async function fingerprints(
+  p: Project,
+  where: (table: string) => string,
+  columns: Record<string, string>,
+): Promise<Record<string, string>> {
   const parts = SEED_TABLES.map(
-    (t) => `select '${t}' as t, count(*) || ':' || coalesce(md5(string_agg(row(${columns[t]})::text, ',' order by id::text)), '-') as f from ${where(t)}`,
+    (t) =>
+      `select '${t}' as t, count(*) || ':' || coalesce(md5(string_agg(row(${columns[t]})::text, ',' order by id::text)), '-') as f from ${where(t)}`,
   );
   const rows = await p.sql<{ t: string; f: string }>(parts.join(' union all '));
   return Object.fromEntries(rows.map((r) => [r.t, r.f]));
 }
 
 const PLACE: Record<string, string> = {
-  users_user: '"user"."user"', profiles_profile: '"user".profile', companies_company: 'institution.company',
-  internships_internship: 'internship.internship', applications_application: 'application.application',
-  notifications_notification: 'notification.notification', notifications_emaillog: 'notification.emaillog',
+  users_user: '"user"."user"',
+  profiles_profile: '"user".profile',
+  companies_company: 'institution.company',
+  internships_internship: 'internship.internship',
+  applications_application: 'application.application',
+  notifications_notification: 'notification.notification',
+  notifications_emaillog: 'notification.emaillog',
 };
 
 describe.each(BOTH)('on $name', (kind) => {
   test("the seed's database is adopted by import + push: every row kept, foreign keys intact, nothing left in public", async () => {
     const p = await project(kind, ORDERS_MANIFEST);
     await p.sql(SEED_SQL);
-    const cols = await p.sql<{ t: string; c: string }>(`select table_name as t, string_agg(quote_ident(column_name), ', ' order by ordinal_position) as c
+    const cols = await p.sql<{
+      t: string;
+      c: string;
+    }>(`select table_name as t, string_agg(quote_ident(column_name), ', ' order by ordinal_position) as c
       from information_schema.columns where table_schema = 'public' group by 1`);
     const columns = Object.fromEntries(cols.map((r) => [r.t, r.c]));
     const before = await fingerprints(p, (t) => `public.${t}`, columns);
@@ -53,7 +72,9 @@ describe.each(BOTH)('on $name', (kind) => {
     ]);
     const verified = await p.run(['verify']);
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toContain('note: services.user.tables.user.from: public.users_user has moved here; the declaration can be removed');
+    expect(verified.stdout).toContain(
+      'note: services.user.tables.user.from: public.users_user has moved here; the declaration can be removed',
+    );
     const again = await p.run(['push', '--dry-run']);
     expect(again.stdout).not.toMatch(/would be (altered|created)/);
   }, 180_000);
@@ -75,7 +96,9 @@ ${extra}        columns:
     const pushed = await p.run(['push']);
     expect(pushed.stderr).toBe('');
     expect(pushed.stdout).toMatch(/^shop → .*: altered, 5 statements$/m);
-    expect(await p.sql(`select count(*)::int as n, sum(amount)::int as s from shop.orders`)).toEqual([{ n: 50, s: 1275 }]);
+    expect(await p.sql(`select count(*)::int as n, sum(amount)::int as s from shop.orders`)).toEqual([
+      { n: 50, s: 1275 },
+    ]);
     expect(await p.sql(`select to_regclass('public.legacy_orders') is null as gone`)).toEqual([{ gone: true }]);
     expect((await p.run(['verify'])).code).toBe(0);
     expect((await p.run(['push'])).stdout).toMatch(/^shop → .*: unchanged$/m);
@@ -83,7 +106,9 @@ ${extra}        columns:
 
   test('push refuses to create a table beside a same-named table with rows in public; --allow-duplicate goes ahead', async () => {
     const p = await project(kind, ORDERS_MANIFEST);
-    await p.sql(`create table public.orders (id serial primary key, total integer); insert into public.orders (total) values (1), (2)`);
+    await p.sql(
+      `create table public.orders (id serial primary key, total integer); insert into public.orders (total) values (1), (2)`,
+    );
     const refused = await p.run(['push']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
@@ -98,7 +123,9 @@ ${extra}        columns:
 
 test('a key whose type the base cannot take is refused with advice, even with --accept-data-loss', async () => {
   const { POSTGRES } = await import('../support/project.js');
-  const p = await project(POSTGRES, `version: 1
+  const p = await project(
+    POSTGRES,
+    `version: 1
 services:
   shop:
     tables:
@@ -106,11 +133,14 @@ services:
         from: public.legacy
         columns:
           total: { type: integer }
-`);
+`,
+  );
   await p.sql(`create table public.legacy (id bigserial primary key, created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(), total integer not null); insert into public.legacy (total) values (1)`);
   const refused = await p.run(['push', '--accept-data-loss']);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toMatch(/key column shop\.orders\.id is bigint, and the manifest says uuid, which its values cannot become: give the table a base that keeps bigint/);
+  expect(refused.stderr).toMatch(
+    /key column shop\.orders\.id is bigint, and the manifest says uuid, which its values cannot become: give the table a base that keeps bigint/,
+  );
   expect(await p.sql(`select to_regclass('public.legacy') is not null as kept`)).toEqual([{ kept: true }]);
 });

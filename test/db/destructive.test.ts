@@ -23,7 +23,10 @@ async function expectRefused(p: Project, losses: readonly string[], before: Stat
   const count = /^shop → .*: refused, (\d+) statements?$/.exec(lines[0]!);
   expect(count, lines[0]).not.toBeNull();
   // The statements (ending in `;`), as many as the header says, then the losses and the hint, exactly.
-  expect(lines.filter((l) => /^ {2}[a-z]/.test(l))).toEqual([...losses.map((l) => `  ${l}`), '  nothing was changed; re-run with --accept-data-loss to apply']);
+  expect(lines.filter((l) => /^ {2}[a-z]/.test(l))).toEqual([
+    ...losses.map((l) => `  ${l}`),
+    '  nothing was changed; re-run with --accept-data-loss to apply',
+  ]);
   const statements = lines.filter((l) => /^ {2}[A-Z]/.test(l));
   expect(statements.length).toBeGreaterThan(0);
   expect(statements.length).toBe(Number(count![1]));
@@ -62,7 +65,10 @@ describe.each(BOTH)('on $name', (kind) => {
     await expectRefused(p, ['drops column shop.orders.note: 1 row affected'], state, rows);
     rows = 'select total, code, memo from shop.orders order by total';
     state = await accept(p, rows);
-    const kept = [{ total: 1, code: 'a', memo: 'short' }, { total: 2, code: 'b', memo: 'tiny' }];
+    const kept = [
+      { total: 1, code: 'a', memo: 'short' },
+      { total: 2, code: 'b', memo: 'tiny' },
+    ];
     expect(state.rows).toEqual(kept);
     expect(state.catalog).not.toContain('orders.note');
 
@@ -74,12 +80,18 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(state.rows).toEqual(kept);
 
     // text → varchar(4): 'short' does not fit, so even the accepted push fails and changes nothing.
-    const narrowed: Record<string, string> = { ...withoutNote, total: '{ type: integer }', memo: '{ type: varchar(4) }' };
+    const narrowed: Record<string, string> = {
+      ...withoutNote,
+      total: '{ type: integer }',
+      memo: '{ type: varchar(4) }',
+    };
     await p.write(manifest(narrowed));
     await expectRefused(p, ['changes the type of shop.orders.memo (values are cast): 2 rows affected'], state, rows);
     const tooLong = await p.run(['push', '--accept-data-loss']);
     expect(tooLong.code).toBe(1);
-    expect(tooLong.stderr).toMatch(/^shop → .*: failed\n {2}value too long for type character varying\(4\) \(22001\)\n$/);
+    expect(tooLong.stderr).toMatch(
+      /^shop → .*: failed\n {2}value too long for type character varying\(4\) \(22001\)\n$/,
+    );
     expect(await snapshot(p, 'shop', rows)).toEqual(state);
     // text → varchar(10) fits every value.
     const fits: Record<string, string> = { ...narrowed, memo: '{ type: varchar(10) }' };
@@ -100,7 +112,10 @@ describe.each(BOTH)('on $name', (kind) => {
     await p.write(manifest({ ...withoutCode, label: '{ type: text, nullable: true }' }, false));
     await expectRefused(p, ['drops column shop.orders.code: 2 rows affected'], state, rows);
     state = await accept(p, 'select total, memo, label from shop.orders order by total');
-    expect(state.rows).toEqual([{ total: 1, memo: 'short', label: null }, { total: 2, memo: 'tiny', label: null }]);
+    expect(state.rows).toEqual([
+      { total: 1, memo: 'short', label: null },
+      { total: 2, memo: 'tiny', label: null },
+    ]);
     expect((await p.run(['verify'])).code).toBe(0);
   }, 180_000);
 
@@ -115,17 +130,35 @@ describe.each(BOTH)('on $name', (kind) => {
     };
     const p = await project(kind, manifest(before, false));
     expect((await p.run(['push'])).code).toBe(0);
-    await p.sql(`insert into shop.orders (qty, total, price, ratio, code, memo) values (32767, 2147483647, 9999.99, 0.5, 'abcd', 'eightchr')`);
+    await p.sql(
+      `insert into shop.orders (qty, total, price, ratio, code, memo) values (32767, 2147483647, 9999.99, 0.5, 'abcd', 'eightchr')`,
+    );
     const rows = 'select qty::text, total::text, price::text, ratio::text, code, memo from shop.orders';
-    const kept = [{ qty: '32767', total: '2147483647', price: '9999.99', ratio: '0.5', code: 'abcd', memo: 'eightchr' }];
-    const wider = { qty: '{ type: integer }', total: '{ type: bigint }', price: '{ type: "numeric(10,3)" }', ratio: '{ type: double precision }', code: '{ type: varchar(40) }', memo: '{ type: text }' };
+    const kept = [
+      { qty: '32767', total: '2147483647', price: '9999.99', ratio: '0.5', code: 'abcd', memo: 'eightchr' },
+    ];
+    const wider = {
+      qty: '{ type: integer }',
+      total: '{ type: bigint }',
+      price: '{ type: "numeric(10,3)" }',
+      ratio: '{ type: double precision }',
+      code: '{ type: varchar(40) }',
+      memo: '{ type: text }',
+    };
     await p.write(manifest(wider, false));
     const pushed = await p.run(['push']);
     expect(pushed.stderr).toBe('');
     expect(pushed.code).toBe(0);
     const state = await snapshot(p, 'shop', rows);
     expect(state.rows).toEqual([{ ...kept[0], price: '9999.990' }]);
-    for (const line of ['orders.qty integer', 'orders.total bigint', 'orders.price numeric(10,3)', 'orders.ratio double precision', 'orders.code character varying(40)', 'orders.memo text']) {
+    for (const line of [
+      'orders.qty integer',
+      'orders.total bigint',
+      'orders.price numeric(10,3)',
+      'orders.ratio double precision',
+      'orders.code character varying(40)',
+      'orders.memo text',
+    ]) {
       expect(state.catalog).toContain(`column ${line} not null`);
     }
     // Narrowing one column back while widening another: only the narrowing is named.

@@ -12,7 +12,8 @@ const SERVICES = ['auth', 'user', 'institution', 'internship', 'application', 'n
 /** Tables, columns, constraints, indexes and enums of our schemas, as text; comments listed apart. */
 async function dump(url: string) {
   return withSql(url, async (sql) => {
-    const lines = await sql.unsafe(`
+    const lines = await sql.unsafe(
+      `
       select format('%s.%s %s %s %s', n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
                     concat_ws(' ', case when a.attnotnull then 'not null' end, pg_get_expr(d.adbin, d.adrelid))) as line
         from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
@@ -23,8 +24,13 @@ async function dump(url: string) {
       union all select format('enum %s.%s %s', n.nspname, t.typname, (select string_agg(enumlabel, ',' order by enumsortorder) from pg_enum where enumtypid = t.oid))
         from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = any($1) and t.typtype = 'e'
       union all select 'schema ' || nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'
-      order by 1`, [SERVICES]);
-    const comments = await sql.unsafe(`select count(*)::int as n from pg_description d join pg_class c on c.oid = d.objoid join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)`, [SERVICES]);
+      order by 1`,
+      [SERVICES],
+    );
+    const comments = await sql.unsafe(
+      `select count(*)::int as n from pg_description d join pg_class c on c.oid = d.objoid join pg_namespace n on n.oid = c.relnamespace where n.nspname = any($1)`,
+      [SERVICES],
+    );
     return { schema: lines.map((l) => l['line'] as string).join('\n'), comments: comments[0]!['n'] as number };
   });
 }
@@ -37,7 +43,9 @@ test('drizzle-kit push with each generated config yields the same database as sc
   const publicTable = `select c.relname, a.attname, format_type(a.atttypid, a.atttypmod) as type, (select count(*)::int from public.legacy) as n
     from pg_class c join pg_attribute a on a.attrelid = c.oid where c.oid = 'public.legacy'::regclass and a.attnum > 0 order by a.attnum`;
   const legacy = await withSql(viaKit, async (sql) => {
-    await sql.unsafe(`create table public.legacy (id integer primary key, note text); insert into public.legacy values (1, 'keep')`);
+    await sql.unsafe(
+      `create table public.legacy (id integer primary key, note text); insert into public.legacy values (1, 'keep')`,
+    );
     return sql.unsafe(publicTable);
   });
   expect(legacy.length).toBe(2);
@@ -48,11 +56,21 @@ test('drizzle-kit push with each generated config yields the same database as sc
   copyFileSync(join(ROOT, 'schema.yaml'), join(dir, 'schema.yaml'));
   expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
   for (const service of SERVICES) {
-    const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'push', '--force', '--config', `generated/${service}/drizzle.config.ts`], {
-      cwd: dir,
-      env: { ...process.env, DATABASE_URL: viaKit },
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/drizzle-kit/bin.cjs'),
+        'push',
+        '--force',
+        '--config',
+        `generated/${service}/drizzle.config.ts`,
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, DATABASE_URL: viaKit },
+        encoding: 'utf8',
+      },
+    );
     // drizzle-kit exits 0 even when it fails; its output says whether it applied.
     expect(run.stdout + run.stderr, service).toMatch(/Changes applied/);
   }

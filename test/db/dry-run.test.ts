@@ -46,7 +46,9 @@ describe.each(BOTH)('on $name', (kind) => {
 
     const dry = await p.run(['push', '--dry-run']);
     expectOk(dry, 'dry run');
-    expect(dry.stdout).toMatch(/^shop → .*: would be altered, 1 statement\n {2}ALTER TABLE "shop"\."orders" ADD COLUMN "note" text;$/m);
+    expect(dry.stdout).toMatch(
+      /^shop → .*: would be altered, 1 statement\n {2}ALTER TABLE "shop"\."orders" ADD COLUMN "note" text;$/m,
+    );
     // verify first: on PGlite any other open of the database would hide a dry run recorded as in sync.
     const before = await p.run(['verify']);
     expect(before.code).toBe(1);

@@ -22,13 +22,17 @@ describe.each(BOTH)('on $name', (kind) => {
     const pushed = await p.run(['push']);
     expect(pushed.stderr).toBe('');
     expect(pushed.stdout).toMatch(/^shop → .*: created, 4 statements$/m);
-    await p.sql(`insert into shop.orders (total, updated_at) values (1, '2000-01-01'); update shop.orders set total = 2`);
+    await p.sql(
+      `insert into shop.orders (total, updated_at) values (1, '2000-01-01'); update shop.orders set total = 2`,
+    );
     expect(await p.sql(STALE)).toEqual([{ stale: 'false' }]);
     expect((await p.run(['verify'])).code).toBe(0);
     expect((await p.run(['push'])).stdout).toMatch(/^shop → .*: unchanged$/m);
 
     await p.sql(`drop trigger orders_updated_at_on_update on shop.orders`);
-    expect((await p.run(['verify'])).stderr).toMatch(/shop\.orders\.orders_updated_at_on_update: trigger is missing \(enforce: database on updated_at\)/);
+    expect((await p.run(['verify'])).stderr).toMatch(
+      /shop\.orders\.orders_updated_at_on_update: trigger is missing \(enforce: database on updated_at\)/,
+    );
     expect((await p.run(['push'])).stdout).toMatch(/^shop → .*: altered, 2 statements$/m);
 
     await p.write(manifest(false));
@@ -47,7 +51,10 @@ test('enforce: database without onUpdate: now is refused at its position', async
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'schemagen-enforce-'));
-  writeFileSync(join(dir, 'schema.yaml'), manifest(false).replace('total: { type: integer }', 'total: { type: integer, enforce: database }'));
+  writeFileSync(
+    join(dir, 'schema.yaml'),
+    manifest(false).replace('total: { type: integer }', 'total: { type: integer, enforce: database }'),
+  );
   const result = await cli(['validate'], { cwd: dir });
   expect(result.code).toBe(1);
   expect(result.stderr).toContain(

@@ -38,16 +38,25 @@ describe.each(BOTH)('on $name', (kind) => {
     const pushed = await p.run(['push']);
     expect(pushed.stderr).toBe('');
     expect(pushed.code).toBe(0);
-    expect(pushed.stdout).toMatch(/^shop → .*: altered, 2 statements\n {2}enum values added and committed first \(PostgreSQL cannot use a new value in the transaction that adds it\): 1 statement$/m);
+    expect(pushed.stdout).toMatch(
+      /^shop → .*: altered, 2 statements\n {2}enum values added and committed first \(PostgreSQL cannot use a new value in the transaction that adds it\): 1 statement$/m,
+    );
     expect(await p.sql(LABELS)).toEqual([{ label: 'draft' }, { label: 'open' }, { label: 'closed' }]);
     await p.sql(`insert into shop.orders default values`);
-    expect(await p.sql(ROWS)).toEqual([{ status: 'closed', n: 1 }, { status: 'draft', n: 1 }, { status: 'open', n: 1 }]);
+    expect(await p.sql(ROWS)).toEqual([
+      { status: 'closed', n: 1 },
+      { status: 'draft', n: 1 },
+      { status: 'open', n: 1 },
+    ]);
     expect((await p.run(['verify'])).code).toBe(0);
     expect((await p.run(['push'])).stdout).toMatch(/^shop → .*: unchanged$/m);
   }, 120_000);
 
   test('a push refused for data loss commits no enum value either; accepted, it applies in one push', async () => {
-    const p = await project(kind, manifest('open, closed', 'open', '      archive:\n        columns:\n          entry: { type: text }\n'));
+    const p = await project(
+      kind,
+      manifest('open, closed', 'open', '      archive:\n        columns:\n          entry: { type: text }\n'),
+    );
     expect((await p.run(['push'])).code).toBe(0);
     await p.sql(`insert into shop.archive (entry) values ('old')`);
 
@@ -55,16 +64,24 @@ describe.each(BOTH)('on $name', (kind) => {
     await p.write(manifest('draft, open, closed', 'draft'));
     const refused = await p.run(['push']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^ {2}drops table shop\.archive: 1 row affected\n {2}nothing was changed; re-run with --accept-data-loss to apply$/m);
+    expect(refused.stderr).toMatch(
+      /^ {2}drops table shop\.archive: 1 row affected\n {2}nothing was changed; re-run with --accept-data-loss to apply$/m,
+    );
     expect(await p.sql(LABELS)).toEqual([{ label: 'open' }, { label: 'closed' }]);
     expect(await p.sql(`select count(*)::int as n from shop.archive`)).toEqual([{ n: 1 }]);
 
     const accepted = await p.run(['push', '--accept-data-loss']);
     expect(accepted.stderr).toBe('');
     expect(accepted.code).toBe(0);
-    expect(accepted.stdout).toMatch(/^ {2}enum values added and committed first .*: 1 statement\n {2}drops table shop\.archive: 1 row affected$/m);
+    expect(accepted.stdout).toMatch(
+      /^ {2}enum values added and committed first .*: 1 statement\n {2}drops table shop\.archive: 1 row affected$/m,
+    );
     expect(await p.sql(LABELS)).toEqual([{ label: 'draft' }, { label: 'open' }, { label: 'closed' }]);
-    expect(await p.sql(`select to_regclass('shop.archive') is null as gone, (select column_default from information_schema.columns where table_schema = 'shop' and column_name = 'status') as d`)).toEqual([{ gone: true, d: `'draft'::shop.status` }]);
+    expect(
+      await p.sql(
+        `select to_regclass('shop.archive') is null as gone, (select column_default from information_schema.columns where table_schema = 'shop' and column_name = 'status') as d`,
+      ),
+    ).toEqual([{ gone: true, d: `'draft'::shop.status` }]);
     expect((await p.run(['verify'])).code).toBe(0);
   }, 120_000);
 });

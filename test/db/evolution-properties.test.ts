@@ -28,7 +28,9 @@ const evolves = (kind: TargetKind) =>
     expect(pushed.stdout, e.change).toMatch(/: altered, 1 statement$/m);
     expectOk(await p.run(['verify']), `verify after: ${e.change}`);
     await expectSettled(p, e.services, `push after: ${e.change}`);
-    const counts = await p.sql<{ n: number }>(e.tables.map((t) => `select count(*)::int as n from ${t}`).join(' union all '));
+    const counts = await p.sql<{ n: number }>(
+      e.tables.map((t) => `select count(*)::int as n from ${t}`).join(' union all '),
+    );
     expect(counts, `rows after: ${e.change}`).toEqual(e.tables.map(() => ({ n: 1 })));
   });
 

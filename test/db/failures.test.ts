@@ -39,7 +39,12 @@ test('two pushes of one service at once: one applies, the other waits and finds 
   expect(results.map((r) => r.code)).toEqual([0, 0]);
   const statuses = results.map((r) => /shop → .*: (\w+)/.exec(r.out)![1]).sort();
   expect(statuses).toEqual(['created', 'unchanged']);
-  expect(await withSql(url, (sql) => sql`select count(*)::int as n from information_schema.tables where table_schema = 'shop'`)).toEqual([{ n: 1 }]);
+  expect(
+    await withSql(
+      url,
+      (sql) => sql`select count(*)::int as n from information_schema.tables where table_schema = 'shop'`,
+    ),
+  ).toEqual([{ n: 1 }]);
 });
 
 test('a push whose connection dies while it waits for the lock fails with one line and changes nothing', async () => {
@@ -56,7 +61,12 @@ test('a push whose connection dies while it waits for the lock fails with one li
   expect(result.code).toBe(1);
   expect(result.out).toMatch(/terminating connection due to administrator command|CONNECTION_CLOSED/);
   expectOneLineCause(result.out);
-  expect(await withSql(url, (sql) => sql`select count(*)::int as n from information_schema.schemata where schema_name = 'shop'`)).toEqual([{ n: 0 }]);
+  expect(
+    await withSql(
+      url,
+      (sql) => sql`select count(*)::int as n from information_schema.schemata where schema_name = 'shop'`,
+    ),
+  ).toEqual([{ n: 0 }]);
 });
 
 test('a wrong password fails with one line naming no password', async () => {
@@ -74,12 +84,22 @@ test('a wrong password fails with one line naming no password', async () => {
 test('the right password is never printed, by push, verify, roles or generated files', async () => {
   const dir = projectDir();
   const env = { DATABASE_URL: secured.url() };
-  for (const args of [['generate'], ['migrations', 'generate'], ['migrate'], ['push'], ['verify'], ['verify', '--json'], ['roles', '--apply'], ['push', '--dry-run']]) {
+  for (const args of [
+    ['generate'],
+    ['migrations', 'generate'],
+    ['migrate'],
+    ['push'],
+    ['verify'],
+    ['verify', '--json'],
+    ['roles', '--apply'],
+    ['push', '--dry-run'],
+  ]) {
     const result = await cli(args, { cwd: dir, env });
     expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(SECRET);
   }
-  for (const [path, contents] of readTree(dir)) if (!path.startsWith('.schemagen/')) expect(contents, path).not.toContain(SECRET);
+  for (const [path, contents] of readTree(dir))
+    if (!path.startsWith('.schemagen/')) expect(contents, path).not.toContain(SECRET);
 });
 
 test('an unreachable host fails within the connect timeout', async () => {
@@ -97,7 +117,11 @@ test('a read-only role cannot push: one permission error, nothing changed', asyn
   const dir = projectDir();
   expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
   expect((await cli(['push'], { cwd: dir, env: { DATABASE_URL: url } })).code).toBe(0);
-  await withSql(url, (sql) => sql.unsafe(`create role reader login; grant usage on schema shop to reader; grant select on all tables in schema shop to reader`));
+  await withSql(url, (sql) =>
+    sql.unsafe(
+      `create role reader login; grant usage on schema shop to reader; grant select on all tables in schema shop to reader`,
+    ),
+  );
   writeFileSync(join(dir, 'schema.yaml'), `${MANIFEST}          note: { type: text, nullable: true }\n`);
   expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
   const reader = new URL(url);
@@ -106,5 +130,11 @@ test('a read-only role cannot push: one permission error, nothing changed', asyn
   expect(result.code).toBe(1);
   expect(result.out).toMatch(/must be owner of table orders|permission denied/);
   expectOneLineCause(result.out);
-  expect(await withSql(url, (sql) => sql`select count(*)::int as n from information_schema.columns where table_schema = 'shop' and column_name = 'note'`)).toEqual([{ n: 0 }]);
+  expect(
+    await withSql(
+      url,
+      (sql) =>
+        sql`select count(*)::int as n from information_schema.columns where table_schema = 'shop' and column_name = 'note'`,
+    ),
+  ).toEqual([{ n: 0 }]);
 });

@@ -73,7 +73,13 @@ ${NASTY.map((s, i) => `          text_${i}: { type: text, default: ${yamlString(
 
 async function expectRoundTrip(p: Project) {
   // One query per read: on PGlite each opens the database folder.
-  const [read] = await p.sql<{ labels: string[]; table: string; columns: string[]; row: Record<string, unknown>; predicate: string }>(`
+  const [read] = await p.sql<{
+    labels: string[];
+    table: string;
+    columns: string[];
+    row: Record<string, unknown>;
+    predicate: string;
+  }>(`
     with inserted as (insert into shop.items default values returning *)
     select
       (select json_agg(enumlabel order by enumsortorder) from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = 'label') as labels,
@@ -93,10 +99,14 @@ async function expectRoundTrip(p: Project) {
   expect(read!.predicate).toContain(`'dash -- x /* star */ $$ dollar $tag$ back`);
 
   // The check holds exactly INSIDE: that text is refused, a neighbour is not.
-  await expect(p.sql(`insert into shop.items (note) values (${sqlString(INSIDE)})`)).rejects.toThrow(/violates check constraint "items_note_ok_check"/);
+  await expect(p.sql(`insert into shop.items (note) values (${sqlString(INSIDE)})`)).rejects.toThrow(
+    /violates check constraint "items_note_ok_check"/,
+  );
   await p.sql(`insert into shop.items (note) values (${sqlString(`${INSIDE} `)})`);
   // Nothing ran but the intended statements.
-  expect(await p.sql(`select count(*)::int as n from pg_tables where schemaname in ('shop', 'victim')`)).toEqual([{ n: 2 }]);
+  expect(await p.sql(`select count(*)::int as n from pg_tables where schemaname in ('shop', 'victim')`)).toEqual([
+    { n: 2 },
+  ]);
 
   const verified = await p.run(['verify']);
   expect(verified.stderr).toBe('');
@@ -112,7 +122,9 @@ describe.each(BOTH)('on $name', (kind: TargetKind) => {
     expect(pushed.code).toBe(0);
     await expectRoundTrip(p);
     // Handlebars runs with noEscape: nothing is HTML-escaped in generated code.
-    expect(readFileSync(join(p.dir, 'generated/shop/schema.ts'), 'utf8')).not.toMatch(/&#x27;|&quot;|&amp;|&#x60;|&#x3D;/);
+    expect(readFileSync(join(p.dir, 'generated/shop/schema.ts'), 'utf8')).not.toMatch(
+      /&#x27;|&quot;|&amp;|&#x60;|&#x3D;/,
+    );
   }, 120_000);
 });
 
@@ -121,7 +133,9 @@ test('a database with standard_conforming_strings off reads backslashes the same
   // project() made a fresh database; switch it before anything is pushed.
   const url = (await p.run(['verify', '--json'])).stdout.match(/"target":"([^"]+)"/)![1]!;
   const name = new URL(url).pathname.slice(1);
-  await p.sql(`alter database "${name}" set standard_conforming_strings = off; alter database "${name}" set escape_string_warning = off`);
+  await p.sql(
+    `alter database "${name}" set standard_conforming_strings = off; alter database "${name}" set escape_string_warning = off`,
+  );
   const pushed = await p.run(['push']);
   expect(pushed.stderr).toBe('');
   expect(pushed.code).toBe(0);
@@ -146,14 +160,23 @@ test.each(REFUSED)('validate, generate and push refuse default %s', async (value
   const dir = mkdtempSync(join(tmpdir(), 'schemagen-injection-'));
   const url = await freshDatabase('inj');
   await withSql(url, (sql) => sql.unsafe('create schema victim; create table victim.victim (v int)'));
-  writeFileSync(join(dir, 'schema.yaml'), `version: 1\nservices:\n  shop:\n    tables:\n      items:\n        columns:\n          c: { type: text, default: ${value} }\n`);
+  writeFileSync(
+    join(dir, 'schema.yaml'),
+    `version: 1\nservices:\n  shop:\n    tables:\n      items:\n        columns:\n          c: { type: text, default: ${value} }\n`,
+  );
   for (const command of ['validate', 'generate', 'push']) {
     const result = await cli([command], { cwd: dir, env: { DATABASE_URL: url } });
     expect(result.code, command).toBe(1);
     expect(result.stderr, command).toMatch(message);
     expect(result.stderr, command).toMatch(/^schema\.yaml:7:\d+: services\.shop\.tables\.items\.columns\.c\.default: /);
   }
-  expect(await withSql(url, (sql) => sql`select to_regclass('victim.victim') is not null as kept, to_regnamespace('shop') is null as untouched`)).toEqual([{ kept: true, untouched: true }]);
+  expect(
+    await withSql(
+      url,
+      (sql) =>
+        sql`select to_regclass('victim.victim') is not null as kept, to_regnamespace('shop') is null as untouched`,
+    ),
+  ).toEqual([{ kept: true, untouched: true }]);
 });
 
 test('the same tricks, and ; even inside quotes, are refused in checks and index predicates', async () => {
@@ -179,10 +202,16 @@ services:
   expect(result.code).toBe(1);
   expect(result.stderr.trim().split('\n')).toEqual([
     expect.stringMatching(/^schema\.yaml:9:\d+: services\.shop\.tables\.items\.checks\.a\.sql: dollar-quoted string/),
-    expect.stringMatching(/^schema\.yaml:10:\d+: services\.shop\.tables\.items\.checks\.b\.sql: backslash in an E'...' string/),
+    expect.stringMatching(
+      /^schema\.yaml:10:\d+: services\.shop\.tables\.items\.checks\.b\.sql: backslash in an E'...' string/,
+    ),
     // drizzle-kit cuts checks and index definitions at the first ';', even inside quotes.
-    expect.stringMatching(/^schema\.yaml:11:\d+: services\.shop\.tables\.items\.checks\.c\.sql: semicolon inside quotes/),
-    expect.stringMatching(/^schema\.yaml:13:\d+: services\.shop\.tables\.items\.indexes\[0\]\.where\.sql: dollar-quoted string/),
+    expect.stringMatching(
+      /^schema\.yaml:11:\d+: services\.shop\.tables\.items\.checks\.c\.sql: semicolon inside quotes/,
+    ),
+    expect.stringMatching(
+      /^schema\.yaml:13:\d+: services\.shop\.tables\.items\.indexes\[0\]\.where\.sql: dollar-quoted string/,
+    ),
     '4 error(s) in schema.yaml; nothing was written',
   ]);
 });

@@ -27,7 +27,11 @@ test('pushing service A after changing it leaves service B untouched and emits n
   const betaBefore = await catalogText(p, 'beta');
   const rowsBefore = await p.sql('select id, label, created_at from beta.widgets order by label');
 
-  await p.write(TWO_SERVICES('          name: { type: text }\n          size: { type: integer, nullable: true }\n      more_things:\n        columns:\n          x: { type: text }\n'));
+  await p.write(
+    TWO_SERVICES(
+      '          name: { type: text }\n          size: { type: integer, nullable: true }\n      more_things:\n        columns:\n          x: { type: text }\n',
+    ),
+  );
   const dry = await p.run(['push', 'alpha', '--dry-run']);
   expect(dry.code).toBe(0);
   const statements = listedStatements(dry.stdout);
@@ -68,7 +72,9 @@ services:
   expect(pushed.code).toBe(1);
   expect(pushed.stderr).toMatch(/^shop → .*: failed$/m);
   // On a table holding rows the unique index is built online; the rows are counted before anything runs.
-  expect(pushed.stderr).toMatch(/unique constraint orders_email_key is violated by 2 existing rows of shop\.orders\n  nothing was changed/);
+  expect(pushed.stderr).toMatch(
+    /unique constraint orders_email_key is violated by 2 existing rows of shop\.orders\n  nothing was changed/,
+  );
   expect(pushed.stderr.split('\n').filter((l) => l.trim()).length).toBeLessThanOrEqual(3);
   expect(await catalogText(p, 'shop')).toBe(before);
   expect(await p.sql(`select count(*)::int as n from shop.orders`)).toEqual([{ n: 2 }]);
@@ -107,12 +113,18 @@ ${alphaTables}
   const p = await project(POSTGRES, manifest(`${keep}      extra:\n        columns:\n          x: { type: text }\n`));
   expect((await p.run(['push'])).code).toBe(0);
   // A table of alpha's that the manifest no longer has, but beta's foreign key points at.
-  await p.sql(`alter table alpha.things rename to things_old; create table alpha.things (id uuid primary key default gen_random_uuid())`);
-  await p.sql(`alter table beta.widgets drop constraint widgets_thing_id_fkey; alter table beta.widgets add constraint widgets_thing_id_fkey foreign key (thing_id) references alpha.things_old(id)`);
+  await p.sql(
+    `alter table alpha.things rename to things_old; create table alpha.things (id uuid primary key default gen_random_uuid())`,
+  );
+  await p.sql(
+    `alter table beta.widgets drop constraint widgets_thing_id_fkey; alter table beta.widgets add constraint widgets_thing_id_fkey foreign key (thing_id) references alpha.things_old(id)`,
+  );
   const beta = await catalogText(p, 'beta');
   const pushed = await p.run(['push', 'alpha', '--accept-data-loss']);
   expect(pushed.code).toBe(1);
-  expect(pushed.stderr).toMatch(/would also drop constraint widgets_thing_id_fkey of beta\.widgets outside schema alpha/);
+  expect(pushed.stderr).toMatch(
+    /would also drop constraint widgets_thing_id_fkey of beta\.widgets outside schema alpha/,
+  );
   expect(await catalogText(p, 'beta')).toBe(beta);
 });
 
@@ -132,18 +144,28 @@ ${withThings ? '      things:\n        columns:\n          name: { type: text }\
 ${withThings ? '          thing_id: { type: uuid, references: { service: alpha, table: things } }\n' : ''}`;
   const p = await project(POSTGRES, manifest(true));
   expect((await p.run(['push'])).code).toBe(0);
-  await p.sql(`insert into alpha.things (name) values ('t'); insert into beta.widgets (label, thing_id) select 'w', id from alpha.things`);
+  await p.sql(
+    `insert into alpha.things (name) values ('t'); insert into beta.widgets (label, thing_id) select 'w', id from alpha.things`,
+  );
   await p.write(manifest(false));
   // Without the flag both losses are refused and nothing changes.
   const refused = await p.run(['push']);
   expect(refused.code).toBe(1);
-  expect(await p.sql(`select to_regclass('alpha.things') is not null as things, (select count(*)::int from beta.widgets where thing_id is not null) as refs`)).toEqual([{ things: true, refs: 1 }]);
+  expect(
+    await p.sql(
+      `select to_regclass('alpha.things') is not null as things, (select count(*)::int from beta.widgets where thing_id is not null) as refs`,
+    ),
+  ).toEqual([{ things: true, refs: 1 }]);
   const pushed = await p.run(['push', '--accept-data-loss']);
   expect(pushed.stderr).toBe('');
   expect(pushed.code).toBe(0);
   expect(pushed.stdout).toMatch(/^alpha → .*: altered, \d+ statements?$/m);
   expect(pushed.stdout).toMatch(/^beta → .*: altered, \d+ statements?$/m);
-  expect(await p.sql(`select to_regclass('alpha.things') is null as gone, (select count(*)::int from beta.widgets) as widgets, (select count(*)::int from information_schema.columns where table_schema = 'beta' and column_name = 'thing_id') as ref_columns`)).toEqual([{ gone: true, widgets: 1, ref_columns: 0 }]);
+  expect(
+    await p.sql(
+      `select to_regclass('alpha.things') is null as gone, (select count(*)::int from beta.widgets) as widgets, (select count(*)::int from information_schema.columns where table_schema = 'beta' and column_name = 'thing_id') as ref_columns`,
+    ),
+  ).toEqual([{ gone: true, widgets: 1, ref_columns: 0 }]);
   expect((await p.run(['verify'])).code).toBe(0);
 });
 
@@ -151,7 +173,10 @@ ${withThings ? '          thing_id: { type: uuid, references: { service: alpha, 
 test.each([
   ['ALTER TABLE "beta"."widgets" ADD COLUMN "x" text', 'touches schema beta; a push of alpha may only change alpha'],
   ['CREATE TABLE "public"."things" ("id" uuid)', 'touches schema public; a push of alpha may only change alpha'],
-  ['CREATE TABLE "things" ("id" uuid)', 'names no schema-qualified object, so it would act on the search path (public); expected objects in alpha'],
+  [
+    'CREATE TABLE "things" ("id" uuid)',
+    'names no schema-qualified object, so it would act on the search path (public); expected objects in alpha',
+  ],
   ['DROP SCHEMA "alpha" CASCADE', 'drops schema alpha'],
   ['DROP SCHEMA "beta"', 'drops schema beta'],
 ])('the guard refuses %s in a push of alpha', (statement, why) => {
@@ -161,7 +186,10 @@ test.each([
 
 // The CASCADE refusal covers views too: a hand-made view in beta on a table alpha drops.
 test('dropping a table a view in another schema reads is refused, even with --accept-data-loss', async () => {
-  const p = await project(POSTGRES, TWO_SERVICES('          name: { type: text }\n      old_things:\n        columns:\n          x: { type: text }\n'));
+  const p = await project(
+    POSTGRES,
+    TWO_SERVICES('          name: { type: text }\n      old_things:\n        columns:\n          x: { type: text }\n'),
+  );
   expect((await p.run(['push'])).code).toBe(0);
   await p.sql(`create view beta.old_view as select x from alpha.old_things`);
   const beta = await catalogText(p, 'beta');
@@ -169,9 +197,13 @@ test('dropping a table a view in another schema reads is refused, even with --ac
   const pushed = await p.run(['push', 'alpha', '--accept-data-loss']);
   expect(pushed.code).toBe(1);
   expect(pushed.stderr).toMatch(/^alpha → .*: refused, \d+ statements?$/m);
-  expect(pushed.stderr).toContain('  dropping table alpha.old_things would also drop view beta.old_view outside schema alpha; push their service first or drop them by hand: DROP TABLE "alpha"."old_things" CASCADE;');
+  expect(pushed.stderr).toContain(
+    '  dropping table alpha.old_things would also drop view beta.old_view outside schema alpha; push their service first or drop them by hand: DROP TABLE "alpha"."old_things" CASCADE;',
+  );
   expect(await catalogText(p, 'beta')).toBe(beta);
-  expect(await p.sql(`select count(*)::int as n from information_schema.views where table_schema = 'beta'`)).toEqual([{ n: 1 }]);
+  expect(await p.sql(`select count(*)::int as n from information_schema.views where table_schema = 'beta'`)).toEqual([
+    { n: 1 },
+  ]);
   // Once the view is gone, the same push applies.
   await p.sql('drop view beta.old_view');
   expect((await p.run(['push', 'alpha', '--accept-data-loss'])).code).toBe(0);
@@ -195,7 +227,9 @@ test('a check constraint existing rows violate fails the push and rolls back the
   await p.write(changed);
   const pushed = await p.run(['push']);
   expect(pushed.code).toBe(1);
-  expect(pushed.stderr).toMatch(/^shop → .*: failed\n {2}check orders_positive_check is violated by 1 existing row of shop\.orders\n {2}nothing was changed\n$/);
+  expect(pushed.stderr).toMatch(
+    /^shop → .*: failed\n {2}check orders_positive_check is violated by 1 existing row of shop\.orders\n {2}nothing was changed\n$/,
+  );
   expect(await snapshot(p, 'shop', rows)).toEqual(before);
   expect(before.catalog).not.toMatch(/receipts|orders\.note/);
 

@@ -26,9 +26,13 @@ const history = (p: { sql: <T>(q: string) => Promise<T[]> }, service: string) =>
 test('two services migrate into one database with separate histories; re-running is a no-op', async () => {
   const p = await project(POSTGRES, manifest());
   const generated = await p.run(['migrations', 'generate']);
-  expect(generated.stdout).toBe('crm: wrote migrations/crm/0000_crm.sql (3 statements)\nbilling: wrote migrations/billing/0000_billing.sql (3 statements)\n');
+  expect(generated.stdout).toBe(
+    'crm: wrote migrations/crm/0000_crm.sql (3 statements)\nbilling: wrote migrations/billing/0000_billing.sql (3 statements)\n',
+  );
   expect(readdirSync(join(p.dir, 'migrations', 'crm', 'meta')).sort()).toEqual(['0000_snapshot.json', '_journal.json']);
-  expect(readFileSync(join(p.dir, 'migrations/crm/0000_crm.sql'), 'utf8')).toContain(`COMMENT ON TABLE "crm"."customers" IS 'People who buy.';`);
+  expect(readFileSync(join(p.dir, 'migrations/crm/0000_crm.sql'), 'utf8')).toContain(
+    `COMMENT ON TABLE "crm"."customers" IS 'People who buy.';`,
+  );
 
   const first = await p.run(['migrate']);
   expect(first.stderr).toBe('');
@@ -79,8 +83,12 @@ test('an enum value added and used as the default becomes a migration of its own
   expect((await p.run(['migrate'])).stdout).toMatch(/applied 1 migration$/m);
   await p.write(STATUS('draft, open, closed', 'draft'));
   const generated = await p.run(['migrations', 'generate']);
-  expect(generated.stdout).toBe('shop: wrote migrations/shop/0001_shop_enum_values.sql and migrations/shop/0002_shop.sql (2 statements)\n');
-  expect(readFileSync(join(p.dir, 'migrations/shop/0001_shop_enum_values.sql'), 'utf8')).toBe(`ALTER TYPE "shop"."status" ADD VALUE IF NOT EXISTS 'draft' BEFORE 'open';\n`);
+  expect(generated.stdout).toBe(
+    'shop: wrote migrations/shop/0001_shop_enum_values.sql and migrations/shop/0002_shop.sql (2 statements)\n',
+  );
+  expect(readFileSync(join(p.dir, 'migrations/shop/0001_shop_enum_values.sql'), 'utf8')).toBe(
+    `ALTER TYPE "shop"."status" ADD VALUE IF NOT EXISTS 'draft' BEFORE 'open';\n`,
+  );
   const migrated = await p.run(['migrate']);
   expect(migrated.stderr).toBe('');
   expect(migrated.stdout).toMatch(/^shop → .*: applied 2 migrations$/m);

@@ -5,7 +5,11 @@ import { expectOk } from '../support/settled.js';
 const withNote = (nullable: boolean) => `${ORDERS_MANIFEST}          note: { type: text, nullable: ${nullable} }\n`;
 
 const notNull = async (p: Project, column: string) =>
-  (await p.sql<{ not_null: boolean }>(`select attnotnull as not_null from pg_attribute where attrelid = 'shop.orders'::regclass and attname = '${column}'`))[0]!.not_null;
+  (
+    await p.sql<{ not_null: boolean }>(
+      `select attnotnull as not_null from pg_attribute where attrelid = 'shop.orders'::regclass and attname = '${column}'`,
+    )
+  )[0]!.not_null;
 
 /** verify exits 1 with exactly this one difference for shop. */
 async function expectOneDifference(p: Project, line: string) {

@@ -27,7 +27,11 @@ const AFTER = `${ORDERS}          code: { type: text, nullable: true, unique: tr
 
 /** BEFORE with `orders` changed: its column lines replaced, then `extra` (indexes, checks) appended. */
 const ordersWith = (columns: Record<string, string>, extra = '') => {
-  const lines = Object.entries({ code: '{ type: text, nullable: true }', rank: '{ type: integer, nullable: true }', ...columns });
+  const lines = Object.entries({
+    code: '{ type: text, nullable: true }',
+    rank: '{ type: integer, nullable: true }',
+    ...columns,
+  });
   return `${ORDERS}${lines.map(([k, v]) => `          ${k}: ${v}\n`).join('')}${extra}      customers:\n        columns:\n          name: { type: text }\n`;
 };
 
@@ -45,8 +49,11 @@ async function populated(rows = 2000, manifest = BEFORE) {
   };
   await write(manifest);
   expect((await run(['push'])).code).toBe(0);
-  const sql = <T = Record<string, unknown>>(text: string) => withSql(url, async (s) => (await s.unsafe(text)) as unknown as T[]);
-  await sql(`insert into shop.orders (total, rank) select g, g from generate_series(1, ${rows}) g; analyze shop.orders`);
+  const sql = <T = Record<string, unknown>>(text: string) =>
+    withSql(url, async (s) => (await s.unsafe(text)) as unknown as T[]);
+  await sql(
+    `insert into shop.orders (total, rank) select g, g from generate_series(1, ${rows}) g; analyze shop.orders`,
+  );
   return { url, dir, env, run, write, sql };
 }
 
@@ -62,7 +69,9 @@ function spawnCli(args: string[], cwd: string, env: Record<string, string>) {
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  const done = new Promise<{ code: number; out: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, out })));
+  const done = new Promise<{ code: number; out: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code: code ?? -1, out })),
+  );
   return { child, done, output: () => out };
 }
 
@@ -81,27 +90,75 @@ test('--dry-run --json lists each statement with where it runs, its lock, the ro
   const online = { phase: 'online', ...on, rewrites: false, scans: false, hazard: null };
   const orders = '"shop"."orders"';
   expect(service.statements).toEqual([
-    { ...tx, sql: `ALTER TABLE ${orders} ALTER COLUMN "rank" SET DATA TYPE bigint`, lock: 'ACCESS EXCLUSIVE', rewrites: true,
-      hazard: 'rewrites shop.orders (about 2000 rows) under ACCESS EXCLUSIVE: reads and writes wait until it ends' },
-    { ...tx, sql: `ALTER TABLE ${orders} DROP CONSTRAINT IF EXISTS "rank_schemagen_nn", ADD CONSTRAINT "rank_schemagen_nn" CHECK ("rank" IS NOT NULL) NOT VALID`, lock: 'ACCESS EXCLUSIVE' },
-    { ...online, sql: `ALTER TABLE ${orders} VALIDATE CONSTRAINT "rank_schemagen_nn"`, lock: 'SHARE UPDATE EXCLUSIVE', scans: true },
+    {
+      ...tx,
+      sql: `ALTER TABLE ${orders} ALTER COLUMN "rank" SET DATA TYPE bigint`,
+      lock: 'ACCESS EXCLUSIVE',
+      rewrites: true,
+      hazard: 'rewrites shop.orders (about 2000 rows) under ACCESS EXCLUSIVE: reads and writes wait until it ends',
+    },
+    {
+      ...tx,
+      sql: `ALTER TABLE ${orders} DROP CONSTRAINT IF EXISTS "rank_schemagen_nn", ADD CONSTRAINT "rank_schemagen_nn" CHECK ("rank" IS NOT NULL) NOT VALID`,
+      lock: 'ACCESS EXCLUSIVE',
+    },
+    {
+      ...online,
+      sql: `ALTER TABLE ${orders} VALIDATE CONSTRAINT "rank_schemagen_nn"`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      scans: true,
+    },
     { ...online, sql: `ALTER TABLE ${orders} ALTER COLUMN "rank" SET NOT NULL`, lock: 'ACCESS EXCLUSIVE' },
     { ...online, sql: `ALTER TABLE ${orders} DROP CONSTRAINT "rank_schemagen_nn"`, lock: 'ACCESS EXCLUSIVE' },
     { ...tx, sql: `ALTER TABLE ${orders} ADD COLUMN "customer_id" uuid`, lock: 'ACCESS EXCLUSIVE' },
     { ...tx, sql: `ALTER TABLE ${orders} ADD COLUMN "note" text DEFAULT 'n/a' NOT NULL`, lock: 'ACCESS EXCLUSIVE' },
-    { ...tx, sql: `ALTER TABLE ${orders} ADD CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "shop"."customers"("id") ON DELETE no action ON UPDATE no action NOT VALID`, lock: 'SHARE ROW EXCLUSIVE' },
-    { ...online, sql: `ALTER TABLE ${orders} VALIDATE CONSTRAINT "orders_customer_id_fkey"`, lock: 'SHARE UPDATE EXCLUSIVE', scans: true },
-    { ...online, sql: `CREATE INDEX CONCURRENTLY "orders_total_idx" ON ${orders} USING btree ("total")`, lock: 'SHARE UPDATE EXCLUSIVE', scans: true },
-    { ...online, sql: `CREATE UNIQUE INDEX CONCURRENTLY "orders_code_key" ON ${orders} ("code")`, lock: 'SHARE UPDATE EXCLUSIVE', scans: true },
-    { ...online, sql: `ALTER TABLE ${orders} ADD CONSTRAINT "orders_code_key" UNIQUE USING INDEX "orders_code_key"`, lock: 'ACCESS EXCLUSIVE' },
-    { ...tx, sql: `ALTER TABLE ${orders} ADD CONSTRAINT "orders_total_positive_check" CHECK (total > 0) NOT VALID`, lock: 'ACCESS EXCLUSIVE' },
-    { ...online, sql: `ALTER TABLE ${orders} VALIDATE CONSTRAINT "orders_total_positive_check"`, lock: 'SHARE UPDATE EXCLUSIVE', scans: true },
+    {
+      ...tx,
+      sql: `ALTER TABLE ${orders} ADD CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "shop"."customers"("id") ON DELETE no action ON UPDATE no action NOT VALID`,
+      lock: 'SHARE ROW EXCLUSIVE',
+    },
+    {
+      ...online,
+      sql: `ALTER TABLE ${orders} VALIDATE CONSTRAINT "orders_customer_id_fkey"`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      scans: true,
+    },
+    {
+      ...online,
+      sql: `CREATE INDEX CONCURRENTLY "orders_total_idx" ON ${orders} USING btree ("total")`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      scans: true,
+    },
+    {
+      ...online,
+      sql: `CREATE UNIQUE INDEX CONCURRENTLY "orders_code_key" ON ${orders} ("code")`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      scans: true,
+    },
+    {
+      ...online,
+      sql: `ALTER TABLE ${orders} ADD CONSTRAINT "orders_code_key" UNIQUE USING INDEX "orders_code_key"`,
+      lock: 'ACCESS EXCLUSIVE',
+    },
+    {
+      ...tx,
+      sql: `ALTER TABLE ${orders} ADD CONSTRAINT "orders_total_positive_check" CHECK (total > 0) NOT VALID`,
+      lock: 'ACCESS EXCLUSIVE',
+    },
+    {
+      ...online,
+      sql: `ALTER TABLE ${orders} VALIDATE CONSTRAINT "orders_total_positive_check"`,
+      lock: 'SHARE UPDATE EXCLUSIVE',
+      scans: true,
+    },
   ]);
   // --online-only refuses the rewrite and changes nothing.
   const before = await db.sql(validity);
   const refused = await db.run(['push', '--online-only']);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain('--online-only: rewrites shop.orders (about 2000 rows) under ACCESS EXCLUSIVE: reads and writes wait until it ends: ALTER TABLE "shop"."orders" ALTER COLUMN "rank" SET DATA TYPE bigint');
+  expect(refused.stderr).toContain(
+    '--online-only: rewrites shop.orders (about 2000 rows) under ACCESS EXCLUSIVE: reads and writes wait until it ends: ALTER TABLE "shop"."orders" ALTER COLUMN "rank" SET DATA TYPE bigint',
+  );
   expect(await db.sql(validity)).toEqual(before);
 });
 
@@ -117,18 +174,34 @@ test('indexes are built concurrently and constraints land validated; a second pu
       indexes: ['orders_code_key=true', 'orders_pkey=true', 'orders_total_idx=true'],
     },
   ]);
-  expect(await db.sql(`select attnotnull from pg_attribute where attrelid = 'shop.orders'::regclass and attname = 'rank'`)).toEqual([{ attnotnull: true }]);
+  expect(
+    await db.sql(`select attnotnull from pg_attribute where attrelid = 'shop.orders'::regclass and attname = 'rank'`),
+  ).toEqual([{ attnotnull: true }]);
   expect((await db.run(['push'])).stdout).toMatch(/shop → .*: unchanged\n/);
   expect((await db.run(['verify'])).code).toBe(0);
 });
 
 test('rows that break a new constraint: exit 1 with their count, nothing changed and no constraint half-added', async () => {
   const db = await populated();
-  await db.sql(`update shop.orders set total = -total where total <= 3; update shop.orders set rank = null where rank <= 5; update shop.orders set code = 'dup' where total between 10 and 13`);
+  await db.sql(
+    `update shop.orders set total = -total where total <= 3; update shop.orders set rank = null where rank <= 5; update shop.orders set code = 'dup' where total between 10 and 13`,
+  );
   for (const [manifest, message, gone] of [
-    [ordersWith({}, '        checks:\n          total_positive: { sql: total > 0 }\n'), 'check orders_total_positive_check is violated by 3 existing rows of shop.orders', 'orders_total_positive_check'],
-    [ordersWith({ rank: '{ type: integer }' }), 'NOT NULL on shop.orders.rank is violated by 5 existing rows of shop.orders', 'rank_schemagen_nn'],
-    [ordersWith({ code: '{ type: text, nullable: true, unique: true }' }), 'unique constraint orders_code_key is violated by 4 existing rows of shop.orders', 'orders_code_key'],
+    [
+      ordersWith({}, '        checks:\n          total_positive: { sql: total > 0 }\n'),
+      'check orders_total_positive_check is violated by 3 existing rows of shop.orders',
+      'orders_total_positive_check',
+    ],
+    [
+      ordersWith({ rank: '{ type: integer }' }),
+      'NOT NULL on shop.orders.rank is violated by 5 existing rows of shop.orders',
+      'rank_schemagen_nn',
+    ],
+    [
+      ordersWith({ code: '{ type: text, nullable: true, unique: true }' }),
+      'unique constraint orders_code_key is violated by 4 existing rows of shop.orders',
+      'orders_code_key',
+    ],
   ] as const) {
     await db.write(manifest);
     const before = await catalogText(db, 'shop');
@@ -136,7 +209,9 @@ test('rows that break a new constraint: exit 1 with their count, nothing changed
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`  ${message}\n  nothing was changed\n`);
     expect(await catalogText(db, 'shop')).toBe(before);
-    const left = await db.sql(`select (select count(*)::int from pg_constraint where conname = '${gone}') + (select count(*)::int from pg_class where relname = '${gone}') as n`);
+    const left = await db.sql(
+      `select (select count(*)::int from pg_constraint where conname = '${gone}') + (select count(*)::int from pg_class where relname = '${gone}') as n`,
+    );
     expect(left).toEqual([{ n: 0 }]);
   }
 });
@@ -157,13 +232,23 @@ test('a session reading the table for a few seconds: push retries, names it, and
   await reader.end();
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(new RegExp(`shop: waiting for pid ${pid} \\(idle in transaction for \\d+ s: select count\\(\\*\\) from shop\\.orders\\), retry 1\\n`));
-  expect(await db.sql(`select count(*)::int as n from information_schema.columns where table_schema = 'shop' and column_name = 'note'`)).toEqual([{ n: 1 }]);
+  expect(result.stdout).toMatch(
+    new RegExp(
+      `shop: waiting for pid ${pid} \\(idle in transaction for \\d+ s: select count\\(\\*\\) from shop\\.orders\\), retry 1\\n`,
+    ),
+  );
+  expect(
+    await db.sql(
+      `select count(*)::int as n from information_schema.columns where table_schema = 'shop' and column_name = 'note'`,
+    ),
+  ).toEqual([{ n: 1 }]);
 });
 
 test('a blocker that outlasts --retry-for: exit 1 naming it, and the schema is unchanged', async () => {
   const db = await populated();
-  const before = await withSql(db.url, (s) => s.unsafe(`select count(*)::int as n from information_schema.columns where table_schema = 'shop'`));
+  const before = await withSql(db.url, (s) =>
+    s.unsafe(`select count(*)::int as n from information_schema.columns where table_schema = 'shop'`),
+  );
   await db.write(ordersWith({ note: '{ type: text, default: n/a }' }));
   const reader = postgres(db.url, { max: 1, onnotice: () => {} });
   let release!: () => void;
@@ -177,8 +262,14 @@ test('a blocker that outlasts --retry-for: exit 1 naming it, and the schema is u
   await reading;
   await reader.end();
   expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/gave up after 2 s of lock timeouts waiting for pid \d+ \(idle in transaction for \d+ s: select count\(\*\) from shop\.orders\); nothing was changed/);
-  expect(await withSql(db.url, (s) => s.unsafe(`select count(*)::int as n from information_schema.columns where table_schema = 'shop'`))).toEqual(before);
+  expect(result.stderr).toMatch(
+    /gave up after 2 s of lock timeouts waiting for pid \d+ \(idle in transaction for \d+ s: select count\(\*\) from shop\.orders\); nothing was changed/,
+  );
+  expect(
+    await withSql(db.url, (s) =>
+      s.unsafe(`select count(*)::int as n from information_schema.columns where table_schema = 'shop'`),
+    ),
+  ).toEqual(before);
 });
 
 test('a concurrent build killed midway leaves an invalid index: verify reports it, the next push rebuilds it', async () => {
@@ -193,17 +284,24 @@ test('a concurrent build killed midway leaves an invalid index: verify reports i
   });
   await until(async () => release !== undefined);
   const run = spawnCli(['push'], db.dir, db.env);
-  await until(async () => (await db.sql(`select 1 from pg_stat_activity where query like 'CREATE INDEX CONCURRENTLY%'`)).length > 0);
+  await until(
+    async () =>
+      (await db.sql(`select 1 from pg_stat_activity where query like 'CREATE INDEX CONCURRENTLY%'`)).length > 0,
+  );
   await db.sql(`select pg_terminate_backend(pid) from pg_stat_activity where query like 'CREATE INDEX CONCURRENTLY%'`);
   const killed = await run.done;
   release();
   await writing;
   await writer.end();
   expect(killed.code).toBe(1);
-  expect(await db.sql(validity)).toEqual([{ constraints: [], indexes: ['orders_pkey=true', 'orders_total_idx=false'] }]);
+  expect(await db.sql(validity)).toEqual([
+    { constraints: [], indexes: ['orders_pkey=true', 'orders_total_idx=false'] },
+  ]);
   const verify = await db.run(['verify']);
   expect(verify.code).toBe(1);
-  expect(verify.stderr).toContain('shop.orders.orders_total_idx: index is invalid (a concurrent build failed or was interrupted); push rebuilds it');
+  expect(verify.stderr).toContain(
+    'shop.orders.orders_total_idx: index is invalid (a concurrent build failed or was interrupted); push rebuilds it',
+  );
   expect((await db.run(['push'])).code).toBe(0);
   expect(await db.sql(validity)).toEqual([{ constraints: [], indexes: ['orders_pkey=true', 'orders_total_idx=true'] }]);
   expect((await db.run(['verify'])).code).toBe(0);
@@ -211,7 +309,12 @@ test('a concurrent build killed midway leaves an invalid index: verify reports i
 
 test('a push killed after its transaction committed, in the middle of its concurrent build: the next push completes it', async () => {
   const db = await populated();
-  await db.write(ordersWith({}, '        indexes:\n          - { columns: [total] }\n        checks:\n          total_positive: { sql: total > 0 }\n'));
+  await db.write(
+    ordersWith(
+      {},
+      '        indexes:\n          - { columns: [total] }\n        checks:\n          total_positive: { sql: total > 0 }\n',
+    ),
+  );
   // A transaction holding an older snapshot (and no lock on orders) makes the concurrent build wait for it.
   const holder = postgres(db.url, { max: 1, onnotice: () => {} });
   let release!: () => void;
@@ -221,7 +324,14 @@ test('a push killed after its transaction committed, in the middle of its concur
   });
   await until(async () => release !== undefined);
   const run = spawnCli(['push'], db.dir, db.env);
-  await until(async () => (await db.sql(`select 1 from pg_stat_activity where query like 'CREATE INDEX CONCURRENTLY%' and wait_event_type = 'Lock'`)).length > 0);
+  await until(
+    async () =>
+      (
+        await db.sql(
+          `select 1 from pg_stat_activity where query like 'CREATE INDEX CONCURRENTLY%' and wait_event_type = 'Lock'`,
+        )
+      ).length > 0,
+  );
   run.child.kill('SIGKILL');
   await run.done;
   // The server notices a vanished client only when it next talks to it: end its sessions as a crash would.
@@ -229,13 +339,21 @@ test('a push killed after its transaction committed, in the middle of its concur
   release();
   await holding;
   await holder.end();
-  expect(await db.sql(validity)).toEqual([{ constraints: ['orders_total_positive_check=false'], indexes: ['orders_pkey=true', 'orders_total_idx=false'] }]);
+  expect(await db.sql(validity)).toEqual([
+    { constraints: ['orders_total_positive_check=false'], indexes: ['orders_pkey=true', 'orders_total_idx=false'] },
+  ]);
   const verify = await db.run(['verify']);
-  expect(verify.stderr).toContain('shop.orders.orders_total_positive_check: check constraint is NOT VALID (its validation never finished); push validates it');
-  expect(verify.stderr).toContain('shop.orders.orders_total_idx: index is invalid (a concurrent build failed or was interrupted); push rebuilds it');
+  expect(verify.stderr).toContain(
+    'shop.orders.orders_total_positive_check: check constraint is NOT VALID (its validation never finished); push validates it',
+  );
+  expect(verify.stderr).toContain(
+    'shop.orders.orders_total_idx: index is invalid (a concurrent build failed or was interrupted); push rebuilds it',
+  );
   const pushed = await db.run(['push']);
   expect(pushed.stderr).toBe('');
-  expect(await db.sql(validity)).toEqual([{ constraints: ['orders_total_positive_check=true'], indexes: ['orders_pkey=true', 'orders_total_idx=true'] }]);
+  expect(await db.sql(validity)).toEqual([
+    { constraints: ['orders_total_positive_check=true'], indexes: ['orders_pkey=true', 'orders_total_idx=true'] },
+  ]);
   expect((await db.run(['verify'])).code).toBe(0);
 });
 
@@ -248,7 +366,9 @@ test('PGlite (one connection) applies the plain forms inside the transaction', a
   expect(dry.code).toBe(0);
   expect(dry.stdout).not.toContain('CONCURRENTLY');
   expect(dry.stdout).not.toContain('online, after the commit');
-  expect(dry.stdout).toContain('  CREATE INDEX "orders_total_idx" ON "shop"."orders" USING btree ("total");\n    -- in the transaction; SHARE lock on shop.orders (about 100 rows); scans the table\n    -- HAZARD: scans shop.orders (about 100 rows) under SHARE: writes wait until it ends\n');
+  expect(dry.stdout).toContain(
+    '  CREATE INDEX "orders_total_idx" ON "shop"."orders" USING btree ("total");\n    -- in the transaction; SHARE lock on shop.orders (about 100 rows); scans the table\n    -- HAZARD: scans shop.orders (about 100 rows) under SHARE: writes wait until it ends\n',
+  );
   expect((await p.run(['push'])).code).toBe(0);
   expect((await p.run(['verify'])).code).toBe(0);
   expect(await catalogText(p, 'shop')).toContain('CREATE INDEX orders_total_idx ON shop.orders USING btree (total)');

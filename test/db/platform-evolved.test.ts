@@ -65,7 +65,9 @@ async function evolve(kind: TargetKind, evolved: typeof EVOLVED) {
     expectOk(await p.run(['verify']), `verify after pushing ${service}`);
     await expectSettled(p, SERVICES, `push after pushing ${service}`);
   }
-  const [members] = await p.sql<{ n: number }>('select count(*)::int as n from institution.members where evolved_note is null');
+  const [members] = await p.sql<{ n: number }>(
+    'select count(*)::int as n from institution.members where evolved_note is null',
+  );
   expect(members).toEqual({ n: 1 });
 }
 
@@ -76,6 +78,9 @@ describe('the seed platform, one nullable column per service, pushed service by 
 
   // PGlite opens its folder per command (about a second each): the composite-key service and one more.
   test('on pglite: the same for institution (composite key) and auth', async () => {
-    await evolve(PGLITE, EVOLVED.filter(([s]) => s === 'institution' || s === 'auth'));
+    await evolve(
+      PGLITE,
+      EVOLVED.filter(([s]) => s === 'institution' || s === 'auth'),
+    );
   }, 300_000);
 });

@@ -11,7 +11,12 @@ import { ORDERS_MANIFEST } from '../support/project.js';
 const STEP_MS = 30_000;
 
 const within = <T>(promise: Promise<T>, what: string): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${STEP_MS} ms`)), STEP_MS))]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: not within ${STEP_MS} ms`)), STEP_MS),
+    ),
+  ]);
 
 test('a push while another holds the schema lock says it is waiting, changes nothing, and applies once the lock is released', async () => {
   const url = await freshDatabase('lock');
@@ -24,7 +29,10 @@ test('a push while another holds the schema lock says it is waiting, changes not
 
   // The key push takes per schema (src/db/push.ts lockSchema), held here as another push would.
   const holder = postgres(url, { max: 1, onnotice: () => {} });
-  const noteExists = async () => (await holder`select count(*)::int as n from information_schema.columns where table_schema = 'shop' and column_name = 'note'`)[0]!['n'] === 1;
+  const noteExists = async () =>
+    (
+      await holder`select count(*)::int as n from information_schema.columns where table_schema = 'shop' and column_name = 'note'`
+    )[0]!['n'] === 1;
   try {
     await holder`select pg_advisory_lock(hashtext('schemagen push shop'))`;
     const run = spawnCli(['push'], dir, { DATABASE_URL: url });

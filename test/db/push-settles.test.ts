@@ -3,7 +3,6 @@ import { BOTH, project, type Project } from '../support/project.js';
 import { listedStatements } from '../support/cli.js';
 import { readmeManifest } from '../support/fixtures.js';
 
-
 async function pushOk(p: Project, args: string[] = []) {
   const pushed = await p.run(['push', ...args]);
   expect(pushed.stderr).toBe('');
@@ -72,7 +71,9 @@ services:
     ]);
     expect((await pushOk(p)).stdout).toMatch(/^shop → .*: altered, 3 statements$/m);
     await expectSettled(p);
-    const [check] = await p.sql<{ def: string }>(`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'orders_total_positive_check'`);
+    const [check] = await p.sql<{ def: string }>(
+      `select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'orders_total_positive_check'`,
+    );
     expect(check!.def).toBe('CHECK ((total >= 0))');
   }, 120_000);
 
@@ -80,7 +81,12 @@ services:
     const p = await project(kind, README_MANIFEST);
     await pushOk(p);
     await expectSettled(p);
-    await p.write(README_MANIFEST.replace('          email: { type: varchar(320) }\n', '          email: { type: varchar(320) }\n          nick: { type: text, nullable: true }\n'));
+    await p.write(
+      README_MANIFEST.replace(
+        '          email: { type: varchar(320) }\n',
+        '          email: { type: varchar(320) }\n          nick: { type: text, nullable: true }\n',
+      ),
+    );
     const planned = await pushOk(p, ['auth', '--dry-run']);
     expect(listedStatements(planned.stdout)).toEqual(['  ALTER TABLE "auth"."accounts" ADD COLUMN "nick" text;']);
     expect((await pushOk(p, ['auth'])).stdout).toMatch(/^auth → .*: altered, 1 statement$/m);
@@ -103,6 +109,8 @@ services:
     await p.write(manifest('bigint', 'numeric(12,2)'));
     expect((await pushOk(p)).stdout).toMatch(/^shop → .*: altered/m);
     await expectSettled(p);
-    expect(await p.sql(`select qty::text, price::text from shop.orders`)).toEqual([{ qty: '2147483647', price: '-2147483648.00' }]);
+    expect(await p.sql(`select qty::text, price::text from shop.orders`)).toEqual([
+      { qty: '2147483647', price: '-2147483648.00' },
+    ]);
   }, 120_000);
 });

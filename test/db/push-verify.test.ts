@@ -21,20 +21,39 @@ describe.each(BOTH)('on $name', (kind) => {
     );
     expect(tables.filter((t) => t.schema === 'public')).toEqual([]);
     // Nor any other object of ours: relations (sequences, indexes), enums.
-    expect(await p.sql(`select relname from pg_class where relnamespace = 'public'::regnamespace union all
-      select typname from pg_type where typnamespace = 'public'::regnamespace and typtype = 'e'`)).toEqual([]);
+    expect(
+      await p.sql(`select relname from pg_class where relnamespace = 'public'::regnamespace union all
+      select typname from pg_type where typnamespace = 'public'::regnamespace and typtype = 'e'`),
+    ).toEqual([]);
     expect(new Set(tables.map((t) => t.schema))).toEqual(new Set(SERVICES));
-    const base = await p.sql<{ table: string; column: string; type: string; nullable: string; default: string | null }>(`
+    const base = await p.sql<{
+      table: string;
+      column: string;
+      type: string;
+      nullable: string;
+      default: string | null;
+    }>(`
       select table_schema || '.' || table_name as "table", column_name as "column", data_type as type, is_nullable as nullable, column_default as default
         from information_schema.columns
        where table_schema = any(array['${SERVICES.join("','")}']) and column_name in ('id', 'created_at', 'updated_at', 'is_deleted', 'deleted_at')
          and table_name not in ('members', 'application_events', 'delivery_attempts')
        order by 1, 2`);
     const byColumn = (name: string) => base.filter((r) => r.column === name);
-    expect(byColumn('id').every((r) => r.type === 'uuid' && r.nullable === 'NO' && r.default === 'gen_random_uuid()')).toBe(true);
-    for (const c of ['created_at', 'updated_at']) expect(byColumn(c).every((r) => r.type === 'timestamp with time zone' && r.nullable === 'NO' && r.default === 'now()')).toBe(true);
-    expect(byColumn('is_deleted').every((r) => r.type === 'boolean' && r.nullable === 'NO' && r.default === 'false')).toBe(true);
-    expect(byColumn('deleted_at').every((r) => r.type === 'timestamp with time zone' && r.nullable === 'YES' && r.default === null)).toBe(true);
+    expect(
+      byColumn('id').every((r) => r.type === 'uuid' && r.nullable === 'NO' && r.default === 'gen_random_uuid()'),
+    ).toBe(true);
+    for (const c of ['created_at', 'updated_at'])
+      expect(
+        byColumn(c).every((r) => r.type === 'timestamp with time zone' && r.nullable === 'NO' && r.default === 'now()'),
+      ).toBe(true);
+    expect(
+      byColumn('is_deleted').every((r) => r.type === 'boolean' && r.nullable === 'NO' && r.default === 'false'),
+    ).toBe(true);
+    expect(
+      byColumn('deleted_at').every(
+        (r) => r.type === 'timestamp with time zone' && r.nullable === 'YES' && r.default === null,
+      ),
+    ).toBe(true);
     expect(base.length).toBe(9 * 5);
 
     const verified = await p.run(['verify']);
@@ -62,9 +81,16 @@ describe.each(BOTH)('on $name', (kind) => {
     const pushed = await p.run(['push']);
     expect(pushed.stderr).toBe('');
     expect(pushed.stdout).toMatch(/^shop → .*: altered, \d+ statements$/m);
-    const rows = await p.sql<{ total: number; note: string | null; status: string }>('select total, note, status from shop.orders order by total');
-    expect(rows).toEqual([{ total: 10, note: null, status: 'open' }, { total: 20, note: null, status: 'open' }]);
-    expect(await catalogText(p, 'shop')).toContain('index CREATE INDEX orders_status_total_idx ON shop.orders USING btree (status, total)');
+    const rows = await p.sql<{ total: number; note: string | null; status: string }>(
+      'select total, note, status from shop.orders order by total',
+    );
+    expect(rows).toEqual([
+      { total: 10, note: null, status: 'open' },
+      { total: 20, note: null, status: 'open' },
+    ]);
+    expect(await catalogText(p, 'shop')).toContain(
+      'index CREATE INDEX orders_status_total_idx ON shop.orders USING btree (status, total)',
+    );
     expect((await p.run(['verify'])).code).toBe(0);
   });
 
@@ -72,14 +98,17 @@ describe.each(BOTH)('on $name', (kind) => {
 
   // Scenario 6: the seed's migration — a legacy table with only some base columns.
   test('a legacy table with only created_at/updated_at is brought under the unified base without losing rows', async () => {
-    const p = await project(kind, `version: 1
+    const p = await project(
+      kind,
+      `version: 1
 services:
   companies:
     tables:
       companies:
         columns:
           name: { type: text }
-`);
+`,
+    );
     await p.sql(`create schema companies;
       create table companies.companies (id uuid primary key, created_at timestamptz not null default now(),
         updated_at timestamptz not null default now(), name text not null);
@@ -93,7 +122,11 @@ services:
     expect(pushed.stderr).toBe('');
     // is_deleted, deleted_at, and the id default the old BaseModel left to the application.
     expect(pushed.stdout).toMatch(/^companies → .*: altered, 3 statements$/m);
-    const after = await snapshot(p, 'companies', `select ${columns}, is_deleted, deleted_at from companies.companies order by name`);
+    const after = await snapshot(
+      p,
+      'companies',
+      `select ${columns}, is_deleted, deleted_at from companies.companies order by name`,
+    );
     expect(after.rows).toEqual(before.map((r) => ({ ...r, is_deleted: false, deleted_at: null })));
     expect(after.catalog).toContain('column companies.is_deleted boolean not null default false');
     expect(after.catalog).toContain('column companies.deleted_at timestamp with time zone null default -');
@@ -103,7 +136,9 @@ services:
 
   // Scenario 8: drift made by hand.
   test('verify names a table in public, a dropped base column and a changed default', async () => {
-    const p = await project(kind, `version: 1
+    const p = await project(
+      kind,
+      `version: 1
 services:
   shop:
     tables:
@@ -117,7 +152,8 @@ services:
           total: { type: integer }
         checks:
           positive: { sql: total > 0 }
-`);
+`,
+    );
     expect((await p.run(['push'])).code).toBe(0);
     await p.sql(`create table public.orders (id int);
       alter table shop.orders drop column deleted_at;
@@ -127,7 +163,9 @@ services:
     const verified = await p.run(['verify']);
     expect(verified.code).toBe(1);
     expect(verified.stderr).toMatch(/^shop → .*: 5 differences$/m);
-    expect(verified.stderr).toContain('public.orders: table orders of service shop exists in schema public; expected only in shop');
+    expect(verified.stderr).toContain(
+      'public.orders: table orders of service shop exists in schema public; expected only in shop',
+    );
     expect(verified.stderr).toContain('shop.orders.deleted_at: column is missing (from base (the default base))');
     expect(verified.stderr).toContain(`shop.orders.status: default is 'closed'::text; expected "open"`);
     // A missing constraint is one line each, not a crash or a made-up comparison.
@@ -135,7 +173,10 @@ services:
     expect(verified.stderr).toContain('shop.orders.orders_positive_check: check constraint is missing');
     const json = await p.run(['verify', '--json']);
     expect(json.code).toBe(1);
-    const report = JSON.parse(json.stdout) as { ok: boolean; services: { service: string; drift: { where: string; message: string }[] }[] };
+    const report = JSON.parse(json.stdout) as {
+      ok: boolean;
+      services: { service: string; drift: { where: string; message: string }[] }[];
+    };
     expect(report.ok).toBe(false);
     expect(report.services[0]!.drift.map((d) => d.where).sort()).toEqual([
       'public.orders',

@@ -42,7 +42,9 @@ services:
 ${extraTables}`;
 
 /** Whether PUBLIC (grantee 0 in the ACL) holds CREATE on schema public, and whether `role` may create there. */
-const publicCreate = (role: string) => `select coalesce(bool_or(a.grantee = 0 and a.privilege_type = 'CREATE'), false) as everyone,
+const publicCreate = (
+  role: string,
+) => `select coalesce(bool_or(a.grantee = 0 and a.privilege_type = 'CREATE'), false) as everyone,
     has_schema_privilege('${role}', 'public', 'CREATE') as role
   from pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a where n.nspname = 'public'`;
 
@@ -116,9 +118,11 @@ describe('on PostgreSQL, logged in as the service role', () => {
     expect(await asOrders(`create table orders.scratch (id int)`)).toMatch(/permission denied for schema orders/);
   });
 
-  test("other schemas: only the referenced table, read-only; public is closed", async () => {
+  test('other schemas: only the referenced table, read-only; public is closed', async () => {
     expect(await asOrders('select * from catalog.products')).toBe('ok');
-    expect(await asOrders(`insert into catalog.products (name) values ('x')`)).toMatch(/permission denied for table products/);
+    expect(await asOrders(`insert into catalog.products (name) values ('x')`)).toMatch(
+      /permission denied for table products/,
+    );
     expect(await asOrders(`update catalog.products set name = 'x'`)).toMatch(/permission denied for table products/);
     expect(await asOrders(`delete from catalog.products`)).toMatch(/permission denied for table products/);
     expect(await asOrders('select * from catalog.suppliers')).toMatch(/permission denied for table suppliers/);
@@ -126,11 +130,14 @@ describe('on PostgreSQL, logged in as the service role', () => {
     expect(await asOrders('create table public.sneaky (id int)')).toMatch(/permission denied for schema public/);
     // Nothing references orders from catalog: no access at all, not even to the schema.
     expect(await as(url, 'catalog_svc', 'select * from orders.orders')).toMatch(/permission denied for schema orders/);
-    const [privileges] = await withSql(url, (sql) => sql`select
+    const [privileges] = await withSql(
+      url,
+      (sql) => sql`select
         has_table_privilege('orders_svc', 'catalog.products', 'REFERENCES') as refs,
         has_table_privilege('orders_svc', 'catalog.products', 'INSERT') as ins,
         has_table_privilege('orders_svc', 'catalog.suppliers', 'REFERENCES') as other_refs,
-        has_schema_privilege('orders_svc', 'catalog', 'CREATE') as create_there`);
+        has_schema_privilege('orders_svc', 'catalog', 'CREATE') as create_there`,
+    );
     expect(privileges).toEqual({ refs: true, ins: false, other_refs: false, create_there: false });
   });
 
@@ -157,7 +164,9 @@ describe('on PostgreSQL, logged in as the service role', () => {
   test('two applies at once both succeed', async () => {
     const db = await freshDatabase('roles_race');
     expectOk(await cli(['push'], { cwd: dir, env: { DATABASE_URL: db } }), 'push');
-    const runs = await Promise.all([0, 1, 2, 3, 4, 5].map(() => spawnCli(['roles', '--apply'], dir, { DATABASE_URL: db }).done));
+    const runs = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map(() => spawnCli(['roles', '--apply'], dir, { DATABASE_URL: db }).done),
+    );
     for (const r of runs) expect(r.code, r.out).toBe(0);
     expect(await as(db, 'orders_svc', 'select * from orders.notes')).toBe('ok');
   });
@@ -170,15 +179,22 @@ describe('on PostgreSQL, logged in as the service role', () => {
     const [before] = await withSql(db, (sql) => sql.unsafe(publicCreate('postgres')));
     expect(before!['everyone']).toBe(true);
     expectOk(await cli(['roles', '--apply'], { cwd: dir, env: { DATABASE_URL: db } }), 'apply');
-    for (const role of ['orders_svc', 'catalog_svc']) expect(await withSql(db, (sql) => sql.unsafe(publicCreate(role))), role).toEqual([{ everyone: false, role: false }]);
-    expect(await as(db, 'orders_svc', 'create table public.sneaky (id int)')).toMatch(/permission denied for schema public/);
+    for (const role of ['orders_svc', 'catalog_svc'])
+      expect(await withSql(db, (sql) => sql.unsafe(publicCreate(role))), role).toEqual([
+        { everyone: false, role: false },
+      ]);
+    expect(await as(db, 'orders_svc', 'create table public.sneaky (id int)')).toMatch(
+      /permission denied for schema public/,
+    );
   });
 
   test('before the schema exists, apply fails with one line saying what to do', async () => {
     const empty = await freshDatabase('roles_empty');
     const result = await cli(['roles', '--apply', 'catalog'], { cwd: dir, env: { DATABASE_URL: empty } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^catalog → .*: failed: schema "catalog" does not exist \(3F000\); run schemagen push first\n$/);
+    expect(result.stderr).toMatch(
+      /^catalog → .*: failed: schema "catalog" does not exist \(3F000\); run schemagen push first\n$/,
+    );
   });
 });
 
@@ -193,35 +209,54 @@ describe('passwords, on a server that requires them (scram-sha-256)', () => {
   });
   afterAll(() => server?.stop());
 
-  const apply = (password: string) => cli(['roles', '--apply', '--password-env', 'ROLE_PW'], { cwd: dir, env: { DATABASE_URL: server.url(), ROLE_PW: password } });
+  const apply = (password: string) =>
+    cli(['roles', '--apply', '--password-env', 'ROLE_PW'], {
+      cwd: dir,
+      env: { DATABASE_URL: server.url(), ROLE_PW: password },
+    });
 
   // ASCII goes as a SCRAM verifier made here; other text as a literal the server hashes.
-  test.each([`R0le-Pa55 it's \\ "q"`, 'pä’ssw\\ört-Ω 🚀'])('the role logs in with %j, which is never printed', async (password) => {
-    const applied = await apply(password);
-    expectOk(applied, 'apply');
-    const output = applied.stdout + applied.stderr;
-    for (const secret of [password, SECRET, encodeURIComponent(SECRET)]) expect(output).not.toContain(secret);
-    expect(output).toContain(`ALTER ROLE "orders_svc" PASSWORD '***';`);
-    expect(await as(server.url(), 'orders_svc', 'select * from orders.orders', password)).toBe('ok');
-    expect(await as(server.url(), 'orders_svc', 'select 1', 'wrong')).toMatch(/password authentication failed for user "orders_svc"/);
-  });
+  test.each([`R0le-Pa55 it's \\ "q"`, 'pä’ssw\\ört-Ω 🚀'])(
+    'the role logs in with %j, which is never printed',
+    async (password) => {
+      const applied = await apply(password);
+      expectOk(applied, 'apply');
+      const output = applied.stdout + applied.stderr;
+      for (const secret of [password, SECRET, encodeURIComponent(SECRET)]) expect(output).not.toContain(secret);
+      expect(output).toContain(`ALTER ROLE "orders_svc" PASSWORD '***';`);
+      expect(await as(server.url(), 'orders_svc', 'select * from orders.orders', password)).toBe('ok');
+      expect(await as(server.url(), 'orders_svc', 'select 1', 'wrong')).toMatch(
+        /password authentication failed for user "orders_svc"/,
+      );
+    },
+  );
 
   test('printable passwords are stored as a verifier the client computed', async () => {
     expectOk(await apply('Another-Pa55'), 'apply');
-    const [row] = await withSql(server.url(), (sql) => sql`select rolpassword from pg_authid where rolname = 'orders_svc'`);
+    const [row] = await withSql(
+      server.url(),
+      (sql) => sql`select rolpassword from pg_authid where rolname = 'orders_svc'`,
+    );
     expect(row!['rolpassword']).toMatch(/^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
     expect(await as(server.url(), 'orders_svc', 'select 1', 'Another-Pa55')).toBe('ok');
-    expect(await as(server.url(), 'orders_svc', 'select 1', `R0le-Pa55 it's \\ "q"`)).toMatch(/password authentication failed/);
+    expect(await as(server.url(), 'orders_svc', 'select 1', `R0le-Pa55 it's \\ "q"`)).toMatch(
+      /password authentication failed/,
+    );
   });
 
   test('without --password-env a role gets no password and cannot log in over TCP', async () => {
     expectOk(await cli(['roles', '--apply', 'catalog'], { cwd: dir, env: { DATABASE_URL: server.url() } }), 'apply');
     // The server asks for a password the client does not have: an authentication error, not any failure.
-    expect(await as(server.url(), 'catalog_svc', 'select 1')).toBe('password authentication failed for user "catalog_svc"');
+    expect(await as(server.url(), 'catalog_svc', 'select 1')).toBe(
+      'password authentication failed for user "catalog_svc"',
+    );
   });
 
   test('a --password-env naming an unset variable is refused before anything runs', async () => {
-    const result = await cli(['roles', '--apply', '--password-env', 'NOT_SET'], { cwd: dir, env: { DATABASE_URL: server.url() } });
+    const result = await cli(['roles', '--apply', '--password-env', 'NOT_SET'], {
+      cwd: dir,
+      env: { DATABASE_URL: server.url() },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('error: --password-env NOT_SET: the variable is not set\n');
     expect(result.stdout).toBe('');
@@ -243,9 +278,13 @@ test('on PGlite (--embedded): the same grants, checked with SET ROLE', async () 
       return (err as Error).message;
     }
   };
-  expect(await asOrders(`insert into orders.lines (qty) values (1); insert into orders.orders (product_id) values (null)`)).toBe('ok');
+  expect(
+    await asOrders(`insert into orders.lines (qty) values (1); insert into orders.orders (product_id) values (null)`),
+  ).toBe('ok');
   expect(await asOrders('select * from catalog.products')).toBe('ok');
   expect(await asOrders('select * from catalog.suppliers')).toMatch(/permission denied for table suppliers/);
-  expect(await asOrders(`insert into catalog.products (name) values ('x')`)).toMatch(/permission denied for table products/);
+  expect(await asOrders(`insert into catalog.products (name) values ('x')`)).toMatch(
+    /permission denied for table products/,
+  );
   expect(await asOrders('create table public.sneaky (id int)')).toMatch(/permission denied for schema public/);
 }, 120_000);

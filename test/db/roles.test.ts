@@ -11,7 +11,10 @@ let url = '';
 beforeAll(async () => {
   url = await freshDatabase('roles');
   expect((await cli(['push'], { cwd: ROOT, env: { DATABASE_URL: url } })).code).toBe(0);
-  const applied = await cli(['roles', '--apply', '--password-env', 'SVC_PASSWORD'], { cwd: ROOT, env: { DATABASE_URL: url, SVC_PASSWORD: 'pa$$-w0rd' } });
+  const applied = await cli(['roles', '--apply', '--password-env', 'SVC_PASSWORD'], {
+    cwd: ROOT,
+    env: { DATABASE_URL: url, SVC_PASSWORD: 'pa$$-w0rd' },
+  });
   expect(applied.stderr).toBe('');
   expect(applied.code).toBe(0);
   expect(applied.stdout).toContain(`ALTER ROLE "application_svc" PASSWORD '***';`);
@@ -42,7 +45,12 @@ test("a service's role reads and writes its own tables", async () => {
 
 test("a service's role cannot read or write another service's tables", async () => {
   expect(await as('notification_svc', 'select * from auth.accounts')).toMatch(/permission denied/);
-  expect(await as('auth_svc', `insert into application.applications (applicant_id, internship_id) values (gen_random_uuid(), gen_random_uuid())`)).toMatch(/permission denied/);
+  expect(
+    await as(
+      'auth_svc',
+      `insert into application.applications (applicant_id, internship_id) values (gen_random_uuid(), gen_random_uuid())`,
+    ),
+  ).toMatch(/permission denied/);
   expect(await as('application_svc', 'delete from "user".profiles')).toMatch(/permission denied/);
 });
 
@@ -64,9 +72,17 @@ test('roles without --apply only prints, and needs no database', async () => {
 });
 
 test("a service's role cannot change its own schema: CREATE, TRUNCATE, ALTER and DROP are denied", async () => {
-  expect(await as('application_svc', 'create table application.sneaky2 (id int)')).toMatch(/permission denied for schema application/);
-  expect(await as('application_svc', 'truncate application.applications')).toMatch(/permission denied for table applications/);
-  expect(await as('application_svc', 'alter table application.applications add column sneaky int')).toMatch(/must be owner of table applications/);
-  expect(await as('application_svc', 'drop table application.applications')).toMatch(/must be owner of table applications/);
+  expect(await as('application_svc', 'create table application.sneaky2 (id int)')).toMatch(
+    /permission denied for schema application/,
+  );
+  expect(await as('application_svc', 'truncate application.applications')).toMatch(
+    /permission denied for table applications/,
+  );
+  expect(await as('application_svc', 'alter table application.applications add column sneaky int')).toMatch(
+    /must be owner of table applications/,
+  );
+  expect(await as('application_svc', 'drop table application.applications')).toMatch(
+    /must be owner of table applications/,
+  );
   expect(await as('application_svc', 'select count(*) from application.applications')).toBe('ok');
 });

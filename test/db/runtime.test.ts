@@ -31,7 +31,10 @@ test('inserts fill the base columns, updates refresh updated_at, cross-service r
   const internshipDb = connectInternship(url);
   const db = connectApplication(url);
   try {
-    const [account] = await authDb.insert(auth.accounts).values({ email: 'ada@example.com', passwordHash: 'x' }).returning();
+    const [account] = await authDb
+      .insert(auth.accounts)
+      .values({ email: 'ada@example.com', passwordHash: 'x' })
+      .returning();
     expect(account!.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(account!.createdAt).toBeInstanceOf(Date);
     expect(account!.updatedAt).toBeInstanceOf(Date);
@@ -40,21 +43,36 @@ test('inserts fill the base columns, updates refresh updated_at, cross-service r
     expect(account!.role).toBe('student');
 
     await new Promise((r) => setTimeout(r, 20));
-    const [updated] = await authDb.update(auth.accounts).set({ emailVerified: true }).where(eq(auth.accounts.id, account!.id)).returning();
+    const [updated] = await authDb
+      .update(auth.accounts)
+      .set({ emailVerified: true })
+      .where(eq(auth.accounts.id, account!.id))
+      .returning();
     expect(updated!.updatedAt.getTime()).toBeGreaterThan(account!.updatedAt.getTime());
     expect(updated!.createdAt).toEqual(account!.createdAt);
 
     const newProfile: user.NewProfile = { accountId: account!.id, firstName: 'Ada', lastName: 'Lovelace' };
     const [profile]: user.Profile[] = await userDb.insert(user.profiles).values(newProfile).returning();
     expect(profile!.skills).toEqual([]);
-    const [org] = await institutionDb.insert(institution.institutions).values({ name: 'Analytical Engines', kind: 'company' }).returning();
+    const [org] = await institutionDb
+      .insert(institution.institutions)
+      .values({ name: 'Analytical Engines', kind: 'company' })
+      .returning();
     const [posting] = await internshipDb
       .insert(internship.internships)
-      .values({ institutionId: org!.id, title: 'Engine intern', description: 'Punch cards', startsOn: '2025-06-01', endsOn: '2025-08-31' })
+      .values({
+        institutionId: org!.id,
+        title: 'Engine intern',
+        description: 'Punch cards',
+        startsOn: '2025-06-01',
+        endsOn: '2025-08-31',
+      })
       .returning();
     await db.insert(application.applications).values({ applicantId: profile!.id, internshipId: posting!.id });
 
-    const found = await db.query.applications.findFirst({ with: { applicant: true, internship: true, applicationEvents: true } });
+    const found = await db.query.applications.findFirst({
+      with: { applicant: true, internship: true, applicationEvents: true },
+    });
     expect(found!.status).toBe('submitted');
     expect(found!.applicant.firstName).toBe('Ada');
     expect(found!.internship.title).toBe('Engine intern');
@@ -64,17 +82,23 @@ test('inserts fill the base columns, updates refresh updated_at, cross-service r
   }
 });
 
-test('createDb: one postgres-js client serves several services; other services\' tables query by their key', async () => {
+test("createDb: one postgres-js client serves several services; other services' tables query by their key", async () => {
   const client = postgres(url, { max: 2 });
   try {
     const authDb = authDbOn(client);
     const userDb = userDbOn(client);
     expect(userDb.$client).toBe(client);
-    const [account] = await authDb.insert(auth.accounts).values({ email: 'grace@example.com', passwordHash: 'x' }).returning();
+    const [account] = await authDb
+      .insert(auth.accounts)
+      .values({ email: 'grace@example.com', passwordHash: 'x' })
+      .returning();
     await userDb.insert(user.profiles).values({ accountId: account!.id, firstName: 'Grace', lastName: 'Hopper' });
     const viaUser = await userDb.query.authAccounts.findFirst({ where: eq(auth.accounts.id, account!.id) });
     expect(viaUser!.email).toBe('grace@example.com');
-    const profile = await userDb.query.profiles.findFirst({ where: eq(user.profiles.accountId, account!.id), with: { account: true } });
+    const profile = await userDb.query.profiles.findFirst({
+      where: eq(user.profiles.accountId, account!.id),
+      with: { account: true },
+    });
     expect(profile!.account.email).toBe('grace@example.com');
   } finally {
     await client.end();

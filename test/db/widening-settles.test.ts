@@ -19,16 +19,21 @@ test.each([
   ['smallint', 'integer', '1'],
   ['varchar(20)', 'text', 'abc'],
   ['varchar(20)', 'varchar(40)', 'abc'],
-])('widening %s → %s with a default is one statement, and the next push changes nothing', async (from, to, fallback) => {
-  const p = await project(POSTGRES, manifest(from, fallback));
-  expectOk(await p.run(['push']), 'first push');
-  await p.sql(`insert into shop.orders default values`);
-  await p.write(manifest(to, fallback));
-  const dry = await p.run(['push', '--dry-run']);
-  expectOk(dry, 'dry run');
-  expectOk(await p.run(['push']), 'push');
-  expectOk(await p.run(['verify']), 'verify');
-  await expectSettled(p, ['shop'], 'push after the widening');
-  // Checked last so that a push that never settles shows first.
-  expect(listedStatements(dry.stdout)).toEqual([`  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DATA TYPE ${to};`]);
-});
+])(
+  'widening %s → %s with a default is one statement, and the next push changes nothing',
+  async (from, to, fallback) => {
+    const p = await project(POSTGRES, manifest(from, fallback));
+    expectOk(await p.run(['push']), 'first push');
+    await p.sql(`insert into shop.orders default values`);
+    await p.write(manifest(to, fallback));
+    const dry = await p.run(['push', '--dry-run']);
+    expectOk(dry, 'dry run');
+    expectOk(await p.run(['push']), 'push');
+    expectOk(await p.run(['verify']), 'verify');
+    await expectSettled(p, ['shop'], 'push after the widening');
+    // Checked last so that a push that never settles shows first.
+    expect(listedStatements(dry.stdout)).toEqual([
+      `  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DATA TYPE ${to};`,
+    ]);
+  },
+);

@@ -5,8 +5,13 @@ import { BOTH, ORDERS_MANIFEST, catalogText, project, type Project } from '../su
 import { SEED_SQL, SEED_TABLES, UNSUPPORTED_SQL } from '../support/seed-database.js';
 
 const MAPS = [
-  'users_=user', 'profiles_=user', 'companies_=institution', 'internships_=internship',
-  'applications_=application', 'notifications_=notification', '*=misc',
+  'users_=user',
+  'profiles_=user',
+  'companies_=institution',
+  'internships_=internship',
+  'applications_=application',
+  'notifications_=notification',
+  '*=misc',
 ];
 const mapArgs = MAPS.flatMap((m) => ['--map', m]);
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -35,11 +40,23 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
     const uuid = `id uuid primary key default gen_random_uuid(), ${stamps}`;
     const variant = (columns: string, tables: string, to: string) =>
       new RegExp(`variant \\d: ${escape(columns)}\\n\\s+${escape(tables)}\\n\\s+→ ${escape(to)}`);
-    expect(report).toMatch(variant(`${uuid}, is_deleted boolean default false, deleted_at timestamptz null`,
-      '3 tables: public.companies_company, public.profiles_profile, public.users_user', 'base\n'));
-    expect(report).toMatch(variant(uuid, '2 tables: public.applications_application, public.internships_internship', 'base\n'));
-    expect(report).toMatch(variant(`id bigserial primary key, ${stamps}`,
-      '2 tables: public.notifications_emaillog, public.notifications_notification', 'bases.id_bigserial'));
+    expect(report).toMatch(
+      variant(
+        `${uuid}, is_deleted boolean default false, deleted_at timestamptz null`,
+        '3 tables: public.companies_company, public.profiles_profile, public.users_user',
+        'base\n',
+      ),
+    );
+    expect(report).toMatch(
+      variant(uuid, '2 tables: public.applications_application, public.internships_internship', 'base\n'),
+    );
+    expect(report).toMatch(
+      variant(
+        `id bigserial primary key, ${stamps}`,
+        '2 tables: public.notifications_emaillog, public.notifications_notification',
+        'bases.id_bigserial',
+      ),
+    );
     expect(report).toContain('proposed base: id, created_at, updated_at, is_deleted, deleted_at\n');
     expect(report).toContain('public.users_user → user.user (--map users_=user)');
     for (const expected of [
@@ -55,14 +72,21 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
       'policy public.misc_things.misc_things_owner',
       'sequence not owned by a column public.misc_counter',
       'expression index public.misc_things.misc_things_lower_body_idx',
-    ]) expect(report).toContain(expected);
+    ])
+      expect(report).toContain(expected);
 
     const manifest = readFileSync(join(p.dir, 'imported.yaml'), 'utf8');
-    expect(manifest).toContain('# from public.users_user (--map users_=user), 100 rows\n      user:\n        from: public.users_user\n');
+    expect(manifest).toContain(
+      '# from public.users_user (--map users_=user), 100 rows\n      user:\n        from: public.users_user\n',
+    );
     expect(manifest).toMatch(/emaillog:\n\s+from: public.notifications_emaillog\n\s+base: id_bigserial\n/);
     // Foreign keys follow the moved tables, across services, with their actions; the enum moves with its service.
-    expect(manifest).toContain('user_id: { type: uuid, references: { table: user, service: user, onDelete: cascade } }');
-    expect(manifest).toContain('company_id: { type: uuid, references: { table: company, service: institution, onDelete: restrict } }');
+    expect(manifest).toContain(
+      'user_id: { type: uuid, references: { table: user, service: user, onDelete: cascade } }',
+    );
+    expect(manifest).toContain(
+      'company_id: { type: uuid, references: { table: company, service: institution, onDelete: restrict } }',
+    );
     expect(manifest).toMatch(/# from public.user_role\n\s+user_role: \[ student, employer, admin \]/);
     expect(manifest).toContain('role: { type: user_role, default: student }');
     // Each table lists only its own columns: the base's are not repeated.
@@ -92,7 +116,9 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
     const result = await p.run(['import', '--schema', 'public']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('public.users_user → users.user (name prefix users_)');
-    expect(result.stderr).toContain('public.notifications_emaillog → notifications.emaillog (name prefix notifications_)');
+    expect(result.stderr).toContain(
+      'public.notifications_emaillog → notifications.emaillog (name prefix notifications_)',
+    );
     const none = await p.run(['import', '--schema', 'nope']);
     expect(none).toMatchObject({ code: 1, stdout: '' });
     expect(none.stderr).toContain('error: no table to import in schema nope');
@@ -103,7 +129,14 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
     expect((await original.run(['push'])).code).toBe(0);
     await original.sql(`insert into auth.accounts (email, password_hash) values ('a@example.com', 'x')`);
     const copy = await project(kind, ORDERS_MANIFEST);
-    const imported = await original.run(['import', '--keep-bases', '--strict', '--out', join(copy.dir, 'schema.yaml'), '--force']);
+    const imported = await original.run([
+      'import',
+      '--keep-bases',
+      '--strict',
+      '--out',
+      join(copy.dir, 'schema.yaml'),
+      '--force',
+    ]);
     expect(imported.stderr).toContain('not imported (the manifest cannot express them): 0');
     expect(imported.code).toBe(0);
     expect(readFileSync(join(copy.dir, 'schema.yaml'), 'utf8')).toContain('# 1 row\n      accounts:');
@@ -112,7 +145,8 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
     expect((await copy.run(['generate'])).code).toBe(0);
     const pushed = await copy.run(['push', 'auth', 'user', 'institution', 'internship', 'application', 'notification']);
     expect(pushed.stderr).toBe('');
-    for (const schema of REPO_SCHEMAS) expect(await catalogText(copy, schema), schema).toBe(await catalogText(original, schema));
+    for (const schema of REPO_SCHEMAS)
+      expect(await catalogText(copy, schema), schema).toBe(await catalogText(original, schema));
     // Without --keep-bases the proposed base is the platform's BaseModel and the event tables keep their own.
     const proposed = await original.run(['import']);
     expect(proposed.stderr).toContain('proposed base: id, created_at, updated_at, is_deleted, deleted_at\n');
@@ -124,14 +158,23 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
 test('import --json prints one document with the manifest and the report; --strict makes ok false on what it left out', async () => {
   const { POSTGRES } = await import('../support/project.js');
   const p = await project(POSTGRES, ORDERS_MANIFEST);
-  await p.sql(`create schema crm; create table crm.customers (id uuid primary key, name text not null, search tsvector)`);
+  await p.sql(
+    `create schema crm; create table crm.customers (id uuid primary key, name text not null, search tsvector)`,
+  );
   const result = await p.run(['import', '--schema', 'crm', '--json']);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  const doc = JSON.parse(result.stdout) as { ok: boolean; manifest: string; report: string[]; unsupported: { kind: string; name: string }[] };
+  const doc = JSON.parse(result.stdout) as {
+    ok: boolean;
+    manifest: string;
+    report: string[];
+    unsupported: { kind: string; name: string }[];
+  };
   expect(doc.ok).toBe(true);
   expect(doc.manifest).toContain('  crm:\n    tables:\n');
-  expect(doc.unsupported).toEqual([{ kind: 'column', name: 'crm.customers.search', note: 'type tsvector has no manifest form' }]);
+  expect(doc.unsupported).toEqual([
+    { kind: 'column', name: 'crm.customers.search', note: 'type tsvector has no manifest form' },
+  ]);
   const strict = await p.run(['import', '--schema', 'crm', '--json', '--strict']);
   expect(strict.code).toBe(1);
   expect((JSON.parse(strict.stdout) as { ok: boolean }).ok).toBe(false);

@@ -40,7 +40,9 @@ const column = fc.record({
 
 const table = fc.record({
   columns: fc.array(column, { minLength: 1, maxLength: 5 }),
-  index: fc.option(fc.record({ unique: fc.boolean(), partial: fc.boolean(), method: fc.constantFrom('btree', 'hash') })),
+  index: fc.option(
+    fc.record({ unique: fc.boolean(), partial: fc.boolean(), method: fc.constantFrom('btree', 'hash') }),
+  ),
   reference: fc.option(fc.nat()),
   crossReference: fc.option(fc.nat()),
   noBase: fc.boolean(),
@@ -48,9 +50,13 @@ const table = fc.record({
 
 const service = fc.array(table, { minLength: 1, maxLength: 4 });
 
-export const arbitraryManifest: fc.Arbitrary<string> = fc.array(service, { minLength: 1, maxLength: 3 }).chain((services) =>
-  fc.tuple(...services.flatMap((s) => s.flatMap((t) => t.columns.map((c) => TYPES[c.type]![1])))).map((defaults) => render(services, defaults)),
-);
+export const arbitraryManifest: fc.Arbitrary<string> = fc
+  .array(service, { minLength: 1, maxLength: 3 })
+  .chain((services) =>
+    fc
+      .tuple(...services.flatMap((s) => s.flatMap((t) => t.columns.map((c) => TYPES[c.type]![1]))))
+      .map((defaults) => render(services, defaults)),
+  );
 
 type TableSample = typeof table extends fc.Arbitrary<infer T> ? T : never;
 type Services = TableSample[][];
@@ -72,16 +78,28 @@ function render(services: Services, defaults: string[]): string {
         if (c.withDefault && value !== '') parts.push(`default: ${value}`);
         lines.push(`          c${ci}: { ${parts.join(', ')} }`);
       });
-      if (t.reference !== null && ti > 0) lines.push(`          ref_id: { type: uuid, nullable: true, references: { table: t${t.reference % ti}, onDelete: set null } }`);
+      if (t.reference !== null && ti > 0)
+        lines.push(
+          `          ref_id: { type: uuid, nullable: true, references: { table: t${t.reference % ti}, onDelete: set null } }`,
+        );
       if (t.crossReference !== null && si > 0) {
         const target = t.crossReference % si;
-        lines.push(`          other_id: { type: uuid, references: { service: svc${target}, table: t0, onDelete: cascade } }`);
+        lines.push(
+          `          other_id: { type: uuid, references: { service: svc${target}, table: t0, onDelete: cascade } }`,
+        );
       }
       // Index only column types every method handles (json has no index at all).
-      if (t.index && !['json', 'bytea', 'boolean', 'mood', 'jsonb'].includes(TYPES[t.columns[0]!.type]![0]) && !TYPES[t.columns[0]!.type]![0].endsWith('[]')) {
+      if (
+        t.index &&
+        !['json', 'bytea', 'boolean', 'mood', 'jsonb'].includes(TYPES[t.columns[0]!.type]![0]) &&
+        !TYPES[t.columns[0]!.type]![0].endsWith('[]')
+      ) {
         const where = t.index.partial && !t.noBase ? ', where: { sql: deleted_at IS NULL }' : '';
         const method = t.index.unique ? 'btree' : t.index.method;
-        lines.push('        indexes:', `          - { columns: [c0], unique: ${t.index.unique}, method: ${method}${where} }`);
+        lines.push(
+          '        indexes:',
+          `          - { columns: [c0], unique: ${t.index.unique}, method: ${method}${where} }`,
+        );
       }
     });
   });

@@ -11,7 +11,10 @@ export interface CliResult {
 }
 
 /** Runs one schemagen invocation in-process, capturing its output. */
-export async function cli(argv: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+export async function cli(
+  argv: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {
@@ -50,7 +53,10 @@ export function spawnCli(args: readonly string[], cwd: string, env: Record<strin
   const waitForOutput = async (text: string, ms: number) => {
     const deadline = Date.now() + ms;
     while (!out.includes(text)) {
-      if (exited || Date.now() > deadline) throw new Error(`${exited ? 'exited' : `no output ${JSON.stringify(text)} within ${ms} ms`}; printed so far:\n${out}`);
+      if (exited || Date.now() > deadline)
+        throw new Error(
+          `${exited ? 'exited' : `no output ${JSON.stringify(text)} within ${ms} ms`}; printed so far:\n${out}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   };

@@ -84,27 +84,52 @@ function buildTable(shape: TableShape, si: number, ti: number): TableSpec {
   if (composite) {
     columns.push(
       shape.keyReferences
-        ? { name: 'ka', type: 'uuid', nullable: false, references: '{ table: t0, onDelete: cascade }', value: `'${rowId(si, 0)}'` }
+        ? {
+            name: 'ka',
+            type: 'uuid',
+            nullable: false,
+            references: '{ table: t0, onDelete: cascade }',
+            value: `'${rowId(si, 0)}'`,
+          }
         : { name: 'ka', type: 'varchar(20)', nullable: false, value: `'k'` },
       { name: 'kb', type: 'integer', nullable: false, value: '1' },
     );
   }
   shape.columns.forEach((c, ci) => {
     const t = TYPES[c.type]!;
-    columns.push({ name: `c${ci}`, type: t.type, nullable: c.nullable, default: c.withDefault ? t.yamlDefault : undefined, value: t.value });
+    columns.push({
+      name: `c${ci}`,
+      type: t.type,
+      nullable: c.nullable,
+      default: c.withDefault ? t.yamlDefault : undefined,
+      value: t.value,
+    });
   });
   if (shape.reference && ti > 0 && !composite) {
-    columns.push({ name: 'ref_id', type: 'uuid', nullable: true, references: '{ table: t0, onDelete: set null }', value: `'${rowId(si, 0)}'` });
+    columns.push({
+      name: 'ref_id',
+      type: 'uuid',
+      nullable: true,
+      references: '{ table: t0, onDelete: set null }',
+      value: `'${rowId(si, 0)}'`,
+    });
   }
   if (shape.crossReference !== null && si > 0) {
     const target = shape.crossReference % si;
-    columns.push({ name: 'other_id', type: 'uuid', nullable: false, references: `{ service: svc${target}, table: t0, onDelete: cascade }`, value: `'${rowId(target, 0)}'` });
+    columns.push({
+      name: 'other_id',
+      type: 'uuid',
+      nullable: false,
+      references: `{ service: svc${target}, table: t0, onDelete: cascade }`,
+      value: `'${rowId(target, 0)}'`,
+    });
   }
   const indexes: string[] = [];
   const plain = columns.filter((c) => /^c\d+$/.test(c.name));
   if (shape.index) {
     const c = plain[shape.index.column % plain.length]!;
-    if (TYPES.find((t) => t.type === c.type)!.btree) indexes.push(`{ columns: [${c.name}], unique: ${shape.index.unique} }`);
+    if (TYPES.find((t) => t.type === c.type)!.btree)
+      indexes.push(`{ columns: [${c.name}], unique: ${shape.index.unique} }`);
   }
   if (composite) indexes.push('{ columns: [kb] }');
   const numeric = plain.find((c) => ['integer', 'smallint', 'bigint', 'numeric(10,2)'].includes(c.type));
@@ -148,11 +173,21 @@ function rows(services: readonly ServiceSpec[]): string {
 }
 
 const CHANGES = ['nullable column', 'column with default', 'index', 'enum value', 'widening'] as const;
-const changeShape = fc.record({ kind: fc.constantFrom(...CHANGES), service: fc.nat(), table: fc.nat(), column: fc.nat(), type: fc.nat(), variant: fc.nat() });
+const changeShape = fc.record({
+  kind: fc.constantFrom(...CHANGES),
+  service: fc.nat(),
+  table: fc.nat(),
+  column: fc.nat(),
+  type: fc.nat(),
+  variant: fc.nat(),
+});
 type ChangeShape = typeof changeShape extends fc.Arbitrary<infer T> ? T : never;
 
 /** The services after the change, and a one-line description of it for failure messages. */
-function applyChange(services: readonly ServiceSpec[], change: ChangeShape): { services: ServiceSpec[]; description: string; statement: string } {
+function applyChange(
+  services: readonly ServiceSpec[],
+  change: ChangeShape,
+): { services: ServiceSpec[]; description: string; statement: string } {
   const si = change.service % services.length;
   const service = services[si]!;
   const ti = change.table % service.tables.length;
@@ -172,7 +207,13 @@ function applyChange(services: readonly ServiceSpec[], change: ChangeShape): { s
       };
     case 'column with default':
       return {
-        services: withAdded({ name: 'added', type: type.type, nullable: false, default: type.yamlDefault, value: 'null' }),
+        services: withAdded({
+          name: 'added',
+          type: type.type,
+          nullable: false,
+          default: type.yamlDefault,
+          value: 'null',
+        }),
         description: `${at}.added ${type.type} default ${type.yamlDefault}`,
         statement: addColumn,
       };
@@ -205,8 +246,13 @@ function applyChange(services: readonly ServiceSpec[], change: ChangeShape): { s
       if (widenable.length === 0) return applyChange(services, { ...change, kind: 'nullable column' });
       const [wi, wj, c] = widenable[change.column % widenable.length]!;
       const wider = WIDER[c.type]![change.variant % WIDER[c.type]!.length]!;
-      const widen = (t: TableSpec): TableSpec => ({ ...t, columns: t.columns.map((x) => (x === c ? { ...x, type: wider } : x)) });
-      const next = services.map((s, i) => (i !== wi ? s : { ...s, tables: s.tables.map((t, j) => (j !== wj ? t : widen(t))) }));
+      const widen = (t: TableSpec): TableSpec => ({
+        ...t,
+        columns: t.columns.map((x) => (x === c ? { ...x, type: wider } : x)),
+      });
+      const next = services.map((s, i) =>
+        i !== wi ? s : { ...s, tables: s.tables.map((t, j) => (j !== wj ? t : widen(t))) },
+      );
       const where = `"${services[wi]!.name}"."${services[wi]!.tables[wj]!.name}"`;
       return {
         services: next,
@@ -233,7 +279,11 @@ export interface Evolution {
 export const arbitraryEvolution: fc.Arbitrary<Evolution> = fc
   .tuple(fc.array(serviceShape, { minLength: 1, maxLength: 3 }), changeShape)
   .map(([shapes, change]) => {
-    const services: ServiceSpec[] = shapes.map((tables, si) => ({ name: `svc${si}`, moods: ['happy', 'sad'], tables: tables.map((t, ti) => buildTable(t, si, ti)) }));
+    const services: ServiceSpec[] = shapes.map((tables, si) => ({
+      name: `svc${si}`,
+      moods: ['happy', 'sad'],
+      tables: tables.map((t, ti) => buildTable(t, si, ti)),
+    }));
     const changed = applyChange(services, change);
     return {
       manifest: render(services),

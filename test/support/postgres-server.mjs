@@ -7,7 +7,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin', '/usr/local/pgsql/bin'];
+const BIN_DIRS = [
+  '/usr/lib/postgresql/17/bin',
+  '/usr/lib/postgresql/16/bin',
+  '/usr/lib/postgresql/15/bin',
+  '/usr/local/pgsql/bin',
+];
 
 function findBin(name) {
   for (const dir of BIN_DIRS) if (existsSync(join(dir, name))) return join(dir, name);
@@ -45,7 +50,16 @@ export async function startPostgres(options = {}) {
     auth.splice(0, 2, '--auth-host=scram-sha-256', '--auth-local=trust', `--pwfile=${join(dir, 'pw')}`);
   }
   run('initdb', ['-D', data, ...auth, '-U', 'postgres', '--no-sync']);
-  run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, '-l', join(dir, 'log'), '-w', 'start']);
+  run('pg_ctl', [
+    '-D',
+    data,
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    'start',
+  ]);
   const secret = options.password !== undefined ? `:${encodeURIComponent(options.password)}` : '';
   return {
     url: (database = 'postgres') => `postgres://postgres${secret}@127.0.0.1:${port}/${database}`,

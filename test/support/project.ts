@@ -34,7 +34,10 @@ const emptyPglite = () =>
     return dir;
   })());
 
-export const POSTGRES: TargetKind = { name: 'postgres', setup: async () => ({ env: { DATABASE_URL: await freshDatabase() }, flags: [] }) };
+export const POSTGRES: TargetKind = {
+  name: 'postgres',
+  setup: async () => ({ env: { DATABASE_URL: await freshDatabase() }, flags: [] }),
+};
 export const PGLITE: TargetKind = {
   name: 'pglite',
   setup: async (dir) => {
@@ -59,7 +62,8 @@ const DB_COMMANDS = new Set(['push', 'verify', 'migrate', 'up', 'roles']);
 export async function project(kind: TargetKind, manifest: string): Promise<Project> {
   const dir = mkdtempSync(join(tmpdir(), `schemagen-${kind.name}-`));
   const { env, flags } = await kind.setup(dir);
-  const run = (args: readonly string[]) => cli([...args, ...(DB_COMMANDS.has(args[0] ?? '') ? flags : [])], { cwd: dir, env });
+  const run = (args: readonly string[]) =>
+    cli([...args, ...(DB_COMMANDS.has(args[0] ?? '') ? flags : [])], { cwd: dir, env });
   const p: Project = {
     dir,
     run,
@@ -69,7 +73,8 @@ export async function project(kind: TargetKind, manifest: string): Promise<Proje
       expect(generated.stderr).toBe('');
     },
     async sql<T>(text: string) {
-      if (kind.name === 'postgres') return withSql(env['DATABASE_URL']!, async (sql) => (await sql.unsafe(text)) as unknown as T[]);
+      if (kind.name === 'postgres')
+        return withSql(env['DATABASE_URL']!, async (sql) => (await sql.unsafe(text)) as unknown as T[]);
       const db = await PGlite.create(join(dir, '.schemagen', 'pglite'));
       try {
         return (await db.exec(text)).at(-1)?.rows as T[];
@@ -109,10 +114,20 @@ export async function catalogText(p: Project, schema: string): Promise<string> {
  * The catalog text and the rows of `rowsQuery` (as JSON values) in one query: on PGlite each query
  * opens the database folder, which costs most of a second.
  */
-export async function snapshot(p: Project, schema: string, rowsQuery: string): Promise<{ catalog: string; rows: unknown[] }> {
+export async function snapshot(
+  p: Project,
+  schema: string,
+  rowsQuery: string,
+): Promise<{ catalog: string; rows: unknown[] }> {
   const lines = await p.sql<{ k: number; line: string }>(`
     select 0 as k, line from (${catalogLines(schema)}) c
     union all select 1, coalesce(json_agg(r), '[]')::text from (${rowsQuery}) r
     order by k, line`);
-  return { catalog: lines.filter((l) => l.k === 0).map((l) => l.line).join('\n'), rows: JSON.parse(lines.find((l) => l.k === 1)!.line) as unknown[] };
+  return {
+    catalog: lines
+      .filter((l) => l.k === 0)
+      .map((l) => l.line)
+      .join('\n'),
+    rows: JSON.parse(lines.find((l) => l.k === 1)!.line) as unknown[],
+  };
 }

@@ -11,8 +11,13 @@ const B = `id uuid primary key default gen_random_uuid(), created_at timestamptz
 const C = `id bigserial primary key, created_at timestamptz not null default now(), updated_at timestamptz not null default now()`;
 
 export const SEED_TABLES = [
-  'users_user', 'profiles_profile', 'companies_company', 'internships_internship',
-  'applications_application', 'notifications_notification', 'notifications_emaillog',
+  'users_user',
+  'profiles_profile',
+  'companies_company',
+  'internships_internship',
+  'applications_application',
+  'notifications_notification',
+  'notifications_emaillog',
 ] as const;
 
 export const SEED_SQL = `

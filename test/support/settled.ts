@@ -31,7 +31,9 @@ export async function expectSettled(p: Project, services: readonly string[], wha
   expect(again.code, output).toBe(0);
   expect(again.stderr, output).toBe('');
   expect(again.stdout, output).not.toMatch(/statement/);
-  expect(Object.fromEntries(pushStatuses(again)), output).toEqual(Object.fromEntries(services.map((s) => [s, 'unchanged'])));
+  expect(Object.fromEntries(pushStatuses(again)), output).toEqual(
+    Object.fromEntries(services.map((s) => [s, 'unchanged'])),
+  );
 }
 
 /** exit 0 with nothing on stderr; the message shows the output. */

@@ -5,17 +5,36 @@ import { parseColumnType } from '../../src/model/column-types.js';
 import type { ColumnType } from '../../src/model/types.js';
 
 const live = (type: string, over: Partial<LiveColumn> = {}): LiveColumn => ({
-  name: 'c', type, typeName: type.replace(/\[\]$/, ''), typeSchema: 'pg_catalog', typeKind: 'b', notNull: true,
-  default: null, identity: '', generated: false, ownsSequence: false, comment: null, ...over,
+  name: 'c',
+  type,
+  typeName: type.replace(/\[\]$/, ''),
+  typeSchema: 'pg_catalog',
+  typeKind: 'b',
+  notNull: true,
+  default: null,
+  identity: '',
+  generated: false,
+  ownsSequence: false,
+  comment: null,
+  ...over,
 });
 const type = (spelling: string, enums: string[] = []) => parseColumnType(spelling, new Set(enums)) as ColumnType;
 
 describe('typeSpelling: format_type() to the manifest', () => {
   test.each([
-    ['character varying(254)', 'varchar(254)'], ['character varying', 'varchar'], ['character(3)', 'char(3)'],
-    ['numeric(10,2)', 'numeric(10,2)'], ['numeric', 'numeric'], ['timestamp with time zone', 'timestamptz'],
-    ['timestamp without time zone', 'timestamp'], ['time without time zone', 'time'], ['double precision', 'double precision'],
-    ['text[]', 'text[]'], ['integer[]', 'integer[]'], ['jsonb', 'jsonb'], ['inet', 'inet'],
+    ['character varying(254)', 'varchar(254)'],
+    ['character varying', 'varchar'],
+    ['character(3)', 'char(3)'],
+    ['numeric(10,2)', 'numeric(10,2)'],
+    ['numeric', 'numeric'],
+    ['timestamp with time zone', 'timestamptz'],
+    ['timestamp without time zone', 'timestamp'],
+    ['time without time zone', 'time'],
+    ['double precision', 'double precision'],
+    ['text[]', 'text[]'],
+    ['integer[]', 'integer[]'],
+    ['jsonb', 'jsonb'],
+    ['inet', 'inet'],
   ])('%s → %s', (pg, manifest) => expect(typeSpelling(live(pg))).toBe(manifest));
 
   test.each(['tsvector', 'timestamp(3) with time zone', 'time with time zone', 'money', 'cidr', 'bit(8)'])(

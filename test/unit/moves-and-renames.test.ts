@@ -39,7 +39,13 @@ test('declared moves and renames reach the model, the from schema resolved', () 
   expect(table('users').columns.find((c) => c.name === 'email')!.renamedFrom).toBe('mail');
   expect(table('users').columns.find((c) => c.name === 'created_at')!.renamedFrom).toBe('created');
   expect(user.enums).toEqual([
-    { name: 'role', tsName: 'roleEnum', values: ['member', 'owner'], renamedFrom: 'user_role', renamedValues: [{ from: 'admin', to: 'owner' }] },
+    {
+      name: 'role',
+      tsName: 'roleEnum',
+      values: ['member', 'owner'],
+      renamedFrom: 'user_role',
+      renamedValues: [{ from: 'admin', to: 'owner' }],
+    },
     { name: 'level', tsName: 'levelEnum', values: ['low', 'high'] },
   ]);
   expect(table('users').columns.find((c) => c.name === 'id')!).not.toHaveProperty('renamedFrom');

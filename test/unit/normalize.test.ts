@@ -4,7 +4,14 @@ import { pgArray } from '../../src/model/drizzle-calls.js';
 import type { Column, ColumnType } from '../../src/model/types.js';
 
 const column = (type: Partial<ColumnType> & Pick<ColumnType, 'kind' | 'sql'>, d?: Column['default']): Column => ({
-  name: 'c', tsKey: 'c', type: { dims: 0, ...type }, nullable: false, default: d, primaryKey: false, onUpdateNow: false, origin: 'table',
+  name: 'c',
+  tsKey: 'c',
+  type: { dims: 0, ...type },
+  nullable: false,
+  default: d,
+  primaryKey: false,
+  onUpdateNow: false,
+  origin: 'table',
 });
 
 test('catalog spellings normalize to the manifest spelling', () => {
@@ -24,12 +31,21 @@ test('a negative number, stored quoted and cast, reads as the number; a quoted t
 
 test.each([
   [column({ kind: 'integer', sql: 'integer' }, { kind: 'literal', value: -5 }), "'-5'::integer"],
-  [column({ kind: 'numeric', sql: 'numeric(10,2)' }, { kind: 'literal', value: '12.50' }), "12.50"],
+  [column({ kind: 'numeric', sql: 'numeric(10,2)' }, { kind: 'literal', value: '12.50' }), '12.50'],
   [column({ kind: 'boolean', sql: 'boolean' }, { kind: 'literal', value: false }), 'false'],
   [column({ kind: 'text', sql: 'text' }, { kind: 'literal', value: "it's" }), "'it''s'::text"],
-  [column({ kind: 'enum', sql: 'role', enumName: 'role' }, { kind: 'literal', value: 'member' }), `'member'::"user".role`],
-  [column({ kind: 'jsonb', sql: 'jsonb' }, { kind: 'literal', value: { b: 1, a: [true] } }), `'{"a": [true], "b": 1}'::jsonb`],
-  [column({ kind: 'enum', sql: 'role[]', enumName: 'role', dims: 1 }, { kind: 'literal', value: ['member', 'admin'] }), `'{member,admin}'::"user".role[]`],
+  [
+    column({ kind: 'enum', sql: 'role', enumName: 'role' }, { kind: 'literal', value: 'member' }),
+    `'member'::"user".role`,
+  ],
+  [
+    column({ kind: 'jsonb', sql: 'jsonb' }, { kind: 'literal', value: { b: 1, a: [true] } }),
+    `'{"a": [true], "b": 1}'::jsonb`,
+  ],
+  [
+    column({ kind: 'enum', sql: 'role[]', enumName: 'role', dims: 1 }, { kind: 'literal', value: ['member', 'admin'] }),
+    `'{member,admin}'::"user".role[]`,
+  ],
   [column({ kind: 'timestamptz', sql: 'timestamp with time zone' }, { kind: 'sql', sql: 'now()' }), 'now()'],
 ])('a default reads back equal: %#', (col, catalogText) => {
   expect(actualDefault(catalogText, col)).toBe(expectedDefault(col));
@@ -42,7 +58,9 @@ test('array defaults other than enums are spelled by the database ({t,f}), not g
 });
 
 test('LIKE, ILIKE and != read as the operators Postgres stores', () => {
-  expect(normalizeSql("((body <> ''::text) AND (body !~~ '%x%'::text))")).toBe(normalizeSql("body != '' AND body NOT LIKE '%x%'"));
+  expect(normalizeSql("((body <> ''::text) AND (body !~~ '%x%'::text))")).toBe(
+    normalizeSql("body != '' AND body NOT LIKE '%x%'"),
+  );
   expect(normalizeSql("(name ~~* 'a%'::text)")).toBe(normalizeSql("name ILIKE 'a%'"));
   expect(normalizeSql("(name ~~ 'a%'::text)")).not.toBe(normalizeSql("name NOT LIKE 'a%'"));
 });

@@ -22,7 +22,11 @@ test('a name pluralize cannot singularize to a word keeps its own spelling', () 
 
 test('two tables whose singulars collide both keep their plural names', () => {
   expect(names(['user', 'users'])).toEqual({ user: 'User', users: 'Users' });
-  expect(names(['status', 'statuses', 'accounts'])).toEqual({ status: 'Status', statuses: 'Statuses', accounts: 'Account' });
+  expect(names(['status', 'statuses', 'accounts'])).toEqual({
+    status: 'Status',
+    statuses: 'Statuses',
+    accounts: 'Account',
+  });
 });
 
 test('a singular whose New… form is another table’s type name keeps the plural', () => {

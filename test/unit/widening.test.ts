@@ -46,8 +46,10 @@ describe('isWidening', () => {
 
 describe('dataLoss with the current column type', () => {
   const types: Record<string, string> = { n: 'integer', s: 'character varying(40)', e: 'text' };
-  const current = (schema: string, table: string, column: string) => (schema === 'auth' && table === 'accounts' ? types[column] : undefined);
-  const alter = (column: string, type: string) => `ALTER TABLE "auth"."accounts" ALTER COLUMN "${column}" SET DATA TYPE ${type};`;
+  const current = (schema: string, table: string, column: string) =>
+    schema === 'auth' && table === 'accounts' ? types[column] : undefined;
+  const alter = (column: string, type: string) =>
+    `ALTER TABLE "auth"."accounts" ALTER COLUMN "${column}" SET DATA TYPE ${type};`;
 
   test('a widening is no loss', () => {
     expect(dataLoss(alter('n', 'bigint'), current)).toBeUndefined();
@@ -63,7 +65,9 @@ describe('dataLoss with the current column type', () => {
     });
     expect(dataLoss(alter('n', 'smallint'), current)).toEqual(cast('n', alter('n', 'smallint')));
     expect(dataLoss(alter('x', 'bigint'), current)).toEqual(cast('x', alter('x', 'bigint')));
-    expect(dataLoss(alter('e', 'varchar USING "e"::varchar'), current)).toEqual(cast('e', alter('e', 'varchar USING "e"::varchar')));
+    expect(dataLoss(alter('e', 'varchar USING "e"::varchar'), current)).toEqual(
+      cast('e', alter('e', 'varchar USING "e"::varchar')),
+    );
     expect(dataLoss(alter('n', 'bigint'))).toEqual(cast('n', alter('n', 'bigint')));
   });
 });

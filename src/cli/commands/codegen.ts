@@ -72,7 +72,10 @@ export const checkCommand = defineCli({
       for (const d of drift) io.stderr(`${where}/${d.path}: ${DRIFT_TEXT[d.state]}`);
       // generate refuses to overwrite a file it did not write: those need the user first.
       const unowned = drift.filter((d) => d.state === 'unowned').length;
-      const fix = unowned > 0 ? `move away or delete the ${unowned} file(s) without the generated header, then run: npx schemagen generate` : 'run: npx schemagen generate';
+      const fix =
+        unowned > 0
+          ? `move away or delete the ${unowned} file(s) without the generated header, then run: npx schemagen generate`
+          : 'run: npx schemagen generate';
       io.stderr(`${drift.length} file(s) out of sync; ${fix}`);
     }
     return drift.length === 0 ? 0 : 1;

@@ -17,16 +17,27 @@ import { loadProjectModel, outputKnownInSync, project, renderProject, type Proje
 
 export const targetArgs = {
   embedded: { type: 'boolean', description: 'use the embedded PGlite database for every service' },
-  'require-url': { type: 'boolean', description: 'refuse the embedded fallback when a service has no URL (implied by CI=true)' },
+  'require-url': {
+    type: 'boolean',
+    description: 'refuse the embedded fallback when a service has no URL (implied by CI=true)',
+  },
 } as const satisfies ArgsDef;
 
 export const pushFlagArgs = {
   'accept-data-loss': { type: 'boolean', description: 'apply statements that drop or cast data' },
-  'dry-run': { type: 'boolean', description: 'print the SQL per service with the lock each statement takes, and change nothing' },
-  'allow-duplicate': { type: 'boolean', description: 'create a table even where one of its name holds data in public or an unowned schema' },
+  'dry-run': {
+    type: 'boolean',
+    description: 'print the SQL per service with the lock each statement takes, and change nothing',
+  },
+  'allow-duplicate': {
+    type: 'boolean',
+    description: 'create a table even where one of its name holds data in public or an unowned schema',
+  },
 } as const satisfies ArgsDef;
 
-const servicesArg = { services: { type: 'positional', required: false, description: 'services (default: all)' } } as const satisfies ArgsDef;
+const servicesArg = {
+  services: { type: 'positional', required: false, description: 'services (default: all)' },
+} as const satisfies ArgsDef;
 
 interface Planned {
   readonly service: Service;
@@ -34,15 +45,29 @@ interface Planned {
 }
 
 /** Resolves targets for the chosen services; URLs never reach the output unmasked. */
-export function plan(model: Model, p: Project, args: { _: string[]; embedded?: boolean; 'require-url'?: boolean }, io: CliIo): Planned[] {
-  const options = { env: io.env, embedded: args.embedded ?? false, requireUrl: args['require-url'] ?? false, root: p.root, cwd: io.cwd };
+export function plan(
+  model: Model,
+  p: Project,
+  args: { _: string[]; embedded?: boolean; 'require-url'?: boolean },
+  io: CliIo,
+): Planned[] {
+  const options = {
+    env: io.env,
+    embedded: args.embedded ?? false,
+    requireUrl: args['require-url'] ?? false,
+    root: p.root,
+    cwd: io.cwd,
+  };
   return selectServices(model, args._).map((service) => ({ service, target: targetFor(service, options) }));
 }
 
 const secretsOf = (planned: readonly Planned[]) => planned.flatMap((x) => (x.target.url ? [x.target.url] : []));
 
 /** Runs `work` per service: databases in parallel, services sharing a database in dependency order. */
-export async function perDatabase<T>(planned: readonly Planned[], work: (p: Planned) => Promise<T>): Promise<Map<Service, T>> {
+export async function perDatabase<T>(
+  planned: readonly Planned[],
+  work: (p: Planned) => Promise<T>,
+): Promise<Map<Service, T>> {
   const groups = new Map<string, Planned[]>();
   for (const p of planned) groups.set(p.target.key, [...(groups.get(p.target.key) ?? []), p]);
   const results = new Map<Service, T>();
@@ -57,7 +82,10 @@ export async function perDatabase<T>(planned: readonly Planned[], work: (p: Plan
 export async function requireInSync(p: Project, model: Model) {
   if (await outputKnownInSync(p, model)) return;
   const drift = compareTree(p.outDir, await renderProject(p, model));
-  if (drift.length > 0) throw new UserError(`${drift.length} generated file(s) out of date (${drift[0]!.path}…); run: npx schemagen generate`);
+  if (drift.length > 0)
+    throw new UserError(
+      `${drift.length} generated file(s) out of date (${drift[0]!.path}…); run: npx schemagen generate`,
+    );
 }
 
 export interface PushFlags {
@@ -70,7 +98,13 @@ export interface PushFlags {
 }
 
 /** Pushes every planned service and prints one result line each; true when all succeeded. */
-export async function pushAll(model: Model, planned: readonly Planned[], flags: PushFlags, connections: Connections, io: CliIo): Promise<boolean> {
+export async function pushAll(
+  model: Model,
+  planned: readonly Planned[],
+  flags: PushFlags,
+  connections: Connections,
+  io: CliIo,
+): Promise<boolean> {
   const scrub = (t: string) => scrubSecrets(t, secretsOf(planned));
   const sandboxes = new Map<string, Promise<Sandbox>>();
   const dbFor = async (target: Target): Promise<Db> => {
@@ -79,9 +113,19 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     return (await sandboxes.get(target.key)!).db;
   };
   const pushOne = async ({ service, target }: Planned): Promise<PushOutcome> => {
-    const elsewhere = service.dependsOn.find((dep) => planned.some((x) => x.service.name === dep && x.target.key !== target.key));
-    if (elsewhere) return { status: 'failed', statements: [], reasons: [`references service ${elsewhere}, which is on another database; cross-service foreign keys need one database`] };
-    if (connections.knownInSync(target, service)) return { status: 'unchanged', statements: [], reasons: [], inSync: true };
+    const elsewhere = service.dependsOn.find((dep) =>
+      planned.some((x) => x.service.name === dep && x.target.key !== target.key),
+    );
+    if (elsewhere)
+      return {
+        status: 'failed',
+        statements: [],
+        reasons: [
+          `references service ${elsewhere}, which is on another database; cross-service foreign keys need one database`,
+        ],
+      };
+    if (connections.knownInSync(target, service))
+      return { status: 'unchanged', statements: [], reasons: [], inSync: true };
     // With --json, stdout holds the one document; progress goes to stderr.
     const progress = flags.json ? io.stderr : io.stdout;
     progress(`${service.name}: pushing to ${target.label}`);
@@ -106,7 +150,9 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
   // A table dropped together with the other services' references to it: those services' pushes
   // have removed the references by now, so the refused push gets one more try.
   for (const x of flags['dry-run'] ? [] : planned.filter((entry) => outcomes.get(entry.service)!.blockedByOthers)) {
-    const changedNeighbour = planned.some((y) => y !== x && y.target.key === x.target.key && outcomes.get(y.service)!.status === 'altered');
+    const changedNeighbour = planned.some(
+      (y) => y !== x && y.target.key === x.target.key && outcomes.get(y.service)!.status === 'altered',
+    );
     if (changedNeighbour) outcomes.set(x.service, await pushOne(x));
   }
   const failed = (o: PushOutcome) => o.status === 'refused' || o.status === 'failed';
@@ -117,7 +163,14 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
     const services = planned.map(({ service, target }) => {
       const o = outcomes.get(service)!;
       const statements = stepsOf(o)?.map(stepJson) ?? o.statements.map((sql) => ({ sql }));
-      return { service: service.name, schema: service.schema, target: target.label, status: o.status, statements, reasons: o.reasons };
+      return {
+        service: service.name,
+        schema: service.schema,
+        target: target.label,
+        status: o.status,
+        statements,
+        reasons: o.reasons,
+      };
     });
     io.stdout(scrub(JSON.stringify({ ok, dryRun: flags['dry-run'] ?? false, services })));
     return ok;
@@ -125,8 +178,13 @@ export async function pushAll(model: Model, planned: readonly Planned[], flags: 
   for (const { service, target } of planned) {
     const o = outcomes.get(service)!;
     const out = failed(o) ? io.stderr : io.stdout;
-    const count = o.statements.length > 0 ? `, ${o.statements.length} statement${o.statements.length === 1 ? '' : 's'}` : '';
-    out(scrub(`${service.name} → ${target.label}: ${flags['dry-run'] && !failed(o) ? `would be ${o.status}` : o.status}${count}`));
+    const count =
+      o.statements.length > 0 ? `, ${o.statements.length} statement${o.statements.length === 1 ? '' : 's'}` : '';
+    out(
+      scrub(
+        `${service.name} → ${target.label}: ${flags['dry-run'] && !failed(o) ? `would be ${o.status}` : o.status}${count}`,
+      ),
+    );
     if (flags['dry-run'] || o.status === 'refused') {
       const steps = stepsOf(o);
       o.statements.forEach((s, i) => {
@@ -146,13 +204,22 @@ export interface Verified {
 }
 
 /** Drift per service, or the one-line reason the database could not be read. */
-export async function verifyAll(model: Model, planned: readonly Planned[], connections: Connections): Promise<Map<Service, Verified | string>> {
+export async function verifyAll(
+  model: Model,
+  planned: readonly Planned[],
+  connections: Connections,
+): Promise<Map<Service, Verified | string>> {
   return perDatabase(planned, async ({ service, target }) => {
     if (connections.knownInSync(target, service)) return { drift: [], notes: [] };
     try {
       const db = await connections.get(target);
       const others = model.services.filter((s) => s !== service).map((s) => s.schema);
-      const catalog = await readCatalog(db, service.schema, service.tables.map((t) => t.name), others);
+      const catalog = await readCatalog(
+        db,
+        service.schema,
+        service.tables.map((t) => t.name),
+        others,
+      );
       const drift = await diffService(service, catalog, db);
       if (drift.length === 0) connections.markInSync(target, service);
       return { drift, notes: await appliedDeclarations(db, service, catalog) };
@@ -173,7 +240,8 @@ export async function withConnections<T>(root: string, fn: (c: Connections) => P
 
 export const pushCommand = defineCli({
   name: 'push',
-  description: 'Bring each service schema in line with the manifest, in one transaction per service, refusing data loss and foreign schemas',
+  description:
+    'Bring each service schema in line with the manifest, in one transaction per service, refusing data loss and foreign schemas',
   args: {
     ...servicesArg,
     ...manifestArgs,
@@ -196,7 +264,12 @@ export const pushCommand = defineCli({
   },
 });
 
-export function printDrift(results: Map<Service, Verified | string>, planned: readonly Planned[], json: boolean, io: CliIo): boolean {
+export function printDrift(
+  results: Map<Service, Verified | string>,
+  planned: readonly Planned[],
+  json: boolean,
+  io: CliIo,
+): boolean {
   const services = planned.map(({ service, target }) => {
     const r = results.get(service)!;
     const found = typeof r === 'string' ? { drift: [], notes: [] } : r;
@@ -228,7 +301,12 @@ export function printDrift(results: Map<Service, Verified | string>, planned: re
 export const verifyCommand = defineCli({
   name: 'verify',
   description: 'Compare the live database with the manifest; exit 1 listing every difference',
-  args: { ...servicesArg, ...manifestArgs, ...targetArgs, json: { type: 'boolean', description: 'print one JSON document' } },
+  args: {
+    ...servicesArg,
+    ...manifestArgs,
+    ...targetArgs,
+    json: { type: 'boolean', description: 'print one JSON document' },
+  },
   handler: async (args, io) => {
     const p = project(args, io);
     const model = await loadProjectModel(p);

@@ -4,10 +4,10 @@ import { loadProjectModel, project } from '../project.js';
 
 export const diagramCommand = defineCli({
   name: 'diagram',
-  description: 'Print the Mermaid erDiagram across services, or one service\'s (generate writes them as ERD.md files)',
+  description: "Print the Mermaid erDiagram across services, or one service's (generate writes them as ERD.md files)",
   args: {
     ...manifestArgs,
-    service: { type: 'string', description: 'print only this service\'s diagram', valueHint: 'name' },
+    service: { type: 'string', description: "print only this service's diagram", valueHint: 'name' },
   },
   handler: async (args, io) => {
     const model = await loadProjectModel(project(args, io), 'read');

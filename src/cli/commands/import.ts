@@ -29,13 +29,19 @@ export const importCommand = defineCli({
     if (out) checkWritable(out, args.force ?? false);
     const [embedded, requireUrl] = [args.embedded ?? false, args['require-url'] ?? false];
     const target = importSource({ url: args.url, embedded, requireUrl, env: io.env, cwd: io.cwd });
-    const schemas = args.schema?.split(',').map((s) => s.trim()).filter(Boolean);
+    const schemas = args.schema
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const options = { schemas, maps, keepBases: args['keep-bases'] ?? false, source: target.label };
     const result = await withSource(target, io.cwd, (db) => importDatabase(db, options));
     if (out) writeManifest(out, result.manifest);
     const { manifest, report, unsupported, problems } = result;
     const ok = problems.length === 0 && !(args.strict && unsupported.length > 0);
-    if (args.json) io.stdout(JSON.stringify({ ok, out: args.out, manifest: out ? undefined : manifest, report, unsupported, problems }));
+    if (args.json)
+      io.stdout(
+        JSON.stringify({ ok, out: args.out, manifest: out ? undefined : manifest, report, unsupported, problems }),
+      );
     else {
       if (!out) io.stdout(manifest);
       for (const line of [...report, ...problems]) io.stderr(line);

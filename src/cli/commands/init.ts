@@ -22,9 +22,7 @@ export const initCommand = defineCli({
       return 1;
     }
     const result = initProject(p.manifestPath, io.cwd);
-    io.stdout(
-      `wrote ${p.manifestArg}: the default base, one service (app) with one table, a first line for editors`,
-    );
+    io.stdout(`wrote ${p.manifestArg}: the default base, one service (app) with one table, a first line for editors`);
     io.stdout(GITIGNORE[result.gitignore]);
     const { scripts } = result;
     if ('byHand' in scripts) {

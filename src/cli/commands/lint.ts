@@ -8,8 +8,9 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 export const lintCommand = defineCli({
   name: 'lint',
-  description: 'Exit 1 listing hand-written Drizzle tables, tables in public, columns repeating a base column '
-    + 'and CREATE TABLE outside migrations/<service>/',
+  description:
+    'Exit 1 listing hand-written Drizzle tables, tables in public, columns repeating a base column ' +
+    'and CREATE TABLE outside migrations/<service>/',
   args: {
     paths: { type: 'positional', required: false, description: 'files and folders (default: the project root)' },
     ...manifestArgs,

@@ -8,7 +8,9 @@ import { defineCli, manifestArgs } from '../command.js';
 import { loadProjectModel, project } from '../project.js';
 import { perDatabase, plan, targetArgs, withConnections } from './database.js';
 
-const servicesArg = { services: { type: 'positional', required: false, description: 'services (default: all)' } } as const;
+const servicesArg = {
+  services: { type: 'positional', required: false, description: 'services (default: all)' },
+} as const;
 
 export const migrationsGenerateCommand = defineCli({
   name: 'migrations generate',
@@ -43,14 +45,29 @@ export const migrateCommand = defineCli({
     const results = await withConnections(p.root, (connections) =>
       perDatabase(planned, async ({ service, target }) => {
         const folder = migrationsDir(p.root, service.name);
-        if (!existsSync(folder)) return `no migrations in ${relative(io.cwd, folder)}; run: npx schemagen migrations generate ${service.name}`;
+        if (!existsSync(folder))
+          return `no migrations in ${relative(io.cwd, folder)}; run: npx schemagen migrations generate ${service.name}`;
         try {
           const db = await connections.get(target);
           const table = migrationsTable(service.name);
-          const count = async () => Number((await db.query<{ n: string }>(`select count(*) as n from "${MIGRATIONS_SCHEMA}"."${table}"`).catch(() => [{ n: '0' }]))[0]?.n ?? 0);
+          const count = async () =>
+            Number(
+              (
+                await db
+                  .query<{ n: string }>(`select count(*) as n from "${MIGRATIONS_SCHEMA}"."${table}"`)
+                  .catch(() => [{ n: '0' }])
+              )[0]?.n ?? 0,
+            );
           const before = await count();
           const lockKey = `schemagen migrate ${service.schema}`;
-          await inMigrationSteps(folder, (step) => db.migrate({ migrationsFolder: step, migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: table, lockKey }));
+          await inMigrationSteps(folder, (step) =>
+            db.migrate({
+              migrationsFolder: step,
+              migrationsSchema: MIGRATIONS_SCHEMA,
+              migrationsTable: table,
+              lockKey,
+            }),
+          );
           return (await count()) - before;
         } catch (err) {
           return `failed: ${scrubSecrets(errorLine(err), secrets)}`;
@@ -63,7 +80,10 @@ export const migrateCommand = defineCli({
       if (typeof r === 'string') {
         ok = false;
         io.stderr(`${service.name} → ${target.label}: ${r}`);
-      } else io.stdout(`${service.name} → ${target.label}: ${r === 0 ? 'up to date' : `applied ${r} migration${r === 1 ? '' : 's'}`}`);
+      } else
+        io.stdout(
+          `${service.name} → ${target.label}: ${r === 0 ? 'up to date' : `applied ${r} migration${r === 1 ? '' : 's'}`}`,
+        );
     }
     return ok ? 0 : 1;
   },

@@ -9,13 +9,18 @@ import { perDatabase, plan, targetArgs, withConnections } from './database.js';
 
 export const rolesCommand = defineCli({
   name: 'roles',
-  description: 'Print (or --apply) one least-privilege login role per service: its own schema only, read access to the tables it references',
+  description:
+    'Print (or --apply) one least-privilege login role per service: its own schema only, read access to the tables it references',
   args: {
     services: { type: 'positional', required: false, description: 'services (default: all)' },
     ...manifestArgs,
     ...targetArgs,
     apply: { type: 'boolean', description: "run the statements on each service's database" },
-    'password-env': { type: 'string', description: 'environment variable holding the password to set (never printed)', valueHint: 'VAR' },
+    'password-env': {
+      type: 'string',
+      description: 'environment variable holding the password to set (never printed)',
+      valueHint: 'VAR',
+    },
   },
   handler: async (args, io) => {
     const p = project(args, io);
@@ -24,8 +29,11 @@ export const rolesCommand = defineCli({
     const password = passwordVar ? io.env[passwordVar] : undefined;
     if (passwordVar && !password) throw new UserError(`--password-env ${passwordVar}: the variable is not set`);
     for (const service of selectServices(model, args._)) {
-      if (Buffer.byteLength(roleName(service)) > 63) throw new UserError(`role ${roleName(service)} is longer than 63 bytes; shorten service ${service.name}`);
-      io.stdout(`-- service ${service.name}: role ${roleName(service)}${password ? ` (password shown as ***; --apply sets the real one)` : ''}`);
+      if (Buffer.byteLength(roleName(service)) > 63)
+        throw new UserError(`role ${roleName(service)} is longer than 63 bytes; shorten service ${service.name}`);
+      io.stdout(
+        `-- service ${service.name}: role ${roleName(service)}${password ? ` (password shown as ***; --apply sets the real one)` : ''}`,
+      );
       for (const s of roleStatements(model, service, { password, mask: true })) io.stdout(`${s};`);
     }
     if (!args.apply) return 0;
@@ -44,7 +52,11 @@ export const rolesCommand = defineCli({
         } catch (err) {
           const missing = (err as { code?: string }).code === '3F000' ? `; run schemagen push first` : '';
           // The password may be a statement literal; never let an error echo it.
-          return scrubSecrets(errorLine(err), secrets).split(password || '\0').join('***') + missing;
+          return (
+            scrubSecrets(errorLine(err), secrets)
+              .split(password || '\0')
+              .join('***') + missing
+          );
         }
       }),
     );

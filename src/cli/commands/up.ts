@@ -28,7 +28,9 @@ export const upCommand = defineCli({
         io.stdout(`summary: ${planned.length} services, ${tables} tables generated, pushed and verified on ${targets}`);
         return 0;
       }
-      io.stderr(`summary: ${pushed ? 'push succeeded' : 'push failed'}, ${verified ? 'verify passed' : 'verify found differences'} on ${targets}`);
+      io.stderr(
+        `summary: ${pushed ? 'push succeeded' : 'push failed'}, ${verified ? 'verify passed' : 'verify found differences'} on ${targets}`,
+      );
       return 1;
     });
   },
