@@ -2,7 +2,8 @@
 // against the floor of the same catalog queries alone (a node process that connects, runs import's
 // catalog query and row count, and exits), alternately in one run. Appends its section to
 // bench/results.md (replacing an earlier one) and prints one JSON line. BENCH_REPS sets repetitions.
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { writeSection } from './report.mjs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,7 +85,6 @@ try {
   if (validated.status !== 0) throw new Error(`the imported manifest does not validate:\n${validated.out}`);
   const ratio = m.import.median / m.floor.median;
   const section = [
-    '<!-- import benchmark (bench/import.mjs) -->',
     '## Import',
     '',
     `\`schemagen import\` of ${SCHEMAS * PER_SCHEMA} tables in ${SCHEMAS} schemas (three base variants, a foreign key, enum, check and`,
@@ -97,10 +97,7 @@ try {
     `| import of 1,000 tables ≤ 2× the catalog queries alone | ${ratio.toFixed(2)}× (${m.import.median.toFixed(3)} s vs ${m.floor.median.toFixed(3)} s), peak ${m.import.rssMb.toFixed(0)} MB | ${ratio <= 2 ? 'met' : '**missed**'} |`,
     '',
   ].join('\n');
-  const path = join(ROOT, 'bench', 'results.md');
-  const previous = readFileSync(path, 'utf8');
-  const kept = previous.split('<!-- import benchmark (bench/import.mjs) -->')[0].trimEnd();
-  writeFileSync(path, `${kept}\n\n${section}`);
+  writeSection('import', section);
   console.log(JSON.stringify({ importVsCatalog: Number(ratio.toFixed(3)) }));
 } finally {
   server.stop();

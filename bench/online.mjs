@@ -4,7 +4,8 @@
 // before it, for `schemagen push` and `drizzle-kit push` (the service's generated config) on twin
 // databases. Writes its section of bench/results.md. Not part of npm test.
 import { fork, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeSection } from './report.mjs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,7 +227,6 @@ function writeResults(results, info) {
   const met = (r) => r.schemagen.status === 0 && r.schemagen.applied && r.schemagen.duringMs <= target(r);
   const applied = (m) => (m.applied ? '' : ' (not applied)');
   const section = [
-    '<!-- bench:online -->',
     '## Pushing under load (`npm run bench:online`)',
     '',
     `Produced on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, PostgreSQL ${info.server} (fsync=off), load average ${info.load.toFixed(1)} at the start, ${info.loadEnd.toFixed(1)} at the end.`,
@@ -254,12 +254,8 @@ function writeResults(results, info) {
     "and every write queues behind its ALTER until the reader ends; schemagen's ALTER gives up after the 2 s lock timeout, the",
     `writes go on, and a retry succeeds once the reader is gone (schemagen retried ${results.find((r) => r.blocked)?.schemagen.retries ?? 0} times, naming the reader each time).`,
     '',
-    '<!-- /bench:online -->',
   ].join('\n');
-  const file = join(ROOT, 'bench', 'results.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const kept = current.replace(/\n*<!-- bench:online -->[\s\S]*<!-- \/bench:online -->\n?/, '');
-  writeFileSync(file, `${kept.trimEnd()}\n\n${section}\n`);
+  writeSection('online', section);
 }
 
 await main();

@@ -2,6 +2,7 @@
 // run, every command a plain `node` process. Writes bench/results.md and prints one JSON line of
 // ratios. Not part of npm test. BENCH_REPS (default 5) and BENCH_KIT_NOOP_REPS (default 2) set repetitions.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeSection } from './report.mjs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -367,7 +368,6 @@ function writeReport({ rows, ratios, env }) {
     ],
   ];
   const lines = [
-    '# Benchmark results',
     '',
     `Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GB memory,`,
     `node ${process.versions.node}, drizzle-kit ${pkg('drizzle-kit')}, drizzle-orm ${pkg('drizzle-orm')}, postgres (driver) ${pkg('postgres')}, PostgreSQL ${env.pgVersion},`,
@@ -393,8 +393,5 @@ function writeReport({ rows, ratios, env }) {
     ...rows.map((r) => `| ${r.section} | ${r.what} | ${r.seconds.toFixed(3)} | ${r.extra} |`),
     '',
   ];
-  // The section `npm run bench:online` writes stays as it is.
-  const file = join(ROOT, 'bench', 'results.md');
-  const online = /<!-- bench:online -->[\s\S]*<!-- \/bench:online -->/.exec(readFileSync(file, 'utf8'))?.[0];
-  writeFileSync(file, `${lines.join('\n')}${online ? `\n${online}\n` : ''}`);
+  writeSection('main', lines.join('\n'));
 }
