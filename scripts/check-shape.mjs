@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Each folder of src/ may import only its own folder or an earlier stage:
- * manifest ← model ← render ← write/db ← import/lint ← app ← cli/testing/index.ts.
+ * shared ← manifest ← model ← render ← write/db ← import/lint ← app ← cli/testing/index.ts.
  * errors.ts (the typed errors) may be imported from anywhere.
  */
 export const RANK = {
+  shared: -1,
   manifest: 0,
   model: 1,
   render: 2,

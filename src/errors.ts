@@ -1,5 +1,5 @@
 import { formatDiagnostic, type LocatedDiagnostic } from './manifest/diagnostics.js';
-import type { DriftEntry } from './write/output-tree.js';
+import type { ChangedFile } from './write/output-tree.js';
 
 /**
  * Every error a user can cause, typed, so callers (the CLI, the library API) tell them from bugs:
@@ -27,7 +27,7 @@ export class UsageError extends UserError {
 /** generate would overwrite files it did not write. */
 export class UnownedFilesError extends UserError {
   override readonly name = 'UnownedFilesError';
-  constructor(readonly files: readonly DriftEntry[]) {
+  constructor(readonly files: readonly ChangedFile[]) {
     super(`${files.map((f) => f.path).join(', ')}: ${UNOWNED_ADVICE}`);
   }
 }

@@ -2,11 +2,21 @@
 import { processIo } from './io.js';
 import { run } from './run.js';
 
-// A driver can throw from a socket callback after its connection died; the command has reported
-// the failure by then, so end with one line instead of a stack trace.
+/**
+ * The driver can throw from a socket callback after its connection died (postgres-js writes the
+ * transaction's ROLLBACK to a closed socket: porsager/postgres#1208). The query has failed through
+ * the normal path by then and the command reports it, so the stray error must not cut that report
+ * short; it only turns a success into a failure. Should the command hang instead, it ends after 5 s.
+ */
+let stray: Error | undefined;
 process.on('uncaughtException', (err) => {
-  process.stderr.write(`error: ${err.message}\n`);
-  process.exit(1);
+  stray ??= err;
+  setTimeout(() => {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(1);
+  }, 5_000);
 });
 
-process.exit(await run(process.argv.slice(2), processIo()));
+const code = await run(process.argv.slice(2), processIo());
+if (stray && code === 0) process.stderr.write(`error: ${stray.message}\n`);
+process.exit(stray && code === 0 ? 1 : code);

@@ -10,11 +10,3 @@ export interface Command<A extends ArgsDef = ArgsDef> {
 }
 
 export const defineCli = <A extends ArgsDef>(c: Command<A>): Command => c as unknown as Command;
-
-export const manifestArgs = {
-  manifest: { type: 'string', description: 'path to the manifest', default: 'schema.yaml', valueHint: 'file' },
-} as const satisfies ArgsDef;
-
-export const outArgs = {
-  out: { type: 'string', description: 'output folder for generated code', default: 'generated', valueHint: 'dir' },
-} as const satisfies ArgsDef;

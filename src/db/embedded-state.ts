@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Service } from '../model/types.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import { EMBEDDED_DIR, EMBEDDED_STATE_FILE } from '../shared/conventions.js';
 
 /**
  * Opening PGlite costs about a second, most of a no-op push or verify. After a run that found a
@@ -11,8 +13,8 @@ import type { Service } from '../model/types.js';
  * files. Otherwise the database is opened and compared as usual.
  */
 /** The local folder of the embedded database, relative to the project root (git-ignored). */
-export const EMBEDDED_DIR = join('.schemagen', 'pglite');
-const STATE_FILE = join('.schemagen', 'pglite-verified.json');
+export { EMBEDDED_DIR };
+const STATE_FILE = EMBEDDED_STATE_FILE;
 
 interface State {
   readonly fingerprint: string;
@@ -54,7 +56,7 @@ function readState(root: string): State | undefined {
 }
 
 /** True when the embedded database was last seen matching this exact service model, untouched since. */
-export function knownInSync(root: string, service: Service, fingerprint: () => string): boolean {
+export function recordedInSync(root: string, service: Service, fingerprint: () => string): boolean {
   const state = readState(root);
   return (
     state !== undefined &&
@@ -76,9 +78,7 @@ export function recordInSync(root: string, inSync: readonly Service[]): void {
     services: { ...kept, ...Object.fromEntries(inSync.map((s) => [s.name, serviceHash(s)])) },
   };
   try {
-    mkdirSync(join(root, '.schemagen'), { recursive: true });
-    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(state));
-    renameSync(`${path}.${process.pid}.tmp`, path);
+    writeFileAtomic(path, JSON.stringify(state));
   } catch {
     /* only an optimisation */
   }

@@ -1,13 +1,4 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqlQuote } from '../model/drizzle-calls.js';
@@ -18,16 +9,18 @@ import { contained } from './drizzle-kit.js';
 import { phaseOneModel } from './plan.js';
 import { referencedSchemas } from './push.js';
 import { buildRuntimeTables } from './runtime-tables.js';
-import { quoteIdent } from './sql-text.js';
+import { qualified, quoteIdent } from './sql-text.js';
+import type { Db } from './connection.js';
 import { touchFunction, triggerDefinition } from './triggers.js';
 import { constraintNames } from '../model/names.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import { MIGRATIONS_SCHEMA, migrationsFolder, migrationsTable } from '../shared/conventions.js';
 
 /**
  * Per-service SQL migrations in drizzle-kit's folder format (`migrations/<service>/NNNN_tag.sql`,
  * `meta/_journal.json`, `meta/NNNN_snapshot.json`), so drizzle-kit and drizzle-orm's migrator read them.
  */
-export const migrationsDir = (root: string, service: string) => join(root, 'migrations', service);
-export const migrationsTable = (service: string) => `__drizzle_migrations_${service}`;
+export const migrationsDir = (root: string, service: string) => join(root, migrationsFolder(service));
 const BREAKPOINT = '\n--> statement-breakpoint\n';
 
 interface Journal {
@@ -45,11 +38,6 @@ type Comments = Record<string, string>;
 
 function readJson<T>(path: string): T | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
-}
-
-function writeAtomically(path: string, text: string) {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
 }
 
 export interface GeneratedMigration {
@@ -126,8 +114,8 @@ export async function generateMigrationFor(
   for (const [i, part] of parts.entries()) {
     const tag = `${prefix(idx)}_${service.name}${i === 0 && parts.length > 1 ? ENUM_VALUES_SUFFIX : ''}`;
     const snapshot = i === parts.length - 1 ? next : snapshotFor(model, prevId);
-    writeAtomically(join(dir, `${tag}.sql`), `${part.map((s) => s.trim()).join(BREAKPOINT)}\n`);
-    writeAtomically(
+    writeFileAtomic(join(dir, `${tag}.sql`), `${part.map((s) => s.trim()).join(BREAKPOINT)}\n`);
+    writeFileAtomic(
       join(dir, 'meta', `${prefix(idx)}_snapshot.json`),
       `${JSON.stringify({ ...snapshot, prevId, _schemagen: { comments, triggers } }, null, 2)}\n`,
     );
@@ -137,7 +125,7 @@ export async function generateMigrationFor(
     idx++;
     when++;
   }
-  writeAtomically(join(dir, 'meta', '_journal.json'), `${JSON.stringify(journal, null, 2)}\n`);
+  writeFileAtomic(join(dir, 'meta', '_journal.json'), `${JSON.stringify(journal, null, 2)}\n`);
   return { tags, statements };
 }
 
@@ -167,6 +155,23 @@ export async function inMigrationSteps(folder: string, apply: (folder: string) =
   } finally {
     if (base) rmSync(base, { recursive: true, force: true });
   }
+}
+
+/**
+ * Applies the service's pending migrations from `folder` (in steps, see above) under a per-schema
+ * lock, recording them in its own history table; returns how many were applied.
+ */
+export async function applyMigrations(db: Db, folder: string, service: Service): Promise<number> {
+  const table = migrationsTable(service.name);
+  const history = `select count(*) as n from ${qualified(MIGRATIONS_SCHEMA, table)}`;
+  // before the first migration the history table does not exist yet
+  const count = async () => Number((await db.query<{ n: string }>(history).catch(() => [{ n: '0' }]))[0]?.n ?? 0);
+  const before = await count();
+  const lockKey = `schemagen migrate ${service.schema}`;
+  await inMigrationSteps(folder, (step) =>
+    db.migrate({ migrationsFolder: step, migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: table, lockKey }),
+  );
+  return (await count()) - before;
 }
 
 /** The names phase planning needs, taken from a snapshot instead of a live catalog. */

@@ -2,7 +2,7 @@ import type { Model, Service } from '../model/types.js';
 import { readCatalog, type CatalogSchema } from './catalog.js';
 import type { Db, Queryable } from './connection.js';
 import { diffService } from './drift.js';
-import { MIGRATIONS_SCHEMA } from '../model/names.js';
+import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
 import { renames, silentSplits, tableMoves } from './moves.js';
 import { isWidening } from './widening.js';
 import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, retyped, type ColumnType, type DataLoss } from './guard.js';

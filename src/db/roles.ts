@@ -1,5 +1,7 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { Model, Service } from '../model/types.js';
+import { roleName as roleNameOf } from '../shared/conventions.js';
+import type { Db } from './connection.js';
 import { qualified, quoteIdent } from './sql-text.js';
 
 /**
@@ -8,7 +10,7 @@ import { qualified, quoteIdent } from './sql-text.js';
  * other services' tables its foreign keys point to, and nobody may create objects in `public`. Every statement can run again: re-applying after a
  * manifest change also takes back read access to tables no longer referenced.
  */
-export const roleName = (service: Service) => `${service.name}_svc`;
+export const roleName = (service: Service) => roleNameOf(service.name);
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
@@ -80,6 +82,15 @@ export function roleStatements(model: Model, service: Service, options: RoleOpti
       out.push(`GRANT SELECT, REFERENCES ON ${qualified(targetSchema, table)} TO ${role}`);
   }
   return out;
+}
+
+/** Runs a service's role statements in one transaction; applies of different services queue. */
+export async function applyRoleStatements(db: Db, statements: readonly string[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    // Concurrent GRANTs on one object fail with "tuple concurrently updated": one apply at a time.
+    await tx.query(`select pg_advisory_xact_lock(hashtext('schemagen roles'))`);
+    for (const s of statements) await tx.query(s);
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import type { Model, Service } from '../model/types.js';
 import { UsageError, UserError } from '../errors.js';
 import { connectEmbedded, connectUrl, maskUrl, type Db } from './connection.js';
-import { EMBEDDED_DIR, dataFingerprint, knownInSync, recordInSync } from './embedded-state.js';
+import { EMBEDDED_DIR, dataFingerprint, recordInSync, recordedInSync } from './embedded-state.js';
 
 export { EMBEDDED_DIR };
 
@@ -52,7 +52,7 @@ export class Connections {
   knownInSync(target: Target, service: Service): boolean {
     return (
       target.key === 'embedded' &&
-      knownInSync(this.root, service, () => (this.fingerprint ??= dataFingerprint(this.root)))
+      recordedInSync(this.root, service, () => (this.fingerprint ??= dataFingerprint(this.root)))
     );
   }
 

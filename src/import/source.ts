@@ -1,6 +1,7 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 import type { Db } from '../db/connection.js';
 import { maskUrl } from '../db/connection.js';
 import { Connections, EMBEDDED_DIR, type Target } from '../db/targets.js';
@@ -42,8 +43,4 @@ export function checkWritable(path: string, force: boolean) {
   if (!force && existsSync(path)) throw new UserError(`${path} exists; give --force to overwrite it`);
 }
 
-export function writeManifest(path: string, text: string) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
+export const writeManifest = writeFileAtomic;

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { STATE_DIR } from '../shared/conventions.js';
 
 /** Folders never linted: dependencies, build output, history and the tool's own state. */
-const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', '.git', '.schemagen']);
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', '.git', STATE_DIR]);
 
 const TYPESCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;

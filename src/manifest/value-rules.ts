@@ -4,6 +4,8 @@
  * from these constants, so an editor flags the same mistakes while typing.
  */
 
+import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
+
 export const MAX_IDENTIFIER_BYTES = 63;
 
 /** A lowercase identifier: quoted everywhere, so reserved words are fine. */
@@ -11,9 +13,6 @@ export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /** The identifier rule with its length bound: the characters are ASCII, so characters are bytes. */
 export const IDENTIFIER_PATTERN = `^(?!__proto__$)[a-z_][a-z0-9_]{0,${MAX_IDENTIFIER_BYTES - 1}}$`;
-
-/** The schema that holds drizzle-kit's and our migration history tables. */
-export const MIGRATIONS_SCHEMA = 'drizzle';
 
 /** Schemas no service may own: Postgres' own, `public`, and the migration history's. */
 export const isReservedSchema = (schema: string) =>

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import { MODEL_CACHE_FILE, OUTPUTS_CACHE_FILE } from '../shared/conventions.js';
 import type { Model } from './types.js';
 
 /**
@@ -10,9 +12,9 @@ import type { Model } from './types.js';
  * project's `.schemagen/cache/`. Only valid manifests are stored: errors always come from a full
  * parse with their positions.
  */
-const CACHE_FILE = join('.schemagen', 'cache', 'model.json');
+const CACHE_FILE = MODEL_CACHE_FILE;
 /** Kept apart from the (large) model so recording an output folder rewrites only a few bytes. */
-const OUTPUTS_FILE = join('.schemagen', 'cache', 'outputs.json');
+const OUTPUTS_FILE = OUTPUTS_CACHE_FILE;
 const MODEL_CODE_DIR = dirname(fileURLToPath(import.meta.url));
 
 /**
@@ -23,6 +25,7 @@ const CODE_DIRS = [
   MODEL_CODE_DIR,
   join(MODEL_CODE_DIR, '..', 'manifest'),
   join(MODEL_CODE_DIR, '..', 'render'),
+  join(MODEL_CODE_DIR, '..', 'shared'),
   join(MODEL_CODE_DIR, '..', '..', 'templates'),
 ];
 
@@ -102,9 +105,7 @@ export function writeOutputHash(root: string, key: string, output: string, hash:
 /** Best effort: a read-only project or a full disk only costs speed. */
 function writeAtomically(path: string, text: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.${process.pid}.tmp`, text);
-    renameSync(`${path}.${process.pid}.tmp`, path);
+    writeFileAtomic(path, text);
   } catch {
     /* the cache is an optimisation only */
   }

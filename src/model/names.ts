@@ -1,9 +1,10 @@
 /** Identifier rules and the derivation of every generated name. */
 
 import pluralize from 'pluralize';
-import { IDENTIFIER, MAX_IDENTIFIER_BYTES, MIGRATIONS_SCHEMA, isReservedSchema } from '../manifest/value-rules.js';
+import { IDENTIFIER, MAX_IDENTIFIER_BYTES, isReservedSchema } from '../manifest/value-rules.js';
+import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
 
-export { MAX_IDENTIFIER_BYTES, MIGRATIONS_SCHEMA };
+export { MAX_IDENTIFIER_BYTES };
 
 /** Returns why `name` is not a valid identifier, or undefined when it is. */
 export function identifierProblem(full: string, what: string): string | undefined {

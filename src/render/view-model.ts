@@ -1,6 +1,7 @@
 import { columnCall, constraintCalls, type ColumnCall, type ConstraintCall } from '../model/drizzle-calls.js';
 import { crossBinding, crossTableKey, docComment, pascalCase, tsKey, tsString } from '../model/names.js';
 import type { Model, Service, Table } from '../model/types.js';
+import { migrationsTable } from '../shared/conventions.js';
 import { callCode, usesSql, wrapList, type CodeScope } from './ts-code.js';
 
 /**
@@ -166,7 +167,7 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
     configPath: joinPosix(paths.outFromRoot, service.name, 'drizzle.config.ts'),
     configSchemaPath: tsString(`./${joinPosix(paths.outFromRoot, service.name, 'schema.ts')}`),
     migrationsOut: tsString(`./${joinPosix('migrations', service.name)}`),
-    migrationsTable: tsString(`__drizzle_migrations_${service.name}`),
+    migrationsTable: tsString(migrationsTable(service.name)),
   };
 }
 

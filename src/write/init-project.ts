@@ -3,6 +3,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { Document, isMap, isPair } from 'yaml';
 import { JSON_SCHEMA_FILE } from '../manifest/json-schema.js';
 import { DEFAULT_BASE } from '../model/resolve-columns.js';
+import { STATE_DIR } from '../shared/conventions.js';
 
 /** Where the installed package's JSON Schema is, from the package root. */
 const INSTALLED_SCHEMA = join('node_modules', 'drizzle-schemagen', JSON_SCHEMA_FILE);
@@ -14,7 +15,7 @@ export function modeline(manifestPath: string, packageRoot: string): string {
 }
 
 /** The folder the tool keeps its embedded database and caches in; never committed. */
-const STATE_IGNORE = '.schemagen/';
+const STATE_IGNORE = `${STATE_DIR}/`;
 
 export interface InitResult {
   readonly gitignore: 'created' | 'added' | 'present';
@@ -76,7 +77,7 @@ function ignoreState(path: string): InitResult['gitignore'] {
   }
   const text = readFileSync(path, 'utf8');
   const lines = text.split(/\r?\n/).map((l) => l.trim());
-  if (lines.some((l) => ['.schemagen', '.schemagen/', '/.schemagen', '/.schemagen/'].includes(l))) return 'present';
+  if (lines.some((l) => [STATE_DIR, `${STATE_DIR}/`, `/${STATE_DIR}`, `/${STATE_DIR}/`].includes(l))) return 'present';
   writeFileSync(path, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${STATE_IGNORE}\n`);
   return 'added';
 }

@@ -2,14 +2,15 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { generatedHeaderFor } from '../render/header.js';
 
-export type Drift = 'missing' | 'differs' | 'orphan' | 'unowned';
+/** How a file on disk differs from what generate writes. */
+export type FileChange = 'missing' | 'differs' | 'orphan' | 'unowned';
 
-export interface DriftEntry {
+export interface ChangedFile {
   readonly path: string;
-  readonly drift: Drift;
+  readonly change: FileChange;
 }
 
-export const DRIFT_TEXT: Record<Drift, string> = {
+export const FILE_CHANGE_TEXT: Record<FileChange, string> = {
   missing: 'missing',
   differs: 'differs from what generate writes (stale or edited by hand)',
   orphan: 'no longer generated (generate removes it)',
@@ -35,28 +36,28 @@ export function listFiles(dir: string): string[] {
 export const isGenerated = (path: string, contents: string) => contents.startsWith(`${generatedHeaderFor(path)}\n`);
 
 /** Compares the output folder with what generate would write. Reads only. */
-export function compareTree(dir: string, expected: ReadonlyMap<string, string>): DriftEntry[] {
-  const drift: DriftEntry[] = [];
+export function compareTree(dir: string, expected: ReadonlyMap<string, string>): ChangedFile[] {
+  const changed: ChangedFile[] = [];
   const present = new Set(listFiles(dir));
   for (const [path, contents] of expected) {
-    if (!present.has(path)) drift.push({ path, drift: 'missing' });
+    if (!present.has(path)) changed.push({ path, change: 'missing' });
     else {
       const actual = readFileSync(join(dir, path), 'utf8');
-      if (actual !== contents) drift.push({ path, drift: isGenerated(path, actual) ? 'differs' : 'unowned' });
+      if (actual !== contents) changed.push({ path, change: isGenerated(path, actual) ? 'differs' : 'unowned' });
     }
   }
   for (const path of present) {
     const orphan = !expected.has(path) && isGenerated(path, readFileSync(join(dir, path), 'utf8'));
-    if (orphan) drift.push({ path, drift: 'orphan' });
+    if (orphan) changed.push({ path, change: 'orphan' });
   }
-  return drift.sort((a, b) => a.path.localeCompare(b.path));
+  return changed.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-export type FileState = Drift | 'ok';
+export type FileState = FileChange | 'ok';
 
 /** Every file generate would write or remove, each with its state: compareTree plus the files in sync. */
 export function fileStates(dir: string, expected: ReadonlyMap<string, string>): { path: string; state: FileState }[] {
-  const drift = new Map(compareTree(dir, expected).map((d) => [d.path, d.drift] as const));
-  const paths = [...new Set([...expected.keys(), ...drift.keys()])].sort((a, b) => a.localeCompare(b));
-  return paths.map((path) => ({ path, state: drift.get(path) ?? 'ok' }));
+  const changed = new Map(compareTree(dir, expected).map((d) => [d.path, d.change] as const));
+  const paths = [...new Set([...expected.keys(), ...changed.keys()])].sort((a, b) => a.localeCompare(b));
+  return paths.map((path) => ({ path, state: changed.get(path) ?? 'ok' }));
 }

@@ -43,10 +43,10 @@ export function recoverInterrupted(dir: string): void {
 export async function writeTree(dir: string, files: ReadonlyMap<string, string>): Promise<WriteResult> {
   return withLock(sibling(dir, 'lock'), () => {
     recoverInterrupted(dir);
-    const drift = compareTree(dir, files);
-    const unowned = drift.filter((d) => d.drift === 'unowned');
+    const changed = compareTree(dir, files);
+    const unowned = changed.filter((d) => d.change === 'unowned');
     if (unowned.length > 0) throw new UnownedFilesError(unowned);
-    if (drift.length === 0) return { written: 0, removed: 0, unchanged: true };
+    if (changed.length === 0) return { written: 0, removed: 0, unchanged: true };
     const fresh = sibling(dir, 'new');
     for (const path of listFiles(dir)) {
       if (files.has(path) || isGenerated(path, readFileSync(join(dir, path), 'utf8'))) continue;
@@ -61,8 +61,8 @@ export async function writeTree(dir: string, files: ReadonlyMap<string, string>)
     rmSync(join(dir, COMPLETE_MARK));
     rmSync(old, { recursive: true, force: true });
     return {
-      written: drift.filter((d) => d.drift !== 'orphan').length,
-      removed: drift.filter((d) => d.drift === 'orphan').length,
+      written: changed.filter((d) => d.change !== 'orphan').length,
+      removed: changed.filter((d) => d.change === 'orphan').length,
       unchanged: false,
     };
   });

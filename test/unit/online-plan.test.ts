@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { planSteps, type Facts } from '../../src/db/online.js';
-import { parseDuration, policyFrom } from '../../src/cli/push-flags.js';
+import { parseDuration, policyFrom } from '../../src/cli/args.js';
 
 const facts: Facts = {
   tables: new Map([

@@ -1,6 +1,7 @@
 import { platformDiagram, serviceDiagram } from '../../render/diagram.js';
-import { defineCli, manifestArgs } from '../command.js';
-import { loadProjectModel, project } from '../project.js';
+import { manifestArgs, projectOptions } from '../args.js';
+import { defineCli } from '../command.js';
+import { loadProject } from '../../app/project.js';
 
 export const diagramCommand = defineCli({
   name: 'diagram',
@@ -10,7 +11,7 @@ export const diagramCommand = defineCli({
     service: { type: 'string', description: "print only this service's diagram", valueHint: 'name' },
   },
   handler: async (args, io) => {
-    const model = await loadProjectModel(project(args, io), 'read');
+    const { model } = await loadProject(projectOptions(args, io, 'read'));
     if (args.service === undefined) {
       io.stdout(`${platformDiagram(model)}\n`);
       return 0;

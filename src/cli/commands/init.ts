@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { initProject } from '../../write/init-project.js';
-import { defineCli, manifestArgs } from '../command.js';
-import { project } from '../project.js';
+import { manifestArgs, projectOptions } from '../args.js';
+import { defineCli } from '../command.js';
+import { openProject } from '../../app/project.js';
 
 const GITIGNORE = {
   created: 'created .gitignore with .schemagen/',
@@ -14,7 +15,7 @@ export const initCommand = defineCli({
   description: 'Start a project: a starter schema.yaml, .schemagen/ git-ignored, npm scripts; never overwrites a file',
   args: { ...manifestArgs },
   handler: (args, io) => {
-    const p = project(args, io);
+    const p = openProject(projectOptions(args, io));
     if (existsSync(p.manifestPath)) {
       io.stderr(
         `error: ${p.manifestArg} already exists; init never overwrites it (edit it, or pass --manifest <new file>)`,

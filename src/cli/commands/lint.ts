@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { findingLine, lintReport } from '../../lint/report.js';
-import { defineCli, manifestArgs, outArgs } from '../command.js';
-import { loadProjectModel, project } from '../project.js';
+import { manifestArgs, outArgs, projectOptions } from '../args.js';
+import { defineCli } from '../command.js';
+import { loadProjectModel, openProject } from '../../app/project.js';
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
@@ -18,7 +19,7 @@ export const lintCommand = defineCli({
     json: { type: 'boolean', description: 'print one JSON document' },
   },
   handler: async (args, io) => {
-    const p = project(args, io);
+    const p = openProject(projectOptions(args, io));
     // Without a manifest there is still something to lint (the default base, any migrations/<folder>/),
     // unless the user named one with --manifest.
     const named = args.manifest !== manifestArgs.manifest.default;

@@ -10,7 +10,6 @@ import {
 } from '../model/model-cache.js';
 import type { Model } from '../model/types.js';
 import { UserError } from '../errors.js';
-import type { CliIo } from './io.js';
 
 /** Where the manifest and the output folder are, as given on the command line. */
 export interface Project {
@@ -20,12 +19,30 @@ export interface Project {
   readonly outDir: string;
   /** the project root: the manifest's folder; drizzle configs and migrations are relative to it */
   readonly root: string;
+  /** the folder paths in messages are relative to */
+  readonly cwd: string;
 }
 
-export function project(args: { manifest: string; out?: string }, io: CliIo): Project {
-  const manifestPath = resolve(io.cwd, args.manifest);
-  const root = dirname(manifestPath);
-  return { manifestArg: args.manifest, manifestPath, root, outDir: resolve(io.cwd, args.out ?? 'generated') };
+export interface ProjectOptions {
+  /** the manifest, relative to `cwd` (default `schema.yaml`) */
+  readonly manifest?: string;
+  /** the output folder for generated code, relative to `cwd` (default `generated`) */
+  readonly out?: string;
+  /** default: the process's working folder */
+  readonly cwd?: string;
+}
+
+export function openProject(options: ProjectOptions = {}): Project {
+  const cwd = options.cwd ?? process.cwd();
+  const manifestArg = options.manifest ?? 'schema.yaml';
+  const manifestPath = resolve(cwd, manifestArg);
+  return {
+    manifestArg,
+    manifestPath,
+    root: dirname(manifestPath),
+    outDir: resolve(cwd, options.out ?? 'generated'),
+    cwd,
+  };
 }
 
 /** The first thing a new user sees: say that the manifest is missing and how to get one. */
@@ -94,4 +111,34 @@ export async function outputKnownInSync(p: Project, model: Model): Promise<boole
     if (isGenerated(path, text)) files.set(path, text);
   }
   return filesHash(files) === expected;
+}
+
+/** Push and up refuse to run against generated modules older than the manifest. */
+export async function requireInSync(p: Project, model: Model): Promise<void> {
+  if (await outputKnownInSync(p, model)) return;
+  const { compareTree } = await import('../write/output-tree.js');
+  const stale = compareTree(p.outDir, await renderProject(p, model));
+  if (stale.length > 0)
+    throw new UserError(
+      `${stale.length} generated file(s) out of date (${stale[0]!.path}…); run: npx schemagen generate`,
+    );
+}
+
+/** A project with its manifest validated into the model every other call works from. */
+export interface LoadedProject extends Project {
+  readonly model: Model;
+}
+
+export interface LoadOptions extends ProjectOptions {
+  /**
+   * `read-write` (default): a manifest validated before is read from `.schemagen/cache/`, a new one
+   * stored there; `read` never writes the cache; `none` always parses the YAML.
+   */
+  readonly cache?: 'none' | 'read' | 'read-write';
+}
+
+/** Reads and validates the manifest; throws ManifestError listing every problem with its position. */
+export async function loadProject(options: LoadOptions = {}): Promise<LoadedProject> {
+  const p = openProject(options);
+  return { ...p, model: await loadProjectModel(p, options.cache ?? 'read-write') };
 }

@@ -1,0 +1,125 @@
+import type { Db } from '../db/connection.js';
+import type { Step } from '../db/online.js';
+import type { LockPolicy } from '../db/online-run.js';
+import { errorLine, pushService, type PushOutcome, type PushStatus } from '../db/push.js';
+import { sandbox, type Sandbox } from '../db/sandbox.js';
+import type { Connections, Target } from '../db/targets.js';
+import type { Model } from '../model/types.js';
+import { requireInSync, type LoadedProject } from './project.js';
+import {
+  perDatabase,
+  resolveTargets,
+  scrubber,
+  withConnections,
+  type ServiceTarget,
+  type TargetChoice,
+} from './services.js';
+
+export interface PushOptions extends TargetChoice {
+  /** apply statements that drop or cast data */
+  readonly acceptDataLoss?: boolean;
+  /** run the whole push in one transaction per database and roll it back: the plan, nothing changed */
+  readonly dryRun?: boolean;
+  /** create a table even where one of its name holds data in public or an unowned schema */
+  readonly allowDuplicate?: boolean;
+  /** refuse statements that would scan or rewrite a table holding rows while writes wait */
+  readonly onlineOnly?: boolean;
+  /** lock and statement timeouts and the retry window (default: 2 s, 60 s, 60 s) */
+  readonly policy?: LockPolicy;
+  /** progress lines while pushing (which service, waiting for a lock, retries) */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** What push did to one service; URLs and passwords never appear in it. */
+export interface ServicePush {
+  readonly service: string;
+  readonly schema: string;
+  /** the database, password masked */
+  readonly target: string;
+  readonly status: PushStatus;
+  readonly statements: readonly string[];
+  /** the statements with the lock each takes, when the push classified them (not for a guard refusal) */
+  readonly steps?: readonly Step[];
+  /** why it was refused or failed, or what it warns about, one line each */
+  readonly reasons: readonly string[];
+}
+
+export interface PushReport {
+  /** no service was refused or failed */
+  readonly ok: boolean;
+  readonly dryRun: boolean;
+  readonly services: readonly ServicePush[];
+}
+
+/** Brings every chosen service's schema in line with the manifest; refuses when generated/ is stale. */
+export async function push(project: LoadedProject, options: PushOptions = {}): Promise<PushReport> {
+  await requireInSync(project, project.model);
+  const targets = resolveTargets(project.model, project, options);
+  return withConnections(project.root, (c) => pushServices(project.model, targets, options, c));
+}
+
+/** Pushes each service on connections the caller holds (up verifies on the same ones afterwards). */
+export async function pushServices(
+  model: Model,
+  targets: readonly ServiceTarget[],
+  options: PushOptions,
+  connections: Connections,
+): Promise<PushReport> {
+  const dryRun = options.dryRun ?? false;
+  const sandboxes = new Map<string, Promise<Sandbox>>();
+  const dbFor = async (target: Target): Promise<Db> => {
+    if (!dryRun) return connections.get(target);
+    if (!sandboxes.has(target.key)) sandboxes.set(target.key, connections.get(target).then(sandbox));
+    return (await sandboxes.get(target.key)!).db;
+  };
+  const pushOne = async ({ service, target }: ServiceTarget): Promise<PushOutcome> => {
+    const elsewhere = service.dependsOn.find((dep) =>
+      targets.some((x) => x.service.name === dep && x.target.key !== target.key),
+    );
+    if (elsewhere) return { status: 'failed', statements: [], reasons: [onAnotherDatabase(elsewhere)] };
+    if (connections.knownInSync(target, service)) return { status: 'unchanged', statements: [], reasons: [] };
+    const progress = options.onProgress ?? (() => {});
+    progress(`${service.name}: pushing to ${target.label}`);
+    try {
+      const outcome = await pushService(await dbFor(target), model, service, {
+        acceptDataLoss: options.acceptDataLoss ?? false,
+        dryRun,
+        allowDuplicate: options.allowDuplicate ?? false,
+        progress,
+        onlineOnly: options.onlineOnly ?? false,
+        policy: options.policy,
+      });
+      if (outcome.inSync && !dryRun) connections.markInSync(target, service);
+      return outcome;
+    } catch (err) {
+      return { status: 'failed', statements: [], reasons: [errorLine(err)] };
+    }
+  };
+  const outcomes = await perDatabase(targets, pushOne);
+  await Promise.all([...sandboxes.values()].map(async (s) => (await s).discard()));
+  // A table dropped together with the other services' references to it: those services' pushes
+  // have removed the references by now, so the refused push gets one more try.
+  for (const x of dryRun ? [] : targets.filter((t) => outcomes.get(t.service)!.blockedByOthers)) {
+    const changedNeighbour = targets.some(
+      (y) => y !== x && y.target.key === x.target.key && outcomes.get(y.service)!.status === 'altered',
+    );
+    if (changedNeighbour) outcomes.set(x.service, await pushOne(x));
+  }
+  const scrub = scrubber(targets);
+  const services = targets.map(({ service, target }): ServicePush => {
+    const o = outcomes.get(service)!;
+    return {
+      service: service.name,
+      schema: service.schema,
+      target: target.label,
+      status: o.status,
+      statements: o.statements.map(scrub),
+      steps: o.steps?.length === o.statements.length ? o.steps : undefined,
+      reasons: o.reasons.map(scrub),
+    };
+  });
+  return { ok: services.every((s) => s.status !== 'refused' && s.status !== 'failed'), dryRun, services };
+}
+
+const onAnotherDatabase = (service: string) =>
+  `references service ${service}, which is on another database; cross-service foreign keys need one database`;

@@ -1,0 +1,78 @@
+import { readCatalog } from '../db/catalog.js';
+import { diffService } from '../db/drift.js';
+import { appliedDeclarations } from '../db/moves.js';
+import { errorLine } from '../db/push.js';
+import type { Connections } from '../db/targets.js';
+import type { Model } from '../model/types.js';
+import type { LoadedProject } from './project.js';
+import {
+  perDatabase,
+  resolveTargets,
+  scrubber,
+  withConnections,
+  type ServiceTarget,
+  type TargetChoice,
+} from './services.js';
+
+/** One difference between the manifest and the live database. */
+export interface Difference {
+  /** `schema.table`, `schema.table.column` or the object's qualified name */
+  readonly where: string;
+  readonly message: string;
+}
+
+/** What verify found for one service. */
+export interface ServiceVerify {
+  readonly service: string;
+  readonly schema: string;
+  /** the database, password masked */
+  readonly target: string;
+  /** why the database could not be read; the service then has no differences listed */
+  readonly error?: string;
+  readonly drift: readonly Difference[];
+  /** declarations (`from:`, `renamedFrom`) that have done their work and can be removed */
+  readonly notes: readonly string[];
+}
+
+export interface VerifyReport {
+  /** every service was read and matches the manifest */
+  readonly ok: boolean;
+  readonly services: readonly ServiceVerify[];
+}
+
+/** Compares each chosen service's live schema with the manifest; changes nothing. */
+export async function verify(project: LoadedProject, options: TargetChoice = {}): Promise<VerifyReport> {
+  const targets = resolveTargets(project.model, project, options);
+  return withConnections(project.root, (c) => verifyServices(project.model, targets, c));
+}
+
+/** Verifies on connections the caller holds (up verifies right after pushing on the same ones). */
+export async function verifyServices(
+  model: Model,
+  targets: readonly ServiceTarget[],
+  connections: Connections,
+): Promise<VerifyReport> {
+  const scrub = scrubber(targets);
+  const found = await perDatabase(targets, async ({ service, target }) => {
+    if (connections.knownInSync(target, service)) return { drift: [], notes: [] };
+    try {
+      const db = await connections.get(target);
+      const others = model.services.filter((s) => s !== service).map((s) => s.schema);
+      const tables = service.tables.map((t) => t.name);
+      const catalog = await readCatalog(db, service.schema, tables, others);
+      const drift = await diffService(service, catalog, db);
+      if (drift.length === 0) connections.markInSync(target, service);
+      const differences = drift.map(({ where, message }) => ({ where, message }));
+      return { drift: differences, notes: await appliedDeclarations(db, service, catalog) };
+    } catch (err) {
+      return { error: scrub(errorLine(err)), drift: [], notes: [] };
+    }
+  });
+  const services = targets.map(({ service, target }): ServiceVerify => ({
+    service: service.name,
+    schema: service.schema,
+    target: target.label,
+    ...found.get(service)!,
+  }));
+  return { ok: services.every((s) => !s.error && s.drift.length === 0), services };
+}

@@ -1,0 +1,36 @@
+import { loadProject } from '../../app/project.js';
+import { push } from '../../app/push.js';
+import {
+  manifestArgs,
+  onlineArgs,
+  outArgs,
+  policyFrom,
+  projectOptions,
+  pushFlagArgs,
+  pushOptions,
+  servicesArg,
+  targetArgs,
+  targetChoice,
+} from '../args.js';
+import { defineCli } from '../command.js';
+import { printPush } from '../report.js';
+
+export const pushCommand = defineCli({
+  name: 'push',
+  description:
+    'Bring each service schema in line with the manifest, in one transaction per service, refusing data loss and foreign schemas',
+  args: { ...servicesArg, ...manifestArgs, ...outArgs, ...targetArgs, ...pushFlagArgs, ...onlineArgs },
+  handler: async (args, io) => {
+    const policy = policyFrom(args);
+    if (typeof policy === 'string') {
+      io.stderr(`${policy}\n(see schemagen push --help)`);
+      return 2;
+    }
+    const project = await loadProject(projectOptions(args, io));
+    // With --json, stdout holds the one document; progress goes to stderr.
+    const options = pushOptions(args, policy, args.json ? io.stderr : io.stdout);
+    const report = await push(project, { ...targetChoice(args, io), ...options });
+    printPush(report, args.json ?? false, io);
+    return report.ok ? 0 : 1;
+  },
+});

@@ -1,0 +1,21 @@
+import { loadProject } from '../../app/project.js';
+import { verify } from '../../app/verify.js';
+import { manifestArgs, projectOptions, servicesArg, targetArgs, targetChoice } from '../args.js';
+import { defineCli } from '../command.js';
+import { printVerify } from '../report.js';
+
+export const verifyCommand = defineCli({
+  name: 'verify',
+  description: 'Compare the live database with the manifest; exit 1 listing every difference',
+  args: {
+    ...servicesArg,
+    ...manifestArgs,
+    ...targetArgs,
+    json: { type: 'boolean', description: 'print one JSON document' },
+  },
+  handler: async (args, io) => {
+    const report = await verify(await loadProject(projectOptions(args, io)), targetChoice(args, io));
+    printVerify(report, args.json ?? false, io);
+    return report.ok ? 0 : 1;
+  },
+});

@@ -1,0 +1,143 @@
+import type { CheckResult, GenerateResult } from '../app/codegen.js';
+import type { MigrateReport, ServiceMigrationFiles } from '../app/migrations.js';
+import type { PushReport, ServicePush } from '../app/push.js';
+import type { RolesReport } from '../app/roles.js';
+import type { UpReport } from '../app/up.js';
+import type { VerifyReport } from '../app/verify.js';
+import type { Step } from '../db/online.js';
+import { FILE_CHANGE_TEXT } from '../write/output-tree.js';
+import type { CliIo } from './io.js';
+
+/**
+ * The one place results become text: each command calls the library, then one printer here. Lines
+ * about failures go to stderr; with --json, stdout carries exactly one document.
+ */
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function printGenerate(r: GenerateResult, io: CliIo): void {
+  if (r.unchanged) io.stdout(`${r.out}: up to date (${r.files} files)`);
+  else io.stdout(`${r.out}: wrote ${r.written} files, removed ${r.removed} (${r.files} generated files)`);
+}
+
+export function printCheck(r: CheckResult, manifest: string, json: boolean, io: CliIo): void {
+  if (json) return io.stdout(JSON.stringify(r));
+  const changed = r.files.filter((f) => f.state !== 'ok');
+  if (changed.length === 0) return io.stdout(`${r.out}: in sync with ${manifest} (${r.files.length} files)`);
+  for (const f of changed)
+    io.stderr(`${r.out}/${f.path}: ${FILE_CHANGE_TEXT[f.state as keyof typeof FILE_CHANGE_TEXT]}`);
+  // generate refuses to overwrite a file it did not write: those need the user first.
+  const unowned = changed.filter((f) => f.state === 'unowned').length;
+  const fix =
+    unowned > 0
+      ? `move away or delete the ${unowned} file(s) without the generated header, then run: npx schemagen generate`
+      : 'run: npx schemagen generate';
+  io.stderr(`${changed.length} file(s) out of sync; ${fix}`);
+}
+
+/** The line under a statement in a dry run: where it runs, the lock it takes, what it reads or rewrites. */
+export function describeStep(step: Step): string[] {
+  const where = step.phase === 'online' ? 'online, after the commit' : 'in the transaction';
+  const lock =
+    step.lock === 'none'
+      ? 'no table lock'
+      : `${step.lock} lock on ${step.table}${step.rows === undefined ? '' : ` (about ${step.rows} rows)`}`;
+  const work = step.rewrites ? 'rewrites the table' : step.scans ? 'scans the table' : 'no scan';
+  return [`    -- ${where}; ${lock}; ${work}`, ...(step.hazard ? [`    -- HAZARD: ${step.hazard}`] : [])];
+}
+
+/** A step as `push --json` prints it. */
+const stepJson = (s: Step) => ({
+  sql: s.sql,
+  phase: s.phase,
+  lock: s.lock,
+  table: s.table ?? null,
+  rows: s.rows ?? null,
+  rewrites: s.rewrites,
+  scans: s.scans,
+  hazard: s.hazard ?? null,
+});
+
+const failed = (s: ServicePush) => s.status === 'refused' || s.status === 'failed';
+
+export function printPush(r: PushReport, json: boolean, io: CliIo): void {
+  if (json) {
+    const services = r.services.map(({ steps, ...s }) => ({
+      ...s,
+      statements: steps?.map(stepJson) ?? s.statements.map((sql) => ({ sql })),
+    }));
+    return io.stdout(JSON.stringify({ ok: r.ok, dryRun: r.dryRun, services }));
+  }
+  for (const s of r.services) {
+    const out = failed(s) ? io.stderr : io.stdout;
+    const count = s.statements.length > 0 ? `, ${plural(s.statements.length, 'statement')}` : '';
+    out(`${s.service} → ${s.target}: ${r.dryRun && !failed(s) ? `would be ${s.status}` : s.status}${count}`);
+    if (r.dryRun || s.status === 'refused') {
+      s.statements.forEach((sql, i) => {
+        out(`  ${sql.trim().replace(/;$/, '')};`);
+        for (const line of s.steps ? describeStep(s.steps[i]!) : []) out(line);
+      });
+    }
+    for (const reason of s.reasons) out(`  ${reason}`);
+  }
+}
+
+export function printVerify(r: VerifyReport, json: boolean, io: CliIo): void {
+  if (json) return io.stdout(JSON.stringify(r));
+  for (const s of r.services) {
+    if (s.error) io.stderr(`${s.service} → ${s.target}: cannot verify: ${s.error}`);
+    else if (s.drift.length === 0) io.stdout(`${s.service} → ${s.target}: matches the manifest`);
+    else {
+      io.stderr(`${s.service} → ${s.target}: ${plural(s.drift.length, 'difference')}`);
+      for (const d of s.drift) io.stderr(`  ${d.where}: ${d.message}`);
+    }
+    for (const n of s.notes) io.stdout(`  note: ${n}`);
+  }
+}
+
+/** What up did after generating (printGenerate reports that as it happens). */
+export function printUp(r: UpReport, io: CliIo): void {
+  printPush(r.push, false, io);
+  const targets = r.targets.join(', ');
+  if (!r.verify) return io.stdout(`summary: dry run on ${targets}, nothing was changed`);
+  printVerify(r.verify, false, io);
+  if (r.ok) {
+    const what = `${r.push.services.length} services, ${r.tables} tables`;
+    return io.stdout(`summary: ${what} generated, pushed and verified on ${targets}`);
+  }
+  const pushed = r.push.ok ? 'push succeeded' : 'push failed';
+  const verified = r.verify.ok ? 'verify passed' : 'verify found differences';
+  io.stderr(`summary: ${pushed}, ${verified} on ${targets}`);
+}
+
+export function printMigrationFiles(written: readonly ServiceMigrationFiles[], io: CliIo): void {
+  for (const m of written) {
+    const count = plural(m.statements.length, 'statement');
+    io.stdout(
+      m.files.length > 0 ? `${m.service}: wrote ${m.files.join(' and ')} (${count})` : `${m.service}: no changes`,
+    );
+  }
+}
+
+export function printMigrate(r: MigrateReport, io: CliIo): void {
+  for (const s of r.services) {
+    if (s.error !== undefined) io.stderr(`${s.service} → ${s.target}: ${s.error}`);
+    else
+      io.stdout(
+        `${s.service} → ${s.target}: ${s.applied ? `applied ${plural(s.applied, 'migration')}` : 'up to date'}`,
+      );
+  }
+}
+
+/** The statements as a script (password masked), then, when applied, one line per service. */
+export function printRoles(r: RolesReport, passwordSet: boolean, io: CliIo): void {
+  const masked = passwordSet ? ` (password shown as ***; --apply sets the real one)` : '';
+  for (const s of r.services) {
+    io.stdout(`-- service ${s.service}: role ${s.role}${masked}`);
+    for (const statement of s.statements) io.stdout(`${statement};`);
+  }
+  for (const s of r.services.filter((x) => x.target !== undefined)) {
+    if (s.error) io.stderr(`${s.service} → ${s.target}: failed: ${s.error}`);
+    else io.stdout(`${s.service} → ${s.target}: role ${s.role} applied`);
+  }
+}

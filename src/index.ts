@@ -1,0 +1,27 @@
+/**
+ * drizzle-schemagen as a library: the same calls the CLI makes, returning typed results. Nothing
+ * here prints or exits; user mistakes throw the typed errors below (a ManifestError lists every
+ * problem of the manifest with file:line:col), everything else is in the results.
+ */
+export { loadProject, openProject } from './app/project.js';
+export type { LoadOptions, LoadedProject, Project, ProjectOptions } from './app/project.js';
+export type { TargetChoice } from './app/services.js';
+export { check, generate } from './app/codegen.js';
+export type { CheckResult, GenerateResult } from './app/codegen.js';
+export { push } from './app/push.js';
+export type { PushOptions, PushReport, ServicePush } from './app/push.js';
+export { verify } from './app/verify.js';
+export type { Difference, ServiceVerify, VerifyReport } from './app/verify.js';
+export { up } from './app/up.js';
+export type { UpOptions, UpReport } from './app/up.js';
+export { generateMigrations, migrate } from './app/migrations.js';
+export type { MigrateReport, ServiceMigrate, ServiceMigrationFiles } from './app/migrations.js';
+export { roles } from './app/roles.js';
+export type { RolesOptions, RolesReport, ServiceRole } from './app/roles.js';
+export type { PushStatus } from './db/push.js';
+export type { Step } from './db/online.js';
+export type { LockPolicy } from './db/online-run.js';
+export type { FileState } from './write/output-tree.js';
+export type { Model, Service, Table, Column } from './model/types.js';
+export { ManifestError, UnownedFilesError, UsageError, UserError } from './errors.js';
+export type { LocatedDiagnostic } from './manifest/diagnostics.js';
