@@ -1,10 +1,10 @@
-import { sqlQuote } from '../model/drizzle-calls.js';
 import type { Column, Service, Table } from '../model/types.js';
 import type { CatalogConstraint, CatalogSchema, CatalogTable } from './catalog.js';
 import type { Queryable } from './connection.js';
 import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
-import { createIndex, qualified, quoteIdent } from './sql-text.js';
+import { commentOn, createIndex } from './sql-text.js';
 import { diffTriggers } from './triggers.js';
+import { qualified, quoteIdent } from '../shared/sql-quote.js';
 
 /** One difference between the manifest and the live database. */
 export interface Drift {
@@ -79,16 +79,10 @@ function diffTable(
   at: Report,
   canonical: ReadonlyMap<string, string>,
 ) {
-  const target = qualified(schema, table.name);
-  const comment = (what: string, text: string | undefined) => [
-    `COMMENT ON ${what} IS ${text === undefined ? 'NULL' : sqlQuote(text)}`,
-  ];
   if ((actual.comment ?? undefined) !== table.comment)
-    at(
-      table.name,
-      `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`,
-      comment(`TABLE ${target}`, table.comment),
-    );
+    at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, [
+      commentOn(schema, table.name, undefined, table.comment),
+    ]);
   const columns = new Map(actual.columns.map((c) => [c.name, c] as const));
   for (const column of table.columns) {
     const where = `${table.name}.${column.name}`;
@@ -110,11 +104,9 @@ function diffTable(
     if (live.identity !== identity)
       at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`);
     if ((live.comment ?? undefined) !== column.comment) {
-      at(
-        where,
-        `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`,
-        comment(`COLUMN ${target}.${quoteIdent(column.name)}`, column.comment),
-      );
+      at(where, `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`, [
+        commentOn(schema, table.name, column.name, column.comment),
+      ]);
     }
   }
   for (const c of actual.columns)

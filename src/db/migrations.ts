@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sqlQuote } from '../model/drizzle-calls.js';
+
 import type { Model, Service } from '../model/types.js';
 import type { CatalogSchema } from './catalog.js';
 import { outsideSchema } from './guard.js';
@@ -9,12 +9,14 @@ import { contained } from './drizzle-kit.js';
 import { phaseOneModel } from './plan.js';
 import { referencedSchemas } from './push.js';
 import { buildRuntimeTables } from './runtime-tables.js';
-import { qualified, quoteIdent } from './sql-text.js';
+
 import type { Db } from './connection.js';
 import { touchFunction, triggerDefinition } from './triggers.js';
 import { constraintNames } from '../model/names.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { MIGRATIONS_SCHEMA, migrationsFolder, migrationsTable } from '../shared/conventions.js';
+import { qualified, quoteIdent } from '../shared/sql-quote.js';
+import { commentOn } from './sql-text.js';
 
 /**
  * Per-service SQL migrations in drizzle-kit's folder format (`migrations/<service>/NNNN_tag.sql`,
@@ -233,8 +235,6 @@ function commentChanges(service: Service, before: Comments, after: Comments): st
     const [table, column] = key.split('.') as [string, string | undefined];
     if (!service.tables.some((t) => t.name === table && (!column || t.columns.some((c) => c.name === column))))
       return [];
-    const target = `${quoteIdent(service.schema)}.${quoteIdent(table)}${column ? `.${quoteIdent(column)}` : ''}`;
-    const text = after[key] === undefined ? 'NULL' : sqlQuote(after[key]!);
-    return [`COMMENT ON ${column ? 'COLUMN' : 'TABLE'} ${target} IS ${text};`];
+    return [`${commentOn(service.schema, table, column, after[key])};`];
   });
 }

@@ -2,8 +2,7 @@ import type { Service, Table } from '../model/types.js';
 import type { CatalogSchema, CatalogTable } from './catalog.js';
 import type { Queryable } from './connection.js';
 import { normalizeSql } from './normalize.js';
-import { qualified, quoteIdent } from './sql-text.js';
-import { sqlQuote } from '../model/drizzle-calls.js';
+import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
 
 /**
  * Moves and renames run before planning, so drizzle-kit plans against a schema where existing data

@@ -1,6 +1,7 @@
-import { pgArray, sqlQuote } from '../model/drizzle-calls.js';
+import { pgArray } from '../model/drizzle-calls.js';
 import type { Column, Literal } from '../model/types.js';
 import type { Queryable } from './connection.js';
+import { sqlQuote } from '../shared/sql-quote.js';
 
 /**
  * Postgres stores expressions in its own spelling: `(deleted_at IS NULL)`, `'member'::auth.role`,

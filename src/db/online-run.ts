@@ -1,6 +1,6 @@
 import type { Db, Queryable } from './connection.js';
 import type { Step } from './online.js';
-import { qualified } from './sql-text.js';
+import { qualified } from '../shared/sql-quote.js';
 
 /** How long a push may wait for table locks, and for how long it keeps trying. */
 export interface LockPolicy {

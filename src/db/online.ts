@@ -1,6 +1,6 @@
 import type { CatalogSchema } from './catalog.js';
 import type { Queryable } from './connection.js';
-import { quoteIdent as q } from './sql-text.js';
+import { quoteIdent as q } from '../shared/sql-quote.js';
 import type { ColumnType } from './guard.js';
 import { isWidening } from './widening.js';
 

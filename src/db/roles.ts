@@ -2,7 +2,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { Model, Service } from '../model/types.js';
 import { roleName as roleNameOf } from '../shared/conventions.js';
 import type { Db } from './connection.js';
-import { qualified, quoteIdent } from './sql-text.js';
+import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
 
 /**
  * Least privilege per service: one login role that owns nothing, may read and write the rows of its
@@ -11,8 +11,6 @@ import { qualified, quoteIdent } from './sql-text.js';
  * manifest change also takes back read access to tables no longer referenced.
  */
 export const roleName = (service: Service) => roleNameOf(service.name);
-
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 export interface RoleOptions {
   /**
@@ -35,18 +33,18 @@ function referencedElsewhere(service: Service): Map<string, Set<string>> {
 
 /** Runs `body` only when `schema` exists (another service may live on another database). */
 const ifSchema = (schema: string, body: string) =>
-  `DO $do$ BEGIN IF EXISTS (SELECT FROM pg_namespace WHERE nspname = ${literal(schema)}) THEN ${body}; END IF; END $do$`;
+  `DO $do$ BEGIN IF EXISTS (SELECT FROM pg_namespace WHERE nspname = ${sqlQuote(schema)}) THEN ${body}; END IF; END $do$`;
 
 export function roleStatements(model: Model, service: Service, options: RoleOptions): string[] {
   const role = quoteIdent(roleName(service));
   const schema = quoteIdent(service.schema);
   const out = [
     // Two concurrent applies may both find the role missing; the loser's CREATE is a no-op.
-    `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(roleName(service))}) THEN ` +
+    `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${sqlQuote(roleName(service))}) THEN ` +
       `BEGIN CREATE ROLE ${role} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF; END $do$`,
   ];
   if (options.password !== undefined)
-    out.push(`ALTER ROLE ${role} PASSWORD ${options.mask ? `'***'` : literal(passwordSecret(options.password))}`);
+    out.push(`ALTER ROLE ${role} PASSWORD ${options.mask ? `'***'` : sqlQuote(passwordSecret(options.password))}`);
   // Data only: no CREATE on the schema, no TRUNCATE, REFERENCES or TRIGGER on its tables; schema
   // changes stay with the owner that runs push. REVOKE first takes back what earlier applies granted.
   const dml = 'SELECT, INSERT, UPDATE, DELETE';

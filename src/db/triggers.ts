@@ -2,8 +2,7 @@ import { constraintNames } from '../model/names.js';
 import type { Table } from '../model/types.js';
 import type { CatalogTable } from './catalog.js';
 import { normalizeSql } from './normalize.js';
-import { qualified, quoteIdent } from './sql-text.js';
-import { sqlQuote } from '../model/drizzle-calls.js';
+import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
 
 /**
  * `enforce: database` on an `onUpdate: now` column: Drizzle's `$onUpdate` runs only in the

@@ -1,10 +1,11 @@
 import { actualDefault, expectedDefault, normalizeSql } from '../db/normalize.js';
-import { pgArray, sqlQuote } from '../model/drizzle-calls.js';
+import { pgArray } from '../model/drizzle-calls.js';
 import { parseColumnType } from '../model/column-types.js';
 import { resolveDefault } from '../model/defaults.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { Column, ColumnType, Literal } from '../model/types.js';
 import type { LiveColumn } from './catalog.js';
+import { sqlQuote } from '../shared/sql-quote.js';
 
 /** A column as the manifest writes it; key order is the order it is written in. */
 export type ColumnSpec = Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { Column, ColumnDefault, ColumnType, Index, Literal, Table } from './types.js';
+import { sqlQuote } from '../shared/sql-quote.js';
 
 /**
  * How each column and table constraint is spelled with drizzle-orm's pg-core builders, as data.
@@ -100,8 +101,6 @@ function defaultCall(column: Column, d: ColumnDefault): Call {
   }
   return { method: 'default', args: [{ kind: 'literal', value: d.value }] };
 }
-
-export const sqlQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** `{a,"b c"}`: Postgres' array literal, quoting elements the way it prints them back. */
 export function pgArray(values: readonly Literal[]): string {

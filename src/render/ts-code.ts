@@ -1,5 +1,5 @@
 import type { Arg, Call, ColumnCall, ConstraintCall } from '../model/drizzle-calls.js';
-import { tsKey, tsString, tsTemplateBody } from '../model/names.js';
+import { tsKey, tsString, tsTemplateBody } from './ts-escape.js';
 import type { Literal } from '../model/types.js';
 
 /** Prints drizzle call descriptions as TypeScript expressions. */

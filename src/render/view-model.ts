@@ -1,5 +1,6 @@
 import { columnCall, constraintCalls, type ColumnCall, type ConstraintCall } from '../model/drizzle-calls.js';
-import { crossBinding, crossTableKey, docComment, pascalCase, tsKey, tsString } from '../model/names.js';
+import { crossBinding, crossTableKey, pascalCase } from '../model/names.js';
+import { docComment, tsKey, tsString } from './ts-escape.js';
 import type { Model, Service, Table } from '../model/types.js';
 import { migrationsTable } from '../shared/conventions.js';
 import { callCode, usesSql, wrapList, type CodeScope } from './ts-code.js';
