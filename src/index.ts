@@ -18,6 +18,8 @@ export { generateMigrations, migrate } from './app/migrations.js';
 export type { MigrateReport, ServiceMigrate, ServiceMigrationFiles } from './app/migrations.js';
 export { roles } from './app/roles.js';
 export type { RolesOptions, RolesReport, ServiceRole } from './app/roles.js';
+export { importManifest } from './app/import.js';
+export type { ImportManifestOptions, ImportReport } from './app/import.js';
 export type { PushStatus } from './db/push.js';
 export type { Step } from './db/online.js';
 export type { LockPolicy } from './db/online-run.js';

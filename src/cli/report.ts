@@ -1,4 +1,5 @@
 import type { CheckResult, GenerateResult } from '../app/codegen.js';
+import type { ImportReport } from '../app/import.js';
 import type { MigrateReport, ServiceMigrationFiles } from '../app/migrations.js';
 import type { PushReport, ServicePush } from '../app/push.js';
 import type { RolesReport } from '../app/roles.js';
@@ -140,4 +141,13 @@ export function printRoles(r: RolesReport, passwordSet: boolean, io: CliIo): voi
     if (s.error) io.stderr(`${s.service} → ${s.target}: failed: ${s.error}`);
     else io.stdout(`${s.service} → ${s.target}: role ${s.role} applied`);
   }
+}
+
+/** The manifest on stdout (unless written to a file), the report on stderr; or one JSON document. */
+export function printImport(r: ImportReport, json: boolean, io: CliIo): void {
+  const { ok, out, manifest, report, unsupported, problems } = r;
+  if (json)
+    return io.stdout(JSON.stringify({ ok, out, manifest: out ? undefined : manifest, report, unsupported, problems }));
+  if (!out) io.stdout(manifest);
+  for (const line of [...report, ...problems]) io.stderr(line);
 }

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
-import { importDatabase } from '../../import/import-database.js';
+import { importManifest } from '../../app/import.js';
 import { parseMaps } from '../../import/placement.js';
-import { checkWritable, importSource, withSource, writeManifest } from '../../import/source.js';
 import { defineCli } from '../command.js';
+import { printImport } from '../report.js';
 
 const flag = (description: string) => ({ type: 'boolean', description }) as const;
 const option = (description: string, valueHint: string) => ({ type: 'string', description, valueHint }) as const;
@@ -25,27 +24,14 @@ export const importCommand = defineCli({
   async handler(args, io) {
     const maps = parseMaps([args.map ?? []].flat());
     if (typeof maps === 'string') return (io.stderr(maps), 2);
-    const out = args.out === undefined ? undefined : resolve(io.cwd, args.out);
-    if (out) checkWritable(out, args.force ?? false);
-    const [embedded, requireUrl] = [args.embedded ?? false, args['require-url'] ?? false];
-    const target = importSource({ url: args.url, embedded, requireUrl, env: io.env, cwd: io.cwd });
     const schemas = args.schema
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    const options = { schemas, maps, keepBases: args['keep-bases'] ?? false, source: target.label };
-    const result = await withSource(target, io.cwd, (db) => importDatabase(db, options));
-    if (out) writeManifest(out, result.manifest);
-    const { manifest, report, unsupported, problems } = result;
-    const ok = problems.length === 0 && !(args.strict && unsupported.length > 0);
-    if (args.json)
-      io.stdout(
-        JSON.stringify({ ok, out: args.out, manifest: out ? undefined : manifest, report, unsupported, problems }),
-      );
-    else {
-      if (!out) io.stdout(manifest);
-      for (const line of [...report, ...problems]) io.stderr(line);
-    }
-    return ok ? 0 : 1;
+    const { url, out, force, strict, embedded } = args;
+    const options = { url, out, force, strict, embedded, requireUrl: args['require-url'], env: io.env, cwd: io.cwd };
+    const report = await importManifest({ ...options, schemas, maps, keepBases: args['keep-bases'] });
+    printImport(report, args.json ?? false, io);
+    return report.ok ? 0 : 1;
   },
 });
