@@ -58,7 +58,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const rest = twoWord ? afterFirst.slice(1) : afterFirst;
   if (!command) {
     io.stderr(
-      `unknown command ${JSON.stringify(first)}; expected one of: ${COMMANDS.map((c) => c.name).join(', ')} (see schemagen --help)`,
+      `unknown command ${JSON.stringify(first)}; expected one of: ` +
+        `${COMMANDS.map((c) => c.name).join(', ')} (see schemagen --help)`,
     );
     return EXIT.usage;
   }

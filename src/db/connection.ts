@@ -69,13 +69,17 @@ const joinStatements = (statements: readonly string[]) =>
  */
 const SESSION = { application_name: 'schemagen', standard_conforming_strings: 'on' };
 
-/** postgres-js parses the URL when constructed; its messages ("Invalid URL", "URI malformed") say neither where nor why. */
+/**
+ * postgres-js parses the URL when constructed; its messages ("Invalid URL", "URI malformed") say
+ * neither where nor why.
+ */
 function open(url: string, options: postgres.Options<Record<string, postgres.PostgresType>>): postgres.Sql {
   try {
     return postgres(url, options);
   } catch (err) {
     throw new Error(
-      `the database URL cannot be parsed (${(err as Error).message}); percent-encode characters such as @ : / ? # % in the user name and password`,
+      `the database URL cannot be parsed (${(err as Error).message}); percent-encode ` +
+        `characters such as @ : / ? # % in the user name and password`,
     );
   }
 }

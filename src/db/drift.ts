@@ -40,7 +40,9 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
     drift.push({
       service: service.name,
       where: `${e.schema}.${e.table}`,
-      message: `table ${e.table} of service ${service.name} exists in schema ${e.schema}; expected only in ${service.schema}`,
+      message:
+        `table ${e.table} of service ${service.name} exists in schema ${e.schema}; ` +
+        `expected only in ${service.schema}`,
       elsewhere: true,
     });
   if (!catalog.exists) {
@@ -173,7 +175,8 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
       normalizeSql(live.definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '')) !== normalizeSql(c.sql)
     ) {
       const repair = [
-        `ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.sql})`,
+        `ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ` +
+          `${quoteIdent(c.name)} CHECK (${c.sql})`,
       ];
       at(`${table.name}.${c.name}`, `check is ${live.definition}; expected CHECK (${c.sql})`, repair);
     }

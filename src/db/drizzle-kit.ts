@@ -73,7 +73,8 @@ async function keyColumnsInOrder(
 }
 
 const KEY_ORDER = `select a.attname as name from pg_constraint k cross join unnest(k.conkey) with ordinality u(n, ord)
-  join pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.n where k.contype = 'p' and k.conrelid = to_regclass($1) order by u.ord`;
+  join pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.n
+  where k.contype = 'p' and k.conrelid = to_regclass($1) order by u.ord`;
 
 function tableNamedIn(text: string): readonly [string, string] | undefined {
   const [serial, constraints] = NAMES_TABLE.map((re) => re.exec(text));

@@ -51,7 +51,10 @@ export function outsideSchema(sql: string, schema: string, referencable: Readonl
   if (scan.createsSchema !== undefined)
     return scan.createsSchema === schema ? undefined : `creates schema ${scan.createsSchema}, not ${schema}`;
   if (scan.touches.length === 0)
-    return `names no schema-qualified object, so it would act on the search path (public); expected objects in ${schema}`;
+    return (
+      `names no schema-qualified object, so it would act on the search path (public); ` +
+      `expected objects in ${schema}`
+    );
   const foreign = scan.touches.find((s) => s !== schema);
   if (foreign) return `touches schema ${foreign}; a push of ${schema} may only change ${schema}`;
   const badRef = scan.references.find((s) => s !== schema && !referencable.has(s));
@@ -78,7 +81,8 @@ select format('constraint %s of %s.%s', k.conname, n.nspname, c.relname) as what
  where k.confrelid = to_regclass($1) and n.nspname <> $2
 union
 select format('view %s.%s', n.nspname, v.relname)
-  from pg_depend d join pg_rewrite r on r.oid = d.objid join pg_class v on v.oid = r.ev_class join pg_namespace n on n.oid = v.relnamespace
+  from pg_depend d join pg_rewrite r on r.oid = d.objid join pg_class v on v.oid = r.ev_class
+  join pg_namespace n on n.oid = v.relnamespace
  where d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjid = to_regclass($1)
    and v.oid <> d.refobjid and n.nspname <> $2
 order by 1`;

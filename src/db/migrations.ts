@@ -223,7 +223,9 @@ function triggerChanges(service: Service, before: readonly string[], after: read
     .filter((k) => !after.includes(k) && service.tables.some((t) => t.name === split(k)[0]))
     .map(
       (k) =>
-        `DROP TRIGGER IF EXISTS ${quoteIdent(constraintNames.onUpdateTrigger(...split(k)))} ON ${quoteIdent(service.schema)}.${quoteIdent(split(k)[0])}`,
+        `DROP TRIGGER IF EXISTS ` +
+        `${quoteIdent(constraintNames.onUpdateTrigger(...split(k)))} ON ` +
+        `${quoteIdent(service.schema)}.${quoteIdent(split(k)[0])}`,
     );
   return [...dropped, ...(added.length > 0 ? [touchFunction(service.schema), ...added] : [])].map((s) => `${s};`);
 }

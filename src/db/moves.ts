@@ -32,7 +32,8 @@ export async function tableMoves(tx: Queryable, service: Service, catalog: Catal
     const source = `${from.schema}.${from.table}`;
     if (present.has(table.name)) {
       refusals.push(
-        `${service.schema}.${table.name} exists and so does ${source}, which it is declared from: move the rows by hand and drop one of them, or remove the from:`,
+        `${service.schema}.${table.name} exists and so does ${source}, which it is ` +
+          `declared from: move the rows by hand and drop one of them, or remove the from:`,
       );
       continue;
     }
@@ -60,7 +61,8 @@ export async function tableMoves(tx: Queryable, service: Service, catalog: Catal
 async function enumIn(tx: Queryable, schemas: readonly string[], name: string): Promise<string | undefined> {
   for (const schema of schemas) {
     const [row] = await tx.query<{ ok: boolean }>(
-      `select exists (select 1 from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = $1 and t.typname = $2 and t.typtype = 'e') as ok`,
+      `select exists (select 1 from pg_type t join pg_namespace n on n.oid = t.typnamespace
+        where n.nspname = $1 and t.typname = $2 and t.typtype = 'e') as ok`,
       [schema, name],
     );
     if (row?.ok) return schema;
@@ -103,7 +105,8 @@ function columnRenames(schema: string, table: Table, live: CatalogTable): string
     .filter((c) => c.renamedFrom && has.has(c.renamedFrom) && !has.has(c.name))
     .map(
       (c) =>
-        `ALTER TABLE ${qualified(schema, table.name)} RENAME COLUMN ${quoteIdent(c.renamedFrom!)} TO ${quoteIdent(c.name)}`,
+        `ALTER TABLE ${qualified(schema, table.name)} RENAME COLUMN ` +
+        `${quoteIdent(c.renamedFrom!)} TO ${quoteIdent(c.name)}`,
     );
 }
 
@@ -171,20 +174,23 @@ export async function appliedDeclarations(tx: Queryable, service: Service, catal
     if (!live) continue;
     if (table.from && !(await exists(tx, table.from.schema, table.from.table))) {
       out.push(
-        `${at(table.name)}.from: ${table.from.schema}.${table.from.table} has moved here; the declaration can be removed`,
+        `${at(table.name)}.from: ${table.from.schema}.${table.from.table} has moved ` +
+          `here; the declaration can be removed`,
       );
     }
     for (const c of table.columns) {
       if (c.renamedFrom && !live.columns.some((x) => x.name === c.renamedFrom))
         out.push(
-          `${at(table.name)}.columns.${c.name}.renamedFrom: ${c.renamedFrom} was renamed; the declaration can be removed`,
+          `${at(table.name)}.columns.${c.name}.renamedFrom: ${c.renamedFrom} was renamed; ` +
+            `the declaration can be removed`,
         );
     }
   }
   for (const e of service.enums) {
     if (e.renamedFrom && !catalog.enums.some((x) => x.name === e.renamedFrom))
       out.push(
-        `services.${service.name}.enums.${e.name}.renamedFrom: ${e.renamedFrom} was renamed; the declaration can be removed`,
+        `services.${service.name}.enums.${e.name}.renamedFrom: ${e.renamedFrom} was ` +
+          `renamed; the declaration can be removed`,
       );
   }
   return out;
@@ -218,8 +224,10 @@ export async function silentSplits(
     const [row] = await tx.query<{ n: string | number }>(`select count(*) as n from ${qualified(schema, table)}`);
     const rows = Number(row?.n ?? 0);
     out.push(
-      `would create ${service.schema}.${table} while ${schema}.${table} exists with ${rows} row${rows === 1 ? '' : 's'}: ` +
-        `adopt it with from: ${schema}.${table} on the table, or push with --allow-duplicate to create an empty one beside it`,
+      `would create ${service.schema}.${table} while ${schema}.${table} exists with ` +
+        `${rows} row${rows === 1 ? '' : 's'}: ` +
+        (`adopt it with from: ${schema}.${table} on the table, or push with ` +
+          `--allow-duplicate to create an empty one beside it`),
     );
   }
   return out;

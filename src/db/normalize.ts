@@ -27,7 +27,8 @@ export function normalizeSql(text: string): string {
 const IDENT = '(?:"[^"]+"|[a-z_][a-z0-9_]*)';
 /** `::type`, `::schema.type`, `::character varying(20)[]`, `::timestamp with time zone`: the casts Postgres adds. */
 const CAST = new RegExp(
-  `::\\s*${IDENT}(?:\\.${IDENT})?(?:\\s+varying|\\s+precision|\\s+with(?:out)?\\s+time\\s+zone)?(?:\\(\\d+(?:,\\s*\\d+)?\\))?(?:\\[\\])*`,
+  `::\\s*${IDENT}(?:\\.${IDENT})?(?:\\s+varying|\\s+precision|\\s+with(?:out)?\\s+time\\s+zone)?` +
+    `(?:\\(\\d+(?:,\\s*\\d+)?\\))?(?:\\[\\])*`,
   'gi',
 );
 const stripCasts = (s: string) => s.replace(CAST, '');

@@ -7,8 +7,9 @@ import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
 /**
  * Least privilege per service: one login role that owns nothing, may read and write the rows of its
  * own schema's tables (never create, alter, truncate or drop), may read (and reference) exactly the
- * other services' tables its foreign keys point to, and nobody may create objects in `public`. Every statement can run again: re-applying after a
- * manifest change also takes back read access to tables no longer referenced.
+ * other services' tables its foreign keys point to, and nobody may create objects in `public`.
+ * Every statement can run again: re-applying after a manifest change also takes back read access to
+ * tables no longer referenced.
  */
 export const roleName = (service: Service) => roleNameOf(service.name);
 
@@ -33,7 +34,8 @@ function referencedElsewhere(service: Service): Map<string, Set<string>> {
 
 /** Runs `body` only when `schema` exists (another service may live on another database). */
 const ifSchema = (schema: string, body: string) =>
-  `DO $do$ BEGIN IF EXISTS (SELECT FROM pg_namespace WHERE nspname = ${sqlQuote(schema)}) THEN ${body}; END IF; END $do$`;
+  `DO $do$ BEGIN IF EXISTS (SELECT FROM pg_namespace WHERE nspname = ` +
+  `${sqlQuote(schema)}) THEN ${body}; END IF; END $do$`;
 
 export function roleStatements(model: Model, service: Service, options: RoleOptions): string[] {
   const role = quoteIdent(roleName(service));
@@ -41,7 +43,8 @@ export function roleStatements(model: Model, service: Service, options: RoleOpti
   const out = [
     // Two concurrent applies may both find the role missing; the loser's CREATE is a no-op.
     `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${sqlQuote(roleName(service))}) THEN ` +
-      `BEGIN CREATE ROLE ${role} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF; END $do$`,
+      (`BEGIN CREATE ROLE ${role} LOGIN; EXCEPTION WHEN duplicate_object OR ` +
+        `unique_violation THEN NULL; END; END IF; END $do$`),
   ];
   if (options.password !== undefined)
     out.push(`ALTER ROLE ${role} PASSWORD ${options.mask ? `'***'` : sqlQuote(passwordSecret(options.password))}`);
@@ -69,7 +72,9 @@ export function roleStatements(model: Model, service: Service, options: RoleOpti
     out.push(
       ifSchema(
         other,
-        `REVOKE ALL ON ALL TABLES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ALL ON SCHEMA ${quoteIdent(other)} FROM ${role}`,
+        `REVOKE ALL ON ALL TABLES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ` +
+          `ALL ON ALL SEQUENCES IN SCHEMA ${quoteIdent(other)} FROM ${role}; REVOKE ALL ON ` +
+          `SCHEMA ${quoteIdent(other)} FROM ${role}`,
       ),
     );
   }
@@ -104,5 +109,6 @@ export function passwordSecret(password: string): string {
   const hmac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest();
   const storedKey = createHash('sha256').update(hmac(salted, 'Client Key')).digest();
   const serverKey = hmac(salted, 'Server Key');
-  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+  const keys = `${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${keys}`;
 }

@@ -7,7 +7,11 @@ import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
 /** `CREATE [UNIQUE] INDEX "name" ON "schema"."table" USING method ("a", "b") [WHERE predicate]` */
 export function createIndex(schema: string, table: string, ix: Index): string {
   const where = ix.where ? ` WHERE ${ix.where}` : '';
-  return `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(ix.name)} ON ${qualified(schema, table)} USING ${ix.method} (${ix.columns.map(quoteIdent).join(', ')})${where}`;
+  return (
+    `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(ix.name)} ON ` +
+    `${qualified(schema, table)} USING ${ix.method} ` +
+    `(${ix.columns.map(quoteIdent).join(', ')})${where}`
+  );
 }
 
 /**

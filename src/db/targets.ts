@@ -32,7 +32,9 @@ export function targetFor(service: Service, o: TargetOptions): Target {
   if (url) return { key: url, url, label: maskUrl(url), source: own ? service.urlEnv : 'DATABASE_URL' };
   if (o.requireUrl || o.env['CI'] === 'true') {
     throw new UserError(
-      `service ${service.name}: no database URL (set ${service.urlEnv} or DATABASE_URL); the embedded fallback is refused with --require-url and when CI=true`,
+      `service ${service.name}: no database URL (set ${service.urlEnv} or ` +
+        `DATABASE_URL); the embedded fallback is refused with --require-url and when ` +
+        `CI=true`,
     );
   }
   return { key: 'embedded', label: embeddedLabel, source: `no ${service.urlEnv} or DATABASE_URL` };

@@ -22,7 +22,10 @@ export function touchFunction(schema: string): string {
 /** The trigger as pg_get_triggerdef prints it (compared in normalized form). */
 export function triggerDefinition(schema: string, table: string, column: string): string {
   const name = quoteIdent(constraintNames.onUpdateTrigger(table, column));
-  return `CREATE TRIGGER ${name} BEFORE UPDATE ON ${qualified(schema, table)} FOR EACH ROW EXECUTE FUNCTION ${qualified(schema, TOUCH_FUNCTION)}(${sqlQuote(column)})`;
+  return (
+    `CREATE TRIGGER ${name} BEFORE UPDATE ON ${qualified(schema, table)} FOR EACH ` +
+    `ROW EXECUTE FUNCTION ${qualified(schema, TOUCH_FUNCTION)}(${sqlQuote(column)})`
+  );
 }
 
 export interface TriggerDifference {

@@ -39,7 +39,8 @@ export function isTimestampLiteral(s: string): boolean {
 }
 
 const UNIT =
-  '(?:microseconds?|usecs?|us|milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|' +
+  '(?:microseconds?|usecs?|us|milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|' +
+  'hours?|hrs?|h|days?|d|weeks?|w|' +
   'months?|mons?|years?|yrs?|y|decades?|decs?|centuries|century|cent|millennia|millennium|mils?)';
 const QUANTITY = `[+-]?\\d+(?:\\.\\d+)?\\s*${UNIT}`;
 const CLOCK = '[+-]?\\d+:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?';

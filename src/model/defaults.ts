@@ -33,7 +33,10 @@ export function resolveDefault(raw: unknown, ctx: DefaultContext): ColumnDefault
       return sqlFragmentProblem(sql) ?? { kind: 'sql', sql };
     }
     if (keys.length === 1 && keys[0] === 'value') return literal((raw as { value: unknown }).value, ctx);
-    return `default is a mapping with keys ${keys.join(', ') || '(none)'}; expected { sql: <expression> } for raw SQL or { value: <literal> } for a JSON object`;
+    return (
+      `default is a mapping with keys ${keys.join(', ') || '(none)'}; expected { sql: ` +
+      `<expression> } for raw SQL or { value: <literal> } for a JSON object`
+    );
   }
   return literal(raw, ctx);
 }
@@ -54,7 +57,8 @@ function arrayLiteral(raw: unknown, ctx: DefaultContext): Checked {
   if (!Array.isArray(raw)) return new Problem(`expected a list for a default of ${ctx.type.sql}, got ${describe(raw)}`);
   if ((ctx.type.kind === 'json' || ctx.type.kind === 'jsonb') && raw.length > 0) {
     return new Problem(
-      `expected [] or { sql: <expression> } for a default of ${ctx.type.sql}; a list of JSON values has no literal form here`,
+      `expected [] or { sql: <expression> } for a default of ${ctx.type.sql}; a list ` +
+        `of JSON values has no literal form here`,
     );
   }
   const out: Literal[] = [];

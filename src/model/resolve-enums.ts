@@ -55,7 +55,8 @@ export function resolveEnums(inputs: Record<string, EnumInput>, path: YamlPath, 
       const first = renamedValues.findIndex((x) => x.from === r.from);
       if (first !== i)
         report(
-          `old value ${JSON.stringify(r.from)} is renamed to both ${renamedValues[first]!.to} and ${r.to}; expected one new value`,
+          `old value ${JSON.stringify(r.from)} is renamed to both ` +
+            `${renamedValues[first]!.to} and ${r.to}; expected one new value`,
           [...at, 'renamedValues', r.to],
         );
     });

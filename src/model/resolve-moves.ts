@@ -20,7 +20,8 @@ export function checkMoves(services: readonly ServiceDraft[], report: (message: 
       const still = declared.get(source);
       if (still && still !== here) {
         report(
-          `${source} is still declared at ${still}; a table moves only from where the manifest no longer declares it (remove it there, or drop this from)`,
+          `${source} is still declared at ${still}; a table moves only from where the ` +
+            `manifest no longer declares it (remove it there, or drop this from)`,
           at,
         );
       }

@@ -27,7 +27,9 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
         const name = constraintNames.foreignKey(table.name, column.name);
         if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES)
           report(
-            `generated foreign key name ${JSON.stringify(name)} is ${Buffer.byteLength(name)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: shorten the table or column name`,
+            `generated foreign key name ${JSON.stringify(name)} is ` +
+              `${Buffer.byteLength(name)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: ` +
+              `shorten the table or column name`,
             at,
           );
         if ((ref.onDelete === 'set null' || ref.onUpdate === 'set null') && !column.nullable)
@@ -56,7 +58,8 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       const clash = s.tables.find((t) => t.tsName === crossBinding(dep));
       if (clash)
         report(
-          `table ${clash.name} becomes ${clash.tsName}, the name under which service ${dep}'s tables are imported; expected another table name`,
+          `table ${clash.name} becomes ${clash.tsName}, the name under which service ` +
+            `${dep}'s tables are imported; expected another table name`,
           at,
         );
     }
@@ -110,10 +113,12 @@ function findTarget(
   if (!table) {
     const elsewhere = ref.service ? undefined : services.find((s) => s.tables.some((t) => t.name === ref.table));
     const hint = elsewhere
-      ? `; table ${ref.table} is in service ${elsewhere.name}: a cross-service reference must say service: ${elsewhere.name}`
+      ? `; table ${ref.table} is in service ${elsewhere.name}: a cross-service reference ` +
+        `must say service: ${elsewhere.name}`
       : '';
     report(
-      `unknown table ${JSON.stringify(ref.table)} in service ${service.name}${hint}; expected one of: ${service.tables.map((t) => t.name).join(', ')}`,
+      `unknown table ${JSON.stringify(ref.table)} in service ${service.name}${hint}; ` +
+        `expected one of: ${service.tables.map((t) => t.name).join(', ')}`,
       [...at, 'table'],
     );
     return undefined;
@@ -122,7 +127,8 @@ function findTarget(
   const column = table.columns.find((c) => c.name === columnName);
   if (!column) {
     report(
-      `unknown column ${JSON.stringify(columnName)} in ${service.name}.${table.name}; expected one of: ${table.columns.map((c) => c.name).join(', ')}`,
+      `unknown column ${JSON.stringify(columnName)} in ${service.name}.${table.name}; ` +
+        `expected one of: ${table.columns.map((c) => c.name).join(', ')}`,
       ref.column ? [...at, 'column'] : at,
     );
     return undefined;
@@ -134,14 +140,16 @@ function findTarget(
     (table.primaryKey?.columns.length === 1 && table.primaryKey.columns[0] === columnName);
   if (!keyed)
     report(
-      `${service.name}.${table.name}.${columnName} is neither a primary key nor unique; expected a referenced column with one of them`,
+      `${service.name}.${table.name}.${columnName} is neither a primary key nor ` +
+        `unique; expected a referenced column with one of them`,
       at,
     );
   const want = typeKey(column, service);
   const got = typeKey(src.column, src.service);
   if (want !== got)
     report(
-      `type ${got} does not match the referenced ${service.name}.${table.name}.${columnName} (${want}); expected the same type`,
+      `type ${got} does not match the referenced ` +
+        `${service.name}.${table.name}.${columnName} (${want}); expected the same type`,
       [...src.column.path, 'type'],
     );
   return { service, table, column };
@@ -163,7 +171,9 @@ function orderServices(
     for (const [dep, at] of deps.get(s.name)!) {
       if (trail.includes(dep) || dep === s.name) {
         report(
-          `services ${[...trail, s.name, dep].join(' → ')} reference each other; expected cross-service references in one direction so each service can be pushed on its own`,
+          `services ${[...trail, s.name, dep].join(' → ')} reference each other; expected ` +
+            `cross-service references in one direction so each service can be pushed on its ` +
+            `own`,
           at,
         );
         continue;
@@ -195,7 +205,8 @@ function deriveRelations(
     if (taken.has(key)) key = `${key}Rel`;
     if (taken.has(key))
       report(
-        `relation name ${key} on ${table.name} collides with a column or another relation; expected distinct column names`,
+        `relation name ${key} on ${table.name} collides with a column or another ` +
+          `relation; expected distinct column names`,
         at,
       );
     list.push({ ...rel, key });

@@ -103,7 +103,8 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     const previous = relations.get(name);
     if (previous)
       report(
-        `${what} ${JSON.stringify(name)} collides with ${previous} in schema ${service.schema}; expected distinct names`,
+        `${what} ${JSON.stringify(name)} collides with ${previous} in schema ` +
+          `${service.schema}; expected distinct names`,
         path,
         atKey,
       );

@@ -23,11 +23,17 @@ export function sqlFragmentProblem(sql: string): string | undefined {
       // In E'...' a backslash escapes the quote, so Postgres would end the string elsewhere than this scan.
       // Without a backslash both readings agree, so only that combination is refused.
       if (c === "'" && /[eE]$/.test(sql.slice(0, i)) && quoted.includes('\\')) {
-        return "backslash in an E'...' string in SQL expression; expected a standard string ('it''s') without backslash escapes";
+        return (
+          "backslash in an E'...' string in SQL expression; expected a standard string " +
+          "('it''s') without backslash escapes"
+        );
       }
       // drizzle-kit keeps checks and index definitions as ';'-separated text and cuts them at the first ';'.
       if (quoted.includes(';'))
-        return "semicolon inside quotes in SQL expression; drizzle-kit cuts definitions at ';', expected chr(59) instead";
+        return (
+          "semicolon inside quotes in SQL expression; drizzle-kit cuts definitions at ';', " +
+          'expected chr(59) instead'
+        );
       i = end;
     } else if (c === ';') {
       return 'semicolon in SQL expression; expected a single expression, not statements';
@@ -94,5 +100,8 @@ export function foreignSchemaProblem(sql: string, own: string | undefined, table
     own === undefined
       ? 'pg_catalog (base and mixin columns land in every service)'
       : `the service's own schema ${own} or pg_catalog`;
-  return `expression names schema ${JSON.stringify(foreign)}; expected only objects of ${allowed}, so a push never depends on another schema`;
+  return (
+    `expression names schema ${JSON.stringify(foreign)}; expected only objects of ` +
+    `${allowed}, so a push never depends on another schema`
+  );
 }

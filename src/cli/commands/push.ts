@@ -18,7 +18,8 @@ import { printPush } from '../report.js';
 export const pushCommand = defineCli({
   name: 'push',
   description:
-    'Bring each service schema in line with the manifest, in one transaction per service, refusing data loss and foreign schemas',
+    'Bring each service schema in line with the manifest, in one transaction per ' +
+    'service, refusing data loss and foreign schemas',
   args: { ...servicesArg, ...manifestArgs, ...outArgs, ...targetArgs, ...pushFlagArgs, ...onlineArgs },
   handler: async (args, io) => {
     const policy = policyFrom(args);

@@ -8,7 +8,8 @@ import { printRoles } from '../report.js';
 export const rolesCommand = defineCli({
   name: 'roles',
   description:
-    'Print (or --apply) one least-privilege login role per service: its own schema only, read access to the tables it references',
+    'Print (or --apply) one least-privilege login role per service: its own schema ' +
+    'only, read access to the tables it references',
   args: {
     ...servicesArg,
     ...manifestArgs,
