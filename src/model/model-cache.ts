@@ -27,16 +27,16 @@ const CODE_DIRS = [
 ];
 
 let codeFingerprint: string | undefined;
-function modelCodeFingerprint(): string {
-  if (codeFingerprint === undefined) {
-    const hash = createHash('sha256');
-    for (const dir of CODE_DIRS) {
-      for (const f of readdirSync(dir).sort())
-        if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
-    }
-    codeFingerprint = hash.digest('hex');
+const modelCodeFingerprint = (): string => (codeFingerprint ??= filesFingerprint(CODE_DIRS));
+
+/** A hash of the code and template files (not subfolders) of `dirs`: changes whenever the tool's build does. */
+export function filesFingerprint(dirs: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const dir of dirs) {
+    for (const f of readdirSync(dir).sort())
+      if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
   }
-  return codeFingerprint;
+  return hash.digest('hex');
 }
 
 export function manifestKey(manifestText: Buffer | string): string {
@@ -100,11 +100,13 @@ export function writeOutputHash(root: string, key: string, output: string, hash:
 }
 
 /** Best effort: a read-only project or a full disk only costs speed. */
-function writeAtomically(path: string, text: string): void {
+export function writeAtomically(path: string, data: string | Uint8Array): void {
+  // Worker threads share a pid: the random part keeps two of them from writing one temporary file.
+  const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.${process.pid}.tmp`, text);
-    renameSync(`${path}.${process.pid}.tmp`, path);
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
   } catch {
     /* the cache is an optimisation only */
   }
