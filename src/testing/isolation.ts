@@ -16,7 +16,7 @@ const NOTHING: Results<never> = { rows: [], fields: [], affectedRows: 0 };
  * - the code's own transactions (`db.transaction(...)`) become savepoints: committing one releases
  *   it, a throw or `tx.rollback()` rolls it back, and nothing is committed for real;
  * - statements run one at a time, as on PGlite's one connection: a query on the outer database
- *   while a transaction is open waits for it (and so does one that PGlite itself would deadlock on).
+ *   waits for an open transaction to end, so awaiting one inside the transaction hangs, as on PGlite.
  */
 export class Isolation {
   private queue: Promise<unknown> = Promise.resolve();
