@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 
 /** The little push and verify need from a database, over postgres-js or embedded PGlite. */
@@ -171,7 +172,11 @@ export function connectUrl(url: string): Db {
 export async function connectEmbedded(dir: string): Promise<Db> {
   mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(dir);
+  return embeddedDb(await PGlite.create(dir), `embedded PGlite at ${dir}`);
+}
+
+/** A Db over a PGlite instance already open (on disk or in memory); `close` closes the instance. */
+export function embeddedDb(db: PGlite, label: string): Db {
   type Session = {
     query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }>;
     exec: (t: string) => Promise<unknown>;
@@ -184,7 +189,7 @@ export async function connectEmbedded(dir: string): Promise<Db> {
     if (statements.length > 0) await q.exec(joinStatements(statements));
   };
   return {
-    label: `embedded PGlite at ${dir}`,
+    label,
     embedded: true,
     query: run(db),
     batch: batch(db),

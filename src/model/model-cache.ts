@@ -30,16 +30,16 @@ const CODE_DIRS = [
 ];
 
 let codeFingerprint: string | undefined;
-function modelCodeFingerprint(): string {
-  if (codeFingerprint === undefined) {
-    const hash = createHash('sha256');
-    for (const dir of CODE_DIRS) {
-      for (const f of readdirSync(dir).sort())
-        if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
-    }
-    codeFingerprint = hash.digest('hex');
+const modelCodeFingerprint = (): string => (codeFingerprint ??= filesFingerprint(CODE_DIRS));
+
+/** A hash of the code and template files (not subfolders) of `dirs`: changes whenever the tool's build does. */
+export function filesFingerprint(dirs: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const dir of dirs) {
+    for (const f of readdirSync(dir).sort())
+      if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
   }
-  return codeFingerprint;
+  return hash.digest('hex');
 }
 
 export function manifestKey(manifestText: Buffer | string): string {

@@ -3,13 +3,14 @@ import { dirname } from 'node:path';
 
 /**
  * Writes `text` to `path` so that readers see the old file or the new one, never a part: a
- * temporary sibling (named per process, so two writers never share one) renamed over it.
+ * temporary sibling (named per writer, so two writers never share one) renamed over it.
  */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  // Worker threads share a pid: the random part keeps two of them from writing one temporary file.
+  const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
