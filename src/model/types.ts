@@ -113,8 +113,11 @@ export interface Relation {
   readonly kind: 'one' | 'many';
   /** property name in the relational query API */
   readonly key: string;
-  /** pairs both sides of one foreign key; unique per service */
-  readonly relationName: string;
+  /**
+   * pairs both sides of one foreign key (unique per service); only when Drizzle needs it: several keys
+   * join the two tables, or the key references its own table (relation-names.ts)
+   */
+  readonly relationName?: string;
   readonly target: { readonly service: string; readonly table: string };
   /** only on `one`: the local and referenced column */
   readonly fk?: ForeignKey;

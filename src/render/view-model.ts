@@ -112,12 +112,13 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
         entries: table.relations.map((r) => {
           const target = refer(r.target.service, r.target.table);
           const head = `${r.key}: ${r.kind}(${target}, `;
-          const options = [`relationName: ${tsString(r.relationName)}`];
+          const options = r.relationName === undefined ? [] : [`relationName: ${tsString(r.relationName)}`];
           if (r.fk) {
             const local = `${table.tsName}.${columnOf(table, r.fk.column).tsKey}`;
             const remote = `${target}.${columnOf(lookup(r.fk.target.service, r.fk.target.table), r.fk.target.column).tsKey}`;
             options.unshift(`fields: [${local}]`, `references: [${remote}]`);
           }
+          if (options.length === 0) return `${r.key}: ${r.kind}(${target})`;
           return `${head}${wrapList('{', options, '})', 2, 2 + head.length + 1, ' ')}`;
         }),
       };
