@@ -30,6 +30,6 @@ export function reverseKey(source: string, target: string, column: string, ambig
 /** The unordered pair of tables a foreign key joins, as one string; a key to its own table pairs it with itself. */
 export const tablePair = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
-/** Whether a key's relations need `relationName`: another key joins the same two tables, or it references its own table. */
+/** Whether a key's relations need `relationName`: another key joins the two tables, or it references its own. */
 export const needsRelationName = (source: string, target: string, keysBetween: number) =>
   source === target || keysBetween > 1;

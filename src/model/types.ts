@@ -123,6 +123,14 @@ export interface Relation {
   readonly fk?: ForeignKey;
 }
 
+/** A soft-delete pair (soft-delete.ts): SQL names of the flag and time columns. */
+export interface SoftDelete {
+  readonly flag: string;
+  readonly at: string;
+  /** declared on the base: the table has the CHECK <table>_soft_delete_check; else recognised by name */
+  readonly enforced: boolean;
+}
+
 export interface Table {
   readonly name: string;
   /** exported constant name */
@@ -138,6 +146,8 @@ export interface Table {
   readonly uniques: readonly Constraint[];
   readonly indexes: readonly Index[];
   readonly checks: readonly Check[];
+  /** the base's soft-delete pair, for the generated notDeleted / softDelete helpers */
+  readonly softDelete?: SoftDelete;
   readonly foreignKeys: readonly ForeignKey[];
   readonly relations: readonly Relation[];
 }
