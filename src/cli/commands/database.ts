@@ -33,6 +33,12 @@ export const pushFlagArgs = {
     type: 'boolean',
     description: 'create a table even where one of its name holds data in public or an unowned schema',
   },
+  'fix-soft-delete': {
+    type: 'boolean',
+    description:
+      'before adding a soft-delete check, make existing rows consistent, the flag winning: ' +
+      'flagged rows without a time get now(), unflagged rows lose their time',
+  },
 } as const satisfies ArgsDef;
 
 const servicesArg = {
@@ -95,6 +101,7 @@ export interface PushFlags {
   readonly json?: boolean;
   readonly policy?: LockPolicy;
   readonly 'allow-duplicate'?: boolean;
+  readonly 'fix-soft-delete'?: boolean;
 }
 
 /** Pushes every planned service and prints one result line each; true when all succeeded. */
@@ -137,6 +144,7 @@ export async function pushAll(
         allowDuplicate: flags['allow-duplicate'] ?? false,
         progress,
         onlineOnly: flags['online-only'] ?? false,
+        fixSoftDelete: flags['fix-soft-delete'] ?? false,
         policy: flags.policy,
       });
       if (outcome.inSync && !flags['dry-run']) connections.markInSync(target, service);
