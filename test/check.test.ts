@@ -142,7 +142,7 @@ test('a manifest over 512 KB (the large-manifest memory path) validates and gene
   expect(readFileSync(join(dir, 'schema.yaml'), 'utf8').length).toBeGreaterThan(512 * 1024);
   const result = await cli(['generate'], { cwd: dir });
   expect(result.stderr).toBe('');
-  expect(result.stdout).toMatch(/wrote 8 files/); // six modules and ERD.md, and the platform ERD.md
+  expect(result.stdout).toMatch(/wrote 9 files/); // seven modules and ERD.md, and the platform ERD.md
   expect(readFileSync(join(dir, 'generated/big/schema.ts'), 'utf8')).toContain('export const t1499 = bigSchema.table(');
 });
 

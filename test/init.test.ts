@@ -40,6 +40,7 @@ describe('schemagen init', () => {
       'app/index.ts',
       'app/relations.ts',
       'app/schema.ts',
+      'app/soft-delete.ts',
       'app/types.ts',
     ]);
   });

@@ -143,6 +143,16 @@ test.each([
     'version: 1\nservices: { s: { tables: { t: { columns: { c: { type: jsonb, default: { a: 1 } } } } } } }\n',
     '/services/s/tables/t/columns/c/default',
   ],
+  [
+    'a misspelt key of softDelete',
+    'version: 1\nbase: { softDelete: { flag: f, when: w } }\nservices: { s: { tables: { t: {} } } }\n',
+    '/base/softDelete',
+  ],
+  [
+    'a base key that is neither a column name nor softDelete',
+    'version: 1\nbase: { SoftDelete: { type: text } }\nservices: { s: { tables: { t: {} } } }\n',
+    '/base',
+  ],
   ['a nullable primary key', col('{ type: uuid, primaryKey: true, nullable: true }'), COLUMN],
   ['identity on text', col('{ type: text, identity: always }'), `${COLUMN}/type`],
   ['a default on an identity column', col('{ type: integer, identity: always, default: 1 }'), COLUMN],

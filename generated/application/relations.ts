@@ -10,20 +10,17 @@ export const applicationsRelations = relations(applications, ({ one, many }) => 
   applicant: one(userTables.profiles, {
     fields: [applications.applicantId],
     references: [userTables.profiles.id],
-    relationName: 'applications_applicant_id',
   }),
   internship: one(internshipTables.internships, {
     fields: [applications.internshipId],
     references: [internshipTables.internships.id],
-    relationName: 'applications_internship_id',
   }),
-  applicationEvents: many(applicationEvents, { relationName: 'application_events_application_id' }),
+  applicationEvents: many(applicationEvents),
 }));
 
 export const applicationEventsRelations = relations(applicationEvents, ({ one }) => ({
   application: one(applications, {
     fields: [applicationEvents.applicationId],
     references: [applications.id],
-    relationName: 'application_events_application_id',
   }),
 }));

@@ -7,6 +7,7 @@ import * as tables from './schema.js';
 
 export * from './schema.js';
 export * from './relations.js';
+export * from './soft-delete.js';
 export type * from './types.js';
 
 /**

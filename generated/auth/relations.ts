@@ -5,13 +5,9 @@ import { relations } from 'drizzle-orm';
 import { accounts, sessions } from './schema.js';
 
 export const accountsRelations = relations(accounts, ({ many }) => ({
-  sessions: many(sessions, { relationName: 'sessions_account_id' }),
+  sessions: many(sessions),
 }));
 
 export const sessionsRelations = relations(sessions, ({ one }) => ({
-  account: one(accounts, {
-    fields: [sessions.accountId],
-    references: [accounts.id],
-    relationName: 'sessions_account_id',
-  }),
+  account: one(accounts, { fields: [sessions.accountId], references: [accounts.id] }),
 }));

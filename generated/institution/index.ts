@@ -8,6 +8,7 @@ import * as userTables from '../user/schema.js';
 
 export * from './schema.js';
 export * from './relations.js';
+export * from './soft-delete.js';
 export type * from './types.js';
 
 /**

@@ -6,18 +6,16 @@ import { institutions, members } from './schema.js';
 import * as userTables from '../user/schema.js';
 
 export const institutionsRelations = relations(institutions, ({ many }) => ({
-  members: many(members, { relationName: 'members_institution_id' }),
+  members: many(members),
 }));
 
 export const membersRelations = relations(members, ({ one }) => ({
   institution: one(institutions, {
     fields: [members.institutionId],
     references: [institutions.id],
-    relationName: 'members_institution_id',
   }),
   profile: one(userTables.profiles, {
     fields: [members.profileId],
     references: [userTables.profiles.id],
-    relationName: 'members_profile_id',
   }),
 }));

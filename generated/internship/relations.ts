@@ -9,15 +9,10 @@ export const internshipsRelations = relations(internships, ({ one, many }) => ({
   institution: one(institutionTables.institutions, {
     fields: [internships.institutionId],
     references: [institutionTables.institutions.id],
-    relationName: 'internships_institution_id',
   }),
-  postings: many(postings, { relationName: 'postings_internship_id' }),
+  postings: many(postings),
 }));
 
 export const postingsRelations = relations(postings, ({ one }) => ({
-  internship: one(internships, {
-    fields: [postings.internshipId],
-    references: [internships.id],
-    relationName: 'postings_internship_id',
-  }),
+  internship: one(internships, { fields: [postings.internshipId], references: [internships.id] }),
 }));

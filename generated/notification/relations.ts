@@ -9,15 +9,13 @@ export const notificationsRelations = relations(notifications, ({ one, many }) =
   recipient: one(userTables.profiles, {
     fields: [notifications.recipientId],
     references: [userTables.profiles.id],
-    relationName: 'notifications_recipient_id',
   }),
-  deliveryAttempts: many(deliveryAttempts, { relationName: 'delivery_attempts_notification_id' }),
+  deliveryAttempts: many(deliveryAttempts),
 }));
 
 export const deliveryAttemptsRelations = relations(deliveryAttempts, ({ one }) => ({
   notification: one(notifications, {
     fields: [deliveryAttempts.notificationId],
     references: [notifications.id],
-    relationName: 'delivery_attempts_notification_id',
   }),
 }));

@@ -9,15 +9,10 @@ export const profilesRelations = relations(profiles, ({ one, many }) => ({
   account: one(authTables.accounts, {
     fields: [profiles.accountId],
     references: [authTables.accounts.id],
-    relationName: 'profiles_account_id',
   }),
-  educations: many(educations, { relationName: 'educations_profile_id' }),
+  educations: many(educations),
 }));
 
 export const educationsRelations = relations(educations, ({ one }) => ({
-  profile: one(profiles, {
-    fields: [educations.profileId],
-    references: [profiles.id],
-    relationName: 'educations_profile_id',
-  }),
+  profile: one(profiles, { fields: [educations.profileId], references: [profiles.id] }),
 }));

@@ -24,6 +24,8 @@ export interface PushOptions extends TargetChoice {
   readonly allowDuplicate?: boolean;
   /** refuse statements that would scan or rewrite a table holding rows while writes wait */
   readonly onlineOnly?: boolean;
+  /** before adding a soft-delete check, make violating rows agree with their flag (the flag wins) */
+  readonly fixSoftDelete?: boolean;
   /** lock and statement timeouts and the retry window (default: 2 s, 60 s, 60 s) */
   readonly policy?: LockPolicy;
   /** progress lines while pushing (which service, waiting for a lock, retries) */
@@ -87,6 +89,7 @@ export async function pushServices(
         allowDuplicate: options.allowDuplicate ?? false,
         progress,
         onlineOnly: options.onlineOnly ?? false,
+        fixSoftDelete: options.fixSoftDelete ?? false,
         policy: options.policy,
       });
       if (outcome.inSync && !dryRun) connections.markInSync(target, service);

@@ -37,6 +37,12 @@ export const pushFlagArgs = {
     type: 'boolean',
     description: 'create a table even where one of its name holds data in public or an unowned schema',
   },
+  'fix-soft-delete': {
+    type: 'boolean',
+    description:
+      'before adding a soft-delete check, make existing rows consistent, the flag winning: ' +
+      'flagged rows without a time get now(), unflagged rows lose their time',
+  },
 } as const satisfies ArgsDef;
 
 /** The project as the command line names it. */
@@ -53,7 +59,13 @@ export const targetChoice = (
 
 /** Push options from the flags; progress goes to stderr when stdout carries one JSON document. */
 export const pushOptions = (
-  args: { 'accept-data-loss'?: boolean; 'dry-run'?: boolean; 'allow-duplicate'?: boolean; 'online-only'?: boolean },
+  args: {
+    'accept-data-loss'?: boolean;
+    'dry-run'?: boolean;
+    'allow-duplicate'?: boolean;
+    'online-only'?: boolean;
+    'fix-soft-delete'?: boolean;
+  },
   policy: LockPolicy | undefined,
   onProgress: (line: string) => void,
 ): Omit<PushOptions, keyof TargetChoice> => ({
@@ -61,6 +73,7 @@ export const pushOptions = (
   dryRun: args['dry-run'],
   allowDuplicate: args['allow-duplicate'],
   onlineOnly: args['online-only'],
+  fixSoftDelete: args['fix-soft-delete'],
   policy,
   onProgress,
 });

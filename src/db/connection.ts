@@ -11,6 +11,19 @@ export interface Queryable {
   savepoint?<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
 }
 
+/** Runs `fn` under a savepoint of the transaction `q` is in: a failure rolls back to it and the transaction goes on. */
+export async function underSavepoint<T>(q: Queryable, name: string, fn: () => Promise<T>): Promise<T> {
+  await q.query(`savepoint ${name}`);
+  try {
+    const result = await fn();
+    await q.query(`release savepoint ${name}`);
+    return result;
+  } catch (err) {
+    await q.query(`rollback to savepoint ${name}`);
+    throw err;
+  }
+}
+
 export interface Db extends Queryable {
   /** where it points, password masked: safe to print */
   readonly label: string;
@@ -193,7 +206,15 @@ export function embeddedDb(db: PGlite, label: string): Db {
     embedded: true,
     query: run(db),
     batch: batch(db),
-    transaction: (fn) => db.transaction((tx) => fn({ query: run(tx), batch: batch(tx) })),
+    transaction: (fn) =>
+      db.transaction((tx) => {
+        const scoped: Queryable = {
+          query: run(tx),
+          batch: batch(tx),
+          savepoint: (inner) => underSavepoint(scoped, 'schemagen_scope', () => inner(scoped)),
+        };
+        return fn(scoped);
+      }),
     session: (fn) => fn({ query: run(db), batch: batch(db) }),
     // PGlite has a single connection owned by this process: no lock needed.
     migrate: async (options) => {

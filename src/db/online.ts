@@ -5,7 +5,8 @@ import type { ColumnType } from './guard.js';
 import { isWidening } from './widening.js';
 
 /** The table-level lock a statement takes, weakest to strongest (PostgreSQL's names). */
-export type Lock = 'none' | 'SHARE UPDATE EXCLUSIVE' | 'SHARE' | 'SHARE ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
+export type Lock =
+  'none' | 'ROW EXCLUSIVE' | 'SHARE UPDATE EXCLUSIVE' | 'SHARE' | 'SHARE ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
 
 /** One statement of a push with what it does to a live table. */
 export interface Step {
@@ -23,7 +24,7 @@ export interface Step {
   readonly hazard?: string;
   /** run when the step fails, so nothing half-made stays behind (an invalid index, an unvalidated constraint) */
   readonly undo?: string;
-  /** for a validation: which rule, and the query counting the rows that break it */
+  /** for a step adding or validating a rule: which rule, and the query counting the rows that break it */
   readonly violations?: { readonly what: string; readonly countSql: string };
 }
 
@@ -215,12 +216,17 @@ function alterSteps(table: string, action: string, c: AlterContext): Step[] {
     }),
   ];
   const count = (where: string) => `select count(*) as n from ${target} a where ${where}`;
+  // The rows breaking a check: counted before the transaction runs (existingViolations), whichever way it is added.
+  const checkRule = (name: string, rest: string) => {
+    const expr = /^\s*\((.*)\)\s*$/s.exec(rest)?.[1] ?? 'false';
+    return { what: `check ${name}`, countSql: count(`not (${expr})`) };
+  };
   if (constraint && full) {
     const name = unq(constraint[1]!);
     const rest = constraint[3]!;
     if (kind === 'CHECK') {
-      const expr = /^\s*\((.*)\)\s*$/s.exec(rest)?.[1] ?? 'false';
-      return validate(`${sql} NOT VALID`, name, 'ACCESS EXCLUSIVE', `check ${name}`, count(`not (${expr})`));
+      const { what, countSql } = checkRule(name, rest);
+      return validate(`${sql} NOT VALID`, name, 'ACCESS EXCLUSIVE', what, countSql);
     }
     if (kind === 'FOREIGN KEY') {
       const fk = FK_TARGET.exec(rest);
@@ -254,7 +260,8 @@ function alterSteps(table: string, action: string, c: AlterContext): Step[] {
   }
   if (!c.exists) return [c.tx(sql, 'none', undefined)];
   const lock = kind === 'FOREIGN KEY' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE';
-  return [c.tx(sql, lock, table, rewrites(table, action, c.columnType, c.schema), scans(action))];
+  const step = c.tx(sql, lock, table, rewrites(table, action, c.columnType, c.schema), scans(action));
+  return [kind === 'CHECK' ? { ...step, violations: checkRule(unq(constraint![1]!), constraint![3]!) } : step];
 }
 
 /** UNIQUE [NULLS NOT DISTINCT] (cols) on a table holding rows: a unique index built concurrently, then attached. */

@@ -9,6 +9,7 @@ import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, retyped, type ColumnType
 import { planSteps, readFacts, validationSteps, type Step } from './online.js';
 import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, type LockPolicy } from './online-run.js';
 import { retryingLocks, runOnline } from './online-run.js';
+import { fixSoftDeletes, softDeleteAdvice } from './soft-delete.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -41,6 +42,8 @@ export interface PushOptions {
   readonly policy?: LockPolicy;
   /** refuse statements that would scan or rewrite a table holding rows while writes wait */
   readonly onlineOnly?: boolean;
+  /** make rows consistent with a soft-delete check about to be added, the flag winning (soft-delete.ts) */
+  readonly fixSoftDelete?: boolean;
 }
 
 /** Ends the transaction without applying anything (refusals, failures found before committing). */
@@ -158,6 +161,9 @@ async function attempt(
       const splits = options.allowDuplicate ? [] : await silentSplits(tx, service, catalog, owned);
       if (splits.length > 0)
         throw new Rollback({ status: 'refused', statements, reasons: [...splits, 'nothing was changed'] });
+      const fixed = options.fixSoftDelete ? await fixSoftDeletes(tx, service, catalog) : { steps: [], reasons: [] };
+      steps.push(...fixed.steps);
+      statements.push(...fixed.steps.map((x) => x.sql));
       const losses: DataLoss[] = [];
       const referencable = new Set(referencedSchemas(model, service));
       const columnType: ColumnType = (schema, table, column) =>
@@ -220,7 +226,10 @@ async function attempt(
         }
         const broken = await existingViolations(tx, next);
         if (broken.length > 0) {
-          throw new Rollback({ status: 'failed', statements: [], reasons: [...broken, 'nothing was changed'] });
+          // Rows breaking a soft-delete check have a way out: the push is refused, saying which.
+          const advice = softDeleteAdvice(broken, service);
+          const reasons = [...broken, ...(advice ? [advice] : []), 'nothing was changed'];
+          throw new Rollback({ status: advice ? 'refused' : 'failed', statements: [], reasons });
         }
         try {
           await tx.batch(next.filter((x) => x.phase === 'transaction').map((x) => x.sql));
@@ -281,7 +290,7 @@ async function attempt(
       }
       const outcome = finish(statements);
       if (outcome.status === 'refused') throw new Rollback(outcome);
-      return outcome;
+      return { ...outcome, reasons: [...fixed.reasons, ...outcome.reasons] };
     });
   } catch (err) {
     if (err instanceof Rollback) return err.outcome;

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from './connection.js';
+import { underSavepoint, type Db, type Queryable } from './connection.js';
 
 /**
  * A dry run pushes for real inside one transaction per database that is rolled back at the end. So
@@ -38,15 +38,8 @@ export function sandbox(db: Db): Sandbox {
     batch: async (statements) => (await tx).batch(statements),
     transaction: async (fn) => {
       const t = await tx;
-      const name = `schemagen_${depth++}`;
-      await t.query(`savepoint ${name}`);
       try {
-        const result = await fn(t);
-        await t.query(`release savepoint ${name}`);
-        return result;
-      } catch (err) {
-        await t.query(`rollback to savepoint ${name}`);
-        throw err;
+        return await underSavepoint(t, `schemagen_${depth++}`, () => fn(t));
       } finally {
         depth--;
       }

@@ -168,6 +168,48 @@ export const columnSchema = mapping(
 
 const columns = dict(columnSchema, 'columns');
 
+/** The key of a base that is not a column (column names are lowercase, so it cannot clash with one). */
+export const SOFT_DELETE_KEY = 'softDelete';
+
+const softDeleteSchema = mapping(
+  {
+    flag: name('a column name').meta({
+      description: 'The boolean NOT NULL column of this base that marks a row deleted.',
+      examples: ['is_deleted'],
+    }),
+    at: name('a column name').meta({
+      description: 'The nullable timestamp or timestamptz column of this base that holds when.',
+      examples: ['deleted_at'],
+    }),
+  },
+  'a soft-delete pair { flag, at }',
+).meta({
+  description:
+    'The soft-delete pair of this base: every table inheriting it gets the CHECK <table>_soft_delete_check ' +
+    '(flag = (at IS NOT NULL)), and the generated notDeleted / softDelete helpers use these columns.',
+});
+
+/** Columns by name, and the base's soft-delete pair under `softDelete`. */
+const baseColumns = (description: string) =>
+  z
+    .object(
+      { [SOFT_DELETE_KEY]: softDeleteSchema.optional() },
+      {
+        error: (iss) =>
+          iss.code === 'invalid_type'
+            ? `expected base columns (a mapping of name: column), got ${describe(iss.input)}`
+            : undefined,
+      },
+    )
+    .catchall(columnSchema)
+    .meta({
+      description,
+      propertyNames: {
+        pattern: `^(?:${SOFT_DELETE_KEY}$|${EDITOR_RULES.identifier.pattern.slice(1)})`,
+        patternErrorMessage: `${EDITOR_RULES.identifier.patternErrorMessage}; or ${SOFT_DELETE_KEY}`,
+      },
+    });
+
 export const tableSchema = mapping(
   {
     base: z
@@ -310,13 +352,11 @@ export const manifestSchema = mapping(
     version: z
       .literal(1n, { error: (iss) => `expected version: 1, got ${describe(iss.input)}` })
       .meta({ description: 'The manifest format version: always 1.' }),
-    base: columns
-      .meta({
-        description:
-          'Columns every table gets first, in this order. Omitted: id, created_at, updated_at, is_deleted, deleted_at.',
-      })
-      .optional(),
-    bases: dict(columns, 'bases')
+    base: baseColumns(
+      'Columns every table gets first, in this order, and optionally the soft-delete pair among them (softDelete). ' +
+        'Omitted: id, created_at, updated_at, is_deleted, deleted_at.',
+    ).optional(),
+    bases: dict(baseColumns('Base columns, and optionally their soft-delete pair (softDelete).'), 'bases')
       .meta({ description: 'Other sets of base columns, by name; a table picks one with `base: <name>`.' })
       .optional(),
     mixins: dict(
@@ -346,6 +386,7 @@ export type ManifestInput = z.infer<typeof manifestSchema>;
 export type ServiceInput = z.infer<typeof serviceSchema>;
 export type TableInput = z.infer<typeof tableSchema>;
 export type ColumnInput = z.infer<typeof columnSchema>;
+export type SoftDeleteInput = z.infer<typeof softDeleteSchema>;
 export type EnumInput = z.infer<typeof enumSchema>;
 
 export function describe(value: unknown): string {

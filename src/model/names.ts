@@ -89,7 +89,7 @@ export const GENERATED_BINDINGS = new Set(
   (
     'pgSchema uuid text varchar char smallint integer bigint smallserial serial bigserial boolean numeric real doublePrecision ' +
     'date time timestamp interval json jsonb inet customType bytea index uniqueIndex unique primaryKey foreignKey check sql relations ' +
-    'AnyPgColumn drizzle postgres connect databaseUrl schema tables'
+    'AnyPgColumn drizzle postgres connect databaseUrl schema tables notDeleted softDelete'
   ).split(' '),
 );
 
@@ -107,6 +107,8 @@ export const constraintNames = {
   foreignKey: (table: string, column: string) => `${table}_${column}_fkey`,
   check: (table: string, key: string) => `${table}_${key}_check`,
   onUpdateTrigger: (table: string, column: string) => `${table}_${column}_on_update`,
+  /** the same name a table check keyed `soft_delete` would get: the two are told apart by resolve-table */
+  softDeleteCheck: (table: string) => `${table}_soft_delete_check`,
 };
 
 /** Key of another service's table in a service's relational-query schema: `auth` + `accounts` → `authAccounts`. */

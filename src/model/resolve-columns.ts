@@ -1,8 +1,9 @@
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
-import type { ColumnInput, ManifestInput } from '../manifest/schema.js';
+import { SOFT_DELETE_KEY, type ColumnInput, type ManifestInput } from '../manifest/schema.js';
 import { isInteger, parseColumnType } from './column-types.js';
 import { resolveDefault } from './defaults.js';
 import { GENERATED_BINDINGS, camelCase, identifierProblem } from './names.js';
+import { declaredPair } from './soft-delete.js';
 import { foreignSchemaProblem } from './sql-fragment.js';
 import type { Column, ColumnType } from './types.js';
 
@@ -133,7 +134,11 @@ export interface ColumnSet {
   readonly origin: string;
   readonly path: YamlPath;
   readonly columns: readonly ColumnDraft[];
+  /** a base's declared soft-delete pair (column names), checked against its columns */
+  readonly softDelete?: { readonly flag: string; readonly at: string };
 }
+
+type BaseInput = NonNullable<ManifestInput['base']>;
 
 /** A type naming another service's enum (`status`, `status[]` or `billing.status`) says whose it is. */
 function foreignEnumProblem(spelling: string, scope: ColumnScope): string | undefined {
@@ -157,13 +162,21 @@ export function resolveSharedSets(manifest: ManifestInput, diagnostics: Diagnost
     path,
     columns: Object.entries(cols).flatMap(([n, c]) => resolveColumn(n, c, [...path, n], origin, scope) ?? []),
   });
+  const report = (message: string, path: YamlPath) => diagnostics.push({ path, message });
+  /** A base's columns, and its soft-delete pair when the declaration fits them. */
+  const resolveBase = (input: BaseInput, path: YamlPath, origin: string): ColumnSet => {
+    const { [SOFT_DELETE_KEY]: pair, ...cols } = input;
+    const set = resolveSet(cols as Record<string, ColumnInput>, path, origin);
+    const softDelete = pair && declaredPair(pair, set.columns, [...path, SOFT_DELETE_KEY], report);
+    return softDelete ? { ...set, softDelete } : set;
+  };
   const base =
     manifest.base === undefined
       ? resolveSet(DEFAULT_BASE, ['base'], 'base (the default base)')
-      : resolveSet(manifest.base, ['base'], 'base');
+      : resolveBase(manifest.base, ['base'], 'base');
   const bases = new Map<string, ColumnSet>();
   for (const [name, cols] of Object.entries(manifest.bases ?? {}))
-    bases.set(name, resolveSet(cols, ['bases', name], `bases.${name}`));
+    bases.set(name, resolveBase(cols, ['bases', name], `bases.${name}`));
   const mixins = new Map<string, ColumnSet>();
   for (const [name, mixin] of Object.entries(manifest.mixins ?? {})) {
     mixins.set(name, resolveSet(mixin.columns ?? {}, ['mixins', name, 'columns'], `mixins.${name}`));

@@ -1,5 +1,6 @@
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
-import { MAX_IDENTIFIER_BYTES, camelCase, constraintNames, crossBinding } from './names.js';
+import { MAX_IDENTIFIER_BYTES, constraintNames, crossBinding } from './names.js';
+import { forwardKey, needsRelationName, reverseKey, tablePair } from './relation-names.js';
 import type { ColumnDraft } from './resolve-columns.js';
 import type { TableDraft } from './resolve-table.js';
 import type { ServiceDraft } from './resolve.js';
@@ -212,37 +213,30 @@ function deriveRelations(
     list.push({ ...rel, key });
     out.set(table, list);
   };
+  // Keys per unordered pair of tables of a service: more than one makes the pair ambiguous to Drizzle.
+  const between = new Map<string, number>();
+  const pairOf = (service: string, table: string, fk: ForeignKey) => `${service}.${tablePair(table, fk.target.table)}`;
+  for (const service of services)
+    for (const table of service.tables)
+      for (const fk of table.columns.flatMap((c) => fks.get(c) ?? []).filter((f) => !f.crossService)) {
+        const pair = pairOf(service.name, table.name, fk);
+        between.set(pair, (between.get(pair) ?? 0) + 1);
+      }
   for (const service of services) {
     for (const table of service.tables) {
       for (const column of table.columns) {
         const fk = fks.get(column);
         if (!fk) continue;
-        const stem =
-          column.name.endsWith('_id') && column.name.length > 3 ? column.name.slice(0, -3) : `${column.name}_ref`;
-        const relationName = `${table.name}_${column.name}`;
+        const keysBetween = between.get(pairOf(service.name, table.name, fk)) ?? 0;
+        const ambiguous = !fk.crossService && needsRelationName(table.name, fk.target.table, keysBetween);
+        const named = ambiguous ? { relationName: `${table.name}_${column.name}` } : {};
         const at = [...column.path, 'references'];
-        add(
-          table,
-          {
-            kind: 'one',
-            key: camelCase(stem),
-            relationName,
-            target: { service: fk.target.service, table: fk.target.table },
-            fk,
-          },
-          at,
-        );
-        const target = tableOf(fk.target.service, fk.target.table);
-        if (!target || fk.crossService) continue;
-        const siblings = table.columns.filter(
-          (c) => fks.get(c)?.target.table === fk.target.table && !fks.get(c)?.crossService,
-        ).length;
-        const many = siblings > 1 ? camelCase(`${table.name}_by_${stem}`) : camelCase(table.name);
-        add(
-          target,
-          { kind: 'many', key: many, relationName, target: { service: service.name, table: table.name } },
-          at,
-        );
+        const target = { service: fk.target.service, table: fk.target.table };
+        add(table, { kind: 'one', key: forwardKey(column.name), ...named, target, fk }, at);
+        const referenced = tableOf(fk.target.service, fk.target.table);
+        if (!referenced || fk.crossService) continue;
+        const key = reverseKey(table.name, fk.target.table, column.name, ambiguous);
+        add(referenced, { kind: 'many', key, ...named, target: { service: service.name, table: table.name } }, at);
       }
     }
   }

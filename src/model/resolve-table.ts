@@ -10,7 +10,8 @@ import {
 import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
-import type { Check, Constraint, Index, Table } from './types.js';
+import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
+import type { Check, Constraint, Index, SoftDelete, Table } from './types.js';
 
 export interface TableDraft {
   readonly name: string;
@@ -24,6 +25,7 @@ export interface TableDraft {
   readonly uniques: readonly Constraint[];
   readonly indexes: readonly Index[];
   readonly checks: readonly Check[];
+  readonly softDelete?: SoftDelete;
 }
 
 export interface SharedSets {
@@ -47,7 +49,7 @@ export function resolveTable(
   if (input.comment?.includes('\0'))
     report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
 
-  const columns = inheritedColumns(input, path, shared, diagnostics);
+  const { columns, base } = inheritedColumns(input, path, shared, diagnostics);
   const inheritedFrom = new Map(columns.map((c) => [c.name, c] as const));
   for (const [colName, colInput] of Object.entries(input.columns ?? {})) {
     const colPath = [...path, 'columns', colName];
@@ -156,6 +158,20 @@ export function resolveTable(
     return { name: n, sql: chk.sql };
   });
 
+  const softDelete = tableSoftDelete(base?.softDelete, base?.columns ?? []);
+  if (softDelete?.enforced) {
+    const check = softDeleteCheck(name, softDelete);
+    const clash = Object.keys(input.checks ?? {}).find((key) => constraintNames.check(name, key) === check.name);
+    if (clash)
+      report(
+        `check ${clash} would be named ${check.name}, the soft-delete check of ${base!.origin}; expected another key`,
+        [...path, 'checks', clash],
+        true,
+      );
+    if (!nameProblem) checkName(check.name, path, 'shorten the table name');
+    checks.push(check);
+  }
+
   return {
     name,
     tsName: bindingName(name, 'Table'),
@@ -167,6 +183,7 @@ export function resolveTable(
     uniques,
     indexes,
     checks,
+    ...(softDelete && { softDelete }),
   };
 }
 
@@ -227,7 +244,7 @@ function inheritedColumns(
   path: YamlPath,
   shared: SharedSets,
   diagnostics: Diagnostic[],
-): ColumnDraft[] {
+): { columns: ColumnDraft[]; base?: ColumnSet } {
   let base: ColumnSet | undefined = shared.base;
   if (input.base === false) base = undefined;
   else if (typeof input.base === 'string') {
@@ -265,5 +282,5 @@ function inheritedColumns(
       }
     }
   });
-  return columns;
+  return { columns, base };
 }

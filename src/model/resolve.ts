@@ -14,6 +14,7 @@ import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type TableDraft } from './resolve-table.js';
+import { SOFT_DELETE_EXPORTS } from './soft-delete.js';
 import type { Model, Service } from './types.js';
 
 /** A service before references are resolved: tables are still drafts. */
@@ -81,7 +82,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     ];
     const typeNames = rowTypeNames(
       drafts.map((t) => t.name),
-      new Set(constNames),
+      new Set([...constNames, ...SOFT_DELETE_EXPORTS]),
     );
     const tables = drafts.map((t) => ({ ...t, typeName: typeNames.get(t.name)! }));
     const service = { name, schema, schemaTsName, urlEnv, enums, tables, path };
@@ -131,7 +132,10 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
       keys.set(c.tsKey, c.name);
     }
   }
-  const bindings = new Map<string, string>([[service.schemaTsName, 'the schema constant']]);
+  const bindings = new Map<string, string>([
+    [service.schemaTsName, 'the schema constant'],
+    ...SOFT_DELETE_EXPORTS.map((n) => [n, 'the soft-delete helpers'] as const),
+  ]);
   const bind = (name: string, what: string, path: YamlPath) => {
     const previous = bindings.get(name);
     if (previous)

@@ -113,11 +113,22 @@ export interface Relation {
   readonly kind: 'one' | 'many';
   /** property name in the relational query API */
   readonly key: string;
-  /** pairs both sides of one foreign key; unique per service */
-  readonly relationName: string;
+  /**
+   * pairs both sides of one foreign key (unique per service); only when Drizzle needs it: several keys
+   * join the two tables, or the key references its own table (relation-names.ts)
+   */
+  readonly relationName?: string;
   readonly target: { readonly service: string; readonly table: string };
   /** only on `one`: the local and referenced column */
   readonly fk?: ForeignKey;
+}
+
+/** A soft-delete pair (soft-delete.ts): SQL names of the flag and time columns. */
+export interface SoftDelete {
+  readonly flag: string;
+  readonly at: string;
+  /** declared on the base: the table has the CHECK <table>_soft_delete_check; else recognised by name */
+  readonly enforced: boolean;
 }
 
 export interface Table {
@@ -135,6 +146,8 @@ export interface Table {
   readonly uniques: readonly Constraint[];
   readonly indexes: readonly Index[];
   readonly checks: readonly Check[];
+  /** the base's soft-delete pair, for the generated notDeleted / softDelete helpers */
+  readonly softDelete?: SoftDelete;
   readonly foreignKeys: readonly ForeignKey[];
   readonly relations: readonly Relation[];
 }

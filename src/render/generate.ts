@@ -5,7 +5,15 @@ import { diagramFiles, sortedServices } from './diagram.js';
 import { serviceView, type PathOptions } from './view-model.js';
 
 const TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
-const FILES = ['schema.ts', 'relations.ts', 'types.ts', 'db.ts', 'index.ts', 'drizzle.config.ts'] as const;
+const FILES = [
+  'schema.ts',
+  'relations.ts',
+  'types.ts',
+  'soft-delete.ts',
+  'db.ts',
+  'index.ts',
+  'drizzle.config.ts',
+] as const;
 
 /** One Handlebars instance; templates compiled once, never HTML-escaping, failing on missing fields. */
 const handlebars = Handlebars.create();

@@ -29,6 +29,8 @@ export interface ServiceView {
   readonly relationTables: readonly RelationsView[];
   readonly relationImports: string;
   readonly crossTables: readonly { readonly key: string; readonly expr: string }[];
+  /** tables with a soft-delete pair, with the properties of their flag and time columns */
+  readonly softDeleteTables: readonly SoftDeleteView[];
   readonly configPath: string;
   readonly configSchemaPath: string;
   readonly migrationsOut: string;
@@ -44,6 +46,14 @@ interface TableView {
   readonly constraints: readonly string[];
   /** return annotation of the constraints callback: breaks type inference cycles between tables */
   readonly constraintsType: string;
+}
+
+interface SoftDeleteView {
+  readonly tsName: string;
+  readonly flag: string;
+  readonly at: string;
+  /** `is_deleted and deleted_at`, for the comment */
+  readonly columns: string;
 }
 
 interface RelationsView {
@@ -114,12 +124,13 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
         entries: table.relations.map((r) => {
           const target = refer(r.target.service, r.target.table);
           const head = `${r.key}: ${r.kind}(${target}, `;
-          const options = [`relationName: ${tsString(r.relationName)}`];
+          const options = r.relationName === undefined ? [] : [`relationName: ${tsString(r.relationName)}`];
           if (r.fk) {
             const local = `${table.tsName}.${columnOf(table, r.fk.column).tsKey}`;
             const remote = `${target}.${columnOf(lookup(r.fk.target.service, r.fk.target.table), r.fk.target.column).tsKey}`;
             options.unshift(`fields: [${local}]`, `references: [${remote}]`);
           }
+          if (options.length === 0) return `${r.key}: ${r.kind}(${target})`;
           return `${head}${wrapList('{', options, '})', 2, 2 + head.length + 1, ' ')}`;
         }),
       };
@@ -165,6 +176,18 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
     relationTables,
     relationImports: relationImports.join(', '),
     crossTables: crossTableKeys(service, relationTables, refer),
+    softDeleteTables: service.tables.flatMap(({ tsName, softDelete: pair, ...t }) =>
+      pair
+        ? [
+            {
+              tsName,
+              flag: tsString(columnOf(t, pair.flag).tsKey),
+              at: tsString(columnOf(t, pair.at).tsKey),
+              columns: `${pair.flag} and ${pair.at}`,
+            },
+          ]
+        : [],
+    ),
     configPath: joinPosix(paths.outFromRoot, service.name, 'drizzle.config.ts'),
     configSchemaPath: tsString(`./${joinPosix(paths.outFromRoot, service.name, 'schema.ts')}`),
     migrationsOut: tsString(`./${joinPosix('migrations', service.name)}`),
@@ -213,7 +236,7 @@ function typeImportsOf(service: Service) {
 const referencesSibling = (table: Table) =>
   table.foreignKeys.some((f) => !f.crossService && f.target.table !== table.name);
 
-function columnOf(table: Table, name: string) {
+function columnOf(table: Pick<Table, 'columns'>, name: string) {
   return table.columns.find((c) => c.name === name)!;
 }
 

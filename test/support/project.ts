@@ -9,6 +9,8 @@ import { freshDatabase, withSql } from './databases.js';
 /** A throwaway project folder with a manifest, driven through the CLI like a user would. */
 export interface Project {
   readonly dir: string;
+  /** the environment commands run with (DATABASE_URL on PostgreSQL) */
+  readonly env: Readonly<Record<string, string>>;
   /** rewrites schema.yaml and regenerates */
   write(manifest: string): Promise<void>;
   run(args: readonly string[]): Promise<CliResult>;
@@ -66,6 +68,7 @@ export async function project(kind: TargetKind, manifest: string): Promise<Proje
     cli([...args, ...(DB_COMMANDS.has(args[0] ?? '') ? flags : [])], { cwd: dir, env });
   const p: Project = {
     dir,
+    env,
     run,
     async write(text) {
       writeFileSync(join(dir, 'schema.yaml'), text);
