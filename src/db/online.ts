@@ -74,8 +74,11 @@ const SET_NOT_NULL = new RegExp(`^ALTER COLUMN ${I} SET NOT NULL$`, 'is');
 const SET_TYPE = new RegExp(`^ALTER COLUMN ${I} SET DATA TYPE (.+)$`, 'is');
 const FK_TARGET = new RegExp(`^ \\(${I}\\) REFERENCES ${I}\\.${I}\\s*\\(${I}\\)`, 'is');
 /** defaults PostgreSQL must compute per row, so adding the column rewrites the table */
-const VOLATILE =
-  /\b(?:gen_random_uuid|uuid_generate_v\d\w*|random|clock_timestamp|timeofday|nextval)\s*\(|\bGENERATED\b|\b(?:small|big)?serial\b/i;
+const VOLATILE = new RegExp(
+  String.raw`\b(?:gen_random_uuid|uuid_generate_v\d\w*|random|clock_timestamp|timeofday|nextval)\s*\(` +
+    String.raw`|\bGENERATED\b|\b(?:small|big)?serial\b`,
+  'i',
+);
 
 const unq = (name: string) => name.replace(/""/g, '"');
 const bare = (sql: string) => sql.trim().replace(/;\s*$/, '');
@@ -232,7 +235,8 @@ function alterSteps(table: string, action: string, c: AlterContext): Step[] {
       const fk = FK_TARGET.exec(rest);
       const orphans = fk
         ? count(
-            `a.${q(fk[1]!)} is not null and not exists (select 1 from ${q(fk[2]!)}.${q(fk[3]!)} b where b.${q(fk[4]!)} = a.${q(fk[1]!)})`,
+            `a.${q(fk[1]!)} is not null and not exists (select 1 from ` +
+              `${q(fk[2]!)}.${q(fk[3]!)} b where b.${q(fk[4]!)} = a.${q(fk[1]!)})`,
           )
         : 'select 0 as n';
       return validate(`${sql} NOT VALID`, name, 'SHARE ROW EXCLUSIVE', `foreign key ${name}`, orphans);
@@ -244,7 +248,9 @@ function alterSteps(table: string, action: string, c: AlterContext): Step[] {
     const column = unq(notNull[1]!);
     const helper = notNullHelper(column);
     c.helpers.add(helper);
-    const add = `ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${q(helper)}, ADD CONSTRAINT ${q(helper)} CHECK (${q(column)} IS NOT NULL) NOT VALID`;
+    const add =
+      `ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${q(helper)}, ADD CONSTRAINT ` +
+      `${q(helper)} CHECK (${q(column)} IS NOT NULL) NOT VALID`;
     return [
       ...validate(
         add,
@@ -275,7 +281,9 @@ function uniqueSteps(name: string, rest: string, target: string, table: string, 
         .map((x) => `${x.trim()} is not null`)
         .join(' and ')}`;
   const groups = `select count(*) as n from ${target} ${notNull} group by ${cols} having count(*) > 1`;
-  const build = `CREATE UNIQUE INDEX CONCURRENTLY ${q(name)} ON ${target} (${cols})${nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}`;
+  const build =
+    `CREATE UNIQUE INDEX CONCURRENTLY ${q(name)} ON ${target} ` +
+    `(${cols})${nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}`;
   return [
     c.later(build, 'SHARE UPDATE EXCLUSIVE', table, {
       scans: true,
@@ -298,10 +306,10 @@ function rewrites(table: string, action: string, columnType: ColumnType, schema:
 }
 
 /** Actions that read every row to check it, under the statement's lock. */
+const VALIDATING_CONSTRAINT = /(^|,\s*)ADD CONSTRAINT .* (CHECK|FOREIGN KEY|UNIQUE|PRIMARY KEY)\b(?!.*NOT VALID$)/is;
 const scans = (action: string) =>
-  /(^|,\s*)ADD CONSTRAINT .* (CHECK|FOREIGN KEY|UNIQUE|PRIMARY KEY)\b(?!.*NOT VALID$)|^ALTER COLUMN .* SET NOT NULL$/is.test(
-    action,
-  ) ||
+  VALIDATING_CONSTRAINT.test(action) ||
+  /^ALTER COLUMN .* SET NOT NULL$/is.test(action) ||
   // A new NOT NULL column is checked row by row unless a constant default fills it.
   (/^ADD COLUMN .*\bNOT NULL\b/is.test(action) && (!/\bDEFAULT\b/i.test(action) || VOLATILE.test(action)));
 

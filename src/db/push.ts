@@ -108,7 +108,10 @@ async function pushTransactional(db: Db, model: Model, service: Service, options
     return { status: 'failed', statements: [], reasons: [errorLine(err)] };
   }
   const second = await attempt(db, model, service, options, []);
-  const note = `enum values added and committed first (PostgreSQL cannot use a new value in the transaction that adds it): ${added.length} statement${added.length === 1 ? '' : 's'}`;
+  const note =
+    `enum values added and committed first (PostgreSQL cannot use a new value in the ` +
+    `transaction that adds it): ${added.length} ` +
+    `statement${added.length === 1 ? '' : 's'}`;
   return {
     ...second,
     status: second.status === 'unchanged' ? 'altered' : second.status,
@@ -178,7 +181,12 @@ async function attempt(
         const isKey = live?.constraints.some((k) => k.type === 'p' && k.columns.includes(change!.column));
         const current = isKey ? columnType(change!.schema, change!.table, change!.column) : undefined;
         if (!change || !current || isWidening(current, change.to)) return undefined;
-        return `key column ${change.schema}.${change.table}.${change.column} is ${current}, and the manifest says ${change.to.replace(/;$/, '')}, which its values cannot become: give the table a base that keeps ${current} (under bases:, chosen with base: <name>)`;
+        return (
+          `key column ${change.schema}.${change.table}.${change.column} is ${current}, and ` +
+          `the manifest says ${change.to.replace(/;$/, '')}, which its values cannot ` +
+          `become: give the table a base that keeps ${current} (under bases:, chosen with ` +
+          `base: <name>)`
+        );
       };
       const apply = async (planned: readonly string[]) => {
         const refusals = planned.flatMap((s) => {
@@ -197,7 +205,9 @@ async function attempt(
             : [];
           if (elsewhere.length > 0)
             refusals.push(
-              `dropping ${loss.what.replace(/^drops |:.*$/g, '')} would also drop ${elsewhere.map((d) => d.what).join(', ')} outside schema ${service.schema}; push their service first or drop them by hand: ${oneLine(s)}`,
+              `dropping ${loss.what.replace(/^drops |:.*$/g, '')} would also drop ` +
+                `${elsewhere.map((d) => d.what).join(', ')} outside schema ${service.schema}; ` +
+                `push their service first or drop them by hand: ${oneLine(s)}`,
             );
         }
         if (refusals.length > 0)
@@ -237,7 +247,8 @@ async function attempt(
           if (!options.dryRun || (err as { code?: string }).code !== '55P04' || enumAdditions.length === 0) throw err;
           // For real, the new enum values commit first and the push runs again (see pushService).
           const note =
-            'the new enum values are added and committed first when pushing for real; the statements after them were planned but not tried in this dry run';
+            'the new enum values are added and committed first when pushing for real; the ' +
+            'statements after them were planned but not tried in this dry run';
           throw new Rollback(finish([...statements, ...next.map((x) => x.sql)], [note], [...steps, ...next]));
         }
         steps.push(...next);

@@ -339,7 +339,8 @@ export const serviceSchema = mapping(
     enums: dict(enumSchema, 'enums')
       .meta({
         description:
-          "Enums by name: a list of values, or { values, renamedFrom?, renamedValues? }; created in the service's schema.",
+          'Enums by name: a list of values, or { values, renamedFrom?, renamedValues? }; ' +
+          "created in the service's schema.",
       })
       .optional(),
     tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),

@@ -11,10 +11,16 @@ export function identifierProblem(full: string, what: string): string | undefine
   const name = full.length > 80 ? `${full.slice(0, 80)}…` : full;
   if (!IDENTIFIER.test(full)) {
     const lookalike = /[^\x00-\x7f]/.test(name) ? ' (it contains non-ASCII characters, possibly look-alikes)' : '';
-    return `invalid ${what} ${JSON.stringify(name)}${lookalike}; expected lowercase letters, digits and _, starting with a letter or _ ([a-z_][a-z0-9_]*)`;
+    return (
+      `invalid ${what} ${JSON.stringify(name)}${lookalike}; expected lowercase ` +
+      `letters, digits and _, starting with a letter or _ ([a-z_][a-z0-9_]*)`
+    );
   }
   if (Buffer.byteLength(full) > MAX_IDENTIFIER_BYTES) {
-    return `${what} ${JSON.stringify(name)} is ${Buffer.byteLength(full)} bytes; expected at most ${MAX_IDENTIFIER_BYTES} (Postgres truncates longer names)`;
+    return (
+      `${what} ${JSON.stringify(name)} is ${Buffer.byteLength(full)} bytes; expected ` +
+      `at most ${MAX_IDENTIFIER_BYTES} (Postgres truncates longer names)`
+    );
   }
   if (full === '__proto__')
     return `${what} "__proto__" cannot be carried safely by JavaScript objects; expected another name`;
@@ -23,7 +29,11 @@ export function identifierProblem(full: string, what: string): string | undefine
 
 export function reservedSchemaProblem(schema: string): string | undefined {
   if (isReservedSchema(schema)) {
-    return `schema ${JSON.stringify(schema)} is reserved (public, information_schema, pg_*, and ${MIGRATIONS_SCHEMA} for migration history); expected a schema of the service's own`;
+    return (
+      `schema ${JSON.stringify(schema)} is reserved (public, information_schema, pg_*, ` +
+      `and ${MIGRATIONS_SCHEMA} for migration history); expected a schema of the ` +
+      `service's own`
+    );
   }
   return undefined;
 }
@@ -78,8 +88,10 @@ export function rowTypeNames(tables: readonly string[], taken: ReadonlySet<strin
 /** Words that cannot be a `const` name in a module. */
 const JS_RESERVED = new Set(
   (
-    'break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
-    'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
+    'break case catch class const continue debugger default delete do else enum ' +
+    'export extends false finally for function if ' +
+    ('import in instanceof new null return super switch this throw true try typeof ' +
+      'var void while with yield let static ') +
     'implements interface package private protected public await arguments eval undefined NaN Infinity'
   ).split(' '),
 );
@@ -87,8 +99,10 @@ const JS_RESERVED = new Set(
 /** Names the generated modules import or declare themselves. */
 export const GENERATED_BINDINGS = new Set(
   (
-    'pgSchema uuid text varchar char smallint integer bigint smallserial serial bigserial boolean numeric real doublePrecision ' +
-    'date time timestamp interval json jsonb inet customType bytea index uniqueIndex unique primaryKey foreignKey check sql relations ' +
+    'pgSchema uuid text varchar char smallint integer bigint smallserial serial ' +
+    'bigserial boolean numeric real doublePrecision ' +
+    ('date time timestamp interval json jsonb inet customType bytea index uniqueIndex ' +
+      'unique primaryKey foreignKey check sql relations ') +
     'AnyPgColumn drizzle postgres connect databaseUrl schema tables notDeleted softDelete'
   ).split(' '),
 );

@@ -117,13 +117,17 @@ function tsTypeProblem(
     };
   if (!/^\.\.?\/[^'"\\\n\r`$]*\.js$/.test(t.import)) {
     return {
-      message: `invalid module path ${JSON.stringify(t.import)}; expected a relative path from generated/<service>/ (./ or ../) ending in .js`,
+      message:
+        `invalid module path ${JSON.stringify(t.import)}; expected a relative path from ` +
+        `generated/<service>/ (./ or ../) ending in .js`,
       at: ['import'],
     };
   }
   if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(t.name) || GENERATED_BINDINGS.has(t.name)) {
     return {
-      message: `invalid type name ${JSON.stringify(t.name)}; expected a TypeScript identifier the generated module does not use itself`,
+      message:
+        `invalid type name ${JSON.stringify(t.name)}; expected a TypeScript identifier ` +
+        `the generated module does not use itself`,
       at: ['name'],
     };
   }
@@ -148,7 +152,11 @@ function foreignEnumProblem(spelling: string, scope: ColumnScope): string | unde
   const owners = (scope.enumOwners?.get(name) ?? []).filter((o) => service === undefined || o === service);
   if (owners.length === 0) return undefined;
   const whose = owners.length === 1 ? `service ${owners[0]}` : `services ${owners.join(', ')}`;
-  return `enum ${JSON.stringify(name)} belongs to ${whose}; a column can use only its own service's enums (each lives in its service's schema), expected an enum declared in this service's enums, or text`;
+  return (
+    `enum ${JSON.stringify(name)} belongs to ${whose}; a column can use only its own ` +
+    `service's enums (each lives in its service's schema), expected an enum declared ` +
+    `in this service's enums, or text`
+  );
 }
 
 /**
@@ -208,7 +216,9 @@ function mixinExpander(manifest: ManifestInput, diagnostics: Diagnostic[]) {
         if (!reported.has(`${name}:${inc}`))
           diagnostics.push({
             path: ['mixins', name, 'include', i],
-            message: `unknown mixin ${JSON.stringify(inc)}; expected one of: ${Object.keys(manifest.mixins ?? {}).join(', ')}`,
+            message:
+              `unknown mixin ${JSON.stringify(inc)}; expected one of: ` +
+              `${Object.keys(manifest.mixins ?? {}).join(', ')}`,
           });
         reported.add(`${name}:${inc}`);
         continue;

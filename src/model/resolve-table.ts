@@ -75,7 +75,8 @@ export function resolveTable(
   const checkName = (n: string, at: YamlPath, hint: string) => {
     if (Buffer.byteLength(n) > MAX_IDENTIFIER_BYTES)
       report(
-        `generated name ${JSON.stringify(n)} is ${Buffer.byteLength(n)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: ${hint}`,
+        `generated name ${JSON.stringify(n)} is ${Buffer.byteLength(n)} bytes; expected ` +
+          `at most ${MAX_IDENTIFIER_BYTES}: ${hint}`,
         at,
       );
     else {
@@ -87,7 +88,9 @@ export function resolveTable(
   const pkColumns = columns.filter((c) => c.primaryKey);
   if (pkColumns.length > 1) {
     report(
-      `several columns are primaryKey: true (${pkColumns.map((c) => c.name).join(', ')}); expected one, or primaryKey: [a, b] on the table with base: false`,
+      `several columns are primaryKey: true ` +
+        `(${pkColumns.map((c) => c.name).join(', ')}); expected one, or primaryKey: [a, ` +
+        `b] on the table with base: false`,
       pkColumns[1]!.path,
     );
   }
@@ -96,7 +99,9 @@ export function resolveTable(
     const at = [...path, 'primaryKey'];
     if (pkColumns.length > 0)
       report(
-        `column ${pkColumns[0]!.name} (from ${pkColumns[0]!.origin}) is already the primary key; expected either it or a table primaryKey (use base: false for composite keys)`,
+        `column ${pkColumns[0]!.name} (from ${pkColumns[0]!.origin}) is already the ` +
+          `primary key; expected either it or a table primaryKey (use base: false for ` +
+          `composite keys)`,
         at,
       );
     const cols = columnList(input.primaryKey, at);
@@ -187,7 +192,10 @@ export function resolveTable(
   };
 }
 
-/** `from: <schema>.<table>` or `from: <old name>` (the service's schema), with valid names and not the table's own place. */
+/**
+ * `from: <schema>.<table>` or `from: <old name>` (the service's schema), with valid names and not
+ * the table's own place.
+ */
 function resolveFrom(
   text: string,
   name: string,
@@ -203,7 +211,8 @@ function resolveFrom(
   if (problem) report(`${problem} (from: <schema>.<table> or the old table name)`, at);
   else if (from.schema !== 'public' && reservedSchemaProblem(from.schema))
     report(
-      `tables cannot move out of system schema ${JSON.stringify(from.schema)}; expected public or an application schema`,
+      `tables cannot move out of system schema ${JSON.stringify(from.schema)}; ` +
+        `expected public or an application schema`,
       at,
     );
   else if (from.schema === schema && from.table === name)
@@ -211,7 +220,10 @@ function resolveFrom(
   return from;
 }
 
-/** A column renamed from a name another column of the table still has, or two columns renamed from one, would lose a column. */
+/**
+ * A column renamed from a name another column of the table still has, or two columns renamed from
+ * one, would lose a column.
+ */
 function checkRenames(columns: readonly ColumnDraft[], report: (message: string, at: YamlPath) => void) {
   const renamedBy = new Map<string, ColumnDraft>();
   for (const c of columns) {
@@ -220,7 +232,9 @@ function checkRenames(columns: readonly ColumnDraft[], report: (message: string,
     const other = columns.find((x) => x.name === c.renamedFrom);
     if (other)
       report(
-        `renamedFrom ${c.renamedFrom} names another column of this table${other.origin === 'table' ? '' : ` (from ${other.origin})`}; expected an old name no column has`,
+        `renamedFrom ${c.renamedFrom} names another column of this ` +
+          `table${other.origin === 'table' ? '' : ` (from ${other.origin})`}; expected an ` +
+          `old name no column has`,
         at,
       );
     const twin = renamedBy.get(c.renamedFrom);
@@ -252,7 +266,9 @@ function inheritedColumns(
     if (!base)
       diagnostics.push({
         path: [...path, 'base'],
-        message: `unknown base ${JSON.stringify(input.base)}; expected false or one of: ${[...shared.bases.keys()].join(', ') || '(no bases declared)'}`,
+        message:
+          `unknown base ${JSON.stringify(input.base)}; expected false or one of: ` +
+          `${[...shared.bases.keys()].join(', ') || '(no bases declared)'}`,
       });
   }
   const columns: ColumnDraft[] = [...(base?.columns ?? [])];
@@ -262,7 +278,9 @@ function inheritedColumns(
     if (!shared.mixins.has(mixinName)) {
       diagnostics.push({
         path: at,
-        message: `unknown mixin ${JSON.stringify(mixinName)}; expected one of: ${[...shared.mixins.keys()].join(', ') || '(no mixins declared)'}`,
+        message:
+          `unknown mixin ${JSON.stringify(mixinName)}; expected one of: ` +
+          `${[...shared.mixins.keys()].join(', ') || '(no mixins declared)'}`,
       });
       return;
     }
@@ -273,7 +291,9 @@ function inheritedColumns(
         if (previous) {
           diagnostics.push({
             path: at,
-            message: `mixin ${mixinName} adds column ${col.name}, which ${previous} already provides; expected each column from one source`,
+            message:
+              `mixin ${mixinName} adds column ${col.name}, which ${previous} already provides; ` +
+              `expected each column from one source`,
           });
           continue;
         }

@@ -127,7 +127,8 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
           const options = r.relationName === undefined ? [] : [`relationName: ${tsString(r.relationName)}`];
           if (r.fk) {
             const local = `${table.tsName}.${columnOf(table, r.fk.column).tsKey}`;
-            const remote = `${target}.${columnOf(lookup(r.fk.target.service, r.fk.target.table), r.fk.target.column).tsKey}`;
+            const targetTable = lookup(r.fk.target.service, r.fk.target.table);
+            const remote = `${target}.${columnOf(targetTable, r.fk.target.column).tsKey}`;
             options.unshift(`fields: [${local}]`, `references: [${remote}]`);
           }
           if (options.length === 0) return `${r.key}: ${r.kind}(${target})`;
