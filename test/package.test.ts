@@ -74,10 +74,19 @@ services:
 
 /** A user's test file, written against the installed package's types. */
 const CHECK = `import { closeTestDatabases, createTestDatabase, type TestDatabase } from 'drizzle-schemagen/testing';
-// Root API: once src/index.ts exists, add here
-//   import { loadProject, push, verify } from 'drizzle-schemagen';
-// and use them below, so that the root export is type-checked and run from the tarball too.
+import { ManifestError, loadProject, push, verify, type PushReport } from 'drizzle-schemagen';
 import * as shop from './generated/shop/index.js';
+
+{
+  // The library API from the root export: push into the embedded database, then verify it.
+  const project = await loadProject();
+  const pushed: PushReport = await push(project, { embedded: true });
+  if (!pushed.ok || pushed.services[0]?.status !== 'created') throw new Error(JSON.stringify(pushed));
+  if (!(await verify(project, { embedded: true })).ok) throw new Error('verify found differences');
+  const bad = await loadProject({ manifest: 'missing.yaml' }).catch((e: unknown) => e);
+  if (!(bad instanceof Error) || bad instanceof ManifestError) throw new Error(\`unexpected: \${String(bad)}\`);
+  console.log('root export ok');
+}
 
 {
   await using t: TestDatabase<{ shop: typeof shop }> = await createTestDatabase({ schemas: { shop } });
@@ -109,7 +118,7 @@ const TSCONFIG = {
 
 let dir = '';
 beforeAll(() => {
-  for (const built of ['dist/cli/bin.js', 'dist/testing/index.js', 'dist/testing/index.d.ts'])
+  for (const built of ['dist/cli/bin.js', 'dist/index.js', 'dist/testing/index.js', 'dist/testing/index.d.ts'])
     expect(existsSync(join(ROOT, built)), `${built} is missing: run npm run build first`).toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'schemagen-package-'));
   // The suite's `npm test` has just built dist/; --ignore-scripts keeps `prepare` from building it again.
@@ -137,13 +146,14 @@ test('the installed bin generates a project', () => {
   expect(existsSync(join(dir, 'node_modules', PACKAGE.name, 'manifest.schema.json'))).toBe(true);
 }, 120_000);
 
-test('drizzle-schemagen/testing type-checks from the tarball and gives a working database', () => {
+test('the library API and drizzle-schemagen/testing type-check from the tarball and work', () => {
   expect(existsSync(join(dir, 'generated', 'shop', 'index.ts')), 'the bin test generates the modules').toBe(true);
   writeFileSync(join(dir, 'check.ts'), CHECK);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
   const compiled = sh(process.execPath, [TSC, '-p', 'tsconfig.json'], dir);
   expect(compiled.code, compiled.output).toBe(0);
   const ran = sh(process.execPath, [join('out', 'check.js')], dir);
+  expect(ran.output).toContain('root export ok');
   expect(ran.output).toContain('testing export ok');
   expect(ran.code, ran.output).toBe(0);
 }, 300_000);
