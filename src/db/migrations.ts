@@ -12,10 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqlQuote } from '../model/drizzle-calls.js';
 import type { Model, Service } from '../model/types.js';
-import type { CatalogSchema } from './catalog.js';
 import { outsideSchema } from './guard.js';
 import { contained } from './drizzle-kit.js';
-import { phaseOneModel } from './plan.js';
+import { phaseOneModel, type SchemaNames } from './plan.js';
 import { referencedSchemas } from './push.js';
 import { buildRuntimeTables } from './runtime-tables.js';
 import { quoteIdent } from './sql-text.js';
@@ -170,26 +169,13 @@ export async function inMigrationSteps(folder: string, apply: (folder: string) =
 }
 
 /** The names phase planning needs, taken from a snapshot instead of a live catalog. */
-function catalogOf(snapshot: Snapshot): CatalogSchema {
+function catalogOf(snapshot: Snapshot): SchemaNames {
   return {
-    exists: true,
     tables: Object.values(snapshot.tables).map((t) => ({
       name: t.name,
-      comment: null,
-      columns: Object.keys(t.columns).map((name) => ({
-        name,
-        type: '',
-        notNull: false,
-        default: null,
-        identity: '',
-        comment: null,
-      })),
-      constraints: [],
-      indexes: [],
-      triggers: [],
+      columns: Object.keys(t.columns).map((name) => ({ name })),
     })),
-    enums: Object.values(snapshot.enums).map((e) => ({ name: e.name, values: [] })),
-    elsewhere: [],
+    enums: Object.values(snapshot.enums).map((e) => ({ name: e.name })),
   };
 }
 
