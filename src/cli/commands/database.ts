@@ -1,8 +1,8 @@
 import type { ArgsDef } from 'citty';
-import { readCatalog } from '../../db/catalog.js';
+import { CatalogPerDatabase } from '../../db/catalog-per-database.js';
 import { scrubSecrets, type Db } from '../../db/connection.js';
 import { sandbox, type Sandbox } from '../../db/sandbox.js';
-import { diffService, type Drift } from '../../db/drift.js';
+import type { Drift } from '../../db/drift.js';
 import { appliedDeclarations } from '../../db/moves.js';
 import { errorLine, pushService, type PushOutcome } from '../../db/push.js';
 import { Connections, selectServices, targetFor, type Target } from '../../db/targets.js';
@@ -61,6 +61,8 @@ export function plan(
   return selectServices(model, args._).map((service) => ({ service, target: targetFor(service, options) }));
 }
 
+const keyed = (planned: readonly Planned[]) => planned.map((p) => ({ key: p.target.key, service: p.service }));
+
 const secretsOf = (planned: readonly Planned[]) => planned.flatMap((x) => (x.target.url ? [x.target.url] : []));
 
 /** Runs `work` per service: databases in parallel, services sharing a database in dependency order. */
@@ -112,6 +114,7 @@ export async function pushAll(
     if (!sandboxes.has(target.key)) sandboxes.set(target.key, connections.get(target).then(sandbox));
     return (await sandboxes.get(target.key)!).db;
   };
+  const catalogs = new CatalogPerDatabase(model, keyed(planned));
   const pushOne = async ({ service, target }: Planned): Promise<PushOutcome> => {
     const elsewhere = service.dependsOn.find((dep) =>
       planned.some((x) => x.service.name === dep && x.target.key !== target.key),
@@ -130,6 +133,13 @@ export async function pushAll(
     const progress = flags.json ? io.stderr : io.stdout;
     progress(`${service.name}: pushing to ${target.label}`);
     try {
+      // One catalog read for every service on this database; a service that matches needs no transaction.
+      const settled = await catalogs.state(target.key, await connections.get(target), service);
+      if (settled?.drift.every((d) => d.elsewhere)) {
+        if (!flags['dry-run']) connections.markInSync(target, service);
+        return { status: 'unchanged', statements: [], reasons: [], inSync: true };
+      }
+      catalogs.markChanged(target.key);
       const db = await dbFor(target);
       const outcome = await pushService(db, model, service, {
         acceptDataLoss: flags['accept-data-loss'] ?? false,
@@ -209,18 +219,13 @@ export async function verifyAll(
   planned: readonly Planned[],
   connections: Connections,
 ): Promise<Map<Service, Verified | string>> {
+  const catalogs = new CatalogPerDatabase(model, keyed(planned));
   return perDatabase(planned, async ({ service, target }) => {
     if (connections.knownInSync(target, service)) return { drift: [], notes: [] };
     try {
       const db = await connections.get(target);
-      const others = model.services.filter((s) => s !== service).map((s) => s.schema);
-      const catalog = await readCatalog(
-        db,
-        service.schema,
-        service.tables.map((t) => t.name),
-        others,
-      );
-      const drift = await diffService(service, catalog, db);
+      // Verify changes nothing, so the one read per database always holds.
+      const { catalog, drift } = (await catalogs.state(target.key, db, service))!;
       if (drift.length === 0) connections.markInSync(target, service);
       return { drift, notes: await appliedDeclarations(db, service, catalog) };
     } catch (err) {
