@@ -209,6 +209,7 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
       normalizeSql(live.predicate ?? '') !== normalizeSql(ix.where ?? '') &&
         `index predicate is ${live.predicate ?? 'none'}; expected ${ix.where ?? 'none'}`,
     ].filter((d): d is string => d !== false);
+    if (differences.length === 0) continue;
     // drizzle-kit's push compares indexes by name only: a changed one is rebuilt here.
     const repair = [`DROP INDEX ${qualified(schema, ix.name)}`, createIndex(schema, table.name, ix)];
     differences.forEach((message, i) => at(where, message, i === 0 ? repair : []));
