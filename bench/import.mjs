@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { startPostgres } from '../test/support/postgres-server.mjs';
-import { compare, run } from './measure.mjs';
+import { compare, run, succeeded } from './measure.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, 'bench', '.work', 'import');
@@ -66,13 +66,12 @@ try {
     const sql = postgres(${JSON.stringify(url)}, { max: 1, onnotice: () => {}, prepare: false });
     const db = { query: (t, p = []) => sql.unsafe(t, p) };
     const live = await readLiveDatabase(db); await countRows(db, live.tables); await sql.end();`;
-  const ok = (r) => ({ ...r, ok: r.status === 0 });
   const loadBefore = loadavg()[0];
   log(`import vs catalog queries, ${REPS} runs each`);
   const m = await compare(REPS, {
-    floor: () => ok(run(process.execPath, ['--input-type=module', '-e', floorScript], { cwd: ROOT })),
+    floor: () => succeeded(run(process.execPath, ['--input-type=module', '-e', floorScript], { cwd: ROOT })),
     import: () =>
-      ok(
+      succeeded(
         run(process.execPath, [BIN, 'import', '--url', url, '--out', join(WORK, 'schema.yaml'), '--force'], {
           cwd: WORK,
         }),

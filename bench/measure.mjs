@@ -1,8 +1,12 @@
 // Timing helpers for the benchmark: every command is a plain child process, timed from spawn to exit.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
 
 /** Runs a command; returns wall seconds, peak RSS in MB (GNU time, else undefined), exit status and output. */
 export function run(cmd, args, { cwd, env } = {}) {
@@ -45,4 +49,24 @@ export async function compare(n, contenders, { warmup = true } = {}) {
   }
   for (const name of names) result[name].median = median(result[name].all);
   return result;
+}
+
+/** A run as `compare` takes it: ok when the process exited 0. */
+export const succeeded = (r) => ({ ...r, ok: r.status === 0 });
+
+export function mustPass(r, what) {
+  if (r.status !== 0) throw new Error(`${what} failed:\n${r.out}`);
+  return r;
+}
+
+/** `schemagen <args>` as a plain node process on the built CLI, outside CI mode. */
+export const schemagen = (args, cwd, env = {}) =>
+  succeeded(run(process.execPath, [BIN, ...args], { cwd, env: { CI: '', ...env } }));
+
+/** An empty folder holding only `schema.yaml`, for a benchmark project. */
+export function benchProject(dir, manifest) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'schema.yaml'), manifest);
+  return dir;
 }

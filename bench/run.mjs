@@ -9,13 +9,12 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { startPostgres } from '../test/support/postgres-server.mjs';
 import { handwrittenSchema } from './handwritten.mjs';
-import { compare, run } from './measure.mjs';
+import { benchProject, compare, mustPass, run, schemagen, succeeded } from './measure.mjs';
 import { syntheticManifest } from './synthetic.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, 'bench', '.work');
 const NODE = process.execPath;
-const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
 const KIT = join(ROOT, 'node_modules', 'drizzle-kit', 'bin.cjs');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const YAML = join(ROOT, 'node_modules', 'yaml', 'dist', 'index.js');
@@ -23,8 +22,6 @@ const REPS = Number(process.env.BENCH_REPS ?? 5);
 const KIT_NOOP_REPS = Number(process.env.BENCH_KIT_NOOP_REPS ?? 2);
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
-const ok = (r) => ({ ...r, ok: r.status === 0 });
-const ours = (args, cwd, env = {}) => ok(run(NODE, [BIN, ...args], { cwd, env: { CI: '', ...env } }));
 const kit = (config, cwd, env = {}) => run(NODE, [KIT, 'push', '--force', '--config', config], { cwd, env });
 /** drizzle-kit exits 0 even when it fails: its output is the first evidence, the catalog the second. */
 function kitOk(r, expect) {
@@ -32,18 +29,7 @@ function kitOk(r, expect) {
   const done = expect === 'nothing' ? /No changes detected/.test(text) : /Changes applied/.test(text);
   return { ...r, ok: done && !/error|exception|abort/i.test(text), out: text };
 }
-const mustPass = (r, what) => {
-  if (r.status !== 0) throw new Error(`${what} failed:\n${r.out}`);
-  return r;
-};
-
-function project(name, manifest) {
-  const dir = join(WORK, name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'schema.yaml'), manifest);
-  return dir;
-}
+const project = (name, manifest) => benchProject(join(WORK, name), manifest);
 
 /** Tables, columns (type, null, default), constraints, indexes and enums of one schema, as sorted text lines. */
 const SIGNATURE_SQL = `
@@ -72,13 +58,13 @@ for (const tables of [20, 200, 2000]) {
   const dir = project(`gen-${tables}`, syntheticManifest({ tables, services: 10 }));
   const floorScript = `import { parse } from ${JSON.stringify(YAML)}; import { readFileSync } from 'node:fs'; parse(readFileSync('schema.yaml', 'utf8'), { intAsBigInt: true });`;
   const m = await compare(REPS, {
-    floor: () => ok(run(NODE, ['--input-type=module', '-e', floorScript], { cwd: dir })),
-    validate: () => ours(['validate'], dir),
+    floor: () => succeeded(run(NODE, ['--input-type=module', '-e', floorScript], { cwd: dir })),
+    validate: () => schemagen(['validate'], dir),
     generate: () => {
       // No model cache and no output: generate parses, validates, renders and writes everything.
       rmSync(join(dir, '.schemagen'), { recursive: true, force: true });
       rmSync(join(dir, 'generated'), { recursive: true, force: true });
-      return ours(['generate'], dir);
+      return schemagen(['generate'], dir);
     },
   });
   const kb = Math.round(readFileSync(join(dir, 'schema.yaml')).length / 1024);
@@ -115,7 +101,7 @@ for (const tables of [20, 200, 2000]) {
     );
     return join(dir, name);
   };
-  const tsc = (config) => () => ok(run(NODE, [TSC, '-p', config]));
+  const tsc = (config) => () => succeeded(run(NODE, [TSC, '-p', config]));
   const m = await compare(REPS, {
     hand: tsc(tsconfig(hand, 'tsconfig.bench.json', ['*.ts'])),
     schemas: tsc(tsconfig(gen, 'tsconfig.bench.json', ['*/schema.ts'])),
@@ -161,14 +147,14 @@ try {
   // 3. A fresh push of one 200-table service.
   log('fresh push');
   const one = project('one-200', syntheticManifest({ tables: 200, services: 1 }));
-  mustPass(ours(['generate'], one), 'generate');
+  mustPass(schemagen(['generate'], one), 'generate');
   const config = 'generated/svc0/drizzle.config.ts';
   let reference;
   const fresh = await compare(REPS, {
     ours: async () => {
       const url = await freshDb();
-      const r = ours(['push'], one, { DATABASE_URL: url });
-      if (r.ok) mustPass(ours(['verify'], one, { DATABASE_URL: url }), 'verify after our push');
+      const r = schemagen(['push'], one, { DATABASE_URL: url });
+      if (r.ok) mustPass(schemagen(['verify'], one, { DATABASE_URL: url }), 'verify after our push');
       reference ??= await signature(url, 'svc0');
       return r;
     },
@@ -176,7 +162,7 @@ try {
       const url = await freshDb();
       const r = kitOk(kit(config, one, { DATABASE_URL: url }));
       if (r.ok) {
-        mustPass(ours(['verify'], one, { DATABASE_URL: url }), 'verify after drizzle-kit push');
+        mustPass(schemagen(['verify'], one, { DATABASE_URL: url }), 'verify after drizzle-kit push');
         if ((await signature(url, 'svc0')) !== reference)
           throw new Error('drizzle-kit built a different schema than schemagen push');
       }
@@ -196,17 +182,17 @@ try {
   // 4. Nothing changed: the same database again and again.
   log('no-op push and verify (PostgreSQL)');
   const url = await freshDb();
-  mustPass(ours(['push'], one, { DATABASE_URL: url }), 'push');
+  mustPass(schemagen(['push'], one, { DATABASE_URL: url }), 'push');
   const noop = await compare(REPS, {
-    push: () => ours(['push'], one, { DATABASE_URL: url }),
-    verify: () => ours(['verify'], one, { DATABASE_URL: url }),
+    push: () => schemagen(['push'], one, { DATABASE_URL: url }),
+    verify: () => schemagen(['verify'], one, { DATABASE_URL: url }),
   });
   const noopKit = await compare(
     KIT_NOOP_REPS,
     { kit: () => kitOk(kit(config, one, { DATABASE_URL: url }), 'nothing') },
     { warmup: false },
   );
-  mustPass(ours(['verify'], one, { DATABASE_URL: url }), 'verify after drizzle-kit no-op push');
+  mustPass(schemagen(['verify'], one, { DATABASE_URL: url }), 'verify after drizzle-kit no-op push');
   if ((await signature(url, 'svc0')) !== reference) throw new Error('drizzle-kit changed the schema on a no-op push');
   const noopSection = 'nothing changed, one 200-table service (PostgreSQL)';
   row(noopSection, 'drizzle-kit push --force', noopKit.kit.median, `${KIT_NOOP_REPS} runs`);
@@ -231,7 +217,7 @@ try {
   // cross databases, so this set has no cross-service references (schemagen refuses them).
   log('ten services');
   const ten = project('ten-200', syntheticManifest({ tables: 200, services: 10, crossService: false }));
-  mustPass(ours(['generate'], ten), 'generate');
+  mustPass(schemagen(['generate'], ten), 'generate');
   const services = Array.from({ length: 10 }, (_, s) => `svc${s}`);
   const tenEnv = async () =>
     Object.fromEntries(
@@ -242,8 +228,8 @@ try {
   const tenResult = await compare(REPS, {
     ours: async () => {
       const env = await tenEnv();
-      const r = ours(['push'], ten, env);
-      if (r.ok) mustPass(ours(['verify'], ten, env), 'verify after our ten-service push');
+      const r = schemagen(['push'], ten, env);
+      if (r.ok) mustPass(schemagen(['verify'], ten, env), 'verify after our ten-service push');
       tenReference ??= JSON.stringify(await tenSignatures(env));
       return r;
     },
@@ -255,7 +241,7 @@ try {
         if (!r.ok) return r;
         seconds += r.seconds;
       }
-      mustPass(ours(['verify'], ten, env), 'verify after drizzle-kit ten-service push');
+      mustPass(schemagen(['verify'], ten, env), 'verify after drizzle-kit ten-service push');
       if (JSON.stringify(await tenSignatures(env)) !== tenReference)
         throw new Error('drizzle-kit built different schemas than schemagen push');
       return { seconds, ok: true };
@@ -282,16 +268,16 @@ try {
   const manifest = syntheticManifest({ tables: 200, services: 1 });
   const lite = project('pglite-ours', manifest);
   const kitProject = project('pglite-kit', manifest);
-  for (const dir of [lite, kitProject]) mustPass(ours(['generate'], dir), 'generate');
-  mustPass(ours(['push', '--embedded'], lite), 'push --embedded');
-  mustPass(ours(['verify', '--embedded'], lite), 'verify --embedded');
+  for (const dir of [lite, kitProject]) mustPass(schemagen(['generate'], dir), 'generate');
+  mustPass(schemagen(['push', '--embedded'], lite), 'push --embedded');
+  mustPass(schemagen(['verify', '--embedded'], lite), 'verify --embedded');
   const state = join(lite, '.schemagen', 'pglite-verified.json');
   const m = await compare(REPS, {
-    push: () => ours(['push', '--embedded'], lite),
-    verify: () => ours(['verify', '--embedded'], lite),
+    push: () => schemagen(['push', '--embedded'], lite),
+    verify: () => schemagen(['verify', '--embedded'], lite),
     // Without the record of the last match, both open PGlite and compare its catalog.
-    pushOpen: () => (rmSync(state, { force: true }), ours(['push', '--embedded'], lite)),
-    verifyOpen: () => (rmSync(state, { force: true }), ours(['verify', '--embedded'], lite)),
+    pushOpen: () => (rmSync(state, { force: true }), schemagen(['push', '--embedded'], lite)),
+    verifyOpen: () => (rmSync(state, { force: true }), schemagen(['verify', '--embedded'], lite)),
   });
   const kitConfig = join(kitProject, 'drizzle.pglite.config.ts');
   const kitDir = join(kitProject, '.schemagen', 'pglite');
@@ -302,13 +288,13 @@ try {
   );
   const first = kitOk(kit(kitConfig, kitProject));
   if (!first.ok) throw new Error(`drizzle-kit push on PGlite failed:\n${first.out}`);
-  mustPass(ours(['verify', '--embedded'], kitProject), 'verify after drizzle-kit push on PGlite');
+  mustPass(schemagen(['verify', '--embedded'], kitProject), 'verify after drizzle-kit push on PGlite');
   const kitNoop = await compare(
     KIT_NOOP_REPS,
     { kit: () => kitOk(kit(kitConfig, kitProject), 'nothing') },
     { warmup: false },
   );
-  mustPass(ours(['verify', '--embedded'], kitProject), 'verify after drizzle-kit no-op push on PGlite');
+  mustPass(schemagen(['verify', '--embedded'], kitProject), 'verify after drizzle-kit no-op push on PGlite');
   const section = 'nothing changed, one 200-table service (PGlite)';
   const of = (x) => `1/${(kitNoop.kit.median / x.median).toFixed(0)} of drizzle-kit push`;
   row(section, 'drizzle-kit push --force (driver pglite)', kitNoop.kit.median, `${KIT_NOOP_REPS} runs`);

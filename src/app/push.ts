@@ -7,6 +7,7 @@ import type { Connections, Target } from '../db/targets.js';
 import type { Model } from '../model/types.js';
 import { requireInSync, type LoadedProject } from './project.js';
 import {
+  catalogsFor,
   perDatabase,
   resolveTargets,
   scrubber,
@@ -74,6 +75,7 @@ export async function pushServices(
     if (!sandboxes.has(target.key)) sandboxes.set(target.key, connections.get(target).then(sandbox));
     return (await sandboxes.get(target.key)!).db;
   };
+  const catalogs = catalogsFor(model, targets);
   const pushOne = async ({ service, target }: ServiceTarget): Promise<PushOutcome> => {
     const elsewhere = service.dependsOn.find((dep) =>
       targets.some((x) => x.service.name === dep && x.target.key !== target.key),
@@ -83,6 +85,13 @@ export async function pushServices(
     const progress = options.onProgress ?? (() => {});
     progress(`${service.name}: pushing to ${target.label}`);
     try {
+      // One catalog read for every service on this database; a service that matches needs no transaction.
+      const settled = await catalogs.state(target.key, await connections.get(target), service);
+      if (settled?.drift.every((d) => d.elsewhere)) {
+        if (!dryRun) connections.markInSync(target, service);
+        return { status: 'unchanged', statements: [], reasons: [], inSync: true };
+      }
+      catalogs.markChanged(target.key);
       const outcome = await pushService(await dbFor(target), model, service, {
         acceptDataLoss: options.acceptDataLoss ?? false,
         dryRun,

@@ -1,3 +1,4 @@
+import { CatalogPerDatabase } from '../db/catalog-per-database.js';
 import { scrubSecrets } from '../db/connection.js';
 import { Connections, selectServices, targetFor, type Target } from '../db/targets.js';
 import type { Model, Service } from '../model/types.js';
@@ -35,6 +36,13 @@ export function resolveTargets(model: Model, p: Project, choice: TargetChoice): 
     target: targetFor(service, options),
   }));
 }
+
+/** One catalog read per database for every chosen service on it (see CatalogPerDatabase). */
+export const catalogsFor = (model: Model, targets: readonly ServiceTarget[]) =>
+  new CatalogPerDatabase(
+    model,
+    targets.map((x) => ({ key: x.target.key, service: x.service })),
+  );
 
 /** Removes the targets' passwords from text that may echo a URL (driver errors do). */
 export function scrubber(targets: readonly ServiceTarget[]): (text: string) => string {

@@ -1,11 +1,10 @@
-import { readCatalog } from '../db/catalog.js';
-import { diffService } from '../db/drift.js';
 import { appliedDeclarations } from '../db/moves.js';
 import { errorLine } from '../db/push.js';
 import type { Connections } from '../db/targets.js';
 import type { Model } from '../model/types.js';
 import type { LoadedProject } from './project.js';
 import {
+  catalogsFor,
   perDatabase,
   resolveTargets,
   scrubber,
@@ -53,14 +52,12 @@ export async function verifyServices(
   connections: Connections,
 ): Promise<VerifyReport> {
   const scrub = scrubber(targets);
+  const catalogs = catalogsFor(model, targets);
   const found = await perDatabase(targets, async ({ service, target }) => {
     if (connections.knownInSync(target, service)) return { drift: [], notes: [] };
     try {
       const db = await connections.get(target);
-      const others = model.services.filter((s) => s !== service).map((s) => s.schema);
-      const tables = service.tables.map((t) => t.name);
-      const catalog = await readCatalog(db, service.schema, tables, others);
-      const drift = await diffService(service, catalog, db);
+      const { catalog, drift } = (await catalogs.state(target.key, db, service))!;
       if (drift.length === 0) connections.markInSync(target, service);
       const differences = drift.map(({ where, message }) => ({ where, message }));
       return { drift: differences, notes: await appliedDeclarations(db, service, catalog) };

@@ -2,70 +2,70 @@ import { parseArgs, renderUsage, type ArgsDef, type CommandDef } from 'citty';
 import { ManifestError, UsageError, UserError } from '../errors.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import type { Command } from './command.js';
-import { checkCommand, generateCommand, validateCommand } from './commands/codegen.js';
-import { pushCommand } from './commands/push.js';
-import { verifyCommand } from './commands/verify.js';
-import { diagramCommand } from './commands/diagram.js';
-import { importCommand } from './commands/import.js';
-import { initCommand } from './commands/init.js';
-import { jsonSchemaCommand } from './commands/json-schema.js';
-import { lintCommand } from './commands/lint.js';
-import { migrateCommand, migrationsGenerateCommand } from './commands/migrations.js';
-import { rolesCommand } from './commands/roles.js';
-import { upCommand } from './commands/up.js';
 import type { CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [
-  initCommand,
-  validateCommand,
-  generateCommand,
-  checkCommand,
-  diagramCommand,
-  lintCommand,
-  pushCommand,
-  verifyCommand,
-  migrationsGenerateCommand,
-  migrateCommand,
-  rolesCommand,
-  upCommand,
-  importCommand,
-  jsonSchemaCommand,
+/**
+ * Each command's module loads only when that command runs (or for the overall help): a no-op push
+ * or verify must not pay for loading yaml, zod, drizzle-kit or TypeScript, which other commands need.
+ */
+const COMMANDS: readonly { readonly name: string; readonly load: () => Promise<Command> }[] = [
+  { name: 'init', load: async () => (await import('./commands/init.js')).initCommand },
+  { name: 'validate', load: async () => (await import('./commands/codegen.js')).validateCommand },
+  { name: 'generate', load: async () => (await import('./commands/codegen.js')).generateCommand },
+  { name: 'check', load: async () => (await import('./commands/codegen.js')).checkCommand },
+  { name: 'diagram', load: async () => (await import('./commands/diagram.js')).diagramCommand },
+  { name: 'lint', load: async () => (await import('./commands/lint.js')).lintCommand },
+  { name: 'push', load: async () => (await import('./commands/push.js')).pushCommand },
+  { name: 'verify', load: async () => (await import('./commands/verify.js')).verifyCommand },
+  {
+    name: 'migrations generate',
+    load: async () => (await import('./commands/migrations.js')).migrationsGenerateCommand,
+  },
+  { name: 'migrate', load: async () => (await import('./commands/migrations.js')).migrateCommand },
+  { name: 'roles', load: async () => (await import('./commands/roles.js')).rolesCommand },
+  { name: 'up', load: async () => (await import('./commands/up.js')).upCommand },
+  { name: 'import', load: async () => (await import('./commands/import.js')).importCommand },
+  { name: 'json-schema', load: async () => (await import('./commands/json-schema.js')).jsonSchemaCommand },
 ];
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-const main: CommandDef = {
+const mainDef = async (): Promise<CommandDef> => ({
   meta: {
     name: 'schemagen',
     description: 'One YAML manifest → Drizzle schemas, per-service configs, guarded push and live verification',
   },
   subCommands: Object.fromEntries(
-    COMMANDS.map((c) => [c.name, { meta: { name: c.name, description: c.description }, args: c.args }]),
+    (await Promise.all(COMMANDS.map((c) => c.load()))).map((c) => [
+      c.name,
+      { meta: { name: c.name, description: c.description }, args: c.args },
+    ]),
   ),
-};
+});
 
 /** Runs one CLI invocation and returns its exit code; never exits the process itself. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [first = '', ...afterFirst] = argv;
   const helpWanted = (list: readonly string[]) => list.includes('--help') || list.includes('-h');
   if (first === '' || first === '--help' || first === '-h' || first === 'help') {
-    io.stdout(await renderUsage(main));
+    io.stdout(await renderUsage(await mainDef()));
     return first === '' ? EXIT.usage : EXIT.ok;
   }
   // Two-word commands (`migrations generate`) take the next word as part of their name.
   const twoWord = COMMANDS.find((c) => c.name === `${first} ${afterFirst[0] ?? ''}`);
-  const command = twoWord ?? COMMANDS.find((c) => c.name === first);
+  const entry = twoWord ?? COMMANDS.find((c) => c.name === first);
   const rest = twoWord ? afterFirst.slice(1) : afterFirst;
-  if (!command) {
+  if (!entry) {
     io.stderr(
       `unknown command ${JSON.stringify(first)}; expected one of: ` +
         `${COMMANDS.map((c) => c.name).join(', ')} (see schemagen --help)`,
     );
     return EXIT.usage;
   }
+  const command = await entry.load();
   const def: CommandDef = { meta: { name: command.name, description: command.description }, args: command.args };
   if (helpWanted(rest)) {
-    io.stdout(await renderUsage(def, main));
+    io.stdout(await renderUsage(def, await mainDef()));
     return EXIT.ok;
   }
   let args;

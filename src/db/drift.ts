@@ -59,8 +59,8 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
     if (!actual) at(table.name, 'table is missing');
     else diffTable(service.schema, table, actual, at, canonical);
   }
-  for (const t of catalog.tables)
-    if (!service.tables.some((m) => m.name === t.name)) at(t.name, 'table is not in the manifest');
+  const declared = new Set(service.tables.map((t) => t.name));
+  for (const t of catalog.tables) if (!declared.has(t.name)) at(t.name, 'table is not in the manifest');
   const actualEnums = new Map(catalog.enums.map((e) => [e.name, e.values] as const));
   for (const e of service.enums) {
     const values = actualEnums.get(e.name);
@@ -130,7 +130,9 @@ function describeDefault(column: Column): string {
 
 function diffConstraints(schema: string, table: Table, actual: CatalogTable, at: Report) {
   const target = qualified(schema, table.name);
-  const constraints = new Map(actual.constraints.map((k) => [k.name, k] as const));
+  // Exclusion constraints are what import reports as beyond the manifest; verify compares the kinds it declares.
+  const declarable = actual.constraints.filter((k) => k.type !== 'x');
+  const constraints = new Map(declarable.map((k) => [k.name, k] as const));
   // Returns the live constraint only when it exists with the expected type: `at` returns a value too.
   const expectKey = (
     name: string,
@@ -202,6 +204,7 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
       normalizeSql(live.predicate ?? '') !== normalizeSql(ix.where ?? '') &&
         `index predicate is ${live.predicate ?? 'none'}; expected ${ix.where ?? 'none'}`,
     ].filter((d): d is string => d !== false);
+    if (differences.length === 0) continue;
     // drizzle-kit's push compares indexes by name only: a changed one is rebuilt here.
     const repair = [`DROP INDEX ${qualified(schema, ix.name)}`, createIndex(schema, table.name, ix)];
     differences.forEach((message, i) => at(where, message, i === 0 ? repair : []));

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Model, Service } from '../model/types.js';
-import type { CatalogSchema } from './catalog.js';
 import { outsideSchema } from './guard.js';
 import { contained } from './drizzle-kit.js';
-import { phaseOneModel } from './plan.js';
+import { phaseOneModel, type SchemaNames } from './plan.js';
 import { referencedSchemas } from './push.js';
 import { buildRuntimeTables } from './runtime-tables.js';
 
@@ -97,7 +96,7 @@ export async function generateMigrationFor(
   const triggers = triggersOf(service);
   statements.push(...triggerChanges(service, recorded?.triggers ?? [], triggers));
   const refused = statements.flatMap(
-    (s) => outsideSchema(s, service.schema, new Set([...referencedSchemas(model, service), 'drizzle'])) ?? [],
+    (s) => outsideSchema(s, service.schema, new Set([...referencedSchemas(model, service), MIGRATIONS_SCHEMA])) ?? [],
   );
   if (refused.length > 0) throw new Error(`migration for ${service.name} would ${refused[0]}`);
   if (statements.length === 0) return { statements };
@@ -177,26 +176,13 @@ export async function applyMigrations(db: Db, folder: string, service: Service):
 }
 
 /** The names phase planning needs, taken from a snapshot instead of a live catalog. */
-function catalogOf(snapshot: Snapshot): CatalogSchema {
+function catalogOf(snapshot: Snapshot): SchemaNames {
   return {
-    exists: true,
     tables: Object.values(snapshot.tables).map((t) => ({
       name: t.name,
-      comment: null,
-      columns: Object.keys(t.columns).map((name) => ({
-        name,
-        type: '',
-        notNull: false,
-        default: null,
-        identity: '',
-        comment: null,
-      })),
-      constraints: [],
-      indexes: [],
-      triggers: [],
+      columns: Object.keys(t.columns).map((name) => ({ name })),
     })),
-    enums: Object.values(snapshot.enums).map((e) => ({ name: e.name, values: [] })),
-    elsewhere: [],
+    enums: Object.values(snapshot.enums).map((e) => ({ name: e.name })),
   };
 }
 

@@ -9,6 +9,18 @@ import { sqlQuote } from '../shared/sql-quote.js';
  * verify compares meaning rather than punctuation.
  */
 export function normalizeSql(text: string): string {
+  let out = normalized.get(text);
+  if (out === undefined) {
+    // A schema of thousands of tables repeats a few dozen expressions (now(), 'draft'::state, …).
+    if (normalized.size > 10_000) normalized.clear();
+    normalized.set(text, (out = normalize(text)));
+  }
+  return out;
+}
+
+const normalized = new Map<string, string>();
+
+function normalize(text: string): string {
   let out = '';
   // A negative number is stored quoted and cast (`total > -1` reads back `(total > '-1'::integer)`).
   const unquoted = text.replace(QUOTED_NUMBER_CAST, '$1');

@@ -5,12 +5,18 @@ import type { Queryable } from './connection.js';
 import { pushStatements } from './drizzle-kit.js';
 import { buildRuntimeTables } from './runtime-tables.js';
 
+/** What phase planning reads of a schema: the names of its tables, their columns, and its enums. */
+export interface SchemaNames {
+  readonly tables: readonly { readonly name: string; readonly columns: readonly { readonly name: string }[] }[];
+  readonly enums: readonly { readonly name: string }[];
+}
+
 /**
  * drizzle-kit asks interactively whether a new column/table/enum is a rename of one that disappeared.
  * We never prompt: when both appear in one place, the first phase plans only the removals (data
  * loss, refused without --accept-data-loss) and the second adds the rest.
  */
-export function phaseOneModel(model: Model, service: Service, catalog: CatalogSchema): Model | undefined {
+export function phaseOneModel(model: Model, service: Service, catalog: SchemaNames): Model | undefined {
   const live = new Map(catalog.tables.map((t) => [t.name, new Set(t.columns.map((c) => c.name))] as const));
   const omitTables = new Set<string>();
   const omitColumns = new Map<string, Set<string>>();

@@ -4,7 +4,7 @@ import { parseColumnType } from '../model/column-types.js';
 import { resolveDefault } from '../model/defaults.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { Column, ColumnType, Literal } from '../model/types.js';
-import type { LiveColumn } from './catalog.js';
+import type { CatalogColumn } from '../db/catalog.js';
 import { sqlQuote } from '../shared/sql-quote.js';
 
 /** A column as the manifest writes it; key order is the order it is written in. */
@@ -36,7 +36,7 @@ const SIZED: Record<string, string> = { 'character varying': 'varchar', characte
 const SERIAL: Record<string, string> = { smallint: 'smallserial', integer: 'serial', bigint: 'bigserial' };
 
 /** The manifest spelling of a column's type, or undefined when the manifest has none. */
-export function typeSpelling(c: LiveColumn): string | undefined {
+export function typeSpelling(c: CatalogColumn): string | undefined {
   const dims = /(\[\])*$/.exec(c.type)![0].length / 2;
   if (dims > 1) return undefined;
   const suffix = '[]'.repeat(dims);
@@ -55,7 +55,7 @@ export type ImportedColumn =
 
 /** Type, nullability, default, identity and comment; keys and references are the table's to add. */
 export function importColumn(
-  c: LiveColumn,
+  c: CatalogColumn,
   enumValues: (name: string) => readonly string[] | undefined,
 ): ImportedColumn {
   const spelling = typeSpelling(c);

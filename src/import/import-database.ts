@@ -2,7 +2,8 @@ import { UserError } from '../errors.js';
 import type { Queryable } from '../db/connection.js';
 import { identifierProblem, reservedSchemaProblem } from '../model/names.js';
 import { planBases } from './bases.js';
-import { countRows, readLiveDatabase, type LiveDatabase, type LiveTable } from './catalog.js';
+import type { CatalogTable } from '../db/catalog.js';
+import { countRows, readLiveDatabase, type LiveDatabase } from './catalog.js';
 import { manifestData, renderManifest, type ServiceEnums } from './emit.js';
 import { placeTables, type Placement, type PrefixMap } from './placement.js';
 import { checkReferences } from './references.js';
@@ -82,7 +83,7 @@ export async function importDatabase(db: Queryable, o: ImportOptions): Promise<I
 function serviceEnums(
   tables: readonly ImportedTable[],
   live: LiveDatabase,
-  places: ReadonlyMap<LiveTable, Placement>,
+  places: ReadonlyMap<CatalogTable, Placement>,
   unsupported: Finding[],
 ) {
   const out = new Map<string, Record<string, { values: readonly string[]; schema: string }>>();

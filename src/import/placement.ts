@@ -1,5 +1,5 @@
 import { identifierProblem, reservedSchemaProblem } from '../model/names.js';
-import type { LiveTable } from './catalog.js';
+import type { CatalogTable } from '../db/catalog.js';
 
 /** Where a live table goes in the manifest: its service and its (maybe shorter) name. */
 export interface Placement {
@@ -32,8 +32,8 @@ export function parseMaps(specs: readonly string[]): PrefixMap | string {
  * dropped from its name), else to `*`'s service, else to the part of its name before the first
  * underscore (Django's `<app>_<model>`). A shortened name that is taken or invalid stays whole.
  */
-export function placeTables(tables: readonly LiveTable[], maps: PrefixMap): Map<LiveTable, Placement> {
-  const out = new Map<LiveTable, Placement>();
+export function placeTables(tables: readonly CatalogTable[], maps: PrefixMap): Map<CatalogTable, Placement> {
+  const out = new Map<CatalogTable, Placement>();
   const taken = new Set(tables.filter((t) => t.schema !== 'public').map((t) => `${t.schema}.${t.name}`));
   const fallback = maps.find((m) => m.prefix === '*');
   const prefixes = maps.filter((m) => m.prefix !== '*').sort((a, b) => b.prefix.length - a.prefix.length);

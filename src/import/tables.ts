@@ -1,12 +1,12 @@
 import { constraintNames, identifierProblem, MAX_IDENTIFIER_BYTES } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
-import type { LiveTable } from './catalog.js';
+import type { CatalogTable } from '../db/catalog.js';
 import { importColumn, type ColumnSpec } from './columns.js';
 import type { Placement } from './placement.js';
 
 /** A table as it will be written, before base columns are factored out. */
 export interface ImportedTable {
-  readonly live: LiveTable;
+  readonly live: CatalogTable;
   readonly place: Placement;
   /** in the table's column order; `spec` gets primaryKey, unique and references added here */
   readonly columns: { readonly name: string; readonly spec: ColumnSpec; readonly shareable?: boolean }[];
@@ -34,7 +34,7 @@ export interface TableContext {
 const ACTIONS: Record<string, string> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
 const METHODS = new Set(['btree', 'hash', 'gin', 'gist', 'brin', 'spgist']);
 
-export function importTable(live: LiveTable, place: Placement, ctx: TableContext): ImportedTable {
+export function importTable(live: CatalogTable, place: Placement, ctx: TableContext): ImportedTable {
   const full = `${live.schema}.${live.name}`;
   const lost = (kind: string, name: string, note?: string) =>
     ctx.unsupported.push({ kind, name: `${full}.${name}`, note });
@@ -101,7 +101,7 @@ export function importTable(live: LiveTable, place: Placement, ctx: TableContext
   const indexes: Record<string, unknown>[] = [];
   for (const ix of live.indexes) {
     if (!METHODS.has(ix.method)) lost('index', ix.name, `method ${ix.method}`);
-    else if (ix.columns.some((c) => c === null)) lost('expression index', ix.name, ix.definition);
+    else if (ix.hasExpression) lost('expression index', ix.name, ix.definition ?? undefined);
     else if (ix.special) lost('index', ix.name, `ordering, INCLUDE or operator class: ${ix.definition}`);
     else if (!known(ix.columns)) lost('index', ix.name, `on a column not imported: ${ix.definition}`);
     else if (ix.predicate !== null && sqlFragmentProblem(ix.predicate)) {
@@ -123,7 +123,7 @@ export function importTable(live: LiveTable, place: Placement, ctx: TableContext
 
 /** `{ table, column?, service?, onDelete?, onUpdate? }`, or why the manifest cannot say it. */
 function foreignKey(
-  k: LiveTable['constraints'][number],
+  k: CatalogTable['constraints'][number],
   place: Placement,
   ctx: TableContext,
 ): Record<string, string> | string {

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { importDefault, typeSpelling } from '../../src/import/columns.js';
-import type { LiveColumn } from '../../src/import/catalog.js';
+import type { CatalogColumn } from '../../src/db/catalog.js';
 import { parseColumnType } from '../../src/model/column-types.js';
 import type { ColumnType } from '../../src/model/types.js';
 
-const live = (type: string, over: Partial<LiveColumn> = {}): LiveColumn => ({
+const live = (type: string, over: Partial<CatalogColumn> = {}): CatalogColumn => ({
   name: 'c',
   type,
   typeName: type.replace(/\[\]$/, ''),

@@ -1,0 +1,54 @@
+import type { Model, Service } from '../model/types.js';
+import { readCatalogs, type CatalogSchema } from './catalog.js';
+import type { Queryable } from './connection.js';
+import { diffService, type Drift } from './drift.js';
+
+/** A service's part of its database's catalog, and how it differs from the model. */
+export interface ServiceState {
+  readonly catalog: CatalogSchema;
+  readonly drift: readonly Drift[];
+}
+
+/**
+ * Push and verify of several services sharing a database read its catalog once: every service's
+ * schema in one query (readCatalogs), each service then compared with its part. A push trusts that
+ * read only until something may have changed the database: after the first full push on it, `state`
+ * answers undefined and each later service is compared inside its own push transaction, as always.
+ */
+export class CatalogPerDatabase {
+  private readonly reads = new Map<string, Promise<ReadonlyMap<string, CatalogSchema>>>();
+  private readonly changed = new Set<string>();
+
+  /** `services`: every service to push or verify, with the key of the database it lives in. */
+  constructor(
+    private readonly model: Model,
+    private readonly services: readonly { readonly key: string; readonly service: Service }[],
+  ) {}
+
+  /** The service's catalog and drift (verify's, tables found elsewhere included); undefined once stale. */
+  async state(key: string, db: Queryable, service: Service): Promise<ServiceState | undefined> {
+    if (this.changed.has(key)) return undefined;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = readCatalogs(db, this.requests(key)).then((c) => c.schemas);
+      this.reads.set(key, read);
+    }
+    const catalog = (await read).get(service.schema)!;
+    return { catalog, drift: await diffService(service, catalog, db) };
+  }
+
+  /** A push is about to run on the database `key` (whatever its outcome): the read no longer holds. */
+  markChanged(key: string): void {
+    this.changed.add(key);
+  }
+
+  private requests(key: string) {
+    return this.services
+      .filter((x) => x.key === key)
+      .map(({ service }) => ({
+        schema: service.schema,
+        lookFor: service.tables.map((t) => t.name),
+        otherServices: this.model.services.filter((s) => s !== service).map((s) => s.schema),
+      }));
+  }
+}
