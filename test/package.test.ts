@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { FIXTURES } from './support/fixtures.js';
+import { ORDERS_MANIFEST } from './support/project.js';
 
 // The package as npm ships it: packed, installed into a project of its own, used through its bin and
 // its exports. A file missing from `files` or `exports` (or a declaration missing from dist) fails here.
@@ -62,15 +63,6 @@ function consumerLock(tarball: string, bytes: Buffer) {
     },
   };
 }
-
-const MANIFEST = `version: 1
-services:
-  shop:
-    tables:
-      orders:
-        columns:
-          total: { type: integer }
-`;
 
 /** A user's test file, written against the installed package's types. */
 const CHECK = `import { closeTestDatabases, createTestDatabase, type TestDatabase } from 'drizzle-schemagen/testing';
@@ -137,7 +129,7 @@ beforeAll(() => {
 }, 300_000);
 
 test('the installed bin generates a project', () => {
-  writeFileSync(join(dir, 'schema.yaml'), MANIFEST);
+  writeFileSync(join(dir, 'schema.yaml'), ORDERS_MANIFEST);
   const generated = sh('npx', ['--no-install', 'schemagen', 'generate'], dir);
   expect(generated.code, generated.output).toBe(0);
   for (const file of ['schema.ts', 'relations.ts', 'types.ts', 'index.ts', 'db.ts', 'drizzle.config.ts'])

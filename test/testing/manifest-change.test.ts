@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from 'drizzle-schemagen/testing';
 import { describe, expect, inject, test } from 'vitest';
+import { ORDERS_MANIFEST as ORDERS } from '../support/project.js';
 import { KINDS, SLOW } from './kinds.js';
 
-const ORDERS = `version: 1
-services:
-  shop:
-    tables:
-      orders:
-        columns:
-          total: { type: integer }
-`;
 const WITH_NOTE = ORDERS.replace(
   'total: { type: integer }',
   'total: { type: integer }\n          note: { type: text }',
