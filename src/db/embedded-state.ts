@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { filesFingerprint } from '../model/model-cache.js';
 import type { Service } from '../model/types.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { EMBEDDED_DIR, EMBEDDED_STATE_FILE } from '../shared/conventions.js';
@@ -41,8 +43,13 @@ export function dataFingerprint(root: string): string {
   return hash.digest('hex');
 }
 
+/** The code that decides whether a service matches: a record made by another build proves nothing. */
+const DB_CODE_DIR = dirname(fileURLToPath(import.meta.url));
+let dbCode: string | undefined;
+
 export function serviceHash(service: Service): string {
   return createHash('sha256')
+    .update((dbCode ??= filesFingerprint([DB_CODE_DIR])))
     .update(JSON.stringify(service, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))
     .digest('hex');
 }
