@@ -1,5 +1,4 @@
 import { formatDiagnostic, type LocatedDiagnostic } from './manifest/diagnostics.js';
-import type { ChangedFile } from './write/output-tree.js';
 
 /**
  * Every error a user can cause, typed, so callers (the CLI, the library API) tell them from bugs:
@@ -27,7 +26,7 @@ export class UsageError extends UserError {
 /** generate would overwrite files it did not write. */
 export class UnownedFilesError extends UserError {
   override readonly name = 'UnownedFilesError';
-  constructor(readonly files: readonly ChangedFile[]) {
+  constructor(readonly files: readonly { readonly path: string }[]) {
     super(`${files.map((f) => f.path).join(', ')}: ${UNOWNED_ADVICE}`);
   }
 }

@@ -1,5 +1,5 @@
 import type { YamlPath } from '../manifest/diagnostics.js';
-import type { ServiceDraft } from './resolve.js';
+import type { ServiceDraft } from './resolve-table.js';
 
 /**
  * A table may come (`from:`) from public, from a schema no service owns, or from another service's

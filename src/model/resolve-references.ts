@@ -3,7 +3,7 @@ import { MAX_IDENTIFIER_BYTES, constraintNames, crossBinding } from './names.js'
 import { forwardKey, needsRelationName, reverseKey, tablePair } from './relation-names.js';
 import type { ColumnDraft } from './resolve-columns.js';
 import type { TableDraft } from './resolve-table.js';
-import type { ServiceDraft } from './resolve.js';
+import type { ServiceDraft } from './resolve-table.js';
 import type { Column, ForeignKey, Model, Relation, Service, Table } from './types.js';
 
 interface Located {

@@ -11,7 +11,13 @@ import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } fro
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
 import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
-import type { Check, Constraint, Index, SoftDelete, Table } from './types.js';
+import type { Check, Constraint, Index, Service, SoftDelete, Table } from './types.js';
+
+/** A service before references are resolved: tables are still drafts. */
+export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
+  readonly tables: readonly TableDraft[];
+  readonly path: YamlPath;
+}
 
 export interface TableDraft {
   readonly name: string;

@@ -13,15 +13,9 @@ import { resolveSharedSets } from './resolve-columns.js';
 import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
-import { resolveTable, type TableDraft } from './resolve-table.js';
+import { resolveTable, type ServiceDraft } from './resolve-table.js';
 import { SOFT_DELETE_EXPORTS } from './soft-delete.js';
-import type { Model, Service } from './types.js';
-
-/** A service before references are resolved: tables are still drafts. */
-export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
-  readonly tables: readonly TableDraft[];
-  readonly path: YamlPath;
-}
+import type { Model } from './types.js';
 
 /** Validates everything the shape cannot express and builds the model; all problems are collected. */
 export function resolveModel(manifest: ManifestInput): { model?: Model; diagnostics: Diagnostic[] } {
