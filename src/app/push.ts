@@ -1,3 +1,4 @@
+import type { CatalogPerDatabase } from '../db/catalog-per-database.js';
 import type { Db } from '../db/connection.js';
 import type { Step } from '../db/online.js';
 import type { LockPolicy } from '../db/online-run.js';
@@ -9,6 +10,7 @@ import { requireInSync, type LoadedProject } from './project.js';
 import {
   catalogsFor,
   perDatabase,
+  readAhead,
   resolveTargets,
   scrubber,
   withConnections,
@@ -56,9 +58,14 @@ export interface PushReport {
 
 /** Brings every chosen service's schema in line with the manifest; refuses when generated/ is stale. */
 export async function push(project: LoadedProject, options: PushOptions = {}): Promise<PushReport> {
-  await requireInSync(project, project.model);
   const targets = resolveTargets(project.model, project, options);
-  return withConnections(project.root, (c) => pushServices(project.model, targets, options, c));
+  return withConnections(project.root, async (c) => {
+    // The databases compute their catalogs while generated/ is checked; nothing changes before the check passes.
+    const catalogs = catalogsFor(project.model, targets);
+    readAhead(catalogs, targets, c);
+    await requireInSync(project, project.model);
+    return pushServices(project.model, targets, options, c, catalogs);
+  });
 }
 
 /** Pushes each service on connections the caller holds (up verifies on the same ones afterwards). */
@@ -67,6 +74,7 @@ export async function pushServices(
   targets: readonly ServiceTarget[],
   options: PushOptions,
   connections: Connections,
+  catalogs: CatalogPerDatabase = catalogsFor(model, targets),
 ): Promise<PushReport> {
   const dryRun = options.dryRun ?? false;
   const sandboxes = new Map<string, Promise<Sandbox>>();
@@ -75,7 +83,6 @@ export async function pushServices(
     if (!sandboxes.has(target.key)) sandboxes.set(target.key, connections.get(target).then(sandbox));
     return (await sandboxes.get(target.key)!).db;
   };
-  const catalogs = catalogsFor(model, targets);
   const pushOne = async ({ service, target }: ServiceTarget): Promise<PushOutcome> => {
     const elsewhere = service.dependsOn.find((dep) =>
       targets.some((x) => x.service.name === dep && x.target.key !== target.key),

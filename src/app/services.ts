@@ -44,6 +44,12 @@ export const catalogsFor = (model: Model, targets: readonly ServiceTarget[]) =>
     targets.map((x) => ({ key: x.target.key, service: x.service })),
   );
 
+/** Starts the catalog read of every database that holds a chosen service not known to match already. */
+export function readAhead(catalogs: CatalogPerDatabase, targets: readonly ServiceTarget[], c: Connections): void {
+  for (const { service, target } of targets)
+    if (!c.knownInSync(target, service)) catalogs.readAhead(target.key, c.get(target));
+}
+
 /** Removes the targets' passwords from text that may echo a URL (driver errors do). */
 export function scrubber(targets: readonly ServiceTarget[]): (text: string) => string {
   const urls = targets.flatMap((x) => (x.target.url ? [x.target.url] : []));

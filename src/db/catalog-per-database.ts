@@ -28,13 +28,25 @@ export class CatalogPerDatabase {
   /** The service's catalog and drift (verify's, tables found elsewhere included); undefined once stale. */
   async state(key: string, db: Queryable, service: Service): Promise<ServiceState | undefined> {
     if (this.changed.has(key)) return undefined;
+    const catalog = (await this.read(key, db)).get(service.schema)!;
+    return { catalog, drift: await diffService(service, catalog, db) };
+  }
+
+  /**
+   * Starts the read of the database `key` now, so that the database computes it while the caller
+   * does other work (push checks generated/ meanwhile); `state` then awaits it and reports its failure.
+   */
+  readAhead(key: string, db: Promise<Queryable>): void {
+    this.read(key, db).catch(() => undefined);
+  }
+
+  private read(key: string, db: Queryable | Promise<Queryable>) {
     let read = this.reads.get(key);
     if (!read) {
-      read = readCatalogs(db, this.requests(key)).then((c) => c.schemas);
+      read = Promise.resolve(db).then(async (q) => (await readCatalogs(q, this.requests(key))).schemas);
       this.reads.set(key, read);
     }
-    const catalog = (await read).get(service.schema)!;
-    return { catalog, drift: await diffService(service, catalog, db) };
+    return read;
   }
 
   /** A push is about to run on the database `key` (whatever its outcome): the read no longer holds. */

@@ -56,6 +56,8 @@ export const CONSTRAINT = kind(
   {
     table: 'k.conrelid',
     columnNumbers: 'k.conkey',
+    refTableOid: 'k.confrelid',
+    refNumbers: 'k.confkey',
     name: 'k.conname',
     type: 'k.contype::text',
     definition: 'pg_get_constraintdef(k.oid, true)',
@@ -63,13 +65,16 @@ export const CONSTRAINT = kind(
     validated: 'k.convalidated',
     refSchema: 'rn.nspname',
     refTable: 'rc.relname',
-    refColumns: `case when k.contype = 'f' then (select json_agg(a.attname order by u.ord)
+    // Names of referenced columns the read has anyway are filled in from it (catalog.ts): a lookup
+    // per foreign key costs a read of thousands of tables a tenth of its time.
+    refColumns: `case when k.contype = 'f' and k.confrelid not in (select oid from rel)
+    then (select json_agg(a.attname order by u.ord)
     from unnest(k.confkey) with ordinality u(n, ord)
     join pg_attribute a on a.attrelid = k.confrelid and a.attnum = u.n) end`,
     onDelete: `nullif(k.confdeltype::text, ' ')`,
     onUpdate: `nullif(k.confupdtype::text, ' ')`,
   },
-  2,
+  4,
 );
 
 export const INDEX = kind(

@@ -197,9 +197,10 @@ function assembleTables(got: (key: string) => Row[]): Map<string, CatalogTable[]
   }
   const nameOf = (table: number, n: number) => columnNames.get(table)?.get(n);
   for (const row of got('constraints')) {
-    const [table, numbers] = row as [number, number[] | null];
+    const [table, numbers, refTable, refNumbers] = row as [number, number[] | null, number, number[] | null];
     const k = objectOf<Mutable<CatalogConstraint>>(CONSTRAINT, row);
     k.columns = (numbers ?? []).flatMap((n) => nameOf(table, n) ?? []);
+    if (k.type === 'f' && k.refColumns === null) k.refColumns = refNumbers!.map((n) => nameOf(refTable, n)!);
     byOid.get(table)!.constraints.push(k);
   }
   for (const row of got('indexes')) {

@@ -50,7 +50,7 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
     return drift;
   }
   const expectedDefaults = service.tables
-    .flatMap((t) => t.columns.map(expectedDefault))
+    .flatMap((t) => t.columns.map((c) => expectationOf(c).default))
     .filter((d): d is string => d !== undefined);
   const canonical = await canonicalizeDefaults(db, expectedDefaults);
   const actualTables = new Map(catalog.tables.map((t) => [t.name, t] as const));
@@ -93,17 +93,14 @@ function diffTable(
       at(where, `column is missing (from ${column.origin === 'table' ? 'the table' : column.origin})`);
       continue;
     }
-    const wantType = column.type.sql;
-    if (stripSchema(live.type) !== wantType) at(where, `type is ${live.type}; expected ${wantType}`);
-    const wantNotNull = !column.nullable || column.primaryKey;
-    if (live.notNull !== wantNotNull)
-      at(where, `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${wantNotNull ? 'NOT NULL' : 'nullable'}`);
-    const want = expectedDefault(column);
-    const wantDefault = want === undefined ? undefined : (canonical.get(want) ?? want);
-    if (!column.identity && actualDefault(live.default, column) !== wantDefault)
+    const want = expectationOf(column);
+    if (stripSchema(live.type) !== column.type.sql) at(where, `type is ${live.type}; expected ${column.type.sql}`);
+    if (live.notNull !== want.notNull)
+      at(where, `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${want.notNull ? 'NOT NULL' : 'nullable'}`);
+    const wantDefault = want.default === undefined ? undefined : (canonical.get(want.default) ?? want.default);
+    if (!column.identity && want.actualDefault(live.default) !== wantDefault)
       at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`);
-    const identity = column.identity === 'always' ? 'a' : column.identity === 'by default' ? 'd' : '';
-    if (live.identity !== identity)
+    if (live.identity !== want.identity)
       at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`);
     if ((live.comment ?? undefined) !== column.comment) {
       at(where, `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`, [
@@ -111,14 +108,55 @@ function diffTable(
       ]);
     }
   }
-  for (const c of actual.columns)
-    if (!table.columns.some((m) => m.name === c.name)) at(`${table.name}.${c.name}`, 'column is not in the manifest');
+  // Names are unique on both sides: with every manifest column found, equal counts leave no extra one.
+  if (actual.columns.length !== table.columns.length || table.columns.some((c) => !columns.has(c.name)))
+    for (const c of actual.columns)
+      if (!table.columns.some((m) => m.name === c.name)) at(`${table.name}.${c.name}`, 'column is not in the manifest');
   diffConstraints(schema, table, actual, at);
   for (const t of diffTriggers(schema, table, actual)) at(`${table.name}.${t.name}`, t.message, t.repair);
 }
 
 /** `crm."order"[]` → `order[]`: an enum type is compared without its schema and quotes. */
-const stripSchema = (type: string) => type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '').replace(/"/g, '');
+function stripSchema(type: string): string {
+  let out = stripped.get(type);
+  if (out === undefined)
+    stripped.set(type, (out = type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '').replace(/"/g, '')));
+  return out;
+}
+// Thousands of columns spell a few dozen types.
+const stripped = new Map<string, string>();
+
+/** What a model column asks of its live column, worked out once per column object. */
+interface Expectation {
+  readonly notNull: boolean;
+  /** the default in normalized form (before canonicalizeDefaults), undefined for none */
+  readonly default: string | undefined;
+  readonly identity: '' | 'a' | 'd';
+  /** actualDefault for this column, remembered per live text */
+  readonly actualDefault: (text: string | null) => string | undefined;
+}
+
+// A cached model shares equal columns between tables (the base columns of every table are one
+// object), so a schema of thousands of tables works out a few dozen expectations.
+const expectations = new WeakMap<Column, Expectation>();
+
+function expectationOf(column: Column): Expectation {
+  let e = expectations.get(column);
+  if (!e) {
+    const actual = new Map<string | null, string | undefined>();
+    e = {
+      notNull: !column.nullable || column.primaryKey,
+      default: expectedDefault(column),
+      identity: column.identity === 'always' ? 'a' : column.identity === 'by default' ? 'd' : '',
+      actualDefault: (text) => {
+        if (!actual.has(text)) actual.set(text, actualDefault(text, column));
+        return actual.get(text);
+      },
+    };
+    expectations.set(column, e);
+  }
+  return e;
+}
 
 function describeDefault(column: Column): string {
   const d = column.default;

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { MODEL_CACHE_FILE, OUTPUTS_CACHE_FILE } from '../shared/conventions.js';
+import { shareRepeats } from './share-repeats.js';
 import type { Model } from './types.js';
 
 /**
  * Parsing YAML dominates a no-op push or verify. A manifest whose exact bytes were validated before,
- * by the same build of the model code, resolves to the same model, so it is kept as JSON in the
+ * by the same build of the model code, resolves to the same model, so it is kept in the
  * project's `.schemagen/cache/`. Only valid manifests are stored: errors always come from a full
  * parse with their positions.
  */
@@ -57,28 +59,27 @@ interface Outputs {
   readonly outputs: Record<string, string>;
 }
 
-// NUL cannot occur in manifest keys (JSON default keys with NUL are refused), so this marker is unambiguous.
-const BIGINT = '\u0000bigint';
-const BIGINT_IN_JSON = JSON.stringify(BIGINT).slice(1, -1);
-const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? { [BIGINT]: v.toString() } : v);
-const reviver = (_k: string, v: unknown) =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && BIGINT in v
-    ? BigInt((v as Record<string, string>)[BIGINT]!)
-    : v;
-
+/**
+ * The file is the key on its first line, then the model in V8's serialization format, with equal
+ * subtrees shared (see shareRepeats): several times smaller and faster to read than JSON, bigints
+ * included. A file written by another Node version that this one cannot read is a cache miss.
+ */
 export function readCache(root: string, key: string): CacheEntry | undefined {
   try {
-    const text = readFileSync(join(root, CACHE_FILE), 'utf8');
-    // A reviver makes parsing several times slower; most models hold no bigint to revive.
-    const entry = (text.includes(BIGINT_IN_JSON) ? JSON.parse(text, reviver) : JSON.parse(text)) as CacheEntry;
-    return entry.key === key ? entry : undefined;
+    const bytes = readFileSync(join(root, CACHE_FILE));
+    const header = Buffer.from(`${key}\n`);
+    if (!bytes.subarray(0, header.length).equals(header)) return undefined;
+    return { key, model: deserialize(bytes.subarray(header.length)) as Model };
   } catch {
     return undefined;
   }
 }
 
 export function writeCache(root: string, entry: CacheEntry): void {
-  writeAtomically(join(root, CACHE_FILE), JSON.stringify(entry, replacer));
+  writeAtomically(
+    join(root, CACHE_FILE),
+    Buffer.concat([Buffer.from(`${entry.key}\n`), serialize(shareRepeats(entry.model))]),
+  );
 }
 
 export function readOutputHash(root: string, key: string, output: string): string | undefined {
@@ -103,9 +104,9 @@ export function writeOutputHash(root: string, key: string, output: string, hash:
 }
 
 /** Best effort: a read-only project or a full disk only costs speed. */
-function writeAtomically(path: string, text: string): void {
+function writeAtomically(path: string, data: string | Buffer): void {
   try {
-    writeFileAtomic(path, text);
+    writeFileAtomic(path, data);
   } catch {
     /* the cache is an optimisation only */
   }

@@ -12,7 +12,7 @@ export const EMBEDDED_DIR = join(STATE_DIR, 'pglite');
 /** Which services the embedded database was last seen matching (see db/embedded-state.ts). */
 export const EMBEDDED_STATE_FILE = join(STATE_DIR, 'pglite-verified.json');
 /** The validated model of a manifest, and the hashes of the output folders rendered from it. */
-export const MODEL_CACHE_FILE = join(STATE_DIR, 'cache', 'model.json');
+export const MODEL_CACHE_FILE = join(STATE_DIR, 'cache', 'model.bin');
 export const OUTPUTS_CACHE_FILE = join(STATE_DIR, 'cache', 'outputs.json');
 
 /** The schema holding every service's migration history; reserved, so no service may use it. */

@@ -1,9 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { expect, test } from 'vitest';
 import { loadModel } from '../../src/model/load-model.js';
 import { manifestKey, readCache, writeCache } from '../../src/model/model-cache.js';
+import { shareRepeats } from '../../src/model/share-repeats.js';
 import { FIXTURES } from '../support/fixtures.js';
 
 test.each(['column-types', 'base-default', 'foreign-keys'])(
@@ -28,4 +30,15 @@ test('a bigint beyond 2^53 survives the cache exactly', () => {
   expect(
     JSON.stringify(readCache(root, manifestKey('x'))!.model, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)),
   ).toContain('9007199254740993n');
+});
+
+test('the cache stores equal parts of the model once and reads them back equal', () => {
+  const model = loadModel(join(FIXTURES, 'foreign-keys', 'schema.yaml'), 'schema.yaml');
+  const shared = shareRepeats(model);
+  expect(shared).toEqual(model);
+  // Tables share the base's id column: equal columns in the model are one object in the shared copy.
+  const firstColumns = shared.services.flatMap((s) => s.tables).map((t) => t.columns[0]);
+  for (const c of firstColumns) expect(firstColumns.find((x) => isDeepStrictEqual(x, c))).toBe(c);
+  expect(new Set(firstColumns).size).toBeLessThan(firstColumns.length);
+  expect(firstColumns[0]).not.toBe(model.services[0]!.tables[0]!.columns[0]);
 });
