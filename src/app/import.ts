@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { importDatabase, type ImportResult } from '../import/import-database.js';
 import type { PrefixMap } from '../import/placement.js';
-import { checkWritable, importSource, withSource, writeManifest } from '../import/source.js';
+import { checkWritable, importSource } from '../import/source.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import { withConnections } from './services.js';
 
 export interface ImportManifestOptions {
   /** the database (default: DATABASE_URL from `env`, else the embedded database) */
@@ -44,8 +46,10 @@ export async function importManifest(options: ImportManifestOptions = {}): Promi
     cwd,
   });
   const settings = { schemas: options.schemas, maps: options.maps ?? [], keepBases: options.keepBases ?? false };
-  const result = await withSource(target, cwd, (db) => importDatabase(db, { ...settings, source: target.label }));
-  if (out) writeManifest(out, result.manifest);
+  const result = await withConnections(cwd, async (connections) =>
+    importDatabase(await connections.get(target), { ...settings, source: target.label }),
+  );
+  if (out) writeFileAtomic(out, result.manifest);
   const ok = result.problems.length === 0 && !(options.strict && result.unsupported.length > 0);
   return { ...result, ok, out: options.out };
 }

@@ -8,13 +8,12 @@ import type { VerifyReport } from '../app/verify.js';
 import type { Step } from '../db/online.js';
 import { FILE_CHANGE_TEXT } from '../write/output-tree.js';
 import type { CliIo } from './io.js';
+import { plural } from '../shared/plural.js';
 
 /**
  * The one place results become text: each command calls the library, then one printer here. Lines
  * about failures go to stderr; with --json, stdout carries exactly one document.
  */
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function printGenerate(r: GenerateResult, io: CliIo): void {
   if (r.unchanged) io.stdout(`${r.out}: up to date (${r.files} files)`);
@@ -37,7 +36,7 @@ export function printCheck(r: CheckResult, manifest: string, json: boolean, io: 
 }
 
 /** The line under a statement in a dry run: where it runs, the lock it takes, what it reads or rewrites. */
-export function describeStep(step: Step): string[] {
+function describeStep(step: Step): string[] {
   const where = step.phase === 'online' ? 'online, after the commit' : 'in the transaction';
   const lock =
     step.lock === 'none'

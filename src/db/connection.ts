@@ -11,17 +11,23 @@ export interface Queryable {
   savepoint?<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
 }
 
-/** Runs `fn` under a savepoint of the transaction `q` is in: a failure rolls back to it and the transaction goes on. */
+/**
+ * Runs `fn` under a savepoint of the transaction `q` is in: a failure rolls back to it and the
+ * transaction goes on. The savepoint is released either way, so nested and repeated uses of one
+ * name never pile up.
+ */
 export async function underSavepoint<T>(q: Queryable, name: string, fn: () => Promise<T>): Promise<T> {
   await q.query(`savepoint ${name}`);
+  let result: T;
   try {
-    const result = await fn();
-    await q.query(`release savepoint ${name}`);
-    return result;
+    result = await fn();
   } catch (err) {
     await q.query(`rollback to savepoint ${name}`);
+    await q.query(`release savepoint ${name}`);
     throw err;
   }
+  await q.query(`release savepoint ${name}`);
+  return result;
 }
 
 export interface Db extends Queryable {

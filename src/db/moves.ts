@@ -3,6 +3,7 @@ import type { CatalogSchema, CatalogTable } from './catalog.js';
 import type { Queryable } from './connection.js';
 import { normalizeSql } from './normalize.js';
 import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
+import { plural } from '../shared/plural.js';
 
 /**
  * Moves and renames run before planning, so drizzle-kit plans against a schema where existing data
@@ -225,7 +226,7 @@ export async function silentSplits(
     const rows = Number(row?.n ?? 0);
     out.push(
       `would create ${service.schema}.${table} while ${schema}.${table} exists with ` +
-        `${rows} row${rows === 1 ? '' : 's'}: ` +
+        `${plural(rows, 'row')}: ` +
         (`adopt it with from: ${schema}.${table} on the table, or push with ` +
           `--allow-duplicate to create an empty one beside it`),
     );

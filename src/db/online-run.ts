@@ -1,6 +1,7 @@
 import type { Db, Queryable } from './connection.js';
 import type { Step } from './online.js';
 import { qualified } from '../shared/sql-quote.js';
+import { plural } from '../shared/plural.js';
 
 /** How long a push may wait for table locks, and for how long it keeps trying. */
 export interface LockPolicy {
@@ -131,7 +132,7 @@ async function runStep(s: Queryable, step: Step, w: Waiting): Promise<OnlineFail
     if (step.undo && !/^CREATE /i.test(step.sql)) await s.batch([step.undo]).catch(() => undefined);
     if (row) {
       const n = Number(row.n);
-      const rows = `${n} existing row${n === 1 ? '' : 's'} of ${step.table}`;
+      const rows = `${plural(n, 'existing row')} of ${step.table}`;
       return { reason: `${step.violations.what} is violated by ${rows}; it was removed (${line(error)})` };
     }
   }
@@ -168,7 +169,7 @@ export async function existingViolations(tx: Queryable, steps: readonly Step[]):
     if (!violations || !tx.savepoint) continue;
     const rows = await tx.savepoint((s) => s.query<{ n: number | string }>(violations.countSql)).catch(() => []);
     const n = Number(rows[0]?.n ?? 0);
-    if (n > 0) found.push(`${violations.what} is violated by ${n} existing row${n === 1 ? '' : 's'} of ${step.table}`);
+    if (n > 0) found.push(`${violations.what} is violated by ${plural(n, 'existing row')} of ${step.table}`);
   }
   return found;
 }

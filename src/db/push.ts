@@ -10,6 +10,7 @@ import { planSteps, readFacts, validationSteps, type Step } from './online.js';
 import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, type LockPolicy } from './online-run.js';
 import { retryingLocks, runOnline } from './online-run.js';
 import { fixSoftDeletes, softDeleteAdvice } from './soft-delete.js';
+import { plural } from '../shared/plural.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -329,7 +330,7 @@ async function withCount(tx: Queryable, loss: DataLoss): Promise<DataLoss> {
   if (!loss.countSql) return loss;
   const [row] = await tx.query<{ n: number | string }>(loss.countSql);
   const n = Number(row?.n ?? 0);
-  return { ...loss, what: `${loss.what}: ${n} row${n === 1 ? '' : 's'} affected` };
+  return { ...loss, what: `${loss.what}: ${plural(n, 'row')} affected` };
 }
 
 export function referencedSchemas(model: Model, service: Service): string[] {

@@ -4,6 +4,7 @@ import type { CatalogSchema } from './catalog.js';
 import type { Queryable } from './connection.js';
 import type { Step } from './online.js';
 import { qualified, quoteIdent as q } from '../shared/sql-quote.js';
+import { plural } from '../shared/plural.js';
 
 /**
  * Rows that break a base's soft-delete check when push adds it. They are counted like those of any
@@ -69,10 +70,7 @@ export async function fixSoftDeletes(
         scans: true,
       });
     }
-    if (total > 0)
-      reasons.push(
-        `fixed ${total} row${total === 1 ? '' : 's'} of ${service.schema}.${table.name}: ${done.join('; ')}`,
-      );
+    if (total > 0) reasons.push(`fixed ${plural(total, 'row')} of ${service.schema}.${table.name}: ${done.join('; ')}`);
   }
   return { steps, reasons };
 }

@@ -2,6 +2,7 @@ import { Document, isMap, isSeq, type Node, type Pair, type Scalar, type YAMLMap
 import { describeColumn, type BasePlan } from './bases.js';
 import type { ColumnSpec } from './columns.js';
 import type { ImportedTable } from './tables.js';
+import { plural } from '../shared/plural.js';
 
 export interface ServiceEnums {
   /** enum name → values and the schema it comes from */
@@ -123,7 +124,7 @@ function annotate(doc: Document, m: Manifest, services: ReadonlyMap<string, read
       const { key, value } = pairs[i]!;
       const rows = m.rows.get(`${t.live.schema}.${t.live.name}`) ?? 0;
       const from = moved(t) ? `from ${t.live.schema}.${t.live.name} (${t.place.reason}), ` : '';
-      key.commentBefore = ` ${from}${rows} row${rows === 1 ? '' : 's'}`;
+      key.commentBefore = ` ${from}${plural(rows, 'row')}`;
       const base = pairOf(value, 'base');
       if (base && m.plan.tableBase.get(t) === false && m.plan.base.length > 0) {
         base.key.commentBefore = ' its leading columns match no base it can take without losing data';

@@ -1,5 +1,6 @@
 import { describeColumn, type BasePlan } from './bases.js';
 import type { Finding, ImportedTable } from './tables.js';
+import { plural } from '../shared/plural.js';
 
 interface ReportInput {
   readonly tables: readonly ImportedTable[];
@@ -22,11 +23,11 @@ export function importReport(r: ReportInput): string[] {
     const moved = t.place.service !== t.live.schema || t.place.name !== t.live.name;
     if (moved) out.push(`  ${full(t)} → ${t.place.service}.${t.place.name} (${t.place.reason})`);
   }
-  out.push(`  ${[...services].map(([s, n]) => `${s}: ${n} table${n === 1 ? '' : 's'}`).join(', ')}`);
+  out.push(`  ${[...services].map(([s, n]) => `${s}: ${plural(n, 'table')}`).join(', ')}`);
   out.push(`base variants (leading columns shared by several tables): ${r.plan.variants.length}`);
   r.plan.variants.forEach((v, i) => {
     out.push(`  variant ${i + 1}: ${v.columns.map((c) => `${c.name} ${describeColumn(c)}`).join(', ')}`);
-    out.push(`    ${v.tables.length} table${v.tables.length === 1 ? '' : 's'}: ${v.tables.map(full).join(', ')}`);
+    out.push(`    ${plural(v.tables.length, 'table')}: ${v.tables.map(full).join(', ')}`);
     const base = r.plan.variantBase.get(v)!;
     const why = r.keep ? ' (kept as it is)' : ' (cannot converge with base without losing data)';
     out.push(`    → ${base === 'base' ? 'base' : `bases.${base}${why}`}`);

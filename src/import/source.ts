@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../shared/atomic-write.js';
-import type { Db } from '../db/connection.js';
 import { maskUrl } from '../db/connection.js';
-import { Connections, EMBEDDED_DIR, type Target } from '../db/targets.js';
+import { EMBEDDED_DIR, type Target } from '../db/targets.js';
 
 export interface SourceOptions {
   readonly url?: string;
@@ -29,18 +27,7 @@ export function importSource(o: SourceOptions): Target {
   return { key: 'embedded', label: `embedded PGlite (${EMBEDDED_DIR})`, source: `no --url or DATABASE_URL` };
 }
 
-export async function withSource<T>(target: Target, cwd: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const connections = new Connections(cwd);
-  try {
-    return await fn(await connections.get(target));
-  } finally {
-    await connections.close();
-  }
-}
-
 /** Refuses to replace an existing file unless forced; the file appears whole or not at all. */
 export function checkWritable(path: string, force: boolean) {
   if (!force && existsSync(path)) throw new UserError(`${path} exists; give --force to overwrite it`);
 }
-
-export const writeManifest = writeFileAtomic;

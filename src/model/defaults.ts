@@ -4,6 +4,7 @@ import { isSerial } from './column-types.js';
 import { isDateLiteral, isIntervalLiteral, isTimeLiteral, isTimestampLiteral } from './datetime-literals.js';
 import { sqlFragmentProblem } from './sql-fragment.js';
 import type { ColumnDefault, ColumnType, Literal } from './types.js';
+import { plural } from '../shared/plural.js';
 
 const INT_RANGE = {
   smallint: [-(2n ** 15n), 2n ** 15n - 1n],
@@ -86,7 +87,7 @@ function scalarLiteral(raw: unknown, ctx: DefaultContext): Checked {
       if (typeof raw !== 'string') return bad('a string');
       // A char without a length is char(1).
       const max = t.length ?? (t.kind === 'char' ? 1 : undefined);
-      return max === undefined || [...raw].length <= max ? raw : bad(`at most ${max} character${max === 1 ? '' : 's'}`);
+      return max === undefined || [...raw].length <= max ? raw : bad(`at most ${plural(max, 'character')}`);
     }
     case 'smallint':
     case 'integer':

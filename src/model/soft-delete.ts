@@ -2,6 +2,7 @@ import type { YamlPath } from '../manifest/diagnostics.js';
 import type { SoftDeleteInput } from '../manifest/schema.js';
 import { constraintNames } from './names.js';
 import type { Check, Column, SoftDelete } from './types.js';
+import { quoteIdent } from '../shared/sql-quote.js';
 
 /**
  * The soft-delete pair: a boolean flag and the time a row was deleted. Declared on a base
@@ -64,6 +65,6 @@ export function tableSoftDelete(
 
 /** The CHECK keeping the pair consistent: the flag is set exactly when the time is. */
 export function softDeleteCheck(table: string, pair: SoftDelete): Check {
-  const q = (name: string) => `"${name}"`;
-  return { name: constraintNames.softDeleteCheck(table), sql: `${q(pair.flag)} = (${q(pair.at)} IS NOT NULL)` };
+  const sql = `${quoteIdent(pair.flag)} = (${quoteIdent(pair.at)} IS NOT NULL)`;
+  return { name: constraintNames.softDeleteCheck(table), sql };
 }

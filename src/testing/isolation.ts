@@ -1,4 +1,5 @@
 import type { PGlite, QueryOptions, Results } from '@electric-sql/pglite';
+import { underSavepoint, type Queryable } from '../db/connection.js';
 
 /** The part of a PGlite client that drizzle-orm/pglite calls. */
 export interface DrizzleClient {
@@ -52,17 +53,19 @@ export class Isolation {
     return run;
   }
 
-  private async underSavepoint<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    await this.pg.exec(`SAVEPOINT ${name}`);
-    let result: T;
-    try {
-      result = await fn();
-    } catch (err) {
-      await this.pg.exec(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
-      throw err;
-    }
-    await this.pg.exec(`RELEASE SAVEPOINT ${name}`);
-    return result;
+  /** The savepoint statements themselves, sent past the queue and the statement savepoints. */
+  private readonly direct: Queryable = {
+    query: async (text) => {
+      await this.pg.exec(text);
+      return [];
+    },
+    batch: async (statements) => {
+      await this.pg.exec(statements.join(';\n'));
+    },
+  };
+
+  private underSavepoint<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return underSavepoint(this.direct, name, fn);
   }
 
   /** The code's transaction body, given a client that queries directly (the savepoint is already held). */

@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { connectUrl, maskUrl } from '../db/connection.js';
+import { quoteIdent } from '../shared/sql-quote.js';
 import { pushServices, type TestProject } from './project.js';
 
 /**
@@ -14,7 +15,6 @@ import { pushServices, type TestProject } from './project.js';
  */
 const TEMPLATE_PREFIX = 'schemagen_template_';
 const DUPLICATE_DATABASE = '42P04';
-const quote = (name: string) => `"${name}"`;
 
 export interface PostgresTestDatabase {
   /** the new database's URL */
@@ -33,7 +33,7 @@ export async function freshPostgres(serverUrl: string, project: TestProject): Pr
   const admin = adminFor(serverUrl);
   const template = await templateFor(admin, serverUrl, project);
   const name = `schemagen_test_${project.key.slice(0, 12)}_${process.pid}_${counter++}`;
-  await admin.unsafe(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(template)}`);
+  await admin.unsafe(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
   const url = withDatabase(serverUrl, name);
   const client = postgres(url, { onnotice: () => {}, connection: { application_name: 'schemagen-test' } });
   return {
@@ -41,7 +41,7 @@ export async function freshPostgres(serverUrl: string, project: TestProject): Pr
     client,
     close: async () => {
       await client.end({ timeout: 5 });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
     },
   };
 }
@@ -73,7 +73,7 @@ async function ensureTemplate(admin: postgres.Sql, serverUrl: string, project: T
   const found = await admin.unsafe('select 1 from pg_database where datname = $1', [name]);
   if (found.length > 0) return name;
   const building = `${name}_${process.pid}_${Date.now().toString(36)}`;
-  await admin.unsafe(`CREATE DATABASE ${quote(building)}`);
+  await admin.unsafe(`CREATE DATABASE ${quoteIdent(building)}`);
   try {
     const db = connectUrl(withDatabase(serverUrl, building));
     try {
@@ -81,9 +81,9 @@ async function ensureTemplate(admin: postgres.Sql, serverUrl: string, project: T
     } finally {
       await db.close();
     }
-    await admin.unsafe(`ALTER DATABASE ${quote(building)} RENAME TO ${quote(name)}`);
+    await admin.unsafe(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(name)}`);
   } catch (err) {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${quote(building)} WITH (FORCE)`);
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${quoteIdent(building)} WITH (FORCE)`);
     if ((err as { code?: string }).code !== DUPLICATE_DATABASE) {
       (err as Error).message = `building the test template on ${maskUrl(serverUrl)}: ${(err as Error).message}`;
       throw err;

@@ -4,8 +4,7 @@ import { findingLine, lintReport } from '../../lint/report.js';
 import { manifestArgs, outArgs, projectOptions } from '../args.js';
 import { defineCli } from '../command.js';
 import { loadProjectModel, openProject } from '../../app/project.js';
-
-const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+import { plural } from '../../shared/plural.js';
 
 export const lintCommand = defineCli({
   name: 'lint',
@@ -29,10 +28,10 @@ export const lintCommand = defineCli({
     const result = await lint({ root: p.root, paths, cwd: io.cwd, excluded: [p.outDir], model });
     const report = lintReport(result, io.cwd);
     if (args.json) io.stdout(JSON.stringify(report));
-    else if (report.ok) io.stdout(`no findings in ${count(result.files, 'file')}`);
+    else if (report.ok) io.stdout(`no findings in ${plural(result.files, 'file')}`);
     else {
       for (const f of report.findings) io.stderr(findingLine(f));
-      io.stderr(`${count(report.findings.length, 'finding')} in ${count(result.files, 'file')}`);
+      io.stderr(`${plural(report.findings.length, 'finding')} in ${plural(result.files, 'file')}`);
     }
     return report.ok ? 0 : 1;
   },
