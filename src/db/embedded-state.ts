@@ -45,11 +45,10 @@ export function dataFingerprint(root: string): string {
 
 /** The code that decides whether a service matches: a record made by another build proves nothing. */
 const DB_CODE_DIR = dirname(fileURLToPath(import.meta.url));
-let dbCode: string | undefined;
 
 export function serviceHash(service: Service): string {
   return createHash('sha256')
-    .update((dbCode ??= filesFingerprint([DB_CODE_DIR])))
+    .update(filesFingerprint([DB_CODE_DIR]))
     .update(JSON.stringify(service, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))
     .digest('hex');
 }

@@ -31,17 +31,24 @@ const CODE_DIRS = [
   join(MODEL_CODE_DIR, '..', '..', 'templates'),
 ];
 
-let codeFingerprint: string | undefined;
-const modelCodeFingerprint = (): string => (codeFingerprint ??= filesFingerprint(CODE_DIRS));
+const modelCodeFingerprint = (): string => filesFingerprint(CODE_DIRS);
+
+/** The build does not change while the process runs: each set of folders is hashed once. */
+const fingerprints = new Map<string, string>();
 
 /** A hash of the code and template files (not subfolders) of `dirs`: changes whenever the tool's build does. */
 export function filesFingerprint(dirs: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const dir of dirs) {
-    for (const f of readdirSync(dir).sort())
-      if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
+  const id = dirs.join('\0');
+  let fingerprint = fingerprints.get(id);
+  if (fingerprint === undefined) {
+    const hash = createHash('sha256');
+    for (const dir of dirs) {
+      for (const f of readdirSync(dir).sort())
+        if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
+    }
+    fingerprints.set(id, (fingerprint = hash.digest('hex')));
   }
-  return hash.digest('hex');
+  return fingerprint;
 }
 
 export function manifestKey(manifestText: Buffer | string): string {

@@ -28,7 +28,6 @@ export interface TestProject {
 }
 
 const PUSH_CODE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'db');
-let pushCode: string | undefined;
 const models = new Map<string, Model>();
 
 /**
@@ -47,9 +46,8 @@ export function testProject(manifest: string, names: readonly string[]): TestPro
   let model = models.get(modelKey);
   if (!model) models.set(modelKey, (model = loadModel(manifestPath, manifest)));
   const services = withDependencies(model, selectServices(model, names));
-  pushCode ??= filesFingerprint([PUSH_CODE_DIR]);
   const key = createHash('sha256')
-    .update(`${modelKey}\0${pushCode}\0${services.map((s) => s.name).join(',')}`)
+    .update(`${modelKey}\0${filesFingerprint([PUSH_CODE_DIR])}\0${services.map((s) => s.name).join(',')}`)
     .digest('hex');
   return { root: dirname(manifestPath), manifestPath, model, services, key };
 }
