@@ -24,9 +24,17 @@ export interface Target {
   readonly source: string;
 }
 
+/** The project's embedded database, labelled with its folder as seen from `cwd`; `source` says why it was chosen. */
+export function embeddedTarget(root: string, cwd: string, source: string): Target {
+  return {
+    key: 'embedded',
+    label: `embedded PGlite (${relative(cwd, join(root, EMBEDDED_DIR)) || EMBEDDED_DIR})`,
+    source,
+  };
+}
+
 export function targetFor(service: Service, o: TargetOptions): Target {
-  const embeddedLabel = `embedded PGlite (${relative(o.cwd, join(o.root, EMBEDDED_DIR)) || EMBEDDED_DIR})`;
-  if (o.embedded) return { key: 'embedded', label: embeddedLabel, source: '--embedded' };
+  if (o.embedded) return embeddedTarget(o.root, o.cwd, '--embedded');
   const own = o.env[service.urlEnv];
   const url = own || o.env['DATABASE_URL'];
   if (url) return { key: url, url, label: maskUrl(url), source: own ? service.urlEnv : 'DATABASE_URL' };
@@ -37,7 +45,7 @@ export function targetFor(service: Service, o: TargetOptions): Target {
         `CI=true`,
     );
   }
-  return { key: 'embedded', label: embeddedLabel, source: `no ${service.urlEnv} or DATABASE_URL` };
+  return embeddedTarget(o.root, o.cwd, `no ${service.urlEnv} or DATABASE_URL`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { maskUrl } from '../db/connection.js';
-import { EMBEDDED_DIR, type Target } from '../db/targets.js';
+import { EMBEDDED_DIR, embeddedTarget, type Target } from '../db/targets.js';
 
 export interface SourceOptions {
   readonly url?: string;
@@ -14,7 +14,7 @@ export interface SourceOptions {
 
 /** The database to import: `--url`, else DATABASE_URL, else the embedded one (refused like push refuses it). */
 export function importSource(o: SourceOptions): Target {
-  if (o.embedded) return { key: 'embedded', label: `embedded PGlite (${EMBEDDED_DIR})`, source: '--embedded' };
+  if (o.embedded) return embeddedTarget(o.cwd, o.cwd, '--embedded');
   const url = o.url || o.env['DATABASE_URL'];
   if (url) return { key: url, url, label: maskUrl(url), source: o.url ? '--url' : 'DATABASE_URL' };
   if (o.requireUrl || o.env['CI'] === 'true') {
@@ -24,7 +24,7 @@ export function importSource(o: SourceOptions): Target {
   if (!existsSync(join(o.cwd, EMBEDDED_DIR))) {
     throw new UserError(`no --url, no DATABASE_URL and no embedded database in ${EMBEDDED_DIR}`);
   }
-  return { key: 'embedded', label: `embedded PGlite (${EMBEDDED_DIR})`, source: `no --url or DATABASE_URL` };
+  return embeddedTarget(o.cwd, o.cwd, 'no --url or DATABASE_URL');
 }
 
 /** Refuses to replace an existing file unless forced; the file appears whole or not at all. */
