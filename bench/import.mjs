@@ -64,7 +64,8 @@ try {
   mkdirSync(WORK, { recursive: true });
   const floorScript = `import postgres from 'postgres'; import { readLiveDatabase, countRows } from ${JSON.stringify(CATALOG)};
     const sql = postgres(${JSON.stringify(url)}, { max: 1, onnotice: () => {}, prepare: false });
-    const db = { query: (t, p = []) => sql.unsafe(t, p) };
+    const on = (q) => ({ query: (t, p = []) => q.unsafe(t, p) });
+    const db = { ...on(sql), readOnly: (fn) => sql.begin('isolation level repeatable read read only', (tx) => fn(on(tx))) };
     const live = await readLiveDatabase(db); await countRows(db, live.tables); await sql.end();`;
   const loadBefore = loadavg()[0];
   log(`import vs catalog queries, ${REPS} runs each`);

@@ -1,6 +1,6 @@
 import type { Model, Service } from '../model/types.js';
 import { readCatalogs, type CatalogSchema } from './catalog.js';
-import type { Queryable } from './connection.js';
+import type { Db } from './connection.js';
 import { diffService, type Drift } from './drift.js';
 
 /** A service's part of its database's catalog, and how it differs from the model. */
@@ -11,7 +11,7 @@ export interface ServiceState {
 
 /**
  * Push and verify of several services sharing a database read its catalog once: every service's
- * schema in one query (readCatalogs), each service then compared with its part. A push trusts that
+ * schema in one snapshot (readCatalogs), each service then compared with its part. A push trusts that
  * read only until something may have changed the database: after the first full push on it, `state`
  * answers undefined and each later service is compared inside its own push transaction, as always.
  */
@@ -26,7 +26,7 @@ export class CatalogPerDatabase {
   ) {}
 
   /** The service's catalog and drift (verify's, tables found elsewhere included); undefined once stale. */
-  async state(key: string, db: Queryable, service: Service): Promise<ServiceState | undefined> {
+  async state(key: string, db: Db, service: Service): Promise<ServiceState | undefined> {
     if (this.changed.has(key)) return undefined;
     const catalog = (await this.read(key, db)).get(service.schema)!;
     return { catalog, drift: await diffService(service, catalog, db) };
@@ -36,14 +36,15 @@ export class CatalogPerDatabase {
    * Starts the read of the database `key` now, so that the database computes it while the caller
    * does other work (push checks generated/ meanwhile); `state` then awaits it and reports its failure.
    */
-  readAhead(key: string, db: Promise<Queryable>): void {
+  readAhead(key: string, db: Promise<Db>): void {
     this.read(key, db).catch(() => undefined);
   }
 
-  private read(key: string, db: Queryable | Promise<Queryable>) {
+  private read(key: string, db: Db | Promise<Db>) {
     let read = this.reads.get(key);
     if (!read) {
-      read = Promise.resolve(db).then(async (q) => (await readCatalogs(q, this.requests(key))).schemas);
+      const requests = this.requests(key);
+      read = Promise.resolve(db).then(async (d) => (await d.readOnly((q) => readCatalogs(q, requests))).schemas);
       this.reads.set(key, read);
     }
     return read;

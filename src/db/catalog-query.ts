@@ -1,66 +1,127 @@
 import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
 
 /**
- * The one catalog query push, verify and import share. It reads every schema asked for at once, as
- * flat lists (tables, columns, constraints, indexes, triggers, enums) rather than one nested document
- * per table: PostgreSQL then scans each catalog once instead of once per table, which keeps a no-op
- * push of thousands of tables close to the cost of reading those rows at all. One statement, so one
- * snapshot; each row is a JSON array whose fields are named once, here, for the SQL and for reading.
+ * The catalog statements push, verify and import share. They read every schema asked for at once,
+ * as flat lists (tables, columns, constraints, indexes, …) rather than one nested document per
+ * table: PostgreSQL then scans each catalog once instead of once per table. Each list is a statement
+ * of plain rows, sent together (readCatalogs): building the rows as JSON on the server cost a
+ * no-op push of thousands of tables a third of its read. Fields are named once, here, as aliases.
  */
 
 /** Schemas no service and no import reads: PostgreSQL's own. */
 export const SYSTEM_SCHEMA = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'`;
 
 /**
- * The fields of one list, in order: SQL expression by name. The first `links` tie a row to its table
- * (and its column numbers to names); they are read by position, the rest become the row's object.
+ * What the statements take: `schemas`, those to read as a JSON array, or null for every schema but
+ * PostgreSQL's own and `drizzle`; `lookFor`, table names to look for in other schemas (JSON array);
+ * `skip`, schemas not to look in; `forImport`, whether to deparse each index's whole definition.
  */
-export interface RowKind {
-  readonly sql: Record<string, string>;
-  readonly keys: readonly string[];
-  readonly links: number;
+export interface CatalogParams {
+  readonly schemas: string | null;
+  readonly lookFor: string;
+  readonly skip: string;
+  readonly forImport: boolean;
 }
-const kind = (sql: Record<string, string>, links = 0): RowKind => ({ sql, keys: Object.keys(sql), links });
 
-export const TABLE = kind(
+export interface CatalogStatement {
+  readonly text: string;
+  readonly params: (p: CatalogParams) => readonly unknown[];
+  /** the fields that make the object read (catalog.ts), past the links that tie a row to its table */
+  readonly keys: readonly string[];
+}
+
+/**
+ * `select <expression> as "<field>", … <from>`: rows arrive as objects under the fields' names, the
+ * `links` first. A statement that reads `rel` (the tables of the schemas asked for) starts with its
+ * definition.
+ */
+const statement = (
+  links: Record<string, string>,
+  fields: Record<string, string>,
+  from: string,
+  params: CatalogStatement['params'] = (p) => [p.schemas],
+): CatalogStatement => ({
+  text: `${/\brel\b/.test(from) ? SCOPE : ''}select ${Object.entries({ ...links, ...fields })
+    .map(([name, sql]) => `${sql} as "${name}"`)
+    .join(', ')}\n${from}`,
+  params,
+  keys: Object.keys(fields),
+});
+
+/** The schemas read ($1), and their tables (`rel`). */
+const NAMESPACES = `with ns as (select n.oid, n.nspname from pg_namespace n where case when $1::text is null
+    then ${SYSTEM_SCHEMA} and n.nspname <> '${MIGRATIONS_SCHEMA}'
+    else n.nspname in (select json_array_elements_text(($1::text)::json)) end)`;
+const SCOPE = `${NAMESPACES},
+rel as (select c.oid, c.relname, c.relkind, c.relispartition, ns.nspname
+    from pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('r', 'p'))\n`;
+
+/** The comment of a table (subid 0) or column: a join, where obj_description() would run a query per row. */
+const described = (oid: string, subid: string) =>
+  `left join pg_description ds on ds.objoid = ${oid} and ds.classoid = 'pg_class'::regclass and ds.objsubid = ${subid}`;
+
+export const SCHEMAS: CatalogStatement = {
+  text: `${NAMESPACES} select nspname as "name" from ns order by nspname`,
+  params: (p) => [p.schemas],
+  keys: ['name'],
+};
+
+export const TABLES = statement(
+  { oid: 'rel.oid' },
   {
-    oid: 'rel.oid',
     schema: 'rel.nspname',
     name: 'rel.relname',
     partitioned: `rel.relkind = 'p'`,
     partition: 'rel.relispartition',
     comment: 'ds.description',
   },
-  1,
+  `from rel ${described('rel.oid', '0')} order by rel.nspname, rel.relname`,
 );
 
-export const COLUMN = kind(
+// Not ordered: sorting tens of thousands of rows on the server costs more than putting each table's
+// few columns in order when they arrive (catalog.ts). The type's name, schema and kind come from
+// TYPES: joining pg_type twice per column costs a read of thousands of tables a fifth of its time.
+export const COLUMNS = statement(
+  { table: 'a.attrelid', number: 'a.attnum', typeOid: 'a.atttypid' },
   {
-    table: 'a.attrelid',
-    number: 'a.attnum',
     name: 'a.attname',
     type: 'format_type(a.atttypid, a.atttypmod)',
     notNull: 'a.attnotnull',
-    default: 'pg_get_expr(d.adbin, d.adrelid)',
+    // A default cannot name a column, so it deparses without its table, which pg_get_expr would open
+    // (and lock) once per column; a generated column's expression names columns and needs it.
+    default: `pg_get_expr(d.adbin, case when a.attgenerated = '' then 0 else d.adrelid end)`,
     identity: 'a.attidentity::text',
     generated: `a.attgenerated <> ''`,
     comment: 'ds.description',
-    typeName: 'st.typname',
-    typeSchema: 'stn.nspname',
-    typeKind: 'st.typtype::text',
   },
-  2,
+  `from rel join pg_attribute a on a.attrelid = rel.oid
+    left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+    ${described('a.attrelid', 'a.attnum')}
+    where a.attnum > 0 and not a.attisdropped`,
 );
 
-export const CONSTRAINT = kind(
+/**
+ * The types a column may have, for an array its element's (the enum behind `role[]`): all but the
+ * row types of tables, views and the like, two per table, which no column of ours has (catalog.ts
+ * reads a column of one as a composite). Cheaper than finding the types the columns use.
+ */
+export const TYPES = statement(
+  { oid: 't.oid' },
+  { name: 'st.typname', schema: 'stn.nspname', kind: 'st.typtype::text' },
+  `from pg_type t join pg_type st
+      on st.oid = case when t.typelem <> 0 and t.typlen = -1 and t.typcategory = 'A' then t.typelem else t.oid end
+    join pg_namespace stn on stn.oid = st.typnamespace
+    where st.typrelid = 0 or (select c.relkind from pg_class c where c.oid = st.typrelid) = 'c'`,
+  () => [],
+);
+
+export const CONSTRAINTS = statement(
+  { table: 'k.conrelid', columnNumbers: 'k.conkey', refTableOid: 'k.confrelid', refNumbers: 'k.confkey' },
   {
-    table: 'k.conrelid',
-    columnNumbers: 'k.conkey',
-    refTableOid: 'k.confrelid',
-    refNumbers: 'k.confkey',
     name: 'k.conname',
     type: 'k.contype::text',
-    definition: 'pg_get_constraintdef(k.oid, true)',
+    // Push and verify compare the text of checks only; import quotes every constraint it cannot express.
+    definition: `case when k.contype in ('c', 'x') or $2::boolean then pg_get_constraintdef(k.oid, true) end`,
     deferrable: 'k.condeferrable',
     validated: 'k.convalidated',
     refSchema: 'rn.nspname',
@@ -74,17 +135,23 @@ export const CONSTRAINT = kind(
     onDelete: `nullif(k.confdeltype::text, ' ')`,
     onUpdate: `nullif(k.confupdtype::text, ' ')`,
   },
-  4,
+  `from rel join pg_constraint k on k.conrelid = rel.oid
+    left join pg_class rc on rc.oid = k.confrelid left join pg_namespace rn on rn.oid = rc.relnamespace
+    where k.contype in ('p', 'u', 'f', 'c', 'x') order by k.conname`,
+  (p) => [p.schemas, p.forImport],
 );
 
-export const INDEX = kind(
+export const INDEXES = statement(
   {
     table: 'i.indrelid',
-    columnNumbers: 'i.indkey::int2[]',
+    // int2vector counts from 0, which drivers read as a nested array: the slice counts from 1.
+    columnNumbers: '(i.indkey::int2[])[0:]',
     // Only an index over an expression pays for deparsing its key columns.
     expressions: `case when 0 = any(i.indkey::int2[])
     then (select json_agg(pg_get_indexdef(i.indexrelid, u.ord::int, true)
     order by u.ord) from unnest(i.indkey::int2[]) with ordinality u(n, ord)) end`,
+  },
+  {
     name: 'ic.relname',
     unique: 'i.indisunique',
     method: 'am.amname',
@@ -92,90 +159,51 @@ export const INDEX = kind(
     valid: 'i.indisvalid',
     special: `i.indnkeyatts <> i.indnatts or 0 <> any(i.indoption::int2[])
     or not (i.indclass::oid[] <@ (select array_agg(oid) from pg_opclass where opcdefault))`,
-    // Deparsing every index costs a no-op push a third of its read: only import asks ($4) for the text.
-    definition: 'case when $4::boolean then pg_get_indexdef(i.indexrelid) end',
+    // Deparsing every index costs a no-op push a third of its read: only import asks for the text.
+    definition: 'case when $2::boolean then pg_get_indexdef(i.indexrelid) end',
   },
-  3,
+  `from rel join pg_index i on i.indrelid = rel.oid join pg_class ic on ic.oid = i.indexrelid
+    join pg_am am on am.oid = ic.relam
+    where not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.conrelid = i.indrelid)
+    order by ic.relname`,
+  (p) => [p.schemas, p.forImport],
 );
 
-export const TRIGGER = kind({ table: 'tg.tgrelid', name: 'tg.tgname', definition: 'pg_get_triggerdef(tg.oid)' }, 1);
+export const TRIGGERS = statement(
+  { table: 'tg.tgrelid' },
+  { name: 'tg.tgname', definition: 'pg_get_triggerdef(tg.oid)' },
+  `from rel join pg_trigger tg on tg.tgrelid = rel.oid where not tg.tgisinternal order by tg.tgname`,
+);
 
-export const ENUM = kind({
-  schema: 'n.nspname',
-  name: 't.typname',
-  values: '(select json_agg(e.enumlabel order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid)',
-});
-
-export const OWNED_SEQUENCE = kind({ table: 'dep.refobjid', column: 'dep.refobjsubid' });
-
-export const ELSEWHERE = kind({ schema: 'n.nspname', table: 'c.relname' });
-
-/** The comment of a table (subid 0) or column: a join, where obj_description() would run a query per row. */
-const described = (oid: string, subid: string) =>
-  `left join pg_description ds on ds.objoid = ${oid} and ds.classoid = 'pg_class'::regclass and ds.objsubid = ${subid}`;
-
-const rows = (k: RowKind, from: string, order = '') =>
-  `coalesce((select json_agg(json_build_array(${Object.values(k.sql).join(', ')})${order && ` order by ${order}`})
-    ${from}), '[]')`;
-
-/**
- * $1: the schemas to read as a JSON array, or null for every schema but PostgreSQL's own and
- * `drizzle`; $2: table names to look for in other schemas (JSON array); $3: schemas not to look in;
- * $4: whether to deparse each index's whole definition.
- */
-export const CATALOG_QUERY = `
-with ns as (select n.oid, n.nspname from pg_namespace n where case when $1::text is null
-    then ${SYSTEM_SCHEMA} and n.nspname <> '${MIGRATIONS_SCHEMA}'
-    else n.nspname in (select json_array_elements_text(($1::text)::json)) end),
-rel as (select c.oid, c.relname, c.relkind, c.relispartition, ns.nspname
-    from pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('r', 'p'))
-select
-  coalesce((select json_agg(nspname order by nspname) from ns), '[]') as schemas,
-  ${rows(TABLE, `from rel ${described('rel.oid', '0')}`, 'rel.nspname, rel.relname')} as tables,
-  ${rows(
-    COLUMN,
-    `from rel join pg_attribute a on a.attrelid = rel.oid
-    join pg_type t on t.oid = a.atttypid
-    join pg_type st
-      on st.oid = case when t.typelem <> 0 and t.typlen = -1 and t.typcategory = 'A' then t.typelem else t.oid end
-    join pg_namespace stn on stn.oid = st.typnamespace
-    left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-    ${described('a.attrelid', 'a.attnum')}
-    where a.attnum > 0 and not a.attisdropped`,
-    'a.attrelid, a.attnum',
-  )} as columns,
-  ${rows(
-    CONSTRAINT,
-    `from rel join pg_constraint k on k.conrelid = rel.oid
-    left join pg_class rc on rc.oid = k.confrelid left join pg_namespace rn on rn.oid = rc.relnamespace
-    where k.contype in ('p', 'u', 'f', 'c', 'x')`,
-    'k.conname',
-  )} as constraints,
-  ${rows(
-    INDEX,
-    `from rel join pg_index i on i.indrelid = rel.oid join pg_class ic on ic.oid = i.indexrelid
-    join pg_am am on am.oid = ic.relam
-    where not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.conrelid = i.indrelid)`,
-    'ic.relname',
-  )} as indexes,
-  ${rows(TRIGGER, `from rel join pg_trigger tg on tg.tgrelid = rel.oid where not tg.tgisinternal`, 'tg.tgname')}
-    as triggers,
-  ${rows(
-    OWNED_SEQUENCE,
-    `from rel join pg_depend dep on dep.refobjid = rel.oid join pg_class sq on sq.oid = dep.objid
+export const OWNED_SEQUENCES = statement(
+  { table: 'dep.refobjid', column: 'dep.refobjsubid' },
+  {},
+  `from rel join pg_depend dep on dep.refobjid = rel.oid join pg_class sq on sq.oid = dep.objid
     where dep.refclassid = 'pg_class'::regclass and dep.classid = 'pg_class'::regclass and dep.deptype = 'a'
       and sq.relkind = 'S'`,
-  )} as owned_sequences,
-  ${rows(
-    ENUM,
-    `from pg_type t join pg_namespace n on n.oid = t.typnamespace
-    where t.typtype = 'e' and ${SYSTEM_SCHEMA} and n.nspname <> '${MIGRATIONS_SCHEMA}'`,
-    'n.nspname, t.typname',
-  )} as enums,
-  ${rows(
-    ELSEWHERE,
-    `from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and c.relname in (select json_array_elements_text(($2::text)::json))
-      and n.nspname not in (select json_array_elements_text(($3::text)::json)) and ${SYSTEM_SCHEMA}`,
-    'n.nspname, c.relname',
-  )} as elsewhere`;
+);
+
+/** The enums of every schema but the system ones: a column's type may live in a schema not read. */
+export const ENUMS = statement(
+  {},
+  {
+    schema: 'n.nspname',
+    name: 't.typname',
+    values: '(select json_agg(e.enumlabel order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid)',
+  },
+  `from pg_type t join pg_namespace n on n.oid = t.typnamespace
+    where t.typtype = 'e' and ${SYSTEM_SCHEMA} and n.nspname <> '${MIGRATIONS_SCHEMA}'
+    order by n.nspname, t.typname`,
+  () => [],
+);
+
+/** Tables of the names looked for ($1) in other schemas but those skipped ($2). */
+export const ELSEWHERE = statement(
+  {},
+  { schema: 'n.nspname', table: 'c.relname' },
+  `from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p') and c.relname in (select json_array_elements_text(($1::text)::json))
+      and n.nspname not in (select json_array_elements_text(($2::text)::json)) and ${SYSTEM_SCHEMA}
+    order by n.nspname, c.relname`,
+  (p) => [p.lookFor, p.skip],
+);

@@ -1,13 +1,16 @@
 import {
-  CATALOG_QUERY,
-  COLUMN,
-  CONSTRAINT,
+  COLUMNS,
+  CONSTRAINTS,
   ELSEWHERE,
-  ENUM,
-  INDEX,
-  TABLE,
-  TRIGGER,
-  type RowKind,
+  ENUMS,
+  INDEXES,
+  OWNED_SEQUENCES,
+  SCHEMAS,
+  TABLES,
+  TRIGGERS,
+  TYPES,
+  type CatalogParams,
+  type CatalogStatement,
 } from './catalog-query.js';
 import type { Queryable } from './connection.js';
 
@@ -35,7 +38,8 @@ export interface CatalogConstraint {
   /** p primary, u unique, f foreign, c check, x exclusion */
   readonly type: 'p' | 'u' | 'f' | 'c' | 'x';
   readonly columns: readonly string[];
-  readonly definition: string;
+  /** pg_get_constraintdef(): of checks and exclusion constraints, of every constraint when read for import */
+  readonly definition: string | null;
   readonly deferrable: boolean;
   readonly refSchema: string | null;
   readonly refTable: string | null;
@@ -46,6 +50,10 @@ export interface CatalogConstraint {
   /** false for a constraint added NOT VALID whose validation has not run */
   readonly validated: boolean;
 }
+
+/** A check's condition: what follows CHECK, less the NOT VALID an online push leaves until it validates. */
+export const checkCondition = (k: CatalogConstraint): string =>
+  k.definition!.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '');
 
 export interface CatalogIndex {
   readonly name: string;
@@ -93,7 +101,13 @@ export interface CatalogSchema {
    * tables with one of `lookFor`'s names in other non-system schemas not owned by another service:
    * where misrouted tables land
    */
-  readonly elsewhere: readonly { readonly schema: string; readonly table: string }[];
+  readonly elsewhere: readonly Found[];
+}
+
+/** A table of a looked-for name in another schema. */
+export interface Found {
+  readonly schema: string;
+  readonly table: string;
 }
 
 /** A schema to read; `lookFor` and `otherServices` are for `elsewhere` (see CatalogSchema). */
@@ -122,34 +136,40 @@ export async function readCatalog(
 }
 
 /**
- * Reads several schemas (or every schema but PostgreSQL's own and `drizzle`) in one query: a
- * database holding many services pays for one read, not one per service.
+ * Reads several schemas (or every schema but PostgreSQL's own and `drizzle`): one statement per
+ * list, sent without waiting for each other, so a database holding many services pays for one read,
+ * not one per service. Run it under `Db.readOnly` for one snapshot; inside a push transaction the
+ * statements see what the transaction did.
  */
 export async function readCatalogs(
   db: Queryable,
   requests: readonly CatalogRequest[] | 'every schema',
-  options: { readonly indexDefinitions?: boolean } = {},
+  options: { readonly forImport?: boolean } = {},
 ): Promise<DatabaseCatalog> {
   const asked = requests === 'every schema' ? undefined : requests;
-  const lookFor = [...new Set(asked?.flatMap((r) => r.lookFor ?? []) ?? [])];
   // Schemas no request looks in, left out by the query already; each request then drops its own.
   const skipped = asked?.map((r) => new Set([r.schema, ...(r.otherServices ?? [])]));
   const skippedByAll = skipped?.length ? [...skipped[0]!].filter((s) => skipped.every((x) => x.has(s))) : [];
-  const [raw] = await db.query<Record<string, unknown>>(CATALOG_QUERY, [
-    asked ? JSON.stringify(asked.map((r) => r.schema)) : null,
-    JSON.stringify(lookFor),
-    JSON.stringify(skippedByAll),
-    options.indexDefinitions ?? false,
-  ]);
-  const got = (key: string) => {
-    const value = raw![key];
-    return (typeof value === 'string' ? JSON.parse(value) : value) as Row[];
+  const params: CatalogParams = {
+    schemas: asked ? JSON.stringify(asked.map((r) => r.schema)) : null,
+    lookFor: JSON.stringify([...new Set(asked?.flatMap((r) => r.lookFor ?? []) ?? [])]),
+    skip: JSON.stringify(skippedByAll),
+    forImport: options.forImport ?? false,
   };
-  const tables = assembleTables(got);
-  const elsewhere = got('elsewhere').map((row) => objectOf<{ schema: string; table: string }>(ELSEWHERE, row));
-  const enums = got('enums').map((row) => objectOf<CatalogEnum>(ENUM, row));
+  const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
+  const [present, tables, elsewhere, enums] = await Promise.all([
+    read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
+    assembleTables(read),
+    read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
+    read<Record<string, unknown>>(ENUMS).then((rows) =>
+      rows.map((r) => {
+        const e = objectOf<CatalogEnum>(ENUMS, r);
+        e.values = parsedJson(e.values);
+        return e;
+      }),
+    ),
+  ]);
   const schemas = new Map<string, CatalogSchema>();
-  const present = got('schemas') as unknown as string[];
   const names = [...present, ...(asked ?? []).map((r) => r.schema).filter((s) => !present.includes(s))];
   for (const schema of names) {
     const request = asked?.find((r) => r.schema === schema);
@@ -164,52 +184,83 @@ export async function readCatalogs(
   return { schemas, enums };
 }
 
-/** A row's fields after its links, as an object (see RowKind). */
-function objectOf<T>(kind: RowKind, row: readonly unknown[]): T {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
+type Read = <T>(s: CatalogStatement) => Promise<T[]>;
+/** A JSON field arrives parsed from the driver, as text from some PGlite paths. */
+const parsedJson = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
+/**
+ * A row's fields past its links, as a new object: built key by key in one order, so every object of
+ * a list shares one shape (a spread of the driver's row would copy its links and cost more).
+ */
+function objectOf<T>(s: CatalogStatement, row: Record<string, unknown>): Mutable<T> {
   const out: Record<string, unknown> = {};
-  for (let i = kind.links; i < kind.keys.length; i++) out[kind.keys[i]!] = row[i];
-  return out as T;
+  for (const key of s.keys) out[key] = row[key];
+  return out as Mutable<T>;
 }
 
-type Row = readonly unknown[];
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
+interface Links {
+  table: number;
+  columnNumbers: number[] | null;
+  refTableOid: number;
+  refNumbers: number[] | null;
+  number: number;
+  typeOid: number;
+  expressions: string[] | string | null;
+}
 
-/** Tables by schema, each with its columns, constraints, indexes and triggers, in the query's order. */
-function assembleTables(got: (key: string) => Row[]): Map<string, CatalogTable[]> {
+/** Tables by schema, each with its columns (in number order), constraints, indexes and triggers. */
+async function assembleTables(read: Read): Promise<Map<string, CatalogTable[]>> {
+  type Rows = Record<string, unknown> & Links;
+  const [tables, columns, types, owned, constraints, indexes, triggers] = await Promise.all(
+    [TABLES, COLUMNS, TYPES, OWNED_SEQUENCES, CONSTRAINTS, INDEXES, TRIGGERS].map((s) => read<Rows>(s)),
+  );
   const byOid = new Map<number, Mutable<CatalogTable>>();
   const bySchema = new Map<string, CatalogTable[]>();
-  for (const row of got('tables')) {
-    const table = objectOf<Mutable<CatalogTable>>(TABLE, row);
+  for (const row of tables!) {
+    const table = objectOf<CatalogTable>(TABLES, row);
     Object.assign(table, { columns: [], constraints: [], indexes: [], triggers: [] });
-    byOid.set(row[0] as number, table);
+    byOid.set(row.oid as number, table);
     if (!bySchema.has(table.schema)) bySchema.set(table.schema, []);
     bySchema.get(table.schema)!.push(table);
   }
-  const owned = new Set(got('owned_sequences').map(([table, column]) => `${table}.${column}`));
-  const columnNames = new Map<number, Map<number, string>>();
-  for (const row of got('columns')) {
-    const [table, number] = row as [number, number];
-    const column = objectOf<Mutable<CatalogColumn>>(COLUMN, row);
-    column.ownsSequence = column.identity === '' && owned.has(`${table}.${number}`);
-    byOid.get(table)!.columns.push(column);
-    if (!columnNames.has(table)) columnNames.set(table, new Map());
-    columnNames.get(table)!.set(number, column.name);
+  const typeOf = new Map(
+    types!.map((t) => [t.oid as number, t as unknown as { name: string; schema: string; kind: string }]),
+  );
+  // A column as one number (oid × 2048 + attnum; attnum stays below 1,600), so lookups hash no string.
+  const columnKey = (table: number, n: number) => table * 2048 + n;
+  const ownsSequence = new Set(owned!.map((o) => columnKey(o.table, o.column as number)));
+  // Each table's columns at their numbers: rows come unordered (sorting them on the server costs more).
+  const numbered = new Map<number, CatalogColumn[]>();
+  for (const row of columns!) {
+    const column = objectOf<CatalogColumn>(COLUMNS, row);
+    const type = typeOf.get(row.typeOid) ?? { name: column.type, schema: '', kind: 'c' };
+    column.typeName = type.name;
+    column.typeSchema = type.schema;
+    column.typeKind = type.kind;
+    column.ownsSequence = column.identity === '' && ownsSequence.has(columnKey(row.table, row.number));
+    let slots = numbered.get(row.table);
+    if (!slots) numbered.set(row.table, (slots = []));
+    slots[row.number] = column;
   }
-  const nameOf = (table: number, n: number) => columnNames.get(table)?.get(n);
-  for (const row of got('constraints')) {
-    const [table, numbers, refTable, refNumbers] = row as [number, number[] | null, number, number[] | null];
-    const k = objectOf<Mutable<CatalogConstraint>>(CONSTRAINT, row);
-    k.columns = (numbers ?? []).flatMap((n) => nameOf(table, n) ?? []);
-    if (k.type === 'f' && k.refColumns === null) k.refColumns = refNumbers!.map((n) => nameOf(refTable, n)!);
-    byOid.get(table)!.constraints.push(k);
+  for (const [oid, slots] of numbered) byOid.get(oid)!.columns = slots.filter((c) => c !== undefined);
+  const nameOf = (table: number, n: number) => numbered.get(table)?.[n]?.name;
+  for (const row of constraints!) {
+    const k = objectOf<CatalogConstraint>(CONSTRAINTS, row);
+    k.columns = (row.columnNumbers ?? []).flatMap((n) => nameOf(row.table, n) ?? []);
+    k.refColumns =
+      k.type === 'f' && k.refColumns === null
+        ? row.refNumbers!.map((n) => nameOf(row.refTableOid, n)!)
+        : parsedJson(k.refColumns);
+    byOid.get(row.table)!.constraints.push(k);
   }
-  for (const row of got('indexes')) {
-    const [table, numbers, expressions] = row as [number, number[], string[] | null];
-    const ix = objectOf<Mutable<CatalogIndex>>(INDEX, row);
-    ix.columns = numbers.map((n, i) => (n === 0 ? expressions![i]! : nameOf(table, n)!));
-    ix.hasExpression = expressions !== null;
-    byOid.get(table)!.indexes.push(ix);
+  for (const row of indexes!) {
+    const ix = objectOf<CatalogIndex>(INDEXES, row);
+    const texts = parsedJson(row.expressions) as string[] | null;
+    ix.columns = row.columnNumbers!.map((n, i) => (n === 0 ? texts![i]! : nameOf(row.table, n)!));
+    ix.hasExpression = texts !== null;
+    byOid.get(row.table)!.indexes.push(ix);
   }
-  for (const row of got('triggers')) byOid.get(row[0] as number)!.triggers.push(objectOf(TRIGGER, row));
+  for (const row of triggers!) byOid.get(row.table)!.triggers.push(objectOf(TRIGGERS, row));
   return bySchema;
 }

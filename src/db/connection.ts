@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
+import { inSharedSnapshot } from './shared-snapshot.js';
 
 /** The little push and verify need from a database, over postgres-js or embedded PGlite. */
 export interface Queryable {
@@ -36,6 +37,11 @@ export interface Db extends Queryable {
   readonly embedded: boolean;
   /** runs `fn` in one transaction; a throw rolls everything back */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * runs `fn`'s reads in one read-only snapshot (repeatable read), so statements it sends together
+   * see one state of the database and share a round trip
+   */
+  readOnly<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** runs `fn` on one connection outside any transaction (CREATE INDEX CONCURRENTLY needs that) */
   session<T>(fn: (s: Queryable) => Promise<T>): Promise<T>;
   /** applies a drizzle migrations folder under a session advisory lock, with its own history table */
@@ -151,6 +157,10 @@ export function connectUrl(url: string): Db {
       });
       return (await sql.begin((tx) => fn(scoped(tx)))) as never;
     },
+    readOnly: async (fn) => {
+      await connected();
+      return inSharedSnapshot(sql, fn);
+    },
     batch: async (statements) => {
       await connected();
       return batch(sql)(statements);
@@ -222,6 +232,8 @@ export function embeddedDb(db: PGlite, label: string): Db {
         return fn(scoped);
       }),
     session: (fn) => fn({ query: run(db), batch: batch(db) }),
+    // One connection, this process's own: nothing else can change the database between two reads.
+    readOnly: (fn) => fn({ query: run(db), batch: batch(db) }),
     // PGlite has a single connection owned by this process: no lock needed.
     migrate: async (options) => {
       const [{ drizzle }, { migrate }] = await Promise.all([

@@ -1,5 +1,5 @@
 import type { Column, Service, Table } from '../model/types.js';
-import type { CatalogConstraint, CatalogSchema, CatalogTable } from './catalog.js';
+import { checkCondition, type CatalogConstraint, type CatalogSchema, type CatalogTable } from './catalog.js';
 import type { Queryable } from './connection.js';
 import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
 import { commentOn, createIndex } from './sql-text.js';
@@ -210,10 +210,7 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
   for (const c of table.checks) {
     const live = expectKey(c.name, 'c', undefined, 'check constraint');
     // A check added NOT VALID (online push) says so in its definition; its validity is reported above.
-    if (
-      live &&
-      normalizeSql(live.definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '')) !== normalizeSql(c.sql)
-    ) {
+    if (live && normalizeSql(checkCondition(live)) !== normalizeSql(c.sql)) {
       const repair = [
         `ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ` +
           `${quoteIdent(c.name)} CHECK (${c.sql})`,

@@ -1,5 +1,5 @@
 import type { Service, Table } from '../model/types.js';
-import type { CatalogSchema, CatalogTable } from './catalog.js';
+import { checkCondition, type CatalogSchema, type CatalogTable } from './catalog.js';
 import type { Queryable } from './connection.js';
 import { normalizeSql } from './normalize.js';
 import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
@@ -138,7 +138,7 @@ function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Se
       k.type === 'f'
         ? key('f', ...k.columns, k.refSchema, k.refTable, ...(k.refColumns ?? []))
         : k.type === 'c'
-          ? key('c', normalizeSql(k.definition.replace(/^CHECK\s*/i, '')))
+          ? key('c', normalizeSql(checkCondition(k)))
           : key(k.type, ...k.columns);
     const name = wanted.get(shape);
     if (name && !taken.has(name)) {

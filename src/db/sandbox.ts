@@ -44,6 +44,8 @@ export function sandbox(db: Db): Sandbox {
         depth--;
       }
     },
+    // Reads see the sandbox's changes, inside its transaction.
+    readOnly: async (fn) => fn(await tx),
     // Online steps do not run in a dry run; anything else needing a session runs in the sandbox.
     session: async (fn) => fn(await tx),
     migrate: () => Promise.reject(new Error('migrations do not run in a dry run')),

@@ -1,6 +1,6 @@
 import { readCatalogs, type CatalogEnum, type CatalogTable } from '../db/catalog.js';
 import { SYSTEM_SCHEMA } from '../db/catalog-query.js';
-import type { Queryable } from '../db/connection.js';
+import type { Db, Queryable } from '../db/connection.js';
 import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
 import { qualified } from '../shared/sql-quote.js';
 
@@ -64,12 +64,14 @@ select coalesce((select json_agg(o order by o->>'kind', o->>'name') from (
     ) others), '[]') as others`;
 
 /** Reads the chosen schemas (all non-system ones when `schemas` is undefined). */
-export async function readLiveDatabase(db: Queryable, schemas?: readonly string[]): Promise<LiveDatabase> {
+export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Promise<LiveDatabase> {
   const requests = schemas ? schemas.map((schema) => ({ schema })) : 'every schema';
-  const [catalog, [row]] = await Promise.all([
-    readCatalogs(db, requests, { indexDefinitions: true }),
-    db.query<{ others: LiveOther[] | string }>(OTHERS, [schemas ? schemas.join(',') : null]),
-  ]);
+  const [catalog, [row]] = await db.readOnly((q) =>
+    Promise.all([
+      readCatalogs(q, requests, { forImport: true }),
+      q.query<{ others: LiveOther[] | string }>(OTHERS, [schemas ? schemas.join(',') : null]),
+    ]),
+  );
   const others = typeof row!.others === 'string' ? (JSON.parse(row!.others) as LiveOther[]) : row!.others;
   const tables = [...catalog.schemas.values()].flatMap((s) => s.tables).filter((t) => !t.partition);
   return { tables, enums: catalog.enums, others };

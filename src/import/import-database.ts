@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Queryable } from '../db/connection.js';
+import type { Db } from '../db/connection.js';
 import { identifierProblem, reservedSchemaProblem } from '../model/names.js';
 import { planBases } from './bases.js';
 import type { CatalogTable } from '../db/catalog.js';
@@ -31,7 +31,7 @@ export interface ImportResult {
 }
 
 /** Reads a live database and writes the manifest that describes it, with a report of what it could not express. */
-export async function importDatabase(db: Queryable, o: ImportOptions): Promise<ImportResult> {
+export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportResult> {
   const live = await readLiveDatabase(db, o.schemas);
   const unsupported: Finding[] = live.others.map((x) => ({ kind: x.kind, name: x.name }));
   const tables = live.tables.filter((t) => {

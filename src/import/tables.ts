@@ -65,9 +65,10 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
   const uniques: ImportedTable['uniques'] = [];
   const checks: ImportedTable['checks'] = {};
   for (const k of live.constraints) {
-    if (k.type === 'x') lost('exclusion constraint', k.name, k.definition);
-    else if (k.deferrable) lost('deferrable constraint', k.name, k.definition);
-    else if (!known(k.columns)) lost('constraint', k.name, `on a column not imported: ${k.definition}`);
+    const definition = k.definition!; // import reads every constraint's
+    if (k.type === 'x') lost('exclusion constraint', k.name, definition);
+    else if (k.deferrable) lost('deferrable constraint', k.name, definition);
+    else if (!known(k.columns)) lost('constraint', k.name, `on a column not imported: ${definition}`);
     else if (k.type === 'p') {
       renamed(k.name, constraintNames.primaryKey(place.name));
       if (k.columns.length === 1) spec.get(k.columns[0]!)!['primaryKey'] = true;
@@ -88,9 +89,9 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
         spec.get(k.columns[0]!)!['references'] = reference;
       }
     } else {
-      const sql = /^CHECK \((.*)\)$/s.exec(k.definition)?.[1];
+      const sql = /^CHECK \((.*)\)$/s.exec(definition)?.[1];
       const key = checkKey(k.name, live.name, place.name);
-      if (sql === undefined || sqlFragmentProblem(sql)) lost('check constraint', k.name, k.definition);
+      if (sql === undefined || sqlFragmentProblem(sql)) lost('check constraint', k.name, definition);
       else if (!key) lost('check constraint', k.name, 'its name cannot be derived as <table>_<key>_check');
       else {
         renamed(k.name, constraintNames.check(place.name, key));

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BOTH, project, type Project } from '../support/project.js';
 
-// Push and verify read the catalog of every service on a database in one query, and a push returns
+// Push and verify read the catalog of every service on a database in one snapshot, and a push returns
 // "unchanged" for a service whose part matches without opening a transaction. These tests make sure
 // that shortcut never hides a difference, whichever service has it and whatever ran before it.
 const MANIFEST = (extraColumn = '') => `version: 1
