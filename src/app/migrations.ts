@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { errorLine } from '../db/push.js';
+import { errorLine } from '../db/one-line.js';
 import { selectServices } from '../db/targets.js';
 import type { LoadedProject } from './project.js';
 import { perDatabase, resolveTargets, scrubber, withConnections, type TargetChoice } from './services.js';

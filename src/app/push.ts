@@ -2,8 +2,9 @@ import type { CatalogPerDatabase } from '../db/catalog-per-database.js';
 import type { Db } from '../db/connection.js';
 import type { Step } from '../db/online.js';
 import type { LockPolicy } from '../db/online-run.js';
-import { errorLine, pushService, type PushOutcome, type PushStatus } from '../db/push.js';
-import { sandbox, type Sandbox } from '../db/sandbox.js';
+import { errorLine } from '../db/one-line.js';
+import type { PushOutcome, PushStatus } from '../db/push.js';
+import type { Sandbox } from '../db/sandbox.js';
 import type { Connections, Target } from '../db/targets.js';
 import type { Model } from '../model/types.js';
 import { requireInSync, type LoadedProject } from './project.js';
@@ -80,7 +81,13 @@ export async function pushServices(
   const sandboxes = new Map<string, Promise<Sandbox>>();
   const dbFor = async (target: Target): Promise<Db> => {
     if (!dryRun) return connections.get(target);
-    if (!sandboxes.has(target.key)) sandboxes.set(target.key, connections.get(target).then(sandbox));
+    if (!sandboxes.has(target.key)) {
+      const opening = Promise.all([import('../db/sandbox.js'), connections.get(target)]);
+      sandboxes.set(
+        target.key,
+        opening.then(([{ sandbox }, db]) => sandbox(db)),
+      );
+    }
     return (await sandboxes.get(target.key)!).db;
   };
   const pushOne = async ({ service, target }: ServiceTarget): Promise<PushOutcome> => {
@@ -99,6 +106,8 @@ export async function pushServices(
         return { status: 'unchanged', statements: [], reasons: [], inSync: true };
       }
       catalogs.markChanged(target.key);
+      // Loaded here: a push that finds every service matching needs none of the planning code.
+      const { pushService } = await import('../db/push.js');
       const outcome = await pushService(await dbFor(target), model, service, {
         acceptDataLoss: options.acceptDataLoss ?? false,
         dryRun,

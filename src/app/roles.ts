@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { errorLine } from '../db/push.js';
+import { errorLine } from '../db/one-line.js';
 import { applyRoleStatements, roleName, roleStatements } from '../db/roles.js';
 import { selectServices } from '../db/targets.js';
 import type { LoadedProject } from './project.js';

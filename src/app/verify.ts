@@ -1,5 +1,5 @@
 import { appliedDeclarations } from '../db/moves.js';
-import { errorLine } from '../db/push.js';
+import { errorLine } from '../db/one-line.js';
 import type { Connections } from '../db/targets.js';
 import type { Model } from '../model/types.js';
 import type { LoadedProject } from './project.js';

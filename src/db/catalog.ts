@@ -1,20 +1,8 @@
-import {
-  COLUMNS,
-  CONSTRAINTS,
-  ELSEWHERE,
-  ENUMS,
-  INDEXES,
-  OWNED_SEQUENCES,
-  SCHEMAS,
-  TABLES,
-  TRIGGERS,
-  TYPES,
-  type CatalogParams,
-  type CatalogStatement,
-} from './catalog-query.js';
+import { ELSEWHERE, ENUMS, SCHEMAS, type CatalogParams, type CatalogStatement } from './catalog-query.js';
+import { objectOf, parsedJson, readTables } from './catalog-rows.js';
 import type { Queryable } from './connection.js';
 
-/** What one schema holds, read from the catalogs in a single round trip. */
+/** What one schema holds, read from the catalogs in one snapshot (readCatalogs). */
 export interface CatalogColumn {
   readonly name: string;
   /** format_type() spelling, schema-qualified where the search path needs it */
@@ -125,7 +113,7 @@ export interface DatabaseCatalog {
   readonly enums: readonly CatalogEnum[];
 }
 
-/** Reads one schema: one query, one snapshot. */
+/** Reads one schema. */
 export async function readCatalog(
   db: Queryable,
   schema: string,
@@ -157,9 +145,9 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [present, tables, elsewhere, enums] = await Promise.all([
+  const [tables, present, elsewhere, enums] = await Promise.all([
+    readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
-    assembleTables(read),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
     read<Record<string, unknown>>(ENUMS).then((rows) =>
       rows.map((r) => {
@@ -182,85 +170,4 @@ export async function readCatalogs(
     });
   }
   return { schemas, enums };
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
-type Read = <T>(s: CatalogStatement) => Promise<T[]>;
-/** A JSON field arrives parsed from the driver, as text from some PGlite paths. */
-const parsedJson = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
-
-/**
- * A row's fields past its links, as a new object: built key by key in one order, so every object of
- * a list shares one shape (a spread of the driver's row would copy its links and cost more).
- */
-function objectOf<T>(s: CatalogStatement, row: Record<string, unknown>): Mutable<T> {
-  const out: Record<string, unknown> = {};
-  for (const key of s.keys) out[key] = row[key];
-  return out as Mutable<T>;
-}
-
-interface Links {
-  table: number;
-  columnNumbers: number[] | null;
-  refTableOid: number;
-  refNumbers: number[] | null;
-  number: number;
-  typeOid: number;
-  expressions: string[] | string | null;
-}
-
-/** Tables by schema, each with its columns (in number order), constraints, indexes and triggers. */
-async function assembleTables(read: Read): Promise<Map<string, CatalogTable[]>> {
-  type Rows = Record<string, unknown> & Links;
-  const [tables, columns, types, owned, constraints, indexes, triggers] = await Promise.all(
-    [TABLES, COLUMNS, TYPES, OWNED_SEQUENCES, CONSTRAINTS, INDEXES, TRIGGERS].map((s) => read<Rows>(s)),
-  );
-  const byOid = new Map<number, Mutable<CatalogTable>>();
-  const bySchema = new Map<string, CatalogTable[]>();
-  for (const row of tables!) {
-    const table = objectOf<CatalogTable>(TABLES, row);
-    Object.assign(table, { columns: [], constraints: [], indexes: [], triggers: [] });
-    byOid.set(row.oid as number, table);
-    if (!bySchema.has(table.schema)) bySchema.set(table.schema, []);
-    bySchema.get(table.schema)!.push(table);
-  }
-  const typeOf = new Map(
-    types!.map((t) => [t.oid as number, t as unknown as { name: string; schema: string; kind: string }]),
-  );
-  // A column as one number (oid × 2048 + attnum; attnum stays below 1,600), so lookups hash no string.
-  const columnKey = (table: number, n: number) => table * 2048 + n;
-  const ownsSequence = new Set(owned!.map((o) => columnKey(o.table, o.column as number)));
-  // Each table's columns at their numbers: rows come unordered (sorting them on the server costs more).
-  const numbered = new Map<number, CatalogColumn[]>();
-  for (const row of columns!) {
-    const column = objectOf<CatalogColumn>(COLUMNS, row);
-    const type = typeOf.get(row.typeOid) ?? { name: column.type, schema: '', kind: 'c' };
-    column.typeName = type.name;
-    column.typeSchema = type.schema;
-    column.typeKind = type.kind;
-    column.ownsSequence = column.identity === '' && ownsSequence.has(columnKey(row.table, row.number));
-    let slots = numbered.get(row.table);
-    if (!slots) numbered.set(row.table, (slots = []));
-    slots[row.number] = column;
-  }
-  for (const [oid, slots] of numbered) byOid.get(oid)!.columns = slots.filter((c) => c !== undefined);
-  const nameOf = (table: number, n: number) => numbered.get(table)?.[n]?.name;
-  for (const row of constraints!) {
-    const k = objectOf<CatalogConstraint>(CONSTRAINTS, row);
-    k.columns = (row.columnNumbers ?? []).flatMap((n) => nameOf(row.table, n) ?? []);
-    k.refColumns =
-      k.type === 'f' && k.refColumns === null
-        ? row.refNumbers!.map((n) => nameOf(row.refTableOid, n)!)
-        : parsedJson(k.refColumns);
-    byOid.get(row.table)!.constraints.push(k);
-  }
-  for (const row of indexes!) {
-    const ix = objectOf<CatalogIndex>(INDEXES, row);
-    const texts = parsedJson(row.expressions) as string[] | null;
-    ix.columns = row.columnNumbers!.map((n, i) => (n === 0 ? texts![i]! : nameOf(row.table, n)!));
-    ix.hasExpression = texts !== null;
-    byOid.get(row.table)!.indexes.push(ix);
-  }
-  for (const row of triggers!) byOid.get(row.table)!.triggers.push(objectOf(TRIGGERS, row));
-  return bySchema;
 }

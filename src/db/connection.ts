@@ -128,8 +128,8 @@ export function connectUrl(url: string): Db {
         reject(new Error(`no answer from ${hostname}:${port || 5432} within ${CONNECT_TIMEOUT_SECONDS} s`));
         void sql.end({ timeout: 0 });
       }, CONNECT_TIMEOUT_SECONDS * 1000);
-      sql
-        .unsafe('select 1')
+      // Two connections: a catalog read (readOnly) needs both, and they open in one round of handshakes.
+      Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')])
         .then(resolve, reject)
         .finally(() => clearTimeout(timer));
     }));

@@ -11,9 +11,8 @@ import { buildRuntimeTables } from './runtime-tables.js';
 
 import type { Db } from './connection.js';
 import { touchFunction, triggerDefinition } from './triggers.js';
-import { constraintNames } from '../model/names.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
-import { MIGRATIONS_SCHEMA, migrationsFolder, migrationsTable } from '../shared/conventions.js';
+import { constraintNames, MIGRATIONS_SCHEMA, migrationsFolder, migrationsTable } from '../shared/conventions.js';
 import { qualified, quoteIdent } from '../shared/sql-quote.js';
 import { commentOn } from './sql-text.js';
 

@@ -11,6 +11,7 @@ import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, ty
 import { retryingLocks, runOnline } from './online-run.js';
 import { fixSoftDeletes, softDeleteAdvice } from './soft-delete.js';
 import { plural } from '../shared/plural.js';
+import { errorLine, oneLine } from './one-line.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -335,20 +336,4 @@ async function withCount(tx: Queryable, loss: DataLoss): Promise<DataLoss> {
 
 export function referencedSchemas(model: Model, service: Service): string[] {
   return [...new Set(service.tables.flatMap((t) => t.foreignKeys.map((f) => f.target.schema)))];
-}
-
-const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-export function errorLine(err: unknown): string {
-  // drizzle-orm wraps the database's error as "Failed query: … params: …"; the database's own
-  // message and code (further down the cause chain) are what says what went wrong.
-  let e = err as { message?: string; code?: string; cause?: unknown } | undefined;
-  for (let c = e; c; c = c.cause as typeof c) {
-    if (typeof c.code === 'string' && /^[0-9A-Z]{5}$/.test(c.code)) {
-      e = c;
-      break;
-    }
-  }
-  const message = oneLine(String(e?.message ?? err));
-  return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
 }

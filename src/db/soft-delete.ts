@@ -1,4 +1,4 @@
-import { constraintNames } from '../model/names.js';
+import { constraintNames } from '../shared/conventions.js';
 import type { Service, SoftDelete } from '../model/types.js';
 import type { CatalogSchema } from './catalog.js';
 import type { Queryable } from './connection.js';

@@ -1,4 +1,4 @@
-import { constraintNames } from '../model/names.js';
+import { constraintNames } from '../shared/conventions.js';
 import type { Table } from '../model/types.js';
 import type { CatalogTable } from './catalog.js';
 import { normalizeSql } from './normalize.js';

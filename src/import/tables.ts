@@ -1,4 +1,5 @@
-import { constraintNames, identifierProblem, MAX_IDENTIFIER_BYTES } from '../model/names.js';
+import { constraintNames } from '../shared/conventions.js';
+import { identifierProblem, MAX_IDENTIFIER_BYTES } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { CatalogTable } from '../db/catalog.js';
 import { importColumn, type ColumnSpec } from './columns.js';

@@ -113,18 +113,6 @@ export function bindingName(name: string, suffix: string): string {
   return JS_RESERVED.has(camel) || GENERATED_BINDINGS.has(camel) || /^_+$/.test(camel) ? camel + suffix : camel;
 }
 
-/** Names Postgres would otherwise pick (and truncate) itself. */
-export const constraintNames = {
-  primaryKey: (table: string) => `${table}_pkey`,
-  unique: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_key`,
-  index: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_idx`,
-  foreignKey: (table: string, column: string) => `${table}_${column}_fkey`,
-  check: (table: string, key: string) => `${table}_${key}_check`,
-  onUpdateTrigger: (table: string, column: string) => `${table}_${column}_on_update`,
-  /** the same name a table check keyed `soft_delete` would get: the two are told apart by resolve-table */
-  softDeleteCheck: (table: string) => `${table}_soft_delete_check`,
-};
-
 /** Key of another service's table in a service's relational-query schema: `auth` + `accounts` → `authAccounts`. */
 export const crossTableKey = (service: string, table: string) => camelCase(`${service}_${table}`);
 

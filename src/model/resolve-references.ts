@@ -1,5 +1,6 @@
+import { constraintNames } from '../shared/conventions.js';
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
-import { MAX_IDENTIFIER_BYTES, constraintNames, crossBinding } from './names.js';
+import { MAX_IDENTIFIER_BYTES, crossBinding } from './names.js';
 import { forwardKey, needsRelationName, reverseKey, tablePair } from './relation-names.js';
 import type { ColumnDraft } from './resolve-columns.js';
 import type { TableDraft } from './resolve-table.js';

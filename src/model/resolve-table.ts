@@ -1,12 +1,7 @@
+import { constraintNames } from '../shared/conventions.js';
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
 import type { TableInput } from '../manifest/schema.js';
-import {
-  MAX_IDENTIFIER_BYTES,
-  bindingName,
-  constraintNames,
-  identifierProblem,
-  reservedSchemaProblem,
-} from './names.js';
+import { MAX_IDENTIFIER_BYTES, bindingName, identifierProblem, reservedSchemaProblem } from './names.js';
 import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';

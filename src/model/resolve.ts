@@ -1,14 +1,8 @@
+import { constraintNames } from '../shared/conventions.js';
 import { formatPath, type Diagnostic, type YamlPath } from '../manifest/diagnostics.js';
 import type { ManifestInput } from '../manifest/schema.js';
 import { ENV_NAME } from '../manifest/value-rules.js';
-import {
-  camelCase,
-  constraintNames,
-  identifierProblem,
-  pascalCase,
-  reservedSchemaProblem,
-  rowTypeNames,
-} from './names.js';
+import { camelCase, identifierProblem, pascalCase, reservedSchemaProblem, rowTypeNames } from './names.js';
 import { resolveSharedSets } from './resolve-columns.js';
 import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';

@@ -1,6 +1,6 @@
+import { constraintNames } from '../shared/conventions.js';
 import type { YamlPath } from '../manifest/diagnostics.js';
 import type { SoftDeleteInput } from '../manifest/schema.js';
-import { constraintNames } from './names.js';
 import type { Check, Column, SoftDelete } from './types.js';
 import { quoteIdent } from '../shared/sql-quote.js';
 

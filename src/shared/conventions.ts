@@ -24,3 +24,18 @@ export const migrationsTable = (service: string) => `__drizzle_migrations_${serv
 
 /** A service's login role (`schemagen roles`). */
 export const roleName = (service: string) => `${service}_svc`;
+
+/**
+ * Names of constraints, indexes and triggers, spelled as PostgreSQL would pick them (and given
+ * explicitly, so it never truncates them itself): the model declares them, push and verify look for them.
+ */
+export const constraintNames = {
+  primaryKey: (table: string) => `${table}_pkey`,
+  unique: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_key`,
+  index: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_idx`,
+  foreignKey: (table: string, column: string) => `${table}_${column}_fkey`,
+  check: (table: string, key: string) => `${table}_${key}_check`,
+  onUpdateTrigger: (table: string, column: string) => `${table}_${column}_on_update`,
+  /** the same name a table check keyed `soft_delete` would get: the two are told apart by resolve-table */
+  softDeleteCheck: (table: string) => `${table}_soft_delete_check`,
+};
