@@ -48,6 +48,12 @@ export interface ServicePush {
   readonly steps?: readonly Step[];
   /** why it was refused or failed, or what it warns about, one line each */
   readonly reasons: readonly string[];
+  /**
+   * the option that lets a refused push through: `fixSoftDelete` makes rows breaking a soft-delete
+   * check consistent first, the flag winning (a flagged row without a time gets now(), an unflagged
+   * row loses its time)
+   */
+  readonly remedy?: 'fixSoftDelete';
 }
 
 export interface PushReport {
@@ -144,6 +150,7 @@ export async function pushServices(
       statements: o.statements.map(scrub),
       steps: o.steps?.length === o.statements.length ? o.steps : undefined,
       reasons: o.reasons.map(scrub),
+      ...(o.remedy && { remedy: o.remedy }),
     };
   });
   return { ok: services.every((s) => s.status !== 'refused' && s.status !== 'failed'), dryRun, services };

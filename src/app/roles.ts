@@ -62,8 +62,9 @@ export async function roles(project: LoadedProject, options: RolesOptions = {}):
       }
     }),
   );
-  const services = scripts.map((script, i) => {
-    const { service, target } = targets[i]!;
+  const byName = new Map(targets.map((t) => [t.service.name, t]));
+  const services = scripts.map((script) => {
+    const { service, target } = byName.get(script.service)!;
     const error = errors.get(service);
     return { ...script, target: target.label, applied: error === undefined, ...(error ? { error } : {}) };
   });

@@ -79,8 +79,15 @@ export function printPush(r: PushReport, json: boolean, io: CliIo): void {
       });
     }
     for (const reason of s.reasons) out(`  ${reason}`);
+    if (s.remedy) out(`  ${REMEDIES[s.remedy]}`);
   }
 }
+
+const REMEDIES: Record<NonNullable<ServicePush['remedy']>, string> = {
+  fixSoftDelete:
+    're-run with --fix-soft-delete to make the rows consistent first, the flag winning: ' +
+    'a flagged row without a time gets now(), an unflagged row loses its time',
+};
 
 export function printVerify(r: VerifyReport, json: boolean, io: CliIo): void {
   if (json) return io.stdout(JSON.stringify(r));

@@ -49,10 +49,14 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
     drift.push({ service: service.name, where: service.schema, message: `schema ${service.schema} does not exist` });
     return drift;
   }
-  const expectedDefaults = service.tables
-    .flatMap((t) => t.columns.map((c) => expectationOf(c).default))
-    .filter((d): d is string => d !== undefined);
-  const canonical = await canonicalizeDefaults(db, expectedDefaults);
+  // One pass, no intermediate lists: a schema of thousands of tables has tens of thousands of columns.
+  const expectedDefaults = new Set<string>();
+  for (const t of service.tables)
+    for (const c of t.columns) {
+      const d = expectationOf(c).default;
+      if (d !== undefined) expectedDefaults.add(d);
+    }
+  const canonical = await canonicalizeDefaults(db, [...expectedDefaults]);
   const actualTables = new Map(catalog.tables.map((t) => [t.name, t] as const));
   for (const table of service.tables) {
     const actual = actualTables.get(table.name);

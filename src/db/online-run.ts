@@ -162,14 +162,21 @@ export async function invalidIndexDrops(db: Queryable, schema: string): Promise<
  * is applied: plain reads that let writes go on. One that cannot be counted yet (it names a table
  * the same push creates) is left to its validation.
  */
-export async function existingViolations(tx: Queryable, steps: readonly Step[]): Promise<string[]> {
-  const found: string[] = [];
+export async function existingViolations(tx: Queryable, steps: readonly Step[]): Promise<Violation[]> {
+  const found: Violation[] = [];
   for (const step of steps) {
     const { violations } = step;
     if (!violations || !tx.savepoint) continue;
     const rows = await tx.savepoint((s) => s.query<{ n: number | string }>(violations.countSql)).catch(() => []);
     const n = Number(rows[0]?.n ?? 0);
-    if (n > 0) found.push(`${violations.what} is violated by ${plural(n, 'existing row')} of ${step.table}`);
+    const message = `${violations.what} is violated by ${plural(n, 'existing row')} of ${step.table}`;
+    if (n > 0) found.push({ constraint: violations.constraint, message });
   }
   return found;
+}
+
+/** A constraint a push would add that existing rows break. */
+export interface Violation {
+  readonly constraint: string;
+  readonly message: string;
 }

@@ -25,7 +25,8 @@ export interface Step {
   /** run when the step fails, so nothing half-made stays behind (an invalid index, an unvalidated constraint) */
   readonly undo?: string;
   /** for a step adding or validating a rule: which rule, and the query counting the rows that break it */
-  readonly violations?: { readonly what: string; readonly countSql: string };
+  /** rows that would break the constraint this step adds: counted before anything runs (existingViolations) */
+  readonly violations?: { readonly constraint: string; readonly what: string; readonly countSql: string };
 }
 
 export interface TableFacts {
@@ -215,14 +216,14 @@ function alterSteps(table: string, action: string, c: AlterContext): Step[] {
     c.later(`ALTER TABLE ${target} VALIDATE CONSTRAINT ${q(name)}`, 'SHARE UPDATE EXCLUSIVE', table, {
       scans: true,
       undo: `ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${q(name)}`,
-      violations: { what, countSql },
+      violations: { constraint: name, what, countSql },
     }),
   ];
   const count = (where: string) => `select count(*) as n from ${target} a where ${where}`;
   // The rows breaking a check: counted before the transaction runs (existingViolations), whichever way it is added.
   const checkRule = (name: string, rest: string) => {
     const expr = /^\s*\((.*)\)\s*$/s.exec(rest)?.[1] ?? 'false';
-    return { what: `check ${name}`, countSql: count(`not (${expr})`) };
+    return { constraint: name, what: `check ${name}`, countSql: count(`not (${expr})`) };
   };
   if (constraint && full) {
     const name = unq(constraint[1]!);
@@ -288,7 +289,11 @@ function uniqueSteps(name: string, rest: string, target: string, table: string, 
     c.later(build, 'SHARE UPDATE EXCLUSIVE', table, {
       scans: true,
       undo: `DROP INDEX CONCURRENTLY IF EXISTS ${q(c.schema)}.${q(name)}`,
-      violations: { what: `unique constraint ${name}`, countSql: `select coalesce(sum(n), 0) as n from (${groups}) d` },
+      violations: {
+        constraint: name,
+        what: `unique constraint ${name}`,
+        countSql: `select coalesce(sum(n), 0) as n from (${groups}) d`,
+      },
     }),
     c.later(`ALTER TABLE ${target} ADD CONSTRAINT ${q(name)} UNIQUE USING INDEX ${q(name)}`, 'ACCESS EXCLUSIVE', table),
   ];

@@ -9,7 +9,7 @@ import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, retyped, type ColumnType
 import { planSteps, readFacts, validationSteps, type Step } from './online.js';
 import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, type LockPolicy } from './online-run.js';
 import { retryingLocks, runOnline } from './online-run.js';
-import { fixSoftDeletes, softDeleteAdvice } from './soft-delete.js';
+import { breaksSoftDelete, fixSoftDeletes } from './soft-delete.js';
 import { plural } from '../shared/plural.js';
 import { errorLine, oneLine } from './one-line.js';
 
@@ -26,6 +26,8 @@ export interface PushOutcome {
   readonly blockedByOthers?: boolean;
   /** the statements with their locks and hazards, in the order they run */
   readonly steps?: readonly Step[];
+  /** the push option that lets a refused push through: fixSoftDelete mends rows breaking a soft-delete check */
+  readonly remedy?: 'fixSoftDelete';
 }
 
 export interface PushOptions {
@@ -238,10 +240,10 @@ async function attempt(
         }
         const broken = await existingViolations(tx, next);
         if (broken.length > 0) {
-          // Rows breaking a soft-delete check have a way out: the push is refused, saying which.
-          const advice = softDeleteAdvice(broken, service);
-          const reasons = [...broken, ...(advice ? [advice] : []), 'nothing was changed'];
-          throw new Rollback({ status: advice ? 'refused' : 'failed', statements: [], reasons });
+          // Rows breaking a soft-delete check have a way out: the push is refused, naming the option.
+          const remedy = breaksSoftDelete(broken, service) ? ('fixSoftDelete' as const) : undefined;
+          const reasons = [...broken.map((v) => v.message), 'nothing was changed'];
+          throw new Rollback({ status: remedy ? 'refused' : 'failed', statements: [], reasons, remedy });
         }
         try {
           await tx.batch(next.filter((x) => x.phase === 'transaction').map((x) => x.sql));

@@ -3,18 +3,17 @@ import type { Service, SoftDelete } from '../model/types.js';
 import type { CatalogSchema } from './catalog.js';
 import type { Queryable } from './connection.js';
 import type { Step } from './online.js';
+import type { Violation } from './online-run.js';
 import { qualified, quoteIdent as q } from '../shared/sql-quote.js';
 import { plural } from '../shared/plural.js';
 
 /**
  * Rows that break a base's soft-delete check when push adds it. They are counted like those of any
- * check (existingViolations) and refuse the push; `--fix-soft-delete` makes them consistent first,
+ * check (existingViolations) and refuse the push; the fixSoftDelete option makes them consistent first,
  * the flag winning: the flag is what queries filter on (`notDeleted`, `WHERE NOT is_deleted`), so
  * which rows the application sees does not change. A flagged row without a time gets now() (the real
  * time is unknown; now() is the moment it was noticed), an unflagged row's stray time is cleared.
  */
-
-export const FIX_SOFT_DELETE_FLAG = '--fix-soft-delete';
 
 /** The statements making one table's pair consistent, each with what it says about the rows it changed. */
 function fixups(schema: string, table: string, pair: SoftDelete) {
@@ -75,14 +74,10 @@ export async function fixSoftDeletes(
   return { steps, reasons };
 }
 
-/** The way out when existing rows break a soft-delete check, or undefined when none of `broken` is one. */
-export function softDeleteAdvice(broken: readonly string[], service: Service): string | undefined {
-  const names = service.tables
-    .filter((t) => t.softDelete?.enforced)
-    .map((t) => constraintNames.softDeleteCheck(t.name));
-  if (!broken.some((line) => names.some((n) => line.startsWith(`check ${n} is violated`)))) return undefined;
-  return (
-    `re-run with ${FIX_SOFT_DELETE_FLAG} to make the rows consistent first, the flag winning: ` +
-    'a flagged row without a time gets now(), an unflagged row loses its time'
+/** Some of the constraints existing rows break is a soft-delete check, which `fixSoftDelete` mends. */
+export function breaksSoftDelete(broken: readonly Violation[], service: Service): boolean {
+  const checks = new Set(
+    service.tables.filter((t) => t.softDelete?.enforced).map((t) => constraintNames.softDeleteCheck(t.name)),
   );
+  return broken.some((v) => checks.has(v.constraint));
 }
