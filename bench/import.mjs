@@ -15,6 +15,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, 'bench', '.work', 'import');
 const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
 const CATALOG = join(ROOT, 'dist', 'import', 'catalog.js');
+const CONNECTION = join(ROOT, 'dist', 'db', 'connection.js');
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const SCHEMAS = 10;
 const PER_SCHEMA = 100;
@@ -62,11 +63,11 @@ try {
 
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
-  const floorScript = `import postgres from 'postgres'; import { readLiveDatabase, countRows } from ${JSON.stringify(CATALOG)};
-    const sql = postgres(${JSON.stringify(url)}, { max: 1, onnotice: () => {}, prepare: false });
-    const on = (q) => ({ query: (t, p = []) => q.unsafe(t, p) });
-    const db = { ...on(sql), readOnly: (fn) => sql.begin('isolation level repeatable read read only', (tx) => fn(on(tx))) };
-    const live = await readLiveDatabase(db); await countRows(db, live.tables); await sql.end();`;
+  // The same reads import makes, on the same connections (two sharing one snapshot), and nothing else.
+  const floorScript = `import { readLiveDatabase, countRows } from ${JSON.stringify(CATALOG)};
+    import { connectUrl } from ${JSON.stringify(CONNECTION)};
+    const db = connectUrl(${JSON.stringify(url)});
+    const live = await readLiveDatabase(db); await countRows(db, live.tables); await db.close();`;
   const loadBefore = loadavg()[0];
   log(`import vs catalog queries, ${REPS} runs each`);
   const m = await compare(REPS, {

@@ -33,8 +33,23 @@ const SERIALS: ReadonlySet<ScalarKind> = new Set(['smallserial', 'serial', 'bigs
 export const isSerial = (t: ColumnType): boolean => SERIALS.has(t.kind);
 export const isInteger = (t: ColumnType): boolean => ['smallint', 'integer', 'bigint'].includes(t.kind);
 
+// Thousands of columns spell a few dozen types: each spelling is parsed once, its (readonly) result
+// shared. A name may be an enum in one service and not another, so the key says which it is here.
+const parsed = new Map<string, ColumnType>();
+
 /** Parses a type spelling; returns an error message saying what was expected. */
 export function parseColumnType(spelling: string, enums: ReadonlySet<string>): ColumnType | string {
+  const key = `${enums.has(spelling.replace(/[\s[\]]+$/, '').trim()) ? 'enum' : ''}\0${spelling}`;
+  let type = parsed.get(key);
+  if (type === undefined) {
+    const result = parseSpelling(spelling, enums);
+    if (typeof result === 'string') return result;
+    parsed.set(key, (type = result));
+  }
+  return type;
+}
+
+function parseSpelling(spelling: string, enums: ReadonlySet<string>): ColumnType | string {
   let rest = spelling.trim();
   let dims = 0;
   while (rest.endsWith('[]')) {
