@@ -6,6 +6,7 @@ import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
  * table: PostgreSQL then scans each catalog once instead of once per table. Each list is a statement
  * of plain rows, sent together (readCatalogs): building the rows as JSON on the server cost a
  * no-op push of thousands of tables a third of its read. Fields are named once, here, as aliases.
+ * Arrays come as JSON, which every driver reads without asking the server for its array types.
  */
 
 /** Schemas no service and no import reads: PostgreSQL's own. */
@@ -116,7 +117,12 @@ export const TYPES = statement(
 );
 
 export const CONSTRAINTS = statement(
-  { table: 'k.conrelid', columnNumbers: 'k.conkey', refTableOid: 'k.confrelid', refNumbers: 'k.confkey' },
+  {
+    table: 'k.conrelid',
+    columnNumbers: 'to_json(k.conkey)',
+    refTableOid: 'k.confrelid',
+    refNumbers: 'to_json(k.confkey)',
+  },
   {
     name: 'k.conname',
     type: 'k.contype::text',
@@ -144,8 +150,7 @@ export const CONSTRAINTS = statement(
 export const INDEXES = statement(
   {
     table: 'i.indrelid',
-    // int2vector counts from 0, which drivers read as a nested array: the slice counts from 1.
-    columnNumbers: '(i.indkey::int2[])[0:]',
+    columnNumbers: 'to_json(i.indkey::int2[])',
     // Only an index over an expression pays for deparsing its key columns.
     expressions: `case when 0 = any(i.indkey::int2[])
     then (select json_agg(pg_get_indexdef(i.indexrelid, u.ord::int, true)

@@ -117,6 +117,9 @@ export function connectUrl(url: string): Db {
     idle_timeout: 5,
     onnotice: () => {},
     prepare: false,
+    // Asking the server for its array types costs each new connection a query over pg_type (tens of
+    // ms on a database of thousands of tables); statements here pass and read lists as JSON instead.
+    fetch_types: false,
     connection: SESSION,
   });
   // connect_timeout ends at the TCP handshake; a peer that accepts and never answers would hang.

@@ -36,13 +36,16 @@ select a.pid, coalesce(a.state, '?') as state,
        left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 60) as query
   from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
   join pg_stat_activity a on a.pid = l.pid
- where l.granted and n.nspname = any($1::text[]) and a.pid <> pg_backend_pid() and a.backend_type = 'client backend'
+ where l.granted and n.nspname in (select json_array_elements_text($1::json))
+   and a.pid <> pg_backend_pid() and a.backend_type = 'client backend'
  order by a.xact_start nulls last, a.pid limit 1`;
 
 /** `pid 4711 (idle in transaction for 25 s: select …)`, or a plain phrase when nobody holds a lock any more. */
 export async function describeBlocker(db: Queryable, schemas: readonly string[]): Promise<string> {
   try {
-    const [b] = await db.query<{ pid: number; state: string; seconds: number; query: string }>(BLOCKER, [schemas]);
+    const [b] = await db.query<{ pid: number; state: string; seconds: number; query: string }>(BLOCKER, [
+      JSON.stringify(schemas),
+    ]);
     return b ? `pid ${b.pid} (${b.state} for ${b.seconds} s: ${b.query})` : 'a lock held by another session';
   } catch {
     return 'a lock held by another session';
