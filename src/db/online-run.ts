@@ -36,7 +36,7 @@ select a.pid, coalesce(a.state, '?') as state,
        left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 60) as query
   from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
   join pg_stat_activity a on a.pid = l.pid
- where l.granted and n.nspname in (select json_array_elements_text($1::json))
+ where l.granted and n.nspname in (select json_array_elements_text(($1::text)::json))
    and a.pid <> pg_backend_pid() and a.backend_type = 'client backend'
  order by a.xact_start nulls last, a.pid limit 1`;
 
