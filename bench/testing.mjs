@@ -29,7 +29,11 @@ function project() {
   writeFileSync(join(WORK, 'package.json'), '{ "type": "module" }\n');
   for (const service of readdirSync(join(ROOT, 'generated'), { withFileTypes: true }).filter((e) => e.isDirectory())) {
     mkdirSync(join(WORK, 'generated', service.name), { recursive: true });
-    for (const file of ['schema.ts', 'relations.ts', 'index.ts']) {
+    // Every module index.ts may import (soft-delete.ts where a table has the pair); not the drizzle-kit config.
+    const modules = readdirSync(join(ROOT, 'generated', service.name)).filter(
+      (f) => f.endsWith('.ts') && f !== 'drizzle.config.ts',
+    );
+    for (const file of modules) {
       const source = readFileSync(join(ROOT, 'generated', service.name, file), 'utf8');
       const { outputText } = ts.transpileModule(source, {
         compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
