@@ -38,8 +38,8 @@ export interface Db extends Queryable {
   /** runs `fn` in one transaction; a throw rolls everything back */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
-   * runs `fn`'s reads in one read-only snapshot (repeatable read), so statements it sends together
-   * see one state of the database and share a round trip
+   * runs `fn`'s reads in one read-only snapshot (repeatable read): statements it sends together see
+   * one state of the database, over a URL spread across two connections sharing that snapshot
    */
   readOnly<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** runs `fn` on one connection outside any transaction (CREATE INDEX CONCURRENTLY needs that) */

@@ -172,8 +172,9 @@ export async function existingViolations(tx: Queryable, steps: readonly Step[]):
     if (!violations || !tx.savepoint) continue;
     const rows = await tx.savepoint((s) => s.query<{ n: number | string }>(violations.countSql)).catch(() => []);
     const n = Number(rows[0]?.n ?? 0);
+    if (n === 0) continue;
     const message = `${violations.what} is violated by ${plural(n, 'existing row')} of ${step.table}`;
-    if (n > 0) found.push({ constraint: violations.constraint, message });
+    found.push({ constraint: violations.constraint, message });
   }
   return found;
 }

@@ -24,8 +24,10 @@ export interface Step {
   readonly hazard?: string;
   /** run when the step fails, so nothing half-made stays behind (an invalid index, an unvalidated constraint) */
   readonly undo?: string;
-  /** for a step adding or validating a rule: which rule, and the query counting the rows that break it */
-  /** rows that would break the constraint this step adds: counted before anything runs (existingViolations) */
+  /**
+   * for a step adding or validating a rule: which constraint, how to name it, and the query counting
+   * the rows that break it (run before anything is applied: existingViolations)
+   */
   readonly violations?: { readonly constraint: string; readonly what: string; readonly countSql: string };
 }
 

@@ -1,5 +1,6 @@
 import { readCatalogs, type CatalogEnum, type CatalogTable } from '../db/catalog.js';
 import { SYSTEM_SCHEMA } from '../db/catalog-query.js';
+import { parsedJson } from '../db/catalog-rows.js';
 import type { Db, Queryable } from '../db/connection.js';
 import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
 import { qualified } from '../shared/sql-quote.js';
@@ -72,7 +73,7 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
       q.query<{ others: LiveOther[] | string }>(OTHERS, [schemas ? schemas.join(',') : null]),
     ]),
   );
-  const others = typeof row!.others === 'string' ? (JSON.parse(row!.others) as LiveOther[]) : row!.others;
+  const others = parsedJson(row!.others);
   const tables = [...catalog.schemas.values()].flatMap((s) => s.tables).filter((t) => !t.partition);
   return { tables, enums: catalog.enums, others };
 }

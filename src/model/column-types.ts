@@ -39,29 +39,23 @@ const parsed = new Map<string, ColumnType>();
 
 /** Parses a type spelling; returns an error message saying what was expected. */
 export function parseColumnType(spelling: string, enums: ReadonlySet<string>): ColumnType | string {
-  const key = `${enums.has(spelling.replace(/[\s[\]]+$/, '').trim()) ? 'enum' : ''}\0${spelling}`;
-  let type = parsed.get(key);
-  if (type === undefined) {
-    const result = parseSpelling(spelling, enums);
-    if (typeof result === 'string') return result;
-    parsed.set(key, (type = result));
-  }
-  return type;
-}
-
-function parseSpelling(spelling: string, enums: ReadonlySet<string>): ColumnType | string {
   let rest = spelling.trim();
   let dims = 0;
   while (rest.endsWith('[]')) {
     dims++;
     rest = rest.slice(0, -2).trimEnd();
   }
+  const key = `${dims}\0${enums.has(rest) ? 'enum' : ''}\0${rest}`;
+  const known = parsed.get(key);
+  if (known) return known;
   const scalar = parseScalar(rest, enums);
   if (typeof scalar === 'string') return scalar;
   if (dims > 0 && SERIALS.has(scalar.kind))
     return `${rest} cannot be an array; expected an integer type for an array column`;
   if (dims > 1) return `multi-dimensional arrays are not supported (${spelling}); expected at most one []`;
-  return { ...scalar, dims, sql: scalar.sql + '[]'.repeat(dims) };
+  const type = { ...scalar, dims, sql: scalar.sql + '[]'.repeat(dims) };
+  parsed.set(key, type);
+  return type;
 }
 
 function parseScalar(spelling: string, enums: ReadonlySet<string>): Omit<ColumnType, 'dims'> | string {
