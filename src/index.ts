@@ -21,7 +21,7 @@ export type { RolesOptions, RolesReport, ServiceRole } from './app/roles.js';
 export { importManifest } from './app/import.js';
 export type { ImportManifestOptions, ImportReport } from './app/import.js';
 export type { PushStatus } from './db/apply/push.js';
-export type { Step } from './db/plan/online.js';
+export type { Step } from './db/plan/steps.js';
 export type { LockPolicy } from './db/apply/online-run.js';
 export type { FileState } from './write/output-tree.js';
 export type { Model, Service, Table, Column } from './model/types.js';

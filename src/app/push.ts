@@ -1,6 +1,6 @@
 import type { CatalogPerDatabase } from '../db/compare/per-database.js';
 import type { Db } from '../db/connect/queryable.js';
-import type { Step } from '../db/plan/online.js';
+import type { Step } from '../db/plan/steps.js';
 import type { LockPolicy } from '../db/apply/online-run.js';
 import { errorLine } from '../db/connect/one-line.js';
 import type { PushOutcome, PushStatus } from '../db/apply/push.js';
@@ -96,44 +96,47 @@ export async function pushServices(
     }
     return (await sandboxes.get(target.key)!).db;
   };
-  const pushOne = async ({ service, target }: ServiceTarget): Promise<PushOutcome> => {
+  const pushOne = async ({ service, target }: ServiceTarget, planOnly = false): Promise<PushOutcome> => {
     const elsewhere = service.dependsOn.find((dep) =>
       targets.some((x) => x.service.name === dep && x.target.key !== target.key),
     );
     if (elsewhere) return { status: 'failed', statements: [], reasons: [onAnotherDatabase(elsewhere)] };
     if (connections.knownInSync(target, service)) return { status: 'unchanged', statements: [], reasons: [] };
     const progress = options.onProgress ?? (() => {});
-    progress(`${service.name}: pushing to ${target.label}`);
+    if (!planOnly) progress(`${service.name}: pushing to ${target.label}`);
     try {
       // One catalog read for every service on this database; a service that matches needs no transaction.
       const settled = await catalogs.state(target.key, await connections.get(target), service);
       if (settled?.drift.every((d) => d.elsewhere)) {
-        if (!dryRun) connections.markInSync(target, service);
+        if (!dryRun && !planOnly) connections.markInSync(target, service);
         return { status: 'unchanged', statements: [], reasons: [], inSync: true };
       }
-      catalogs.markChanged(target.key);
+      if (!planOnly) catalogs.markChanged(target.key);
       // Loaded here: a push that finds every service matching needs none of the planning code.
       const { pushService } = await import('../db/apply/push.js');
       const outcome = await pushService(await dbFor(target), model, service, {
         acceptDataLoss: options.acceptDataLoss ?? false,
         dryRun,
+        planOnly,
         allowDuplicate: options.allowDuplicate ?? false,
         progress,
         onlineOnly: options.onlineOnly ?? false,
         fixSoftDelete: options.fixSoftDelete ?? false,
         policy: options.policy,
       });
-      if (outcome.inSync && !dryRun) connections.markInSync(target, service);
+      if (outcome.inSync && !dryRun && !planOnly) connections.markInSync(target, service);
       return outcome;
     } catch (err) {
       return { status: 'failed', statements: [], reasons: [errorLine(err)] };
     }
   };
-  const outcomes = await perDatabase(targets, pushOne);
+  // Every service is planned and checked before any applies: a refusal anywhere changes nothing anywhere.
+  const planned = dryRun ? undefined : await planEvery(targets, (x) => pushOne(x, true));
+  const outcomes = planned ?? (await perDatabase(targets, pushOne));
   await Promise.all([...sandboxes.values()].map(async (s) => (await s).discard()));
   // A table dropped together with the other services' references to it: those services' pushes
   // have removed the references by now, so the refused push gets one more try.
-  for (const x of dryRun ? [] : targets.filter((t) => outcomes.get(t.service)!.blockedByOthers)) {
+  for (const x of dryRun || planned ? [] : targets.filter((t) => outcomes.get(t.service)!.blockedByOthers)) {
     const changedNeighbour = targets.some(
       (y) => y !== x && y.target.key === x.target.key && outcomes.get(y.service)!.status === 'altered',
     );
@@ -153,7 +156,32 @@ export async function pushServices(
       ...(o.remedy && { remedy: o.remedy }),
     };
   });
-  return { ok: services.every((s) => s.status !== 'refused' && s.status !== 'failed'), dryRun, services };
+  return { ok: services.every((s) => !['refused', 'failed', 'skipped'].includes(s.status)), dryRun, services };
+}
+
+/**
+ * Plans every service that differs (when more than one does) without applying anything. When a plan
+ * is refused or fails, that is the answer: the refused ones as they are, the others not pushed.
+ * Otherwise undefined, and the push goes on. A refusal only because another service still references
+ * a table stops nothing: that service's own push removes the reference first.
+ */
+async function planEvery(
+  targets: readonly ServiceTarget[],
+  plan: (x: ServiceTarget) => Promise<PushOutcome>,
+): Promise<Map<ServiceTarget['service'], PushOutcome> | undefined> {
+  const plans = await perDatabase(targets, plan);
+  const differing = [...plans.values()].filter((o) => o.status !== 'unchanged');
+  const stopping = (o: PushOutcome) => o.status === 'failed' || (o.status === 'refused' && !o.blockedByOthers);
+  if (differing.length < 2 || !differing.some(stopping)) return undefined;
+  const refused = targets.filter((x) => stopping(plans.get(x.service)!)).map((x) => x.service.name);
+  for (const [service, o] of plans)
+    if (o.status !== 'unchanged' && !stopping(o))
+      plans.set(service, {
+        ...o,
+        status: 'skipped',
+        reasons: [...o.reasons, `not pushed: the push of ${refused.join(', ')} was refused; nothing was changed`],
+      });
+  return plans;
 }
 
 const onAnotherDatabase = (service: string) =>

@@ -5,7 +5,7 @@ import type { PushReport, ServicePush } from '../app/push.js';
 import type { RolesReport } from '../app/roles.js';
 import type { UpReport } from '../app/up.js';
 import type { VerifyReport } from '../app/verify.js';
-import type { Step } from '../db/plan/online.js';
+import type { Step } from '../db/plan/steps.js';
 import { FILE_CHANGE_TEXT } from '../write/output-tree.js';
 import type { CliIo } from './io.js';
 import { plural } from '../shared/plural.js';
@@ -43,12 +43,19 @@ function describeStep(step: Step): string[] {
       ? 'no table lock'
       : `${step.lock} lock on ${step.table}${step.rows === undefined ? '' : ` (about ${step.rows} rows)`}`;
   const work = step.rewrites ? 'rewrites the table' : step.scans ? 'scans the table' : 'no scan';
-  return [`    -- ${where}; ${lock}; ${work}`, ...(step.hazard ? [`    -- HAZARD: ${step.hazard}`] : [])];
+  return [
+    `    -- ${where}; ${lock}; ${work}`,
+    ...(step.hazard ? [`    -- HAZARD: ${step.hazard}`] : []),
+    ...(step.loss ? [`    -- DATA LOSS: ${step.loss.what}`] : []),
+    ...(step.removesRule ? [`    -- REMOVES A RULE: ${step.removesRule}`] : []),
+  ];
 }
 
 /** A step as `push --json` prints it. */
 const stepJson = (s: Step) => ({
   sql: s.sql,
+  kind: s.kind,
+  object: s.object,
   phase: s.phase,
   lock: s.lock,
   table: s.table ?? null,
@@ -56,9 +63,11 @@ const stepJson = (s: Step) => ({
   rewrites: s.rewrites,
   scans: s.scans,
   hazard: s.hazard ?? null,
+  dataLoss: s.loss?.what ?? null,
+  removesRule: s.removesRule ?? null,
 });
 
-const failed = (s: ServicePush) => s.status === 'refused' || s.status === 'failed';
+const failed = (s: ServicePush) => s.status === 'refused' || s.status === 'failed' || s.status === 'skipped';
 
 export function printPush(r: PushReport, json: boolean, io: CliIo): void {
   if (json) {
@@ -72,12 +81,11 @@ export function printPush(r: PushReport, json: boolean, io: CliIo): void {
     const out = failed(s) ? io.stderr : io.stdout;
     const count = s.statements.length > 0 ? `, ${plural(s.statements.length, 'statement')}` : '';
     out(`${s.service} → ${s.target}: ${r.dryRun && !failed(s) ? `would be ${s.status}` : s.status}${count}`);
-    if (r.dryRun || s.status === 'refused') {
-      s.statements.forEach((sql, i) => {
-        out(`  ${sql.trim().replace(/;$/, '')};`);
-        for (const line of s.steps ? describeStep(s.steps[i]!) : []) out(line);
-      });
-    }
+    // Every statement a push runs or would run is printed; a dry run says what each does.
+    s.statements.forEach((sql, i) => {
+      out(`  ${sql.trim().replace(/;$/, '')};`);
+      for (const line of r.dryRun && s.steps ? describeStep(s.steps[i]!) : []) out(line);
+    });
     for (const reason of s.reasons) out(`  ${reason}`);
     if (s.remedy) out(`  ${REMEDIES[s.remedy]}`);
   }

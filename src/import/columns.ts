@@ -61,7 +61,7 @@ export function importColumn(
   const spelling = typeSpelling(c);
   if (!spelling) return { name: c.name, problem: `type ${c.type} has no manifest form` };
   if (c.generated) return { name: c.name, problem: 'generated column' };
-  const serial = c.ownsSequence && c.default?.startsWith('nextval(') && SERIAL[spelling];
+  const serial = c.ownedSequence !== null && c.default?.startsWith('nextval(') && SERIAL[spelling];
   const enumName = c.typeKind === 'e' ? c.typeName : undefined;
   const type = parseColumnType(serial || spelling, new Set(enumName ? [enumName] : []));
   if (typeof type === 'string') return { name: c.name, problem: type };

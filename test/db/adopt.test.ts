@@ -140,7 +140,7 @@ services:
   const refused = await p.run(['push', '--accept-data-loss']);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(
-    /key column shop\.orders\.id is bigint, and the manifest says uuid, which its values cannot become: give the table a base that keeps bigint/,
+    /the change of shop\.orders\.id to uuid cannot convert 1 existing row of shop\.orders: key column shop\.orders\.id is bigint and comes from base \(the default base\): give the table a base that keeps bigint/,
   );
   expect(await p.sql(`select to_regclass('public.legacy') is not null as kept`)).toEqual([{ kept: true }]);
 });

@@ -39,7 +39,7 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(pushed.stderr).toBe('');
     expect(pushed.code).toBe(0);
     expect(pushed.stdout).toMatch(
-      /^shop → .*: altered, 2 statements\n {2}enum values added and committed first \(PostgreSQL cannot use a new value in the transaction that adds it\): 1 statement$/m,
+      /^shop → .*: altered, 2 statements\n {2}ALTER TYPE "shop"\."status" ADD VALUE IF NOT EXISTS 'draft' BEFORE 'open';\n {2}ALTER TABLE "shop"\."orders" ALTER COLUMN "status" SET DEFAULT 'draft';\n {2}enum values added and committed first \(PostgreSQL cannot use a new value in the transaction that adds it\): 1 statement$/m,
     );
     expect(await p.sql(LABELS)).toEqual([{ label: 'draft' }, { label: 'open' }, { label: 'closed' }]);
     await p.sql(`insert into shop.orders default values`);

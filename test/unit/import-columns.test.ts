@@ -14,7 +14,7 @@ const live = (type: string, over: Partial<CatalogColumn> = {}): CatalogColumn =>
   default: null,
   identity: '',
   generated: false,
-  ownsSequence: false,
+  ownedSequence: null,
   comment: null,
   ...over,
 });

@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../connect/queryable.js';
-import type { Step, Violation } from '../plan/online.js';
+import type { Step, Violation } from '../plan/steps.js';
 import { qualified } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
 
@@ -152,6 +152,8 @@ select ic.relname as name
 export async function invalidIndexDrops(db: Queryable, schema: string): Promise<Step[]> {
   const rows = await db.query<{ name: string }>(INVALID_INDEXES, [schema]);
   return rows.map((r) => ({
+    kind: 'drop index',
+    object: `${schema}.${r.name}`,
     sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(schema, r.name)}`,
     phase: 'online',
     lock: 'SHARE UPDATE EXCLUSIVE',
@@ -170,10 +172,15 @@ export async function existingViolations(tx: Queryable, steps: readonly Step[]):
   for (const step of steps) {
     const { violations } = step;
     if (!violations || !tx.savepoint) continue;
-    const rows = await tx.savepoint((s) => s.query<{ n: number | string }>(violations.countSql)).catch(() => []);
+    const count = async (s: Queryable) => {
+      if (violations.prelude) await s.batch([violations.prelude]);
+      return s.query<{ n: number | string }>(violations.countSql);
+    };
+    const rows = await tx.savepoint(count).catch(() => []);
     const n = Number(rows[0]?.n ?? 0);
     if (n === 0) continue;
-    const message = `${violations.what} is violated by ${plural(n, 'existing row')} of ${step.table}`;
+    const advice = violations.advice ? `: ${violations.advice}` : '';
+    const message = `${violations.what} ${violations.verb ?? 'is violated by'} ${plural(n, 'existing row')} of ${step.table}${advice}`;
     found.push({ constraint: violations.constraint, message });
   }
   return found;

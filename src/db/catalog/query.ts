@@ -181,7 +181,7 @@ export const TRIGGERS = statement(
 );
 
 export const OWNED_SEQUENCES = statement(
-  { table: 'dep.refobjid', column: 'dep.refobjsubid' },
+  { table: 'dep.refobjid', column: 'dep.refobjsubid', sequence: 'sq.oid::regclass::text' },
   {},
   `from rel join pg_depend dep on dep.refobjid = rel.oid join pg_class sq on sq.oid = dep.objid
     where dep.refclassid = 'pg_class'::regclass and dep.classid = 'pg_class'::regclass and dep.deptype = 'a'

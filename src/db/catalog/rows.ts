@@ -96,7 +96,7 @@ function placeColumns(t: Placed, rows: readonly Row[], types: readonly Row[], ow
   );
   // A column as one number (oid × 2048 + attnum; attnum stays below 1,600), so lookups hash no string.
   const columnKey = (table: number, n: number) => table * 2048 + n;
-  const ownsSequence = new Set(owned.map((o) => columnKey(o.table, o.column)));
+  const ownedSequence = new Map(owned.map((o) => [columnKey(o.table, o.column), o.sequence as string] as const));
   // Each table's columns at their numbers: rows come unordered (sorting them on the server costs more).
   const numbered = new Map<number, CatalogColumn[]>();
   for (const row of rows) {
@@ -106,7 +106,8 @@ function placeColumns(t: Placed, rows: readonly Row[], types: readonly Row[], ow
     column.typeName = type.name;
     column.typeSchema = type.schema;
     column.typeKind = type.kind;
-    column.ownsSequence = column.identity === '' && ownsSequence.has(columnKey(row.table, row.number));
+    column.ownedSequence =
+      column.identity === '' ? (ownedSequence.get(columnKey(row.table, row.number)) ?? null) : null;
     let slots = numbered.get(row.table);
     if (!slots) numbered.set(row.table, (slots = []));
     slots[row.number] = column;

@@ -13,8 +13,8 @@ export interface CatalogColumn {
   /** pg_type.typtype of the scalar type: b base, e enum, d domain, c composite, r range, m multirange */
   readonly typeKind: string;
   readonly generated: boolean;
-  /** the column owns the sequence its default draws from (serial) */
-  readonly ownsSequence: boolean;
+  /** the sequence the column owns (serial), as regclass prints it (qualified where the search path needs) */
+  readonly ownedSequence: string | null;
 }
 
 export interface CatalogConstraint {

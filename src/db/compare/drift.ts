@@ -1,10 +1,10 @@
-import type { Column, Service, Table } from '../../model/types.js';
-import { checkCondition, type CatalogConstraint, type CatalogSchema, type CatalogTable } from '../catalog/types.js';
+import type { Column, Enum, Index, Service, Table } from '../../model/types.js';
+import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogSchema, CatalogTable } from '../catalog/types.js';
+import { checkCondition } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
 import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
-import { commentOn, createIndex } from './sql-text.js';
 import { diffTriggers } from './triggers.js';
-import { qualified, quoteIdent } from '../../shared/sql-quote.js';
+import { wantedConstraints, type WantedConstraint } from './wanted.js';
 
 /** One difference between the manifest and the live database. */
 export interface Drift {
@@ -12,14 +12,47 @@ export interface Drift {
   /** `schema.table` or `schema.table.column`, or the object's qualified name */
   readonly where: string;
   readonly message: string;
-  /**
-   * Statements that make this item match, for what push repairs without drizzle-kit: comments, and
-   * checks and indexes whose definition changed (drizzle-kit's push compares those by name only).
-   */
-  readonly repair?: readonly string[];
+  /** what would make it match, for the planner (plan/changes.ts); verify reports only the message */
+  readonly change?: Change;
   /** a manifest table found in another schema: verify reports it, push leaves it alone */
   readonly elsewhere?: boolean;
 }
+
+/** What differs in a column that exists on both sides. */
+export type ColumnAspect = 'type' | 'nullability' | 'default' | 'identity' | 'comment';
+
+/** A difference as the planner reads it: what to create, change or remove. */
+export type Change =
+  | { readonly kind: 'create schema' }
+  | { readonly kind: 'create table'; readonly table: Table }
+  | { readonly kind: 'drop table'; readonly live: CatalogTable }
+  | { readonly kind: 'table comment'; readonly table: Table }
+  | { readonly kind: 'add column'; readonly table: Table; readonly column: Column }
+  | { readonly kind: 'drop column'; readonly table: Table; readonly live: CatalogColumn }
+  | {
+      readonly kind: 'column';
+      readonly aspect: ColumnAspect;
+      readonly table: Table;
+      readonly column: Column;
+      readonly live: CatalogColumn;
+    }
+  /** with `live`: the constraint exists under this name but differs, so it is replaced */
+  | {
+      readonly kind: 'add constraint';
+      readonly table: Table;
+      readonly constraint: WantedConstraint;
+      readonly live?: CatalogConstraint;
+    }
+  | { readonly kind: 'drop constraint'; readonly table: Table; readonly live: CatalogConstraint }
+  | { readonly kind: 'validate constraint'; readonly table: Table; readonly live: CatalogConstraint }
+  /** with `live`: the index exists under this name but differs (or is invalid), so it is rebuilt */
+  | { readonly kind: 'create index'; readonly table: Table; readonly index: Index; readonly live?: CatalogIndex }
+  | { readonly kind: 'drop index'; readonly table: Table; readonly live: CatalogIndex }
+  | { readonly kind: 'create enum'; readonly enum: Enum }
+  | { readonly kind: 'enum values'; readonly enum: Enum; readonly live: readonly string[] }
+  | { readonly kind: 'drop enum'; readonly name: string }
+  | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
+  | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string };
 
 const FK_ACTION: Record<string, string> = {
   a: 'no action',
@@ -34,8 +67,8 @@ const list = (a: readonly string[]) => `(${a.join(', ')})`;
 /** Everything that differs between the service's model and its schema in the catalog. */
 export async function diffService(service: Service, catalog: CatalogSchema, db: Queryable): Promise<Drift[]> {
   const drift: Drift[] = [];
-  const at: Report = (where, message, repair) =>
-    drift.push({ service: service.name, where: `${service.schema}.${where}`, message, repair });
+  const at: Report = (where, message, change) =>
+    drift.push({ service: service.name, where: `${service.schema}.${where}`, message, change });
   for (const e of catalog.elsewhere)
     drift.push({
       service: service.name,
@@ -46,7 +79,12 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
       elsewhere: true,
     });
   if (!catalog.exists) {
-    drift.push({ service: service.name, where: service.schema, message: `schema ${service.schema} does not exist` });
+    drift.push({
+      service: service.name,
+      where: service.schema,
+      message: `schema ${service.schema} does not exist`,
+      change: { kind: 'create schema' },
+    });
     return drift;
   }
   // One pass, no intermediate lists: a schema of thousands of tables has tens of thousands of columns.
@@ -60,23 +98,32 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
   const actualTables = new Map(catalog.tables.map((t) => [t.name, t] as const));
   for (const table of service.tables) {
     const actual = actualTables.get(table.name);
-    if (!actual) at(table.name, 'table is missing');
+    if (!actual) at(table.name, 'table is missing', { kind: 'create table', table });
     else diffTable(service.schema, table, actual, at, canonical);
   }
   const declared = new Set(service.tables.map((t) => t.name));
-  for (const t of catalog.tables) if (!declared.has(t.name)) at(t.name, 'table is not in the manifest');
+  // A partition belongs to its partitioned table: it is not a table of its own to report or drop.
+  for (const t of catalog.tables)
+    if (!declared.has(t.name) && !t.partition)
+      at(t.name, 'table is not in the manifest', { kind: 'drop table', live: t });
   const actualEnums = new Map(catalog.enums.map((e) => [e.name, e.values] as const));
   for (const e of service.enums) {
     const values = actualEnums.get(e.name);
-    if (!values) at(e.name, 'enum is missing');
-    else if (!same(values, e.values)) at(e.name, `enum values are ${list(values)}; expected ${list(e.values)}`);
+    if (!values) at(e.name, 'enum is missing', { kind: 'create enum', enum: e });
+    else if (!same(values, e.values))
+      at(e.name, `enum values are ${list(values)}; expected ${list(e.values)}`, {
+        kind: 'enum values',
+        enum: e,
+        live: values,
+      });
   }
   for (const e of catalog.enums)
-    if (!service.enums.some((m) => m.name === e.name)) at(e.name, 'enum is not in the manifest');
+    if (!service.enums.some((m) => m.name === e.name))
+      at(e.name, 'enum is not in the manifest', { kind: 'drop enum', name: e.name });
   return drift;
 }
 
-type Report = (where: string, message: string, repair?: readonly string[]) => void;
+type Report = (where: string, message: string, change?: Change) => void;
 
 function diffTable(
   schema: string,
@@ -86,38 +133,64 @@ function diffTable(
   canonical: ReadonlyMap<string, string>,
 ) {
   if ((actual.comment ?? undefined) !== table.comment)
-    at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, [
-      commentOn(schema, table.name, undefined, table.comment),
-    ]);
+    at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, {
+      kind: 'table comment',
+      table,
+    });
   const columns = new Map(actual.columns.map((c) => [c.name, c] as const));
   for (const column of table.columns) {
     const where = `${table.name}.${column.name}`;
     const live = columns.get(column.name);
     if (!live) {
-      at(where, `column is missing (from ${column.origin === 'table' ? 'the table' : column.origin})`);
+      at(where, `column is missing (from ${column.origin === 'table' ? 'the table' : column.origin})`, {
+        kind: 'add column',
+        table,
+        column,
+      });
       continue;
     }
     const want = expectationOf(column);
-    if (stripSchema(live.type) !== column.type.sql) at(where, `type is ${live.type}; expected ${column.type.sql}`);
+    const differs = (aspect: ColumnAspect): Change => ({
+      kind: 'column',
+      aspect,
+      table,
+      column,
+      live,
+    });
+    if (stripSchema(live.type) !== column.type.sql)
+      at(where, `type is ${live.type}; expected ${column.type.sql}`, differs('type'));
     if (live.notNull !== want.notNull)
-      at(where, `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${want.notNull ? 'NOT NULL' : 'nullable'}`);
+      at(
+        where,
+        `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${want.notNull ? 'NOT NULL' : 'nullable'}`,
+        differs('nullability'),
+      );
     const wantDefault = want.default === undefined ? undefined : (canonical.get(want.default) ?? want.default);
     if (!column.identity && want.actualDefault(live.default) !== wantDefault)
-      at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`);
+      at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`, differs('default'));
     if (live.identity !== want.identity)
-      at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`);
-    if ((live.comment ?? undefined) !== column.comment) {
-      at(where, `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`, [
-        commentOn(schema, table.name, column.name, column.comment),
-      ]);
-    }
+      at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`, differs('identity'));
+    if ((live.comment ?? undefined) !== column.comment)
+      at(
+        where,
+        `comment is ${JSON.stringify(live.comment)}; expected ${JSON.stringify(column.comment ?? null)}`,
+        differs('comment'),
+      );
   }
   // Names are unique on both sides: with every manifest column found, equal counts leave no extra one.
   if (actual.columns.length !== table.columns.length || table.columns.some((c) => !columns.has(c.name)))
     for (const c of actual.columns)
-      if (!table.columns.some((m) => m.name === c.name)) at(`${table.name}.${c.name}`, 'column is not in the manifest');
-  diffConstraints(schema, table, actual, at);
-  for (const t of diffTriggers(schema, table, actual)) at(`${table.name}.${t.name}`, t.message, t.repair);
+      if (!table.columns.some((m) => m.name === c.name))
+        at(`${table.name}.${c.name}`, 'column is not in the manifest', { kind: 'drop column', table, live: c });
+  diffConstraints(table, actual, at);
+  for (const t of diffTriggers(schema, table, actual))
+    at(
+      `${table.name}.${t.name}`,
+      t.message,
+      t.column
+        ? { kind: 'trigger', table, column: t.column, replace: t.replace }
+        : { kind: 'drop trigger', table, name: t.name },
+    );
 }
 
 /** `crm."order"[]` → `order[]`: an enum type is compared without its schema and quotes. */
@@ -170,83 +243,96 @@ function describeDefault(column: Column): string {
     : JSON.stringify(d.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-function diffConstraints(schema: string, table: Table, actual: CatalogTable, at: Report) {
-  const target = qualified(schema, table.name);
+function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
   // Exclusion constraints are what import reports as beyond the manifest; verify compares the kinds it declares.
   const declarable = actual.constraints.filter((k) => k.type !== 'x');
   const constraints = new Map(declarable.map((k) => [k.name, k] as const));
-  // Returns the live constraint only when it exists with the expected type: `at` returns a value too.
-  const expectKey = (
-    name: string,
-    type: 'p' | 'u' | 'f' | 'c',
-    columns: readonly string[] | undefined,
-    what: string,
-  ): CatalogConstraint | undefined => {
-    const live = constraints.get(name);
-    constraints.delete(name);
-    if (!live) return void at(`${table.name}.${name}`, `${what} is missing`);
-    if (live.type !== type) return void at(`${table.name}.${name}`, `is a ${live.type} constraint; expected ${what}`);
-    // Nothing to run in the transaction: push validates it after the commit (online.ts validationSteps).
-    if (live.validated === false)
-      at(`${table.name}.${name}`, `${what} is NOT VALID (its validation never finished); push validates it`, []);
-    if (columns && !same(live.columns, columns))
-      at(`${table.name}.${name}`, `${what} covers ${list(live.columns)}; expected ${list(columns)}`);
-    return live;
-  };
-  const pkColumns = table.primaryKey?.columns ?? table.columns.filter((c) => c.primaryKey).map((c) => c.name);
-  if (pkColumns.length > 0) expectKey(table.primaryKey?.name ?? `${table.name}_pkey`, 'p', pkColumns, 'primary key');
-  for (const u of table.uniques) expectKey(u.name, 'u', u.columns, 'unique constraint');
-  for (const fk of table.foreignKeys) {
-    const live = expectKey(fk.name, 'f', [fk.column], 'foreign key');
-    if (!live) continue;
-    const target = `${fk.target.schema}.${fk.target.table}(${fk.target.column})`;
-    const liveTarget = `${live.refSchema}.${live.refTable}(${(live.refColumns ?? []).join(', ')})`;
-    if (liveTarget !== target) at(`${table.name}.${fk.name}`, `references ${liveTarget}; expected ${target}`);
-    for (const [key, want] of [
-      ['onDelete', fk.onDelete],
-      ['onUpdate', fk.onUpdate],
-    ] as const) {
-      const got = FK_ACTION[live[key] ?? 'a'];
-      if (got !== (want ?? 'no action'))
-        at(`${table.name}.${fk.name}`, `${key} is ${got}; expected ${want ?? 'no action'}`);
+  const what = { p: 'primary key', u: 'unique constraint', f: 'foreign key', c: 'check constraint' } as const;
+  for (const want of wantedConstraints(table)) {
+    const where = `${table.name}.${want.name}`;
+    const live = constraints.get(want.name);
+    constraints.delete(want.name);
+    const add = (message: string, replacing?: CatalogConstraint) =>
+      at(where, message, { kind: 'add constraint', table, constraint: want, live: replacing });
+    if (!live) {
+      add(`${what[want.type]} is missing`);
+      continue;
     }
-  }
-  for (const c of table.checks) {
-    const live = expectKey(c.name, 'c', undefined, 'check constraint');
-    // A check added NOT VALID (online push) says so in its definition; its validity is reported above.
-    if (live && normalizeSql(checkCondition(live)) !== normalizeSql(c.sql)) {
-      const repair = [
-        `ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ` +
-          `${quoteIdent(c.name)} CHECK (${c.sql})`,
-      ];
-      at(`${table.name}.${c.name}`, `check is ${live.definition}; expected CHECK (${c.sql})`, repair);
+    if (live.type !== want.type) {
+      add(`is a ${live.type} constraint; expected ${what[want.type]}`, live);
+      continue;
     }
+    const differences = constraintDifferences(want, live);
+    differences.forEach((message, i) => (i === 0 ? add(message, live) : at(where, message)));
+    // Validated after the commit: push validates it (online.ts validationSteps).
+    if (differences.length === 0 && live.validated === false)
+      at(where, `${what[want.type]} is NOT VALID (its validation never finished); push validates it`, {
+        kind: 'validate constraint',
+        table,
+        live,
+      });
   }
   // NOT NULL and other implicit constraints are not listed; anything left was added by hand.
-  for (const name of constraints.keys()) at(`${table.name}.${name}`, 'constraint is not in the manifest');
+  for (const live of constraints.values())
+    at(`${table.name}.${live.name}`, 'constraint is not in the manifest', { kind: 'drop constraint', table, live });
 
   const indexes = new Map(actual.indexes.map((i) => [i.name, i] as const));
-  for (const ix of table.indexes) {
-    const live = indexes.get(ix.name);
-    indexes.delete(ix.name);
-    const where = `${table.name}.${ix.name}`;
+  for (const index of table.indexes) {
+    const live = indexes.get(index.name);
+    indexes.delete(index.name);
+    const where = `${table.name}.${index.name}`;
     if (!live) {
-      at(where, 'index is missing');
+      at(where, 'index is missing', { kind: 'create index', table, index });
       continue;
     }
     const differences = [
       live.valid === false && 'index is invalid (a concurrent build failed or was interrupted); push rebuilds it',
-      live.unique !== ix.unique &&
-        `index is ${live.unique ? '' : 'not '}unique; expected ${ix.unique ? '' : 'not '}unique`,
-      live.method !== ix.method && `index method is ${live.method}; expected ${ix.method}`,
-      !same(live.columns, ix.columns) && `index covers ${list(live.columns)}; expected ${list(ix.columns)}`,
-      normalizeSql(live.predicate ?? '') !== normalizeSql(ix.where ?? '') &&
-        `index predicate is ${live.predicate ?? 'none'}; expected ${ix.where ?? 'none'}`,
+      live.unique !== index.unique &&
+        `index is ${live.unique ? '' : 'not '}unique; expected ${index.unique ? '' : 'not '}unique`,
+      live.method !== index.method && `index method is ${live.method}; expected ${index.method}`,
+      !same(live.columns, index.columns) && `index covers ${list(live.columns)}; expected ${list(index.columns)}`,
+      normalizeSql(live.predicate ?? '') !== normalizeSql(index.where ?? '') &&
+        `index predicate is ${live.predicate ?? 'none'}; expected ${index.where ?? 'none'}`,
     ].filter((d): d is string => d !== false);
-    if (differences.length === 0) continue;
-    // drizzle-kit's push compares indexes by name only: a changed one is rebuilt here.
-    const repair = [`DROP INDEX ${qualified(schema, ix.name)}`, createIndex(schema, table.name, ix)];
-    differences.forEach((message, i) => at(where, message, i === 0 ? repair : []));
+    // One change rebuilds the index, whatever differs in it.
+    differences.forEach((message, i) =>
+      at(where, message, i === 0 ? { kind: 'create index', table, index, live } : undefined),
+    );
   }
-  for (const name of indexes.keys()) at(`${table.name}.${name}`, 'index is not in the manifest');
+  for (const live of indexes.values())
+    at(`${table.name}.${live.name}`, 'index is not in the manifest', { kind: 'drop index', table, live });
+}
+
+/** How a live constraint of the expected name and type differs from the declared one. */
+function constraintDifferences(want: WantedConstraint, live: CatalogConstraint): string[] {
+  const what = { p: 'primary key', u: 'unique constraint', f: 'foreign key', c: 'check constraint' }[want.type];
+  switch (want.type) {
+    case 'p':
+    case 'u':
+      return same(live.columns, want.columns)
+        ? []
+        : [`${what} covers ${list(live.columns)}; expected ${list(want.columns)}`];
+    case 'c':
+      // A check added NOT VALID (online push) says so in its definition; its validity is reported apart.
+      return normalizeSql(checkCondition(live)) === normalizeSql(want.sql)
+        ? []
+        : [`check is ${live.definition}; expected CHECK (${want.sql})`];
+    case 'f': {
+      const { fk } = want;
+      const out: string[] = [];
+      if (!same(live.columns, [fk.column]))
+        out.push(`${what} covers ${list(live.columns)}; expected ${list([fk.column])}`);
+      const target = `${fk.target.schema}.${fk.target.table}(${fk.target.column})`;
+      const liveTarget = `${live.refSchema}.${live.refTable}(${(live.refColumns ?? []).join(', ')})`;
+      if (liveTarget !== target) out.push(`references ${liveTarget}; expected ${target}`);
+      for (const [key, wanted] of [
+        ['onDelete', fk.onDelete],
+        ['onUpdate', fk.onUpdate],
+      ] as const) {
+        const got = FK_ACTION[live[key] ?? 'a'];
+        if (got !== (wanted ?? 'no action')) out.push(`${key} is ${got}; expected ${wanted ?? 'no action'}`);
+      }
+      return out;
+    }
+  }
 }

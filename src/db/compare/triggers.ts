@@ -1,5 +1,5 @@
 import { constraintNames } from '../../shared/conventions.js';
-import type { Table } from '../../model/types.js';
+import type { Column, Table } from '../../model/types.js';
 import type { CatalogTable } from '../catalog/types.js';
 import { normalizeSql } from './normalize.js';
 import { qualified, quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
@@ -31,42 +31,39 @@ export function triggerDefinition(schema: string, table: string, column: string)
 export interface TriggerDifference {
   readonly name: string;
   readonly message: string;
-  readonly repair: readonly string[];
+  /** the column whose trigger is missing or differs (created, or dropped and created again), or none: ours to drop */
+  readonly column?: Column;
+  readonly replace: boolean;
 }
 
 /** Triggers the table should have, that differ, and ours it should no longer have. */
 export function diffTriggers(schema: string, table: Table, live: CatalogTable): TriggerDifference[] {
   const out: TriggerDifference[] = [];
   const wanted = table.columns.filter((c) => c.onUpdateTrigger);
-  const drop = (name: string) => `DROP TRIGGER IF EXISTS ${quoteIdent(name)} ON ${qualified(schema, table.name)}`;
   for (const c of wanted) {
     const name = constraintNames.onUpdateTrigger(table.name, c.name);
     const expected = triggerDefinition(schema, table.name, c.name);
     const found = live.triggers.find((t) => t.name === name);
     if (!found)
-      out.push({
-        name,
-        message: `trigger is missing (enforce: database on ${c.name})`,
-        repair: [touchFunction(schema), expected],
-      });
-    else if (normalizeSql(found.definition) !== normalizeSql(expected)) {
-      out.push({
-        name,
-        message: `trigger is ${found.definition}; expected ${expected}`,
-        repair: [drop(name), touchFunction(schema), expected],
-      });
-    }
+      out.push({ name, message: `trigger is missing (enforce: database on ${c.name})`, column: c, replace: false });
+    else if (normalizeSql(found.definition) !== normalizeSql(expected))
+      out.push({ name, message: `trigger is ${found.definition}; expected ${expected}`, column: c, replace: true });
   }
   // Only triggers this tool made (calling its function) are its to remove; others are left alone.
   for (const t of live.triggers) {
-    const ours = normalizeSql(t.definition).includes(normalizeSql(`${qualified(schema, TOUCH_FUNCTION)}(`));
-    if (ours && !wanted.some((c) => constraintNames.onUpdateTrigger(table.name, c.name) === t.name)) {
+    if (
+      isOurs(schema, t.definition) &&
+      !wanted.some((c) => constraintNames.onUpdateTrigger(table.name, c.name) === t.name)
+    )
       out.push({
         name: t.name,
         message: 'trigger is not in the manifest (enforce: database was removed)',
-        repair: [drop(t.name)],
+        replace: false,
       });
-    }
   }
   return out;
 }
+
+/** A trigger calling this tool's function: the only triggers push creates or removes. */
+export const isOurs = (schema: string, definition: string): boolean =>
+  normalizeSql(definition).includes(normalizeSql(`${qualified(schema, TOUCH_FUNCTION)}(`));

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 import type { Model, Service } from '../../model/types.js';
 import { outsideSchema, referencedSchemas } from '../plan/guard.js';
-import { contained } from '../plan/drizzle-kit.js';
-import { phaseOneModel, type SchemaNames } from '../plan/drizzle-plan.js';
-import { buildRuntimeTables } from '../plan/runtime-tables.js';
+import { contained } from './drizzle-kit.js';
+import { phaseOneModel, type SchemaNames } from './phase-one.js';
+import { buildRuntimeTables } from './runtime-tables.js';
 
 import type { Db } from '../connect/queryable.js';
 import { touchFunction, triggerDefinition } from '../compare/triggers.js';

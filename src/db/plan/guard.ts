@@ -1,10 +1,11 @@
 import type { Service } from '../../model/types.js';
-import { isWidening } from '../compare/widening.js';
+import { oneLine } from '../connect/one-line.js';
+import type { Step } from './steps.js';
 
 /**
- * Reads each planned DDL statement before it runs: which schemas it touches and whether it can lose
- * data. drizzle-kit quotes every identifier, so `"schema"."name"` pairs are the objects a statement
- * names; text inside string literals is skipped.
+ * Reads each planned DDL statement before it runs: which schemas it touches. The DDL push writes
+ * (ddl.ts) and drizzle-kit's migrations quote every identifier, so `"schema"."name"` pairs are the
+ * objects a statement names; text inside string literals is skipped.
  */
 export interface StatementScan {
   /** schemas named outside REFERENCES clauses */
@@ -63,15 +64,6 @@ export function outsideSchema(sql: string, schema: string, referencable: Readonl
   return undefined;
 }
 
-export interface DataLoss {
-  readonly statement: string;
-  readonly what: string;
-  /** counts rows that would lose data: all rows, or rows where the column is set */
-  readonly countSql?: string;
-  /** a dropped table, `"schema"."name"`: its CASCADE would also drop what depends on it */
-  readonly dropsRelation?: string;
-}
-
 /**
  * Objects outside schema `$2` that depend on relation `$1` (foreign keys, views): `DROP TABLE …
  * CASCADE` would silently remove them, changing another service's schema.
@@ -88,71 +80,17 @@ select format('view %s.%s', n.nspname, v.relname)
    and v.oid <> d.refobjid and n.nspname <> $2
 order by 1`;
 
-const Q = '"((?:[^"]|"")+)"';
-const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => Omit<DataLoss, 'statement'>][] = [
-  [
-    new RegExp(`^DROP TABLE (?:IF EXISTS )?${Q}\\.${Q}`, 'i'),
-    (m) => ({
-      what: `drops table ${m[1]}.${m[2]}`,
-      countSql: `select count(*) as n from "${m[1]}"."${m[2]}"`,
-      dropsRelation: `"${m[1]}"."${m[2]}"`,
-    }),
-  ],
-  [
-    new RegExp(`^TRUNCATE (?:TABLE )?${Q}\\.${Q}`, 'i'),
-    (m) => ({ what: `empties table ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"` }),
-  ],
-  [
-    new RegExp(`^DELETE FROM ${Q}\\.${Q}`, 'i'),
-    (m) => ({ what: `deletes rows of ${m[1]}.${m[2]}`, countSql: `select count(*) as n from "${m[1]}"."${m[2]}"` }),
-  ],
-  [
-    new RegExp(`^ALTER TABLE ${Q}\\.${Q} DROP COLUMN (?:IF EXISTS )?${Q}`, 'i'),
-    (m) => ({
-      what: `drops column ${m[1]}.${m[2]}.${m[3]}`,
-      countSql: `select count(*) as n from "${m[1]}"."${m[2]}" where "${m[3]}" is not null`,
-    }),
-  ],
-  [
-    new RegExp(`^ALTER TABLE ${Q}\\.${Q} ALTER COLUMN ${Q} SET DATA TYPE`, 'i'),
-    (m) => ({
-      what: `changes the type of ${m[1]}.${m[2]}.${m[3]} (values are cast)`,
-      countSql: `select count(*) as n from "${m[1]}"."${m[2]}" where "${m[3]}" is not null`,
-    }),
-  ],
-  [
-    new RegExp(`^DROP TYPE (?:IF EXISTS )?${Q}\\.${Q}`, 'i'),
-    (m) => ({ what: `drops enum ${m[1]}.${m[2]} (and with it any value not recreated)` }),
-  ],
-];
-
-/** The current type of a column (catalog spelling), when the column exists. */
-export type ColumnType = (schema: string, table: string, column: string) => string | undefined;
-
-const SET_TYPE = new RegExp(`^ALTER TABLE ${Q}\\.${Q} ALTER COLUMN ${Q} SET DATA TYPE (.+?);?$`, 'is');
-
-/** The column a `SET DATA TYPE` statement changes, and the type it asks for. */
-export function retyped(sql: string): { schema: string; table: string; column: string; to: string } | undefined {
-  const change = SET_TYPE.exec(sql.trim());
-  const unquote = (name: string) => name.replace(/""/g, '"');
-  return change
-    ? { schema: unquote(change[1]!), table: unquote(change[2]!), column: unquote(change[3]!), to: change[4]! }
-    : undefined;
-}
-
-export function dataLoss(sql: string, columnType?: ColumnType): DataLoss | undefined {
-  const text = sql.trim();
-  // A widening keeps every value (integer → bigint, varchar(40) → varchar(80) or text); a USING clause may not.
-  const change = retyped(text);
-  if (change && !/\bUSING\b/i.test(change.to)) {
-    const current = columnType?.(change.schema, change.table, change.column);
-    if (current !== undefined && isWidening(current, change.to)) return undefined;
-  }
-  for (const [re, describe] of PATTERNS) {
-    const m = re.exec(text);
-    if (m) return { statement: sql, ...describe(m) };
-  }
-  return undefined;
+/**
+ * Why each step must not run as part of a push of `schema`: every statement it runs names only
+ * objects of its own schema (and references only the schemas its foreign keys point into). A declared
+ * move names the schema its table comes from, and is let through.
+ */
+export function outsideRefusals(steps: readonly Step[], schema: string, referencable: ReadonlySet<string>): string[] {
+  return steps.flatMap((step) => {
+    if (step.declared) return [];
+    const why = outsideSchema(step.sql, schema, referencable);
+    return why ? [`${why}: ${oneLine(step.sql)}`] : [];
+  });
 }
 
 interface Token {

@@ -4,6 +4,7 @@ import type { Queryable } from '../connect/queryable.js';
 import { normalizeSql } from '../compare/normalize.js';
 import { qualified, quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
+import { inTransaction, type Step } from './steps.js';
 
 /**
  * Moves and renames run before planning, so drizzle-kit plans against a schema where existing data
@@ -14,17 +15,21 @@ import { plural } from '../../shared/plural.js';
  * while its source exists and its target does not, so a declaration that happened does nothing.
  */
 export interface Moves {
-  readonly statements: readonly string[];
+  readonly steps: readonly Step[];
   /** why the push must stop: a move with both ends present */
   readonly refusals: readonly string[];
 }
+
+/** A declared move or rename: catalog-only, under a brief ACCESS EXCLUSIVE lock on what it renames. */
+const declared = (kind: 'move table' | 'rename', object: string, sql: string, table?: string): Step =>
+  inTransaction(kind, object, sql, table ? 'ACCESS EXCLUSIVE' : 'none', table ? { table } : {}, { declared: true });
 
 const exists = async (tx: Queryable, schema: string, table: string) =>
   (await tx.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [qualified(schema, table)]))[0]!.ok;
 
 /** Tables moved into the schema or renamed in it (`from:`); needs the live state of each source. */
 export async function tableMoves(tx: Queryable, service: Service, catalog: CatalogSchema): Promise<Moves> {
-  const statements: string[] = [];
+  const steps: Step[] = [];
   const refusals: string[] = [];
   const present = new Set(catalog.tables.map((t) => t.name));
   for (const table of service.tables.filter((t) => t.from)) {
@@ -38,10 +43,25 @@ export async function tableMoves(tx: Queryable, service: Service, catalog: Catal
       );
       continue;
     }
+    const moved = `${service.schema}.${table.name}`;
     if (from.schema !== service.schema)
-      statements.push(`ALTER TABLE ${qualified(from.schema, from.table)} SET SCHEMA ${quoteIdent(service.schema)}`);
+      steps.push(
+        declared(
+          'move table',
+          moved,
+          `ALTER TABLE ${qualified(from.schema, from.table)} SET SCHEMA ${quoteIdent(service.schema)}`,
+          source,
+        ),
+      );
     if (from.table !== table.name)
-      statements.push(`ALTER TABLE ${qualified(service.schema, from.table)} RENAME TO ${quoteIdent(table.name)}`);
+      steps.push(
+        declared(
+          'move table',
+          moved,
+          `ALTER TABLE ${qualified(service.schema, from.table)} RENAME TO ${quoteIdent(table.name)}`,
+          `${service.schema}.${from.table}`,
+        ),
+      );
   }
   // An enum the moved tables use moves with them when it sits in a schema they come from.
   const sources = [
@@ -50,13 +70,25 @@ export async function tableMoves(tx: Queryable, service: Service, catalog: Catal
   for (const e of service.enums.filter((x) => !catalog.enums.some((live) => live.name === x.name))) {
     const schema = await enumIn(tx, sources, e.renamedFrom ?? e.name);
     if (schema)
-      statements.push(
-        `ALTER TYPE ${qualified(schema, e.renamedFrom ?? e.name)} SET SCHEMA ${quoteIdent(service.schema)}`,
+      steps.push(
+        declared(
+          'move table',
+          `${service.schema}.${e.renamedFrom ?? e.name}`,
+          `ALTER TYPE ${qualified(schema, e.renamedFrom ?? e.name)} SET SCHEMA ${quoteIdent(service.schema)}`,
+        ),
       );
   }
-  if (statements.length > 0 && !catalog.exists)
-    statements.unshift(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(service.schema)}`);
-  return { statements, refusals };
+  if (steps.length > 0 && !catalog.exists)
+    steps.unshift(
+      inTransaction(
+        'create schema',
+        service.schema,
+        `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(service.schema)}`,
+        'none',
+        {},
+      ),
+    );
+  return { steps, refusals };
 }
 
 async function enumIn(tx: Queryable, schemas: readonly string[], name: string): Promise<string | undefined> {
@@ -72,19 +104,30 @@ async function enumIn(tx: Queryable, schemas: readonly string[], name: string): 
 }
 
 /** Renames inside the schema: enums, enum values, columns, and constraints and indexes by their shape. */
-export function renames(service: Service, catalog: CatalogSchema): string[] {
-  const out: string[] = [];
+export function renames(service: Service, catalog: CatalogSchema): Step[] {
+  const out: Step[] = [];
+  const schema = service.schema;
   const enums = new Map(catalog.enums.map((e) => [e.name, e.values] as const));
   for (const e of service.enums) {
     let live = enums.get(e.name);
     if (!live && e.renamedFrom && enums.has(e.renamedFrom)) {
-      out.push(`ALTER TYPE ${qualified(service.schema, e.renamedFrom)} RENAME TO ${quoteIdent(e.name)}`);
+      out.push(
+        declared(
+          'rename',
+          `${schema}.${e.name}`,
+          `ALTER TYPE ${qualified(schema, e.renamedFrom)} RENAME TO ${quoteIdent(e.name)}`,
+        ),
+      );
       live = enums.get(e.renamedFrom);
     }
     for (const r of e.renamedValues ?? []) {
       if (live?.includes(r.from) && !live.includes(r.to))
         out.push(
-          `ALTER TYPE ${qualified(service.schema, e.name)} RENAME VALUE ${sqlQuote(r.from)} TO ${sqlQuote(r.to)}`,
+          declared(
+            'rename',
+            `${schema}.${e.name}`,
+            `ALTER TYPE ${qualified(schema, e.name)} RENAME VALUE ${sqlQuote(r.from)} TO ${sqlQuote(r.to)}`,
+          ),
         );
     }
   }
@@ -100,14 +143,18 @@ export function renames(service: Service, catalog: CatalogSchema): string[] {
   return out;
 }
 
-function columnRenames(schema: string, table: Table, live: CatalogTable): string[] {
+function columnRenames(schema: string, table: Table, live: CatalogTable): Step[] {
   const has = new Set(live.columns.map((c) => c.name));
   return table.columns
     .filter((c) => c.renamedFrom && has.has(c.renamedFrom) && !has.has(c.name))
-    .map(
-      (c) =>
+    .map((c) =>
+      declared(
+        'rename',
+        `${schema}.${table.name}.${c.name}`,
         `ALTER TABLE ${qualified(schema, table.name)} RENAME COLUMN ` +
-        `${quoteIdent(c.renamedFrom!)} TO ${quoteIdent(c.name)}`,
+          `${quoteIdent(c.renamedFrom!)} TO ${quoteIdent(c.name)}`,
+        `${schema}.${table.name}`,
+      ),
     );
 }
 
@@ -117,7 +164,7 @@ const key = (...parts: readonly (string | boolean | null | undefined)[]) => JSON
  * A constraint or index the manifest names differently but that is otherwise the same (an adopted
  * table's `users_user_pkey`, Django's hashed index names) is renamed rather than dropped and rebuilt.
  */
-function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Set<string>): string[] {
+function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Set<string>): Step[] {
   const target = qualified(schema, table.name);
   const pk =
     table.primaryKey ??
@@ -131,7 +178,8 @@ function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Se
     wanted.set(key('f', f.column, f.target.schema, f.target.table, f.target.column), f.name);
   for (const c of table.checks) wanted.set(key('c', normalizeSql(c.sql)), c.name);
   const manifestNames = new Set(wanted.values());
-  const out: string[] = [];
+  const out: Step[] = [];
+  const place = `${schema}.${table.name}`;
   for (const k of live.constraints) {
     if (manifestNames.has(k.name)) continue;
     const shape =
@@ -142,7 +190,8 @@ function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Se
           : key(k.type, ...k.columns);
     const name = wanted.get(shape);
     if (name && !taken.has(name)) {
-      out.push(`ALTER TABLE ${target} RENAME CONSTRAINT ${quoteIdent(k.name)} TO ${quoteIdent(name)}`);
+      const sql = `ALTER TABLE ${target} RENAME CONSTRAINT ${quoteIdent(k.name)} TO ${quoteIdent(name)}`;
+      out.push(declared('rename', `${place}.${name}`, sql, place));
       taken.add(name);
     }
   }
@@ -159,7 +208,14 @@ function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Se
     if (table.indexes.some((m) => m.name === ix.name)) continue;
     const name = wantedIndexes.get(indexShape(ix.unique, ix.method, ix.columns, ix.predicate));
     if (name && !taken.has(name)) {
-      out.push(`ALTER INDEX ${qualified(schema, ix.name)} RENAME TO ${quoteIdent(name)}`);
+      out.push(
+        declared(
+          'rename',
+          `${place}.${name}`,
+          `ALTER INDEX ${qualified(schema, ix.name)} RENAME TO ${quoteIdent(name)}`,
+          place,
+        ),
+      );
       taken.add(name);
     }
   }

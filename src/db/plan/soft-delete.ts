@@ -2,7 +2,7 @@ import { constraintNames } from '../../shared/conventions.js';
 import type { Service, SoftDelete } from '../../model/types.js';
 import type { CatalogSchema } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
-import type { Step, Violation } from './online.js';
+import type { Step, Violation } from './steps.js';
 import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
 
@@ -60,6 +60,8 @@ export async function fixSoftDeletes(
       done.push(`${n} ${fix.what}`);
       const place = `${service.schema}.${table.name}`;
       steps.push({
+        kind: 'fix rows',
+        object: place,
         sql: fix.sql,
         phase: 'transaction',
         lock: 'ROW EXCLUSIVE',

@@ -1,9 +1,4 @@
 import type { Model, Service, Table } from '../../model/types.js';
-import type { CatalogSchema } from '../catalog/types.js';
-import type { Drift } from '../compare/drift.js';
-import type { Queryable } from '../connect/queryable.js';
-import { pushStatements } from './drizzle-kit.js';
-import { buildRuntimeTables } from './runtime-tables.js';
 
 /** What phase planning reads of a schema: the names of its tables, their columns, and its enums. */
 export interface SchemaNames {
@@ -62,67 +57,4 @@ export function phaseOneModel(model: Model, service: Service, catalog: SchemaNam
     tables: service.tables.filter((t) => !omitTables.has(t.name)).map(keepTable),
   };
   return { services: model.services.map((s) => (s.name === service.name ? reduced : s)) };
-}
-
-/** Plans with drizzle-kit's push differ against the live schema, on the push's own transaction. */
-export async function planWithDrizzleKit(model: Model, service: Service, tx: Queryable): Promise<string[]> {
-  const runtime = buildRuntimeTables(model, service.name).get(service.name)!;
-  return pushStatements(runtime.exports, service.schema, tx);
-}
-
-const Q = '"((?:[^"]|"")+)"';
-/** drizzle-kit statements that change one named object of a table: a column's default, a constraint, an index. */
-const SUBJECTS = [
-  new RegExp(`^ALTER TABLE ${Q}\\.${Q} ALTER COLUMN ${Q} (?:SET|DROP) DEFAULT`, 'i'),
-  new RegExp(`^ALTER TABLE ${Q}\\.${Q} (?:DROP|ADD) CONSTRAINT ${Q}`, 'i'),
-  new RegExp(`^CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?${Q} ON ${Q}\\.${Q}`, 'i'),
-  new RegExp(`^DROP INDEX (?:CONCURRENTLY )?(?:IF EXISTS )?${Q}\\.${Q}`, 'i'),
-];
-
-/** The object a statement changes, named as drift names it: `schema.table.name` (a dropped index: `schema..name`). */
-function subjectOf(sql: string): { readonly table: string; readonly where: string } | undefined {
-  const text = sql.trim();
-  const unq = (s: string) => s.replace(/""/g, '"');
-  const [def, constraint, create, drop] = SUBJECTS.map((re) => re.exec(text));
-  const named = def ?? constraint;
-  // A default is its own subject: a column whose type changes keeps a default that already matches.
-  if (named)
-    return {
-      table: unq(named[2]!),
-      where: `${def ? 'default:' : ''}${named
-        .slice(1, 4)
-        .map((x) => unq(x!))
-        .join('.')}`,
-    };
-  if (create) return { table: unq(create[3]!), where: `${unq(create[2]!)}.${unq(create[3]!)}.${unq(create[1]!)}` };
-  if (drop) return { table: '', where: `${unq(drop[1]!)}..${unq(drop[2]!)}` };
-  return undefined;
-}
-
-/**
- * drizzle-kit re-plans some objects that already match: a composite unique read in another column
- * order, array and widened-type defaults spelled differently. Our comparison (drift) is what verify
- * checks, so a statement about a default, constraint or index that drift finds no difference in is
- * dropped; otherwise every push would repeat it.
- */
-export function neededStatements(
-  statements: readonly string[],
-  drift: readonly Drift[],
-  catalog: CatalogSchema,
-): string[] {
-  const differs = new Set(
-    drift.flatMap((d) => [
-      d.where,
-      d.where.replace(/^([^.]*)\.[^.]*\./, '$1..'),
-      ...(d.message.startsWith('default is') ? [`default:${d.where}`] : []),
-    ]),
-  );
-  const existing = new Set(catalog.tables.map((t) => t.name));
-  return statements.filter((s) => {
-    const subject = subjectOf(s);
-    // Objects of a table that does not exist yet are new, whatever drift says about them.
-    return (
-      subject === undefined || differs.has(subject.where) || (subject.table !== '' && !existing.has(subject.table))
-    );
-  });
 }

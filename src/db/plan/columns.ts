@@ -1,0 +1,207 @@
+import type { Column, Table } from '../../model/types.js';
+import type { CatalogColumn } from '../catalog/types.js';
+import type { ColumnAspect } from '../compare/drift.js';
+import { isWidening } from '../compare/widening.js';
+import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
+import { columnDefinition, columnType, commentOn, defaultExpression } from './ddl.js';
+import { placeOf, setNotNull, type On } from './online.js';
+import { inTransaction, type Step } from './steps.js';
+
+/**
+ * The steps that bring one live column in line with its manifest column, in the order PostgreSQL
+ * needs them: identity off before a type change, the old default off before the cast, the cast,
+ * the new default, NOT NULL, identity on (numbered past the rows already there), the comment.
+ */
+export interface ColumnChange {
+  readonly table: Table;
+  readonly column: Column;
+  readonly live: CatalogColumn;
+  readonly aspects: ReadonlySet<ColumnAspect>;
+  /** the live column is (part of) the table's primary key */
+  readonly liveKey: boolean;
+}
+
+/** A creatable helper: a plpgsql test of one cast, used to count the rows a type change cannot convert. */
+export const CASTABLE =
+  `CREATE OR REPLACE FUNCTION pg_temp.schemagen_castable(v anyelement, t text) RETURNS boolean ` +
+  `LANGUAGE plpgsql AS $$ BEGIN EXECUTE format('SELECT ($1)::%s', t) USING v; RETURN true; ` +
+  `EXCEPTION WHEN others THEN RETURN false; END $$`;
+
+export function columnSteps(on: On, change: ColumnChange, casts: ReadonlySet<string>): Step[] {
+  const { table, column, live, aspects } = change;
+  const t = qualified(on.schema, table.name);
+  const object = `${on.schema}.${table.name}.${column.name}`;
+  const alter = (action: string) => `ALTER TABLE ${t} ALTER COLUMN ${q(column.name)} ${action}`;
+  const place = placeOf(on);
+  const step = (kind: Step['kind'], action: string, extra: Partial<Step> = {}) =>
+    inTransaction(kind, object, alter(action), 'ACCESS EXCLUSIVE', place, extra);
+  const steps: Step[] = [];
+  const wantIdentity = column.identity === 'always' ? 'a' : column.identity === 'by default' ? 'd' : '';
+  const serial = column.type.kind.endsWith('serial');
+  const retype = aspects.has('type');
+  const wantNotNull = !column.nullable || column.primaryKey;
+
+  // Identity first: a type change keeps it, a removal frees the column for a default.
+  if (aspects.has('identity') && live.identity !== '' && wantIdentity === '')
+    steps.push(step('drop identity', 'DROP IDENTITY IF EXISTS'));
+  if (aspects.has('identity') && live.identity !== '' && wantIdentity !== '')
+    steps.push(step('add identity', `SET GENERATED ${wantIdentity === 'a' ? 'ALWAYS' : 'BY DEFAULT'}`));
+
+  const newDefault = serial ? undefined : defaultExpression(column);
+  // The old default may not cast to the new type, and an identity or serial column takes none.
+  const dropDefault =
+    live.default !== null &&
+    (retype || (aspects.has('default') && newDefault === undefined) || (wantIdentity !== '' && live.identity === ''));
+  if (dropDefault && !(serial && !retype && live.default?.startsWith('nextval(')))
+    steps.push(step('drop default', 'DROP DEFAULT'));
+
+  if (retype) {
+    const to = columnType(column, on.schema, false);
+    // Without a cast between the two types, the values go through their text form.
+    const via = casts.has(`${live.type}→${to}`) ? '' : '::text';
+    const widening = isWidening(live.type, to);
+    const using = widening ? '' : ` USING ${q(column.name)}${via}::${to}`;
+    const cannotCast = count(
+      on,
+      `a.${q(column.name)} is not null and not pg_temp.schemagen_castable(a.${q(column.name)}${via}, ${sqlQuote(to)})`,
+    );
+    steps.push(
+      step('change column type', `SET DATA TYPE ${to}${using}`, {
+        rewrites: !textWidening(live.type, to),
+        scans: on.exists,
+        loss: widening
+          ? undefined
+          : {
+              what: `changes the type of ${object} (values are cast)`,
+              countSql: `select count(*) as n from ${t} where ${q(column.name)} is not null`,
+            },
+        violations:
+          widening || !on.exists
+            ? undefined
+            : {
+                constraint: column.name,
+                what: `the change of ${object} to ${to}`,
+                verb: 'cannot convert',
+                // An adopted table's key under a base of another type: the way out is another base.
+                advice:
+                  change.liveKey && column.origin !== 'table'
+                    ? `key column ${object} is ${live.type} and comes from ${column.origin}: give the table a ` +
+                      `base that keeps ${live.type} (under bases:, chosen with base: <name>)`
+                    : undefined,
+                countSql: cannotCast,
+                prelude: CASTABLE,
+              },
+      }),
+    );
+  }
+
+  if (serial && (aspects.has('default') || retype) && !live.default?.startsWith('nextval('))
+    steps.push(...numberWithSequence(on, column));
+  else if (newDefault !== undefined && (aspects.has('default') || retype || dropDefault))
+    steps.push(step('set default', `SET DEFAULT ${newDefault}`));
+  else if (aspects.has('default') && newDefault === undefined && !dropDefault && live.default !== null)
+    steps.push(step('drop default', 'DROP DEFAULT'));
+
+  // Identity needs NOT NULL; removing it leaves NOT NULL only where the manifest asks.
+  const needsNotNull = wantNotNull || (wantIdentity !== '' && live.identity === '');
+  if (!live.notNull && needsNotNull && (aspects.has('nullability') || aspects.has('identity')))
+    steps.push(...setNotNull(on, column.name));
+  if (live.notNull && !wantNotNull && (aspects.has('nullability') || (aspects.has('identity') && wantIdentity === '')))
+    steps.push(step('drop not null', 'DROP NOT NULL'));
+
+  if (aspects.has('identity') && live.identity === '' && wantIdentity !== '') {
+    steps.push(step('add identity', `ADD GENERATED ${wantIdentity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`));
+    if (on.exists) steps.push(restartPastMax(on, column.name, 'add identity'));
+  }
+  if (aspects.has('comment'))
+    steps.push(
+      inTransaction(
+        'comment',
+        object,
+        commentOn(on.schema, table.name, column.name, column.comment),
+        'SHARE UPDATE EXCLUSIVE',
+        place,
+      ),
+    );
+  return steps;
+}
+
+/** A column added to an existing table: its default fills existing rows (PostgreSQL 11+ without a rewrite when constant). */
+export function addColumnSteps(on: On, table: Table, column: Column): Step[] {
+  const object = `${on.schema}.${table.name}.${column.name}`;
+  const definition = columnDefinition(column, on.schema);
+  const volatile = VOLATILE.test(definition);
+  const notNull = /\bNOT NULL\b/.test(definition);
+  const filled = /\bDEFAULT\b/.test(definition) || column.identity !== undefined;
+  const sql = `ALTER TABLE ${qualified(on.schema, table.name)} ADD COLUMN ${definition}`;
+  const steps = [
+    inTransaction('add column', object, sql, 'ACCESS EXCLUSIVE', placeOf(on), {
+      rewrites: on.exists && volatile,
+      scans: on.exists && notNull && (!filled || volatile),
+    }),
+  ];
+  if (column.comment !== undefined)
+    steps.push(
+      inTransaction(
+        'comment',
+        object,
+        commentOn(on.schema, table.name, column.name, column.comment),
+        'SHARE UPDATE EXCLUSIVE',
+        placeOf(on),
+      ),
+    );
+  return steps;
+}
+
+/** defaults PostgreSQL computes per row, so adding the column rewrites the table */
+const VOLATILE = new RegExp(
+  String.raw`\b(?:gen_random_uuid|uuid_generate_v\d\w*|random|clock_timestamp|timeofday|nextval)\s*\(` +
+    String.raw`|\bGENERATED\b|\b(?:small|big)?serial\b`,
+  'i',
+);
+
+/** Lengthening a varchar or turning it into text keeps the stored bytes: no rewrite. */
+const textWidening = (from: string, to: string) =>
+  /^(character varying|varchar|text)/i.test(from) && isWidening(from, to);
+
+const count = (on: On, where: string) => `select count(*) as n from ${qualified(on.schema, on.table)} a where ${where}`;
+
+/** An existing integer column becomes serial: a sequence it owns, numbering from past its largest value. */
+function numberWithSequence(on: On, column: Column): Step[] {
+  const t = qualified(on.schema, on.table);
+  const name = `${on.table}_${column.name}_seq`.slice(0, 63);
+  const seq = qualified(on.schema, name);
+  const as = { smallserial: 'smallint', serial: 'integer', bigserial: 'bigint' }[column.type.kind as 'serial'];
+  const object = `${on.schema}.${name}`;
+  return [
+    inTransaction(
+      'create sequence',
+      object,
+      `CREATE SEQUENCE ${seq} AS ${as} OWNED BY ${t}.${q(column.name)}`,
+      'none',
+      {},
+    ),
+    inTransaction(
+      'set default',
+      `${on.schema}.${on.table}.${column.name}`,
+      `ALTER TABLE ${t} ALTER COLUMN ${q(column.name)} SET DEFAULT nextval(${sqlQuote(seq)}::regclass)`,
+      'ACCESS EXCLUSIVE',
+      placeOf(on),
+    ),
+    restartPastMax(on, column.name, 'create sequence'),
+  ];
+}
+
+/**
+ * Moves the column's sequence (serial or identity) past the largest value already there, so the
+ * next insert does not collide: run after the ALTER, whose lock keeps inserts out until the commit.
+ */
+function restartPastMax(on: On, column: string, kind: Step['kind']): Step {
+  const t = qualified(on.schema, on.table);
+  const sql =
+    `SELECT setval(pg_get_serial_sequence(${sqlQuote(t)}, ${sqlQuote(column)}), m) ` +
+    `FROM (SELECT max(${q(column)}) AS m FROM ${t}) x WHERE m IS NOT NULL`;
+  return inTransaction(kind, `${on.schema}.${on.table}.${column}`, sql, 'ACCESS EXCLUSIVE', placeOf(on), {
+    scans: true,
+  });
+}

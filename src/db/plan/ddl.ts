@@ -1,0 +1,102 @@
+import { pgArray } from '../../model/drizzle-calls.js';
+import type { Column, Index, Literal, Table } from '../../model/types.js';
+import { wantedConstraints, type WantedConstraint } from '../compare/wanted.js';
+import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
+
+/**
+ * The DDL push writes, as text, from the model: every statement names its objects schema-qualified
+ * and quoted, so the schema guard (guard.ts) can read what each one touches.
+ */
+
+/** `PRIMARY KEY ("a")`, `CHECK (…)`, `FOREIGN KEY ("a") REFERENCES "s"."t"("id") ON DELETE cascade` */
+export function constraintBody(k: WantedConstraint): string {
+  const cols = (columns: readonly string[]) => `(${columns.map(q).join(', ')})`;
+  switch (k.type) {
+    case 'p':
+      return `PRIMARY KEY ${cols(k.columns)}`;
+    case 'u':
+      return `UNIQUE ${cols(k.columns)}`;
+    case 'c':
+      return `CHECK (${k.sql})`;
+    case 'f': {
+      const { target, onDelete, onUpdate } = k.fk;
+      const actions = `${onDelete ? ` ON DELETE ${onDelete}` : ''}${onUpdate ? ` ON UPDATE ${onUpdate}` : ''}`;
+      return (
+        `FOREIGN KEY (${q(k.fk.column)}) REFERENCES ${qualified(target.schema, target.table)}` +
+        `(${q(target.column)})${actions}`
+      );
+    }
+  }
+}
+
+/** The column's type as DDL writes it: enums qualified with the service's schema, serials as `serial`. */
+export function columnType(column: Column, schema: string, forCreate: boolean): string {
+  const { type } = column;
+  if (forCreate && type.kind.endsWith('serial')) return type.kind;
+  if (type.kind === 'enum') return `${qualified(schema, type.enumName!)}${'[]'.repeat(type.dims)}`;
+  return type.sql;
+}
+
+/**
+ * The default as an SQL expression, or undefined for none (serial and identity columns have their
+ * own). A literal needs no cast: PostgreSQL coerces a default to its column's type when storing it.
+ */
+export function defaultExpression(column: Column): string | undefined {
+  const d = column.default;
+  if (!d) return undefined;
+  if (d.kind === 'sql') return d.sql;
+  const { value } = d;
+  if (column.type.dims > 0) return sqlQuote(pgArray(value as readonly Literal[]));
+  if (column.type.kind === 'json' || column.type.kind === 'jsonb')
+    return sqlQuote(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
+  if (typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'number') return String(value);
+  return sqlQuote(String(value));
+}
+
+/** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`, for CREATE TABLE and ADD COLUMN. */
+export function columnDefinition(column: Column, schema: string): string {
+  const parts = [q(column.name), columnType(column, schema, true)];
+  if (column.identity) parts.push(`GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
+  const dflt = defaultExpression(column);
+  if (dflt !== undefined) parts.push(`DEFAULT ${dflt}`);
+  if (!column.nullable || column.primaryKey) parts.push('NOT NULL');
+  return parts.join(' ');
+}
+
+/**
+ * `CREATE TABLE` with its columns and the constraints that need no other table (key, uniques,
+ * checks); foreign keys are added once every table exists.
+ */
+export function createTable(schema: string, table: Table): string {
+  const constraints = wantedConstraints(table)
+    .filter((k) => k.type !== 'f')
+    .map((k) => `CONSTRAINT ${q(k.name)} ${constraintBody(k)}`);
+  const lines = [...table.columns.map((c) => columnDefinition(c, schema)), ...constraints];
+  return `CREATE TABLE ${qualified(schema, table.name)} (\n  ${lines.join(',\n  ')}\n)`;
+}
+
+/** `CREATE [UNIQUE] INDEX "name" ON "schema"."table" USING method ("a", "b") [WHERE predicate]` */
+export function createIndex(
+  schema: string,
+  table: string,
+  ix: Index,
+  options: { concurrently?: boolean } = {},
+): string {
+  const where = ix.where ? ` WHERE ${ix.where}` : '';
+  const how = options.concurrently ? 'CONCURRENTLY ' : '';
+  return (
+    `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${how}${q(ix.name)} ON ` +
+    `${qualified(schema, table)} USING ${ix.method} ` +
+    `(${ix.columns.map(q).join(', ')})${where}`
+  );
+}
+
+/**
+ * `COMMENT ON TABLE|COLUMN … IS …` (NULL removes it). Push and migrations write comments with this
+ * one statement.
+ */
+export function commentOn(schema: string, table: string, column: string | undefined, text: string | undefined): string {
+  const target = `${qualified(schema, table)}${column === undefined ? '' : `.${q(column)}`}`;
+  const value = text === undefined ? 'NULL' : sqlQuote(text);
+  return `COMMENT ON ${column === undefined ? 'TABLE' : 'COLUMN'} ${target} IS ${value}`;
+}

@@ -1,0 +1,88 @@
+import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
+import type { DependentView } from './facts.js';
+import { inTransaction, type Step } from './steps.js';
+
+/**
+ * PostgreSQL refuses to change the type of a column a view reads (0A000) or to drop it (2BP01). As
+ * schema-diff tools do, push drops the views reading the columns it changes and recreates them, with
+ * their options, comment, grants, owner and (materialized) indexes, inside the same transaction; a
+ * view of another schema is another service's to change, so the push is refused naming it.
+ */
+export interface AroundChange {
+  /** drop statements, outermost view first, to run before the changes */
+  readonly before: readonly Step[];
+  /** the views recreated, innermost first, to run after them */
+  readonly after: readonly Step[];
+  /** why the push cannot go on: a view outside the schema reads what it changes */
+  readonly refusals: readonly string[];
+}
+
+/**
+ * `columns`: `schema.table.column` of every column whose type changes or that is dropped;
+ * `tables`: `schema.table` of every table dropped (its readers are never dropped with it).
+ */
+export function aroundChanges(
+  schema: string,
+  views: readonly DependentView[],
+  columns: ReadonlySet<string>,
+  tables: ReadonlySet<string>,
+): AroundChange {
+  const reading = (v: DependentView, names: ReadonlySet<string>) =>
+    v.reads.some((r) => names.has(r) || names.has(r.slice(0, r.lastIndexOf('.'))));
+  const refusals: string[] = [];
+  for (const v of views)
+    if (reading(v, new Set(tables)))
+      refusals.push(
+        `${kind(v)} ${v.schema}.${v.name} reads ${[...tables].find((t) => v.reads.some((r) => r.startsWith(`${t}.`)))}, ` +
+          `which push would drop: change or drop the view first`,
+      );
+  // The views reading a changed column, then the views reading those (innermost first, by depth).
+  const affected: DependentView[] = [];
+  const names = new Set(columns);
+  for (const v of views) {
+    const readsAffected = affected.some((a) => v.reads.some((r) => r.startsWith(`${a.schema}.${a.name}.`)));
+    if (!reading(v, names) && !readsAffected) continue;
+    affected.push(v);
+  }
+  for (const v of affected.filter((x) => x.schema !== schema))
+    refusals.push(
+      `${kind(v)} ${v.schema}.${v.name} of another schema reads a column this push changes: ` +
+        `push its service after dropping the view there, or change the view by hand`,
+    );
+  if (refusals.length > 0) return { before: [], after: [], refusals };
+  const before = [...affected].reverse().map((v) => {
+    const sql = `DROP ${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualified(v.schema, v.name)}`;
+    return inTransaction('drop view', `${v.schema}.${v.name}`, sql, 'ACCESS EXCLUSIVE', {});
+  });
+  const after = affected.flatMap((v) =>
+    recreate(v).map((sql, i) =>
+      inTransaction(
+        'create view',
+        `${v.schema}.${v.name}`,
+        sql,
+        'none',
+        {},
+        {
+          scans: v.materialized && i === 0,
+        },
+      ),
+    ),
+  );
+  return { before, after, refusals };
+}
+
+const kind = (v: DependentView) => (v.materialized ? 'materialized view' : 'view');
+
+function recreate(v: DependentView): string[] {
+  const name = qualified(v.schema, v.name);
+  const what = v.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
+  const options = v.options.length > 0 ? ` WITH (${v.options.join(', ')})` : '';
+  const body = v.definition.trim().replace(/;$/, '');
+  return [
+    `CREATE ${what} ${name}${options} AS ${body}${v.materialized ? ' WITH DATA' : ''}`,
+    ...v.indexes.map((ix) => `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${name} USING ${ix.using}`),
+    ...(v.comment !== null ? [`COMMENT ON ${what} ${name} IS ${sqlQuote(v.comment)}`] : []),
+    ...(v.owner !== null ? [`ALTER ${what} ${name} OWNER TO ${q(v.owner)}`] : []),
+    ...v.grants.map((g) => `GRANT ${g.privilege} ON ${name} TO ${g.grantee === 'PUBLIC' ? 'PUBLIC' : q(g.grantee)}`),
+  ];
+}
