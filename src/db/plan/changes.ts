@@ -95,7 +95,14 @@ export function planService(input: PlanInput): Plan {
   const columns = new Map<string, ColumnChange & { readonly aspects: Set<ColumnAspect> }>();
   const recast = new Set<string>();
   const dropped = new Set<string>();
-  const notNullHelpers = new Set<string>();
+  // The NOT NULL helpers a killed push left, which the SET NOT NULL planned here replaces.
+  const notNullHelpers = new Set(
+    changes.flatMap((c) =>
+      c.kind === 'column' && (c.aspect === 'nullability' || c.aspect === 'identity')
+        ? [`${c.table.name}.${notNullHelper(c.column.name)}`]
+        : [],
+    ),
+  );
   let touch = false;
 
   for (const change of changes) {
@@ -187,8 +194,6 @@ export function planService(input: PlanInput): Plan {
         entry.aspects.add(change.aspect);
         columns.set(key, entry);
         if (change.aspect === 'type') recast.add(`${schema}.${key}`);
-        if (change.aspect === 'nullability' || change.aspect === 'identity')
-          notNullHelpers.add(`${change.table.name}.${notNullHelper(change.column.name)}`);
         break;
       }
       case 'add constraint': {
