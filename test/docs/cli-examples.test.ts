@@ -79,7 +79,7 @@ describe.each(PAGES)('%s', (page) => {
     const spans = [...text.matchAll(/`((?:npx |npm |schemagen )[^`]+)`/g)].map((m) => m[1]!);
     const problems: string[] = [];
     for (const span of spans) {
-      const words = span.split(' ');
+      const words = span.split(/\s+/); // a code span may wrap onto the next line
       const problem = await (words[0] === 'schemagen' ? schemagenProblem(words.slice(1)) : shellProblem(words));
       if (problem) problems.push(`${page}: \`${span}\`: ${problem}`);
     }

@@ -12,6 +12,7 @@ const CHECKED = new Map([
   ['ts', 'ts-examples.test.ts'],
   ['sh', 'cli-examples.test.ts'],
   ['json', 'cli-examples.test.ts'],
+  ['sql', 'the suppression examples, test/lint.test.ts'],
   ['mermaid', 'the platform diagram, test/diagram.test.ts'],
   ['', 'output transcripts'],
 ]);
