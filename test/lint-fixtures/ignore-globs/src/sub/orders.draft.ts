@@ -1,2 +1,2 @@
 import { pgTable } from 'drizzle-orm/pg-core';
-export const kept = pgTable('kept', {});
+export const subOrders = pgTable('sub_orders', {});
