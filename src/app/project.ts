@@ -9,7 +9,7 @@ import {
   writeOutputHash,
 } from '../model/model-cache.js';
 import type { Model } from '../model/types.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
 
 /** Where the manifest and the output folder are, as given on the command line. */
 export interface Project {

@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Queryable } from './connection.js';
-import { qualified } from '../shared/sql-quote.js';
+import type { Queryable } from '../connect/queryable.js';
+import { qualified } from '../../shared/sql-quote.js';
 
 /**
  * Everything we ask of drizzle-kit goes through here: its push differ (`pushSchema`) and migration
