@@ -120,10 +120,10 @@ describe('schemagen diagram', () => {
     expect(result.stdout).toBe(fenced(readFileSync(join(ROOT, 'generated', 'ERD.md'), 'utf8')));
   });
 
-  test("the README shows the platform's diagram as generated/ERD.md holds it", () => {
+  test("docs/generated-code.md shows the platform's diagram as generated/ERD.md holds it", () => {
     const diagram = fenced(readFileSync(join(ROOT, 'generated', 'ERD.md'), 'utf8'));
     const shown = `The platform's diagram (\`generated/ERD.md\`):\n\n\`\`\`mermaid\n${diagram}\`\`\`\n`;
-    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(shown);
+    expect(readFileSync(join(ROOT, 'docs', 'generated-code.md'), 'utf8')).toContain(shown);
   });
 
   test('--service prints that service diagram; an unknown service is a usage error', async () => {

@@ -160,6 +160,11 @@ test.each([
   ['onUpdate on an integer', col('{ type: integer, onUpdate: now }'), `${COLUMN}/type`],
   ['a unique hash index', index('{ columns: [c], unique: true, method: hash }'), `${INDEX}/method`],
   ['a hash index on two columns', index('{ columns: [c, d], method: hash }'), `${INDEX}/columns`],
+  [
+    "a lint.ignore glob leaving the manifest's folder",
+    'version: 1\nservices: { s: { tables: { t: {} } } }\nlint: { ignore: [src, ../other] }\n',
+    '/lint/ignore/1',
+  ],
 ])('the editor flags %s', (_name, text, at) => {
   expect(errorsOf(text).map((e) => e.instancePath)).toContain(at);
 });

@@ -4,11 +4,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { LINT_RULES } from '../src/lint/finding.js';
+import { ignoredBy } from '../src/lint/ignore.js';
 import type { LintReport } from '../src/lint/report.js';
 import { cli } from './support/cli.js';
 import { UPDATING } from './support/fixtures.js';
+import { codeBlocks } from './support/markdown.js';
 
 const CASES = join(dirname(fileURLToPath(import.meta.url)), 'lint-fixtures');
+const ROOT = join(CASES, '..', '..');
 const cases = readdirSync(CASES, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(CASES, d.name, 'expected.txt')))
   .map((d) => d.name)
@@ -106,4 +109,58 @@ test('an invalid manifest is reported as by validate, with no findings', async (
   expect(run.code).toBe(1);
   expect(run.stdout).toBe('');
   expect(run.stderr).toMatch(/^schema\.yaml:4:13: services\.auth\.schema: /);
+});
+
+test('this repository lints clean: its own deliberate exceptions are ignored or suppressed with reasons', async () => {
+  const run = await cli(['lint'], { cwd: ROOT });
+  expect(run.stderr).toBe('');
+  expect(run.stdout).toMatch(/^no findings in \d+ files\n$/);
+  expect(run.code).toBe(0);
+}, 120_000);
+
+test("docs/lint.md's suppression examples suppress what they name, and each would be a finding without it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'schemagen-lint-docs-'));
+  const examples = codeBlocks('docs/lint.md').filter((b) => b.lang === 'ts' || b.lang === 'sql');
+  expect(examples.map((b) => b.lang)).toEqual(['ts', 'sql']);
+  for (const [i, b] of examples.entries()) writeFileSync(join(dir, `example-${i}.${b.lang}`), b.text);
+  expect(await cli(['lint'], { cwd: dir })).toEqual({ code: 0, stdout: 'no findings in 2 files\n', stderr: '' });
+  for (const [i, b] of examples.entries())
+    writeFileSync(join(dir, `example-${i}.${b.lang}`), b.text.replace(/(--|\/\/) schemagen-lint-ignore .*/g, ''));
+  expect((await cli(['lint'], { cwd: dir })).stderr).toMatch(/^4 findings in 2 files$/m);
+});
+
+test('a path named on the command line is linted even where lint.ignore leaves it out', async () => {
+  const run = await cli(['lint', 'legacy', 'db/seed.sql'], { cwd: copyOf('ignore-globs') });
+  expect(run.code).toBe(1);
+  expect(run.stderr.split('\n').map((l) => l.split(': ')[0])).toEqual([
+    'db/seed.sql:1:1',
+    'legacy/old.ts:2:20',
+    'legacy/old.ts:2:20',
+    '3 findings in 2 files',
+    '',
+  ]);
+});
+
+describe('lint.ignore globs, relative to the manifest folder', () => {
+  const ignored = (globs: string[], paths: string[]) => paths.filter(ignoredBy(globs));
+
+  test('a path without wildcards is that file or folder, anchored at the manifest folder', () => {
+    expect(
+      ignored(['test/fixtures', 'a.ts'], ['test/fixtures', 'test/fixtures2', 'x/test/fixtures', 'a.ts', 'b/a.ts']),
+    ).toEqual(['test/fixtures', 'a.ts']);
+    expect(ignored(['test/fixtures/'], ['test/fixtures'])).toEqual(['test/fixtures']);
+  });
+
+  test('* and ? stay within one name; ** spans any number of folders, none included', () => {
+    const paths = ['a.sql', 'db/a.sql', 'db/x/a.sql', 'db/a.sql.ts', 'db/ab.sql'];
+    expect(ignored(['*.sql'], paths)).toEqual(['a.sql']);
+    expect(ignored(['db/*.sql'], paths)).toEqual(['db/a.sql', 'db/ab.sql']);
+    expect(ignored(['**/*.sql'], paths)).toEqual(['a.sql', 'db/a.sql', 'db/x/a.sql', 'db/ab.sql']);
+    expect(ignored(['db/?.sql'], paths)).toEqual(['db/a.sql']);
+    expect(ignored(['db/**'], paths)).toEqual(['db/a.sql', 'db/x/a.sql', 'db/a.sql.ts', 'db/ab.sql']);
+  });
+
+  test('other characters are literal', () => {
+    expect(ignored(['a.(b)+[c]$.ts'], ['a.(b)+[c]$.ts', 'aX(b)+[c]$.ts', 'a.bbc.ts'])).toEqual(['a.(b)+[c]$.ts']);
+  });
 });

@@ -1,5 +1,9 @@
-/** What `schemagen lint` reports; the rule names are stable for tools reading `--json`. */
-export const LINT_RULES = ['hand-written-table', 'public-table', 'base-column', 'sql-create-table'] as const;
+/** What the project's code and SQL can get wrong; a suppression comment names these. */
+export const FINDING_RULES = ['hand-written-table', 'public-table', 'base-column', 'sql-create-table'] as const;
+
+/** What `schemagen lint` reports: the rules above and its suppression comments' own mistakes (never suppressed). */
+export const LINT_RULES = [...FINDING_RULES, 'invalid-suppression', 'unused-suppression'] as const;
+/** The rule names are stable for tools reading `--json`. */
 export type LintRule = (typeof LINT_RULES)[number];
 
 export interface Finding {

@@ -1,3 +1,5 @@
+import type { SourceComment } from './suppressions.js';
+
 /** A `CREATE TABLE` found in SQL text, at the offset of its CREATE keyword. */
 export interface CreatedTable {
   /** the table's name as written, quotes included */
@@ -6,20 +8,24 @@ export interface CreatedTable {
 }
 
 interface Token {
-  /** a bare word (lowercased), a quoted identifier's name, or anything else as written */
+  /**
+   * a bare word (lowercased), a quoted identifier's name, a comment's text inside its delimiters, or
+   * anything else as written
+   */
   readonly text: string;
-  readonly kind: 'word' | 'quoted' | 'other';
+  readonly kind: 'word' | 'quoted' | 'comment' | 'other';
   readonly offset: number;
   readonly end: number;
 }
 
 /**
- * One token per match, tried in this order at the current offset: (1) whitespace or a `--` comment,
- * (2) a string literal ('…' with '' inside, E'…' with backslash escapes), (3) a quoted identifier,
- * (4) a word, (5) a dollar-quote opening, (6) a block comment opening, (7) a number or one character.
+ * One token per match, tried in this order at the current offset: (1) whitespace, (2) a `--` comment,
+ * (3) a string literal ('…' with '' inside, E'…' with backslash escapes), (4) a quoted identifier,
+ * (5) a word, (6) a dollar-quote opening, (7) a block comment opening, (8) a number or one character.
  */
 const NEXT = [
-  String.raw`(\s+|--[^\n]*)`,
+  String.raw`(\s+)`,
+  String.raw`(--[^\n]*)`,
   String.raw`([eE]'(?:[^'\\]|\\[\s\S]|'')*'?|'[^']*(?:''[^']*)*'?)`,
   String.raw`("[^"]*(?:""[^"]*)*"?)`,
   String.raw`([A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*)`,
@@ -29,18 +35,24 @@ const NEXT = [
 ].join('|');
 
 /**
- * Splits SQL into words, quoted identifiers and other tokens, dropping whitespace, `--` and nested
- * `/* *\/` comments, and string literals ('…', E'…', $tag$…$tag$), so a CREATE TABLE inside a comment
- * or a string is never seen. One sticky regular expression per token keeps it linear.
+ * Splits SQL into words, quoted identifiers, comments (`--` and nested `/* *\/`) and other tokens,
+ * dropping whitespace; a string literal ('…', E'…', $tag$…$tag$) is one `other` token, so a CREATE
+ * TABLE inside a comment or a string is never a word. One sticky regular expression per token keeps it linear.
  */
 function* sqlTokens(sql: string): Generator<Token> {
   const next = new RegExp(NEXT, 'y');
   for (let m = next.exec(sql); m; m = next.exec(sql)) {
-    const [text, skipped, literal, quoted, word, dollar, comment] = m;
-    const [offset, end] = [m.index, next.lastIndex];
-    if (skipped !== undefined || literal !== undefined) continue;
-    if (dollar !== undefined) next.lastIndex = endOf(sql, dollar, end);
-    else if (comment !== undefined) next.lastIndex = blockCommentEnd(sql, offset);
+    const [text, space, line, literal, quoted, word, dollar, block] = m;
+    const offset = m.index;
+    if (space !== undefined) continue;
+    if (dollar !== undefined) next.lastIndex = endOf(sql, dollar, next.lastIndex);
+    else if (block !== undefined) next.lastIndex = blockCommentEnd(sql, offset);
+    const end = next.lastIndex;
+    if (line !== undefined) yield { text: line.slice(2), kind: 'comment', offset, end };
+    else if (block !== undefined)
+      yield { text: sql.slice(offset + 2, Math.max(offset + 2, end - 2)), kind: 'comment', offset, end };
+    else if (literal !== undefined || dollar !== undefined)
+      yield { text: sql.slice(offset, end), kind: 'other', offset, end };
     else if (word !== undefined) yield { text: word.toLowerCase(), kind: 'word', offset, end };
     else if (quoted === undefined) yield { text, kind: 'other', offset, end };
     else yield { text: quoted.slice(1, -1).replaceAll('""', '"'), kind: 'quoted', offset, end };
@@ -79,7 +91,7 @@ const MODIFIERS = new Set(['global', 'local', 'unlogged', ...TEMPORARY]);
 /** Every persistent `CREATE [UNLOGGED] TABLE [IF NOT EXISTS] name` in `sql`. */
 export function createdTables(sql: string): CreatedTable[] {
   if (!/create/i.test(sql)) return [];
-  const tokens = [...sqlTokens(sql)];
+  const tokens = [...sqlTokens(sql)].filter((t) => t.kind !== 'comment');
   const word = (i: number, text: string) => tokens[i]?.kind === 'word' && tokens[i]!.text === text;
   const found: CreatedTable[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -97,4 +109,21 @@ export function createdTables(sql: string): CreatedTable[] {
     found.push({ name: sql.slice(first.offset, tokens[j]!.end), offset: tokens[i]!.offset });
   }
   return found;
+}
+
+/** The comments of `sql` that hold `word`, each with the offset of the token after it. */
+export function sqlCommentsWith(sql: string, word: string): SourceComment[] {
+  if (!sql.includes(word)) return [];
+  const tokens = [...sqlTokens(sql)];
+  return tokens.flatMap((t, i) =>
+    t.kind === 'comment' && t.text.includes(word)
+      ? [
+          {
+            start: t.offset,
+            body: t.text,
+            next: tokens.slice(i + 1).find((n) => n.kind !== 'comment')?.offset ?? sql.length,
+          },
+        ]
+      : [],
+  );
 }

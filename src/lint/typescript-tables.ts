@@ -1,10 +1,6 @@
-import { createRequire } from 'node:module';
 import type TS from 'typescript';
 import type { BaseColumns, Finding, LintRule } from './finding.js';
-
-// Required, not imported: importing the 9 MB CommonJS compiler as an ES module makes Node scan all of
-// it for export names first, about a second more than require on this machine.
-const ts = createRequire(import.meta.url)('typescript') as typeof TS;
+import { ts } from './typescript.js';
 
 /** Drizzle's table and schema builders, recognised by name and through aliased imports. */
 type Builder = 'pgTable' | 'pgSchema' | 'pgTableCreator';

@@ -13,20 +13,20 @@ export const SQL_FILE = /\.sql$/i;
 const linted = (name: string) => (TYPESCRIPT_FILE.test(name) && !DECLARATION_FILE.test(name)) || SQL_FILE.test(name);
 
 /**
- * The TypeScript, JavaScript and SQL files under `paths`, sorted, skipping `excluded` folders (the
- * generated output) and SKIPPED_FOLDERS found while walking: a path named explicitly is always read.
- * Paths are relative to `cwd` and named as given in errors. Symbolic links met while walking are not
- * followed, so a link cycle cannot loop.
+ * The TypeScript, JavaScript and SQL files under `paths`, sorted, skipping the files and folders
+ * `leftOut` names (absolute paths: the generated output, the manifest's ignore globs) and
+ * SKIPPED_FOLDERS found while walking: a path named explicitly is always read. Paths are relative to
+ * `cwd` and named as given in errors. Symbolic links met while walking are not followed, so a link
+ * cycle cannot loop.
  */
-export function lintedFiles(paths: readonly string[], cwd: string, excluded: readonly string[]): string[] {
-  const skip = new Set(excluded.map((p) => resolve(p)));
+export function lintedFiles(paths: readonly string[], cwd: string, leftOut: (path: string) => boolean): string[] {
   const out = new Set<string>();
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name) && !skip.has(full)) walk(full);
-      } else if (entry.isFile() && linted(entry.name)) out.add(full);
+        if (!SKIPPED_FOLDERS.has(entry.name) && !leftOut(full)) walk(full);
+      } else if (entry.isFile() && linted(entry.name) && !leftOut(full)) out.add(full);
     }
   };
   for (const given of paths) {

@@ -99,12 +99,19 @@ export function readManifestText(path: string, file = path): string {
 }
 
 /**
+ * Where an anchor or alias could begin: `&` or `*` at the start of a line or after whitespace, `[`,
+ * `{`, `,` or `:` (a flow value after a quoted key). A `*` inside a word or a quoted string (the
+ * globs of `lint.ignore`) is not one.
+ */
+const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:\uFEFF])[&*]/m;
+
+/**
  * The data of a manifest that is plainly well-formed, without keeping the document or counting
  * lines; undefined when anything needs the careful path (which reports it with positions). Anything
  * that looks like an anchor, alias or `__proto__` key, or any YAML error or warning, goes the careful way.
  */
 export function quickData(text: string): unknown {
-  if (/[&*\0\uFFFD]|__proto__/.test(text)) return undefined;
+  if (ANCHOR_OR_ALIAS.test(text) || /[\0\uFFFD]|__proto__/.test(text)) return undefined;
   try {
     const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, intAsBigInt: true, strict: true });
     if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;

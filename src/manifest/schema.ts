@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
-import { EDITOR_RULES, MAX_IDENTIFIER_BYTES, MAX_SQL_FRAGMENT, SIBLING_RULES, TYPE_SPELLINGS } from './value-rules.js';
+import {
+  EDITOR_RULES,
+  LINT_GLOB_PATTERN,
+  MAX_IDENTIFIER_BYTES,
+  MAX_SQL_FRAGMENT,
+  SIBLING_RULES,
+  TYPE_SPELLINGS,
+} from './value-rules.js';
 
 /**
  * The shape of schema.yaml. Only structure is enforced here; names, types, defaults and
@@ -348,6 +355,28 @@ export const serviceSchema = mapping(
   'a service { schema?, databaseUrlEnv?, enums?, tables }',
 ).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
+/**
+ * Settings of `schemagen lint`. Only lint reads them (the model leaves them out), so the shape checks
+ * each glob's spelling itself.
+ */
+export const lintSettingsSchema = mapping(
+  {
+    ignore: list(
+      text('a path or glob')
+        .regex(new RegExp(LINT_GLOB_PATTERN), { error: EDITOR_RULES.lintGlob.patternErrorMessage })
+        .meta(EDITOR_RULES.lintGlob),
+      'path or glob',
+    )
+      .meta({
+        description:
+          "Files and folders lint never reads unless named on its command line, relative to the manifest's " +
+          'folder: `*` and `?` within a name, `**` for any folders; a folder matched is skipped whole.',
+      })
+      .optional(),
+  },
+  'lint settings { ignore? }',
+).meta({ description: 'Settings of `schemagen lint`.' });
+
 export const manifestSchema = mapping(
   {
     version: z
@@ -376,8 +405,9 @@ export const manifestSchema = mapping(
       description: 'The services, by name; each owns one Postgres schema.',
       minProperties: 1,
     }),
+    lint: lintSettingsSchema.optional(),
   },
-  'a manifest { version, base?, bases?, mixins?, services }',
+  'a manifest { version, base?, bases?, mixins?, services, lint? }',
 ).meta({
   title: 'drizzle-schemagen manifest (schema.yaml)',
   description: 'One YAML manifest for every service on PostgreSQL.',
@@ -389,6 +419,7 @@ export type TableInput = z.infer<typeof tableSchema>;
 export type ColumnInput = z.infer<typeof columnSchema>;
 export type SoftDeleteInput = z.infer<typeof softDeleteSchema>;
 export type EnumInput = z.infer<typeof enumSchema>;
+export type LintSettingsInput = z.infer<typeof lintSettingsSchema>;
 
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';

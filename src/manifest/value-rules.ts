@@ -63,6 +63,12 @@ export const TYPE_SPELLINGS =
   'an enum of the service, or any of these followed by [] for an array';
 
 /**
+ * A path or glob relative to the manifest's folder, with `/` between folders: not blank, no leading
+ * `/` (absolute) or `!` (gitignore's negation, which lint does not have), no `.` or `..` part, no `\`.
+ */
+export const LINT_GLOB_PATTERN = '^(?![/!])(?!(?:.*/)?\\.{1,2}(?:/|$))(?=[\\s\\S]*\\S)[^\\\\\\u0000]+$';
+
+/**
  * The patterns as JSON Schema keywords, each with the message an editor shows when it fails
  * (yaml-language-server reads `patternErrorMessage`; the pattern itself would be unreadable).
  */
@@ -80,6 +86,11 @@ export const EDITOR_RULES = {
   sql: rule(
     SQL_FRAGMENT_PATTERN,
     'expected one SQL expression: no ;, no -- or /* comments, no $ outside quotes, quotes closed',
+  ),
+  lintGlob: rule(
+    LINT_GLOB_PATTERN,
+    "expected a path or glob relative to the manifest's folder (test/fixtures, **/*.sql): / between folders, " +
+      'no leading / or !, no . or .. parts',
   ),
   columnType: rule(
     COLUMN_TYPE_PATTERN,

@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { BOTH, ORDERS_MANIFEST, POSTGRES, project } from '../support/project.js';
 import { expectOk } from '../support/settled.js';
-import { readmeManifest } from '../support/fixtures.js';
+import { manifestExample } from '../support/fixtures.js';
 
-const README_MANIFEST = readmeManifest();
+const MANIFEST_EXAMPLE = manifestExample();
 const NOTE = `          note: { type: text, nullable: true }\n`;
 const NOTE_EXISTS = `select count(*)::int as n from information_schema.columns where table_schema = 'shop' and column_name = 'note'`;
 const SCHEMAS = `select nspname from pg_namespace where nspname in ('auth', 'application') order by 1`;
 
 describe.each(BOTH)('on $name', (kind) => {
   test('a dry run on a fresh database shows every service, foreign keys into a schema created in the same run included, and creates nothing', async () => {
-    const p = await project(kind, README_MANIFEST);
+    const p = await project(kind, MANIFEST_EXAMPLE);
     const dry = await p.run(['push', '--dry-run']);
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
@@ -25,13 +25,13 @@ describe.each(BOTH)('on $name', (kind) => {
   }, 120_000);
 
   test('up --dry-run writes no file and changes nothing; up --accept-data-loss applies a drop', async () => {
-    const p = await project(kind, README_MANIFEST);
+    const p = await project(kind, MANIFEST_EXAMPLE);
     const dry = await p.run(['up', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^summary: dry run on .*, nothing was changed$/m);
     expect(await p.sql(SCHEMAS)).toEqual([]);
     expect((await p.run(['up'])).code).toBe(0);
-    await p.write(README_MANIFEST.replace(/ {6}memberships:[\s\S]*$/, ''));
+    await p.write(MANIFEST_EXAMPLE.replace(/ {6}memberships:[\s\S]*$/, ''));
     expect((await p.run(['up'])).code).toBe(1);
     const accepted = await p.run(['up', '--accept-data-loss']);
     expect(accepted.stderr).toBe('');

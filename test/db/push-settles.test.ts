@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BOTH, project, type Project } from '../support/project.js';
 import { listedStatements } from '../support/cli.js';
-import { readmeManifest } from '../support/fixtures.js';
+import { manifestExample } from '../support/fixtures.js';
 
 async function pushOk(p: Project, args: string[] = []) {
   const pushed = await p.run(['push', ...args]);
@@ -29,7 +29,7 @@ services:
 ${extra}        primaryKey: [a, b]
 `;
 
-const README_MANIFEST = readmeManifest();
+const MANIFEST_EXAMPLE = manifestExample();
 
 describe.each(BOTH)('on $name', (kind) => {
   test('a service with a composite-key table takes a new column (it failed with "there is no parameter $1")', async () => {
@@ -77,12 +77,12 @@ services:
     expect(check!.def).toBe('CHECK ((total >= 0))');
   }, 120_000);
 
-  test("the README's example: a change to auth emits only its own statement, and pushes after it none", async () => {
-    const p = await project(kind, README_MANIFEST);
+  test('the manifest example of docs/manifest.md: a change to auth emits only its own statement, and pushes after it none', async () => {
+    const p = await project(kind, MANIFEST_EXAMPLE);
     await pushOk(p);
     await expectSettled(p);
     await p.write(
-      README_MANIFEST.replace(
+      MANIFEST_EXAMPLE.replace(
         '          email: { type: varchar(320) }\n',
         '          email: { type: varchar(320) }\n          nick: { type: text, nullable: true }\n',
       ),

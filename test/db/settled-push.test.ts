@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FIXTURES, fixtureCases, readmeManifest } from '../support/fixtures.js';
+import { FIXTURES, fixtureCases, manifestExample } from '../support/fixtures.js';
 import { BOTH, project } from '../support/project.js';
 import { expectOk, expectSettled, pushStatuses } from '../support/settled.js';
 
@@ -10,7 +10,7 @@ const MANIFESTS: readonly [string, () => string][] = [
     (name) =>
       [`fixture ${name}`, () => readFileSync(join(FIXTURES, name, 'schema.yaml'), 'utf8')] as [string, () => string],
   ),
-  ['the README example', readmeManifest],
+  ['the manifest example of docs/manifest.md', manifestExample],
 ];
 
 describe.each(BOTH)('on $name', (kind) => {

@@ -44,11 +44,10 @@ export function expectSameTree(actual: ReadonlyMap<string, string>, expected: Re
   for (const [path, contents] of expected) expect(actual.get(path), path).toBe(contents);
 }
 
-/** The example under "## The manifest" in README.md: what a new user copies first. */
-export function readmeManifest(): string {
-  const readme = readFileSync(join(FIXTURES, '..', '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n## The manifest'));
-  const block = /```yaml\n([\s\S]*?)```/.exec(section);
-  if (!block) throw new Error('README.md has no yaml block under "## The manifest"');
+/** The example opening docs/manifest.md: the whole manifest a new user copies first. */
+export function manifestExample(): string {
+  const page = readFileSync(join(FIXTURES, '..', '..', 'docs', 'manifest.md'), 'utf8');
+  const block = /```yaml\n([\s\S]*?)```/.exec(page);
+  if (!block) throw new Error('docs/manifest.md has no yaml block');
   return block[1]!;
 }

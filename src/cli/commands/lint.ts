@@ -25,7 +25,9 @@ export const lintCommand = defineCli({
     const model = named || existsSync(p.manifestPath) ? await loadProjectModel(p, 'read') : undefined;
     const paths = args._.length > 0 ? args._ : [relative(io.cwd, p.root) || '.'];
     const { lint } = await import('../../lint/lint.js');
-    const result = await lint({ root: p.root, paths, cwd: io.cwd, excluded: [p.outDir], model });
+    const { lintSettings } = await import('../../manifest/lint-settings.js');
+    const ignore = model ? (lintSettings(p.manifestPath, p.manifestArg).ignore ?? []) : [];
+    const result = await lint({ root: p.root, paths, cwd: io.cwd, excluded: [p.outDir], ignore, model });
     const report = lintReport(result, io.cwd);
     if (args.json) io.stdout(JSON.stringify(report));
     else if (report.ok) io.stdout(`no findings in ${plural(result.files, 'file')}`);

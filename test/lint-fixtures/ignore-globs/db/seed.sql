@@ -1,0 +1,1 @@
+CREATE TABLE seeded (id int);

@@ -1,0 +1,2 @@
+import { pgTable } from 'drizzle-orm/pg-core';
+export const kept = pgTable('kept', {});

@@ -1,0 +1,1 @@
+CREATE TABLE deep (id int);
