@@ -84,6 +84,7 @@ function buildService(service: Service, resolve: Resolve): RuntimeService {
       constraintCalls(table).map((k) =>
         chain(fns[k.fn]!(...k.args.flatMap((a) => args(a, { t, table, resolve }))), k.chain, { t, table, resolve }),
       );
+    // schemagen-lint-ignore hand-written-table: builds the manifest's tables from the model at run time
     const obj = schema.table(
       table.name,
       columns as Record<string, pgCore.PgColumnBuilderBase>,
