@@ -150,7 +150,7 @@ async function attempt(
       const steps: Step[] = [];
       // Declared moves and renames go first (validated with the manifest, they may name the schema a
       // table comes from), so drizzle-kit plans against existing data under the manifest's names.
-      const moves = await tableMoves(tx, service, catalog);
+      const moves = await tableMoves(tx, model, service, catalog);
       if (moves.refusals.length > 0)
         throw new Rollback({
           status: 'refused',
