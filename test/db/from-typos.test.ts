@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { BOTH, project } from '../support/project.js';
+import { cli } from '../support/cli.js';
+import { BOTH, POSTGRES, project } from '../support/project.js';
 
 /** The issue's case: Django's users_user holds 42 rows in public; the manifest adopts it under `user`. */
 const manifest = (from: string) => `version: 1
@@ -81,3 +82,26 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(await p.sql(`select to_regclass('user.user') is not null as made`)).toEqual([{ made: true }]);
   }, 120_000);
 });
+
+test('verify by a role that cannot read the similar table still does not say the misspelt source has moved', async () => {
+  const p = await project(POSTGRES, manifest(''));
+  await p.sql(LEGACY);
+  expect((await p.run(['push'])).code).toBe(0);
+  await p.write(manifest('public.users_usr'));
+  // A read-only verifier: the service's schema, not public's tables.
+  const role = `verifier_${process.pid}_${Date.now().toString(36)}`;
+  await p.sql(
+    `create role ${role} login; grant usage on schema "user" to ${role}; grant select on "user"."user" to ${role}`,
+  );
+  const url = new URL(p.env['DATABASE_URL']!);
+  url.username = role;
+  const verified = await cli(['verify'], { cwd: p.dir, env: { DATABASE_URL: url.toString() } });
+  expect(verified.stderr).toBe('');
+  expect(verified.code).toBe(0);
+  expect(verified.stdout).not.toContain('has moved here');
+  expect(verified.stdout).toContain(
+    'note: services.user.tables.user.from: public.users_usr does not exist, and public.users_user, ' +
+      'a similar name, exists (this role cannot read it): if the from: meant it, nothing was moved here; ' +
+      'drop the empty user.user, correct the from: and push to move it',
+  );
+}, 120_000);

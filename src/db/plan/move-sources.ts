@@ -16,8 +16,15 @@ export interface Place {
   readonly table: string;
 }
 
+/** A table a `from:` could move; `readable` when this connection may count its rows (verify may run read-only). */
+export interface Candidate extends Place {
+  readonly readable: boolean;
+}
+
 const UNDECLARED = `
-select n.nspname as schema, c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace
+select n.nspname as schema, c.relname as table,
+       has_schema_privilege(n.oid, 'usage') and has_table_privilege(c.oid, 'select') as readable
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
  where c.relkind in ('r', 'p') and not c.relispartition
    and n.nspname not in ('pg_catalog', 'information_schema', $1) and n.nspname not like 'pg\\_%'
    and not exists (select 1 from pg_depend d
@@ -25,15 +32,15 @@ select n.nspname as schema, c.relname as table from pg_class c join pg_namespace
  order by 1, 2`;
 
 /** Every table a `from:` could move: read once per push or verify of a service, only when a source is missing. */
-export async function undeclaredTables(tx: Queryable, model: Model): Promise<Place[]> {
+export async function undeclaredTables(tx: Queryable, model: Model): Promise<Candidate[]> {
   const declared = new Set(model.services.flatMap((s) => s.tables.map((t) => `${s.schema}.${t.name}`)));
-  const rows = await tx.query<Place>(UNDECLARED, [MIGRATIONS_SCHEMA]);
+  const rows = await tx.query<Candidate>(UNDECLARED, [MIGRATIONS_SCHEMA]);
   return rows.filter((r) => !declared.has(`${r.schema}.${r.table}`));
 }
 
 /** Tables whose names look like a misspelling of the source's: in its schema first, then elsewhere; nearest first. */
-export function similarTables(from: Place, tables: readonly Place[]): Place[] {
-  const nearest = (list: readonly Place[]) =>
+export function similarTables<T extends Place>(from: Place, tables: readonly T[]): T[] {
+  const nearest = (list: readonly T[]) =>
     list
       .filter((t) => looksLike(from.table, t.table))
       .map((t) => ({ t, d: editDistance(from.table, t.table) }))
@@ -50,13 +57,13 @@ export function similarTables(from: Place, tables: readonly Place[]): Place[] {
  * nearest name in its schema; none when nothing resembles it and its schema holds nothing it could
  * move, as in a fresh database (a test database, a new environment), where the table is simply created.
  */
-export function closestTable(from: Place, tables: readonly Place[]): Place | undefined {
+export function closestTable<T extends Place>(from: Place, tables: readonly T[]): T | undefined {
   const [similar] = similarTables(from, tables);
   if (similar) return similar;
   const distance = (t: Place) => editDistance(from.table, t.table);
   return tables
     .filter((t) => t.schema === from.schema)
-    .reduce<Place | undefined>((best, t) => (!best || distance(t) < distance(best) ? t : best), undefined);
+    .reduce<T | undefined>((best, t) => (!best || distance(t) < distance(best) ? t : best), undefined);
 }
 
 const rowCount = async (tx: Queryable, t: Place) =>
@@ -64,6 +71,13 @@ const rowCount = async (tx: Queryable, t: Place) =>
 
 const hasRows = async (tx: Queryable, t: Place) =>
   (await tx.query<{ ok: boolean }>(`select exists (select from ${qualified(t.schema, t.table)}) as ok`))[0]!.ok;
+
+const readable = async (tx: Queryable, t: Place) =>
+  (
+    await tx.query<{ ok: boolean }>(`select coalesce(has_table_privilege(to_regclass($1), 'select'), false) as ok`, [
+      qualified(t.schema, t.table),
+    ])
+  )[0]!.ok;
 
 /** The YAML path of a table's `from:`, as messages name it. */
 export const fromPath = (service: Service, table: Table) => `services.${service.name}.tables.${table.name}.from`;
@@ -76,42 +90,45 @@ export async function missingSource(
   tx: Queryable,
   service: Service,
   table: Table,
-  tables: readonly Place[],
+  tables: readonly Candidate[],
 ): Promise<string | undefined> {
   const from = table.from!;
   const meant = closestTable(from, tables);
   if (!meant) return undefined;
   const target = `${service.schema}.${table.name}`;
+  const rows = meant.readable ? `with ${plural(await rowCount(tx, meant), 'row')}` : 'whose rows this role cannot read';
   return (
     `${fromPath(service, table)}: ${from.schema}.${from.table} does not exist, nor does ${target} yet: ` +
-    `the closest table is ${meant.schema}.${meant.table}, with ${plural(await rowCount(tx, meant), 'row')}; ` +
+    `the closest table is ${meant.schema}.${meant.table}, ${rows}; ` +
     `correct the from:, or remove it to create ${target} empty`
   );
 }
 
 /**
  * Verify, when the target of a `from:` exists and its source does not: a table of a similar name
- * holding rows says the source was misspelt and never moved (the target was created beside it);
- * the note saying so, with the way to move them, or nothing when the move may have happened.
+ * holding rows (or whose rows this role cannot read) says the source may have been misspelt and
+ * never moved, the target created beside it; the note saying so, with the way to move them, or
+ * nothing when the move may have happened.
  */
 export async function unmovedSource(
   tx: Queryable,
   service: Service,
   table: Table,
-  tables: readonly Place[],
+  tables: readonly Candidate[],
 ): Promise<string | undefined> {
   const from = table.from!;
   for (const t of similarTables(from, tables)) {
-    if (!(await hasRows(tx, t))) continue;
+    if (t.readable && !(await hasRows(tx, t))) continue;
     const target = { schema: service.schema, table: table.name };
     const name = `${target.schema}.${target.table}`;
-    const fix = (await hasRows(tx, target))
-      ? `move its rows into ${name} by hand and drop it, then correct the from:`
-      : `drop the empty ${name}, correct the from: and push to move it`;
+    const holds = t.readable ? `holds ${plural(await rowCount(tx, t), 'row')}` : 'exists (this role cannot read it)';
+    const fix =
+      !(await readable(tx, target)) || (await hasRows(tx, target))
+        ? `move its rows into ${name} by hand and drop it, then correct the from:`
+        : `drop the empty ${name}, correct the from: and push to move it`;
     return (
       `${fromPath(service, table)}: ${from.schema}.${from.table} does not exist, and ${t.schema}.${t.table}, ` +
-      `a similar name, holds ${plural(await rowCount(tx, t), 'row')}: if the from: meant it, nothing was ` +
-      `moved here; ${fix}`
+      `a similar name, ${holds}: if the from: meant it, nothing was moved here; ${fix}`
     );
   }
   return undefined;

@@ -4,7 +4,7 @@ import type { Queryable } from '../connect/queryable.js';
 import { normalizeSql } from '../compare/normalize.js';
 import { qualified, quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
-import { fromPath, missingSource, undeclaredTables, unmovedSource, type Place } from './move-sources.js';
+import { fromPath, missingSource, undeclaredTables, unmovedSource, type Candidate } from './move-sources.js';
 
 /**
  * Moves and renames run before planning, so drizzle-kit plans against a schema where existing data
@@ -33,7 +33,7 @@ export async function tableMoves(
   const statements: string[] = [];
   const refusals: string[] = [];
   const present = new Set(catalog.tables.map((t) => t.name));
-  let undeclared: Promise<Place[]> | undefined;
+  let undeclared: Promise<Candidate[]> | undefined;
   for (const table of service.tables.filter((t) => t.from)) {
     const from = table.from!;
     if (!(await exists(tx, from.schema, from.table))) {
@@ -192,7 +192,7 @@ export async function appliedDeclarations(
 ): Promise<string[]> {
   const out: string[] = [];
   const at = (table: string) => `services.${service.name}.tables.${table}`;
-  let undeclared: Promise<Place[]> | undefined;
+  let undeclared: Promise<Candidate[]> | undefined;
   for (const table of service.tables) {
     const live = catalog.tables.find((t) => t.name === table.name);
     if (!live) continue;
