@@ -179,7 +179,7 @@ const CROSS_FIELD: readonly (readonly [rule: string, cases: RegExp])[] = [
     /^(reference: (missing \w+|implicit cross-service)|unknown (base|mixin|enum type)|\w+ on unknown column)$/,
   ],
   [
-    'a foreign key fits its target: unique, same type, set null only on a nullable column',
+    'a foreign key fits its target: unique, a type PostgreSQL compares with it as it is, set null only on a nullable column',
     /^reference: (non-unique target|type mismatch|set null on not-null)$/,
   ],
   ['mixins include each other without a cycle', /^(mixin cycle|self-including mixin)$/],

@@ -60,7 +60,7 @@ export async function verifyServices(
       const { catalog, drift } = (await catalogs.state(target.key, db, service))!;
       if (drift.length === 0) connections.markInSync(target, service);
       const differences = drift.map(({ where, message }) => ({ where, message }));
-      return { drift: differences, notes: await appliedDeclarations(db, service, catalog) };
+      return { drift: differences, notes: await appliedDeclarations(db, model, service, catalog) };
     } catch (err) {
       return { error: scrub(errorLine(err)), drift: [], notes: [] };
     }

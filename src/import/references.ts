@@ -1,13 +1,24 @@
+import { parseColumnType } from '../model/column-types.js';
+import { canReference, referencingTypes } from '../model/reference-types.js';
 import type { ImportedTable, TableContext } from './tables.js';
 
-const INTEGER_OF: Record<string, string> = { smallserial: 'smallint', serial: 'integer', bigserial: 'bigint' };
-const typeKey = (t: unknown) => INTEGER_OF[String(t)] ?? String(t);
+const NO_ENUMS: ReadonlySet<string> = new Set();
+
+/** Why the manifest cannot state a reference between columns of these types (reference-types.ts); enums by name. */
+function typeProblem(from: string, to: string): string | undefined {
+  const [a, b] = [parseColumnType(from, NO_ENUMS), parseColumnType(to, NO_ENUMS)];
+  if (typeof a === 'string' || typeof b === 'string')
+    return from === to ? undefined : `type ${from} differs from the referenced ${to}`;
+  return canReference({ type: a }, { type: b })
+    ? undefined
+    : `type ${from} cannot reference the ${to} key; expected ${referencingTypes(b)}`;
+}
 
 /**
  * Foreign keys the manifest cannot state are taken out and reported: a target that is not a key
- * or unique column of its own, a type that differs from the target's (Postgres allows integer →
- * bigint), and a reference that would make two services depend on each other (each service must
- * be pushable on its own).
+ * or unique column of its own, a type the manifest does not let reference the target's (PostgreSQL
+ * also accepts integer → numeric or char → text, converting every value), and a reference that
+ * would make two services depend on each other (each service must be pushable on its own).
  */
 export function checkReferences(tables: readonly ImportedTable[], ctx: Pick<TableContext, 'unsupported'>) {
   const byPlace = new Map(tables.map((t) => [`${t.place.service}.${t.place.name}`, t] as const));
@@ -35,12 +46,11 @@ export function checkReferences(tables: readonly ImportedTable[], ctx: Pick<Tabl
           ? `${target.live.schema}.${target.live.name}.${column} is not imported`
           : !keyed
             ? `${target.live.schema}.${target.live.name}.${column} is not a primary key or unique constraint of its own`
-            : typeKey(targetSpec['type']) !== typeKey(c.spec['type'])
-              ? `type ${String(c.spec['type'])} differs from the referenced ${String(targetSpec['type'])}`
-              : service !== t.place.service && reaches(service, t.place.service)
+            : (typeProblem(String(c.spec['type']), String(targetSpec['type'])) ??
+              (service !== t.place.service && reaches(service, t.place.service)
                 ? `service ${service} already depends on service ${t.place.service}; ` +
                   'services must reference each other in one direction'
-                : undefined;
+                : undefined));
       if (why) {
         delete c.spec['references'];
         const name = `${t.live.schema}.${t.live.name}.${c.name}`;

@@ -2,6 +2,7 @@ import { constraintNames } from '../shared/conventions.js';
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
 import { MAX_IDENTIFIER_BYTES, crossBinding } from './names.js';
 import { forwardKey, needsRelationName, reverseKey, tablePair } from './relation-names.js';
+import { canReference, referencingTypes, type KeyColumnType } from './reference-types.js';
 import type { ColumnDraft } from './resolve-columns.js';
 import type { TableDraft } from './resolve-table.js';
 import type { ServiceDraft } from './resolve-table.js';
@@ -146,20 +147,18 @@ function findTarget(
         `unique; expected a referenced column with one of them`,
       at,
     );
-  const want = typeKey(column, service);
-  const got = typeKey(src.column, src.service);
-  if (want !== got)
+  const [from, to] = [keyType(src.column, src.service), keyType(column, service)];
+  if (!canReference(from, to))
     report(
-      `type ${got} does not match the referenced ` +
-        `${service.name}.${table.name}.${columnName} (${want}); expected the same type`,
+      `type ${from.type.sql} cannot reference ${service.name}.${table.name}.${columnName} ` +
+        `(${to.type.sql}); expected ${referencingTypes(to.type)}`,
       [...src.column.path, 'type'],
     );
   return { service, table, column };
 }
 
-/** Serial columns are referenced by their integer type; enums are compared with their schema. */
-const typeKey = (c: ColumnDraft, s: ServiceDraft) =>
-  c.type.kind === 'enum' ? `${s.schema}.${c.type.sql}` : c.type.sql;
+/** Serial columns are referenced by their integer type; enums live in their service's schema. */
+const keyType = (c: ColumnDraft, s: ServiceDraft): KeyColumnType => ({ type: c.type, enumSchema: s.schema });
 
 function orderServices(
   services: readonly ServiceDraft[],

@@ -179,3 +179,22 @@ test('import --json prints one document with the manifest and the report; --stri
   expect(strict.code).toBe(1);
   expect((JSON.parse(strict.stdout) as { ok: boolean }).ok).toBe(false);
 });
+
+test('import keeps a foreign key between integer types and leaves out one PostgreSQL compares only by converting values', async () => {
+  const { POSTGRES } = await import('../support/project.js');
+  const p = await project(POSTGRES, ORDERS_MANIFEST);
+  await p.sql(`create schema legacy;
+    create table legacy.codes (code integer primary key, label text unique);
+    create table legacy.items (id uuid primary key, code smallint not null references legacy.codes, tag char(5) references legacy.codes (label))`);
+  const result = await p.run(['import', '--schema', 'legacy', '--json']);
+  expect(result.code).toBe(0);
+  const doc = JSON.parse(result.stdout) as { manifest: string; unsupported: { kind: string; name: string }[] };
+  expect(doc.manifest).toMatch(/code: \{ type: smallint, references: \{ table: codes, column: code \} \}/);
+  expect(doc.unsupported).toEqual([
+    {
+      kind: 'foreign key',
+      name: 'legacy.items.tag',
+      note: 'type char(5) cannot reference the text key; expected text or varchar of any length: types PostgreSQL compares without converting values',
+    },
+  ]);
+});

@@ -47,7 +47,7 @@ export async function attempt(
       ]);
       const found = await readCatalog(tx, service.schema);
       if ((await ownDrift(tx, service, found)).length === 0) return UNCHANGED;
-      const declared = await runDeclared(tx, service, found);
+      const declared = await runDeclared(tx, model, service, found);
       const catalog = declared.catalog;
       const drift = await ownDrift(tx, service, catalog);
       await refuseEmptyTwins(tx, model, service, catalog, declared.steps, options);
@@ -103,8 +103,8 @@ export const leftOver = (left: readonly { where: string; message: string }[]) =>
  * Declared moves and renames go first (validated with the manifest, they may name the schema a table
  * comes from), so the plan works on existing data under the manifest's names.
  */
-async function runDeclared(tx: Queryable, service: Service, found: CatalogSchema) {
-  const moves = await tableMoves(tx, service, found);
+async function runDeclared(tx: Queryable, model: Model, service: Service, found: CatalogSchema) {
+  const moves = await tableMoves(tx, model, service, found);
   if (moves.refusals.length > 0)
     throw new Rollback({
       status: 'refused',

@@ -1,9 +1,10 @@
-import type { Service, Table } from '../../model/types.js';
+import type { Model, Service, Table } from '../../model/types.js';
 import { checkCondition, type CatalogSchema, type CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
 import { normalizeSql } from '../compare/normalize.js';
 import { qualified, quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
+import { fromPath, missingSource, undeclaredTables, unmovedSource, type Candidate } from './move-sources.js';
 import { inTransaction, type Step } from './steps.js';
 
 /**
@@ -16,7 +17,7 @@ import { inTransaction, type Step } from './steps.js';
  */
 export interface Moves {
   readonly steps: readonly Step[];
-  /** why the push must stop: a move with both ends present */
+  /** why the push must stop: a move with both ends present, or with neither (move-sources.ts) */
   readonly refusals: readonly string[];
 }
 
@@ -28,13 +29,26 @@ const exists = async (tx: Queryable, schema: string, table: string) =>
   (await tx.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [qualified(schema, table)]))[0]!.ok;
 
 /** Tables moved into the schema or renamed in it (`from:`); needs the live state of each source. */
-export async function tableMoves(tx: Queryable, service: Service, catalog: CatalogSchema): Promise<Moves> {
+export async function tableMoves(
+  tx: Queryable,
+  model: Model,
+  service: Service,
+  catalog: CatalogSchema,
+): Promise<Moves> {
   const steps: Step[] = [];
   const refusals: string[] = [];
   const present = new Set(catalog.tables.map((t) => t.name));
+  let undeclared: Promise<Candidate[]> | undefined;
   for (const table of service.tables.filter((t) => t.from)) {
     const from = table.from!;
-    if (!(await exists(tx, from.schema, from.table))) continue;
+    if (!(await exists(tx, from.schema, from.table))) {
+      // Neither end: a misspelt source would leave its rows behind an empty new table.
+      const why = present.has(table.name)
+        ? undefined
+        : await missingSource(tx, service, table, await (undeclared ??= undeclaredTables(tx, model)));
+      if (why) refusals.push(why);
+      continue;
+    }
     const source = `${from.schema}.${from.table}`;
     if (present.has(table.name)) {
       refusals.push(
@@ -222,17 +236,28 @@ function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Se
   return out;
 }
 
-/** Declarations that have happened (the source is gone, the target exists): verify says they can go. */
-export async function appliedDeclarations(tx: Queryable, service: Service, catalog: CatalogSchema): Promise<string[]> {
+/**
+ * Declarations that have happened (the source is gone, the target exists): verify says they can go.
+ * A `from:` whose source looks misspelt (a similar name still holds rows) never moved: verify says that instead.
+ */
+export async function appliedDeclarations(
+  tx: Queryable,
+  model: Model,
+  service: Service,
+  catalog: CatalogSchema,
+): Promise<string[]> {
   const out: string[] = [];
   const at = (table: string) => `services.${service.name}.tables.${table}`;
+  let undeclared: Promise<Candidate[]> | undefined;
   for (const table of service.tables) {
     const live = catalog.tables.find((t) => t.name === table.name);
     if (!live) continue;
     if (table.from && !(await exists(tx, table.from.schema, table.from.table))) {
+      const unmoved = await unmovedSource(tx, service, table, await (undeclared ??= undeclaredTables(tx, model)));
       out.push(
-        `${at(table.name)}.from: ${table.from.schema}.${table.from.table} has moved ` +
-          `here; the declaration can be removed`,
+        unmoved ??
+          `${fromPath(service, table)}: ${table.from.schema}.${table.from.table} has moved ` +
+            `here; the declaration can be removed`,
       );
     }
     for (const c of table.columns) {
