@@ -83,7 +83,7 @@ export function printPush(r: PushReport, json: boolean, io: CliIo): void {
     out(`${s.service} → ${s.target}: ${r.dryRun && !failed(s) ? `would be ${s.status}` : s.status}${count}`);
     // Every statement a push runs or would run is printed; a dry run says what each does.
     s.statements.forEach((sql, i) => {
-      out(`  ${sql.trim().replace(/;$/, '')};`);
+      out(`  ${sql.trim().replace(/;$/, '').replace(/\n/g, '\n    ')};`);
       for (const line of r.dryRun && s.steps ? describeStep(s.steps[i]!) : []) out(line);
     });
     for (const reason of s.reasons) out(`  ${reason}`);

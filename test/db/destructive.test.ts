@@ -79,20 +79,28 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(state.catalog).toContain('column orders.total integer not null default -');
     expect(state.rows).toEqual(kept);
 
-    // text → varchar(4): 'short' does not fit, so even the accepted push fails and changes nothing.
+    // text → varchar(4): 'short' does not fit (never cut short), so even the accepted push fails, counting it
+    // before anything runs, and changes nothing.
     const narrowed: Record<string, string> = {
       ...withoutNote,
       total: '{ type: integer }',
       memo: '{ type: varchar(4) }',
     };
     await p.write(manifest(narrowed));
-    await expectRefused(p, ['changes the type of shop.orders.memo (values are cast): 2 rows affected'], state, rows);
-    const tooLong = await p.run(['push', '--accept-data-loss']);
-    expect(tooLong.code).toBe(1);
-    expect(tooLong.stderr).toMatch(
-      /^shop → .*: failed\n {2}value too long for type character varying\(4\) \(22001\)\n$/,
-    );
-    expect(await snapshot(p, 'shop', rows)).toEqual(state);
+    for (const flags of [[], ['--accept-data-loss']]) {
+      const tooLong = await p.run(['push', ...flags]);
+      expect(tooLong.code).toBe(1);
+      const rerun = flags.length === 0 ? '; re-run with --accept-data-loss to apply' : '';
+      expect(tooLong.stderr).toBe(
+        `${tooLong.stderr.split('\n')[0]}\n` +
+          '  ALTER TABLE "shop"."orders" ALTER COLUMN "memo" SET DATA TYPE character varying(4);\n' +
+          '  the change of shop.orders.memo to character varying(4) cannot convert 1 existing row of shop.orders\n' +
+          '  changes the type of shop.orders.memo (values are cast): 2 rows affected\n' +
+          `  nothing was changed${rerun}\n`,
+      );
+      expect(tooLong.stderr).toMatch(/^shop → .*: failed, 1 statement\n/);
+      expect(await snapshot(p, 'shop', rows)).toEqual(state);
+    }
     // text → varchar(10) fits every value.
     const fits: Record<string, string> = { ...narrowed, memo: '{ type: varchar(10) }' };
     await p.write(manifest(fits));

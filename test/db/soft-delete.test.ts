@@ -73,7 +73,7 @@ describe.each(BOTH)('on $name', (kind) => {
     const refused = await p.run(['push']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /^shop → .*: refused\n {2}check orders_soft_delete_check is violated by 3 existing rows of shop\.orders\n {2}nothing was changed\n {2}re-run with --fix-soft-delete .*\n$/m,
+      /^shop → .*: refused, \d statements?\n(.*\n)+ {2}check orders_soft_delete_check is violated by 3 existing rows of shop\.orders\n {2}nothing was changed\n {2}re-run with --fix-soft-delete .*\n$/m,
     );
     expect(await snapshot(p, 'shop', ROWS)).toEqual(before);
 

@@ -20,7 +20,7 @@ test.each([
   ['varchar(20)', 'text', 'abc'],
   ['varchar(20)', 'varchar(40)', 'abc'],
 ])(
-  'widening %s → %s with a default is one statement, and the next push changes nothing',
+  'widening %s → %s with a default keeps the rows without a rewrite, and the next push changes nothing',
   async (from, to, fallback) => {
     const p = await project(POSTGRES, manifest(from, fallback));
     expectOk(await p.run(['push']), 'first push');
@@ -32,8 +32,14 @@ test.each([
     expectOk(await p.run(['verify']), 'verify');
     await expectSettled(p, ['shop'], 'push after the widening');
     // Checked last so that a push that never settles shows first.
+    // A default spelled with a cast to the old type ('abc'::character varying) is set again in the new one.
+    const again =
+      from.startsWith('varchar') && to === 'text'
+        ? [`  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DEFAULT '${fallback}';`]
+        : [];
     expect(listedStatements(dry.stdout)).toEqual([
-      `  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DATA TYPE ${to};`,
+      `  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DATA TYPE ${to.replace('varchar', 'character varying')};`,
+      ...again,
     ]);
   },
 );

@@ -127,7 +127,7 @@ export function planService(input: PlanInput): Plan {
         break;
       }
       case 'create table':
-        put('create tables', ...newTable(on(change.table.name), change.table));
+        newTable(on(change.table.name), change.table, put);
         if (change.table.columns.some((c) => c.onUpdateTrigger)) touch = true;
         break;
       case 'drop table': {
@@ -282,16 +282,16 @@ function everything({ service, drift }: PlanInput): Change[] {
   ];
 }
 
-/** A new table: created with its key, uniques and checks; foreign keys, indexes, comments and triggers after. */
-function newTable(on: On, table: Table): Step[] {
+/** A new table: created with its key, uniques and checks; foreign keys once every table exists, then its indexes, comments and triggers. */
+function newTable(on: On, table: Table, put: (stage: Stage, ...steps: Step[]) => void): void {
   const object = `${on.schema}.${table.name}`;
-  const steps = [inTransaction('create table', object, createTable(on.schema, table), 'none', {})];
-  for (const k of wantedConstraints(table).filter((x) => x.type === 'f')) steps.push(...addConstraint(on, k));
-  for (const ix of table.indexes) steps.push(...buildIndex(on, ix, false));
-  if (table.comment !== undefined) steps.push(comment(on, undefined, table.comment));
-  for (const c of table.columns) if (c.comment !== undefined) steps.push(comment(on, c.name, c.comment));
-  for (const c of table.columns) if (c.onUpdateTrigger) steps.push(...trigger(on, c, false));
-  return steps;
+  put('create tables', inTransaction('create table', object, createTable(on.schema, table), 'none', {}));
+  for (const k of wantedConstraints(table).filter((x) => x.type === 'f'))
+    put('add foreign keys', ...addConstraint(on, k));
+  for (const ix of table.indexes) put('indexes', ...buildIndex(on, ix, false));
+  if (table.comment !== undefined) put('comments', comment(on, undefined, table.comment));
+  for (const c of table.columns) if (c.comment !== undefined) put('comments', comment(on, c.name, c.comment));
+  for (const c of table.columns) if (c.onUpdateTrigger) put('triggers', ...trigger(on, c, false));
 }
 
 const comment = (on: On, column: string | undefined, text: string | undefined): Step =>

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Column, Table } from '../../model/types.js';
 import type { CatalogColumn } from '../catalog/types.js';
 import type { ColumnAspect } from '../compare/drift.js';
 import { isWidening } from '../compare/widening.js';
 import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
 import { columnDefinition, columnType, commentOn, defaultExpression } from './ddl.js';
+import type { Facts } from './facts.js';
 import { placeOf, setNotNull, type On } from './online.js';
 import { inTransaction, type Step } from './steps.js';
 
@@ -21,13 +23,22 @@ export interface ColumnChange {
   readonly liveKey: boolean;
 }
 
-/** A creatable helper: a plpgsql test of one cast, used to count the rows a type change cannot convert. */
-export const CASTABLE =
-  `CREATE OR REPLACE FUNCTION pg_temp.schemagen_castable(v anyelement, t text) RETURNS boolean ` +
-  `LANGUAGE plpgsql AS $$ BEGIN EXECUTE format('SELECT ($1)::%s', t) USING v; RETURN true; ` +
-  `EXCEPTION WHEN others THEN RETURN false; END $$`;
+/**
+ * A plpgsql test of one conversion, to count the rows a type change cannot convert before it runs:
+ * `explicit` casts as USING does; otherwise the value is assigned to a variable of the new type, as
+ * ALTER … TYPE without USING does (a varchar(5) refuses a longer value instead of cutting it).
+ */
+export function conversionTest(to: string, how: 'assignment' | 'explicit'): { name: string; sql: string } {
+  const name = `pg_temp.schemagen_${how}_${createHash('sha1').update(to).digest('hex').slice(0, 12)}`;
+  const body =
+    how === 'explicit' ? `BEGIN PERFORM v::${to}; RETURN true;` : `DECLARE x ${to}; BEGIN x := v; RETURN true;`;
+  const sql =
+    `CREATE OR REPLACE FUNCTION ${name}(v anyelement) RETURNS boolean LANGUAGE plpgsql AS ` +
+    `$$ ${body} EXCEPTION WHEN others THEN RETURN false; END $$`;
+  return { name, sql };
+}
 
-export function columnSteps(on: On, change: ColumnChange, casts: ReadonlySet<string>): Step[] {
+export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts']): Step[] {
   const { table, column, live, aspects } = change;
   const t = qualified(on.schema, table.name);
   const object = `${on.schema}.${table.name}.${column.name}`;
@@ -48,23 +59,26 @@ export function columnSteps(on: On, change: ColumnChange, casts: ReadonlySet<str
     steps.push(step('add identity', `SET GENERATED ${wantIdentity === 'a' ? 'ALWAYS' : 'BY DEFAULT'}`));
 
   const newDefault = serial ? undefined : defaultExpression(column);
-  // The old default may not cast to the new type, and an identity or serial column takes none.
+  const to = columnType(column, on.schema, false);
+  const widening = retype && isWidening(live.type, to);
+  // The old default may not cast to the new type (a widening keeps it, but a default spelled with a
+  // cast to the old type is set again), and an identity or serial column takes none.
+  const resetDefault = retype && (!widening || castsTo(live.default, live.type, to));
   const dropDefault =
     live.default !== null &&
-    (retype || (aspects.has('default') && newDefault === undefined) || (wantIdentity !== '' && live.identity === ''));
+    ((resetDefault && !widening) ||
+      (aspects.has('default') && newDefault === undefined) ||
+      (wantIdentity !== '' && live.identity === ''));
   if (dropDefault && !(serial && !retype && live.default?.startsWith('nextval(')))
     steps.push(step('drop default', 'DROP DEFAULT'));
 
   if (retype) {
-    const to = columnType(column, on.schema, false);
-    // Without a cast between the two types, the values go through their text form.
-    const via = casts.has(`${live.type}→${to}`) ? '' : '::text';
-    const widening = isWidening(live.type, to);
-    const using = widening ? '' : ` USING ${q(column.name)}${via}::${to}`;
-    const cannotCast = count(
-      on,
-      `a.${q(column.name)} is not null and not pg_temp.schemagen_castable(a.${q(column.name)}${via}, ${sqlQuote(to)})`,
-    );
+    // Converted as PostgreSQL does unasked where it can; else by an explicit cast, else through text.
+    const how = casts.get(`${live.type}→${to}`);
+    const via = how === undefined ? '::text' : '';
+    const using = widening || how === 'assignment' ? '' : ` USING ${q(column.name)}${via}::${to}`;
+    const test = conversionTest(to, how ?? 'explicit');
+    const cannotCast = count(on, `a.${q(column.name)} is not null and not ${test.name}(a.${q(column.name)}${via})`);
     steps.push(
       step('change column type', `SET DATA TYPE ${to}${using}`, {
         rewrites: !textWidening(live.type, to),
@@ -89,7 +103,7 @@ export function columnSteps(on: On, change: ColumnChange, casts: ReadonlySet<str
                       `base that keeps ${live.type} (under bases:, chosen with base: <name>)`
                     : undefined,
                 countSql: cannotCast,
-                prelude: CASTABLE,
+                prelude: test.sql,
               },
       }),
     );
@@ -97,7 +111,7 @@ export function columnSteps(on: On, change: ColumnChange, casts: ReadonlySet<str
 
   if (serial && (aspects.has('default') || retype) && !live.default?.startsWith('nextval('))
     steps.push(...numberWithSequence(on, column));
-  else if (newDefault !== undefined && (aspects.has('default') || retype || dropDefault))
+  else if (newDefault !== undefined && (aspects.has('default') || resetDefault || dropDefault))
     steps.push(step('set default', `SET DEFAULT ${newDefault}`));
   else if (aspects.has('default') && newDefault === undefined && !dropDefault && live.default !== null)
     steps.push(step('drop default', 'DROP DEFAULT'));
@@ -159,6 +173,12 @@ const VOLATILE = new RegExp(
     String.raw`|\bGENERATED\b|\b(?:small|big)?serial\b`,
   'i',
 );
+
+/** A default spelled with a cast to the old type (`'x'::character varying` after varchar → text). */
+function castsTo(dflt: string | null, from: string, to: string): boolean {
+  const base = (type: string) => type.replace(/\(.*$/, '').replace(/\[\]$/, '');
+  return dflt !== null && base(from) !== base(to) && dflt.includes(`::${base(from)}`);
+}
 
 /** Lengthening a varchar or turning it into text keeps the stored bytes: no rewrite. */
 const textWidening = (from: string, to: string) =>

@@ -34,7 +34,7 @@ export function aroundChanges(
     if (reading(v, new Set(tables)))
       refusals.push(
         `${kind(v)} ${v.schema}.${v.name} reads ${[...tables].find((t) => v.reads.some((r) => r.startsWith(`${t}.`)))}, ` +
-          `which push would drop: change or drop the view first`,
+          `which push would drop: push never drops a view with its table; change or drop the view first`,
       );
   // The views reading a changed column, then the views reading those (innermost first, by depth).
   const affected: DependentView[] = [];

@@ -35,8 +35,12 @@ export interface Facts {
   readonly indexTable: ReadonlyMap<string, string>;
   /** the views that read the schema's tables, in every schema, innermost first */
   readonly dependents: readonly DependentView[];
-  /** `from→to` type pairs PostgreSQL casts directly (pg_cast or an I/O conversion from a string type) */
-  readonly casts: ReadonlySet<string>;
+  /**
+   * `from→to` type pairs and how PostgreSQL converts them: `assignment` without being asked (an
+   * implicit or assignment cast, or the same type at another length), `explicit` only when asked
+   * (`::type`); a pair missing here has no cast and goes through text
+   */
+  readonly casts: ReadonlyMap<string, 'assignment' | 'explicit'>;
   /** the columns, in every schema, whose type is one of the schema's enums (or an array of one) */
   readonly enumColumns: readonly EnumColumn[];
 }
@@ -103,15 +107,18 @@ select n.nspname as schema, v.relname as name, v.relkind = 'm' as materialized,
  group by n.nspname, v.relname, v.relkind, v.oid
  order by max(dep.depth), 1, 2`;
 
-/** Which of the type pairs (`from→to`, format_type spellings) PostgreSQL casts without help. */
+/** How PostgreSQL converts each type pair (`from→to`, format_type spellings), where it does. */
 const CASTS = `
-select p.pair from json_array_elements_text(($1::text)::json) p(pair)
+select p.pair, case
+         when x.s = x.t or exists (select 1 from pg_cast c where c.castsource = x.s and c.casttarget = x.t
+                                    and c.castcontext in ('i', 'a')) then 'assignment'
+         else 'explicit' end as how
+  from json_array_elements_text(($1::text)::json) p(pair)
  cross join lateral (select split_part(p.pair, '→', 1)::regtype as s, split_part(p.pair, '→', 2)::regtype as t) x
- where exists (select 1 from pg_cast c where c.castsource = x.s and c.casttarget = x.t)
-    or x.s = x.t
+ where x.s = x.t
+    or exists (select 1 from pg_cast c where c.castsource = x.s and c.casttarget = x.t)
     or (select typcategory from pg_type where oid = x.s) = 'S'
-    or (select typcategory from pg_type where oid = x.t) = 'S'
-    or (select typelem from pg_type where oid = x.s) <> 0 and (select typelem from pg_type where oid = x.t) <> 0`;
+    or (select typcategory from pg_type where oid = x.t) = 'S'`;
 
 /** Row estimates, index owners, dependent views, enum columns, and which of `typePairs` cast directly. */
 export async function readFacts(db: Queryable, schema: string, typePairs: readonly string[] = []): Promise<Facts> {
@@ -121,7 +128,7 @@ export async function readFacts(db: Queryable, schema: string, typePairs: readon
     db.query<Record<string, unknown>>(DEPENDENTS, [schema]),
     typePairs.length === 0
       ? Promise.resolve([])
-      : db.query<{ pair: string }>(CASTS, [JSON.stringify([...new Set(typePairs)])]),
+      : db.query<{ pair: string; how: 'assignment' | 'explicit' }>(CASTS, [JSON.stringify([...new Set(typePairs)])]),
     db.query<EnumColumn>(ENUM_COLUMNS, [schema]),
   ]);
   const tables = new Map<string, TableFacts>();
@@ -150,7 +157,7 @@ export async function readFacts(db: Queryable, schema: string, typePairs: readon
       reads: json(d['reads'] as string[]),
       depth: Number(d['depth']),
     })),
-    casts: new Set(casts.map((c) => c.pair)),
+    casts: new Map(casts.map((c) => [c.pair, c.how] as const)),
     enumColumns,
   };
 }
