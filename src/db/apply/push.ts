@@ -89,7 +89,10 @@ export async function pushService(db: Db, model: Model, service: Service, option
   const applied = result.status === 'created' || result.status === 'altered';
   if (options.dryRun || online.length === 0 || !applied) return result;
   const failure = await runOnline(db, online, waiting);
-  const left = (await driftNow(db, service)).map((d) => `push cannot make this match: ${d.where}: ${d.message}`);
+  // A failed online step says what it left and what the next push does; the drift it leaves is that.
+  const left = failure
+    ? []
+    : (await driftNow(db, service)).map((d) => `push cannot make this match: ${d.where}: ${d.message}`);
   const reasons = [...result.reasons, ...(failure ? [failure.reason] : []), ...left];
   const inSync = !failure && left.length === 0;
   return { ...result, status: inSync ? result.status : 'failed', reasons, inSync };
