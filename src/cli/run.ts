@@ -139,9 +139,8 @@ function occurrences(raw: readonly string[], name: string): string[] {
 function reportError(err: unknown, io: CliIo): number {
   if (err instanceof ManifestError) {
     for (const d of err.diagnostics) io.stderr(formatDiagnostic(d));
-    io.stderr(
-      `${plural(err.diagnostics.length, 'error')} in ${err.diagnostics[0]?.file ?? 'the manifest'}; nothing was written`,
-    );
+    const file = err.diagnostics[0]?.file ?? 'the manifest';
+    io.stderr(`${plural(err.diagnostics.length, 'error')} in ${file}; nothing was written`);
     return EXIT.failed;
   }
   if (err instanceof UserError) {
