@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../connect/queryable.js';
 import type { Step, Violation } from '../plan/online.js';
 import { qualified } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
-import { SESSION_COLUMNS, describeSession, gaveUpReason, waitingOut, type Session } from './waits.js';
+import { SESSION_COLUMNS, builtIndex, describeSession, gaveUpReason, waitingOut, type Session } from './waits.js';
 
 /** How long a push may wait for table locks, and for how long it keeps trying. */
 export interface LockPolicy {
@@ -108,7 +108,7 @@ const setTimeouts = (s: Queryable, lockMs: number, statementMs: number) =>
   ]);
 
 async function runStep(s: Queryable, pid: number, step: Step, w: Waiting): Promise<OnlineFailure | undefined> {
-  const build = /^CREATE /i.test(step.sql);
+  const build = builtIndex(step) !== undefined;
   // A failed concurrent build leaves an invalid index: dropped, waiting no longer than the window allows.
   const undoBuild = async () => {
     if (!build || !step.undo) return;
