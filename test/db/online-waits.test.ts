@@ -148,3 +148,38 @@ test('a build cancelled behind a transaction that also holds the table: its inva
   expect((await db.run(['push'])).code).toBe(0);
   expect(await db.sql(VALIDITY)).toEqual([{ constraints: [], indexes: ['orders_pkey=true', 'orders_total_idx=true'] }]);
 });
+
+test('VALIDATE still waiting when --retry-for ends is cancelled: the constraint stays NOT VALID for the next push', async () => {
+  const db = await populated();
+  await db.write(ordersWith({}, '        checks:\n          total_positive: { sql: total > 0 }\n'));
+  await db.sql(`alter table shop.orders add constraint orders_total_positive_check check (total > 0) not valid`);
+  const locker = await holder(db.url, (tx) => tx`lock table shop.orders in share update exclusive mode`);
+  const started = Date.now();
+  const { code, stdout, stderr } = await db.run(['push', '--retry-for', '5s']);
+  const elapsed = Date.now() - started;
+  await locker.end();
+  expect(code).toBe(1);
+  expect(stdout).toMatch(
+    new RegExp(
+      `^shop: validating orders_total_positive_check waits for pid ${locker.pid} \\(.*\\); gives up in \\d+ s$`,
+      'm',
+    ),
+  );
+  expect(stderr).toMatch(
+    new RegExp(
+      `^  gave up validating orders_total_positive_check after \\d+ s waiting for pid ${locker.pid} \\(idle in ` +
+        `transaction for \\d+ s: lock table shop\\.orders in share update exclusive mode\\): it stays NOT VALID, ` +
+        `the next push validates it$`,
+      'm',
+    ),
+  );
+  expect(stderr).not.toContain('push cannot make this match');
+  expect(elapsed).toBeLessThan(5_000 + 5_000);
+  expect(await db.sql(VALIDITY)).toEqual([
+    { constraints: ['orders_total_positive_check=false'], indexes: ['orders_pkey=true'] },
+  ]);
+  expect((await db.run(['push'])).code).toBe(0);
+  expect(await db.sql(VALIDITY)).toEqual([
+    { constraints: ['orders_total_positive_check=true'], indexes: ['orders_pkey=true'] },
+  ]);
+});
