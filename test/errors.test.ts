@@ -1,11 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { plural } from '../src/shared/plural.js';
 import { cli, type CliResult } from './support/cli.js';
 import { FIXTURES, UPDATING, fixtureCases, projectFor, readTree } from './support/fixtures.js';
 
 const LINE = /^schema\.yaml:\d+:\d+: \S.*: .+$/;
-const SUMMARY = /^\d+ error\(s\) in schema\.yaml; nothing was written$/;
+const SUMMARY = /^\d+ errors? in schema\.yaml; nothing was written$/;
 
 /** exit 1, nothing on stdout, exactly expected-error.txt on stderr, well-formed lines, no stack trace. */
 function expectRejected(result: CliResult, expected: string, command: string) {
@@ -16,7 +17,7 @@ function expectRejected(result: CliResult, expected: string, command: string) {
   const lines = result.stderr.trimEnd().split('\n');
   for (const line of lines.slice(0, -1)) expect(line).toMatch(LINE);
   expect(lines.at(-1)).toMatch(SUMMARY);
-  expect(lines.at(-1)).toBe(`${lines.length - 1} error(s) in schema.yaml; nothing was written`);
+  expect(lines.at(-1)).toBe(`${plural(lines.length - 1, 'error')} in schema.yaml; nothing was written`);
 }
 
 // Each case is a manifest that must be rejected: exit 1, every problem as

@@ -28,7 +28,7 @@ describe('schemagen init', () => {
 
     expect(await cli(['validate'], { cwd: dir })).toMatchObject({
       code: 0,
-      stdout: 'schema.yaml: valid (1 services, 1 tables)\n',
+      stdout: 'schema.yaml: valid (1 service, 1 table)\n',
     });
     const generate = await cli(['generate'], { cwd: dir });
     expect(generate.code, generate.stderr).toBe(0);

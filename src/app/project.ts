@@ -1,3 +1,4 @@
+import { plural } from '../shared/plural.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
@@ -120,7 +121,7 @@ export async function requireInSync(p: Project, model: Model): Promise<void> {
   const stale = compareTree(p.outDir, await renderProject(p, model));
   if (stale.length > 0)
     throw new UserError(
-      `${stale.length} generated file(s) out of date (${stale[0]!.path}…); run: npx schemagen generate`,
+      `${plural(stale.length, 'generated file')} out of date (${stale[0]!.path}…); run: npx schemagen generate`,
     );
 }
 

@@ -16,23 +16,27 @@ import { plural } from '../shared/plural.js';
  */
 
 export function printGenerate(r: GenerateResult, io: CliIo): void {
-  if (r.unchanged) io.stdout(`${r.out}: up to date (${r.files} files)`);
-  else io.stdout(`${r.out}: wrote ${r.written} files, removed ${r.removed} (${r.files} generated files)`);
+  if (r.unchanged) io.stdout(`${r.out}: up to date (${plural(r.files, 'file')})`);
+  else
+    io.stdout(
+      `${r.out}: wrote ${plural(r.written, 'file')}, removed ${r.removed} (${plural(r.files, 'generated file')})`,
+    );
 }
 
 export function printCheck(r: CheckResult, manifest: string, json: boolean, io: CliIo): void {
   if (json) return io.stdout(JSON.stringify(r));
   const changed = r.files.filter((f) => f.state !== 'ok');
-  if (changed.length === 0) return io.stdout(`${r.out}: in sync with ${manifest} (${r.files.length} files)`);
+  if (changed.length === 0) return io.stdout(`${r.out}: in sync with ${manifest} (${plural(r.files.length, 'file')})`);
   for (const f of changed)
     io.stderr(`${r.out}/${f.path}: ${FILE_CHANGE_TEXT[f.state as keyof typeof FILE_CHANGE_TEXT]}`);
   // generate refuses to overwrite a file it did not write: those need the user first.
   const unowned = changed.filter((f) => f.state === 'unowned').length;
   const fix =
     unowned > 0
-      ? `move away or delete the ${unowned} file(s) without the generated header, then run: npx schemagen generate`
+      ? `move away or delete the ${plural(unowned, 'file')} without the generated header, then run: ` +
+        'npx schemagen generate'
       : 'run: npx schemagen generate';
-  io.stderr(`${changed.length} file(s) out of sync; ${fix}`);
+  io.stderr(`${plural(changed.length, 'file')} out of sync; ${fix}`);
 }
 
 /** The line under a statement in a dry run: where it runs, the lock it takes, what it reads or rewrites. */
@@ -41,7 +45,7 @@ function describeStep(step: Step): string[] {
   const lock =
     step.lock === 'none'
       ? 'no table lock'
-      : `${step.lock} lock on ${step.table}${step.rows === undefined ? '' : ` (about ${step.rows} rows)`}`;
+      : `${step.lock} lock on ${step.table}${step.rows === undefined ? '' : ` (about ${plural(step.rows, 'row')})`}`;
   const work = step.rewrites ? 'rewrites the table' : step.scans ? 'scans the table' : 'no scan';
   return [
     `    -- ${where}; ${lock}; ${work}`,
@@ -117,7 +121,7 @@ export function printUp(r: UpReport, io: CliIo): void {
   if (!r.verify) return io.stdout(`summary: dry run on ${targets}, nothing was changed`);
   printVerify(r.verify, false, io);
   if (r.ok) {
-    const what = `${r.push.services.length} services, ${r.tables} tables`;
+    const what = `${plural(r.push.services.length, 'service')}, ${plural(r.tables, 'table')}`;
     return io.stdout(`summary: ${what} generated, pushed and verified on ${targets}`);
   }
   const pushed = r.push.ok ? 'push succeeded' : 'push failed';

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, renderUsage, type ArgsDef, type CommandDef } from 'citty';
 import { ManifestError } from '../manifest/manifest-error.js';
 import { UsageError, UserError } from '../shared/errors.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import type { Command } from './command.js';
 import type { CliIo } from './io.js';
+import { plural } from '../shared/plural.js';
 
 /**
  * Each command's module loads only when that command runs (or for the overall help): a no-op push
@@ -34,6 +37,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 const mainDef = async (): Promise<CommandDef> => ({
   meta: {
     name: 'schemagen',
+    version: packageVersion(),
     description: 'One YAML manifest → Drizzle schemas, per-service configs, guarded push and live verification',
   },
   subCommands: Object.fromEntries(
@@ -48,6 +52,10 @@ const mainDef = async (): Promise<CommandDef> => ({
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [first = '', ...afterFirst] = argv;
   const helpWanted = (list: readonly string[]) => list.includes('--help') || list.includes('-h');
+  if (first === '--version' || first === '-V') {
+    io.stdout(packageVersion());
+    return EXIT.ok;
+  }
   if (first === '' || first === '--help' || first === '-h' || first === 'help') {
     io.stdout(await renderUsage(await mainDef()));
     return first === '' ? EXIT.usage : EXIT.ok;
@@ -81,6 +89,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } catch (err) {
     return reportError(err, io);
   }
+}
+
+/** This package's version, from its package.json (two folders above src/cli and dist/cli alike). */
+function packageVersion(): string {
+  const path = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
 /** citty's parser accepts anything; a typo in a flag must be a usage error, not silently ignored. */
@@ -125,9 +139,8 @@ function occurrences(raw: readonly string[], name: string): string[] {
 function reportError(err: unknown, io: CliIo): number {
   if (err instanceof ManifestError) {
     for (const d of err.diagnostics) io.stderr(formatDiagnostic(d));
-    io.stderr(
-      `${err.diagnostics.length} error(s) in ${err.diagnostics[0]?.file ?? 'the manifest'}; nothing was written`,
-    );
+    const file = err.diagnostics[0]?.file ?? 'the manifest';
+    io.stderr(`${plural(err.diagnostics.length, 'error')} in ${file}; nothing was written`);
     return EXIT.failed;
   }
   if (err instanceof UserError) {

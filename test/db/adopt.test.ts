@@ -121,6 +121,21 @@ ${extra}        columns:
   }, 120_000);
 });
 
+test('push refuses to create a table beside a same-named table with rows in a schema no service owns', async () => {
+  const { POSTGRES } = await import('../support/project.js');
+  const p = await project(POSTGRES, ORDERS_MANIFEST);
+  await p.sql(
+    `create schema legacy; create table legacy.orders (id serial primary key, total integer);
+     insert into legacy.orders (total) values (1), (2), (3)`,
+  );
+  const refused = await p.run(['push']);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(
+    /^ {2}would create shop\.orders while legacy\.orders exists with 3 rows: adopt it with from: legacy\.orders on the table, or push with --allow-duplicate to create an empty one beside it$/m,
+  );
+  expect(await p.sql(`select to_regclass('shop.orders') is null as none`)).toEqual([{ none: true }]);
+});
+
 test('a key whose type the base cannot take is refused with advice, even with --accept-data-loss', async () => {
   const { POSTGRES } = await import('../support/project.js');
   const p = await project(

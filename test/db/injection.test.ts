@@ -212,6 +212,6 @@ services:
     expect.stringMatching(
       /^schema\.yaml:13:\d+: services\.shop\.tables\.items\.indexes\[0\]\.where\.sql: dollar-quoted string/,
     ),
-    '4 error(s) in schema.yaml; nothing was written',
+    '4 errors in schema.yaml; nothing was written',
   ]);
 });

@@ -1,15 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import postgres from 'postgres';
 import { expect, test } from 'vitest';
-import { cli } from '../support/cli.js';
-import { freshDatabase, withSql } from '../support/databases.js';
-import { FIXTURES } from '../support/fixtures.js';
+import { spawnCli } from '../support/cli.js';
+import { BEFORE, VALIDITY as validity, buildWaitingFor, holder, ordersWith, populated } from '../support/online.js';
 import { ORDERS_MANIFEST, PGLITE, catalogText, project } from '../support/project.js';
 
-const BIN = join(FIXTURES, '..', '..', 'dist', 'cli', 'bin.js');
 const ORDERS = ORDERS_MANIFEST;
 /** Every kind of change the online forms cover, on a table that holds rows. */
 const AFTER = `${ORDERS}          code: { type: text, nullable: true, unique: true }
@@ -24,60 +17,6 @@ const AFTER = `${ORDERS}          code: { type: text, nullable: true, unique: tr
         columns:
           name: { type: text }
 `;
-
-/** BEFORE with `orders` changed: its column lines replaced, then `extra` (indexes, checks) appended. */
-const ordersWith = (columns: Record<string, string>, extra = '') => {
-  const lines = Object.entries({
-    code: '{ type: text, nullable: true }',
-    rank: '{ type: integer, nullable: true }',
-    ...columns,
-  });
-  return `${ORDERS}${lines.map(([k, v]) => `          ${k}: ${v}\n`).join('')}${extra}      customers:\n        columns:\n          name: { type: text }\n`;
-};
-
-const BEFORE = ordersWith({});
-
-/** A project on a fresh database whose orders table holds `rows` rows (total and rank 1..rows). */
-async function populated(rows = 2000, manifest = BEFORE) {
-  const url = await freshDatabase('online');
-  const dir = mkdtempSync(join(tmpdir(), 'schemagen-online-'));
-  const env = { DATABASE_URL: url };
-  const run = async (args: string[]) => cli(args, { cwd: dir, env });
-  const write = async (text: string) => {
-    writeFileSync(join(dir, 'schema.yaml'), text);
-    expect((await cli(['generate'], { cwd: dir })).stderr).toBe('');
-  };
-  await write(manifest);
-  expect((await run(['push'])).code).toBe(0);
-  const sql = <T = Record<string, unknown>>(text: string) =>
-    withSql(url, async (s) => (await s.unsafe(text)) as unknown as T[]);
-  await sql(
-    `insert into shop.orders (total, rank) select g, g from generate_series(1, ${rows}) g; analyze shop.orders`,
-  );
-  return { url, dir, env, run, write, sql };
-}
-
-const validity = `
-  select coalesce((select json_agg(conname || '=' || convalidated order by conname) from pg_constraint
-                    where conrelid = 'shop.orders'::regclass and contype in ('f', 'c', 'u')), '[]') as constraints,
-         coalesce((select json_agg(c.relname || '=' || i.indisvalid order by c.relname) from pg_index i join pg_class c on c.oid = i.indexrelid
-                    where i.indrelid = 'shop.orders'::regclass), '[]') as indexes`;
-
-/** A CLI process, so a test can kill it or let another session block it. */
-function spawnCli(args: string[], cwd: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env } });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const done = new Promise<{ code: number; out: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code: code ?? -1, out })),
-  );
-  return { child, done, output: () => out };
-}
-
-const until = async (check: () => Promise<boolean>) => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
-};
 
 test('--dry-run --json lists each statement with where it runs, its lock, the rows and the hazard', async () => {
   const db = await populated();
@@ -270,27 +209,22 @@ test('rows that break a new constraint: exit 1 with their count, nothing changed
   }
 });
 
-test('a session reading the table for a few seconds: push retries, names it, and succeeds once it ends', async () => {
+test('a session reading the table longer than --lock-timeout: push retries, names it, and succeeds once it ends', async () => {
   const db = await populated();
   await db.write(ordersWith({ note: '{ type: text, default: n/a }' }));
-  const reader = postgres(db.url, { max: 1, onnotice: () => {} });
-  let pid = 0;
-  const reading = reader.begin(async (tx) => {
-    pid = (await tx<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
-    await tx`select count(*) from shop.orders`;
-    await new Promise((r) => setTimeout(r, 3000));
-  });
-  await until(async () => pid !== 0);
-  const result = await db.run(['push', '--lock-timeout', '300ms']);
-  await reading;
+  const reader = await holder(db.url, (tx) => tx`select count(*) from shop.orders`);
+  const push = spawnCli(['push', '--lock-timeout', '300ms'], db.dir, db.env);
+  // Ended only once the push has timed out on it and said so: no race with the push's own timing.
+  const waiting = `shop: waiting for pid ${reader.pid} (idle in transaction for `;
+  await push.waitForOutput(waiting, 20_000);
   await reader.end();
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(
+  const { code, out } = await push.done;
+  expect(out).toMatch(
     new RegExp(
-      `shop: waiting for pid ${pid} \\(idle in transaction for \\d+ s: select count\\(\\*\\) from shop\\.orders\\), retry 1\\n`,
+      `shop: waiting for pid ${reader.pid} \\(idle in transaction for \\d+ s: select count\\(\\*\\) from shop\\.orders\\), retry 1\\n`,
     ),
   );
+  expect(code, out).toBe(0);
   expect(
     await db.sql(
       `select count(*)::int as n from information_schema.columns where table_schema = 'shop' and column_name = 'note'`,
@@ -298,55 +232,39 @@ test('a session reading the table for a few seconds: push retries, names it, and
   ).toEqual([{ n: 1 }]);
 });
 
-test('a blocker that outlasts --retry-for: exit 1 naming it, and the schema is unchanged', async () => {
+test('a blocker that outlasts --retry-for: retried with backoff, exit 1 naming it, and the schema is unchanged', async () => {
   const db = await populated();
-  const before = await withSql(db.url, (s) =>
-    s.unsafe(`select count(*)::int as n from information_schema.columns where table_schema = 'shop'`),
-  );
+  const columns = `select count(*)::int as n from information_schema.columns where table_schema = 'shop'`;
+  const before = await db.sql(columns);
   await db.write(ordersWith({ note: '{ type: text, default: n/a }' }));
-  const reader = postgres(db.url, { max: 1, onnotice: () => {} });
-  let release!: () => void;
-  const reading = reader.begin(async (tx) => {
-    await tx`select count(*) from shop.orders`;
-    await new Promise<void>((r) => (release = r));
-  });
-  await until(async () => release !== undefined);
-  const result = await db.run(['push', '--lock-timeout', '200ms', '--retry-for', '2s']);
-  release();
-  await reading;
+  const reader = await holder(db.url, (tx) => tx`select count(*) from shop.orders`);
+  const result = await db.run(['push', '--lock-timeout', '200ms', '--retry-for', '4s']);
   await reader.end();
   expect(result.code).toBe(1);
+  // Backoff from 0.5 s doubling: a 4 s window holds at least three tries, each naming the session.
+  const retries = result.stdout.match(/^shop: waiting for pid \d+ .*, retry \d+$/gm) ?? [];
+  expect(retries.length).toBeGreaterThanOrEqual(2);
+  expect(retries.slice(0, 2)).toEqual([
+    expect.stringMatching(new RegExp(`^shop: waiting for pid ${reader.pid} \\(.*\\), retry 1$`)),
+    expect.stringMatching(new RegExp(`^shop: waiting for pid ${reader.pid} \\(.*\\), retry 2$`)),
+  ]);
   expect(result.stderr).toMatch(
-    /gave up after 2 s of lock timeouts waiting for pid \d+ \(idle in transaction for \d+ s: select count\(\*\) from shop\.orders\); nothing was changed/,
-  );
-  expect(
-    await withSql(db.url, (s) =>
-      s.unsafe(`select count(*)::int as n from information_schema.columns where table_schema = 'shop'`),
+    new RegExp(
+      `gave up after 4 s of lock timeouts waiting for pid ${reader.pid} \\(idle in transaction for \\d+ s: ` +
+        `select count\\(\\*\\) from shop\\.orders\\); nothing was changed`,
     ),
-  ).toEqual(before);
+  );
+  expect(await db.sql(columns)).toEqual(before);
 });
 
 test('a concurrent build killed midway leaves an invalid index: verify reports it, the next push rebuilds it', async () => {
   const db = await populated();
   await db.write(ordersWith({}, '        indexes:\n          - { columns: [total] }\n'));
-  // An open writing transaction makes the concurrent build wait after it has created the (invalid) index.
-  const writer = postgres(db.url, { max: 1, onnotice: () => {} });
-  let release!: () => void;
-  const writing = writer.begin(async (tx) => {
-    await tx`insert into shop.orders (total) values (1)`;
-    await new Promise<void>((r) => (release = r));
-  });
-  await until(async () => release !== undefined);
-  const run = spawnCli(['push'], db.dir, db.env);
-  await until(
-    async () =>
-      (await db.sql(`select 1 from pg_stat_activity where query like 'CREATE INDEX CONCURRENTLY%'`)).length > 0,
-  );
+  // A writing transaction opened once the push waits makes its build wait after creating the (invalid) index.
+  const { push, late } = await buildWaitingFor(db, [], (tx) => tx`insert into shop.orders (total) values (1)`);
   await db.sql(`select pg_terminate_backend(pid) from pg_stat_activity where query like 'CREATE INDEX CONCURRENTLY%'`);
-  const killed = await run.done;
-  release();
-  await writing;
-  await writer.end();
+  const killed = await push.done;
+  await late.end();
   expect(killed.code).toBe(1);
   expect(await db.sql(validity)).toEqual([
     { constraints: [], indexes: ['orders_pkey=true', 'orders_total_idx=false'] },
@@ -369,30 +287,13 @@ test('a push killed after its transaction committed, in the middle of its concur
       '        indexes:\n          - { columns: [total] }\n        checks:\n          total_positive: { sql: total > 0 }\n',
     ),
   );
-  // A transaction holding an older snapshot (and no lock on orders) makes the concurrent build wait for it.
-  const holder = postgres(db.url, { max: 1, onnotice: () => {} });
-  let release!: () => void;
-  const holding = holder.begin('isolation level repeatable read', async (tx) => {
-    await tx`select 1`;
-    await new Promise<void>((r) => (release = r));
-  });
-  await until(async () => release !== undefined);
-  const run = spawnCli(['push'], db.dir, db.env);
-  await until(
-    async () =>
-      (
-        await db.sql(
-          `select 1 from pg_stat_activity where query like 'CREATE INDEX CONCURRENTLY%' and wait_event_type = 'Lock'`,
-        )
-      ).length > 0,
-  );
-  run.child.kill('SIGKILL');
-  await run.done;
+  // A transaction holding an older snapshot (and no lock on orders) makes the begun build wait for it.
+  const { push, late } = await buildWaitingFor(db, []);
+  push.kill();
+  await push.done;
   // The server notices a vanished client only when it next talks to it: end its sessions as a crash would.
   await db.sql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'schemagen'`);
-  release();
-  await holding;
-  await holder.end();
+  await late.end();
   expect(await db.sql(validity)).toEqual([
     { constraints: ['orders_total_positive_check=false'], indexes: ['orders_pkey=true', 'orders_total_idx=false'] },
   ]);

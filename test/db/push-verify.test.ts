@@ -178,13 +178,17 @@ services:
       services: { service: string; drift: { where: string; message: string }[] }[];
     };
     expect(report.ok).toBe(false);
-    expect(report.services[0]!.drift.map((d) => d.where).sort()).toEqual([
-      'public.orders',
-      'shop.orders.deleted_at',
-      'shop.orders.orders_customer_id_fkey',
-      'shop.orders.orders_positive_check',
-      'shop.orders.status',
+    // The JSON carries the same findings as the text, each split into where and what.
+    const byPlace = (a: { where: string }, b: { where: string }) => a.where.localeCompare(b.where);
+    expect(report.services[0]!.drift.map((d) => ({ where: d.where, message: d.message })).sort(byPlace)).toEqual([
+      {
+        where: 'public.orders',
+        message: 'table orders of service shop exists in schema public; expected only in shop',
+      },
+      { where: 'shop.orders.deleted_at', message: 'column is missing (from base (the default base))' },
+      { where: 'shop.orders.orders_customer_id_fkey', message: 'foreign key is missing' },
+      { where: 'shop.orders.orders_positive_check', message: 'check constraint is missing' },
+      { where: 'shop.orders.status', message: `default is 'closed'::text; expected "open"` },
     ]);
-    expect(report.services[0]!.drift.every((d) => d.message.length > 0)).toBe(true);
   });
 });

@@ -287,4 +287,10 @@ test('on PGlite (--embedded): the same grants, checked with SET ROLE', async () 
     /permission denied for table products/,
   );
   expect(await asOrders('create table public.sneaky (id int)')).toMatch(/permission denied for schema public/);
+  // Data only, in its own schema too: no TRUNCATE, no DDL.
+  expect(await asOrders('truncate orders.lines')).toMatch(/permission denied for table lines/);
+  expect(await asOrders('create table orders.scratch (id int)')).toMatch(/permission denied for schema orders/);
+  expect(await asOrders('alter table orders.orders add column sneaky int')).toMatch(/must be owner of table orders/);
+  expect(await asOrders('drop table orders.lines')).toMatch(/must be owner of table lines/);
+  expect(await p.sql('select count(*)::int as n from orders.lines')).toEqual([{ n: 1 }]);
 }, 120_000);

@@ -33,6 +33,8 @@ export interface SpawnedCli {
   output(): string;
   /** true once the process has exited */
   exited(): boolean;
+  /** kills the process at once (SIGKILL), as a crash would */
+  kill(): void;
   /** resolves once `text` was printed; rejects after `ms` milliseconds (or when the process exits) without it */
   waitForOutput(text: string, ms: number): Promise<void>;
 }
@@ -60,7 +62,7 @@ export function spawnCli(args: readonly string[], cwd: string, env: Record<strin
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  return { done, output: () => out, exited: () => exited, waitForOutput };
+  return { done, output: () => out, exited: () => exited, waitForOutput, kill: () => void child.kill('SIGKILL') };
 }
 
 /** The statements a push prints (two-space indent), without the lock and hazard notes under them (`    -- …`). */

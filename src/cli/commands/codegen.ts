@@ -1,10 +1,9 @@
 import { check, generate } from '../../app/codegen.js';
 import { loadProject } from '../../app/project.js';
-import { ManifestError } from '../../manifest/manifest-error.js';
-import { UserError } from '../../shared/errors.js';
-import { formatDiagnostic } from '../../manifest/diagnostics.js';
 import { manifestArgs, outArgs, projectOptions } from '../args.js';
 import { defineCli } from '../command.js';
+import { jsonOnError } from '../json-errors.js';
+import { plural } from '../../shared/plural.js';
 import { printCheck, printGenerate } from '../report.js';
 
 export const validateCommand = defineCli({
@@ -14,7 +13,7 @@ export const validateCommand = defineCli({
   handler: async (args, io) => {
     const { model } = await loadProject(projectOptions(args, io, 'none'));
     const tables = model.services.reduce((n, s) => n + s.tables.length, 0);
-    io.stdout(`${args.manifest}: valid (${model.services.length} services, ${tables} tables)`);
+    io.stdout(`${args.manifest}: valid (${plural(model.services.length, 'service')}, ${plural(tables, 'table')})`);
     return 0;
   },
 });
@@ -40,14 +39,8 @@ export const checkCommand = defineCli({
   },
   handler: async (args, io) => {
     // check writes nothing, not even the cache
-    const project = await loadProject(projectOptions(args, io, 'read')).catch((err: unknown) => {
-      // The JSON document says what went wrong too; the usual messages still follow on stderr.
-      if (args.json && (err instanceof ManifestError || err instanceof UserError)) {
-        const errors = err instanceof ManifestError ? err.diagnostics.map(formatDiagnostic) : [err.message];
-        io.stdout(JSON.stringify({ ok: false, out: args.out, files: [], errors }));
-      }
-      throw err;
-    });
+    const failed = { ok: false, out: args.out, files: [] };
+    const project = await jsonOnError(args.json, io, failed, () => loadProject(projectOptions(args, io, 'read')));
     const result = await check(project);
     printCheck(result, args.manifest, args.json ?? false, io);
     return result.ok ? 0 : 1;

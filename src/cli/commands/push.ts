@@ -13,6 +13,7 @@ import {
   targetChoice,
 } from '../args.js';
 import { defineCli } from '../command.js';
+import { jsonOnError } from '../json-errors.js';
 import { printPush } from '../report.js';
 
 export const pushCommand = defineCli({
@@ -27,10 +28,12 @@ export const pushCommand = defineCli({
       io.stderr(`${policy}\n(see schemagen push --help)`);
       return 2;
     }
-    const project = await loadProject(projectOptions(args, io));
     // With --json, stdout holds the one document; progress goes to stderr.
     const options = pushOptions(args, policy, args.json ? io.stderr : io.stdout);
-    const report = await push(project, { ...targetChoice(args, io), ...options });
+    const failed = { ok: false, dryRun: options.dryRun ?? false, services: [] };
+    const report = await jsonOnError(args.json, io, failed, async () =>
+      push(await loadProject(projectOptions(args, io)), { ...targetChoice(args, io), ...options }),
+    );
     printPush(report, args.json ?? false, io);
     return report.ok ? 0 : 1;
   },

@@ -2,6 +2,7 @@ import { loadProject } from '../../app/project.js';
 import { verify } from '../../app/verify.js';
 import { manifestArgs, projectOptions, servicesArg, targetArgs, targetChoice } from '../args.js';
 import { defineCli } from '../command.js';
+import { jsonOnError } from '../json-errors.js';
 import { printVerify } from '../report.js';
 
 export const verifyCommand = defineCli({
@@ -14,7 +15,9 @@ export const verifyCommand = defineCli({
     json: { type: 'boolean', description: 'print one JSON document' },
   },
   handler: async (args, io) => {
-    const report = await verify(await loadProject(projectOptions(args, io)), targetChoice(args, io));
+    const report = await jsonOnError(args.json, io, { ok: false, services: [] }, async () =>
+      verify(await loadProject(projectOptions(args, io)), targetChoice(args, io)),
+    );
     printVerify(report, args.json ?? false, io);
     return report.ok ? 0 : 1;
   },

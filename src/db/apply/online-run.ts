@@ -2,6 +2,7 @@ import type { Db, Queryable } from '../connect/queryable.js';
 import type { Step, Violation } from '../plan/steps.js';
 import { qualified } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
+import { SESSION_COLUMNS, builtIndex, describeSession, gaveUpReason, waitingOut, type Session } from './waits.js';
 
 /** How long a push may wait for table locks, and for how long it keeps trying. */
 export interface LockPolicy {
@@ -28,12 +29,12 @@ export interface Waiting {
 
 export const LOCK_TIMEOUT = '55P03';
 const errorCode = (err: unknown) => (err as { code?: string })?.code;
+/** how long past the window a watched step's own lock timeout ends it, should its watcher fail */
+const WATCH_GRACE_MS = 5_000;
 
 /** The oldest other session holding a lock on a table of `schemas`: whoever the push waited for. */
 const BLOCKER = `
-select a.pid, coalesce(a.state, '?') as state,
-       extract(epoch from now() - coalesce(a.xact_start, a.query_start))::int as seconds,
-       left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 60) as query
+select ${SESSION_COLUMNS}
   from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
   join pg_stat_activity a on a.pid = l.pid
  where l.granted and n.nspname in (select json_array_elements_text(($1::text)::json))
@@ -43,10 +44,8 @@ select a.pid, coalesce(a.state, '?') as state,
 /** `pid 4711 (idle in transaction for 25 s: select …)`, or a plain phrase when nobody holds a lock any more. */
 export async function describeBlocker(db: Queryable, schemas: readonly string[]): Promise<string> {
   try {
-    const [b] = await db.query<{ pid: number; state: string; seconds: number; query: string }>(BLOCKER, [
-      JSON.stringify(schemas),
-    ]);
-    return b ? `pid ${b.pid} (${b.state} for ${b.seconds} s: ${b.query})` : 'a lock held by another session';
+    const [b] = await db.query<Session>(BLOCKER, [JSON.stringify(schemas)]);
+    return b ? describeSession(b) : 'a lock held by another session';
   } catch {
     return 'a lock held by another session';
   }
@@ -82,15 +81,16 @@ export interface OnlineFailure {
 
 /**
  * Runs the steps that cannot or should not run in a transaction, one at a time on one connection.
- * Steps that only take SHARE UPDATE EXCLUSIVE (writes go on) may wait for their lock for the whole
- * retry window; the others keep the short lock timeout and are retried.
+ * Steps that only take SHARE UPDATE EXCLUSIVE (writes go on) wait for the rest of the retry window,
+ * watched from another connection (waits.ts); the others keep the short lock timeout and are retried.
  */
 export async function runOnline(db: Db, steps: readonly Step[], w: Omit<Waiting, 'db'>): Promise<OnlineFailure | void> {
   return db.session(async (s) => {
     const waiting: Waiting = { ...w, db };
+    const [{ pid } = { pid: 0 }] = await s.query<{ pid: number }>('select pg_backend_pid() as pid');
     try {
       for (const step of steps) {
-        const failure = await runStep(s, step, waiting);
+        const failure = await runStep(s, pid, step, waiting);
         if (failure) return failure;
       }
       return undefined;
@@ -101,38 +101,54 @@ export async function runOnline(db: Db, steps: readonly Step[], w: Omit<Waiting,
   });
 }
 
-async function runStep(s: Queryable, step: Step, w: Waiting): Promise<OnlineFailure | undefined> {
-  const gentle = step.lock === 'SHARE UPDATE EXCLUSIVE';
-  const settings = async () => {
-    const lockMs = gentle ? Math.max(w.deadline - Date.now(), w.policy.lockTimeoutMs) : w.policy.lockTimeoutMs;
-    await s.query(`select set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)`, [
-      `${lockMs}ms`,
-      gentle ? '0' : `${w.policy.statementTimeoutMs}ms`,
-    ]);
+const setTimeouts = (s: Queryable, lockMs: number, statementMs: number) =>
+  s.query(`select set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)`, [
+    `${lockMs}ms`,
+    `${statementMs}ms`,
+  ]);
+
+async function runStep(s: Queryable, pid: number, step: Step, w: Waiting): Promise<OnlineFailure | undefined> {
+  const build = builtIndex(step) !== undefined;
+  // A failed concurrent build leaves an invalid index: dropped, waiting no longer than the window allows.
+  const undoBuild = async () => {
+    if (!build || !step.undo) return;
+    await setTimeouts(s, Math.max(w.deadline - Date.now(), w.policy.lockTimeoutMs), 0).catch(() => undefined);
+    await s.batch([step.undo]).catch(() => undefined);
   };
   let error: unknown;
-  const { blocker } = await retryingLocks(
-    w,
-    async () => {
-      await settings();
-      try {
-        await s.batch([step.sql]);
-        error = undefined;
-      } catch (err) {
-        error = err;
-        // A failed concurrent build leaves an invalid index behind: gone before the next try.
-        if (/^CREATE /i.test(step.sql) && step.undo) await s.batch([step.undo]).catch(() => undefined);
-      }
-      return error;
-    },
-    (err) => errorCode(err) === LOCK_TIMEOUT,
-  );
+  if (step.lock === 'SHARE UPDATE EXCLUSIVE') {
+    // The watcher cancels the step when the window ends; the lock timeout only backs it up.
+    await setTimeouts(s, Math.max(w.deadline - Date.now(), 0) + WATCH_GRACE_MS, 0);
+    const outcome = await waitingOut(s, pid, step, w);
+    if (outcome.gaveUp) {
+      if (outcome.gaveUp.begun) await undoBuild();
+      return { reason: await gaveUpReason(s, step, outcome.gaveUp) };
+    }
+    error = outcome.error;
+    if (error !== undefined) await undoBuild();
+  } else {
+    const { blocker } = await retryingLocks(
+      w,
+      async () => {
+        await setTimeouts(s, w.policy.lockTimeoutMs, w.policy.statementTimeoutMs);
+        try {
+          await s.batch([step.sql]);
+          error = undefined;
+        } catch (err) {
+          error = err;
+        }
+        return error;
+      },
+      (err) => errorCode(err) === LOCK_TIMEOUT,
+    );
+    if (blocker && error !== undefined)
+      return { reason: `gave up waiting for ${blocker} (lock timeout, ${LOCK_TIMEOUT}): ${step.sql}` };
+  }
   if (error === undefined) return undefined;
   const line = (err: unknown) => String((err as Error)?.message ?? err).replace(/\s+/g, ' ');
-  if (blocker) return { reason: `gave up waiting for ${blocker} (lock timeout, ${LOCK_TIMEOUT}): ${step.sql}` };
   if (step.violations && errorCode(error)?.startsWith('23')) {
     const [row] = await s.query<{ n: number | string }>(step.violations.countSql).catch(() => [] as { n: number }[]);
-    if (step.undo && !/^CREATE /i.test(step.sql)) await s.batch([step.undo]).catch(() => undefined);
+    if (step.undo && !build) await s.batch([step.undo]).catch(() => undefined);
     if (row) {
       const n = Number(row.n);
       const rows = `${plural(n, 'existing row')} of ${step.table}`;

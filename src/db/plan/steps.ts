@@ -1,3 +1,5 @@
+import { plural } from '../../shared/plural.js';
+
 /** The table-level lock a statement takes, weakest to strongest (PostgreSQL's names). */
 export type Lock =
   'none' | 'ROW EXCLUSIVE' | 'SHARE UPDATE EXCLUSIVE' | 'SHARE' | 'SHARE ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
@@ -130,7 +132,7 @@ export function withHazard(step: Step, holdsRows: boolean): Step {
   if (!holdsRows || step.phase !== 'transaction' || !(step.rewrites || step.scans)) return step;
   if (step.lock === 'none' || step.lock === 'SHARE UPDATE EXCLUSIVE' || step.lock === 'ROW EXCLUSIVE') return step;
   const who = step.lock === 'ACCESS EXCLUSIVE' ? 'reads and writes' : 'writes';
-  const rows = step.rows === undefined ? '' : ` (about ${step.rows} rows)`;
+  const rows = step.rows === undefined ? '' : ` (about ${plural(step.rows, 'row')})`;
   const work = step.rewrites ? 'rewrites' : 'scans';
   return { ...step, hazard: `${work} ${step.table}${rows} under ${step.lock}: ${who} wait until it ends` };
 }
