@@ -6,6 +6,7 @@ import type { RolesReport } from '../app/roles.js';
 import type { UpReport } from '../app/up.js';
 import type { VerifyReport } from '../app/verify.js';
 import type { Step } from '../db/online.js';
+import { targetName } from '../model/drizzle-target.js';
 import { FILE_CHANGE_TEXT } from '../write/output-tree.js';
 import type { CliIo } from './io.js';
 import { plural } from '../shared/plural.js';
@@ -16,8 +17,9 @@ import { plural } from '../shared/plural.js';
  */
 
 export function printGenerate(r: GenerateResult, io: CliIo): void {
-  if (r.unchanged) io.stdout(`${r.out}: up to date (${r.files} files)`);
-  else io.stdout(`${r.out}: wrote ${r.written} files, removed ${r.removed} (${r.files} generated files)`);
+  const target = `for ${targetName(r.drizzle.major)} (${r.drizzle.reason})`;
+  if (r.unchanged) io.stdout(`${r.out}: up to date (${r.files} files) ${target}`);
+  else io.stdout(`${r.out}: wrote ${r.written} files, removed ${r.removed} (${r.files} generated files) ${target}`);
 }
 
 export function printCheck(r: CheckResult, manifest: string, json: boolean, io: CliIo): void {

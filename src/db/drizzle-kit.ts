@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm-0';
+import { PgDialect } from 'drizzle-orm-0/pg-core';
 import type { Queryable } from './connection.js';
+import { drizzleKitApi } from './drizzle-kit-api.js';
 import { qualified } from '../shared/sql-quote.js';
 
 /**
@@ -32,7 +33,7 @@ export async function pushStatements(
   schema: string,
   tx: Queryable,
 ): Promise<string[]> {
-  const { pushSchema } = await import('drizzle-kit/api');
+  const { pushSchema } = drizzleKitApi();
   const execute = async (query: SQL) => {
     const text = dialect.sqlToQuery(query).sql;
     // drizzle-kit counts rows only to decide whether to prompt ("truncate the table?") or to add
