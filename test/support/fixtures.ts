@@ -39,11 +39,17 @@ const ROOT = join(FIXTURES, '..', '..');
 
 /**
  * The two drizzle-orm majors the generated code is written for: where each is installed (the repository's
- * own 0.x, and 1.x in the fixture project test/drizzle-1, an npm workspace), and the golden folder of each.
+ * own 0.x, and 1.x in the fixture project test/drizzle-1, an npm workspace), the golden folder of each, and
+ * a git-ignored folder for projects whose modules import that drizzle-orm (and drizzle-kit).
  */
 export const DRIZZLE_MAJORS = [
-  { major: 0, expected: 'expected', project: ROOT },
-  { major: 1, expected: 'expected-drizzle1', project: join(ROOT, 'test', 'drizzle-1') },
+  { major: 0, expected: 'expected', project: ROOT, work: join(ROOT, 'test', '.work') },
+  {
+    major: 1,
+    expected: 'expected-drizzle1',
+    project: join(ROOT, 'test', 'drizzle-1'),
+    work: join(ROOT, 'test', 'drizzle-1', '.work'),
+  },
 ] as const;
 export type DrizzleMajorCase = (typeof DRIZZLE_MAJORS)[number];
 
