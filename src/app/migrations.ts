@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { errorLine } from '../db/one-line.js';
-import { selectServices } from '../db/targets.js';
+import { errorLine } from '../db/connect/one-line.js';
+import { selectServices } from '../db/connect/targets.js';
 import type { LoadedProject } from './project.js';
 import { perDatabase, resolveTargets, scrubber, withConnections, type TargetChoice } from './services.js';
 
@@ -18,7 +18,7 @@ export async function generateMigrations(
   project: LoadedProject,
   options: { readonly services?: readonly string[]; readonly now?: number } = {},
 ): Promise<ServiceMigrationFiles[]> {
-  const { generateMigrationFor, migrationsDir } = await import('../db/migrations.js');
+  const { generateMigrationFor, migrationsDir } = await import('../db/migrations/migrations.js');
   const now = options.now ?? Date.now();
   const written: ServiceMigrationFiles[] = [];
   for (const service of selectServices(project.model, options.services ?? [])) {
@@ -47,7 +47,7 @@ export interface MigrateReport {
 
 /** Applies each chosen service's pending migrations, recorded per service in drizzle.__drizzle_migrations_<service>. */
 export async function migrate(project: LoadedProject, options: TargetChoice = {}): Promise<MigrateReport> {
-  const { applyMigrations, migrationsDir } = await import('../db/migrations.js');
+  const { applyMigrations, migrationsDir } = await import('../db/migrations/migrations.js');
   const targets = resolveTargets(project.model, project, options);
   const scrub = scrubber(targets);
   const results = await withConnections(project.root, (connections) =>

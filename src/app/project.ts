@@ -10,7 +10,7 @@ import {
 } from '../model/model-cache.js';
 import { drizzleTarget, type DrizzleTarget } from '../model/drizzle-target.js';
 import type { Model } from '../model/types.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
 import { installedDrizzleOrm } from './installed-drizzle.js';
 
 /** Where the manifest and the output folder are, as given on the command line. */

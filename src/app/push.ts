@@ -1,11 +1,11 @@
-import type { CatalogPerDatabase } from '../db/catalog-per-database.js';
-import type { Db } from '../db/connection.js';
-import type { Step } from '../db/online.js';
-import type { LockPolicy } from '../db/online-run.js';
-import { errorLine } from '../db/one-line.js';
-import type { PushOutcome, PushStatus } from '../db/push.js';
-import type { Sandbox } from '../db/sandbox.js';
-import type { Connections, Target } from '../db/targets.js';
+import type { CatalogPerDatabase } from '../db/compare/per-database.js';
+import type { Db } from '../db/connect/queryable.js';
+import type { Step } from '../db/plan/online.js';
+import type { LockPolicy } from '../db/apply/online-run.js';
+import { errorLine } from '../db/connect/one-line.js';
+import type { PushOutcome, PushStatus } from '../db/apply/push.js';
+import type { Sandbox } from '../db/connect/sandbox.js';
+import type { Connections, Target } from '../db/connect/targets.js';
 import type { Model } from '../model/types.js';
 import { requireInSync, type LoadedProject } from './project.js';
 import {
@@ -88,7 +88,7 @@ export async function pushServices(
   const dbFor = async (target: Target): Promise<Db> => {
     if (!dryRun) return connections.get(target);
     if (!sandboxes.has(target.key)) {
-      const opening = Promise.all([import('../db/sandbox.js'), connections.get(target)]);
+      const opening = Promise.all([import('../db/connect/sandbox.js'), connections.get(target)]);
       sandboxes.set(
         target.key,
         opening.then(([{ sandbox }, db]) => sandbox(db)),
@@ -113,7 +113,7 @@ export async function pushServices(
       }
       catalogs.markChanged(target.key);
       // Loaded here: a push that finds every service matching needs none of the planning code.
-      const { pushService } = await import('../db/push.js');
+      const { pushService } = await import('../db/apply/push.js');
       const outcome = await pushService(await dbFor(target), model, service, {
         acceptDataLoss: options.acceptDataLoss ?? false,
         dryRun,

@@ -1,7 +1,7 @@
-import { UserError } from '../errors.js';
-import { errorLine } from '../db/one-line.js';
-import { applyRoleStatements, roleName, roleStatements } from '../db/roles.js';
-import { selectServices } from '../db/targets.js';
+import { UserError } from '../shared/errors.js';
+import { errorLine } from '../db/connect/one-line.js';
+import { applyRoleStatements, roleName, roleStatements } from '../db/roles/roles.js';
+import { selectServices } from '../db/connect/targets.js';
 import type { LoadedProject } from './project.js';
 import { perDatabase, resolveTargets, scrubber, withConnections, type TargetChoice } from './services.js';
 

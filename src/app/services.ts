@@ -1,6 +1,6 @@
-import { CatalogPerDatabase } from '../db/catalog-per-database.js';
-import { scrubSecrets } from '../db/connection.js';
-import { Connections, selectServices, targetFor, type Target } from '../db/targets.js';
+import { CatalogPerDatabase } from '../db/compare/per-database.js';
+import { scrubSecrets } from '../db/connect/connection.js';
+import { Connections, selectServices, targetFor, type Target } from '../db/connect/targets.js';
 import type { Model, Service } from '../model/types.js';
 import type { Project } from './project.js';
 

@@ -1,6 +1,6 @@
-import { appliedDeclarations } from '../db/moves.js';
-import { errorLine } from '../db/one-line.js';
-import type { Connections } from '../db/targets.js';
+import { appliedDeclarations } from '../db/plan/moves.js';
+import { errorLine } from '../db/connect/one-line.js';
+import type { Connections } from '../db/connect/targets.js';
 import type { Model } from '../model/types.js';
 import type { LoadedProject } from './project.js';
 import {

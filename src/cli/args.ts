@@ -2,7 +2,7 @@ import type { ArgsDef } from 'citty';
 import type { LoadOptions } from '../app/project.js';
 import type { PushOptions } from '../app/push.js';
 import type { TargetChoice } from '../app/services.js';
-import { DEFAULT_POLICY, type LockPolicy } from '../db/online-run.js';
+import { DEFAULT_POLICY, type LockPolicy } from '../db/apply/online-run.js';
 import type { CliIo } from './io.js';
 
 /** The arguments several commands share, and how they become the library's options. */

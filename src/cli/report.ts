@@ -5,7 +5,7 @@ import type { PushReport, ServicePush } from '../app/push.js';
 import type { RolesReport } from '../app/roles.js';
 import type { UpReport } from '../app/up.js';
 import type { VerifyReport } from '../app/verify.js';
-import type { Step } from '../db/online.js';
+import type { Step } from '../db/plan/online.js';
 import { targetName } from '../model/drizzle-target.js';
 import { FILE_CHANGE_TEXT } from '../write/output-tree.js';
 import type { CliIo } from './io.js';

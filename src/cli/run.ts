@@ -1,5 +1,6 @@
 import { parseArgs, renderUsage, type ArgsDef, type CommandDef } from 'citty';
-import { ManifestError, UsageError, UserError } from '../errors.js';
+import { ManifestError } from '../manifest/manifest-error.js';
+import { UsageError, UserError } from '../shared/errors.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import type { Command } from './command.js';
 import type { CliIo } from './io.js';

@@ -1,7 +1,8 @@
-import { readCatalogs, type CatalogEnum, type CatalogTable } from '../db/catalog.js';
-import { SYSTEM_SCHEMA } from '../db/catalog-query.js';
-import { parsedJson } from '../db/catalog-rows.js';
-import type { Db, Queryable } from '../db/connection.js';
+import { readCatalogs } from '../db/catalog/read.js';
+import type { CatalogEnum, CatalogTable } from '../db/catalog/types.js';
+import { SYSTEM_SCHEMA } from '../db/catalog/query.js';
+import { parsedJson } from '../db/catalog/rows.js';
+import type { Db, Queryable } from '../db/connect/queryable.js';
 import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
 import { qualified } from '../shared/sql-quote.js';
 

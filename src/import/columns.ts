@@ -1,10 +1,10 @@
-import { actualDefault, expectedDefault, normalizeSql } from '../db/normalize.js';
+import { actualDefault, expectedDefault, normalizeSql } from '../db/compare/normalize.js';
 import { pgArray } from '../model/drizzle-calls.js';
 import { parseColumnType } from '../model/column-types.js';
 import { resolveDefault } from '../model/defaults.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { Column, ColumnType, Literal } from '../model/types.js';
-import type { CatalogColumn } from '../db/catalog.js';
+import type { CatalogColumn } from '../db/catalog/types.js';
 import { sqlQuote } from '../shared/sql-quote.js';
 
 /** A column as the manifest writes it; key order is the order it is written in. */

@@ -1,8 +1,8 @@
-import { UserError } from '../errors.js';
-import type { Db } from '../db/connection.js';
+import { UserError } from '../shared/errors.js';
+import type { Db } from '../db/connect/queryable.js';
 import { identifierProblem, reservedSchemaProblem } from '../model/names.js';
 import { planBases } from './bases.js';
-import type { CatalogTable } from '../db/catalog.js';
+import type { CatalogTable } from '../db/catalog/types.js';
 import { countRows, readLiveDatabase, type LiveDatabase } from './catalog.js';
 import { manifestData, renderManifest, type ServiceEnums } from './emit.js';
 import { placeTables, type Placement, type PrefixMap } from './placement.js';

@@ -1,5 +1,5 @@
 import { identifierProblem, reservedSchemaProblem } from '../model/names.js';
-import type { CatalogTable } from '../db/catalog.js';
+import type { CatalogTable } from '../db/catalog/types.js';
 
 /** Where a live table goes in the manifest: its service and its (maybe shorter) name. */
 export interface Placement {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
-import { maskUrl } from '../db/connection.js';
-import { EMBEDDED_DIR, embeddedTarget, type Target } from '../db/targets.js';
+import { UserError } from '../shared/errors.js';
+import { maskUrl } from '../db/connect/connection.js';
+import { EMBEDDED_DIR, embeddedTarget, type Target } from '../db/connect/targets.js';
 
 export interface SourceOptions {
   readonly url?: string;

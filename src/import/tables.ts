@@ -1,7 +1,7 @@
 import { constraintNames } from '../shared/conventions.js';
 import { identifierProblem, MAX_IDENTIFIER_BYTES } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
-import type { CatalogTable } from '../db/catalog.js';
+import type { CatalogTable } from '../db/catalog/types.js';
 import { importColumn, type ColumnSpec } from './columns.js';
 import type { Placement } from './placement.js';
 

@@ -1,5 +1,5 @@
 import { locate, parseManifest } from '../manifest/load.js';
-import { ManifestError } from '../errors.js';
+import { ManifestError } from '../manifest/manifest-error.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import { parseShape } from '../manifest/schema.js';
 import { resolveModel } from '../model/resolve.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
 import type { Model } from '../model/types.js';
 import { isGenerated } from '../write/output-tree.js';
 import { baseColumnsOf } from './base-columns.js';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
 import { STATE_DIR } from '../shared/conventions.js';
 
 /** Folders never linted: dependencies, build output, history and the tool's own state. */

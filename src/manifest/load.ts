@@ -11,7 +11,7 @@ import {
   type Document,
   type Node,
 } from 'yaml';
-import { ManifestError } from '../errors.js';
+import { ManifestError } from './manifest-error.js';
 import { formatPath, type Diagnostic, type LocatedDiagnostic, type YamlPath } from './diagnostics.js';
 
 /** Manifests beyond this size are refused before parsing (about 30,000 tables). */

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../shared/errors.js';
 import type { DrizzleMajor } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ManifestError } from '../errors.js';
+import { ManifestError } from '../manifest/manifest-error.js';
 import { locate, parseManifest, quickData, readManifestText, type SourceFile } from '../manifest/load.js';
 import { parseShape } from '../manifest/schema.js';
 import { diagnosticsBeyondShape } from './beyond-shape.js';

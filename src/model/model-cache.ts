@@ -42,10 +42,15 @@ export function filesFingerprint(dirs: readonly string[]): string {
   let fingerprint = fingerprints.get(id);
   if (fingerprint === undefined) {
     const hash = createHash('sha256');
-    for (const dir of dirs) {
-      for (const f of readdirSync(dir).sort())
-        if (/\.([jt]s|hbs)$/.test(f)) hash.update(f).update(readFileSync(join(dir, f)));
-    }
+    // Folders are read whole, their subfolders too (src/db keeps its stages in subfolders).
+    const add = (dir: string, prefix: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) add(path, `${prefix}${entry.name}/`);
+        else if (/\.([jt]s|hbs)$/.test(entry.name)) hash.update(prefix + entry.name).update(readFileSync(path));
+      }
+    };
+    for (const dir of dirs) add(dir, '');
     fingerprints.set(id, (fingerprint = hash.digest('hex')));
   }
   return fingerprint;

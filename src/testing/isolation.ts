@@ -1,5 +1,5 @@
 import type { PGlite, QueryOptions, Results } from '@electric-sql/pglite';
-import { underSavepoint, type Queryable } from '../db/connection.js';
+import { underSavepoint, type Queryable } from '../db/connect/queryable.js';
 
 /** The part of a PGlite client that drizzle-orm/pglite calls. */
 export interface DrizzleClient {

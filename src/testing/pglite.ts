@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { embeddedDb } from '../db/connection.js';
+import { embeddedDb } from '../db/connect/connection.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { Isolation, type DrizzleClient } from './isolation.js';
 import { pgliteVersion, pushServices, type TestProject } from './project.js';

@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { connectUrl, maskUrl } from '../db/connection.js';
+import { connectUrl, maskUrl } from '../db/connect/connection.js';
 import { quoteIdent } from '../shared/sql-quote.js';
 import { pushServices, type TestProject } from './project.js';
 

@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UnownedFilesError } from '../errors.js';
+import { UnownedFilesError } from '../shared/errors.js';
 import { compareTree, listFiles, isGenerated } from './output-tree.js';
 
 /**

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { outsideSchema } from '../../src/db/guard.js';
+import { outsideSchema } from '../../src/db/plan/guard.js';
 import { ORDERS_MANIFEST, POSTGRES, catalogText, project, snapshot } from '../support/project.js';
 import { listedStatements } from '../support/cli.js';
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { connectUrl } from '../../src/db/connection.js';
+import { connectUrl } from '../../src/db/connect/connection.js';
 import { freshDatabase } from '../support/databases.js';
 
 // Push and verify read the catalog through Db.readOnly: statements sent together run on two

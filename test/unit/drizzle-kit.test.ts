@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { contained, DrizzleKitExit } from '../../src/db/drizzle-kit.js';
+import { contained, DrizzleKitExit } from '../../src/db/plan/drizzle-kit.js';
 
 test('drizzle-kit calling process.exit(1) inside a call fails the call instead; stdout and exit come back', async () => {
   const { exit, write } = { exit: process.exit, write: process.stdout.write };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { installedDrizzleOrm } from '../../src/app/installed-drizzle.js';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/shared/errors.js';
 import { drizzleTarget } from '../../src/model/drizzle-target.js';
 
 test("the manifest's drizzle: decides; else the installed major; else 0.x", () => {

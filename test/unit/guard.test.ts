@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { dataLoss, outsideSchema } from '../../src/db/guard.js';
+import { dataLoss, outsideSchema } from '../../src/db/plan/guard.js';
 
 const refs = new Set(['user']);
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { importDefault, typeSpelling } from '../../src/import/columns.js';
-import type { CatalogColumn } from '../../src/db/catalog.js';
+import type { CatalogColumn } from '../../src/db/catalog/types.js';
 import { parseColumnType } from '../../src/model/column-types.js';
 import type { ColumnType } from '../../src/model/types.js';
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { actualDefault, expectedDefault, normalizeSql } from '../../src/db/normalize.js';
+import { actualDefault, expectedDefault, normalizeSql } from '../../src/db/compare/normalize.js';
 import { pgArray } from '../../src/model/drizzle-calls.js';
 import type { Column, ColumnType } from '../../src/model/types.js';
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { planSteps, type Facts } from '../../src/db/online.js';
+import { planSteps, type Facts } from '../../src/db/plan/online.js';
 import { parseDuration, policyFrom } from '../../src/cli/args.js';
 
 const facts: Facts = {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { dataLoss } from '../../src/db/guard.js';
-import { isWidening } from '../../src/db/widening.js';
+import { dataLoss } from '../../src/db/plan/guard.js';
+import { isWidening } from '../../src/db/compare/widening.js';
 
 describe('isWidening', () => {
   test.each([

@@ -1,6 +1,7 @@
 import { check, generate } from '../../app/codegen.js';
 import { loadProject } from '../../app/project.js';
-import { ManifestError, UserError } from '../../errors.js';
+import { ManifestError } from '../../manifest/manifest-error.js';
+import { UserError } from '../../shared/errors.js';
 import { formatDiagnostic } from '../../manifest/diagnostics.js';
 import { manifestArgs, outArgs, projectOptions } from '../args.js';
 import { defineCli } from '../command.js';

@@ -17,7 +17,7 @@ export const diagramCommand = defineCli({
       return 0;
     }
     // the same unknown-service message (and exit 2) as push and verify; loaded lazily like the database code
-    const { selectServices } = await import('../../db/targets.js');
+    const { selectServices } = await import('../../db/connect/targets.js');
     io.stdout(`${serviceDiagram(selectServices(model, [args.service])[0]!)}\n`);
     return 0;
   },

@@ -1,6 +1,6 @@
 import { loadProject } from '../../app/project.js';
 import { roles } from '../../app/roles.js';
-import { UserError } from '../../errors.js';
+import { UserError } from '../../shared/errors.js';
 import { manifestArgs, projectOptions, servicesArg, targetArgs, targetChoice } from '../args.js';
 import { defineCli } from '../command.js';
 import { printRoles } from '../report.js';

@@ -1,11 +1,10 @@
-import { constraintNames } from '../shared/conventions.js';
-import type { Service, SoftDelete } from '../model/types.js';
-import type { CatalogSchema } from './catalog.js';
-import type { Queryable } from './connection.js';
-import type { Step } from './online.js';
-import type { Violation } from './online-run.js';
-import { qualified, quoteIdent as q } from '../shared/sql-quote.js';
-import { plural } from '../shared/plural.js';
+import { constraintNames } from '../../shared/conventions.js';
+import type { Service, SoftDelete } from '../../model/types.js';
+import type { CatalogSchema } from '../catalog/types.js';
+import type { Queryable } from '../connect/queryable.js';
+import type { Step, Violation } from './online.js';
+import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
+import { plural } from '../../shared/plural.js';
 
 /**
  * Rows that break a base's soft-delete check when push adds it. They are counted like those of any

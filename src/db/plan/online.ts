@@ -1,8 +1,8 @@
-import type { CatalogSchema } from './catalog.js';
-import type { Queryable } from './connection.js';
-import { quoteIdent as q } from '../shared/sql-quote.js';
+import type { CatalogSchema } from '../catalog/types.js';
+import type { Queryable } from '../connect/queryable.js';
+import { quoteIdent as q } from '../../shared/sql-quote.js';
 import type { ColumnType } from './guard.js';
-import { isWidening } from './widening.js';
+import { isWidening } from '../compare/widening.js';
 
 /** The table-level lock a statement takes, weakest to strongest (PostgreSQL's names). */
 export type Lock =
@@ -29,6 +29,12 @@ export interface Step {
    * the rows that break it (run before anything is applied: existingViolations)
    */
   readonly violations?: { readonly constraint: string; readonly what: string; readonly countSql: string };
+}
+
+/** A constraint a push would add that existing rows break. */
+export interface Violation {
+  readonly constraint: string;
+  readonly message: string;
 }
 
 export interface TableFacts {

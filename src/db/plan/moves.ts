@@ -1,9 +1,9 @@
-import type { Service, Table } from '../model/types.js';
-import { checkCondition, type CatalogSchema, type CatalogTable } from './catalog.js';
-import type { Queryable } from './connection.js';
-import { normalizeSql } from './normalize.js';
-import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
-import { plural } from '../shared/plural.js';
+import type { Service, Table } from '../../model/types.js';
+import { checkCondition, type CatalogSchema, type CatalogTable } from '../catalog/types.js';
+import type { Queryable } from '../connect/queryable.js';
+import { normalizeSql } from '../compare/normalize.js';
+import { qualified, quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
+import { plural } from '../../shared/plural.js';
 
 /**
  * Moves and renames run before planning, so drizzle-kit plans against a schema where existing data

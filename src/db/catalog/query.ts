@@ -1,4 +1,4 @@
-import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
+import { MIGRATIONS_SCHEMA } from '../../shared/conventions.js';
 
 /**
  * The catalog statements push, verify and import share. They read every schema asked for at once,

@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { Queryable } from './connection.js';
+import type { Queryable } from './queryable.js';
 
 const READ_ONLY = 'isolation level repeatable read read only';
 

@@ -1,7 +1,7 @@
-import { pgArray } from '../model/drizzle-calls.js';
-import type { Column, Literal } from '../model/types.js';
-import type { Queryable } from './connection.js';
-import { sqlQuote } from '../shared/sql-quote.js';
+import { pgArray } from '../../model/drizzle-calls.js';
+import type { Column, Literal } from '../../model/types.js';
+import type { Queryable } from '../connect/queryable.js';
+import { sqlQuote } from '../../shared/sql-quote.js';
 
 /**
  * Postgres stores expressions in its own spelling: `(deleted_at IS NULL)`, `'member'::auth.role`,

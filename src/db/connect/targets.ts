@@ -1,7 +1,8 @@
 import { join, relative } from 'node:path';
-import type { Model, Service } from '../model/types.js';
-import { UsageError, UserError } from '../errors.js';
-import { connectEmbedded, connectUrl, maskUrl, type Db } from './connection.js';
+import type { Model, Service } from '../../model/types.js';
+import { UsageError, UserError } from '../../shared/errors.js';
+import { connectEmbedded, connectUrl, maskUrl } from './connection.js';
+import type { Db } from './queryable.js';
 import { EMBEDDED_DIR, dataFingerprint, recordInSync, recordedInSync } from './embedded-state.js';
 
 export { EMBEDDED_DIR };

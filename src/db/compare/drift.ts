@@ -1,10 +1,10 @@
-import type { Column, Service, Table } from '../model/types.js';
-import { checkCondition, type CatalogConstraint, type CatalogSchema, type CatalogTable } from './catalog.js';
-import type { Queryable } from './connection.js';
+import type { Column, Service, Table } from '../../model/types.js';
+import { checkCondition, type CatalogConstraint, type CatalogSchema, type CatalogTable } from '../catalog/types.js';
+import type { Queryable } from '../connect/queryable.js';
 import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
 import { commentOn, createIndex } from './sql-text.js';
 import { diffTriggers } from './triggers.js';
-import { qualified, quoteIdent } from '../shared/sql-quote.js';
+import { qualified, quoteIdent } from '../../shared/sql-quote.js';
 
 /** One difference between the manifest and the live database. */
 export interface Drift {

@@ -1,4 +1,4 @@
-import { underSavepoint, type Db, type Queryable } from './connection.js';
+import { underSavepoint, type Db, type Queryable } from './queryable.js';
 
 /**
  * A dry run pushes for real inside one transaction per database that is rolled back at the end. So

@@ -1,6 +1,7 @@
-import type { Model, Service } from '../model/types.js';
-import { readCatalogs, type CatalogSchema } from './catalog.js';
-import type { Db } from './connection.js';
+import type { Model, Service } from '../../model/types.js';
+import { readCatalogs } from '../catalog/read.js';
+import type { CatalogSchema } from '../catalog/types.js';
+import type { Db } from '../connect/queryable.js';
 import { diffService, type Drift } from './drift.js';
 
 /** A service's part of its database's catalog, and how it differs from the model. */

@@ -2,20 +2,19 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { Model, Service } from '../model/types.js';
-import { outsideSchema } from './guard.js';
-import { contained } from './drizzle-kit.js';
-import { drizzleKitApi } from './drizzle-kit-api.js';
-import { phaseOneModel, type SchemaNames } from './plan.js';
-import { referencedSchemas } from './push.js';
-import { buildRuntimeTables } from './runtime-tables.js';
+import type { Model, Service } from '../../model/types.js';
+import { outsideSchema, referencedSchemas } from '../plan/guard.js';
+import { contained } from '../plan/drizzle-kit.js';
+import { drizzleKitApi } from '../plan/drizzle-kit-api.js';
+import { phaseOneModel, type SchemaNames } from '../plan/drizzle-plan.js';
+import { buildRuntimeTables } from '../plan/runtime-tables.js';
 
-import type { Db } from './connection.js';
-import { touchFunction, triggerDefinition } from './triggers.js';
-import { writeFileAtomic } from '../shared/atomic-write.js';
-import { constraintNames, MIGRATIONS_SCHEMA, migrationsFolder, migrationsTable } from '../shared/conventions.js';
-import { qualified, quoteIdent } from '../shared/sql-quote.js';
-import { commentOn } from './sql-text.js';
+import type { Db } from '../connect/queryable.js';
+import { touchFunction, triggerDefinition } from '../compare/triggers.js';
+import { writeFileAtomic } from '../../shared/atomic-write.js';
+import { constraintNames, MIGRATIONS_SCHEMA, migrationsFolder, migrationsTable } from '../../shared/conventions.js';
+import { qualified, quoteIdent } from '../../shared/sql-quote.js';
+import { commentOn } from '../compare/sql-text.js';
 
 /**
  * Per-service SQL migrations in drizzle-kit's folder format (`migrations/<service>/NNNN_tag.sql`,
@@ -96,7 +95,7 @@ export async function generateMigrationFor(
   const triggers = triggersOf(service);
   statements.push(...triggerChanges(service, recorded?.triggers ?? [], triggers));
   const refused = statements.flatMap(
-    (s) => outsideSchema(s, service.schema, new Set([...referencedSchemas(model, service), MIGRATIONS_SCHEMA])) ?? [],
+    (s) => outsideSchema(s, service.schema, new Set([...referencedSchemas(service), MIGRATIONS_SCHEMA])) ?? [],
   );
   if (refused.length > 0) throw new Error(`migration for ${service.name} would ${refused[0]}`);
   if (statements.length === 0) return { statements };

@@ -1,6 +1,6 @@
-import type { Index } from '../model/types.js';
+import type { Index } from '../../model/types.js';
 
-import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
+import { qualified, quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 
 /** DDL the tool writes itself, beside drizzle-kit's: indexes it rebuilds, and comments. */
 

@@ -1,8 +1,8 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import type { Model, Service } from '../model/types.js';
-import { roleName as roleNameOf } from '../shared/conventions.js';
-import type { Db } from './connection.js';
-import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
+import type { Model, Service } from '../../model/types.js';
+import { roleName as roleNameOf } from '../../shared/conventions.js';
+import type { Db } from '../connect/queryable.js';
+import { qualified, quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 
 /**
  * Least privilege per service: one login role that owns nothing, may read and write the rows of its

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm-0';
 import * as pgCore from 'drizzle-orm-0/pg-core';
-import { columnCall, constraintCalls, type Arg, type Call } from '../model/drizzle-calls.js';
-import type { Model, Service, Table } from '../model/types.js';
+import { columnCall, constraintCalls, type Arg, type Call } from '../../model/drizzle-calls.js';
+import type { Model, Service, Table } from '../../model/types.js';
 
 /**
  * Builds the drizzle objects the generated modules declare, in-process, from the same call

@@ -1,8 +1,8 @@
-import { constraintNames } from '../shared/conventions.js';
-import type { Table } from '../model/types.js';
-import type { CatalogTable } from './catalog.js';
+import { constraintNames } from '../../shared/conventions.js';
+import type { Table } from '../../model/types.js';
+import type { CatalogTable } from '../catalog/types.js';
 import { normalizeSql } from './normalize.js';
-import { qualified, quoteIdent, sqlQuote } from '../shared/sql-quote.js';
+import { qualified, quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 
 /**
  * `enforce: database` on an `onUpdate: now` column: Drizzle's `$onUpdate` runs only in the

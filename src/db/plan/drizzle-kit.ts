@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQL } from 'drizzle-orm-0';
 import { PgDialect } from 'drizzle-orm-0/pg-core';
-import type { Queryable } from './connection.js';
+import type { Queryable } from '../connect/queryable.js';
 import { drizzleKitApi } from './drizzle-kit-api.js';
-import { qualified } from '../shared/sql-quote.js';
+import { qualified } from '../../shared/sql-quote.js';
 
 /**
  * Everything we ask of drizzle-kit goes through here: its push differ (`pushSchema`) and migration

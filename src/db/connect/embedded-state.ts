@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { filesFingerprint } from '../model/model-cache.js';
-import type { Service } from '../model/types.js';
-import { writeFileAtomic } from '../shared/atomic-write.js';
-import { EMBEDDED_DIR, EMBEDDED_STATE_FILE } from '../shared/conventions.js';
+import { filesFingerprint } from '../../model/model-cache.js';
+import type { Service } from '../../model/types.js';
+import { writeFileAtomic } from '../../shared/atomic-write.js';
+import { EMBEDDED_DIR, EMBEDDED_STATE_FILE } from '../../shared/conventions.js';
 
 /**
  * Opening PGlite costs about a second, most of a no-op push or verify. After a run that found a
@@ -43,8 +43,8 @@ export function dataFingerprint(root: string): string {
   return hash.digest('hex');
 }
 
-/** The code that decides whether a service matches: a record made by another build proves nothing. */
-const DB_CODE_DIR = dirname(fileURLToPath(import.meta.url));
+/** The code that decides whether a service matches (all of src/db): a record made by another build proves nothing. */
+const DB_CODE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function serviceHash(service: Service): string {
   return createHash('sha256')

@@ -1,4 +1,5 @@
-import { isWidening } from './widening.js';
+import type { Service } from '../../model/types.js';
+import { isWidening } from '../compare/widening.js';
 
 /**
  * Reads each planned DDL statement before it runs: which schemas it touches and whether it can lose
@@ -186,4 +187,9 @@ function tokenize(sql: string): Token[] {
     }
   }
   return tokens;
+}
+
+/** The schemas a service's foreign keys point into: the only other schemas its statements may name. */
+export function referencedSchemas(service: Service): string[] {
+  return [...new Set(service.tables.flatMap((t) => t.foreignKeys.map((f) => f.target.schema)))];
 }

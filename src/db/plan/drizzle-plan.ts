@@ -1,7 +1,7 @@
-import type { Model, Service, Table } from '../model/types.js';
-import type { CatalogSchema } from './catalog.js';
-import type { Drift } from './drift.js';
-import type { Queryable } from './connection.js';
+import type { Model, Service, Table } from '../../model/types.js';
+import type { CatalogSchema } from '../catalog/types.js';
+import type { Drift } from '../compare/drift.js';
+import type { Queryable } from '../connect/queryable.js';
 import { pushStatements } from './drizzle-kit.js';
 import { buildRuntimeTables } from './runtime-tables.js';
 

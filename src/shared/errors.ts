@@ -1,17 +1,8 @@
-import { formatDiagnostic, type LocatedDiagnostic } from './manifest/diagnostics.js';
-
 /**
  * Every error a user can cause, typed, so callers (the CLI, the library API) tell them from bugs:
- * they are reported as one message each, never with a stack trace.
+ * they are reported as one message each, never with a stack trace. The manifest's own error
+ * (ManifestError, with every diagnostic) lives with the manifest: src/manifest/manifest-error.ts.
  */
-
-/** The manifest has problems: every one of them, with file:line:col. */
-export class ManifestError extends Error {
-  override readonly name = 'ManifestError';
-  constructor(readonly diagnostics: readonly LocatedDiagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join('\n'));
-  }
-}
 
 /** A mistake the user can fix (an unreachable database, stale generated files, a missing variable): exit code 1. */
 export class UserError extends Error {

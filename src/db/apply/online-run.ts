@@ -1,7 +1,7 @@
-import type { Db, Queryable } from './connection.js';
-import type { Step } from './online.js';
-import { qualified } from '../shared/sql-quote.js';
-import { plural } from '../shared/plural.js';
+import type { Db, Queryable } from '../connect/queryable.js';
+import type { Step, Violation } from '../plan/online.js';
+import { qualified } from '../../shared/sql-quote.js';
+import { plural } from '../../shared/plural.js';
 
 /** How long a push may wait for table locks, and for how long it keeps trying. */
 export interface LockPolicy {
@@ -177,10 +177,4 @@ export async function existingViolations(tx: Queryable, steps: readonly Step[]):
     found.push({ constraint: violations.constraint, message });
   }
   return found;
-}
-
-/** A constraint a push would add that existing rows break. */
-export interface Violation {
-  readonly constraint: string;
-  readonly message: string;
 }

@@ -1,17 +1,19 @@
-import type { Model, Service } from '../model/types.js';
-import { readCatalog, type CatalogSchema } from './catalog.js';
-import type { Db, Queryable } from './connection.js';
-import { diffService } from './drift.js';
-import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
-import { renames, silentSplits, tableMoves } from './moves.js';
-import { isWidening } from './widening.js';
-import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, retyped, type ColumnType, type DataLoss } from './guard.js';
-import { planSteps, readFacts, validationSteps, type Step } from './online.js';
+import type { Model, Service } from '../../model/types.js';
+import { readCatalog } from '../catalog/read.js';
+import type { CatalogSchema } from '../catalog/types.js';
+import type { Db, Queryable } from '../connect/queryable.js';
+import { diffService } from '../compare/drift.js';
+import { MIGRATIONS_SCHEMA } from '../../shared/conventions.js';
+import { renames, silentSplits, tableMoves } from '../plan/moves.js';
+import { isWidening } from '../compare/widening.js';
+import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, referencedSchemas, retyped } from '../plan/guard.js';
+import type { ColumnType, DataLoss } from '../plan/guard.js';
+import { planSteps, readFacts, validationSteps, type Step } from '../plan/online.js';
 import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, type LockPolicy } from './online-run.js';
 import { retryingLocks, runOnline } from './online-run.js';
-import { breaksSoftDelete, fixSoftDeletes } from './soft-delete.js';
-import { plural } from '../shared/plural.js';
-import { errorLine, oneLine } from './one-line.js';
+import { breaksSoftDelete, fixSoftDeletes } from '../plan/soft-delete.js';
+import { plural } from '../../shared/plural.js';
+import { errorLine, oneLine } from '../connect/one-line.js';
 
 export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed';
 
@@ -65,7 +67,7 @@ class Rollback extends Error {
 export async function pushService(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
   const policy = options.policy ?? DEFAULT_POLICY;
   const waiting = {
-    schemas: [service.schema, ...referencedSchemas(model, service)],
+    schemas: [service.schema, ...referencedSchemas(service)],
     label: service.name,
     policy,
     progress: options.progress,
@@ -172,7 +174,7 @@ async function attempt(
       steps.push(...fixed.steps);
       statements.push(...fixed.steps.map((x) => x.sql));
       const losses: DataLoss[] = [];
-      const referencable = new Set(referencedSchemas(model, service));
+      const referencable = new Set(referencedSchemas(service));
       const columnType: ColumnType = (schema, table, column) =>
         schema === service.schema
           ? catalog.tables.find((t) => t.name === table)?.columns.find((c) => c.name === column)?.type
@@ -275,7 +277,7 @@ async function attempt(
         return { status, statements: all, reasons, inSync, steps: allSteps };
       };
       // Loaded only when something changed: the no-op path never pays for drizzle-orm and drizzle-kit.
-      const { neededStatements, phaseOneModel, planWithDrizzleKit } = await import('./plan.js');
+      const { neededStatements, phaseOneModel, planWithDrizzleKit } = await import('../plan/drizzle-plan.js');
       if (drift.some((d) => !d.repair)) {
         const needed = (planned: string[]) => neededStatements(planned, drift, catalog);
         const phaseOne = phaseOneModel(model, service, catalog);
@@ -334,8 +336,4 @@ async function withCount(tx: Queryable, loss: DataLoss): Promise<DataLoss> {
   const [row] = await tx.query<{ n: number | string }>(loss.countSql);
   const n = Number(row?.n ?? 0);
   return { ...loss, what: `${loss.what}: ${plural(n, 'row')} affected` };
-}
-
-export function referencedSchemas(model: Model, service: Service): string[] {
-  return [...new Set(service.tables.flatMap((t) => t.foreignKeys.map((f) => f.target.schema)))];
 }

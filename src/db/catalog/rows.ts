@@ -1,4 +1,4 @@
-import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable } from './catalog.js';
+import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable } from './types.js';
 import {
   COLUMNS,
   CONSTRAINTS,
@@ -8,7 +8,7 @@ import {
   TRIGGERS,
   TYPES,
   type CatalogStatement,
-} from './catalog-query.js';
+} from './query.js';
 
 /** Sends one catalog statement with the read's parameters. */
 export type Read = <T>(s: CatalogStatement) => Promise<T[]>;
