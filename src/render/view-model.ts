@@ -156,9 +156,9 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
     tables,
     drizzle1: options.drizzle === 1,
     relationTables,
-    relationImports: relationsV1Imports(service, refs),
-    relationsV2: relationsV2(service, tableRefs),
-    crossTables: crossTables.map(({ key, expr }) => ({ key, expr })),
+    relationImports: options.drizzle === 0 ? relationsV1Imports(service, refs) : '',
+    relationsV2: options.drizzle === 1 ? relationsV2(service, tableRefs) : [],
+    crossTables,
     softDeleteTables: service.tables.flatMap(({ tsName, softDelete: pair, ...t }) =>
       pair
         ? [
