@@ -8,6 +8,7 @@ export type { LoadOptions, LoadedProject, Project, ProjectOptions } from './app/
 export type { TargetChoice } from './app/services.js';
 export { check, generate } from './app/codegen.js';
 export type { CheckResult, GenerateResult } from './app/codegen.js';
+export type { DrizzleTarget } from './model/drizzle-target.js';
 export { push } from './app/push.js';
 export type { PushOptions, PushReport, ServicePush } from './app/push.js';
 export { verify } from './app/verify.js';
@@ -24,7 +25,7 @@ export type { PushStatus } from './db/apply/push.js';
 export type { Step } from './db/plan/steps.js';
 export type { LockPolicy } from './db/apply/online-run.js';
 export type { FileState } from './write/output-tree.js';
-export type { Model, Service, Table, Column } from './model/types.js';
+export type { DrizzleMajor, Model, Service, Table, Column } from './model/types.js';
 export { ManifestError } from './manifest/manifest-error.js';
 export { UnownedFilesError, UsageError, UserError } from './shared/errors.js';
 export type { LocatedDiagnostic } from './manifest/diagnostics.js';

@@ -191,7 +191,7 @@ test('check --json, invalid manifest: the document carries the errors, stderr th
   expect(report).toMatchObject({ ok: false, out: 'generated', files: [] });
   expect(report.errors).toHaveLength(11);
   const first =
-    'schema.yaml:3:1: colour: unknown key "colour"; expected one of: version, base, bases, mixins, services, lint';
+    'schema.yaml:3:1: colour: unknown key "colour"; expected one of: version, drizzle, base, bases, mixins, services, lint';
   expect(report.errors[0]).toBe(first);
   expect(result.stderr).toContain(`${report.errors[0]}\n`);
 });

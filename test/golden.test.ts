@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { cli } from './support/cli.js';
 import {
+  DRIZZLE_MAJORS,
   FIXTURES,
   UPDATING,
   expectSameTree,
   fixtureCases,
-  projectFor,
+  projectOn,
   readTree,
   replaceTree,
 } from './support/fixtures.js';
@@ -16,28 +17,35 @@ import {
 const ROOT = join(FIXTURES, '..', '..');
 
 // Each case is what `schemagen generate --manifest test/fixtures/<case>/schema.yaml --out test/fixtures/<case>/expected`
-// writes, run on a copy so the paths inside drizzle.config.ts are `./expected/...`.
-describe.each(fixtureCases('golden'))('golden %s', (fixture) => {
-  test('generate writes exactly expected/, byte for byte', async () => {
-    const dir = projectFor(fixture);
-    const first = await cli(['generate', '--out', 'expected'], { cwd: dir });
+// writes with drizzle-orm 0.x installed, and `expected-drizzle1/` with 1.x; run on a copy so the paths inside
+// drizzle.config.ts are `./expected/...`.
+const cases = fixtureCases('golden').flatMap((fixture) =>
+  DRIZZLE_MAJORS.map((on) => [fixture, `${on.major}.x`, on] as const),
+);
+describe.each(cases)('golden %s, drizzle-orm %s', (fixture, _major, on) => {
+  test('generate writes exactly the golden folder, byte for byte, and says which drizzle-orm it targets', async () => {
+    const dir = projectOn(fixture, on);
+    const first = await cli(['generate', '--out', on.expected], { cwd: dir });
     expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(
+      new RegExp(`for drizzle-orm ${on.major}\\.x \\(drizzle-orm ${on.major}\\.\\S+ installed\\)$`, 'm'),
+    );
     expect(first.code).toBe(0);
-    const actual = readTree(join(dir, 'expected'));
-    const goldenDir = join(FIXTURES, fixture, 'expected');
+    const actual = readTree(join(dir, on.expected));
+    const goldenDir = join(FIXTURES, fixture, on.expected);
     if (UPDATING) replaceTree(goldenDir, actual);
     expectSameTree(actual, readTree(goldenDir));
   });
 
   test('a second run is byte-identical and reports up to date', async () => {
-    const dir = projectFor(fixture);
-    await cli(['generate', '--out', 'expected'], { cwd: dir });
-    const before = readTree(join(dir, 'expected'));
-    const second = await cli(['generate', '--out', 'expected'], { cwd: dir });
+    const dir = projectOn(fixture, on);
+    await cli(['generate', '--out', on.expected], { cwd: dir });
+    const before = readTree(join(dir, on.expected));
+    const second = await cli(['generate', '--out', on.expected], { cwd: dir });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('up to date');
-    expect(readTree(join(dir, 'expected'))).toEqual(before);
-    expect((await cli(['check', '--out', 'expected'], { cwd: dir })).code).toBe(0);
+    expect(readTree(join(dir, on.expected))).toEqual(before);
+    expect((await cli(['check', '--out', on.expected], { cwd: dir })).code).toBe(0);
   });
 });
 

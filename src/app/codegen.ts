@@ -1,7 +1,8 @@
 import { relative } from 'node:path';
 import { fileStates, type FileState } from '../write/output-tree.js';
 import { writeTree } from '../write/write-tree.js';
-import { renderProject, type LoadedProject } from './project.js';
+import type { DrizzleTarget } from '../model/drizzle-target.js';
+import { drizzleTargetOf, renderProject, type LoadedProject } from './project.js';
 
 export interface GenerateResult {
   /** the output folder, relative to the project's cwd */
@@ -12,13 +13,16 @@ export interface GenerateResult {
   readonly removed: number;
   /** the folder already held exactly these files */
   readonly unchanged: boolean;
+  /** the drizzle-orm major the code is written for, and why */
+  readonly drizzle: DrizzleTarget;
 }
 
 /** Rewrites the output folder atomically; refuses (UnownedFilesError) to overwrite files it did not write. */
 export async function generate(project: LoadedProject): Promise<GenerateResult> {
-  const files = await renderProject(project, project.model);
+  const drizzle = drizzleTargetOf(project, project.model);
+  const files = await renderProject(project, project.model, drizzle);
   const result = await writeTree(project.outDir, files);
-  return { out: outName(project), files: files.size, ...result };
+  return { out: outName(project), files: files.size, ...result, drizzle };
 }
 
 export interface CheckResult {

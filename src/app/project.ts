@@ -9,8 +9,10 @@ import {
   writeCache,
   writeOutputHash,
 } from '../model/model-cache.js';
+import { drizzleTarget, type DrizzleTarget } from '../model/drizzle-target.js';
 import type { Model } from '../model/types.js';
 import { UserError } from '../shared/errors.js';
+import { installedDrizzleOrm } from './installed-drizzle.js';
 
 /** Where the manifest and the output folder are, as given on the command line. */
 export interface Project {
@@ -85,25 +87,37 @@ export async function loadProjectModel(
   return model;
 }
 
-export async function renderProject(p: Project, model: Model): Promise<Map<string, string>> {
+/** The drizzle-orm major generate writes for: the manifest's `drizzle:`, else the installed drizzle-orm's. */
+export function drizzleTargetOf(p: Project, model: Model): DrizzleTarget {
+  return drizzleTarget(model.drizzle, installedDrizzleOrm(p.outDir), manifestFile(p));
+}
+
+export async function renderProject(
+  p: Project,
+  model: Model,
+  target: DrizzleTarget = drizzleTargetOf(p, model),
+): Promise<Map<string, string>> {
   const { generate } = await import('../render/generate.js');
   const outFromRoot = relative(p.root, p.outDir).split(sep).join('/') || '.';
-  const files = generate(model, { outFromRoot, manifestName: p.manifestPath.split(sep).pop()! });
-  rememberOutput(p, model, files);
+  const files = generate(model, { outFromRoot, manifestName: manifestFile(p), drizzle: target.major });
+  rememberOutput(p, model, target, files);
   return files;
 }
 
-const outputId = (p: Project) => relative(p.root, p.outDir) || '.';
+const manifestFile = (p: Project) => p.manifestPath.split(sep).pop()!;
 
-function rememberOutput(p: Project, model: Model, files: ReadonlyMap<string, string>) {
+/** One record per output folder and target: the same manifest renders differently for each drizzle-orm major. */
+const outputId = (p: Project, target: DrizzleTarget) => `${relative(p.root, p.outDir) || '.'}@${target.major}`;
+
+function rememberOutput(p: Project, model: Model, target: DrizzleTarget, files: ReadonlyMap<string, string>) {
   const key = keys.get(model);
-  if (key) writeOutputHash(p.root, key, outputId(p), filesHash(files));
+  if (key) writeOutputHash(p.root, key, outputId(p, target), filesHash(files));
 }
 
 /** True when the output folder holds exactly what generate wrote for this model, without rendering. */
 export async function outputKnownInSync(p: Project, model: Model): Promise<boolean> {
   const key = keys.get(model);
-  const expected = key ? readOutputHash(p.root, key, outputId(p)) : undefined;
+  const expected = key ? readOutputHash(p.root, key, outputId(p, drizzleTargetOf(p, model))) : undefined;
   if (!expected) return false;
   const { listFiles, isGenerated } = await import('../write/output-tree.js');
   const files = new Map<string, string>();

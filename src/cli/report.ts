@@ -6,6 +6,7 @@ import type { RolesReport } from '../app/roles.js';
 import type { UpReport } from '../app/up.js';
 import type { VerifyReport } from '../app/verify.js';
 import type { Step } from '../db/plan/steps.js';
+import { targetName } from '../model/drizzle-target.js';
 import { FILE_CHANGE_TEXT } from '../write/output-tree.js';
 import type { CliIo } from './io.js';
 import { plural } from '../shared/plural.js';
@@ -16,10 +17,11 @@ import { plural } from '../shared/plural.js';
  */
 
 export function printGenerate(r: GenerateResult, io: CliIo): void {
-  if (r.unchanged) io.stdout(`${r.out}: up to date (${plural(r.files, 'file')})`);
+  const target = `for ${targetName(r.drizzle.major)} (${r.drizzle.reason})`;
+  if (r.unchanged) io.stdout(`${r.out}: up to date (${plural(r.files, 'file')}) ${target}`);
   else
     io.stdout(
-      `${r.out}: wrote ${plural(r.written, 'file')}, removed ${r.removed} (${plural(r.files, 'generated file')})`,
+      `${r.out}: wrote ${plural(r.written, 'file')}, removed ${r.removed} (${plural(r.files, 'generated file')}) ${target}`,
     );
 }
 

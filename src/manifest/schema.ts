@@ -382,6 +382,16 @@ export const manifestSchema = mapping(
     version: z
       .literal(1n, { error: (iss) => `expected version: 1, got ${describe(iss.input)}` })
       .meta({ description: 'The manifest format version: always 1.' }),
+    drizzle: z
+      .literal([0n, 1n], {
+        error: (iss) => `expected drizzle: 0 or 1 (the drizzle-orm major to generate for), got ${describe(iss.input)}`,
+      })
+      .meta({
+        description:
+          'The drizzle-orm major the generated code is written for: 0 (0.x) or 1 (1.x). Omitted: the major of the ' +
+          'drizzle-orm installed where the generated code resolves it, else 0.',
+      })
+      .optional(),
     base: baseColumns(
       'Columns every table gets first, in this order, and optionally the soft-delete pair among them (softDelete). ' +
         'Omitted: id, created_at, updated_at, is_deleted, deleted_at.',
@@ -407,7 +417,7 @@ export const manifestSchema = mapping(
     }),
     lint: lintSettingsSchema.optional(),
   },
-  'a manifest { version, base?, bases?, mixins?, services, lint? }',
+  'a manifest { version, drizzle?, base?, bases?, mixins?, services, lint? }',
 ).meta({
   title: 'drizzle-schemagen manifest (schema.yaml)',
   description: 'One YAML manifest for every service on PostgreSQL.',

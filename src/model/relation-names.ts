@@ -27,6 +27,12 @@ export function reverseKey(source: string, target: string, column: string, ambig
   return camelCase(`${source}_by_${stem}`);
 }
 
+/**
+ * The `many` a join table gives each table it links (drizzle-orm 1.x `through`): named after the table at
+ * its other end (`institutions` → `profiles` through `members`).
+ */
+export const throughKey = (farTable: string) => camelCase(farTable);
+
 /** The unordered pair of tables a foreign key joins, as one string; a key to its own table pairs it with itself. */
 export const tablePair = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 

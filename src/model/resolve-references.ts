@@ -1,7 +1,7 @@
 import { constraintNames } from '../shared/conventions.js';
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
 import { MAX_IDENTIFIER_BYTES, crossBinding } from './names.js';
-import { forwardKey, needsRelationName, reverseKey, tablePair } from './relation-names.js';
+import { forwardKey, needsRelationName, reverseKey, tablePair, throughKey } from './relation-names.js';
 import { canReference, referencingTypes, type KeyColumnType } from './reference-types.js';
 import type { ColumnDraft } from './resolve-columns.js';
 import type { TableDraft } from './resolve-table.js';
@@ -236,9 +236,36 @@ function deriveRelations(
         const referenced = tableOf(fk.target.service, fk.target.table);
         if (!referenced || fk.crossService) continue;
         const key = reverseKey(table.name, fk.target.table, column.name, ambiguous);
-        add(referenced, { kind: 'many', key, ...named, target: { service: service.name, table: table.name } }, at);
+        add(referenced, { kind: 'many', key, ...named, target: { service: service.name, table: table.name }, fk }, at);
+      }
+    }
+  }
+  // After the relations of the keys themselves, so a join table never changes their names.
+  for (const service of services) {
+    for (const table of service.tables) {
+      const keys = joinTableKeys(table, fks);
+      if (!keys) continue;
+      for (const [near, far] of [keys, [keys[1], keys[0]]] as const) {
+        const referenced = tableOf(near.target.service, near.target.table);
+        if (!referenced || near.crossService) continue;
+        const target = { service: far.target.service, table: far.target.table };
+        const through = { table: table.name, fk: far };
+        add(referenced, { kind: 'many', key: throughKey(far.target.table), target, fk: near, through }, [
+          ...table.path,
+          'primaryKey',
+        ]);
       }
     }
   }
   return out;
+}
+
+/** The two keys of a join table: a composite primary key of exactly two foreign keys, to two different tables. */
+function joinTableKeys(table: TableDraft, fks: Map<ColumnDraft, ForeignKey>): [ForeignKey, ForeignKey] | undefined {
+  const [a, b, ...more] = (table.primaryKey?.columns ?? []).map((name) => {
+    const column = table.columns.find((c) => c.name === name);
+    return column && fks.get(column);
+  });
+  if (!a || !b || more.length > 0) return undefined;
+  return a.target.service === b.target.service && a.target.table === b.target.table ? undefined : [a, b];
 }

@@ -9,7 +9,7 @@ import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type ServiceDraft } from './resolve-table.js';
 import { SOFT_DELETE_EXPORTS } from './soft-delete.js';
-import type { Model } from './types.js';
+import type { DrizzleMajor, Model } from './types.js';
 
 /** Validates everything the shape cannot express and builds the model; all problems are collected. */
 export function resolveModel(manifest: ManifestInput): { model?: Model; diagnostics: Diagnostic[] } {
@@ -78,7 +78,9 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     services.push(service);
   }
   checkMoves(services, report);
-  const model = resolveReferences(services, diagnostics);
+  const resolved = resolveReferences(services, diagnostics);
+  const drizzle = manifest.drizzle === undefined ? undefined : (Number(manifest.drizzle) as DrizzleMajor);
+  const model: Model = drizzle === undefined ? resolved : { ...resolved, drizzle };
   return diagnostics.length > 0 ? { diagnostics } : { model, diagnostics };
 }
 

@@ -119,8 +119,16 @@ export interface Relation {
    */
   readonly relationName?: string;
   readonly target: { readonly service: string; readonly table: string };
-  /** only on `one`: the local and referenced column */
-  readonly fk?: ForeignKey;
+  /**
+   * the foreign key the relation follows: on `one` this table's; on `many` the target's, referencing this
+   * table, or, through a join table, the join table's key to this table
+   */
+  readonly fk: ForeignKey;
+  /**
+   * a `many` across a join table of this service to the table its other key references (drizzle-orm 1.x
+   * `through`; relations v1 have no many-to-many, so 0.x code leaves it out)
+   */
+  readonly through?: { readonly table: string; readonly fk: ForeignKey };
 }
 
 /** A soft-delete pair (soft-delete.ts): SQL names of the flag and time columns. */
@@ -174,7 +182,12 @@ export interface Service {
   readonly dependsOn: readonly string[];
 }
 
+/** The drizzle-orm major the generated code is written for: 0 (0.x, relations v1) or 1 (1.x, relations v2). */
+export type DrizzleMajor = 0 | 1;
+
 export interface Model {
   /** services in dependency order: referenced services come first */
   readonly services: readonly Service[];
+  /** the manifest's `drizzle:`; absent, the drizzle-orm installed for the output folder decides (drizzle-target.ts) */
+  readonly drizzle?: DrizzleMajor;
 }

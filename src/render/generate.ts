@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Model } from '../model/types.js';
 import { diagramFiles, sortedServices } from './diagram.js';
-import { serviceView, type PathOptions } from './view-model.js';
+import { serviceView, type ViewOptions } from './view-model.js';
 
 const TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
 const FILES = [
@@ -26,7 +26,7 @@ function readTemplate(name: string): string {
   return readFileSync(new URL(name, TEMPLATE_DIR), 'utf8');
 }
 
-export interface GenerateOptions extends PathOptions {
+export interface GenerateOptions extends ViewOptions {
   /** manifest file name shown in headers (no directories, so output does not depend on where it ran) */
   readonly manifestName: string;
 }

@@ -1,8 +1,16 @@
 import { columnCall, constraintCalls, type ColumnCall, type ConstraintCall } from '../model/drizzle-calls.js';
 import { crossBinding, crossTableKey, pascalCase } from '../model/names.js';
 import { docComment, tsKey, tsString } from './ts-escape.js';
-import type { Model, Service, Table } from '../model/types.js';
+import type { DrizzleMajor, Model, Service, Table } from '../model/types.js';
 import { migrationsTable } from '../shared/conventions.js';
+import {
+  relationsV1,
+  relationsV1Imports,
+  relationsV2,
+  type RelationsV1View,
+  type RelationsV2View,
+  type QueryRefs,
+} from './relations-view.js';
 import { callCode, usesSql, wrapList, type CodeScope } from './ts-code.js';
 
 /**
@@ -26,8 +34,12 @@ export interface ServiceView {
     readonly typeName: string;
   }[];
   readonly tables: readonly TableView[];
-  readonly relationTables: readonly RelationsView[];
+  /** the code is for drizzle-orm 1.x (relations v2, `drizzle({ client, relations })`); else for 0.x */
+  readonly drizzle1: boolean;
+  readonly relationTables: readonly RelationsV1View[];
   readonly relationImports: string;
+  readonly relationsV2: readonly RelationsV2View[];
+  /** the other services' tables in `db.query`, under their keys */
   readonly crossTables: readonly { readonly key: string; readonly expr: string }[];
   /** tables with a soft-delete pair, with the properties of their flag and time columns */
   readonly softDeleteTables: readonly SoftDeleteView[];
@@ -56,25 +68,21 @@ interface SoftDeleteView {
   readonly columns: string;
 }
 
-interface RelationsView {
-  readonly tsName: string;
-  readonly bindingName: string;
-  readonly helpers: string;
-  readonly entries: readonly string[];
-}
-
-export interface PathOptions {
+export interface ViewOptions {
   /** output folder as seen from the project root (the manifest's folder), e.g. `generated` */
   readonly outFromRoot: string;
+  /** the drizzle-orm major the code is written for (drizzle-target.ts) */
+  readonly drizzle: DrizzleMajor;
 }
 
-export function serviceView(model: Model, service: Service, paths: PathOptions): ServiceView {
+export function serviceView(model: Model, service: Service, options: ViewOptions): ServiceView {
   const lookup = (svc: string, table: string) =>
     model.services.find((s) => s.name === svc)!.tables.find((t) => t.name === table)!;
   const refer = (svc: string, table: string) => {
     const t = lookup(svc, table);
     return svc === service.name ? t.tsName : `${crossBinding(svc)}.${t.tsName}`;
   };
+  const refs = { table: lookup, constant: refer };
   const enumBinding = (name: string) => service.enums.find((e) => e.name === name)!.tsName;
   const allCalls: (ColumnCall | ConstraintCall)[] = [];
   const tables = service.tables.map((table): TableView => {
@@ -113,39 +121,11 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
     ...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service))),
   ].sort();
 
-  const relationTables = service.tables
-    .filter((t) => t.relations.length > 0)
-    .map((table): RelationsView => {
-      const kinds = [...new Set(table.relations.map((r) => r.kind))].sort().reverse();
-      return {
-        tsName: table.tsName,
-        bindingName: `${table.tsName}Relations`,
-        helpers: kinds.join(', '),
-        entries: table.relations.map((r) => {
-          const target = refer(r.target.service, r.target.table);
-          const head = `${r.key}: ${r.kind}(${target}, `;
-          const options = r.relationName === undefined ? [] : [`relationName: ${tsString(r.relationName)}`];
-          if (r.fk) {
-            const local = `${table.tsName}.${columnOf(table, r.fk.column).tsKey}`;
-            const targetTable = lookup(r.fk.target.service, r.fk.target.table);
-            const remote = `${target}.${columnOf(targetTable, r.fk.target.column).tsKey}`;
-            options.unshift(`fields: [${local}]`, `references: [${remote}]`);
-          }
-          if (options.length === 0) return `${r.key}: ${r.kind}(${target})`;
-          return `${head}${wrapList('{', options, '})', 2, 2 + head.length + 1, ' ')}`;
-        }),
-      };
-    });
-  const relationImports = [
-    ...new Set(
-      service.tables.flatMap((t) =>
-        t.relations
-          .filter((r) => r.target.service === service.name)
-          .map((r) => lookup(r.target.service, r.target.table).tsName)
-          .concat(t.relations.length > 0 ? [t.tsName] : []),
-      ),
-    ),
-  ].sort();
+  const relationTables = relationsV1(service, refs);
+  const crossTables = crossTableKeys(service, relationTables, refer);
+  const queryKey = (svc: string, table: string) =>
+    svc === service.name ? lookup(svc, table).tsName : crossTables.find((t) => t.of === `${svc}.${table}`)!.key;
+  const tableRefs: QueryRefs = { ...refs, queryKey };
 
   return {
     service: service.name,
@@ -174,9 +154,11 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
       };
     }),
     tables,
+    drizzle1: options.drizzle === 1,
     relationTables,
-    relationImports: relationImports.join(', '),
-    crossTables: crossTableKeys(service, relationTables, refer),
+    relationImports: options.drizzle === 0 ? relationsV1Imports(service, refs) : '',
+    relationsV2: options.drizzle === 1 ? relationsV2(service, tableRefs) : [],
+    crossTables,
     softDeleteTables: service.tables.flatMap(({ tsName, softDelete: pair, ...t }) =>
       pair
         ? [
@@ -189,8 +171,8 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
           ]
         : [],
     ),
-    configPath: joinPosix(paths.outFromRoot, service.name, 'drizzle.config.ts'),
-    configSchemaPath: tsString(`./${joinPosix(paths.outFromRoot, service.name, 'schema.ts')}`),
+    configPath: joinPosix(options.outFromRoot, service.name, 'drizzle.config.ts'),
+    configSchemaPath: tsString(`./${joinPosix(options.outFromRoot, service.name, 'schema.ts')}`),
     migrationsOut: tsString(`./${joinPosix('migrations', service.name)}`),
     migrationsTable: tsString(migrationsTable(service.name)),
   };
@@ -202,7 +184,7 @@ export function serviceView(model: Model, service: Service, paths: PathOptions):
  */
 function crossTableKeys(
   service: Service,
-  relationTables: readonly RelationsView[],
+  relationTables: readonly RelationsV1View[],
   refer: (svc: string, table: string) => string,
 ) {
   const foreign = service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target));
@@ -219,6 +201,7 @@ function crossTableKeys(
     .map((t, i) => ({
       key: taken.has(keys[i]!) || repeated.has(keys[i]!) ? tsString(`${t.schema}.${t.table}`) : tsKey(keys[i]!),
       expr: refer(t.service, t.table),
+      of: `${t.service}.${t.table}`,
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
 }

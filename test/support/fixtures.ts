@@ -1,4 +1,14 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +32,32 @@ export function fixtureCases(kind: 'golden' | 'error'): string[] {
 export function projectFor(fixture: string): string {
   const dir = mkdtempSync(join(tmpdir(), `schemagen-${fixture}-`));
   cpSync(join(FIXTURES, fixture, 'schema.yaml'), join(dir, 'schema.yaml'));
+  return dir;
+}
+
+const ROOT = join(FIXTURES, '..', '..');
+
+/**
+ * The two drizzle-orm majors the generated code is written for: where each is installed (the repository's
+ * own 0.x, and 1.x in the fixture project test/drizzle-1, an npm workspace), the golden folder of each, and
+ * a git-ignored folder for projects whose modules import that drizzle-orm (and drizzle-kit).
+ */
+export const DRIZZLE_MAJORS = [
+  { major: 0, expected: 'expected', project: ROOT, work: join(ROOT, 'test', '.work') },
+  {
+    major: 1,
+    expected: 'expected-drizzle1',
+    project: join(ROOT, 'test', 'drizzle-1'),
+    work: join(ROOT, 'test', 'drizzle-1', '.work'),
+  },
+] as const;
+export type DrizzleMajorCase = (typeof DRIZZLE_MAJORS)[number];
+
+/** projectFor, with that major's drizzle-orm installed in the project (a link): generate targets it. */
+export function projectOn(fixture: string, on: DrizzleMajorCase): string {
+  const dir = projectFor(fixture);
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(join(on.project, 'node_modules', 'drizzle-orm'), join(dir, 'node_modules', 'drizzle-orm'), 'dir');
   return dir;
 }
 

@@ -135,8 +135,8 @@ export function connectUrl(url: string): Db {
       });
       try {
         const [{ drizzle }, { migrate }] = await Promise.all([
-          import('drizzle-orm/postgres-js'),
-          import('drizzle-orm/postgres-js/migrator'),
+          import('drizzle-orm-0/postgres-js'),
+          import('drizzle-orm-0/postgres-js/migrator'),
         ]);
         await single.unsafe('select pg_advisory_lock(hashtext($1))', [options.lockKey]);
         await migrate(drizzle(single), options);
@@ -188,8 +188,8 @@ export function embeddedDb(db: PGlite, label: string): Db {
     // PGlite has a single connection owned by this process: no lock needed.
     migrate: async (options) => {
       const [{ drizzle }, { migrate }] = await Promise.all([
-        import('drizzle-orm/pglite'),
-        import('drizzle-orm/pglite/migrator'),
+        import('drizzle-orm-0/pglite'),
+        import('drizzle-orm-0/pglite/migrator'),
       ]);
       await migrate(drizzle(db), options);
     },

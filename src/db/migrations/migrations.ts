@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Model, Service } from '../../model/types.js';
 import { outsideSchema, referencedSchemas } from '../plan/guard.js';
 import { contained } from './drizzle-kit.js';
+import { drizzleKitApi } from './drizzle-kit-api.js';
 import { phaseOneModel, type SchemaNames } from './phase-one.js';
 import { buildRuntimeTables } from './runtime-tables.js';
 
@@ -52,7 +53,7 @@ export async function generateMigrationFor(
   root: string,
   now: number,
 ): Promise<GeneratedMigration> {
-  const { generateDrizzleJson, generateMigration } = await import('drizzle-kit/api');
+  const { generateDrizzleJson, generateMigration } = drizzleKitApi();
   const dir = migrationsDir(root, service.name);
   const journal = readJson<Journal>(join(dir, 'meta', '_journal.json')) ?? {
     version: '7',

@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import * as pgCore from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm-0';
+import * as pgCore from 'drizzle-orm-0/pg-core';
 import { columnCall, constraintCalls, type Arg, type Call } from '../../model/drizzle-calls.js';
 import type { Model, Service, Table } from '../../model/types.js';
 
