@@ -93,7 +93,8 @@ export async function pushService(db: Db, model: Model, service: Service, option
   const reasons = [
     ...result.reasons,
     ...(failure ? [failure.reason] : left),
-    `the transaction committed (${plural(committed, 'statement')}); the online steps after it did not all finish: push again`,
+    `the transaction committed (${plural(committed, 'statement')}); ` +
+      'the online steps after it did not all finish: push again',
   ];
   return { ...result, status: 'failed', reasons, inSync: false };
 }

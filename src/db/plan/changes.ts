@@ -205,9 +205,8 @@ export function planService(input: PlanInput): Plan {
         // A NOT NULL helper a killed push left is replaced by the SET NOT NULL that uses it.
         if (change.live.name.endsWith(NN_SUFFIX) && notNullHelpers.has(`${change.table.name}.${change.live.name}`))
           break;
-        const rule = change.live.name.endsWith(NN_SUFFIX)
-          ? undefined
-          : `removes ${RULES[change.live.type]} ${change.live.name} from ${schema}.${change.table.name} (not in the manifest)`;
+        const what = `${RULES[change.live.type]} ${change.live.name} from ${schema}.${change.table.name}`;
+        const rule = change.live.name.endsWith(NN_SUFFIX) ? undefined : `removes ${what} (not in the manifest)`;
         put(
           change.live.type === 'f' ? 'drop foreign keys' : 'drop rules',
           dropConstraint(on(change.table.name), change.live.name, change.live.type, rule),
@@ -282,7 +281,10 @@ function everything({ service, drift }: PlanInput): Change[] {
   ];
 }
 
-/** A new table: created with its key, uniques and checks; foreign keys once every table exists, then its indexes, comments and triggers. */
+/**
+ * A new table: created with its key, uniques and checks; its foreign keys once every table exists,
+ * then its indexes, comments and triggers.
+ */
 function newTable(on: On, table: Table, put: (stage: Stage, ...steps: Step[]) => void): void {
   const object = `${on.schema}.${table.name}`;
   put('create tables', inTransaction('create table', object, createTable(on.schema, table), 'none', {}));

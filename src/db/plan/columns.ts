@@ -140,7 +140,7 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
   return steps;
 }
 
-/** A column added to an existing table: its default fills existing rows (PostgreSQL 11+ without a rewrite when constant). */
+/** A column added to an existing table: its default fills the rows (PostgreSQL 11+: no rewrite when constant). */
 export function addColumnSteps(on: On, table: Table, column: Column): Step[] {
   const object = `${on.schema}.${table.name}.${column.name}`;
   const definition = columnDefinition(column, on.schema);

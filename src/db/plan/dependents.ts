@@ -30,12 +30,14 @@ export function aroundChanges(
   const reading = (v: DependentView, names: ReadonlySet<string>) =>
     v.reads.some((r) => names.has(r) || names.has(r.slice(0, r.lastIndexOf('.'))));
   const refusals: string[] = [];
-  for (const v of views)
-    if (reading(v, new Set(tables)))
+  for (const v of views) {
+    const table = [...tables].find((t) => v.reads.some((r) => r.startsWith(`${t}.`)));
+    if (table)
       refusals.push(
-        `${kind(v)} ${v.schema}.${v.name} reads ${[...tables].find((t) => v.reads.some((r) => r.startsWith(`${t}.`)))}, ` +
+        `${kind(v)} ${v.schema}.${v.name} reads ${table}, ` +
           `which push would drop: push never drops a view with its table; change or drop the view first`,
       );
+  }
   // The views reading a changed column, then the views reading those (innermost first, by depth).
   const affected: DependentView[] = [];
   const names = new Set(columns);
