@@ -37,11 +37,12 @@ export function resolveTargets(model: Model, p: Project, choice: TargetChoice): 
   }));
 }
 
-/** One catalog read per database for every chosen service on it (see CatalogPerDatabase). */
-export const catalogsFor = (model: Model, targets: readonly ServiceTarget[]) =>
+/** One catalog read per database for every chosen service on it (see CatalogPerDatabase); verify reads `unmanaged` too. */
+export const catalogsFor = (model: Model, targets: readonly ServiceTarget[], unmanaged = false) =>
   new CatalogPerDatabase(
     model,
     targets.map((x) => ({ key: x.target.key, service: x.service })),
+    unmanaged,
   );
 
 /** Starts the catalog read of every database that holds a chosen service not known to match already. */

@@ -1,3 +1,4 @@
+import { unmanagedObjects } from '../db/compare/unmanaged.js';
 import { appliedDeclarations } from '../db/plan/moves.js';
 import { errorLine } from '../db/connect/one-line.js';
 import type { Connections } from '../db/connect/targets.js';
@@ -31,6 +32,8 @@ export interface ServiceVerify {
   readonly drift: readonly Difference[];
   /** declarations (`from:`, `renamedFrom`) that have done their work and can be removed */
   readonly notes: readonly string[];
+  /** objects in the schema the manifest cannot declare (`view shop.totals`): push leaves them alone */
+  readonly unmanaged: readonly string[];
 }
 
 export interface VerifyReport {
@@ -52,17 +55,19 @@ export async function verifyServices(
   connections: Connections,
 ): Promise<VerifyReport> {
   const scrub = scrubber(targets);
-  const catalogs = catalogsFor(model, targets);
+  const catalogs = catalogsFor(model, targets, true);
   const found = await perDatabase(targets, async ({ service, target }) => {
-    if (connections.knownInSync(target, service)) return { drift: [], notes: [] };
+    // Known to match (the embedded database unchanged since it last matched): nothing to read.
+    if (connections.knownInSync(target, service)) return { drift: [], notes: [], unmanaged: [] };
     try {
       const db = await connections.get(target);
       const { catalog, drift } = (await catalogs.state(target.key, db, service))!;
       if (drift.length === 0) connections.markInSync(target, service);
       const differences = drift.map(({ where, message }) => ({ where, message }));
-      return { drift: differences, notes: await appliedDeclarations(db, model, service, catalog) };
+      const notes = await appliedDeclarations(db, model, service, catalog);
+      return { drift: differences, notes, unmanaged: unmanagedObjects(service.schema, catalog) };
     } catch (err) {
-      return { error: scrub(errorLine(err)), drift: [], notes: [] };
+      return { error: scrub(errorLine(err)), drift: [], notes: [], unmanaged: [] };
     }
   });
   const services = targets.map(({ service, target }): ServiceVerify => ({

@@ -18,11 +18,9 @@ import { plural } from '../shared/plural.js';
 
 export function printGenerate(r: GenerateResult, io: CliIo): void {
   const target = `for ${targetName(r.drizzle.major)} (${r.drizzle.reason})`;
-  if (r.unchanged) io.stdout(`${r.out}: up to date (${plural(r.files, 'file')}) ${target}`);
-  else
-    io.stdout(
-      `${r.out}: wrote ${plural(r.written, 'file')}, removed ${r.removed} (${plural(r.files, 'generated file')}) ${target}`,
-    );
+  const files = plural(r.files, r.unchanged ? 'file' : 'generated file');
+  if (r.unchanged) io.stdout(`${r.out}: up to date (${files}) ${target}`);
+  else io.stdout(`${r.out}: wrote ${plural(r.written, 'file')}, removed ${r.removed} (${files}) ${target}`);
 }
 
 export function printCheck(r: CheckResult, manifest: string, json: boolean, io: CliIo): void {
@@ -113,6 +111,7 @@ export function printVerify(r: VerifyReport, json: boolean, io: CliIo): void {
       for (const d of s.drift) io.stderr(`  ${d.where}: ${d.message}`);
     }
     for (const n of s.notes) io.stdout(`  note: ${n}`);
+    for (const u of s.unmanaged) io.stdout(`  unmanaged: ${u} (not in the manifest; push leaves it alone)`);
   }
 }
 

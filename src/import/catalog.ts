@@ -1,9 +1,6 @@
 import { readCatalogs } from '../db/catalog/read.js';
 import type { CatalogEnum, CatalogTable } from '../db/catalog/types.js';
-import { SYSTEM_SCHEMA } from '../db/catalog/query.js';
-import { parsedJson } from '../db/catalog/rows.js';
 import type { Db, Queryable } from '../db/connect/queryable.js';
-import { MIGRATIONS_SCHEMA } from '../shared/conventions.js';
 import { qualified } from '../shared/sql-quote.js';
 
 /**
@@ -25,57 +22,16 @@ export interface LiveOther {
   readonly name: string;
 }
 
-const OTHERS = `
-with ns as (select n.oid, n.nspname from pg_namespace n
-             where ${SYSTEM_SCHEMA} and n.nspname <> '${MIGRATIONS_SCHEMA}'
-               and ($1::text is null or n.nspname = any(string_to_array($1, ',')))),
-rel as (select c.oid, c.relname, c.relkind, ns.nspname
-          from pg_class c join ns on ns.oid = c.relnamespace
-         where c.relkind in ('r', 'p') and not c.relispartition)
-select coalesce((select json_agg(o order by o->>'kind', o->>'name') from (
-      select json_build_object('kind', case c.relkind when 'v' then 'view' when 'm' then 'materialized view'
-               when 'f' then 'foreign table' when 'S' then 'sequence not owned by a column' else 'partition' end,
-               'name', ns.nspname || '.' || c.relname) as o
-        from pg_class c join ns on ns.oid = c.relnamespace
-       where c.relkind in ('v', 'm', 'f') or (c.relkind in ('r', 'p') and c.relispartition)
-          or (c.relkind = 'S' and not exists(select 1 from pg_depend dep
-                where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype in ('a', 'i')))
-      union all select json_build_object('kind', 'partitioned table', 'name', rel.nspname || '.' || rel.relname)
-        from rel where rel.relkind = 'p'
-      union all select json_build_object('kind', 'row level security', 'name', rel.nspname || '.' || rel.relname)
-        from rel join pg_class c on c.oid = rel.oid where c.relrowsecurity
-      union all select json_build_object('kind', 'trigger',
-               'name', rel.nspname || '.' || rel.relname || '.' || tg.tgname)
-        from pg_trigger tg join rel on rel.oid = tg.tgrelid where not tg.tgisinternal
-      union all select json_build_object('kind', 'policy',
-               'name', rel.nspname || '.' || rel.relname || '.' || p.polname)
-        from pg_policy p join rel on rel.oid = p.polrelid
-      union all select json_build_object('kind', 'rule', 'name', rel.nspname || '.' || rel.relname || '.' || r.rulename)
-        from pg_rewrite r join rel on rel.oid = r.ev_class
-      union all select json_build_object('kind',
-               case t.typtype when 'd' then 'domain' when 'r' then 'range type' else 'composite type' end,
-               'name', ns.nspname || '.' || t.typname)
-        from pg_type t join ns on ns.oid = t.typnamespace
-       where t.typtype in ('d', 'r')
-          or (t.typtype = 'c' and exists(select 1 from pg_class c where c.oid = t.typrelid and c.relkind = 'c'))
-      union all select json_build_object('kind', case p.prokind when 'p' then 'procedure' else 'function' end,
-               'name', ns.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')')
-        from pg_proc p join ns on ns.oid = p.pronamespace
-       where not exists(select 1 from pg_depend dep
-               where dep.classid = 'pg_proc'::regclass and dep.objid = p.oid and dep.deptype = 'e')
-    ) others), '[]') as others`;
-
 /** Reads the chosen schemas (all non-system ones when `schemas` is undefined). */
 export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Promise<LiveDatabase> {
   const requests = schemas ? schemas.map((schema) => ({ schema })) : 'every schema';
-  const [catalog, [row]] = await db.readOnly((q) =>
-    Promise.all([
-      readCatalogs(q, requests, { forImport: true }),
-      q.query<{ others: LiveOther[] | string }>(OTHERS, [schemas ? schemas.join(',') : null]),
-    ]),
-  );
-  const others = parsedJson(row!.others);
-  const tables = [...catalog.schemas.values()].flatMap((s) => s.tables).filter((t) => !t.partition);
+  const catalog = await db.readOnly((q) => readCatalogs(q, requests, { forImport: true, unmanaged: true }));
+  const read = [...catalog.schemas.values()];
+  const others = read
+    .flatMap((s) => s.unmanaged ?? [])
+    .map((u) => ({ kind: u.kind, name: `${u.schema}.${u.name}` }))
+    .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : 1) : a.kind < b.kind ? -1 : 1));
+  const tables = read.flatMap((s) => s.tables).filter((t) => !t.partition);
   return { tables, enums: catalog.enums, others };
 }
 

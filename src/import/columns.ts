@@ -68,13 +68,12 @@ export function importColumn(
   const spec: ColumnSpec = { type: serial || spelling };
   if (!c.notNull) spec['nullable'] = true;
   let note: string | undefined;
+  // A nextval() on a sequence no column owns (what pg_dump restores without OWNED BY) stays as it is
+  // read: left out, every insert without the key would fail.
   if (c.default !== null && !serial && c.identity === '') {
-    if (c.default.startsWith('nextval(')) note = `default ${c.default} draws from a sequence no column owns; left out`;
-    else {
-      const d = importDefault(c.default, type, enumName ? enumValues(enumName) : undefined);
-      if (d === undefined) note = `default ${c.default} is not a single SQL expression the manifest accepts; left out`;
-      else spec['default'] = d;
-    }
+    const d = importDefault(c.default, type, enumName ? enumValues(enumName) : undefined);
+    if (d === undefined) note = `default ${c.default} is not a single SQL expression the manifest accepts; left out`;
+    else spec['default'] = d;
   }
   if (c.identity) spec['identity'] = c.identity === 'a' ? 'always' : 'by default';
   if (c.comment !== null) spec['comment'] = c.comment;

@@ -196,7 +196,8 @@ export async function existingViolations(tx: Queryable, steps: readonly Step[]):
     const n = Number(rows[0]?.n ?? 0);
     if (n === 0) continue;
     const advice = violations.advice ? `: ${violations.advice}` : '';
-    const message = `${violations.what} ${violations.verb ?? 'is violated by'} ${plural(n, 'existing row')} of ${step.table}${advice}`;
+    const verb = violations.verb ?? 'is violated by';
+    const message = `${violations.what} ${verb} ${plural(n, 'existing row')} of ${step.table}${advice}`;
     found.push({ constraint: violations.constraint, message });
   }
   return found;

@@ -89,13 +89,10 @@ export async function pushService(db: Db, model: Model, service: Service, option
   const left = failure ? [] : leftOver(await driftNow(db, service));
   if (!failure && left.length === 0) return { ...result, inSync: true };
   // The transaction has committed: the report says so, never that nothing changed.
-  const committed = result.steps!.filter((x) => x.phase === 'transaction').length;
-  const reasons = [
-    ...result.reasons,
-    ...(failure ? [failure.reason] : left),
-    `the transaction committed (${plural(committed, 'statement')}); ` +
-      'the online steps after it did not all finish: push again',
-  ];
+  const committed = plural(result.steps!.filter((x) => x.phase === 'transaction').length, 'statement');
+  const reasons = failure
+    ? [...result.reasons, failure.reason, `the transaction committed (${committed}) before this: push again to finish`]
+    : [...result.reasons, ...left, `the push committed (${committed} and the online steps), yet this still differs`];
   return { ...result, status: 'failed', reasons, inSync: false };
 }
 

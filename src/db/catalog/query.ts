@@ -181,7 +181,7 @@ export const TRIGGERS = statement(
 );
 
 export const OWNED_SEQUENCES = statement(
-  { table: 'dep.refobjid', column: 'dep.refobjsubid', sequence: 'sq.oid::regclass::text' },
+  { table: 'dep.refobjid', column: 'dep.refobjsubid', sequence: 'sq.relname' },
   {},
   `from rel join pg_depend dep on dep.refobjid = rel.oid join pg_class sq on sq.oid = dep.objid
     where dep.refclassid = 'pg_class'::regclass and dep.classid = 'pg_class'::regclass and dep.deptype = 'a'
@@ -211,4 +211,44 @@ export const ELSEWHERE = statement(
       and n.nspname not in (select json_array_elements_text(($2::text)::json)) and ${SYSTEM_SCHEMA}
     order by n.nspname, c.relname`,
   (p) => [p.lookFor, p.skip],
+);
+
+/**
+ * What the manifest cannot declare, in the schemas read: views, materialized views, foreign tables,
+ * partitions, partitioned parents, sequences no column owns, row level security, triggers, policies,
+ * rules, domains, range and composite types, functions and procedures (not those of extensions).
+ * Push leaves them alone; verify lists them, import names them. Read only when asked (`unmanaged`).
+ */
+export const UNMANAGED = statement(
+  {},
+  { kind: 'o.kind', schema: 'o.schema', name: 'o.name' },
+  `from (
+      select case c.relkind when 'v' then 'view' when 'm' then 'materialized view' when 'f' then 'foreign table'
+               when 'S' then 'sequence not owned by a column' else 'partition' end as kind,
+             ns.nspname as schema, c.relname as name
+        from pg_class c join ns on ns.oid = c.relnamespace
+       where c.relkind in ('v', 'm', 'f') or (c.relkind in ('r', 'p') and c.relispartition)
+          or (c.relkind = 'S' and not exists(select 1 from pg_depend dep
+                where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype in ('a', 'i')))
+      union all select 'partitioned table', rel.nspname, rel.relname
+        from rel where rel.relkind = 'p' and not rel.relispartition
+      union all select 'row level security', rel.nspname, rel.relname
+        from rel join pg_class c on c.oid = rel.oid where c.relrowsecurity and not rel.relispartition
+      union all select 'trigger', rel.nspname, rel.relname || '.' || tg.tgname
+        from pg_trigger tg join rel on rel.oid = tg.tgrelid where not tg.tgisinternal and not rel.relispartition
+      union all select 'policy', rel.nspname, rel.relname || '.' || p.polname
+        from pg_policy p join rel on rel.oid = p.polrelid where not rel.relispartition
+      union all select 'rule', rel.nspname, rel.relname || '.' || r.rulename
+        from pg_rewrite r join rel on rel.oid = r.ev_class where not rel.relispartition
+      union all select case t.typtype when 'd' then 'domain' when 'r' then 'range type' else 'composite type' end,
+             ns.nspname, t.typname
+        from pg_type t join ns on ns.oid = t.typnamespace
+       where t.typtype in ('d', 'r')
+          or (t.typtype = 'c' and exists(select 1 from pg_class c where c.oid = t.typrelid and c.relkind = 'c'))
+      union all select case p.prokind when 'p' then 'procedure' else 'function' end,
+             ns.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+        from pg_proc p join ns on ns.oid = p.pronamespace
+       where not exists(select 1 from pg_depend dep
+               where dep.classid = 'pg_proc'::regclass and dep.objid = p.oid and dep.deptype = 'e')
+    ) o order by o.schema, o.kind, o.name`,
 );

@@ -1,7 +1,7 @@
-import { ELSEWHERE, ENUMS, SCHEMAS, type CatalogParams, type CatalogStatement } from './query.js';
+import { ELSEWHERE, ENUMS, SCHEMAS, UNMANAGED, type CatalogParams, type CatalogStatement } from './query.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
-import type { CatalogEnum, CatalogRequest, CatalogSchema, DatabaseCatalog, Found } from './types.js';
+import type { CatalogEnum, CatalogRequest, CatalogSchema, DatabaseCatalog, Found, Unmanaged } from './types.js';
 
 /** Reads one schema. */
 export async function readCatalog(
@@ -22,7 +22,7 @@ export async function readCatalog(
 export async function readCatalogs(
   db: Queryable,
   requests: readonly CatalogRequest[] | 'every schema',
-  options: { readonly forImport?: boolean } = {},
+  options: { readonly forImport?: boolean; readonly unmanaged?: boolean } = {},
 ): Promise<DatabaseCatalog> {
   const asked = requests === 'every schema' ? undefined : requests;
   // Schemas no request looks in, left out by the query already; each request then drops its own.
@@ -35,7 +35,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums] = await Promise.all([
+  const [tables, present, elsewhere, enums, unmanaged] = await Promise.all([
     readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
@@ -46,6 +46,9 @@ export async function readCatalogs(
         return e;
       }),
     ),
+    options.unmanaged
+      ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
+      : undefined,
   ]);
   const schemas = new Map<string, CatalogSchema>();
   const names = [...present, ...(asked ?? []).map((r) => r.schema).filter((s) => !present.includes(s))];
@@ -57,6 +60,7 @@ export async function readCatalogs(
       tables: tables.get(schema) ?? [],
       enums: enums.filter((e) => e.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
+      ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),
     });
   }
   return { schemas, enums };

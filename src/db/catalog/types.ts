@@ -13,7 +13,7 @@ export interface CatalogColumn {
   /** pg_type.typtype of the scalar type: b base, e enum, d domain, c composite, r range, m multirange */
   readonly typeKind: string;
   readonly generated: boolean;
-  /** the sequence the column owns (serial), as regclass prints it (qualified where the search path needs) */
+  /** the name of the sequence the column owns (serial), which lives in the table's schema */
   readonly ownedSequence: string | null;
 }
 
@@ -77,6 +77,14 @@ export interface CatalogEnum {
   readonly values: readonly string[];
 }
 
+/** An object the manifest cannot declare (catalog/query.ts UNMANAGED): push leaves it alone. */
+export interface Unmanaged {
+  readonly kind: string;
+  readonly schema: string;
+  /** its name in the schema; a trigger, policy or rule as `table.name`, a function with its arguments */
+  readonly name: string;
+}
+
 export interface CatalogSchema {
   readonly exists: boolean;
   readonly tables: readonly CatalogTable[];
@@ -86,6 +94,8 @@ export interface CatalogSchema {
    * where misrouted tables land
    */
   readonly elsewhere: readonly Found[];
+  /** what the manifest cannot declare, when the read asked for it (`unmanaged`) */
+  readonly unmanaged?: readonly Unmanaged[];
 }
 
 /** A table of a looked-for name in another schema. */

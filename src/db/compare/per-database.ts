@@ -24,6 +24,8 @@ export class CatalogPerDatabase {
   constructor(
     private readonly model: Model,
     private readonly services: readonly { readonly key: string; readonly service: Service }[],
+    /** read the objects the manifest cannot declare too (verify lists them) */
+    private readonly unmanaged = false,
   ) {}
 
   /** The service's catalog and drift (verify's, tables found elsewhere included); undefined once stale. */
@@ -45,7 +47,10 @@ export class CatalogPerDatabase {
     let read = this.reads.get(key);
     if (!read) {
       const requests = this.requests(key);
-      read = Promise.resolve(db).then(async (d) => (await d.readOnly((q) => readCatalogs(q, requests))).schemas);
+      const options = { unmanaged: this.unmanaged };
+      read = Promise.resolve(db).then(
+        async (d) => (await d.readOnly((q) => readCatalogs(q, requests, options))).schemas,
+      );
       this.reads.set(key, read);
     }
     return read;

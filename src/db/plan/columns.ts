@@ -116,6 +116,17 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
   else if (aspects.has('default') && newDefault === undefined && !dropDefault && live.default !== null)
     steps.push(step('drop default', 'DROP DEFAULT'));
 
+  // A serial column no longer: the sequence it owned numbers nothing.
+  if (!serial && live.ownedSequence !== null && dropDefault)
+    steps.push(
+      inTransaction(
+        'drop sequence',
+        `${on.schema}.${live.ownedSequence}`,
+        `DROP SEQUENCE ${qualified(on.schema, live.ownedSequence)}`,
+        'none',
+        {},
+      ),
+    );
   // Identity needs NOT NULL; removing it leaves NOT NULL only where the manifest asks.
   const needsNotNull = wantNotNull || (wantIdentity !== '' && live.identity === '');
   if (!live.notNull && needsNotNull && (aspects.has('nullability') || aspects.has('identity')))

@@ -1,0 +1,21 @@
+import type { CatalogSchema } from '../catalog/types.js';
+import { TOUCH_FUNCTION, isOurs } from './triggers.js';
+
+/**
+ * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
+ * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
+ * and the triggers calling it (the manifest declares those with `enforce: database`).
+ */
+export function unmanagedObjects(schema: string, catalog: CatalogSchema): string[] {
+  const ours = new Set(
+    catalog.tables.flatMap((t) =>
+      t.triggers.filter((x) => isOurs(schema, x.definition)).map((x) => `${t.name}.${x.name}`),
+    ),
+  );
+  return (catalog.unmanaged ?? [])
+    .filter(
+      (u) =>
+        !(u.kind === 'trigger' && ours.has(u.name)) && !(u.kind === 'function' && u.name === `${TOUCH_FUNCTION}()`),
+    )
+    .map((u) => `${u.kind} ${u.schema}.${u.name}`);
+}
