@@ -157,8 +157,8 @@ async function attempt(
           statements: [...moves.statements],
           reasons: [...moves.refusals, 'nothing was changed'],
         });
-      for (const step of [() => moves.statements, () => renames(service, catalog)]) {
-        const declared = step();
+      for (const step of [() => moves.statements, () => renames(tx, service, catalog)]) {
+        const declared = await step();
         if (declared.length === 0) continue;
         await tx.batch(declared);
         statements.push(...declared);

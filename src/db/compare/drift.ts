@@ -1,7 +1,8 @@
 import type { Column, Service, Table } from '../../model/types.js';
 import { checkCondition, type CatalogConstraint, type CatalogSchema, type CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
-import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
+import { comparedWithServer, defaultExpression, defaultSql, type Equivalence } from './equivalence.js';
+import { actualDefault, expectedDefault, foreignCast, stripSchema } from './normalize.js';
 import { commentOn, createIndex } from './sql-text.js';
 import { diffTriggers } from './triggers.js';
 import { qualified, quoteIdent } from '../../shared/sql-quote.js';
@@ -31,8 +32,15 @@ const FK_ACTION: Record<string, string> = {
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const list = (a: readonly string[]) => `(${a.join(', ')})`;
 
-/** Everything that differs between the service's model and its schema in the catalog. */
-export async function diffService(service: Service, catalog: CatalogSchema, db: Queryable): Promise<Drift[]> {
+/**
+ * Everything that differs between the service's model and its schema in the catalog. `db` spells
+ * the expressions whose text differs (equivalence.ts); with none, nothing is sent to it.
+ */
+export function diffService(service: Service, catalog: CatalogSchema, db: Queryable): Promise<Drift[]> {
+  return comparedWithServer(db, (equivalence) => compareService(service, catalog, equivalence));
+}
+
+function compareService(service: Service, catalog: CatalogSchema, equivalence: Equivalence): Drift[] {
   const drift: Drift[] = [];
   const at: Report = (where, message, repair) =>
     drift.push({ service: service.name, where: `${service.schema}.${where}`, message, repair });
@@ -49,19 +57,11 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
     drift.push({ service: service.name, where: service.schema, message: `schema ${service.schema} does not exist` });
     return drift;
   }
-  // One pass, no intermediate lists: a schema of thousands of tables has tens of thousands of columns.
-  const expectedDefaults = new Set<string>();
-  for (const t of service.tables)
-    for (const c of t.columns) {
-      const d = expectationOf(c).default;
-      if (d !== undefined) expectedDefaults.add(d);
-    }
-  const canonical = await canonicalizeDefaults(db, [...expectedDefaults]);
   const actualTables = new Map(catalog.tables.map((t) => [t.name, t] as const));
   for (const table of service.tables) {
     const actual = actualTables.get(table.name);
     if (!actual) at(table.name, 'table is missing');
-    else diffTable(service.schema, table, actual, at, canonical);
+    else diffTable(service.schema, table, actual, at, equivalence);
   }
   const declared = new Set(service.tables.map((t) => t.name));
   for (const t of catalog.tables) if (!declared.has(t.name)) at(t.name, 'table is not in the manifest');
@@ -78,13 +78,7 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
 
 type Report = (where: string, message: string, repair?: readonly string[]) => void;
 
-function diffTable(
-  schema: string,
-  table: Table,
-  actual: CatalogTable,
-  at: Report,
-  canonical: ReadonlyMap<string, string>,
-) {
+function diffTable(schema: string, table: Table, actual: CatalogTable, at: Report, equivalence: Equivalence) {
   if ((actual.comment ?? undefined) !== table.comment)
     at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, [
       commentOn(schema, table.name, undefined, table.comment),
@@ -101,9 +95,7 @@ function diffTable(
     if (stripSchema(live.type) !== column.type.sql) at(where, `type is ${live.type}; expected ${column.type.sql}`);
     if (live.notNull !== want.notNull)
       at(where, `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${want.notNull ? 'NOT NULL' : 'nullable'}`);
-    const wantDefault = want.default === undefined ? undefined : (canonical.get(want.default) ?? want.default);
-    if (!column.identity && want.actualDefault(live.default) !== wantDefault)
-      at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`);
+    if (!column.identity) diffDefault(schema, table.name, column, live.default, at, equivalence);
     if (live.identity !== want.identity)
       at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`);
     if ((live.comment ?? undefined) !== column.comment) {
@@ -116,24 +108,14 @@ function diffTable(
   if (actual.columns.length !== table.columns.length || table.columns.some((c) => !columns.has(c.name)))
     for (const c of actual.columns)
       if (!table.columns.some((m) => m.name === c.name)) at(`${table.name}.${c.name}`, 'column is not in the manifest');
-  diffConstraints(schema, table, actual, at);
+  diffConstraints(schema, table, actual, at, equivalence);
   for (const t of diffTriggers(schema, table, actual)) at(`${table.name}.${t.name}`, t.message, t.repair);
 }
-
-/** `crm."order"[]` → `order[]`: an enum type is compared without its schema and quotes. */
-function stripSchema(type: string): string {
-  let out = stripped.get(type);
-  if (out === undefined)
-    stripped.set(type, (out = type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '').replace(/"/g, '')));
-  return out;
-}
-// Thousands of columns spell a few dozen types.
-const stripped = new Map<string, string>();
 
 /** What a model column asks of its live column, worked out once per column object. */
 interface Expectation {
   readonly notNull: boolean;
-  /** the default in normalized form (before canonicalizeDefaults), undefined for none */
+  /** the default in normalized form, undefined for none */
   readonly default: string | undefined;
   readonly identity: '' | 'a' | 'd';
   /** actualDefault for this column, remembered per live text */
@@ -170,7 +152,7 @@ function describeDefault(column: Column): string {
     : JSON.stringify(d.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-function diffConstraints(schema: string, table: Table, actual: CatalogTable, at: Report) {
+function diffConstraints(schema: string, table: Table, actual: CatalogTable, at: Report, equivalence: Equivalence) {
   const target = qualified(schema, table.name);
   // Exclusion constraints are what import reports as beyond the manifest; verify compares the kinds it declares.
   const declarable = actual.constraints.filter((k) => k.type !== 'x');
@@ -214,7 +196,7 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
   for (const c of table.checks) {
     const live = expectKey(c.name, 'c', undefined, 'check constraint');
     // A check added NOT VALID (online push) says so in its definition; its validity is reported above.
-    if (live && normalizeSql(checkCondition(live)) !== normalizeSql(c.sql)) {
+    if (live && !equivalence.check(schema, table, c.sql, checkCondition(live))) {
       const repair = [
         `ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}, ADD CONSTRAINT ` +
           `${quoteIdent(c.name)} CHECK (${c.sql})`,
@@ -240,7 +222,7 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
         `index is ${live.unique ? '' : 'not '}unique; expected ${ix.unique ? '' : 'not '}unique`,
       live.method !== ix.method && `index method is ${live.method}; expected ${ix.method}`,
       !same(live.columns, ix.columns) && `index covers ${list(live.columns)}; expected ${list(ix.columns)}`,
-      normalizeSql(live.predicate ?? '') !== normalizeSql(ix.where ?? '') &&
+      !equivalence.predicate(schema, table, ix.where, live.predicate) &&
         `index predicate is ${live.predicate ?? 'none'}; expected ${ix.where ?? 'none'}`,
     ].filter((d): d is string => d !== false);
     if (differences.length === 0) continue;
@@ -249,4 +231,34 @@ function diffConstraints(schema: string, table: Table, actual: CatalogTable, at:
     differences.forEach((message, i) => at(where, message, i === 0 ? repair : []));
   }
   for (const name of indexes.keys()) at(`${table.name}.${name}`, 'index is not in the manifest');
+}
+
+/**
+ * A column's default: the same text once normalized, or the server's spelling of the manifest's
+ * default. A literal cast to another type than the column's (a type change keeps the old default's
+ * cast) differs only in spelling, which drizzle-kit does not see: push sets the default again.
+ */
+function diffDefault(
+  schema: string,
+  table: string,
+  column: Column,
+  live: string | null,
+  at: Report,
+  equivalence: Equivalence,
+) {
+  const want = expectationOf(column);
+  const got = want.actualDefault(live);
+  if (got === want.default) return;
+  const where = `${table}.${column.name}`;
+  const differs = () => at(where, `default is ${live ?? 'none'}; expected ${describeDefault(column)}`);
+  // A sequence's default is compared by its text alone.
+  const expression = column.type.kind.endsWith('serial') ? undefined : defaultExpression(schema, column);
+  if (live === null || !expression) return differs();
+  if (equivalence.same(expression, live)) return;
+  const spelling = equivalence.spelling(expression);
+  const cast = foreignCast(live, column);
+  if (spelling === undefined || cast === undefined || got !== `${want.default}::${cast}`) return differs();
+  at(where, `default is ${live}, cast to another type than the column's; expected ${spelling}`, [
+    `ALTER TABLE ${qualified(schema, table)} ALTER COLUMN ${quoteIdent(column.name)} SET DEFAULT ${defaultSql(column)}`,
+  ]);
 }
