@@ -14,14 +14,16 @@ services:
 
 // Found by the evolution property test (seed 1631301008): the default is unchanged, so the push
 // needs only the type change; a repeated SET DEFAULT is noise in every review of the push output.
+// Except where the default's text carries the old type: 'abc'::character varying on a text column
+// is another default than 'abc'::text, which verify reports, so the push sets it again.
 test.each([
-  ['integer', 'bigint', '0'],
-  ['smallint', 'integer', '1'],
-  ['varchar(20)', 'text', 'abc'],
-  ['varchar(20)', 'varchar(40)', 'abc'],
+  ['integer', 'bigint', '0', []],
+  ['smallint', 'integer', '1', []],
+  ['varchar(20)', 'text', 'abc', [`  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DEFAULT 'abc';`]],
+  ['varchar(20)', 'varchar(40)', 'abc', []],
 ])(
-  'widening %s → %s with a default is one statement, and the next push changes nothing',
-  async (from, to, fallback) => {
+  'widening %s → %s with a default changes the type and no more, and the next push changes nothing',
+  async (from, to, fallback, defaultAgain) => {
     const p = await project(POSTGRES, manifest(from, fallback));
     expectOk(await p.run(['push']), 'first push');
     await p.sql(`insert into shop.orders default values`);
@@ -34,6 +36,7 @@ test.each([
     // Checked last so that a push that never settles shows first.
     expect(listedStatements(dry.stdout)).toEqual([
       `  ALTER TABLE "shop"."orders" ALTER COLUMN "amount" SET DATA TYPE ${to};`,
+      ...defaultAgain,
     ]);
   },
 );

@@ -10,6 +10,7 @@ import { DEPENDENTS_ELSEWHERE, dataLoss, outsideSchema, referencedSchemas, retyp
 import type { ColumnType, DataLoss } from '../plan/guard.js';
 import { planSteps, readFacts, validationSteps, type Step } from '../plan/online.js';
 import { DEFAULT_POLICY, LOCK_TIMEOUT, existingViolations, invalidIndexDrops, type LockPolicy } from './online-run.js';
+import type { OnlineFailure } from './online-run.js';
 import { retryingLocks, runOnline } from './online-run.js';
 import { breaksSoftDelete, fixSoftDeletes } from '../plan/soft-delete.js';
 import { plural } from '../../shared/plural.js';
@@ -78,25 +79,51 @@ export async function pushService(db: Db, model: Model, service: Service, option
   const dropped = invalid.length > 0 ? await runOnline(db, invalid, waiting) : undefined;
   if (dropped) return { status: 'failed', statements: invalid.map((x) => x.sql), reasons: [dropped.reason] };
   const timedOut = (o: PushOutcome) => o.status === 'failed' && o.reasons.some((r) => r.endsWith(`(${LOCK_TIMEOUT})`));
-  const once = () => pushTransactional(db, model, service, options);
+  // Enum values a try commits ahead of its transaction stay committed through the retries.
+  const committed: string[] = [];
+  const once = () => pushTransactional(db, model, service, options, committed);
   const { result, blocker } = await retryingLocks({ ...waiting, db }, once, timedOut);
   if (blocker) {
     const seconds = policy.retryForMs / 1000;
-    const gaveUp = `gave up after ${seconds} s of lock timeouts waiting for ${blocker}; nothing was changed`;
-    return { ...result, reasons: [gaveUp, ...result.reasons] };
+    const gaveUp = `gave up after ${seconds} s of lock timeouts waiting for ${blocker}; ${leftBehind(committed)}`;
+    const statements = [...new Set([...committed, ...result.statements])];
+    return { ...result, statements, reasons: [gaveUp, ...result.reasons] };
   }
   const online = result.steps?.filter((x) => x.phase === 'online') ?? [];
   const applied = result.status === 'created' || result.status === 'altered';
   if (options.dryRun || online.length === 0 || !applied) return result;
-  const failure = await runOnline(db, online, waiting);
-  const left = (await driftNow(db, service)).map((d) => `push cannot make this match: ${d.where}: ${d.message}`);
-  const reasons = [...result.reasons, ...(failure ? [failure.reason] : []), ...left];
+  // The transaction has committed: a failure from here on says so, and what it committed.
+  let failure: OnlineFailure | void;
+  let left: string[] = [];
+  try {
+    failure = await runOnline(db, online, waiting);
+    left = (await driftNow(db, service)).map((d) => `push cannot make this match: ${d.where}: ${d.message}`);
+  } catch (err) {
+    failure = { reason: errorLine(err) };
+  }
   const inSync = !failure && left.length === 0;
+  const done = result.statements.length - online.length;
+  const committedFirst =
+    !inSync && done > 0 ? [`committed: ${plural(done, 'statement')} of the transaction; then:`] : [];
+  const reasons = [...result.reasons, ...committedFirst, ...(failure ? [failure.reason] : []), ...left];
   return { ...result, status: inSync ? result.status : 'failed', reasons, inSync };
 }
 
+/** What a push that stopped before its transaction committed leaves: nothing, or the enum values committed first. */
+function leftBehind(committed: readonly string[]): string {
+  if (committed.length === 0) return 'nothing was changed';
+  const statements = committed.map((s) => oneLine(s).replace(/;$/, ''));
+  return `only the enum values added first were committed (${statements.join('; ')})`;
+}
+
 /** The transactional part, plus the enum values that must commit before they are used. */
-async function pushTransactional(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
+async function pushTransactional(
+  db: Db,
+  model: Model,
+  service: Service,
+  options: PushOptions,
+  committed: string[],
+): Promise<PushOutcome> {
   const enumAdditions: string[] = [];
   const first = await attempt(db, model, service, options, enumAdditions);
   // PostgreSQL refuses a new enum value before the transaction that added it commits (55P04), so a
@@ -113,6 +140,7 @@ async function pushTransactional(db: Db, model: Model, service: Service, options
   } catch (err) {
     return { status: 'failed', statements: [], reasons: [errorLine(err)] };
   }
+  committed.push(...added);
   const second = await attempt(db, model, service, options, []);
   const note =
     `enum values added and committed first (PostgreSQL cannot use a new value in the ` +
