@@ -32,8 +32,9 @@ export interface Expression {
 /**
  * The server's text of each expression, as the catalog reader reads it (a check's condition, the
  * default, the predicate, the generation expression); undefined where the server refused one (a
- * type the push has yet to create, say). One rolled-back scope and three round trips for the batch;
- * texts are remembered per connection handle, so a push comparing several times asks once.
+ * type the push has yet to create, say). The batch costs a few round trips (open a savepoint or a
+ * transaction, one batch of statements, one read, roll back); texts are remembered per connection
+ * handle, so a push comparing several times asks once.
  */
 export async function deparse(db: Queryable, expressions: readonly Expression[]): Promise<(string | undefined)[]> {
   let known = spelled.get(db);
@@ -79,18 +80,7 @@ async function serverTexts(db: Queryable, expressions: readonly Expression[]): P
   };
   expressions.forEach((e, i) => {
     const table = tableFor(e.kind === 'default' ? [] : e.columns);
-    const item = quoteIdent(`E${i}`);
-    // SET DEFAULT rather than ADD COLUMN … DEFAULT, which would evaluate a stable default once.
-    const stored: Record<ExpressionKind, string[]> = {
-      check: [`ALTER TABLE ${table} ADD CONSTRAINT ${item} CHECK (${e.sql})`],
-      default: [
-        `ALTER TABLE ${table} ADD COLUMN ${item} ${e.type}`,
-        `ALTER TABLE ${table} ALTER COLUMN ${item} SET DEFAULT (${e.sql})`,
-      ],
-      predicate: [`CREATE INDEX ${quoteIdent(`${prefix}E${i}`)} ON ${table} ("K") WHERE (${e.sql})`],
-      generated: [`ALTER TABLE ${table} ADD COLUMN ${item} ${e.type} GENERATED ALWAYS AS (${e.sql}) STORED`],
-    };
-    statements.push(guarded(...stored[e.kind]));
+    statements.push(guarded(...storing(e, table, quoteIdent(`E${i}`), quoteIdent(`${prefix}E${i}`))));
   });
   const rows = await rolledBack(db, async (q) => {
     await q.batch(statements);
@@ -102,6 +92,24 @@ async function serverTexts(db: Queryable, expressions: readonly Expression[]): P
     texts[i] = expressions[i]!.kind === 'check' ? conditionOf(text) : text;
   }
   return texts;
+}
+
+/** The statements that store `e` on `table` as item `item` (a constraint or column; `index` names an index). */
+function storing(e: Expression, table: string, item: string, index: string): string[] {
+  switch (e.kind) {
+    case 'check':
+      return [`ALTER TABLE ${table} ADD CONSTRAINT ${item} CHECK (${e.sql})`];
+    case 'default':
+      // SET DEFAULT rather than ADD COLUMN … DEFAULT, which would evaluate a stable default once.
+      return [
+        `ALTER TABLE ${table} ADD COLUMN ${item} ${e.type}`,
+        `ALTER TABLE ${table} ALTER COLUMN ${item} SET DEFAULT (${e.sql})`,
+      ];
+    case 'predicate':
+      return [`CREATE INDEX ${index} ON ${table} ("K") WHERE (${e.sql})`];
+    case 'generated':
+      return [`ALTER TABLE ${table} ADD COLUMN ${item} ${e.type} GENERATED ALWAYS AS (${e.sql}) STORED`];
+  }
 }
 
 /**

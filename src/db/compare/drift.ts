@@ -14,8 +14,9 @@ export interface Drift {
   readonly where: string;
   readonly message: string;
   /**
-   * Statements that make this item match, for what push repairs without drizzle-kit: comments, and
-   * checks and indexes whose definition changed (drizzle-kit's push compares those by name only).
+   * Statements that make this item match, for what push repairs without drizzle-kit: comments,
+   * checks and indexes whose definition changed (drizzle-kit's push compares those by name only),
+   * and a default whose literal is cast to another type than its column's.
    */
   readonly repair?: readonly string[];
   /** a manifest table found in another schema: verify reports it, push leaves it alone */
