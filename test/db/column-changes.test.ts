@@ -96,9 +96,9 @@ describe.each(BOTH)('on $name', (kind) => {
     await p.sql(`insert into shop.orders (id) values (3)`);
     expect(await p.sql(`select n from shop.orders where id = 3`)).toEqual([{ n: 43 }]);
     await pushed(p, table('          n: { type: integer, nullable: true }\n'));
-    expect(await p.sql(`select is_nullable, is_identity from information_schema.columns where column_name = 'n'`)).toEqual(
-      [{ is_nullable: 'YES', is_identity: 'NO' }],
-    );
+    expect(
+      await p.sql(`select is_nullable, is_identity from information_schema.columns where column_name = 'n'`),
+    ).toEqual([{ is_nullable: 'YES', is_identity: 'NO' }]);
   }, 120_000);
 
   test('an enum the manifest drops while its column becomes text: the column changes first, then the enum goes', async () => {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { actualDefault, expectedDefault, normalizeSql } from '../../src/db/compare/normalize.js';
+import { actualDefault, expectedDefault, foreignCast, normalizeSql } from '../../src/db/compare/normalize.js';
 import { pgArray } from '../../src/model/drizzle-calls.js';
 import type { Column, ColumnType } from '../../src/model/types.js';
 
@@ -51,10 +51,33 @@ test.each([
   expect(actualDefault(catalogText, col)).toBe(expectedDefault(col));
 });
 
-test('array defaults other than enums are spelled by the database ({t,f}), not guessed', () => {
+test('array defaults other than text and enums read as different text ({t,f}): the server compares them', () => {
   const col = column({ kind: 'boolean', sql: 'boolean[]', dims: 1 }, { kind: 'literal', value: [true, false] });
-  expect(expectedDefault(col)).toMatch(/^\u0000canonical:/);
-  expect(expectedDefault(col)).toContain('{true,false}');
+  expect(expectedDefault(col)).toBe("'{true,false}'");
+  expect(actualDefault("'{t,f}'::boolean[]", col)).not.toBe(expectedDefault(col));
+});
+
+test.each([
+  [column({ kind: 'varchar', sql: 'character varying(20)' }), "'x'::character varying"],
+  [column({ kind: 'char', sql: 'character(3)' }), "'x'::bpchar"],
+  [column({ kind: 'char', sql: 'character(3)[]', dims: 1 }), "'{}'::bpchar[]"],
+  [column({ kind: 'numeric', sql: 'numeric(12,2)' }), "'1.5'::numeric"],
+  [column({ kind: 'enum', sql: 'role[]', enumName: 'role', dims: 1 }), `'{a}'::"user".role[]`],
+  [
+    column({ kind: 'timestamptz', sql: 'timestamp with time zone' }),
+    "'2024-01-01 00:00:00+00'::timestamp with time zone",
+  ],
+])("a literal default cast to the column's own type has no foreign cast: %#", (col, text) => {
+  expect(foreignCast(text, col)).toBeUndefined();
+});
+
+test("a literal default cast to another type than the column's reads as different text", () => {
+  const col = column({ kind: 'text', sql: 'text' }, { kind: 'literal', value: 'x' });
+  expect(foreignCast("'x'::character varying", col)).toBe('character varying');
+  expect(actualDefault("'x'::character varying", col)).not.toBe(expectedDefault(col));
+  expect(actualDefault("'x'::text", col)).toBe(expectedDefault(col));
+  const role = column({ kind: 'enum', sql: 'role', enumName: 'role' });
+  expect(foreignCast("'a'::shop.old_role", role)).toBe('shop.old_role');
 });
 
 test('LIKE, ILIKE and != read as the operators Postgres stores', () => {

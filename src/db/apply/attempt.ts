@@ -114,8 +114,8 @@ async function runDeclared(tx: Queryable, model: Model, service: Service, found:
     });
   let catalog = found;
   const steps: Step[] = [];
-  for (const next of [() => moves.steps, () => renames(service, catalog)]) {
-    const declared = next();
+  for (const next of [async () => moves.steps, () => renames(tx, service, catalog)]) {
+    const declared = await next();
     if (declared.length === 0) continue;
     await tx.batch(sqlOf(declared));
     steps.push(...declared);

@@ -1,5 +1,5 @@
 import type { Model, Service } from '../../model/types.js';
-import { errorLine } from '../connect/one-line.js';
+import { errorLine, oneLine } from '../connect/one-line.js';
 import type { Db } from '../connect/queryable.js';
 import { referencedSchemas } from '../plan/guard.js';
 import { plural } from '../../shared/plural.js';
@@ -12,6 +12,7 @@ import {
   retryingLocks,
   runOnline,
   type LockPolicy,
+  type OnlineFailure,
 } from './online-run.js';
 
 /** `skipped`: planned, but not applied because another service of the same push was refused */
@@ -75,29 +76,53 @@ export async function pushService(db: Db, model: Model, service: Service, option
   const dropped = invalid.length > 0 ? await runOnline(db, invalid, waiting) : undefined;
   if (dropped) return { status: 'failed', statements: invalid.map((x) => x.sql), reasons: [dropped.reason] };
   const timedOut = (o: PushOutcome) => o.status === 'failed' && o.reasons.some((r) => r.endsWith(`(${LOCK_TIMEOUT})`));
-  const once = () => pushTransactional(db, model, service, options);
+  // Enum values a try commits ahead of its transaction stay committed through the retries.
+  const committed: string[] = [];
+  const once = () => pushTransactional(db, model, service, options, committed);
   const { result, blocker } = await retryingLocks({ ...waiting, db }, once, timedOut);
   if (blocker) {
     const seconds = policy.retryForMs / 1000;
-    const gaveUp = `gave up after ${seconds} s of lock timeouts waiting for ${blocker}; nothing was changed`;
-    return { ...result, reasons: [gaveUp, ...result.reasons] };
+    const gaveUp = `gave up after ${seconds} s of lock timeouts waiting for ${blocker}; ${leftBehind(committed)}`;
+    const statements = [...new Set([...committed, ...result.statements])];
+    return { ...result, statements, reasons: [gaveUp, ...result.reasons] };
   }
   const online = result.steps?.filter((x) => x.phase === 'online') ?? [];
   const applied = result.status === 'created' || result.status === 'altered';
   if (options.dryRun || options.planOnly || online.length === 0 || !applied) return result;
-  const failure = await runOnline(db, online, waiting);
-  const left = failure ? [] : leftOver(await driftNow(db, service));
+  // The transaction has committed: a failure from here on says so first, and what it committed.
+  let failure: OnlineFailure | void;
+  let left: string[] = [];
+  try {
+    failure = await runOnline(db, online, waiting);
+    if (!failure) left = leftOver(await driftNow(db, service));
+  } catch (err) {
+    failure = { reason: errorLine(err) };
+  }
   if (!failure && left.length === 0) return { ...result, inSync: true };
-  // The transaction has committed: the report says so, never that nothing changed.
-  const committed = plural(result.steps!.filter((x) => x.phase === 'transaction').length, 'statement');
-  const reasons = failure
-    ? [...result.reasons, failure.reason, `the transaction committed (${committed}) before this: push again to finish`]
-    : [...result.reasons, ...left, `the push committed (${committed} and the online steps), yet this still differs`];
+  const done = result.steps!.filter((x) => x.phase === 'transaction').length;
+  const reasons = [
+    ...result.reasons,
+    `committed: ${plural(done, 'statement')} of the transaction; then:`,
+    ...(failure ? [failure.reason] : left),
+  ];
   return { ...result, status: 'failed', reasons, inSync: false };
 }
 
+/** What a push that stopped before its transaction committed leaves: nothing, or the enum values committed first. */
+function leftBehind(committed: readonly string[]): string {
+  if (committed.length === 0) return 'nothing was changed';
+  const statements = committed.map((s) => oneLine(s).replace(/;$/, ''));
+  return `only the enum values added first were committed (${statements.join('; ')})`;
+}
+
 /** The transactional part, plus the enum values that must commit before they are used. */
-async function pushTransactional(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
+async function pushTransactional(
+  db: Db,
+  model: Model,
+  service: Service,
+  options: PushOptions,
+  committed: string[],
+): Promise<PushOutcome> {
   const enumAdditions: string[] = [];
   const first = await attempt(db, model, service, options, enumAdditions);
   // PostgreSQL refuses a new enum value before the transaction that added it commits (55P04), so a
@@ -116,6 +141,7 @@ async function pushTransactional(db: Db, model: Model, service: Service, options
   } catch (err) {
     return { status: 'failed', statements: [], reasons: [errorLine(err)] };
   }
+  committed.push(...added.map((x) => x.sql).filter((x) => !committed.includes(x)));
   const second = await attempt(db, model, service, options, []);
   const note =
     `enum values added and committed first (PostgreSQL cannot use a new value in the ` +

@@ -36,8 +36,11 @@ export interface CatalogConstraint {
 }
 
 /** A check's condition: what follows CHECK, less the NOT VALID an online push leaves until it validates. */
-export const checkCondition = (k: CatalogConstraint): string =>
-  k.definition!.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '');
+export const checkCondition = (k: CatalogConstraint): string => conditionOf(k.definition!);
+
+/** The condition in a check's pg_get_constraintdef() text. */
+export const conditionOf = (definition: string): string =>
+  definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '');
 
 export interface CatalogIndex {
   readonly name: string;

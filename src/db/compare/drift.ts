@@ -2,7 +2,8 @@ import type { Column, Enum, Index, Service, Table } from '../../model/types.js';
 import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogSchema, CatalogTable } from '../catalog/types.js';
 import { checkCondition } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
-import { actualDefault, canonicalizeDefaults, expectedDefault, normalizeSql } from './normalize.js';
+import { comparedWithServer, defaultExpression, type Equivalence } from './equivalence.js';
+import { actualDefault, expectedDefault, foreignCast, stripSchema } from './normalize.js';
 import { diffTriggers } from './triggers.js';
 import { wantedConstraints, type WantedConstraint } from './wanted.js';
 
@@ -64,8 +65,15 @@ const FK_ACTION: Record<string, string> = {
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const list = (a: readonly string[]) => `(${a.join(', ')})`;
 
-/** Everything that differs between the service's model and its schema in the catalog. */
-export async function diffService(service: Service, catalog: CatalogSchema, db: Queryable): Promise<Drift[]> {
+/**
+ * Everything that differs between the service's model and its schema in the catalog. `db` spells
+ * the expressions whose text differs (equivalence.ts); with none, nothing is sent to it.
+ */
+export function diffService(service: Service, catalog: CatalogSchema, db: Queryable): Promise<Drift[]> {
+  return comparedWithServer(db, (equivalence) => compareService(service, catalog, equivalence));
+}
+
+function compareService(service: Service, catalog: CatalogSchema, equivalence: Equivalence): Drift[] {
   const drift: Drift[] = [];
   const at: Report = (where, message, change) =>
     drift.push({ service: service.name, where: `${service.schema}.${where}`, message, change });
@@ -87,19 +95,11 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
     });
     return drift;
   }
-  // One pass, no intermediate lists: a schema of thousands of tables has tens of thousands of columns.
-  const expectedDefaults = new Set<string>();
-  for (const t of service.tables)
-    for (const c of t.columns) {
-      const d = expectationOf(c).default;
-      if (d !== undefined) expectedDefaults.add(d);
-    }
-  const canonical = await canonicalizeDefaults(db, [...expectedDefaults]);
   const actualTables = new Map(catalog.tables.map((t) => [t.name, t] as const));
   for (const table of service.tables) {
     const actual = actualTables.get(table.name);
     if (!actual) at(table.name, 'table is missing', { kind: 'create table', table });
-    else diffTable(service.schema, table, actual, at, canonical);
+    else diffTable(service.schema, table, actual, at, equivalence);
   }
   const declared = new Set(service.tables.map((t) => t.name));
   // A partition belongs to its partitioned table: it is not a table of its own to report or drop.
@@ -125,13 +125,7 @@ export async function diffService(service: Service, catalog: CatalogSchema, db: 
 
 type Report = (where: string, message: string, change?: Change) => void;
 
-function diffTable(
-  schema: string,
-  table: Table,
-  actual: CatalogTable,
-  at: Report,
-  canonical: ReadonlyMap<string, string>,
-) {
+function diffTable(schema: string, table: Table, actual: CatalogTable, at: Report, equivalence: Equivalence) {
   if ((actual.comment ?? undefined) !== table.comment)
     at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, {
       kind: 'table comment',
@@ -165,9 +159,7 @@ function diffTable(
         `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${want.notNull ? 'NOT NULL' : 'nullable'}`,
         differs('nullability'),
       );
-    const wantDefault = want.default === undefined ? undefined : (canonical.get(want.default) ?? want.default);
-    if (!column.identity && want.actualDefault(live.default) !== wantDefault)
-      at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`, differs('default'));
+    if (!column.identity) diffDefault(schema, table, column, live, at, equivalence);
     if (live.identity !== want.identity)
       at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`, differs('identity'));
     if ((live.comment ?? undefined) !== column.comment)
@@ -182,7 +174,7 @@ function diffTable(
     for (const c of actual.columns)
       if (!table.columns.some((m) => m.name === c.name))
         at(`${table.name}.${c.name}`, 'column is not in the manifest', { kind: 'drop column', table, live: c });
-  diffConstraints(table, actual, at);
+  diffConstraints(schema, table, actual, at, equivalence);
   for (const t of diffTriggers(schema, table, actual))
     at(
       `${table.name}.${t.name}`,
@@ -193,20 +185,10 @@ function diffTable(
     );
 }
 
-/** `crm."order"[]` → `order[]`: an enum type is compared without its schema and quotes. */
-function stripSchema(type: string): string {
-  let out = stripped.get(type);
-  if (out === undefined)
-    stripped.set(type, (out = type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '').replace(/"/g, '')));
-  return out;
-}
-// Thousands of columns spell a few dozen types.
-const stripped = new Map<string, string>();
-
 /** What a model column asks of its live column, worked out once per column object. */
 interface Expectation {
   readonly notNull: boolean;
-  /** the default in normalized form (before canonicalizeDefaults), undefined for none */
+  /** the default in normalized form, undefined for none */
   readonly default: string | undefined;
   readonly identity: '' | 'a' | 'd';
   /** actualDefault for this column, remembered per live text */
@@ -243,7 +225,7 @@ function describeDefault(column: Column): string {
     : JSON.stringify(d.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
+function diffConstraints(schema: string, table: Table, actual: CatalogTable, at: Report, equivalence: Equivalence) {
   // Exclusion constraints are what import reports as beyond the manifest; verify compares the kinds it declares.
   const declarable = actual.constraints.filter((k) => k.type !== 'x');
   const constraints = new Map(declarable.map((k) => [k.name, k] as const));
@@ -262,7 +244,9 @@ function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
       add(`is a ${live.type} constraint; expected ${what[want.type]}`, live);
       continue;
     }
-    const differences = constraintDifferences(want, live);
+    const differences = constraintDifferences(want, live, (sql, condition) =>
+      equivalence.check(schema, table, sql, condition),
+    );
     differences.forEach((message, i) => (i === 0 ? add(message, live) : at(where, message)));
     // Validated after the commit: push validates it (online.ts validationSteps).
     if (differences.length === 0 && live.validated === false)
@@ -291,7 +275,7 @@ function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
         `index is ${live.unique ? '' : 'not '}unique; expected ${index.unique ? '' : 'not '}unique`,
       live.method !== index.method && `index method is ${live.method}; expected ${index.method}`,
       !same(live.columns, index.columns) && `index covers ${list(live.columns)}; expected ${list(index.columns)}`,
-      normalizeSql(live.predicate ?? '') !== normalizeSql(index.where ?? '') &&
+      !equivalence.predicate(schema, table, index.where, live.predicate) &&
         `index predicate is ${live.predicate ?? 'none'}; expected ${index.where ?? 'none'}`,
     ].filter((d): d is string => d !== false);
     // One change rebuilds the index, whatever differs in it.
@@ -304,7 +288,11 @@ function diffConstraints(table: Table, actual: CatalogTable, at: Report) {
 }
 
 /** How a live constraint of the expected name and type differs from the declared one. */
-function constraintDifferences(want: WantedConstraint, live: CatalogConstraint): string[] {
+function constraintDifferences(
+  want: WantedConstraint,
+  live: CatalogConstraint,
+  sameCheck: (sql: string, condition: string) => boolean,
+): string[] {
   const what = { p: 'primary key', u: 'unique constraint', f: 'foreign key', c: 'check constraint' }[want.type];
   switch (want.type) {
     case 'p':
@@ -314,7 +302,7 @@ function constraintDifferences(want: WantedConstraint, live: CatalogConstraint):
         : [`${what} covers ${list(live.columns)}; expected ${list(want.columns)}`];
     case 'c':
       // A check added NOT VALID (online push) says so in its definition; its validity is reported apart.
-      return normalizeSql(checkCondition(live)) === normalizeSql(want.sql)
+      return sameCheck(want.sql, checkCondition(live))
         ? []
         : [`check is ${live.definition}; expected CHECK (${want.sql})`];
     case 'f': {
@@ -335,4 +323,33 @@ function constraintDifferences(want: WantedConstraint, live: CatalogConstraint):
       return out;
     }
   }
+}
+
+/**
+ * A column's default: the same text once normalized, or the server's spelling of the manifest's
+ * default. A literal cast to another type than the column's (a type change keeps the old default's
+ * cast) differs only in spelling, and is set again.
+ */
+function diffDefault(
+  schema: string,
+  table: Table,
+  column: Column,
+  live: CatalogColumn,
+  at: Report,
+  equivalence: Equivalence,
+) {
+  const want = expectationOf(column);
+  const got = want.actualDefault(live.default);
+  if (got === want.default) return;
+  const where = `${table.name}.${column.name}`;
+  const change: Change = { kind: 'column', aspect: 'default', table, column, live };
+  const differs = () => at(where, `default is ${live.default ?? 'none'}; expected ${describeDefault(column)}`, change);
+  // A sequence's default is compared by its text alone.
+  const expression = column.type.kind.endsWith('serial') ? undefined : defaultExpression(schema, column);
+  if (live.default === null || !expression) return differs();
+  if (equivalence.same(expression, live.default)) return;
+  const spelling = equivalence.spelling(expression);
+  const cast = foreignCast(live.default, column);
+  if (spelling === undefined || cast === undefined || got !== `${want.default}::${cast}`) return differs();
+  at(where, `default is ${live.default}, cast to another type than the column's; expected ${spelling}`, change);
 }

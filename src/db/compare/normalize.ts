@@ -1,6 +1,5 @@
 import { pgArray } from '../../model/drizzle-calls.js';
 import type { Column, Literal } from '../../model/types.js';
-import type { Queryable } from '../connect/queryable.js';
 import { sqlQuote } from '../../shared/sql-quote.js';
 
 /**
@@ -69,6 +68,12 @@ export function expectedDefault(column: Column): string | undefined {
 
 export function actualDefault(text: string | null, column: Column): string | undefined {
   if (text === null) return undefined;
+  const cast = foreignCast(text, column);
+  const norm = normalizedDefault(text, column);
+  return cast === undefined ? norm : `${norm}::${cast}`;
+}
+
+function normalizedDefault(text: string, column: Column): string {
   if (column.type.kind.endsWith('serial'))
     return /^nextval\(/.test(text) ? normalizeSql(`nextval('x')`).replace(/'x'/, "'*'") : normalizeSql(text);
   const norm = normalizeSql(text);
@@ -89,7 +94,38 @@ export function actualDefault(text: string | null, column: Column): string | und
   return scalarNumber && /^-?[\d.]+$/.test(norm) ? canonicalScalar(norm) : norm;
 }
 
-const SCALAR_KINDS: ReadonlySet<string> = new Set([
+/**
+ * The type a default's literal is cast to when it is not the column's own type: `'x'::character
+ * varying` on a text column, left by a type change. Stripping casts would hide that difference;
+ * a default of the other spelling is read as different, and the server then compares (equivalence.ts).
+ */
+export function foreignCast(text: string, column: Column): string | undefined {
+  const cast = LITERAL_CAST.exec(text)?.[1];
+  if (cast === undefined) return undefined;
+  const bare = (type: string) =>
+    stripSchema(type)
+      .replace(TYPMOD, '')
+      .replace(/^character(?=\[|$)/, 'bpchar');
+  return bare(cast) === bare(column.type.sql) ? undefined : cast;
+}
+
+/** `'…'::type`, the whole text: a literal and its cast, the form Postgres gives a literal default. */
+const NAME = '(?:"[^"]+"|[a-z_][a-z0-9_ ]*)';
+const TYPMOD = /\(\d+(?:,\s*\d+)?\)/;
+const LITERAL_CAST = new RegExp(`^'(?:[^']|'')*'::(${NAME}(?:\\.${NAME})?(?:${TYPMOD.source})?(?:\\[\\])*)$`, 's');
+
+/** `crm."order"[]` → `order[]`: an enum type is compared without its schema and quotes. */
+export function stripSchema(type: string): string {
+  let out = stripped.get(type);
+  if (out === undefined)
+    stripped.set(type, (out = type.replace(/^(?:"[^"]+"|[a-z_][a-z0-9_]*)\./, '').replace(/"/g, '')));
+  return out;
+}
+// Thousands of columns spell a few dozen types.
+const stripped = new Map<string, string>();
+
+/** Kinds whose literals are written bare (numbers, booleans), not quoted. */
+export const SCALAR_KINDS: ReadonlySet<string> = new Set([
   'boolean',
   'smallint',
   'integer',
@@ -100,65 +136,17 @@ const SCALAR_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 function literalForm(value: Literal, column: Column): string {
-  // Arrays print in the element type's own spelling ({t,f}, times with their offset): the database
-  // says how; enum arrays (their type is schema-qualified) print as written.
-  if (column.type.dims > 0)
-    return column.type.kind === 'enum'
-      ? sqlQuote(pgArray(value as readonly Literal[]))
-      : dbCanonical(column, pgArray(value as readonly Literal[]));
-  switch (column.type.kind) {
-    case 'json':
-    case 'jsonb':
-      return sqlQuote(canonicalJson(value));
-    case 'timestamp':
-    case 'timestamptz':
-    case 'time':
-    case 'interval':
-    case 'inet':
-      return dbCanonical(column, String(value));
-    case 'boolean':
-    case 'smallint':
-    case 'integer':
-    case 'bigint':
-    case 'real':
-    case 'double':
-    case 'numeric':
-      return canonicalScalar(String(value));
-    default:
-      return sqlQuote(String(value));
-  }
+  // Arrays of other element types than text and enums, times, intervals and addresses have their
+  // server's spelling ({t,f}, '02:00:00'): where the text differs, the server compares (equivalence.ts).
+  if (column.type.dims > 0) return sqlQuote(pgArray(value as readonly Literal[]));
+  if (column.type.kind === 'json' || column.type.kind === 'jsonb') return sqlQuote(canonicalJson(value));
+  return SCALAR_KINDS.has(column.type.kind) ? canonicalScalar(String(value)) : sqlQuote(String(value));
 }
 
 const canonicalScalar = (s: string) => (/^-?[\d.]+(e[+-]?\d+)?$/i.test(s) ? String(Number(s)) : s.toLowerCase());
 
-/**
- * Times, intervals and addresses have many spellings ('2 hours' is stored as '02:00:00'); only
- * Postgres knows the canonical one. These defaults become placeholders that `canonicalizeDefaults`
- * resolves with one query.
- */
-const PLACEHOLDER = '\u0000canonical:';
-const dbCanonical = (column: Column, text: string) => `${PLACEHOLDER}${JSON.stringify([column.type.sql, text])}`;
-
-export async function canonicalizeDefaults(db: Queryable, expected: readonly string[]): Promise<Map<string, string>> {
-  const pending = [...new Set(expected.filter((e) => e.startsWith(PLACEHOLDER)))];
-  const out = new Map<string, string>();
-  if (pending.length === 0) return out;
-  const pairs = pending.map((p) => JSON.parse(p.slice(PLACEHOLDER.length)) as [string, string]);
-  // Types come from the model (validated spellings), values are bound parameters.
-  // Quoted as the catalog shows a default ('…' with ' doubled): format('%L') would write E'…' for backslashes.
-  // format('%s') prints the value as its type does (inet without /32), unlike a cast to text.
-  const select = pairs
-    .map(([type], i) => `'''' || replace(format('%s', ($${i + 1}::text)::${type}), '''', '''''') || '''' as c${i}`)
-    .join(', ');
-  const rows = await db.query<Record<string, string>>(
-    `select ${select}`,
-    pairs.map(([, text]) => text),
-  );
-  pending.forEach((p, i) => out.set(p, normalizeSql(rows[0]![`c${i}`]!)));
-  return out;
-}
-
-function canonicalJson(value: Literal): string {
+/** JSON with its keys sorted, one text for one value; a bigint as a number. */
+export function canonicalJson(value: Literal): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

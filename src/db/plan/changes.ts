@@ -6,7 +6,8 @@ import { wantedConstraints } from '../compare/wanted.js';
 import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
 import { constraintNames } from '../../shared/conventions.js';
 import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
-import { columnType, commentOn, createTable } from './ddl.js';
+import { columnTypeSql } from '../../model/sql-spelling.js';
+import { commentOn, createTable } from './ddl.js';
 import { aroundChanges } from './dependents.js';
 import { changeEnum, createEnum, dropEnum } from './enums.js';
 import type { Facts } from './facts.js';
@@ -46,7 +47,7 @@ export interface Plan {
 /** `from→to` pairs of the column types the plan changes: readFacts learns which PostgreSQL casts directly. */
 export function castPairs(drift: readonly Drift[], schema: string): string[] {
   return drift.flatMap(({ change: c }) =>
-    c?.kind === 'column' && c.aspect === 'type' ? [`${c.live.type}→${columnType(c.column, schema, false)}`] : [],
+    c?.kind === 'column' && c.aspect === 'type' ? [`${c.live.type}→${columnTypeSql(c.column, schema)}`] : [],
   );
 }
 

@@ -4,7 +4,8 @@ import type { CatalogColumn } from '../catalog/types.js';
 import type { ColumnAspect } from '../compare/drift.js';
 import { isWidening } from '../compare/widening.js';
 import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
-import { columnDefinition, columnType, commentOn, defaultExpression } from './ddl.js';
+import { columnTypeSql, defaultSql } from '../../model/sql-spelling.js';
+import { columnDefinition, commentOn } from './ddl.js';
 import type { Facts } from './facts.js';
 import { placeOf, setNotNull, type On } from './online.js';
 import { inTransaction, type Step } from './steps.js';
@@ -58,8 +59,8 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
   if (aspects.has('identity') && live.identity !== '' && wantIdentity !== '')
     steps.push(step('add identity', `SET GENERATED ${wantIdentity === 'a' ? 'ALWAYS' : 'BY DEFAULT'}`));
 
-  const newDefault = serial ? undefined : defaultExpression(column);
-  const to = columnType(column, on.schema, false);
+  const newDefault = serial ? undefined : defaultSql(column);
+  const to = columnTypeSql(column, on.schema);
   const widening = retype && isWidening(live.type, to);
   // The old default may not cast to the new type (a widening keeps it, but a default spelled with a
   // cast to the old type is set again), and an identity or serial column takes none.

@@ -1,5 +1,5 @@
-import { pgArray } from '../../model/drizzle-calls.js';
-import type { Column, Index, Literal, Table } from '../../model/types.js';
+import { columnTypeSql, defaultSql } from '../../model/sql-spelling.js';
+import type { Column, Index, Table } from '../../model/types.js';
 import { wantedConstraints, type WantedConstraint } from '../compare/wanted.js';
 import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
 
@@ -29,35 +29,11 @@ export function constraintBody(k: WantedConstraint): string {
   }
 }
 
-/** The column's type as DDL writes it: enums qualified with the service's schema, serials as `serial`. */
-export function columnType(column: Column, schema: string, forCreate: boolean): string {
-  const { type } = column;
-  if (forCreate && type.kind.endsWith('serial')) return type.kind;
-  if (type.kind === 'enum') return `${qualified(schema, type.enumName!)}${'[]'.repeat(type.dims)}`;
-  return type.sql;
-}
-
-/**
- * The default as an SQL expression, or undefined for none (serial and identity columns have their
- * own). A literal needs no cast: PostgreSQL coerces a default to its column's type when storing it.
- */
-export function defaultExpression(column: Column): string | undefined {
-  const d = column.default;
-  if (!d) return undefined;
-  if (d.kind === 'sql') return d.sql;
-  const { value } = d;
-  if (column.type.dims > 0) return sqlQuote(pgArray(value as readonly Literal[]));
-  if (column.type.kind === 'json' || column.type.kind === 'jsonb')
-    return sqlQuote(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
-  if (typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'number') return String(value);
-  return sqlQuote(String(value));
-}
-
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`, for CREATE TABLE and ADD COLUMN. */
 export function columnDefinition(column: Column, schema: string): string {
-  const parts = [q(column.name), columnType(column, schema, true)];
+  const parts = [q(column.name), columnTypeSql(column, schema, true)];
   if (column.identity) parts.push(`GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
-  const dflt = defaultExpression(column);
+  const dflt = defaultSql(column);
   if (dflt !== undefined) parts.push(`DEFAULT ${dflt}`);
   if (!column.nullable || column.primaryKey) parts.push('NOT NULL');
   return parts.join(' ');

@@ -1,6 +1,6 @@
 import type { Enum, Service } from '../../model/types.js';
 import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
-import { defaultExpression } from './ddl.js';
+import { defaultSql } from '../../model/sql-spelling.js';
 import type { EnumColumn } from './facts.js';
 import { inTransaction, type Step } from './steps.js';
 
@@ -95,7 +95,7 @@ export function changeEnum(
         { rewrites: true, scans: true, violations: removed.length > 0 ? violations : undefined },
       ),
     );
-    const dflt = column && defaultExpression(column);
+    const dflt = column && defaultSql(column);
     if (c.hasDefault && dflt)
       steps.push(
         inTransaction(

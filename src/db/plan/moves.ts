@@ -1,7 +1,7 @@
 import type { Model, Service, Table } from '../../model/types.js';
 import { checkCondition, type CatalogSchema, type CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
-import { normalizeSql } from '../compare/normalize.js';
+import { comparedWithServer, type Equivalence } from '../compare/equivalence.js';
 import { qualified, quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
 import { fromPath, missingSource, undeclaredTables, unmovedSource, type Candidate } from './move-sources.js';
@@ -117,8 +117,16 @@ async function enumIn(tx: Queryable, schemas: readonly string[], name: string): 
   return undefined;
 }
 
-/** Renames inside the schema: enums, enum values, columns, and constraints and indexes by their shape. */
-export function renames(service: Service, catalog: CatalogSchema): Step[] {
+/**
+ * Renames inside the schema: enums, enum values, columns, and constraints and indexes by their
+ * shape. Checks and predicates match as drift compares them (equivalence.ts): where their texts
+ * differ, the server spells the manifest's, in one batch for the service.
+ */
+export function renames(tx: Queryable, service: Service, catalog: CatalogSchema): Promise<Step[]> {
+  return comparedWithServer(tx, (equivalence) => plannedRenames(service, catalog, equivalence));
+}
+
+function plannedRenames(service: Service, catalog: CatalogSchema, equivalence: Equivalence): Step[] {
   const out: Step[] = [];
   const schema = service.schema;
   const enums = new Map(catalog.enums.map((e) => [e.name, e.values] as const));
@@ -152,7 +160,10 @@ export function renames(service: Service, catalog: CatalogSchema): Step[] {
   for (const table of service.tables) {
     const live = catalog.tables.find((t) => t.name === table.name);
     if (live)
-      out.push(...columnRenames(service.schema, table, live), ...nameRenames(service.schema, table, live, taken));
+      out.push(
+        ...columnRenames(service.schema, table, live),
+        ...nameRenames(service.schema, table, live, taken, equivalence),
+      );
   }
   return out;
 }
@@ -178,7 +189,13 @@ const key = (...parts: readonly (string | boolean | null | undefined)[]) => JSON
  * A constraint or index the manifest names differently but that is otherwise the same (an adopted
  * table's `users_user_pkey`, Django's hashed index names) is renamed rather than dropped and rebuilt.
  */
-function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Set<string>): Step[] {
+function nameRenames(
+  schema: string,
+  table: Table,
+  live: CatalogTable,
+  taken: Set<string>,
+  equivalence: Equivalence,
+): Step[] {
   const target = qualified(schema, table.name);
   const pk =
     table.primaryKey ??
@@ -190,47 +207,38 @@ function nameRenames(schema: string, table: Table, live: CatalogTable, taken: Se
   for (const u of table.uniques) wanted.set(key('u', ...u.columns), u.name);
   for (const f of table.foreignKeys)
     wanted.set(key('f', f.column, f.target.schema, f.target.table, f.target.column), f.name);
-  for (const c of table.checks) wanted.set(key('c', normalizeSql(c.sql)), c.name);
-  const manifestNames = new Set(wanted.values());
+  const manifestNames = new Set([...wanted.values(), ...table.checks.map((c) => c.name)]);
   const out: Step[] = [];
   const place = `${schema}.${table.name}`;
   for (const k of live.constraints) {
     if (manifestNames.has(k.name)) continue;
-    const shape =
-      k.type === 'f'
-        ? key('f', ...k.columns, k.refSchema, k.refTable, ...(k.refColumns ?? []))
-        : k.type === 'c'
-          ? key('c', normalizeSql(checkCondition(k)))
-          : key(k.type, ...k.columns);
-    const name = wanted.get(shape);
+    const name =
+      k.type === 'c'
+        ? table.checks.find((c) => !taken.has(c.name) && equivalence.check(schema, table, c.sql, checkCondition(k)))
+            ?.name
+        : wanted.get(
+            k.type === 'f'
+              ? key('f', ...k.columns, k.refSchema, k.refTable, ...(k.refColumns ?? []))
+              : key(k.type, ...k.columns),
+          );
     if (name && !taken.has(name)) {
       const sql = `ALTER TABLE ${target} RENAME CONSTRAINT ${quoteIdent(k.name)} TO ${quoteIdent(name)}`;
       out.push(declared('rename', `${place}.${name}`, sql, place));
       taken.add(name);
     }
   }
-  const indexShape = (
-    unique: boolean,
-    method: string,
-    columns: readonly string[],
-    predicate: string | null | undefined,
-  ) => key(unique, method, normalizeSql(predicate ?? ''), ...columns);
-  const wantedIndexes = new Map(
-    table.indexes.map((ix) => [indexShape(ix.unique, ix.method, ix.columns, ix.where), ix.name] as const),
-  );
   for (const ix of live.indexes) {
     if (table.indexes.some((m) => m.name === ix.name)) continue;
-    const name = wantedIndexes.get(indexShape(ix.unique, ix.method, ix.columns, ix.predicate));
-    if (name && !taken.has(name)) {
-      out.push(
-        declared(
-          'rename',
-          `${place}.${name}`,
-          `ALTER INDEX ${qualified(schema, ix.name)} RENAME TO ${quoteIdent(name)}`,
-          place,
-        ),
-      );
-      taken.add(name);
+    const match = table.indexes.find(
+      (m) =>
+        !taken.has(m.name) &&
+        key(m.unique, m.method, ...m.columns) === key(ix.unique, ix.method, ...ix.columns) &&
+        equivalence.predicate(schema, table, m.where, ix.predicate),
+    );
+    if (match) {
+      const sql = `ALTER INDEX ${qualified(schema, ix.name)} RENAME TO ${quoteIdent(match.name)}`;
+      out.push(declared('rename', `${place}.${match.name}`, sql, place));
+      taken.add(match.name);
     }
   }
   return out;
