@@ -198,7 +198,7 @@ test('dropping a table a view in another schema reads is refused, even with --ac
   expect(pushed.code).toBe(1);
   expect(pushed.stderr).toMatch(/^alpha → .*: refused, \d+ statements?$/m);
   expect(pushed.stderr).toContain(
-    '  view beta.old_view reads alpha.old_things, which push would drop: push never drops a view with its table; change or drop the view first',
+    '  view beta.old_view reads alpha.old_things, which push would drop: push never drops a view with what it reads; change or drop the view first',
   );
   expect(await catalogText(p, 'beta')).toBe(beta);
   expect(await p.sql(`select count(*)::int as n from information_schema.views where table_schema = 'beta'`)).toEqual([

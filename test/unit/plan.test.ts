@@ -337,6 +337,6 @@ test('views reading a recast column are dropped before and recreated after, inne
     'view billing.report of another schema reads a column this push changes: push its service after dropping the view there, or change the view by hand',
   ]);
   expect(plan([{ kind: 'drop table', live: liveOrders() }], { views }).refusals).toEqual([
-    'view shop.totals reads shop.orders, which push would drop: push never drops a view with its table; change or drop the view first',
+    'view shop.totals reads shop.orders, which push would drop: push never drops a view with what it reads; change or drop the view first',
   ]);
 });

@@ -95,7 +95,8 @@ export function planService(input: PlanInput): Plan {
   const changes = everything(input);
   const columns = new Map<string, ColumnChange & { readonly aspects: Set<ColumnAspect> }>();
   const recast = new Set<string>();
-  const dropped = new Set<string>();
+  const droppedColumns = new Set<string>();
+  const droppedTables = new Set<string>();
   // The NOT NULL helpers a killed push left, which the SET NOT NULL planned here replaces.
   const notNullHelpers = new Set(
     changes.flatMap((c) =>
@@ -133,7 +134,7 @@ export function planService(input: PlanInput): Plan {
         break;
       case 'drop table': {
         const t = qualified(schema, change.live.name);
-        dropped.add(`${schema}.${change.live.name}`);
+        droppedTables.add(`${schema}.${change.live.name}`);
         put(
           'drop tables',
           inTransaction(
@@ -165,7 +166,7 @@ export function planService(input: PlanInput): Plan {
       case 'drop column': {
         const t = qualified(schema, change.table.name);
         const object = `${schema}.${change.table.name}.${change.live.name}`;
-        recast.add(object);
+        droppedColumns.add(object);
         put(
           'drop columns',
           inTransaction(
@@ -245,7 +246,7 @@ export function planService(input: PlanInput): Plan {
   // The function every update trigger calls, before any trigger (a new table's come with it).
   if (touch)
     put('schema', inTransaction('create function', `${schema}.${TOUCH_FUNCTION}`, touchFunction(schema), 'none', {}));
-  const around = aroundChanges(schema, facts.dependents, recast, dropped);
+  const around = aroundChanges(schema, facts.dependents, { recast, droppedColumns, droppedTables });
   refusals.push(...around.refusals);
   put('drop views', ...around.before);
   put('create views', ...around.after);

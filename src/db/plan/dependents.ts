@@ -17,30 +17,35 @@ export interface AroundChange {
   readonly refusals: readonly string[];
 }
 
+/** What a plan changes under the views: `schema.table.column` recast or dropped, `schema.table` dropped. */
+export interface Changed {
+  readonly recast: ReadonlySet<string>;
+  readonly droppedColumns: ReadonlySet<string>;
+  readonly droppedTables: ReadonlySet<string>;
+}
+
 /**
- * `columns`: `schema.table.column` of every column whose type changes or that is dropped;
- * `tables`: `schema.table` of every table dropped (its readers are never dropped with it).
+ * The views around a plan: those reading a recast column are dropped and recreated; one reading a
+ * dropped column or table could not be recreated, and push never drops a view for good, so the push
+ * is refused naming it (as it is for a view of another schema).
  */
-export function aroundChanges(
-  schema: string,
-  views: readonly DependentView[],
-  columns: ReadonlySet<string>,
-  tables: ReadonlySet<string>,
-): AroundChange {
+export function aroundChanges(schema: string, views: readonly DependentView[], changed: Changed): AroundChange {
   const reading = (v: DependentView, names: ReadonlySet<string>) =>
     v.reads.some((r) => names.has(r) || names.has(r.slice(0, r.lastIndexOf('.'))));
   const refusals: string[] = [];
   for (const v of views) {
-    const table = [...tables].find((t) => v.reads.some((r) => r.startsWith(`${t}.`)));
-    if (table)
+    const gone =
+      v.reads.find((r) => changed.droppedColumns.has(r)) ??
+      [...changed.droppedTables].find((t) => v.reads.some((r) => r.startsWith(`${t}.`)));
+    if (gone)
       refusals.push(
-        `${kind(v)} ${v.schema}.${v.name} reads ${table}, ` +
-          `which push would drop: push never drops a view with its table; change or drop the view first`,
+        `${kind(v)} ${v.schema}.${v.name} reads ${gone}, ` +
+          `which push would drop: push never drops a view with what it reads; change or drop the view first`,
       );
   }
   // The views reading a changed column, then the views reading those (innermost first, by depth).
   const affected: DependentView[] = [];
-  const names = new Set(columns);
+  const names = changed.recast;
   for (const v of views) {
     const readsAffected = affected.some((a) => v.reads.some((r) => r.startsWith(`${a.schema}.${a.name}.`)));
     if (!reading(v, names) && !readsAffected) continue;
