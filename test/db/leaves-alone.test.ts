@@ -68,9 +68,12 @@ describe.each(BOTH)('on $name', (kind) => {
     const dry = await p.run(['push', '--dry-run']);
     expectOk(dry, 'dry run');
     expect(dry.stdout).toContain(
-      '  ALTER TABLE "shop"."orders" DROP CONSTRAINT "orders_by_hand";\n' +
-        '    -- in the transaction; ACCESS EXCLUSIVE lock on shop.orders (about 1 row); no scan\n' +
-        '    -- REMOVES A RULE: removes check orders_by_hand from shop.orders (not in the manifest)',
+      '  ALTER TABLE "shop"."orders" DROP CONSTRAINT "orders_customer_by_hand";\n' +
+        '    -- in the transaction; SHARE ROW EXCLUSIVE lock on shop.orders; no scan\n' +
+        '    -- REMOVES A RULE: removes foreign key orders_customer_by_hand from shop.orders (not in the manifest)\n' +
+        '  ALTER TABLE "shop"."orders" DROP CONSTRAINT "orders_by_hand";\n' +
+        '    -- in the transaction; ACCESS EXCLUSIVE lock on shop.orders; no scan\n' +
+        '    -- REMOVES A RULE: removes check orders_by_hand from shop.orders (not in the manifest)\n',
     );
     expect(listedStatements(dry.stdout).filter((s) => /VIEW|FUNCTION|SEQUENCE|TRIGGER/.test(s))).toEqual([]);
 

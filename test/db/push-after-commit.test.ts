@@ -82,7 +82,9 @@ test('an online step that fails after the commit: exit 1, saying how many statem
   await release();
   expect(pushed.code).toBe(1);
   expect(pushed.stderr).toMatch(/^shop → .*: failed, 2 statements$/m);
-  expect(pushed.stderr).toContain('  committed: 1 statement of the transaction; then:\n  gave up waiting for pid ');
+  expect(pushed.stderr).toContain(
+    '  committed: 1 statement of the transaction; then:\n  gave up building index orders_total_idx after 1 s waiting for pid ',
+  );
   expect(pushed.stderr).not.toContain('nothing was changed');
   expect(
     await p.sql(

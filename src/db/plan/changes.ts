@@ -1,13 +1,10 @@
-import type { Column, Service, Table } from '../../model/types.js';
-import type { CatalogSchema } from '../catalog/types.js';
-import type { Change, ColumnAspect, Drift } from '../compare/drift.js';
-import { TOUCH_FUNCTION, touchFunction, triggerDefinition } from '../compare/triggers.js';
-import { wantedConstraints } from '../compare/wanted.js';
-import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
-import { constraintNames } from '../../shared/conventions.js';
-import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
 import { columnTypeSql } from '../../model/sql-spelling.js';
-import { commentOn, createTable } from './ddl.js';
+import type { Service } from '../../model/types.js';
+import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
+import type { CatalogSchema, CatalogTable } from '../catalog/types.js';
+import type { Change, ColumnAspect, Drift } from '../compare/drift.js';
+import { TOUCH_FUNCTION, touchFunction } from '../compare/triggers.js';
+import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
 import { aroundChanges } from './dependents.js';
 import { changeEnum, createEnum, dropEnum } from './enums.js';
 import type { Facts } from './facts.js';
@@ -22,6 +19,7 @@ import {
   type On,
 } from './online.js';
 import { inTransaction, withHazard, type Step } from './steps.js';
+import { comment, dropTrigger, newTable, trigger } from './tables.js';
 
 /**
  * The plan of one service: every difference compare found, as typed steps in the order PostgreSQL
@@ -92,8 +90,9 @@ export function planService(input: PlanInput): Plan {
       rows: f?.rows,
     };
   };
-  const changes = everything(input);
-  const columns = new Map<string, ColumnChange & { readonly aspects: Set<ColumnAspect> }>();
+  // Enums first: the columns an enum's replacement recasts are known before their own changes.
+  const changes = everything(input).sort((a, b) => Number(b.kind === 'enum values') - Number(a.kind === 'enum values'));
+  const columns = columnChanges(changes, live);
   const recast = new Set<string>();
   const droppedColumns = new Set<string>();
   const droppedTables = new Set<string>();
@@ -188,14 +187,15 @@ export function planService(input: PlanInput): Plan {
         break;
       }
       case 'column': {
+        // A column's changes plan together, where the first of them stands.
         const key = `${change.table.name}.${change.column.name}`;
-        const liveKey = live
-          .get(change.table.name)!
-          .constraints.some((k) => k.type === 'p' && k.columns.includes(change.live.name));
-        const entry = columns.get(key) ?? { ...change, aspects: new Set(), liveKey };
-        entry.aspects.add(change.aspect);
-        columns.set(key, entry);
-        if (change.aspect === 'type') recast.add(`${schema}.${key}`);
+        const c = columns.get(key);
+        if (!c) break;
+        columns.delete(key);
+        // A column recast with its enum gets its default back there already.
+        if (recast.has(`${schema}.${key}`) && !c.aspects.has('type')) c.aspects.delete('default');
+        if (c.aspects.has('type')) recast.add(`${schema}.${key}`);
+        put('columns', ...columnSteps(on(c.table.name), c, facts.casts));
         break;
       }
       case 'add constraint': {
@@ -238,11 +238,6 @@ export function planService(input: PlanInput): Plan {
         break;
     }
   }
-  for (const c of columns.values()) {
-    // A column recast with its enum gets its default back there already.
-    if (recast.has(`${schema}.${c.table.name}.${c.column.name}`) && !c.aspects.has('type')) c.aspects.delete('default');
-    put('columns', ...columnSteps(on(c.table.name), c, facts.casts));
-  }
   // The function every update trigger calls, before any trigger (a new table's come with it).
   if (touch)
     put('schema', inTransaction('create function', `${schema}.${TOUCH_FUNCTION}`, touchFunction(schema), 'none', {}));
@@ -264,6 +259,22 @@ export function planService(input: PlanInput): Plan {
   return { steps, refusals };
 }
 
+/** The changes of each live column, grouped (compare reports each aspect apart). */
+function columnChanges(changes: readonly Change[], live: ReadonlyMap<string, CatalogTable>) {
+  const columns = new Map<string, ColumnChange & { readonly aspects: Set<ColumnAspect> }>();
+  for (const change of changes) {
+    if (change.kind !== 'column') continue;
+    const key = `${change.table.name}.${change.column.name}`;
+    const liveKey = live
+      .get(change.table.name)!
+      .constraints.some((k) => k.type === 'p' && k.columns.includes(change.live.name));
+    const entry = columns.get(key) ?? { ...change, aspects: new Set<ColumnAspect>(), liveKey };
+    entry.aspects.add(change.aspect);
+    columns.set(key, entry);
+  }
+  return columns;
+}
+
 const RULES: Record<string, string> = {
   p: 'primary key',
   u: 'unique constraint',
@@ -282,50 +293,3 @@ function everything({ service, drift }: PlanInput): Change[] {
     ...service.tables.map((table): Change => ({ kind: 'create table', table })),
   ];
 }
-
-/**
- * A new table: created with its key, uniques and checks; its foreign keys once every table exists,
- * then its indexes, comments and triggers.
- */
-function newTable(on: On, table: Table, put: (stage: Stage, ...steps: Step[]) => void): void {
-  const object = `${on.schema}.${table.name}`;
-  put('create tables', inTransaction('create table', object, createTable(on.schema, table), 'none', {}));
-  for (const k of wantedConstraints(table).filter((x) => x.type === 'f'))
-    put('add foreign keys', ...addConstraint(on, k));
-  for (const ix of table.indexes) put('indexes', ...buildIndex(on, ix, false));
-  if (table.comment !== undefined) put('comments', comment(on, undefined, table.comment));
-  for (const c of table.columns) if (c.comment !== undefined) put('comments', comment(on, c.name, c.comment));
-  for (const c of table.columns) if (c.onUpdateTrigger) put('triggers', ...trigger(on, c, false));
-}
-
-const comment = (on: On, column: string | undefined, text: string | undefined): Step =>
-  inTransaction(
-    'comment',
-    `${on.schema}.${on.table}${column === undefined ? '' : `.${column}`}`,
-    commentOn(on.schema, on.table, column, text),
-    on.exists ? 'SHARE UPDATE EXCLUSIVE' : 'none',
-    { table: `${on.schema}.${on.table}` },
-  );
-
-function trigger(on: On, column: Column, replace: boolean): Step[] {
-  const name = constraintNames.onUpdateTrigger(on.table, column.name);
-  const create = inTransaction(
-    'create trigger',
-    `${on.schema}.${on.table}.${name}`,
-    triggerDefinition(on.schema, on.table, column.name),
-    on.exists ? 'SHARE ROW EXCLUSIVE' : 'none',
-    {
-      table: `${on.schema}.${on.table}`,
-    },
-  );
-  return replace ? [dropTrigger(on, name), create] : [create];
-}
-
-const dropTrigger = (on: On, name: string): Step =>
-  inTransaction(
-    'drop trigger',
-    `${on.schema}.${on.table}.${name}`,
-    `DROP TRIGGER IF EXISTS ${q(name)} ON ${qualified(on.schema, on.table)}`,
-    'ACCESS EXCLUSIVE',
-    { table: `${on.schema}.${on.table}` },
-  );

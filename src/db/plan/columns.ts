@@ -130,12 +130,13 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
     );
   // Identity needs NOT NULL; removing it leaves NOT NULL only where the manifest asks.
   const needsNotNull = wantNotNull || (wantIdentity !== '' && live.identity === '');
+  const addsIdentity = aspects.has('identity') && live.identity === '' && wantIdentity !== '';
   if (!live.notNull && needsNotNull && (aspects.has('nullability') || aspects.has('identity')))
-    steps.push(...setNotNull(on, column.name));
+    steps.push(...setNotNull(on, column.name, addsIdentity));
   if (live.notNull && !wantNotNull && (aspects.has('nullability') || (aspects.has('identity') && wantIdentity === '')))
     steps.push(step('drop not null', 'DROP NOT NULL'));
 
-  if (aspects.has('identity') && live.identity === '' && wantIdentity !== '') {
+  if (addsIdentity) {
     steps.push(step('add identity', `ADD GENERATED ${wantIdentity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`));
     if (on.exists) steps.push(restartPastMax(on, column.name, 'add identity'));
   }

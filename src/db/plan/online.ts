@@ -198,13 +198,16 @@ export function dropIndex(on: On, name: string, removesRule?: string): Step {
   );
 }
 
-/** SET NOT NULL; on a busy table proven first by a validated check, so the SET skips its scan. */
-export function setNotNull(on: On, column: string): Step[] {
+/**
+ * SET NOT NULL; on a busy table proven first by a validated check, so the SET skips its scan. `now`:
+ * in the transaction whatever the table (identity added in the same push needs it there).
+ */
+export function setNotNull(on: On, column: string, now = false): Step[] {
   const object = `${on.schema}.${on.table}.${column}`;
   const sql = `ALTER TABLE ${target(on)} ALTER COLUMN ${q(column)} SET NOT NULL`;
   const nulls = count(on, `${q(column)} is null`);
   const what = `NOT NULL on ${on.schema}.${on.table}.${column}`;
-  if (!on.busy)
+  if (!on.busy || now)
     return [
       inTransaction('set not null', object, sql, 'ACCESS EXCLUSIVE', placeOf(on), {
         scans: on.exists,

@@ -1,0 +1,61 @@
+import type { Column, Table } from '../../model/types.js';
+import { constraintNames } from '../../shared/conventions.js';
+import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
+import { triggerDefinition } from '../compare/triggers.js';
+import { wantedConstraints } from '../compare/wanted.js';
+import { commentOn, createTable } from './ddl.js';
+import { addConstraint, buildIndex, type On } from './online.js';
+import { inTransaction, type Step } from './steps.js';
+
+/** Where the plan puts a step (changes.ts STAGES). */
+export type Put = (
+  stage: 'create tables' | 'add foreign keys' | 'indexes' | 'comments' | 'triggers',
+  ...steps: Step[]
+) => void;
+
+/**
+ * A new table: created with its key, uniques and checks; its foreign keys once every table exists,
+ * then its indexes, comments and triggers.
+ */
+export function newTable(on: On, table: Table, put: Put): void {
+  const object = `${on.schema}.${table.name}`;
+  put('create tables', inTransaction('create table', object, createTable(on.schema, table), 'none', {}));
+  for (const k of wantedConstraints(table).filter((x) => x.type === 'f'))
+    put('add foreign keys', ...addConstraint(on, k));
+  for (const ix of table.indexes) put('indexes', ...buildIndex(on, ix, false));
+  if (table.comment !== undefined) put('comments', comment(on, undefined, table.comment));
+  for (const c of table.columns) if (c.comment !== undefined) put('comments', comment(on, c.name, c.comment));
+  for (const c of table.columns) if (c.onUpdateTrigger) put('triggers', ...trigger(on, c, false));
+}
+
+export const comment = (on: On, column: string | undefined, text: string | undefined): Step =>
+  inTransaction(
+    'comment',
+    `${on.schema}.${on.table}${column === undefined ? '' : `.${column}`}`,
+    commentOn(on.schema, on.table, column, text),
+    on.exists ? 'SHARE UPDATE EXCLUSIVE' : 'none',
+    { table: `${on.schema}.${on.table}` },
+  );
+
+export function trigger(on: On, column: Column, replace: boolean): Step[] {
+  const name = constraintNames.onUpdateTrigger(on.table, column.name);
+  const create = inTransaction(
+    'create trigger',
+    `${on.schema}.${on.table}.${name}`,
+    triggerDefinition(on.schema, on.table, column.name),
+    on.exists ? 'SHARE ROW EXCLUSIVE' : 'none',
+    {
+      table: `${on.schema}.${on.table}`,
+    },
+  );
+  return replace ? [dropTrigger(on, name), create] : [create];
+}
+
+export const dropTrigger = (on: On, name: string): Step =>
+  inTransaction(
+    'drop trigger',
+    `${on.schema}.${on.table}.${name}`,
+    `DROP TRIGGER IF EXISTS ${q(name)} ON ${qualified(on.schema, on.table)}`,
+    'ACCESS EXCLUSIVE',
+    { table: `${on.schema}.${on.table}` },
+  );

@@ -1,0 +1,91 @@
+import { describe, expect, test } from 'vitest';
+import { listedStatements } from '../support/cli.js';
+import { BOTH, POSTGRES, project } from '../support/project.js';
+import { expectOk, expectSettled } from '../support/settled.js';
+
+/**
+ * A column change under a view: PostgreSQL refuses to change a column a view reads (0A000) or to
+ * drop it (2BP01). Push recreates the views reading a column it recasts, in the same transaction,
+ * and refuses up front (in --dry-run too) what it cannot recreate.
+ */
+const manifest = (total: string, extra = '') => `version: 1
+services:
+  shop:
+    tables:
+      orders:
+        columns:
+          total: { type: ${total} }
+${extra}`;
+
+const VIEWS = `
+  create view shop.totals as select id, total from shop.orders;
+  create view shop.big as select id, total from shop.totals where total > 10;
+  comment on view shop.totals is 'every order';`;
+
+describe.each(BOTH)('on $name', (kind) => {
+  test('views reading a recast column are dropped and recreated around it, with their comment', async () => {
+    const p = await project(kind, manifest('integer'));
+    expectOk(await p.run(['push']), 'first push');
+    await p.sql(`insert into shop.orders (total) values (5), (50)`);
+    await p.sql(VIEWS);
+    await p.write(manifest('bigint'));
+    const dry = await p.run(['push', '--dry-run']);
+    expectOk(dry, 'dry run');
+    // Each statement's first line (a view's query spans several).
+    expect(listedStatements(dry.stdout).filter((l) => !/^ {3}/.test(l))).toEqual([
+      '  DROP VIEW "shop"."big";',
+      '  DROP VIEW "shop"."totals";',
+      '  ALTER TABLE "shop"."orders" ALTER COLUMN "total" SET DATA TYPE bigint;',
+      expect.stringMatching(/^ {2}CREATE VIEW "shop"\."totals" AS SELECT /),
+      `  COMMENT ON VIEW "shop"."totals" IS 'every order';`,
+      expect.stringMatching(/^ {2}CREATE VIEW "shop"\."big" AS SELECT /),
+    ]);
+    expectOk(await p.run(['push']), 'push');
+    expect(await p.sql(`select total::text as total from shop.big`)).toEqual([{ total: '50' }]);
+    expect(
+      await p.sql(
+        `select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = 'shop.totals'::regclass and attname = 'total'`,
+      ),
+    ).toEqual([{ type: 'bigint' }]);
+    expect(await p.sql(`select obj_description('shop.totals'::regclass, 'pg_class') as c`)).toEqual([
+      { c: 'every order' },
+    ]);
+    expectOk(await p.run(['verify']), 'verify');
+    await expectSettled(p, ['shop'], 'push after the recast');
+  }, 120_000);
+
+  test('a view reading a column push would drop refuses the push up front, also as a dry run', async () => {
+    const p = await project(kind, manifest('integer', '          note: { type: text, nullable: true }\n'));
+    expectOk(await p.run(['push']), 'first push');
+    await p.sql(`create view shop.notes as select id, note from shop.orders`);
+    await p.write(manifest('integer'));
+    for (const flags of [['--dry-run', '--accept-data-loss'], ['--accept-data-loss']]) {
+      const refused = await p.run(['push', ...flags]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        '  view shop.notes reads shop.orders.note, which push would drop: push never drops a view with what it reads; change or drop the view first\n',
+      );
+      expect(refused.stderr).toContain('  ALTER TABLE "shop"."orders" DROP COLUMN "note";');
+    }
+    expect(await p.sql(`select count(*)::int as n from shop.notes`)).toEqual([{ n: 0 }]);
+  }, 120_000);
+});
+
+test('a view of another schema reading a recast column refuses the push up front, naming it', async () => {
+  const p = await project(POSTGRES, manifest('integer'));
+  expectOk(await p.run(['push']), 'first push');
+  await p.sql(`create schema reports; create view reports.totals as select total from shop.orders`);
+  await p.write(manifest('bigint'));
+  for (const flags of [['--dry-run'], []]) {
+    const refused = await p.run(['push', ...flags]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      '  view reports.totals of another schema reads a column this push changes: push its service after dropping the view there, or change the view by hand\n',
+    );
+  }
+  expect(
+    await p.sql(
+      `select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = 'shop.orders'::regclass and attname = 'total'`,
+    ),
+  ).toEqual([{ type: 'integer' }]);
+}, 60_000);

@@ -1,0 +1,88 @@
+import { describe, expect, test } from 'vitest';
+import { listedStatements } from '../support/cli.js';
+import { BOTH, project } from '../support/project.js';
+import { expectOk, expectSettled, pushStatuses } from '../support/settled.js';
+
+/**
+ * A partitioned table adopted as a plain one is moved, never created on top of itself; its
+ * partitions are left alone. Several services differing are planned and checked before any applies.
+ */
+const PARTITIONED = `
+  create table public.events (id bigint generated always as identity, at date not null, note text) partition by range (at);
+  create table public.events_2024 partition of public.events for values from ('2024-01-01') to ('2025-01-01');
+  create table public.events_2025 partition of public.events for values from ('2025-01-01') to ('2026-01-01');
+  insert into public.events (at, note) values ('2024-05-01', 'a'), ('2025-03-01', 'b');`;
+
+const LOG = `version: 1
+services:
+  log:
+    tables:
+      events:
+        from: public.events
+        base: false
+        columns:
+          id: { type: bigint, identity: always }
+          at: { type: date }
+          note: { type: text, nullable: true }
+`;
+
+describe.each(BOTH)('on $name', (kind) => {
+  test('a partitioned table declared from public moves into the schema and is not created again', async () => {
+    const p = await project(kind, LOG);
+    await p.sql(PARTITIONED);
+    const pushed = await p.run(['push']);
+    expectOk(pushed, 'push');
+    expect(listedStatements(pushed.stdout)).toEqual([
+      '  CREATE SCHEMA IF NOT EXISTS "log";',
+      '  ALTER TABLE "public"."events" SET SCHEMA "log";',
+    ]);
+    expect(await p.sql(`select note from log.events order by at`)).toEqual([{ note: 'a' }, { note: 'b' }]);
+    const verified = await p.run(['verify']);
+    expectOk(verified, 'verify');
+    expect(verified.stdout).toContain('  unmanaged: partitioned table log.events');
+    await expectSettled(p, ['log'], 'push after the move');
+    // The partitions stay where they are, attached: rows still go to them.
+    await p.sql(`insert into log.events (at, note) values ('2025-06-01', 'c')`);
+    expect(await p.sql(`select count(*)::int as n from public.events_2025`)).toEqual([{ n: 2 }]);
+  }, 120_000);
+
+  test('with several services differing, one refused changes nothing anywhere; the others say they were not pushed', async () => {
+    const two = (aColumns: string, bColumns: string) => `version: 1
+services:
+  alpha:
+    tables:
+      items:
+        columns:
+${aColumns}  beta:
+    tables:
+      things:
+        columns:
+${bColumns}`;
+    const p = await project(
+      kind,
+      two(
+        '          name: { type: text }\n',
+        '          code: { type: text }\n          old: { type: text, nullable: true }\n',
+      ),
+    );
+    expectOk(await p.run(['push']), 'first push');
+    await p.sql(`insert into beta.things (code, old) values ('x', 'kept')`);
+    const changed = two(
+      '          name: { type: text }\n          price: { type: integer, nullable: true }\n',
+      '          code: { type: text }\n',
+    );
+    await p.write(changed);
+    const refused = await p.run(['push']);
+    expect(refused.code).toBe(1);
+    expect(Object.fromEntries(pushStatuses(refused))).toEqual({ alpha: 'skipped', beta: 'refused' });
+    expect(refused.stderr).toContain('  ALTER TABLE "alpha"."items" ADD COLUMN "price" integer;\n');
+    expect(refused.stderr).toContain('  not pushed: the push of beta was refused; nothing was changed\n');
+    expect(
+      await p.sql(`select count(*)::int as n from information_schema.columns where column_name = 'price'`),
+    ).toEqual([{ n: 0 }]);
+    const accepted = await p.run(['push', '--accept-data-loss']);
+    expectOk(accepted, 'push with --accept-data-loss');
+    expect(Object.fromEntries(pushStatuses(accepted))).toEqual({ alpha: 'altered', beta: 'altered' });
+    await expectSettled(p, ['alpha', 'beta'], 'push after both applied');
+  }, 120_000);
+});
