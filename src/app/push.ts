@@ -131,7 +131,17 @@ export async function pushServices(
     }
   };
   // Every service is planned and checked before any applies: a refusal anywhere changes nothing anywhere.
-  const planned = dryRun ? undefined : await planEvery(targets, (x) => pushOne(x, true));
+  // With one service differing its own push checks before it applies, so there is nothing to plan ahead.
+  const severalDiffer = async () => {
+    let differing = 0;
+    for (const { service, target } of targets) {
+      if (connections.knownInSync(target, service)) continue;
+      const state = await catalogs.state(target.key, await connections.get(target), service).catch(() => undefined);
+      if (!state || state.drift.some((d) => !d.elsewhere)) differing++;
+    }
+    return differing > 1;
+  };
+  const planned = dryRun || !(await severalDiffer()) ? undefined : await planEvery(targets, (x) => pushOne(x, true));
   const outcomes = planned ?? (await perDatabase(targets, pushOne));
   await Promise.all([...sandboxes.values()].map(async (s) => (await s).discard()));
   // A table dropped together with the other services' references to it: those services' pushes

@@ -37,7 +37,7 @@ export function resolveTargets(model: Model, p: Project, choice: TargetChoice): 
   }));
 }
 
-/** One catalog read per database for every chosen service on it (see CatalogPerDatabase); verify reads `unmanaged` too. */
+/** One catalog read per database for every chosen service on it (CatalogPerDatabase); verify's has `unmanaged`. */
 export const catalogsFor = (model: Model, targets: readonly ServiceTarget[], unmanaged = false) =>
   new CatalogPerDatabase(
     model,
