@@ -24,7 +24,8 @@ test('generate writes for the installed drizzle-orm and says so; another major i
   install(dir, '1.0.0-rc.5');
   // push trusts a record of what generate wrote: it is kept per drizzle-orm major, so push sees the change too.
   const push = await cli(['push', '--embedded', '--dry-run'], { cwd: dir });
-  expect(push.stderr).toMatch(/generated file\(s\) out of date \(.*\); run: npx schemagen generate/);
+  // relations.ts, index.ts, db.ts and soft-delete.ts of both services differ between the majors
+  expect(push.stderr).toMatch(/^error: 8 generated files out of date \(.*\); run: npx schemagen generate\n$/);
   expect(push.code).toBe(1);
   const check = await cli(['check'], { cwd: dir });
   expect(check.code).toBe(1);

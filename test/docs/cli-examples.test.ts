@@ -8,6 +8,7 @@ import { PAGES, ROOT, codeBlocks, type CodeBlock } from '../support/markdown.js'
 
 // The command lines of README.md and docs/: every `schemagen …` the pages show (in shell blocks and in
 // code spans) names a command that exists with options it takes, every `npm` script exists, every
+// `npm install` (`npm i`) installs the tool or its dependencies at versions the repository tests, every
 // `--option` mentioned is one a command takes, and the JSON documents shown are what the commands print.
 
 const help = async (args: readonly string[]) => stripVTControlCharacters((await cli([...args, '--help'])).stdout);
@@ -24,8 +25,28 @@ const OPTIONS = new Set([
   '--config',
   '--jobs',
 ]);
-const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-  .scripts;
+interface PackageJson {
+  name: string;
+  scripts: Record<string, string>;
+  workspaces?: string[];
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+const readPackage = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
+const PACKAGE = readPackage(ROOT);
+const SCRIPTS = PACKAGE.scripts;
+/** What a project installs for the tool: the tool itself and its dependencies (drizzle-orm, postgres, drizzle-kit). */
+const INSTALLABLE = new Set([
+  PACKAGE.name,
+  ...Object.keys(PACKAGE.peerDependencies ?? {}),
+  ...Object.keys(PACKAGE.dependencies ?? {}),
+]);
+/** Every version spec the repository installs a package at (its own and its workspaces' package.json). */
+const TESTED_SPECS = [PACKAGE, ...(PACKAGE.workspaces ?? []).map((w) => readPackage(join(ROOT, w)))]
+  .flatMap((p) => [p.dependencies, p.peerDependencies, p.devDependencies])
+  .flatMap((deps) => Object.entries(deps ?? {}))
+  .map(([name, spec]) => `${name}@${spec}`);
 
 /** What is wrong with `schemagen <words>` as the docs write it (`[--flag value]` spellings included), or ''. */
 async function schemagenProblem(words: readonly string[]): Promise<string> {
@@ -47,15 +68,31 @@ const shellCommands = (block: CodeBlock) =>
     .map((words) => words.slice(words.findIndex((w) => !/^[A-Z_]+=/.test(w))))
     .filter((words) => words.length > 0);
 
+/** What is wrong with `npm install <args>`: a package a project has no use for, or a version nothing here tests. */
+function installProblem(args: readonly string[]): string {
+  const problems = args
+    .filter((a) => a !== '-D' && a !== '--save-dev')
+    .map((spec) => {
+      const name = spec.replace(/(?<=.)@.*$/, '');
+      if (!INSTALLABLE.has(name)) return `${name} is neither drizzle-schemagen nor one of its dependencies`;
+      if (spec !== name && !TESTED_SPECS.includes(spec))
+        return `${spec} is a version no package.json of the repository tests`;
+      return '';
+    });
+  return problems.filter(Boolean).join('; ');
+}
+
 async function shellProblem(words: readonly string[]): Promise<string> {
   const [tool, first = '', second = ''] = words;
   if (tool === 'npm' && first === 'ci') return '';
+  if (tool === 'npm' && (first === 'install' || first === 'i')) return installProblem(words.slice(2));
   if (tool === 'npm') {
     const script = first === 'run' ? second : first;
     return script in SCRIPTS ? '' : `package.json has no script ${script}`;
   }
   if (tool === 'npx' && first === 'schemagen') return schemagenProblem(words.slice(2));
   if (tool === 'npx' && first === 'drizzle-kit') {
+    if (!words.includes('--config')) return 'drizzle-kit without --config generated/<service>/drizzle.config.ts';
     // `generated/<service>/…` in the text: the repository's auth service stands for any
     const config = (words[words.indexOf('--config') + 1] ?? '').replace('<service>', 'auth');
     return existsSync(join(ROOT, config)) ? '' : `no drizzle-kit config ${config}`;
@@ -78,11 +115,12 @@ describe.each(PAGES)('%s', (page) => {
     const text = readFileSync(join(ROOT, page), 'utf8');
     const spans = [...text.matchAll(/`((?:npx |npm |schemagen )[^`]+)`/g)].map((m) => m[1]!);
     const problems: string[] = [];
-    for (const span of spans) {
-      const words = span.split(/\s+/); // a code span may wrap onto the next line
-      const problem = await (words[0] === 'schemagen' ? schemagenProblem(words.slice(1)) : shellProblem(words));
-      if (problem) problems.push(`${page}: \`${span}\`: ${problem}`);
-    }
+    for (const span of spans)
+      for (const command of span.split('&&')) {
+        const words = command.trim().split(/\s+/); // a code span may wrap onto the next line
+        const problem = await (words[0] === 'schemagen' ? schemagenProblem(words.slice(1)) : shellProblem(words));
+        if (problem) problems.push(`${page}: \`${span}\`: ${problem}`);
+      }
     expect(problems).toEqual([]);
   });
 

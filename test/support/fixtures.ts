@@ -53,13 +53,15 @@ export const DRIZZLE_MAJORS = [
 ] as const;
 export type DrizzleMajorCase = (typeof DRIZZLE_MAJORS)[number];
 
-/** projectFor, with that major's drizzle-orm installed in the project (a link): generate targets it. */
-export function projectOn(fixture: string, on: DrizzleMajorCase): string {
-  const dir = projectFor(fixture);
+/** Installs that major's drizzle-orm in the project at `dir` (a link): generate targets it. */
+export function installDrizzle(dir: string, on: DrizzleMajorCase): string {
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(join(on.project, 'node_modules', 'drizzle-orm'), join(dir, 'node_modules', 'drizzle-orm'), 'dir');
   return dir;
 }
+
+/** projectFor, with that major's drizzle-orm installed in the project. */
+export const projectOn = (fixture: string, on: DrizzleMajorCase): string => installDrizzle(projectFor(fixture), on);
 
 /** Every file of a tree, by relative path. */
 export function readTree(dir: string): Map<string, string> {

@@ -61,6 +61,8 @@ describe('importDefault: a literal only when it means what the database holds', 
     ["'{}'::text[]", 'text[]', []],
     ["'{a,b}'::text[]", 'text[]', ['a', 'b']],
     [`'{"public": true}'::jsonb`, 'jsonb', { value: { public: true } }],
+    // push compares defaults in the server's spelling, so an interval literal is known to match
+    ["'02:00:00'::interval", 'interval', '02:00:00'],
   ])('%s on %s', (text, spelling, expected) => expect(importDefault(text, type(spelling))).toEqual(expected));
 
   test('enum values need the enum', () => {
@@ -70,7 +72,9 @@ describe('importDefault: a literal only when it means what the database holds', 
   test('anything else is written as SQL', () => {
     expect(importDefault('now()', type('timestamptz'))).toEqual({ sql: 'now()' });
     expect(importDefault('gen_random_uuid()', type('uuid'))).toEqual({ sql: 'gen_random_uuid()' });
-    expect(importDefault("'02:00:00'::interval", type('interval'))).toEqual({ sql: "'02:00:00'::interval" });
+    // interval '1 day' * 2 as PostgreSQL stores it: an expression around a literal, not a literal
+    const doubled = "('1 day'::interval * (2)::double precision)";
+    expect(importDefault(doubled, type('interval'))).toEqual({ sql: doubled });
     expect(importDefault("('now'::text)::date", type('date'))).toEqual({ sql: "('now'::text)::date" });
   });
 
