@@ -36,22 +36,9 @@ test('--dry-run --json lists each statement with where it runs, its lock, the ro
   };
   const online = { ...tx, phase: 'online' };
   const orders = '"shop"."orders"';
-  // The transaction's steps first, then what runs after the commit: index builds, then validations.
+  // The transaction's steps first, each column's changes together, then what runs after the commit:
+  // index builds, then validations.
   expect(service.statements).toEqual([
-    {
-      ...tx,
-      kind: 'add column',
-      object: 'shop.orders.customer_id',
-      sql: `ALTER TABLE ${orders} ADD COLUMN "customer_id" uuid`,
-      lock: 'ACCESS EXCLUSIVE',
-    },
-    {
-      ...tx,
-      kind: 'add column',
-      object: 'shop.orders.note',
-      sql: `ALTER TABLE ${orders} ADD COLUMN "note" text DEFAULT 'n/a' NOT NULL`,
-      lock: 'ACCESS EXCLUSIVE',
-    },
     {
       ...tx,
       kind: 'change column type',
@@ -67,6 +54,20 @@ test('--dry-run --json lists each statement with where it runs, its lock, the ro
       kind: 'add constraint',
       object: 'shop.orders.rank_schemagen_nn',
       sql: `ALTER TABLE ${orders} DROP CONSTRAINT IF EXISTS "rank_schemagen_nn", ADD CONSTRAINT "rank_schemagen_nn" CHECK ("rank" IS NOT NULL) NOT VALID`,
+      lock: 'ACCESS EXCLUSIVE',
+    },
+    {
+      ...tx,
+      kind: 'add column',
+      object: 'shop.orders.customer_id',
+      sql: `ALTER TABLE ${orders} ADD COLUMN "customer_id" uuid`,
+      lock: 'ACCESS EXCLUSIVE',
+    },
+    {
+      ...tx,
+      kind: 'add column',
+      object: 'shop.orders.note',
+      sql: `ALTER TABLE ${orders} ADD COLUMN "note" text DEFAULT 'n/a' NOT NULL`,
       lock: 'ACCESS EXCLUSIVE',
     },
     {
