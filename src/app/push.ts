@@ -34,6 +34,11 @@ export interface PushOptions extends TargetChoice {
   readonly policy?: LockPolicy;
   /** progress lines while pushing (which service, waiting for a lock, retries) */
   readonly onProgress?: (line: string) => void;
+  /**
+   * plan and check every differing service before any applies (default): false pushes each as it
+   * comes, for a database with nothing to keep whole (a fresh test database)
+   */
+  readonly planFirst?: boolean;
 }
 
 /** What push did to one service; URLs and passwords never appear in it. */
@@ -141,7 +146,10 @@ export async function pushServices(
     }
     return differing > 1;
   };
-  const planned = dryRun || !(await severalDiffer()) ? undefined : await planEvery(targets, (x) => pushOne(x, true));
+  const planned =
+    dryRun || options.planFirst === false || !(await severalDiffer())
+      ? undefined
+      : await planEvery(targets, (x) => pushOne(x, true));
   const outcomes = planned ?? (await perDatabase(targets, pushOne));
   await Promise.all([...sandboxes.values()].map(async (s) => (await s).discard()));
   // A table dropped together with the other services' references to it: those services' pushes

@@ -57,7 +57,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (first === '' || first === '--help' || first === '-h' || first === 'help') {
-    io.stdout(await renderUsage(await mainDef()));
+    io.stdout(`${await renderUsage(await mainDef())}\nschemagen --version (or -V) prints the version.`);
     return first === '' ? EXIT.usage : EXIT.ok;
   }
   // Two-word commands (`migrations generate`) take the next word as part of their name.

@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/connect/queryable.js';
-import { pushService } from '../db/apply/push.js';
-import { selectServices } from '../db/connect/targets.js';
+import { pushServices as pushInto } from '../app/push.js';
+import { Connections, givenTarget, selectServices } from '../db/connect/targets.js';
 import { UsageError, UserError } from '../shared/errors.js';
 import { loadModel } from '../model/load-model.js';
 import { filesFingerprint, manifestKey } from '../model/model-cache.js';
@@ -73,20 +73,16 @@ export function checkSchemaNames(project: TestProject, names: readonly string[])
   );
 }
 
-/**
- * Pushes the project's services into an empty database, dependencies first. The one place that
- * knows how, so the library API can take it over.
- */
+/** Pushes the project's services into an empty database, dependencies first, through the library's push. */
 export async function pushServices(db: Db, project: TestProject): Promise<void> {
-  for (const service of project.services) {
-    const outcome = await pushService(db, project.model, service, {
-      acceptDataLoss: false,
-      dryRun: false,
-      progress: () => {},
-    });
-    if (outcome.status === 'refused' || outcome.status === 'failed')
-      throw new UserError(`service ${service.name}: push ${outcome.status}: ${outcome.reasons.join('; ')}`);
-  }
+  const target = givenTarget(db, 'createTestDatabase');
+  const targets = project.services.map((service) => ({ service, target }));
+  const report = await pushInto(project.model, targets, { planFirst: false }, Connections.over(db));
+  const failed = report.services.filter((s) => s.status === 'refused' || s.status === 'failed');
+  if (failed.length > 0)
+    throw new UserError(
+      failed.map((s) => `service ${s.service}: push ${s.status}: ${s.reasons.join('; ')}`).join('\n'),
+    );
 }
 
 /** The version of the installed PGlite: a data folder dumped by one version may not load in another. */

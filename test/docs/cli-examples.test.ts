@@ -19,7 +19,10 @@ const COMMANDS = (await help([]))
   .trim()
   .split('|');
 /** Every option of every command, and those of the other tools the pages show (drizzle-kit, pg_dump). */
+/** The options schemagen takes without a command (`--version`), as its usage names them. */
+const TOP_LEVEL = new Set((await help([])).match(/--[a-z][a-z-]*/g) ?? []);
 const OPTIONS = new Set([
+  ...TOP_LEVEL,
   ...(await Promise.all(COMMANDS.map((c) => help(c.split(' '))))).flatMap((h) => h.match(/--[a-z][a-z-]*/g) ?? []),
   '--help',
   '--config',
@@ -50,6 +53,7 @@ const TESTED_SPECS = [PACKAGE, ...(PACKAGE.workspaces ?? []).map((w) => readPack
 
 /** What is wrong with `schemagen <words>` as the docs write it (`[--flag value]` spellings included), or ''. */
 async function schemagenProblem(words: readonly string[]): Promise<string> {
+  if (words.length === 1 && TOP_LEVEL.has(words[0]!)) return '';
   const command = COMMANDS.find((c) => words.slice(0, c.split(' ').length).join(' ') === c);
   if (!command) return `no command ${JSON.stringify(words[0])}`;
   const options = await help(command.split(' '));

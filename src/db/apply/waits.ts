@@ -73,26 +73,20 @@ const NOTICE_MS = 1_000;
 const REPEAT_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const NAME = '"((?:[^"]|"")+)"';
-const BUILD = new RegExp(`^CREATE (?:UNIQUE )?INDEX CONCURRENTLY (?:IF NOT EXISTS )?${NAME}`, 'i');
-const VALIDATE = new RegExp(`VALIDATE CONSTRAINT ${NAME}$`, 'i');
-const DROP = new RegExp(`^DROP INDEX CONCURRENTLY (?:IF EXISTS )?${NAME}\\.${NAME}$`, 'i');
-const unquote = (name: string) => name.replace(/""/g, '"');
+/** The name of what a step on a table works on: its object less the `schema.table.` it stands on. */
+const nameIn = (step: Step) =>
+  step.table && step.object.startsWith(`${step.table}.`) ? step.object.slice(step.table.length + 1) : step.object;
 
 /** The index a step builds concurrently, if it does. */
-export const builtIndex = (step: Step) => {
-  const m = BUILD.exec(step.sql);
-  return m ? unquote(m[1]!) : undefined;
-};
+export const builtIndex = (step: Step) =>
+  step.kind === 'create index' && step.phase === 'online' ? nameIn(step) : undefined;
 
 /** `building index orders_total_idx`, `validating orders_total_check`: the step as a person would say it. */
 function doing(step: Step): string {
   const index = builtIndex(step);
   if (index) return `building index ${index}`;
-  const validated = VALIDATE.exec(step.sql);
-  if (validated) return `validating ${unquote(validated[1]!)}`;
-  const dropped = DROP.exec(step.sql);
-  if (dropped) return `dropping index ${unquote(dropped[2]!)}`;
+  if (step.kind === 'validate constraint') return `validating ${nameIn(step)}`;
+  if (step.kind === 'drop index') return `dropping index ${nameIn(step)}`;
   return oneLine(step.sql);
 }
 
@@ -184,8 +178,7 @@ export async function gaveUpReason(s: Queryable, step: Step, blocked: Blocked): 
           `that transaction ends (removing it waits for it too); verify reports it, the next push removes ` +
           `and builds it`;
   }
-  const validated = VALIDATE.exec(step.sql);
-  if (validated)
-    return `gave up validating ${unquote(validated[1]!)} ${after}: it stays NOT VALID, the next push validates it`;
+  if (step.kind === 'validate constraint')
+    return `gave up validating ${nameIn(step)} ${after}: it stays NOT VALID, the next push validates it`;
   return `gave up ${after}: ${oneLine(step.sql)}; the next push runs it again`;
 }

@@ -34,6 +34,11 @@ export function embeddedTarget(root: string, cwd: string, source: string): Targe
   };
 }
 
+const GIVEN = 'given';
+
+/** The target of a database the caller holds (Connections.over). */
+export const givenTarget = (db: Db, source: string): Target => ({ key: GIVEN, label: db.label, source });
+
 export function targetFor(service: Service, o: TargetOptions): Target {
   if (o.embedded) return embeddedTarget(o.root, o.cwd, '--embedded');
   const own = o.env[service.urlEnv];
@@ -57,7 +62,17 @@ export class Connections {
   private readonly open = new Map<string, Promise<Db>>();
   private readonly seenInSync: Service[] = [];
   private fingerprint?: string;
+  /** false when the database was opened by the caller, who closes it */
+  private owned = true;
   constructor(private readonly root: string) {}
+
+  /** One database the caller opened and will close (createTestDatabase's), for the targets `givenTarget` makes. */
+  static over(db: Db): Connections {
+    const c = new Connections('');
+    c.open.set(GIVEN, Promise.resolve(db));
+    c.owned = false;
+    return c;
+  }
 
   /** True when an embedded service is known to match without opening the database. */
   knownInSync(target: Target, service: Service): boolean {
@@ -81,6 +96,7 @@ export class Connections {
   }
 
   async close(): Promise<void> {
+    if (!this.owned) return;
     await Promise.all(
       [...this.open.values()].map(async (p) => (await p.catch(() => undefined))?.close().catch(() => undefined)),
     );

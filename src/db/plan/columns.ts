@@ -157,9 +157,10 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
 export function addColumnSteps(on: On, table: Table, column: Column): Step[] {
   const object = `${on.schema}.${table.name}.${column.name}`;
   const definition = columnDefinition(column, on.schema);
-  const volatile = VOLATILE.test(definition);
-  const notNull = /\bNOT NULL\b/.test(definition);
-  const filled = /\bDEFAULT\b/.test(definition) || column.identity !== undefined;
+  const numbered = column.identity !== undefined || column.type.kind.endsWith('serial');
+  const volatile = numbered || (column.default?.kind === 'sql' && VOLATILE.test(column.default.sql));
+  const notNull = !column.nullable || column.primaryKey;
+  const filled = numbered || column.default !== undefined;
   const sql = `ALTER TABLE ${qualified(on.schema, table.name)} ADD COLUMN ${definition}`;
   const steps = [
     inTransaction('add column', object, sql, 'ACCESS EXCLUSIVE', placeOf(on), {
@@ -181,11 +182,7 @@ export function addColumnSteps(on: On, table: Table, column: Column): Step[] {
 }
 
 /** defaults PostgreSQL computes per row, so adding the column rewrites the table */
-const VOLATILE = new RegExp(
-  String.raw`\b(?:gen_random_uuid|uuid_generate_v\d\w*|random|clock_timestamp|timeofday|nextval)\s*\(` +
-    String.raw`|\bGENERATED\b|\b(?:small|big)?serial\b`,
-  'i',
-);
+const VOLATILE = /\b(?:gen_random_uuid|uuid_generate_v\d\w*|random|clock_timestamp|timeofday|nextval)\s*\(/i;
 
 /** A default spelled with a cast to the old type (`'x'::character varying` after varchar → text). */
 function castsTo(dflt: string | null, from: string, to: string): boolean {

@@ -150,7 +150,7 @@ export function buildIndex(on: On, ix: Index, replacing: boolean): Step[] {
   const concurrently = (name: string) =>
     online(
       'create index',
-      object,
+      `${on.schema}.${on.table}.${name}`,
       createIndex(on.schema, on.table, { ...ix, name }, { concurrently: true }),
       'SHARE UPDATE EXCLUSIVE',
       placeOf(on),
