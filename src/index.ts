@@ -21,7 +21,7 @@ export { roles } from './app/roles.js';
 export type { RolesOptions, RolesReport, ServiceRole } from './app/roles.js';
 export { importManifest } from './app/import.js';
 export type { ImportManifestOptions, ImportReport } from './app/import.js';
-export type { PushStatus } from './db/apply/push.js';
+export type { PushStatus } from './db/apply/outcome.js';
 export type { Step } from './db/plan/steps.js';
 export type { LockPolicy } from './db/apply/online-run.js';
 export type { FileState } from './write/output-tree.js';

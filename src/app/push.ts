@@ -3,7 +3,7 @@ import type { Db } from '../db/connect/queryable.js';
 import type { Step } from '../db/plan/steps.js';
 import type { LockPolicy } from '../db/apply/online-run.js';
 import { errorLine } from '../db/connect/one-line.js';
-import type { PushOutcome, PushStatus } from '../db/apply/push.js';
+import type { PushOutcome, PushStatus } from '../db/apply/outcome.js';
 import type { Sandbox } from '../db/connect/sandbox.js';
 import type { Connections, Target } from '../db/connect/targets.js';
 import type { Model } from '../model/types.js';

@@ -12,7 +12,7 @@ import { fixSoftDeletes } from '../plan/soft-delete.js';
 import type { Step } from '../plan/steps.js';
 import { checkPlan } from './checks.js';
 import { DEFAULT_POLICY } from './online-run.js';
-import type { PushOptions, PushOutcome } from './push.js';
+import type { PushOptions, PushOutcome } from './outcome.js';
 
 /** Ends the transaction without applying anything (refusals, failures found before committing). */
 export class Rollback extends Error {

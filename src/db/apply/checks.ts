@@ -7,7 +7,7 @@ import { DEPENDENTS_ELSEWHERE, outsideRefusals, referencedSchemas } from '../pla
 import { breaksSoftDelete } from '../plan/soft-delete.js';
 import type { DataLoss, Step } from '../plan/steps.js';
 import { existingViolations } from './online-run.js';
-import type { PushOptions, PushOutcome } from './push.js';
+import type { PushOptions, PushOutcome } from './outcome.js';
 
 /** What the checks decided: stop with this outcome, or go on with these lines to report. */
 export interface Checked {

@@ -4,6 +4,7 @@ import type { Db } from '../connect/queryable.js';
 import { referencedSchemas } from '../plan/guard.js';
 import { plural } from '../../shared/plural.js';
 import { inTransaction, type Step } from '../plan/steps.js';
+import type { PushOptions, PushOutcome } from './outcome.js';
 import { attempt, driftNow, leftOver, lockSchema } from './attempt.js';
 import {
   DEFAULT_POLICY,
@@ -11,51 +12,8 @@ import {
   invalidIndexDrops,
   retryingLocks,
   runOnline,
-  type LockPolicy,
   type OnlineFailure,
 } from './online-run.js';
-
-/** `skipped`: planned, but not applied because another service of the same push was refused */
-export type PushStatus = 'created' | 'altered' | 'unchanged' | 'refused' | 'failed' | 'skipped';
-
-export interface PushOutcome {
-  readonly status: PushStatus;
-  readonly statements: readonly string[];
-  /** why it was refused or failed, or what it warns about, one line each */
-  readonly reasons: readonly string[];
-  /** the schema was compared with the manifest after the push and matched */
-  readonly inSync?: boolean;
-  /** refused only because objects of other schemas depend on a table it drops */
-  readonly blockedByOthers?: boolean;
-  /** the statements with their locks and hazards, in the order they run */
-  readonly steps?: readonly Step[];
-  /** the push option that lets a refused push through: fixSoftDelete mends rows breaking a soft-delete check */
-  readonly remedy?: 'fixSoftDelete';
-  /** planned and checked, nothing applied (`planOnly`) */
-  readonly planned?: boolean;
-}
-
-export interface PushOptions {
-  readonly acceptDataLoss: boolean;
-  /** create a table even where one of its name holds data in public or an unowned schema */
-  readonly allowDuplicate?: boolean;
-  /**
-   * The caller runs the push in a sandbox (sandbox.ts) that discards it; the push then goes on past
-   * what would stop it for real, so the whole plan shows: statements that lose data (the outcome is
-   * still `refused`), and statements using an enum value added in the same push.
-   */
-  readonly dryRun: boolean;
-  /** progress messages, e.g. waiting for another push's lock */
-  readonly progress: (line: string) => void;
-  /** lock and statement timeouts and the retry window; defaults in DEFAULT_POLICY */
-  readonly policy?: LockPolicy;
-  /** refuse statements that would scan or rewrite a table holding rows while writes wait */
-  readonly onlineOnly?: boolean;
-  /** make rows consistent with a soft-delete check about to be added, the flag winning (soft-delete.ts) */
-  readonly fixSoftDelete?: boolean;
-  /** plan and check only, in a transaction rolled back: whether the push would be refused (app/push.ts) */
-  readonly planOnly?: boolean;
-}
 
 /**
  * Brings one service's schema in line with the model: one transaction per service, holding a
