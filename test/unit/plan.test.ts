@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable } from '../../src/db/catalog/types.js';
-import type { Change, Drift } from '../../src/db/compare/drift.js';
+import type { Change, Drift } from '../../src/db/compare/types.js';
 import { planService } from '../../src/db/plan/changes.js';
 import type { DependentView, Facts } from '../../src/db/plan/facts.js';
 import { loadModel } from '../../src/model/load-model.js';

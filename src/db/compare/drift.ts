@@ -1,69 +1,11 @@
-import type { Column, Enum, Index, Service, Table } from '../../model/types.js';
-import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogSchema, CatalogTable } from '../catalog/types.js';
-import { checkCondition } from '../catalog/types.js';
+import type { Column, Service, Table } from '../../model/types.js';
+import type { CatalogColumn, CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
+import { diffConstraints } from './constraints.js';
 import { comparedWithServer, defaultExpression, type Equivalence } from './equivalence.js';
 import { actualDefault, expectedDefault, foreignCast, stripSchema } from './normalize.js';
 import { diffTriggers } from './triggers.js';
-import { wantedConstraints, type WantedConstraint } from './wanted.js';
-
-/** One difference between the manifest and the live database. */
-export interface Drift {
-  readonly service: string;
-  /** `schema.table` or `schema.table.column`, or the object's qualified name */
-  readonly where: string;
-  readonly message: string;
-  /** what would make it match, for the planner (plan/changes.ts); verify reports only the message */
-  readonly change?: Change;
-  /** a manifest table found in another schema: verify reports it, push leaves it alone */
-  readonly elsewhere?: boolean;
-}
-
-/** What differs in a column that exists on both sides. */
-export type ColumnAspect = 'type' | 'nullability' | 'default' | 'identity' | 'comment';
-
-/** A difference as the planner reads it: what to create, change or remove. */
-export type Change =
-  | { readonly kind: 'create schema' }
-  | { readonly kind: 'create table'; readonly table: Table }
-  | { readonly kind: 'drop table'; readonly live: CatalogTable }
-  | { readonly kind: 'table comment'; readonly table: Table }
-  | { readonly kind: 'add column'; readonly table: Table; readonly column: Column }
-  | { readonly kind: 'drop column'; readonly table: Table; readonly live: CatalogColumn }
-  | {
-      readonly kind: 'column';
-      readonly aspect: ColumnAspect;
-      readonly table: Table;
-      readonly column: Column;
-      readonly live: CatalogColumn;
-    }
-  /** with `live`: the constraint exists under this name but differs, so it is replaced */
-  | {
-      readonly kind: 'add constraint';
-      readonly table: Table;
-      readonly constraint: WantedConstraint;
-      readonly live?: CatalogConstraint;
-    }
-  | { readonly kind: 'drop constraint'; readonly table: Table; readonly live: CatalogConstraint }
-  | { readonly kind: 'validate constraint'; readonly table: Table; readonly live: CatalogConstraint }
-  /** with `live`: the index exists under this name but differs (or is invalid), so it is rebuilt */
-  | { readonly kind: 'create index'; readonly table: Table; readonly index: Index; readonly live?: CatalogIndex }
-  | { readonly kind: 'drop index'; readonly table: Table; readonly live: CatalogIndex }
-  | { readonly kind: 'create enum'; readonly enum: Enum }
-  | { readonly kind: 'enum values'; readonly enum: Enum; readonly live: readonly string[] }
-  | { readonly kind: 'drop enum'; readonly name: string }
-  | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
-  | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string };
-
-const FK_ACTION: Record<string, string> = {
-  a: 'no action',
-  r: 'restrict',
-  c: 'cascade',
-  n: 'set null',
-  d: 'set default',
-};
-const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-const list = (a: readonly string[]) => `(${a.join(', ')})`;
+import { list, same, type Change, type ColumnAspect, type Drift, type Noted } from './types.js';
 
 /**
  * Everything that differs between the service's model and its schema in the catalog. `db` spells
@@ -75,7 +17,7 @@ export function diffService(service: Service, catalog: CatalogSchema, db: Querya
 
 function compareService(service: Service, catalog: CatalogSchema, equivalence: Equivalence): Drift[] {
   const drift: Drift[] = [];
-  const at: Report = (where, message, change) =>
+  const at: Noted = (where, message, change) =>
     drift.push({ service: service.name, where: `${service.schema}.${where}`, message, change });
   for (const e of catalog.elsewhere)
     drift.push({
@@ -123,9 +65,7 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
   return drift;
 }
 
-type Report = (where: string, message: string, change?: Change) => void;
-
-function diffTable(schema: string, table: Table, actual: CatalogTable, at: Report, equivalence: Equivalence) {
+function diffTable(schema: string, table: Table, actual: CatalogTable, at: Noted, equivalence: Equivalence) {
   if ((actual.comment ?? undefined) !== table.comment)
     at(table.name, `comment is ${JSON.stringify(actual.comment)}; expected ${JSON.stringify(table.comment ?? null)}`, {
       kind: 'table comment',
@@ -225,106 +165,6 @@ function describeDefault(column: Column): string {
     : JSON.stringify(d.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-function diffConstraints(schema: string, table: Table, actual: CatalogTable, at: Report, equivalence: Equivalence) {
-  // Exclusion constraints are what import reports as beyond the manifest; verify compares the kinds it declares.
-  const declarable = actual.constraints.filter((k) => k.type !== 'x');
-  const constraints = new Map(declarable.map((k) => [k.name, k] as const));
-  const what = { p: 'primary key', u: 'unique constraint', f: 'foreign key', c: 'check constraint' } as const;
-  for (const want of wantedConstraints(table)) {
-    const where = `${table.name}.${want.name}`;
-    const live = constraints.get(want.name);
-    constraints.delete(want.name);
-    const add = (message: string, replacing?: CatalogConstraint) =>
-      at(where, message, { kind: 'add constraint', table, constraint: want, live: replacing });
-    if (!live) {
-      add(`${what[want.type]} is missing`);
-      continue;
-    }
-    if (live.type !== want.type) {
-      add(`is a ${live.type} constraint; expected ${what[want.type]}`, live);
-      continue;
-    }
-    const differences = constraintDifferences(want, live, (sql, condition) =>
-      equivalence.check(schema, table, sql, condition),
-    );
-    differences.forEach((message, i) => (i === 0 ? add(message, live) : at(where, message)));
-    // Validated after the commit: push validates it (online.ts validationSteps).
-    if (differences.length === 0 && live.validated === false)
-      at(where, `${what[want.type]} is NOT VALID (its validation never finished); push validates it`, {
-        kind: 'validate constraint',
-        table,
-        live,
-      });
-  }
-  // NOT NULL and other implicit constraints are not listed; anything left was added by hand.
-  for (const live of constraints.values())
-    at(`${table.name}.${live.name}`, 'constraint is not in the manifest', { kind: 'drop constraint', table, live });
-
-  const indexes = new Map(actual.indexes.map((i) => [i.name, i] as const));
-  for (const index of table.indexes) {
-    const live = indexes.get(index.name);
-    indexes.delete(index.name);
-    const where = `${table.name}.${index.name}`;
-    if (!live) {
-      at(where, 'index is missing', { kind: 'create index', table, index });
-      continue;
-    }
-    const differences = [
-      live.valid === false && 'index is invalid (a concurrent build failed or was interrupted); push rebuilds it',
-      live.unique !== index.unique &&
-        `index is ${live.unique ? '' : 'not '}unique; expected ${index.unique ? '' : 'not '}unique`,
-      live.method !== index.method && `index method is ${live.method}; expected ${index.method}`,
-      !same(live.columns, index.columns) && `index covers ${list(live.columns)}; expected ${list(index.columns)}`,
-      !equivalence.predicate(schema, table, index.where, live.predicate) &&
-        `index predicate is ${live.predicate ?? 'none'}; expected ${index.where ?? 'none'}`,
-    ].filter((d): d is string => d !== false);
-    // One change rebuilds the index, whatever differs in it.
-    differences.forEach((message, i) =>
-      at(where, message, i === 0 ? { kind: 'create index', table, index, live } : undefined),
-    );
-  }
-  for (const live of indexes.values())
-    at(`${table.name}.${live.name}`, 'index is not in the manifest', { kind: 'drop index', table, live });
-}
-
-/** How a live constraint of the expected name and type differs from the declared one. */
-function constraintDifferences(
-  want: WantedConstraint,
-  live: CatalogConstraint,
-  sameCheck: (sql: string, condition: string) => boolean,
-): string[] {
-  const what = { p: 'primary key', u: 'unique constraint', f: 'foreign key', c: 'check constraint' }[want.type];
-  switch (want.type) {
-    case 'p':
-    case 'u':
-      return same(live.columns, want.columns)
-        ? []
-        : [`${what} covers ${list(live.columns)}; expected ${list(want.columns)}`];
-    case 'c':
-      // A check added NOT VALID (online push) says so in its definition; its validity is reported apart.
-      return sameCheck(want.sql, checkCondition(live))
-        ? []
-        : [`check is ${live.definition}; expected CHECK (${want.sql})`];
-    case 'f': {
-      const { fk } = want;
-      const out: string[] = [];
-      if (!same(live.columns, [fk.column]))
-        out.push(`${what} covers ${list(live.columns)}; expected ${list([fk.column])}`);
-      const target = `${fk.target.schema}.${fk.target.table}(${fk.target.column})`;
-      const liveTarget = `${live.refSchema}.${live.refTable}(${(live.refColumns ?? []).join(', ')})`;
-      if (liveTarget !== target) out.push(`references ${liveTarget}; expected ${target}`);
-      for (const [key, wanted] of [
-        ['onDelete', fk.onDelete],
-        ['onUpdate', fk.onUpdate],
-      ] as const) {
-        const got = FK_ACTION[live[key] ?? 'a'];
-        if (got !== (wanted ?? 'no action')) out.push(`${key} is ${got}; expected ${wanted ?? 'no action'}`);
-      }
-      return out;
-    }
-  }
-}
-
 /**
  * A column's default: the same text once normalized, or the server's spelling of the manifest's
  * default. A literal cast to another type than the column's (a type change keeps the old default's
@@ -335,7 +175,7 @@ function diffDefault(
   table: Table,
   column: Column,
   live: CatalogColumn,
-  at: Report,
+  at: Noted,
   equivalence: Equivalence,
 ) {
   const want = expectationOf(column);

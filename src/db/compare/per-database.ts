@@ -2,7 +2,8 @@ import type { Model, Service } from '../../model/types.js';
 import { readCatalogs } from '../catalog/read.js';
 import type { CatalogSchema } from '../catalog/types.js';
 import type { Db } from '../connect/queryable.js';
-import { diffService, type Drift } from './drift.js';
+import { diffService } from './drift.js';
+import type { Drift } from './types.js';
 
 /** A service's part of its database's catalog, and how it differs from the model. */
 export interface ServiceState {

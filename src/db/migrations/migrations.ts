@@ -14,7 +14,7 @@ import { touchFunction, triggerDefinition } from '../compare/triggers.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { constraintNames, MIGRATIONS_SCHEMA, migrationsFolder, migrationsTable } from '../../shared/conventions.js';
 import { qualified, quoteIdent } from '../../shared/sql-quote.js';
-import { commentOn } from '../compare/sql-text.js';
+import { commentOn } from '../plan/ddl.js';
 
 /**
  * Per-service SQL migrations in drizzle-kit's folder format (`migrations/<service>/NNNN_tag.sql`,

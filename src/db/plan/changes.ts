@@ -2,7 +2,7 @@ import { columnTypeSql } from '../../model/sql-spelling.js';
 import type { Service } from '../../model/types.js';
 import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
 import type { CatalogSchema, CatalogTable } from '../catalog/types.js';
-import type { Change, ColumnAspect, Drift } from '../compare/drift.js';
+import type { Change, ColumnAspect, Drift } from '../compare/types.js';
 import { TOUCH_FUNCTION, touchFunction } from '../compare/triggers.js';
 import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
 import { aroundChanges } from './dependents.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Column, Table } from '../../model/types.js';
 import type { CatalogColumn } from '../catalog/types.js';
-import type { ColumnAspect } from '../compare/drift.js';
+import type { ColumnAspect } from '../compare/types.js';
 import { isWidening } from '../compare/widening.js';
 import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
 import { columnTypeSql, defaultSql } from '../../model/sql-spelling.js';

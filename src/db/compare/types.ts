@@ -1,0 +1,58 @@
+import type { Column, Enum, Index, Table } from '../../model/types.js';
+import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable } from '../catalog/types.js';
+import type { WantedConstraint } from './wanted.js';
+
+/** One difference between the manifest and the live database. */
+export interface Drift {
+  readonly service: string;
+  /** `schema.table` or `schema.table.column`, or the object's qualified name */
+  readonly where: string;
+  readonly message: string;
+  /** what would make it match, for the planner (plan/changes.ts); verify reports only the message */
+  readonly change?: Change;
+  /** a manifest table found in another schema: verify reports it, push leaves it alone */
+  readonly elsewhere?: boolean;
+}
+
+/** What differs in a column that exists on both sides. */
+export type ColumnAspect = 'type' | 'nullability' | 'default' | 'identity' | 'comment';
+
+/** A difference as the planner reads it: what to create, change or remove. */
+export type Change =
+  | { readonly kind: 'create schema' }
+  | { readonly kind: 'create table'; readonly table: Table }
+  | { readonly kind: 'drop table'; readonly live: CatalogTable }
+  | { readonly kind: 'table comment'; readonly table: Table }
+  | { readonly kind: 'add column'; readonly table: Table; readonly column: Column }
+  | { readonly kind: 'drop column'; readonly table: Table; readonly live: CatalogColumn }
+  | {
+      readonly kind: 'column';
+      readonly aspect: ColumnAspect;
+      readonly table: Table;
+      readonly column: Column;
+      readonly live: CatalogColumn;
+    }
+  /** with `live`: the constraint exists under this name but differs, so it is replaced */
+  | {
+      readonly kind: 'add constraint';
+      readonly table: Table;
+      readonly constraint: WantedConstraint;
+      readonly live?: CatalogConstraint;
+    }
+  | { readonly kind: 'drop constraint'; readonly table: Table; readonly live: CatalogConstraint }
+  | { readonly kind: 'validate constraint'; readonly table: Table; readonly live: CatalogConstraint }
+  /** with `live`: the index exists under this name but differs (or is invalid), so it is rebuilt */
+  | { readonly kind: 'create index'; readonly table: Table; readonly index: Index; readonly live?: CatalogIndex }
+  | { readonly kind: 'drop index'; readonly table: Table; readonly live: CatalogIndex }
+  | { readonly kind: 'create enum'; readonly enum: Enum }
+  | { readonly kind: 'enum values'; readonly enum: Enum; readonly live: readonly string[] }
+  | { readonly kind: 'drop enum'; readonly name: string }
+  | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
+  | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string };
+
+/** Where drift records a difference: `where` below the service's schema. */
+export type Noted = (where: string, message: string, change?: Change) => void;
+
+export const same = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+export const list = (a: readonly string[]) => `(${a.join(', ')})`;
