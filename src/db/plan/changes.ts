@@ -72,208 +72,211 @@ const STAGES = [
 type Stage = (typeof STAGES)[number];
 
 export function planService(input: PlanInput): Plan {
-  const { service, catalog, facts } = input;
-  const schema = service.schema;
-  const stages = new Map<Stage, Step[]>(STAGES.map((s) => [s, []]));
-  const put = (stage: Stage, ...steps: Step[]) => stages.get(stage)!.push(...steps);
-  const refusals: string[] = [];
-  const live = new Map(catalog.tables.map((t) => [t.name, t] as const));
-  const on = (table: string): On => {
-    const t = live.get(table);
-    const f = facts.tables.get(table);
+  const plan = new ServicePlan(input);
+  // Enums first: the columns an enum's replacement recasts are known before their own changes.
+  const changes = everything(input).sort((a, b) => Number(b.kind === 'enum values') - Number(a.kind === 'enum values'));
+  plan.groupColumns(changes);
+  for (const change of changes) plan.add(change);
+  return plan.result();
+}
+
+type Of<K extends Change['kind']> = Extract<Change, { kind: K }>;
+
+/** One service's plan as it is built: the steps by stage, what the changes recast and drop, the refusals. */
+class ServicePlan {
+  private readonly schema: string;
+  private readonly stages = new Map<Stage, Step[]>(STAGES.map((s) => [s, []]));
+  private readonly refusals: string[] = [];
+  private readonly live: ReadonlyMap<string, CatalogTable>;
+  private columns = new Map<string, ColumnChange & { readonly aspects: Set<ColumnAspect> }>();
+  private readonly recast = new Set<string>();
+  private readonly droppedColumns = new Set<string>();
+  private readonly droppedTables = new Set<string>();
+  /** the NOT NULL helpers a killed push left, which the SET NOT NULL planned here replaces */
+  private readonly notNullHelpers = new Set<string>();
+  private touch = false;
+
+  constructor(private readonly input: PlanInput) {
+    this.schema = input.service.schema;
+    this.live = new Map(input.catalog.tables.map((t) => [t.name, t] as const));
+  }
+
+  private put = (stage: Stage, ...steps: Step[]): void => {
+    this.stages.get(stage)!.push(...steps);
+  };
+
+  /** Where a change to `table` stands: a live table (busy when it holds rows, on a server) or a new one. */
+  private on(table: string): On {
+    const t = this.live.get(table);
+    const f = this.input.facts.tables.get(table);
     return {
-      schema,
+      schema: this.schema,
       table,
       exists: t !== undefined,
-      busy: input.online && t !== undefined && (f?.populated ?? false),
+      busy: this.input.online && t !== undefined && (f?.populated ?? false),
       partitioned: t?.partitioned ?? false,
       rows: f?.rows,
     };
-  };
-  // Enums first: the columns an enum's replacement recasts are known before their own changes.
-  const changes = everything(input).sort((a, b) => Number(b.kind === 'enum values') - Number(a.kind === 'enum values'));
-  const columns = columnChanges(changes, live);
-  const recast = new Set<string>();
-  const droppedColumns = new Set<string>();
-  const droppedTables = new Set<string>();
-  // The NOT NULL helpers a killed push left, which the SET NOT NULL planned here replaces.
-  const notNullHelpers = new Set(
-    changes.flatMap((c) =>
-      c.kind === 'column' && (c.aspect === 'nullability' || c.aspect === 'identity')
-        ? [`${c.table.name}.${notNullHelper(c.column.name)}`]
-        : [],
-    ),
-  );
-  let touch = false;
+  }
 
-  for (const change of changes) {
-    switch (change.kind) {
-      case 'create schema':
-        put('schema', inTransaction('create schema', schema, `CREATE SCHEMA IF NOT EXISTS ${q(schema)}`, 'none', {}));
-        break;
-      case 'create enum':
-        put('enums', createEnum(schema, change.enum));
-        break;
-      case 'enum values': {
-        const plan = changeEnum(service, change.enum, change.live, facts.enumColumns);
-        refusals.push(...plan.refusals);
-        put(plan.recast.length > 0 ? 'replace enums' : 'enums', ...plan.steps);
-        plan.recast.forEach((c) => recast.add(c));
-        break;
-      }
-      case 'drop enum': {
-        const plan = dropEnum(schema, change.name, facts.enumColumns);
-        refusals.push(...plan.refusals);
-        put('drop enums', ...plan.steps);
-        break;
-      }
-      case 'create table':
-        newTable(on(change.table.name), change.table, put);
-        if (change.table.columns.some((c) => c.onUpdateTrigger)) touch = true;
-        break;
-      case 'drop table': {
-        const t = qualified(schema, change.live.name);
-        droppedTables.add(`${schema}.${change.live.name}`);
-        put(
-          'drop tables',
-          inTransaction(
-            'drop table',
-            `${schema}.${change.live.name}`,
-            `DROP TABLE ${t}`,
-            'ACCESS EXCLUSIVE',
-            {
-              table: `${schema}.${change.live.name}`,
-            },
-            {
-              loss: {
-                what: `drops table ${schema}.${change.live.name}`,
-                countSql: `select count(*) as n from ${t}`,
-                dropsRelation: t,
-              },
-            },
-          ),
-        );
-        break;
-      }
-      case 'table comment':
-        put('comments', comment(on(change.table.name), undefined, change.table.comment));
-        break;
-      case 'add column':
-        put('columns', ...addColumnSteps(on(change.table.name), change.table, change.column));
-        if (change.column.onUpdateTrigger) touch = true;
-        break;
-      case 'drop column': {
-        const t = qualified(schema, change.table.name);
-        const object = `${schema}.${change.table.name}.${change.live.name}`;
-        droppedColumns.add(object);
-        put(
-          'drop columns',
-          inTransaction(
-            'drop column',
-            object,
-            `ALTER TABLE ${t} DROP COLUMN ${q(change.live.name)}`,
-            'ACCESS EXCLUSIVE',
-            {
-              table: `${schema}.${change.table.name}`,
-            },
-            {
-              loss: {
-                what: `drops column ${object}`,
-                countSql: `select count(*) as n from ${t} where ${q(change.live.name)} is not null`,
-              },
-            },
-          ),
-        );
-        break;
-      }
-      case 'column': {
-        // A column's changes plan together, where the first of them stands.
-        const key = `${change.table.name}.${change.column.name}`;
-        const c = columns.get(key);
-        if (!c) break;
-        columns.delete(key);
-        // A column recast with its enum gets its default back there already.
-        if (recast.has(`${schema}.${key}`) && !c.aspects.has('type')) c.aspects.delete('default');
-        if (c.aspects.has('type')) recast.add(`${schema}.${key}`);
-        put('columns', ...columnSteps(on(c.table.name), c, facts.casts));
-        break;
-      }
-      case 'add constraint': {
-        const steps = addConstraint(on(change.table.name), change.constraint, change.live?.name);
-        put(change.constraint.type === 'f' ? 'add foreign keys' : 'add rules', ...steps);
-        break;
-      }
-      case 'drop constraint': {
-        // A NOT NULL helper a killed push left is replaced by the SET NOT NULL that uses it.
-        if (change.live.name.endsWith(NN_SUFFIX) && notNullHelpers.has(`${change.table.name}.${change.live.name}`))
-          break;
-        const what = `${RULES[change.live.type]} ${change.live.name} from ${schema}.${change.table.name}`;
-        const rule = change.live.name.endsWith(NN_SUFFIX) ? undefined : `removes ${what} (not in the manifest)`;
-        put(
-          change.live.type === 'f' ? 'drop foreign keys' : 'drop rules',
-          dropConstraint(on(change.table.name), change.live.name, change.live.type, rule),
-        );
-        break;
-      }
-      case 'validate constraint':
-        put('add rules', validate(on(change.table.name), change.live.name));
-        break;
-      case 'create index':
-        put('indexes', ...buildIndex(on(change.table.name), change.index, change.live !== undefined));
-        break;
-      case 'drop index': {
-        const leftover = change.live.name.endsWith('_schemagen_swap');
-        const rule = leftover
-          ? undefined
-          : `removes index ${change.live.name} from ${schema}.${change.table.name} (not in the manifest)`;
-        put('drop rules', dropIndex(on(change.table.name), change.live.name, rule));
-        break;
-      }
-      case 'trigger':
-        touch = true;
-        put('triggers', ...trigger(on(change.table.name), change.column, change.replace));
-        break;
-      case 'drop trigger':
-        put('triggers', dropTrigger(on(change.table.name), change.name));
-        break;
+  /** The changes of each live column, grouped (compare reports each aspect apart), planned where the first stands. */
+  groupColumns(changes: readonly Change[]): void {
+    for (const change of changes) {
+      if (change.kind !== 'column') continue;
+      const key = `${change.table.name}.${change.column.name}`;
+      const liveKey = this.live
+        .get(change.table.name)!
+        .constraints.some((k) => k.type === 'p' && k.columns.includes(change.live.name));
+      const entry = this.columns.get(key) ?? { ...change, aspects: new Set<ColumnAspect>(), liveKey };
+      entry.aspects.add(change.aspect);
+      this.columns.set(key, entry);
+      if (change.aspect === 'nullability' || change.aspect === 'identity')
+        this.notNullHelpers.add(`${change.table.name}.${notNullHelper(change.column.name)}`);
     }
   }
-  // The function every update trigger calls, before any trigger (a new table's come with it).
-  if (touch)
-    put('schema', inTransaction('create function', `${schema}.${TOUCH_FUNCTION}`, touchFunction(schema), 'none', {}));
-  const around = aroundChanges(schema, facts.dependents, { recast, droppedColumns, droppedTables });
-  refusals.push(...around.refusals);
-  put('drop views', ...around.before);
-  put('create views', ...around.after);
-  const holdsRows = (table: string | undefined) =>
-    facts.tables.get(table?.slice(schema.length + 1) ?? '')?.populated ?? false;
-  const planned = STAGES.flatMap((s) => stages.get(s)!).map((s) => withHazard(s, holdsRows(s.table)));
-  // After the commit, index builds go first (the longest waits), then validations and what follows them.
-  const indexWork = (s: Step) => s.kind === 'create index' || s.kind === 'drop index' || s.kind === 'rename index';
-  const later = planned.filter((s) => s.phase === 'online');
-  const steps = [
-    ...planned.filter((s) => s.phase === 'transaction'),
-    ...later.filter(indexWork),
-    ...later.filter((s) => !indexWork(s)),
-  ];
-  return { steps, refusals };
+
+  add(change: Change): void {
+    switch (change.kind) {
+      case 'create schema':
+        return this.put('schema', createSchema(this.schema));
+      case 'create enum':
+        return this.put('enums', createEnum(this.schema, change.enum));
+      case 'enum values':
+        return this.enumValues(change);
+      case 'drop enum':
+        return this.dropEnum(change);
+      case 'create table':
+        this.touch ||= change.table.columns.some((c) => c.onUpdateTrigger);
+        return newTable(this.on(change.table.name), change.table, this.put);
+      case 'drop table':
+        return this.dropTable(change);
+      case 'table comment':
+        return this.put('comments', comment(this.on(change.table.name), undefined, change.table.comment));
+      case 'add column':
+        this.touch ||= change.column.onUpdateTrigger === true;
+        return this.put('columns', ...addColumnSteps(this.on(change.table.name), change.table, change.column));
+      case 'drop column':
+        return this.dropColumn(change);
+      case 'column':
+        return this.column(change);
+      case 'add constraint': {
+        const steps = addConstraint(this.on(change.table.name), change.constraint, change.live?.name);
+        return this.put(change.constraint.type === 'f' ? 'add foreign keys' : 'add rules', ...steps);
+      }
+      case 'drop constraint':
+        return this.dropConstraint(change);
+      case 'validate constraint':
+        return this.put('add rules', validate(this.on(change.table.name), change.live.name));
+      case 'create index':
+        return this.put('indexes', ...buildIndex(this.on(change.table.name), change.index, change.live !== undefined));
+      case 'drop index':
+        return this.dropIndex(change);
+      case 'trigger':
+        this.touch = true;
+        return this.put('triggers', ...trigger(this.on(change.table.name), change.column, change.replace));
+      case 'drop trigger':
+        return this.put('triggers', dropTrigger(this.on(change.table.name), change.name));
+    }
+  }
+
+  private enumValues(change: Of<'enum values'>) {
+    const plan = changeEnum(this.input.service, change.enum, change.live, this.input.facts.enumColumns);
+    this.refusals.push(...plan.refusals);
+    this.put(plan.recast.length > 0 ? 'replace enums' : 'enums', ...plan.steps);
+    plan.recast.forEach((c) => this.recast.add(c));
+  }
+
+  private dropEnum(change: Of<'drop enum'>) {
+    const plan = dropEnum(this.schema, change.name, this.input.facts.enumColumns);
+    this.refusals.push(...plan.refusals);
+    this.put('drop enums', ...plan.steps);
+  }
+
+  private dropTable(change: Of<'drop table'>) {
+    const object = `${this.schema}.${change.live.name}`;
+    const t = qualified(this.schema, change.live.name);
+    this.droppedTables.add(object);
+    const loss = { what: `drops table ${object}`, countSql: `select count(*) as n from ${t}`, dropsRelation: t };
+    this.put(
+      'drop tables',
+      inTransaction('drop table', object, `DROP TABLE ${t}`, 'ACCESS EXCLUSIVE', { table: object }, { loss }),
+    );
+  }
+
+  private dropColumn(change: Of<'drop column'>) {
+    const t = qualified(this.schema, change.table.name);
+    const object = `${this.schema}.${change.table.name}.${change.live.name}`;
+    this.droppedColumns.add(object);
+    const loss = {
+      what: `drops column ${object}`,
+      countSql: `select count(*) as n from ${t} where ${q(change.live.name)} is not null`,
+    };
+    const sql = `ALTER TABLE ${t} DROP COLUMN ${q(change.live.name)}`;
+    const place = { table: `${this.schema}.${change.table.name}` };
+    this.put('drop columns', inTransaction('drop column', object, sql, 'ACCESS EXCLUSIVE', place, { loss }));
+  }
+
+  private column(change: Of<'column'>) {
+    const key = `${change.table.name}.${change.column.name}`;
+    const c = this.columns.get(key);
+    if (!c) return; // planned with the first of its changes
+    this.columns.delete(key);
+    // A column recast with its enum gets its default back there already.
+    if (this.recast.has(`${this.schema}.${key}`) && !c.aspects.has('type')) c.aspects.delete('default');
+    if (c.aspects.has('type')) this.recast.add(`${this.schema}.${key}`);
+    this.put('columns', ...columnSteps(this.on(c.table.name), c, this.input.facts.casts));
+  }
+
+  private dropConstraint(change: Of<'drop constraint'>) {
+    const { name, type } = change.live;
+    // A NOT NULL helper a killed push left is replaced by the SET NOT NULL that uses it.
+    const helper = name.endsWith(NN_SUFFIX);
+    if (helper && this.notNullHelpers.has(`${change.table.name}.${name}`)) return;
+    const what = `${RULES[type]} ${name} from ${this.schema}.${change.table.name}`;
+    const rule = helper ? undefined : `removes ${what} (not in the manifest)`;
+    const step = dropConstraint(this.on(change.table.name), name, type, rule);
+    this.put(type === 'f' ? 'drop foreign keys' : 'drop rules', step);
+  }
+
+  private dropIndex(change: Of<'drop index'>) {
+    const { name } = change.live;
+    const leftover = name.endsWith('_schemagen_swap');
+    const rule = leftover
+      ? undefined
+      : `removes index ${name} from ${this.schema}.${change.table.name} (not in the manifest)`;
+    this.put('drop rules', dropIndex(this.on(change.table.name), name, rule));
+  }
+
+  /** The steps in stage order, hazards marked, the views around the changes; after the commit, index builds first. */
+  result(): Plan {
+    const { facts } = this.input;
+    // The function every update trigger calls, before any trigger (a new table's come with it).
+    if (this.touch) this.put('schema', createTouchFunction(this.schema));
+    const changed = { recast: this.recast, droppedColumns: this.droppedColumns, droppedTables: this.droppedTables };
+    const around = aroundChanges(this.schema, facts.dependents, changed);
+    this.refusals.push(...around.refusals);
+    this.put('drop views', ...around.before);
+    this.put('create views', ...around.after);
+    const holdsRows = (table: string | undefined) =>
+      facts.tables.get(table?.slice(this.schema.length + 1) ?? '')?.populated ?? false;
+    const planned = STAGES.flatMap((s) => this.stages.get(s)!).map((s) => withHazard(s, holdsRows(s.table)));
+    // After the commit, index builds go first (the longest waits), then validations and what follows them.
+    const indexWork = (s: Step) => s.kind === 'create index' || s.kind === 'drop index' || s.kind === 'rename index';
+    const later = planned.filter((s) => s.phase === 'online');
+    const steps = [
+      ...planned.filter((s) => s.phase === 'transaction'),
+      ...later.filter(indexWork),
+      ...later.filter((s) => !indexWork(s)),
+    ];
+    return { steps, refusals: this.refusals };
+  }
 }
 
-/** The changes of each live column, grouped (compare reports each aspect apart). */
-function columnChanges(changes: readonly Change[], live: ReadonlyMap<string, CatalogTable>) {
-  const columns = new Map<string, ColumnChange & { readonly aspects: Set<ColumnAspect> }>();
-  for (const change of changes) {
-    if (change.kind !== 'column') continue;
-    const key = `${change.table.name}.${change.column.name}`;
-    const liveKey = live
-      .get(change.table.name)!
-      .constraints.some((k) => k.type === 'p' && k.columns.includes(change.live.name));
-    const entry = columns.get(key) ?? { ...change, aspects: new Set<ColumnAspect>(), liveKey };
-    entry.aspects.add(change.aspect);
-    columns.set(key, entry);
-  }
-  return columns;
-}
+const createSchema = (schema: string) =>
+  inTransaction('create schema', schema, `CREATE SCHEMA IF NOT EXISTS ${q(schema)}`, 'none', {});
+
+const createTouchFunction = (schema: string) =>
+  inTransaction('create function', `${schema}.${TOUCH_FUNCTION}`, touchFunction(schema), 'none', {});
 
 const RULES: Record<string, string> = {
   p: 'primary key',

@@ -73,42 +73,8 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
   if (dropDefault && !(serial && !retype && live.default?.startsWith('nextval(')))
     steps.push(step('drop default', 'DROP DEFAULT'));
 
-  if (retype) {
-    // Converted as PostgreSQL does unasked where it can; else by an explicit cast, else through text.
-    const how = casts.get(`${live.type}→${to}`);
-    const via = how === undefined ? '::text' : '';
-    const using = widening || how === 'assignment' ? '' : ` USING ${q(column.name)}${via}::${to}`;
-    const test = conversionTest(to, how ?? 'explicit');
-    const cannotCast = count(on, `a.${q(column.name)} is not null and not ${test.name}(a.${q(column.name)}${via})`);
-    steps.push(
-      step('change column type', `SET DATA TYPE ${to}${using}`, {
-        rewrites: !textWidening(live.type, to),
-        scans: on.exists,
-        loss: widening
-          ? undefined
-          : {
-              what: `changes the type of ${object} (values are cast)`,
-              countSql: `select count(*) as n from ${t} where ${q(column.name)} is not null`,
-            },
-        violations:
-          widening || !on.exists
-            ? undefined
-            : {
-                constraint: column.name,
-                what: `the change of ${object} to ${to}`,
-                verb: 'cannot convert',
-                // An adopted table's key under a base of another type: the way out is another base.
-                advice:
-                  change.liveKey && column.origin !== 'table'
-                    ? `key column ${object} is ${live.type} and comes from ${column.origin}: give the table a ` +
-                      `base that keeps ${live.type} (under bases:, chosen with base: <name>)`
-                    : undefined,
-                countSql: cannotCast,
-                prelude: test.sql,
-              },
-      }),
-    );
-  }
+  if (retype)
+    steps.push(step('change column type', ...typeChange(on, change, to, widening, casts.get(`${live.type}→${to}`))));
 
   if (serial && (aspects.has('default') || retype) && !live.default?.startsWith('nextval('))
     steps.push(...numberWithSequence(on, column));
@@ -151,6 +117,50 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
       ),
     );
   return steps;
+}
+
+/**
+ * The type change's action and what it does: converted as PostgreSQL does unasked where it can,
+ * else by an explicit cast, else through the values' text form; what cannot convert is counted first.
+ */
+function typeChange(
+  on: On,
+  { table, column, live, liveKey }: ColumnChange,
+  to: string,
+  widening: boolean,
+  how: 'assignment' | 'explicit' | undefined,
+): [action: string, extra: Partial<Step>] {
+  const object = `${on.schema}.${table.name}.${column.name}`;
+  const name = q(column.name);
+  const via = how === undefined ? '::text' : '';
+  const using = widening || how === 'assignment' ? '' : ` USING ${name}${via}::${to}`;
+  const test = conversionTest(to, how ?? 'explicit');
+  const loss = {
+    what: `changes the type of ${object} (values are cast)`,
+    countSql: `select count(*) as n from ${qualified(on.schema, table.name)} where ${name} is not null`,
+  };
+  const violations = {
+    constraint: column.name,
+    what: `the change of ${object} to ${to}`,
+    verb: 'cannot convert',
+    // An adopted table's key under a base of another type: the way out is another base.
+    advice:
+      liveKey && column.origin !== 'table'
+        ? `key column ${object} is ${live.type} and comes from ${column.origin}: give the table a ` +
+          `base that keeps ${live.type} (under bases:, chosen with base: <name>)`
+        : undefined,
+    countSql: count(on, `a.${name} is not null and not ${test.name}(a.${name}${via})`),
+    prelude: test.sql,
+  };
+  return [
+    `SET DATA TYPE ${to}${using}`,
+    {
+      rewrites: !textWidening(live.type, to),
+      scans: on.exists,
+      loss: widening ? undefined : loss,
+      violations: widening || !on.exists ? undefined : violations,
+    },
+  ];
 }
 
 /** A column added to an existing table: its default fills the rows (PostgreSQL 11+: no rewrite when constant). */
