@@ -65,7 +65,7 @@ export async function verifyServices(
       if (drift.length === 0) connections.markInSync(target, service);
       const differences = drift.map(({ where, message }) => ({ where, message }));
       const notes = await appliedDeclarations(db, model, service, catalog);
-      return { drift: differences, notes, unmanaged: unmanagedObjects(service.schema, catalog) };
+      return { drift: differences, notes, unmanaged: unmanagedObjects(service, catalog) };
     } catch (err) {
       return { error: scrub(errorLine(err)), drift: [], notes: [], unmanaged: [] };
     }

@@ -23,7 +23,7 @@ export interface BasePlan {
 /** Equal signatures mean the same column in every table; a foreign key or an enum never belongs to a base. */
 type SharedColumn = { readonly name: string; readonly spec: ColumnSpec; readonly shareable?: boolean };
 const signatures = new WeakMap<SharedColumn, string | undefined>();
-function signature(c: SharedColumn): string | undefined {
+export function signature(c: SharedColumn): string | undefined {
   if (c.spec['references'] || c.shareable === false) return undefined;
   let sig = signatures.get(c);
   if (sig === undefined) {

@@ -9,8 +9,10 @@ import { qualified } from '../shared/sql-quote.js';
  * the report can name each of them.
  */
 export interface LiveDatabase {
-  /** tables in name order, partitions left out (they are listed among `others`) */
+  /** tables in name order, partitions left out (their parents declare them, or they are listed among `others`) */
   readonly tables: readonly CatalogTable[];
+  /** the partitions, for their parents */
+  readonly partitions: readonly CatalogTable[];
   /** the enums of every non-system schema: a column's type may live in a schema not imported */
   readonly enums: readonly CatalogEnum[];
   readonly others: readonly LiveOther[];
@@ -31,8 +33,9 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
     .flatMap((s) => s.unmanaged ?? [])
     .map((u) => ({ kind: u.kind, name: `${u.schema}.${u.name}` }))
     .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : 1) : a.kind < b.kind ? -1 : 1));
-  const tables = read.flatMap((s) => s.tables).filter((t) => !t.partition);
-  return { tables, enums: catalog.enums, others };
+  const all = read.flatMap((s) => s.tables);
+  const tables = all.filter((t) => !t.partition);
+  return { tables, partitions: all.filter((t) => t.partition), enums: catalog.enums, others };
 }
 
 /** Exact row counts of the given tables, in one query. */

@@ -1,6 +1,7 @@
 import { Document, isMap, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { describeColumn, type BasePlan } from './bases.js';
 import type { ColumnSpec } from './columns.js';
+import type { MixinPlan } from './mixins.js';
 import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
 
@@ -13,6 +14,7 @@ interface Planned {
   readonly tables: readonly ImportedTable[];
   readonly enums: ReadonlyMap<string, ServiceEnums>;
   readonly plan: BasePlan;
+  readonly mixins: MixinPlan;
 }
 
 interface Manifest extends Planned {
@@ -39,11 +41,20 @@ export function manifestData(m: Planned): Record<string, unknown> {
     const choice = m.plan.tableBase.get(t)!;
     return choice === false ? [] : choice === 'base' ? m.plan.base : m.plan.named.get(choice)!;
   };
+  const trailingMixin = (t: ImportedTable) => {
+    const name = m.mixins.tableMixin.get(t);
+    return name === undefined ? undefined : { name, length: m.mixins.mixins.get(name)!.length };
+  };
   return {
     version: 1n,
     base: columnsOf(m.plan.base),
     ...(m.plan.named.size > 0 && {
       bases: Object.fromEntries([...m.plan.named].map(([n, cols]) => [n, columnsOf(cols)])),
+    }),
+    ...(m.mixins.mixins.size > 0 && {
+      mixins: Object.fromEntries(
+        [...m.mixins.mixins].map(([n, cols]) => [n, { last: true, columns: columnsOf(cols) }]),
+      ),
     }),
     services: Object.fromEntries(
       [...byService(m.tables)].map(([service, tables]) => {
@@ -53,7 +64,7 @@ export function manifestData(m: Planned): Record<string, unknown> {
             enums: Object.fromEntries(Object.entries(enums).map(([n, e]) => [n, e.values])),
           }),
           tables: Object.fromEntries(
-            tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!)]),
+            tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t))]),
           ),
         };
         return [service, body];
@@ -74,18 +85,30 @@ export function renderManifest(data: Record<string, unknown>, m: Manifest): stri
   return doc.toString({ lineWidth: 0 });
 }
 
-function tableData(t: ImportedTable, base: readonly { name: string }[], choice: string | false) {
+function tableData(
+  t: ImportedTable,
+  base: readonly { name: string }[],
+  choice: string | false,
+  mixin?: { name: string; length: number },
+) {
   const inBase = new Set(base.map((c) => c.name));
+  // A trailing mixin's columns are the table's last ones (mixins.ts).
   const own = t.columns.filter((c) => !inBase.has(c.name));
+  if (mixin) own.splice(own.length - mixin.length);
   return {
     ...(moved(t) && { from: `${t.live.schema}.${t.live.name}` }),
     ...(choice !== 'base' && { base: choice }),
+    ...(mixin && { mixins: [mixin.name] }),
     ...(t.live.comment !== null && { comment: t.live.comment }),
     ...(own.length > 0 && { columns: columnsOf(own) }),
     ...(t.primaryKey && { primaryKey: t.primaryKey }),
     ...(t.indexes.length > 0 && { indexes: t.indexes }),
     ...(t.uniques.length > 0 && { uniques: t.uniques }),
     ...(Object.keys(t.checks).length > 0 && { checks: t.checks }),
+    ...(t.partitioning && {
+      partitionBy: t.partitioning.partitionBy,
+      ...(Object.keys(t.partitioning.partitions).length > 0 && { partitions: t.partitioning.partitions }),
+    }),
   };
 }
 
@@ -147,6 +170,9 @@ function inlineTable(table: YAMLMap) {
   flowValues(table.get('checks'));
   flowItems(table.get('indexes'));
   flowItems(table.get('uniques'));
+  const by = table.get('partitionBy');
+  if (isMap(by)) by.flow = true;
+  flowValues(table.get('partitions'));
   const pk = table.get('primaryKey');
   if (isSeq(pk)) pk.flow = true;
 }

@@ -2,6 +2,7 @@ import { UserError } from '../shared/errors.js';
 import type { Db } from '../db/connect/queryable.js';
 import { identifierProblem, reservedSchemaProblem } from '../model/names.js';
 import { planBases } from './bases.js';
+import { planMixins } from './mixins.js';
 import type { CatalogTable } from '../db/catalog/types.js';
 import { countRows, readLiveDatabase, type LiveDatabase } from './catalog.js';
 import { manifestData, renderManifest, type ServiceEnums } from './emit.js';
@@ -56,14 +57,23 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const enumValues = (schema: string, name: string) =>
     live.enums.find((e) => e.schema === schema && e.name === name)?.values;
   const placeOf = (schema: string, table: string) => bySource.get(`${schema}.${table}`);
-  const ctx = { placeOf, enumValues, unsupported, renamed };
+  const ctx = { placeOf, enumValues, unsupported, renamed, partitions: live.partitions };
   const imported = tables
     .map((t) => importTable(t, places.get(t)!, ctx))
     .filter((t) => {
       const name = `${t.live.schema}.${t.live.name}`;
       if (t.columns.length === 0) unsupported.push({ kind: 'table', name, note: 'no column could be imported' });
-      return t.columns.length > 0;
+      // Half a partitioned table would be half-managed: it stays out, named (its key's form is reported).
+      if (t.live.partitioned && !t.partitioning)
+        unsupported.push({ kind: 'table', name, note: 'partitioned by a key the manifest cannot express' });
+      return t.columns.length > 0 && !(t.live.partitioned && !t.partitioning);
     });
+  // The partitions their parents declare are not left out.
+  const declared = new Set(
+    imported.flatMap((t) => Object.keys(t.partitioning?.partitions ?? {}).map((p) => `${t.live.schema}.${p}`)),
+  );
+  for (let i = unsupported.length - 1; i >= 0; i--)
+    if (unsupported[i]!.kind === 'partition' && declared.has(unsupported[i]!.name)) unsupported.splice(i, 1);
   if (imported.length === 0) {
     const where = o.schemas ? `schema ${o.schemas.join(', ')}` : 'any schema';
     throw new UserError(`no table to import in ${where}; expected at least one table`);
@@ -71,11 +81,12 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   checkReferences(imported, ctx);
   const plan = planBases(imported, o.keepBases);
   const enums = serviceEnums(imported, live, places, unsupported);
-  const data = manifestData({ tables: imported, enums, plan });
-  const planned = { tables: imported, enums, plan, source: o.source };
+  const mixins = planMixins(imported, plan);
+  const data = manifestData({ tables: imported, enums, plan, mixins });
+  const planned = { tables: imported, enums, plan, mixins, source: o.source };
   const problems = validateImported(data, () => renderManifest(data, { ...planned, rows: new Map() }));
   const manifest = renderManifest(data, { ...planned, rows: await counting });
-  const report = importReport({ tables: imported, plan, unsupported, renamed, keep: o.keepBases });
+  const report = importReport({ tables: imported, plan, mixins, unsupported, renamed, keep: o.keepBases });
   return { manifest, problems, unsupported, report };
 }
 

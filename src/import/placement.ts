@@ -26,16 +26,36 @@ export function parseMaps(specs: readonly string[]): PrefixMap | string {
   return out;
 }
 
+/** The service `public`'s tables go to, without `--map`, when they are not Django's. */
+export const PUBLIC_SERVICE = 'app';
+
+const APP_MODEL = /^([a-z0-9]+)_(.+)$/;
+
+/**
+ * Django names its tables `<app>_<model>` and keeps its migrations in `django_migrations`: either
+ * that table, or every table named so, says `public` is one app per prefix.
+ */
+export function djangoShaped(tables: readonly CatalogTable[]): boolean {
+  const inPublic = tables.filter((t) => t.schema === 'public');
+  return inPublic.some((t) => t.name === 'django_migrations') || inPublic.every((t) => APP_MODEL.test(t.name));
+}
+
 /**
  * A table outside `public` belongs to the service named after its schema and keeps its name. A
  * table in `public` goes to the service of the longest `--map` prefix it starts with (the prefix
- * dropped from its name), else to `*`'s service, else to the part of its name before the first
- * underscore (Django's `<app>_<model>`). A shortened name that is taken or invalid stays whole.
+ * dropped from its name), else to `*`'s service, else, in a Django-shaped database (djangoShaped),
+ * to the part of its name before the first underscore (`<app>_<model>`). Without a map, any other
+ * database keeps `public` whole in one service (PUBLIC_SERVICE) and every name as it is. A
+ * shortened name that is taken or invalid stays whole.
  */
 export function placeTables(tables: readonly CatalogTable[], maps: PrefixMap): Map<CatalogTable, Placement> {
   const out = new Map<CatalogTable, Placement>();
   const taken = new Set(tables.filter((t) => t.schema !== 'public').map((t) => `${t.schema}.${t.name}`));
-  const fallback = maps.find((m) => m.prefix === '*');
+  const whole =
+    maps.length === 0 && !djangoShaped(tables)
+      ? { prefix: '*', service: PUBLIC_SERVICE, why: 'public is not Django-shaped: one service' }
+      : undefined;
+  const fallback = maps.find((m) => m.prefix === '*') ?? whole;
   const prefixes = maps.filter((m) => m.prefix !== '*').sort((a, b) => b.prefix.length - a.prefix.length);
   for (const t of tables) {
     if (t.schema !== 'public') {
@@ -43,11 +63,11 @@ export function placeTables(tables: readonly CatalogTable[], maps: PrefixMap): M
       continue;
     }
     const mapped = prefixes.find((m) => t.name.startsWith(m.prefix));
-    const app = /^([a-z0-9]+)_(.+)$/.exec(t.name);
+    const app = APP_MODEL.exec(t.name);
     const [service, short, reason] = mapped
       ? [mapped.service, t.name.slice(mapped.prefix.length), `--map ${mapped.prefix}=${mapped.service}`]
       : fallback
-        ? [fallback.service, t.name, `--map *=${fallback.service}`]
+        ? [fallback.service, t.name, fallback === whole ? whole.why : `--map *=${fallback.service}`]
         : app
           ? [app[1]!, app[2]!, `name prefix ${app[1]}_`]
           : [t.name, t.name, 'a table name without prefix'];

@@ -1,10 +1,12 @@
 import { describeColumn, type BasePlan } from './bases.js';
+import type { MixinPlan } from './mixins.js';
 import type { Finding, ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
 
 interface ReportInput {
   readonly tables: readonly ImportedTable[];
   readonly plan: BasePlan;
+  readonly mixins: MixinPlan;
   readonly unsupported: readonly Finding[];
   readonly renamed: readonly Finding[];
   readonly keep: boolean;
@@ -35,6 +37,12 @@ export function importReport(r: ReportInput): string[] {
   out.push(`proposed base: ${r.plan.base.map((c) => c.name).join(', ') || '(none)'}`);
   const without = r.tables.filter((t) => r.plan.tableBase.get(t) === false);
   if (without.length > 0) out.push(`  base: false for ${without.map(full).join(', ')}`);
+  out.push(`proposed mixins (trailing columns shared by several tables): ${r.mixins.mixins.size}`);
+  for (const [name, columns] of r.mixins.mixins) {
+    const tables = r.tables.filter((t) => r.mixins.tableMixin.get(t) === name);
+    out.push(`  mixin ${name} (last): ${columns.map((c) => `${c.name} ${describeColumn(c)}`).join(', ')}`);
+    out.push(`    ${plural(tables.length, 'table')}: ${tables.map(full).join(', ')}`);
+  }
   if (r.renamed.length > 0) {
     out.push(`names the manifest derives itself (renamed on push): ${r.renamed.length}`, ...r.renamed.map(line));
   }

@@ -3,6 +3,7 @@ import { identifierProblem, MAX_IDENTIFIER_BYTES } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { CatalogTable } from '../db/catalog/types.js';
 import { importColumn, type ColumnSpec } from './columns.js';
+import { importPartitioning, type ImportedPartitioning } from './partitions.js';
 import type { Placement } from './placement.js';
 
 /** A table as it will be written, before base columns are factored out. */
@@ -15,6 +16,8 @@ export interface ImportedTable {
   readonly uniques: { columns: readonly string[]; name?: string }[];
   readonly indexes: Record<string, unknown>[];
   readonly checks: Record<string, { sql: string }>;
+  /** a partitioned table's key and partitions; absent on a partitioned table whose key has no manifest form */
+  readonly partitioning?: ImportedPartitioning;
 }
 
 /** What import could not carry over, or carries over differently: for the report. */
@@ -30,6 +33,8 @@ export interface TableContext {
   readonly unsupported: Finding[];
   /** constraints and indexes whose database name the manifest cannot keep */
   readonly renamed: Finding[];
+  /** every partition of the schemas read */
+  readonly partitions: readonly CatalogTable[];
 }
 
 const ACTIONS: Record<string, string> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
@@ -120,7 +125,13 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
       indexes.push(entry);
     }
   }
-  return { live, place, columns, primaryKey, uniques, indexes, checks };
+  const partitioning = live.partitioned
+    ? importPartitioning(live, {
+        partitions: ctx.partitions,
+        lost: (kind, name, note) => ctx.unsupported.push({ kind, name, note }),
+      })
+    : undefined;
+  return { live, place, columns, primaryKey, uniques, indexes, checks, ...(partitioning && { partitioning }) };
 }
 
 /** `{ table, column?, service?, onDelete?, onUpdate? }`, or why the manifest cannot say it. */

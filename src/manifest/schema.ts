@@ -217,6 +217,50 @@ const baseColumns = (description: string) =>
       },
     });
 
+/** A partition key: column names, or `{ sql: <expression> }` for an expression (partitions.md). */
+const PARTITION_KEY_PART = z.union([name('a column name'), rawSql], {
+  error: (iss) =>
+    iss.code === 'invalid_union'
+      ? `expected a column name or { sql: <expression> }, got ${describe(iss.input)}`
+      : undefined,
+});
+const partitionKeyList = (strategy: string, description: string) =>
+  list(PARTITION_KEY_PART, 'column name or { sql }')
+    .meta({ description: `${strategy}: ${description}` })
+    .optional();
+
+export const partitionBySchema = mapping(
+  {
+    range: partitionKeyList('PARTITION BY RANGE', 'the key columns or expressions, in order.'),
+    list: partitionKeyList('PARTITION BY LIST', 'one column or expression.'),
+    hash: partitionKeyList('PARTITION BY HASH', 'the key columns or expressions, in order.'),
+  },
+  'a partition key { range | list | hash: [columns] }',
+).meta({
+  description:
+    'Makes the table partitioned: one of range, list or hash with its key. Rows live in the `partitions`; ' +
+    'its primary key and unique constraints must include every key column.',
+});
+
+export const partitionSchema = mapping(
+  {
+    values: text('partition bounds')
+      .meta({
+        description:
+          'The bounds as after FOR VALUES: FROM (...) TO (...) (range), IN (...) (list), WITH (MODULUS n, REMAINDER r) (hash).',
+        ...EDITOR_RULES.sql,
+        maxLength: MAX_SQL_FRAGMENT,
+        examples: ["FROM ('2024-01-01') TO ('2025-01-01')", "IN ('eu', 'uk')", 'WITH (MODULUS 4, REMAINDER 0)'],
+      })
+      .optional(),
+    default: z
+      .literal(true, { error: (iss) => `expected default: true, got ${describe(iss.input)}` })
+      .meta({ description: 'The default partition: rows no other partition takes (range and list).' })
+      .optional(),
+  },
+  'a partition { values } or { default: true }',
+).meta({ description: 'A partition: a table of the same columns holding the rows its bounds take.' });
+
 export const tableSchema = mapping(
   {
     base: z
@@ -278,6 +322,14 @@ export const tableSchema = mapping(
       .optional(),
     checks: dict(rawSql, 'checks')
       .meta({ description: 'Check constraints by key, named <table>_<key>_check: { sql: <expression> }.' })
+      .optional(),
+    partitionBy: partitionBySchema.optional(),
+    partitions: dict(partitionSchema, 'partitions')
+      .meta({
+        description:
+          'The partitions of a partitioned table, by name: created in the same schema by push; partitions not ' +
+          'declared here are left alone (verify lists them as unmanaged).',
+      })
       .optional(),
     from: text('<schema>.<table> or the old table name')
       .meta({
@@ -404,8 +456,16 @@ export const manifestSchema = mapping(
         {
           include: names('mixin name').meta({ description: 'Other mixins whose columns come first.' }).optional(),
           columns: columns.meta({ description: "The mixin's columns." }).optional(),
+          last: flag('last')
+            .meta({
+              description:
+                "Its columns come after the table's own columns instead of before them (a trailing stamp such " +
+                'as `updated`).',
+              default: false,
+            })
+            .optional(),
         },
-        'a mixin { columns, include? }',
+        'a mixin { columns, include?, last? }',
       ).meta({ description: 'A set of columns tables add with `mixins: [...]`.' }),
       'mixins',
     )
@@ -429,6 +489,8 @@ export type TableInput = z.infer<typeof tableSchema>;
 export type ColumnInput = z.infer<typeof columnSchema>;
 export type SoftDeleteInput = z.infer<typeof softDeleteSchema>;
 export type EnumInput = z.infer<typeof enumSchema>;
+export type PartitionByInput = z.infer<typeof partitionBySchema>;
+export type PartitionInput = z.infer<typeof partitionSchema>;
 export type LintSettingsInput = z.infer<typeof lintSettingsSchema>;
 
 export function describe(value: unknown): string {

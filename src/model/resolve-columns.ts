@@ -140,6 +140,8 @@ export interface ColumnSet {
   readonly columns: readonly ColumnDraft[];
   /** a base's declared soft-delete pair (column names), checked against its columns */
   readonly softDelete?: { readonly flag: string; readonly at: string };
+  /** a mixin declared `last: true`: its columns follow the table's own */
+  readonly last?: boolean;
 }
 
 type BaseInput = NonNullable<ManifestInput['base']>;
@@ -187,7 +189,8 @@ export function resolveSharedSets(manifest: ManifestInput, diagnostics: Diagnost
     bases.set(name, resolveBase(cols, ['bases', name], `bases.${name}`));
   const mixins = new Map<string, ColumnSet>();
   for (const [name, mixin] of Object.entries(manifest.mixins ?? {})) {
-    mixins.set(name, resolveSet(mixin.columns ?? {}, ['mixins', name, 'columns'], `mixins.${name}`));
+    const set = resolveSet(mixin.columns ?? {}, ['mixins', name, 'columns'], `mixins.${name}`);
+    mixins.set(name, mixin.last ? { ...set, last: true } : set);
   }
   return { base, bases, mixins, expandMixin: mixinExpander(manifest, diagnostics) };
 }

@@ -5,8 +5,9 @@ import { MAX_IDENTIFIER_BYTES, bindingName, identifierProblem, reservedSchemaPro
 import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
+import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
 import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
-import type { Check, Constraint, Index, Service, SoftDelete, Table } from './types.js';
+import type { Check, Constraint, Index, Partitioning, Service, SoftDelete, Table } from './types.js';
 
 /** A service before references are resolved: tables are still drafts. */
 export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
@@ -27,6 +28,7 @@ export interface TableDraft {
   readonly indexes: readonly Index[];
   readonly checks: readonly Check[];
   readonly softDelete?: SoftDelete;
+  readonly partitioning?: Partitioning;
 }
 
 export interface SharedSets {
@@ -50,8 +52,8 @@ export function resolveTable(
   if (input.comment?.includes('\0'))
     report('comment contains a NUL character, which Postgres text cannot hold', [...path, 'comment']);
 
-  const { columns, base } = inheritedColumns(input, path, shared, diagnostics);
-  const inheritedFrom = new Map(columns.map((c) => [c.name, c] as const));
+  const { columns, base, trailing } = inheritedColumns(input, path, shared, diagnostics);
+  const inheritedFrom = new Map([...columns, ...trailing].map((c) => [c.name, c] as const));
   for (const [colName, colInput] of Object.entries(input.columns ?? {})) {
     const colPath = [...path, 'columns', colName];
     const inherited = inheritedFrom.get(colName);
@@ -62,6 +64,7 @@ export function resolveTable(
     const col = resolveColumn(colName, colInput, colPath, 'table', scope);
     if (col) columns.push(col);
   }
+  columns.push(...trailing);
   const byName = new Map(columns.map((c) => [c.name, c] as const));
   checkRenames(columns, report);
   const columnList = (cols: readonly string[], at: YamlPath): string[] => {
@@ -178,6 +181,10 @@ export function resolveTable(
     checks.push(check);
   }
 
+  const uniqueKeys = uniqueKeysOf(path, primaryKey, pkColumns[0], uniques, indexes);
+  const shape = { name, schema: scope.schema, columns: new Set(byName.keys()), uniqueKeys };
+  const partitioning = resolvePartitioning(input, path, shape, report);
+
   return {
     name,
     tsName: bindingName(name, 'Table'),
@@ -190,6 +197,7 @@ export function resolveTable(
     indexes,
     checks,
     ...(softDelete && { softDelete }),
+    ...(partitioning && { partitioning }),
   };
 }
 
@@ -259,7 +267,7 @@ function inheritedColumns(
   path: YamlPath,
   shared: SharedSets,
   diagnostics: Diagnostic[],
-): { columns: ColumnDraft[]; base?: ColumnSet } {
+): { columns: ColumnDraft[]; base?: ColumnSet; trailing: ColumnDraft[] } {
   let base: ColumnSet | undefined = shared.base;
   if (input.base === false) base = undefined;
   else if (typeof input.base === 'string') {
@@ -273,6 +281,8 @@ function inheritedColumns(
       });
   }
   const columns: ColumnDraft[] = [...(base?.columns ?? [])];
+  // A `last` mixin's columns follow the table's own (resolveTable appends them).
+  const trailing: ColumnDraft[] = [];
   const seen = new Map(columns.map((c) => [c.name, c.origin] as const));
   (input.mixins ?? []).forEach((mixinName, i) => {
     const at = [...path, 'mixins', i];
@@ -299,9 +309,9 @@ function inheritedColumns(
           continue;
         }
         seen.set(col.name, col.origin);
-        columns.push(col);
+        (shared.mixins.get(mixinName)!.last ? trailing : columns).push(col);
       }
     }
   });
-  return { columns, base };
+  return { columns, base, trailing };
 }

@@ -110,6 +110,7 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
       claim(constraintNames.primaryKey(t.name), 'primary key', t.path, true);
     t.uniques.forEach((u) => claim(u.name, 'unique constraint', t.path));
     t.indexes.forEach((ix, i) => claim(ix.name, 'index', [...t.path, 'indexes', i]));
+    t.partitioning?.partitions.forEach((x) => claim(x.name, 'partition', [...t.path, 'partitions', x.name], true));
     const keys = new Map<string, string>();
     for (const c of t.columns) {
       const other = keys.get(c.tsKey);

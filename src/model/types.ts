@@ -156,8 +156,24 @@ export interface Table {
   readonly checks: readonly Check[];
   /** the base's soft-delete pair, for the generated notDeleted / softDelete helpers */
   readonly softDelete?: SoftDelete;
+  /** a partitioned table: its key and declared partitions (partitionBy, partitions) */
+  readonly partitioning?: Partitioning;
   readonly foreignKeys: readonly ForeignKey[];
   readonly relations: readonly Relation[];
+}
+
+/** A partitioned table's key and the partitions the manifest declares (created in the table's schema). */
+export interface Partitioning {
+  readonly strategy: 'range' | 'list' | 'hash';
+  /** the key in order: a column's name, or an expression */
+  readonly key: readonly ({ readonly column: string } | { readonly sql: string })[];
+  readonly partitions: readonly Partition[];
+}
+
+export interface Partition {
+  readonly name: string;
+  /** what follows the partition's name: `FOR VALUES FROM (…) TO (…)`, `FOR VALUES IN (…)`, … or `DEFAULT` */
+  readonly bound: string;
 }
 
 export interface Enum {

@@ -75,6 +75,15 @@ export const TABLES = statement(
     partitioned: `rel.relkind = 'p'`,
     partition: 'rel.relispartition',
     comment: 'ds.description',
+    // Only partitioned tables and partitions pay for these (partitions.ts compares them).
+    partitionKey: `case when rel.relkind = 'p' then pg_get_partkeydef(rel.oid) end`,
+    partitionBound: `case when rel.relispartition then (select pg_get_expr(pc.relpartbound, pc.oid)
+    from pg_class pc where pc.oid = rel.oid) end`,
+    parentSchema: `case when rel.relispartition then (select pn.nspname from pg_inherits i
+    join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+    where i.inhrelid = rel.oid) end`,
+    parentName: `case when rel.relispartition then (select pc.relname from pg_inherits i
+    join pg_class pc on pc.oid = i.inhparent where i.inhrelid = rel.oid) end`,
   },
   `from rel ${described('rel.oid', '0')} order by rel.nspname, rel.relname`,
 );
@@ -215,7 +224,7 @@ export const ELSEWHERE = statement(
 
 /**
  * What the manifest cannot declare, in the schemas read: views, materialized views, foreign tables,
- * partitions, partitioned parents, sequences no column owns, row level security, triggers, policies,
+ * partitions (compare/unmanaged.ts leaves out those the manifest declares), sequences no column owns, row level security, triggers, policies,
  * rules, domains, range and composite types, functions and procedures (not those of extensions).
  * Push leaves them alone; verify lists them, import names them. Read only when asked (`unmanaged`).
  */
@@ -230,8 +239,6 @@ export const UNMANAGED = statement(
        where c.relkind in ('v', 'm', 'f') or (c.relkind in ('r', 'p') and c.relispartition)
           or (c.relkind = 'S' and not exists(select 1 from pg_depend dep
                 where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype in ('a', 'i')))
-      union all select 'partitioned table', rel.nspname, rel.relname
-        from rel where rel.relkind = 'p' and not rel.relispartition
       union all select 'row level security', rel.nspname, rel.relname
         from rel join pg_class c on c.oid = rel.oid where c.relrowsecurity and not rel.relispartition
       union all select 'trigger', rel.nspname, rel.relname || '.' || tg.tgname

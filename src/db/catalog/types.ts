@@ -66,6 +66,13 @@ export interface CatalogTable {
   readonly partitioned: boolean;
   /** a partition of another table */
   readonly partition: boolean;
+  /** of a partitioned table: pg_get_partkeydef(), `RANGE (at)` */
+  readonly partitionKey?: string | null;
+  /** of a partition: pg_get_expr(relpartbound), `FOR VALUES FROM (…) TO (…)` or `DEFAULT` */
+  readonly partitionBound?: string | null;
+  /** of a partition: the table it is a partition of */
+  readonly parentSchema?: string | null;
+  readonly parentName?: string | null;
   readonly comment: string | null;
   readonly columns: readonly CatalogColumn[];
   readonly constraints: readonly CatalogConstraint[];

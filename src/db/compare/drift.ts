@@ -4,6 +4,7 @@ import type { Queryable } from '../connect/queryable.js';
 import { diffConstraints } from './constraints.js';
 import { comparedWithServer, defaultExpression, type Equivalence } from './equivalence.js';
 import { actualDefault, expectedDefault, foreignCast, stripSchema } from './normalize.js';
+import { diffPartitions } from './partitions.js';
 import { diffTriggers } from './triggers.js';
 import { list, same, type Change, type ColumnAspect, type Drift, type Noted } from './types.js';
 
@@ -41,7 +42,10 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
   for (const table of service.tables) {
     const actual = actualTables.get(table.name);
     if (!actual) at(table.name, 'table is missing', { kind: 'create table', table });
-    else diffTable(service.schema, table, actual, at, equivalence);
+    else {
+      diffTable(service.schema, table, actual, at, equivalence);
+      diffPartitions(service.schema, table, actual, actualTables, at);
+    }
   }
   const declared = new Set(service.tables.map((t) => t.name));
   // A partition belongs to its partitioned table: it is not a table of its own to report or drop.

@@ -1,4 +1,4 @@
-import type { Column, Enum, Index, Table } from '../../model/types.js';
+import type { Column, Enum, Index, Partition, Table } from '../../model/types.js';
 import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable } from '../catalog/types.js';
 import type { WantedConstraint } from './wanted.js';
 
@@ -48,7 +48,17 @@ export type Change =
   | { readonly kind: 'enum values'; readonly enum: Enum; readonly live: readonly string[] }
   | { readonly kind: 'drop enum'; readonly name: string }
   | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
-  | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string };
+  | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string }
+  /** partitioned otherwise than the manifest says (`live`: pg_get_partkeydef, null when not partitioned): refused */
+  | { readonly kind: 'partition key'; readonly table: Table; readonly live: string | null }
+  | { readonly kind: 'create partition'; readonly table: Table; readonly partition: Partition }
+  /** a declared partition with other bounds (`live`), or not attached to the table (null): refused */
+  | {
+      readonly kind: 'partition bound';
+      readonly table: Table;
+      readonly partition: Partition;
+      readonly live: string | null;
+    };
 
 /** Where drift records a difference: `where` below the service's schema. */
 export type Noted = (where: string, message: string, change?: Change) => void;

@@ -1,12 +1,17 @@
+import type { Service } from '../../model/types.js';
 import type { CatalogSchema } from '../catalog/types.js';
+import { declaredPartitions } from './partitions.js';
 import { TOUCH_FUNCTION, isOurs } from './triggers.js';
 
 /**
  * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
  * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
- * and the triggers calling it (the manifest declares those with `enforce: database`).
+ * and the triggers calling it (the manifest declares those with `enforce: database`) and the
+ * partitions the manifest declares.
  */
-export function unmanagedObjects(schema: string, catalog: CatalogSchema): string[] {
+export function unmanagedObjects(service: Service, catalog: CatalogSchema): string[] {
+  const { schema } = service;
+  const partitions = declaredPartitions(service.tables);
   const ours = new Set(
     catalog.tables.flatMap((t) =>
       t.triggers.filter((x) => isOurs(schema, x.definition)).map((x) => `${t.name}.${x.name}`),
@@ -15,7 +20,9 @@ export function unmanagedObjects(schema: string, catalog: CatalogSchema): string
   return (catalog.unmanaged ?? [])
     .filter(
       (u) =>
-        !(u.kind === 'trigger' && ours.has(u.name)) && !(u.kind === 'function' && u.name === `${TOUCH_FUNCTION}()`),
+        !(u.kind === 'trigger' && ours.has(u.name)) &&
+        !(u.kind === 'function' && u.name === `${TOUCH_FUNCTION}()`) &&
+        !(u.kind === 'partition' && partitions.has(u.name)),
     )
     .map((u) => `${u.kind} ${u.schema}.${u.name}`);
 }

@@ -18,6 +18,14 @@ import {
   validate,
   type On,
 } from './online.js';
+import {
+  attachPartition,
+  boundRefusal,
+  createPartition,
+  keyRefusal,
+  partitionedIndex,
+  partitionsOf,
+} from './partitions.js';
 import { inTransaction, withHazard, type Step } from './steps.js';
 import { comment, dropTrigger, newTable, trigger } from './tables.js';
 
@@ -168,7 +176,7 @@ class ServicePlan {
       case 'validate constraint':
         return this.put('add rules', validate(this.on(change.table.name), change.live.name));
       case 'create index':
-        return this.put('indexes', ...buildIndex(this.on(change.table.name), change.index, change.live !== undefined));
+        return this.createIndex(change);
       case 'drop index':
         return this.dropIndex(change);
       case 'trigger':
@@ -176,7 +184,35 @@ class ServicePlan {
         return this.put('triggers', ...trigger(this.on(change.table.name), change.column, change.replace));
       case 'drop trigger':
         return this.put('triggers', dropTrigger(this.on(change.table.name), change.name));
+      case 'partition key':
+        return void this.refusals.push(
+          keyRefusal(this.schema, change.table, change.live, this.input.facts.tables.get(change.table.name)?.rows),
+        );
+      case 'create partition':
+        return this.createPartition(change);
+      case 'partition bound':
+        return void this.refusals.push(boundRefusal(this.schema, change.table, change.partition, change.live));
     }
+  }
+
+  /** A live partitioned table holding rows gets its index partition by partition (partitions.ts). */
+  private createIndex(change: Of<'create index'>) {
+    const on = this.on(change.table.name);
+    const partitions = partitionsOf(this.schema, change.table.name, this.input.catalog.tables);
+    const online = on.partitioned && on.busy && !change.live && partitions.every((p) => !p.partitioned);
+    const steps = online ? partitionedIndex(on, change.index, partitions) : buildIndex(on, change.index, !!change.live);
+    this.put('indexes', ...steps);
+  }
+
+  /** A declared partition of a live table: attached when the table holds rows on a server, else created in it. */
+  private createPartition(change: Of<'create partition'>) {
+    const on = this.on(change.table.name);
+    const partitions = partitionsOf(this.schema, change.table.name, this.input.catalog.tables);
+    const defaultPartition = partitions.find((p) => p.partitionBound === 'DEFAULT')?.name;
+    const steps = on.busy
+      ? attachPartition(on, change.partition, defaultPartition)
+      : [createPartition(on, change.partition, defaultPartition)];
+    this.put('create tables', ...steps);
   }
 
   private enumValues(change: Of<'enum values'>) {

@@ -1,5 +1,6 @@
 import { columnTypeSql, defaultSql } from '../../model/sql-spelling.js';
 import type { Column, Index, Table } from '../../model/types.js';
+import { partitionKeySql } from '../compare/partitions.js';
 import { wantedConstraints, type WantedConstraint } from '../compare/wanted.js';
 import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
 
@@ -41,14 +42,15 @@ export function columnDefinition(column: Column, schema: string): string {
 
 /**
  * `CREATE TABLE` with its columns and the constraints that need no other table (key, uniques,
- * checks); foreign keys are added once every table exists.
+ * checks), and its partition key; foreign keys are added once every table exists.
  */
 export function createTable(schema: string, table: Table): string {
   const constraints = wantedConstraints(table)
     .filter((k) => k.type !== 'f')
     .map((k) => `CONSTRAINT ${q(k.name)} ${constraintBody(k)}`);
   const lines = [...table.columns.map((c) => columnDefinition(c, schema)), ...constraints];
-  return `CREATE TABLE ${qualified(schema, table.name)} (\n  ${lines.join(',\n  ')}\n)`;
+  const partitioned = table.partitioning ? ` PARTITION BY ${partitionKeySql(table.partitioning)}` : '';
+  return `CREATE TABLE ${qualified(schema, table.name)} (\n  ${lines.join(',\n  ')}\n)${partitioned}`;
 }
 
 /** `CREATE [UNIQUE] INDEX "name" ON "schema"."table" USING method ("a", "b") [WHERE predicate]` */

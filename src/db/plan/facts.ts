@@ -64,11 +64,17 @@ select n.nspname as schema, c.relname as table, a.attname as column, e.typname a
  where e.typtype = 'e' and en.nspname = $1 and a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p')
  order by 1, 2, 3`;
 
+// A partitioned table holds no rows of its own: its estimate and whether it holds rows are its partitions'.
 const TABLES = `
-select c.relname as name, c.reltuples::float8 as estimate, pg_relation_size(c.oid) > 0 as populated,
+select c.relname as name, coalesce(l.estimate, c.reltuples::float8) as estimate,
+       coalesce(l.populated, pg_relation_size(c.oid) > 0) as populated,
        coalesce((select json_agg(ic.relname) from pg_index i join pg_class ic on ic.oid = i.indexrelid
                   where i.indrelid = c.oid), '[]') as indexes
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  left join lateral (select case when bool_or(lc.reltuples < 0) then -1 else sum(lc.reltuples) end::float8 as estimate,
+           bool_or(pg_relation_size(lc.oid) > 0 or lc.reltuples > 0) as populated
+      from pg_partition_tree(case when c.relkind = 'p' then c.oid end) pt join pg_class lc on lc.oid = pt.relid
+     where pt.isleaf) l on true
  where n.nspname = $1 and c.relkind in ('r', 'p')`;
 
 /**

@@ -4,6 +4,7 @@ import type { Queryable } from '../connect/queryable.js';
 import { qualified, quoteIdent } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
 import { fromPath, missingSource, undeclaredTables, unmovedSource, type Candidate } from './move-sources.js';
+import { partitionMoves } from './partitions.js';
 import { inTransaction, type Step } from './steps.js';
 
 /**
@@ -57,6 +58,11 @@ export async function tableMoves(
       continue;
     }
     const moved = `${service.schema}.${table.name}`;
+    const partitions =
+      from.schema !== service.schema && table.partitioning
+        ? await partitionMoves(tx, from, service.schema, present)
+        : { steps: [], refusals: [] };
+    refusals.push(...partitions.refusals);
     if (from.schema !== service.schema)
       steps.push(
         declared(
@@ -75,6 +81,7 @@ export async function tableMoves(
           `${service.schema}.${from.table}`,
         ),
       );
+    steps.push(...partitions.steps);
   }
   // An enum the moved tables use moves with them when it sits in a schema they come from.
   const sources = [

@@ -28,7 +28,7 @@ const target = (on: On) => qualified(on.schema, on.table);
 const count = (on: On, where: string) => `select count(*) as n from ${target(on)} a where ${where}`;
 
 /** PostgreSQL truncates names at 63 bytes; helpers keep their suffix. */
-const helperName = (base: string, suffix: string) => {
+export const helperName = (base: string, suffix: string) => {
   const kept = Buffer.from(base)
     .subarray(0, 63 - suffix.length)
     .toString()
@@ -66,6 +66,7 @@ export function addConstraint(on: On, k: WantedConstraint, replacing?: string): 
   const lock: Lock = k.type === 'f' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE';
   const violations = violationsOf(on, k);
   const validateLater = (k.type === 'c' || (k.type === 'f' && !on.partitioned)) && on.busy && !on.partitioned;
+  const partitionedKey = k.type === 'f' && on.partitioned && on.busy;
   if (validateLater)
     return [
       inTransaction('add constraint', object, `${add} NOT VALID`, lock, placeOf(on)),
@@ -73,8 +74,14 @@ export function addConstraint(on: On, k: WantedConstraint, replacing?: string): 
     ];
   if (k.type === 'u' && on.busy && !on.partitioned)
     return [...(replacing === undefined ? [] : [dropConstraint(on, replacing, 'u')]), ...uniqueSteps(on, k)];
-  return [inTransaction('add constraint', object, add, lock, placeOf(on), { scans: on.exists, violations })];
+  const hazard = partitionedKey ? { hazard: partitionedForeignKey(on) } : {};
+  return [inTransaction('add constraint', object, add, lock, placeOf(on), { scans: on.exists, violations, ...hazard })];
 }
+
+/** PostgreSQL 15 to 17 refuse NOT VALID on a partitioned table's foreign key: the rows are checked while writes wait. */
+const partitionedForeignKey = (on: On) =>
+  `scans ${on.schema}.${on.table} (every partition) under SHARE ROW EXCLUSIVE: writes wait until it ends ` +
+  '(PostgreSQL before 18 cannot add a foreign key NOT VALID to a partitioned table)';
 
 /** VALIDATE CONSTRAINT after the commit: reads every row under a lock that lets writes go on. */
 export function validate(on: On, name: string, violations?: Step['violations']): Step {

@@ -14,6 +14,8 @@ export type StepKind =
   | 'replace enum'
   | 'drop enum'
   | 'create table'
+  | 'create partition'
+  | 'attach partition'
   | 'drop table'
   | 'add column'
   | 'drop column'
@@ -32,6 +34,7 @@ export type StepKind =
   | 'create index'
   | 'drop index'
   | 'rename index'
+  | 'attach index'
   | 'comment'
   | 'create trigger'
   | 'drop trigger'
@@ -129,7 +132,8 @@ export function online(
 
 /** Writes wait behind SHARE and stronger locks; reads too behind ACCESS EXCLUSIVE. */
 export function withHazard(step: Step, holdsRows: boolean): Step {
-  if (!holdsRows || step.phase !== 'transaction' || !(step.rewrites || step.scans)) return step;
+  // A step that says its own hazard (a partitioned table's foreign key) keeps it.
+  if (step.hazard || !holdsRows || step.phase !== 'transaction' || !(step.rewrites || step.scans)) return step;
   if (step.lock === 'none' || step.lock === 'SHARE UPDATE EXCLUSIVE' || step.lock === 'ROW EXCLUSIVE') return step;
   const who = step.lock === 'ACCESS EXCLUSIVE' ? 'reads and writes' : 'writes';
   const rows = step.rows === undefined ? '' : ` (about ${plural(step.rows, 'row')})`;

@@ -5,6 +5,7 @@ import { triggerDefinition } from '../compare/triggers.js';
 import { wantedConstraints } from '../compare/wanted.js';
 import { commentOn, createTable } from './ddl.js';
 import { addConstraint, buildIndex, type On } from './online.js';
+import { createPartition } from './partitions.js';
 import { inTransaction, type Step } from './steps.js';
 
 /** Where the plan puts a step (changes.ts STAGES). */
@@ -14,12 +15,13 @@ export type Put = (
 ) => void;
 
 /**
- * A new table: created with its key, uniques and checks; its foreign keys once every table exists,
- * then its indexes, comments and triggers.
+ * A new table: created with its key, uniques and checks (and its declared partitions); its foreign
+ * keys once every table exists, then its indexes, comments and triggers.
  */
 export function newTable(on: On, table: Table, put: Put): void {
   const object = `${on.schema}.${table.name}`;
   put('create tables', inTransaction('create table', object, createTable(on.schema, table), 'none', {}));
+  for (const p of table.partitioning?.partitions ?? []) put('create tables', createPartition(on, p));
   for (const k of wantedConstraints(table).filter((x) => x.type === 'f'))
     put('add foreign keys', ...addConstraint(on, k));
   for (const ix of table.indexes) put('indexes', ...buildIndex(on, ix, false));

@@ -1,0 +1,163 @@
+import type { Index, Partition, Table } from '../../model/types.js';
+import { plural } from '../../shared/plural.js';
+import { qualified, quoteIdent } from '../../shared/sql-quote.js';
+import type { CatalogTable } from '../catalog/types.js';
+import type { Queryable } from '../connect/queryable.js';
+import { createIndex } from './ddl.js';
+import { helperName, placeOf, type On } from './online.js';
+import { inTransaction, online, type Step } from './steps.js';
+
+/**
+ * The steps of partitioned tables (docs/push.md, Partitioned tables). A declared partition is
+ * created with its table, or attached to a live one; an index of a live partitioned table is built
+ * partition by partition without holding writes; a partition the manifest does not declare is never
+ * touched. What push cannot do in place (another key, other bounds) is refused with the reason.
+ */
+
+/** `CREATE TABLE … PARTITION OF …`: for a parent created in the same push, or one holding no rows (a brief lock). */
+export function createPartition(on: On, partition: Partition, defaultPartition?: string): Step {
+  const sql = `CREATE TABLE ${qualified(on.schema, partition.name)} PARTITION OF ${parent(on)} ${partition.bound}`;
+  return inTransaction(
+    'create partition',
+    `${on.schema}.${partition.name}`,
+    sql,
+    on.exists ? 'ACCESS EXCLUSIVE' : 'none',
+    placeOf(on),
+    {
+      scans: defaultPartition !== undefined,
+      ...(defaultPartition && { hazard: defaultScan(on, defaultPartition) }),
+    },
+  );
+}
+
+/**
+ * A partition added to a live parent holding rows: an empty table of the parent's columns, attached
+ * under SHARE UPDATE EXCLUSIVE, which lets reads and writes of the parent go on (CREATE … PARTITION
+ * OF would hold ACCESS EXCLUSIVE on it). Attaching builds the parent's indexes and foreign keys on
+ * the new, empty table.
+ */
+export function attachPartition(on: On, partition: Partition, defaultPartition?: string): Step[] {
+  const object = `${on.schema}.${partition.name}`;
+  const table = qualified(on.schema, partition.name);
+  return [
+    inTransaction(
+      'create table',
+      object,
+      `CREATE TABLE ${table} (LIKE ${parent(on)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)`,
+      'none',
+      {},
+    ),
+    inTransaction(
+      'attach partition',
+      object,
+      `ALTER TABLE ${parent(on)} ATTACH PARTITION ${table} ${partition.bound}`,
+      'SHARE UPDATE EXCLUSIVE',
+      placeOf(on),
+      { scans: defaultPartition !== undefined, ...(defaultPartition && { hazard: defaultScan(on, defaultPartition) }) },
+    ),
+  ];
+}
+
+/**
+ * An index of a live partitioned table holding rows: made on the parent alone (invalid until every
+ * partition has its own), each partition's built CONCURRENTLY after the commit, then attached; the
+ * parent's index turns valid with the last one.
+ */
+export function partitionedIndex(on: On, ix: Index, partitions: readonly CatalogTable[]): Step[] {
+  const object = `${on.schema}.${on.table}.${ix.name}`;
+  const onOnly = createIndex(on.schema, on.table, ix).replace(` ON ${parent(on)}`, ` ON ONLY ${parent(on)}`);
+  const steps: Step[] = [inTransaction('create index', object, onOnly, 'SHARE', placeOf(on))];
+  for (const p of partitions) {
+    // The name PostgreSQL gives the index of a partition when it builds the parent's itself.
+    const name = helperName(p.name, `_${ix.columns.join('_')}_idx`);
+    const where = { table: `${on.schema}.${p.name}` };
+    steps.push(
+      online(
+        'create index',
+        `${on.schema}.${p.name}.${name}`,
+        createIndex(on.schema, p.name, { ...ix, name }, { concurrently: true }),
+        'SHARE UPDATE EXCLUSIVE',
+        where,
+        { scans: true, undo: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(on.schema, name)}` },
+      ),
+      online(
+        'attach index',
+        `${on.schema}.${p.name}.${name}`,
+        `ALTER INDEX ${qualified(on.schema, ix.name)} ATTACH PARTITION ${qualified(on.schema, name)}`,
+        'SHARE UPDATE EXCLUSIVE',
+        where,
+      ),
+    );
+  }
+  return steps;
+}
+
+/** The live partitions of `table` in `schema`, whether the manifest declares them or not. */
+export const partitionsOf = (schema: string, table: string, tables: readonly CatalogTable[]): CatalogTable[] =>
+  tables.filter((t) => t.partition && t.parentSchema === schema && t.parentName === table);
+
+/** A table partitioned otherwise than declared: push does not copy rows into a new table. */
+export function keyRefusal(schema: string, table: Table, live: string | null, rows: number | undefined): string {
+  const what = `${schema}.${table.name}`;
+  const is = live === null ? 'is not partitioned' : `is partitioned by ${live}`;
+  const held = rows === undefined ? 'holds rows' : `holds about ${plural(rows, 'row')}`;
+  const want = table.partitioning ? 'partitioned as the manifest declares' : 'a plain table';
+  return (
+    `${what} ${is} and ${held}: making it ${want} needs a new table and the rows copied over, which push ` +
+    'does not do; create the new table beside it, copy the rows, swap the names, or keep its partitioning in the manifest'
+  );
+}
+
+/** A declared partition with other bounds, or that is not attached to its table: push moves no rows between partitions. */
+export function boundRefusal(schema: string, table: Table, partition: Partition, live: string | null): string {
+  const what = `partition ${schema}.${partition.name} of ${schema}.${table.name}`;
+  return live === null
+    ? `${what} exists but is not attached to it: attach it by hand (ALTER TABLE … ATTACH PARTITION), or rename it`
+    : `${what} has bounds ${live}; expected ${partition.bound}: push moves no rows between partitions; ` +
+        'detach it and attach it again with the new bounds by hand, or declare the bounds it has';
+}
+
+const parent = (on: On) => qualified(on.schema, on.table);
+
+const defaultScan = (on: On, name: string) =>
+  `scans the default partition ${on.schema}.${name} for rows of the new bounds under ACCESS EXCLUSIVE: ` +
+  `its reads and writes wait until it ends`;
+
+const PARTITIONS_IN = `
+select c.relname as name from pg_partition_tree(to_regclass($1)) t join pg_class c on c.oid = t.relid
+  join pg_namespace n on n.oid = c.relnamespace
+ where t.level > 0 and n.nspname = $2 order by t.level, c.relname`;
+
+/**
+ * A partitioned table moved into the service's schema takes its partitions (and theirs) along from
+ * the schema it comes from: SET SCHEMA moves one table only. Refused when a name is taken there.
+ */
+export async function partitionMoves(
+  tx: Queryable,
+  from: { readonly schema: string; readonly table: string },
+  schema: string,
+  present: ReadonlySet<string>,
+): Promise<{ steps: Step[]; refusals: string[] }> {
+  const rows = await tx.query<{ name: string }>(PARTITIONS_IN, [qualified(from.schema, from.table), from.schema]);
+  const taken = rows.filter((r) => present.has(r.name));
+  if (taken.length > 0)
+    return {
+      steps: [],
+      refusals: taken.map(
+        (r) =>
+          `${from.schema}.${r.name}, a partition of ${from.schema}.${from.table}, moves with it into ${schema}, ` +
+          `where ${schema}.${r.name} exists: rename one of them by hand`,
+      ),
+    };
+  const steps = rows.map((r) =>
+    inTransaction(
+      'move table',
+      `${schema}.${r.name}`,
+      `ALTER TABLE ${qualified(from.schema, r.name)} SET SCHEMA ${quoteIdent(schema)}`,
+      'ACCESS EXCLUSIVE',
+      { table: `${from.schema}.${r.name}` },
+      { declared: true },
+    ),
+  );
+  return { steps, refusals: [] };
+}

@@ -1,0 +1,176 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { listedStatements } from '../support/cli.js';
+import { BOTH, ORDERS_MANIFEST, catalogText, project, type Project } from '../support/project.js';
+import { expectOk, expectSettled } from '../support/settled.js';
+
+/**
+ * Partitioned tables adopted losslessly: a range- and a list-partitioned table with rows, indexes
+ * and a foreign key are imported, moved with their partitions, verified, and pushed again into an
+ * empty database with the same catalog.
+ */
+const LEGACY = `
+  create table public.customers (id bigint generated always as identity primary key, name text not null);
+  create table public.events (id bigint generated always as identity, at date not null,
+    customer_id bigint references public.customers (id), note text, primary key (id, at)) partition by range (at);
+  create table public.events_2024 partition of public.events for values from ('2024-01-01') to ('2025-01-01');
+  create table public.events_2025 partition of public.events for values from ('2025-01-01') to ('2026-01-01');
+  create index events_customer_id_idx on public.events (customer_id);
+  create table public.sales (id bigint generated always as identity, region text not null, total integer not null,
+    primary key (id, region)) partition by list (region);
+  create table public.sales_europe partition of public.sales for values in ('eu', 'uk');
+  create table public.sales_rest partition of public.sales default;
+  create index sales_total_idx on public.sales (total);
+  insert into public.customers (name) select 'c' || i from generate_series(1, 20) i;
+  insert into public.events (at, customer_id, note)
+    select date '2024-06-01' + (i * 2), 1 + i % 20, 'n' || i from generate_series(1, 200) i;
+  insert into public.sales (region, total) select (array['eu', 'uk', 'us', 'jp'])[1 + i % 4], i from generate_series(1, 100) i;`;
+
+const TABLES = ['customers', 'events', 'events_2024', 'events_2025', 'sales', 'sales_europe', 'sales_rest'];
+
+/** Every row of every table (partitions read on their own), as JSON text per table. */
+async function rows(p: Project, schema: string): Promise<Record<string, string>> {
+  const parts = TABLES.map(
+    (t) => `select '${t}' as t, coalesce(json_agg(x order by x.id)::text, '[]') as r from only ${schema}.${t} x`,
+  );
+  const found = await p.sql<{ t: string; r: string }>(parts.join(' union all '));
+  return Object.fromEntries(found.map((x) => [x.t, x.r]));
+}
+
+/** Each partitioned table's key, and each partition's parent and bounds, in a schema. */
+async function partitionsText(p: Project, schema: string): Promise<string> {
+  const lines = await p.sql<{ line: string }>(`
+    select format('%s %s', c.relname, pg_get_partkeydef(c.oid)) as line from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace where n.nspname = '${schema}' and c.relkind = 'p'
+    union all
+    select format('%s of %s %s', c.relname, i.inhparent::regclass, pg_get_expr(c.relpartbound, c.oid)) from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace join pg_inherits i on i.inhrelid = c.oid
+     where n.nspname = '${schema}' and c.relispartition
+    order by 1`);
+  return lines.map((l) => l.line).join('\n');
+}
+
+describe.each(BOTH)('on $name', { timeout: 240_000 }, (kind) => {
+  test('partitioned tables are imported, moved with their partitions, verified, settled, and pushed again the same', async () => {
+    const p = await project(kind, ORDERS_MANIFEST);
+    await p.sql(LEGACY);
+    const before = await rows(p, 'public');
+
+    const imported = await p.run(['import', '--out', 'schema.yaml', '--force']);
+    expect(imported.stderr).not.toMatch(/^error/m);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).not.toMatch(/partition(ed table)? public\./);
+    const manifest = readFileSync(join(p.dir, 'schema.yaml'), 'utf8');
+    expect(manifest).toContain('partitionBy: { range: [ at ] }');
+    expect(manifest).toContain(`events_2024: { values: FROM ('2024-01-01') TO ('2025-01-01') }`);
+    expect(manifest).toContain('partitionBy: { list: [ region ] }');
+    expect(manifest).toContain(`sales_europe: { values: "IN ('eu', 'uk')" }`);
+    expect(manifest).toContain('sales_rest: { default: true }');
+    expect((await p.run(['generate'])).stderr).toBe('');
+
+    const pushed = await p.run(['push']);
+    expectOk(pushed, 'push after import');
+    const moves = listedStatements(pushed.stdout);
+    expect(moves.filter((s) => !/SET SCHEMA "app";$/.test(s) && !s.includes('CREATE SCHEMA'))).toEqual([]);
+    for (const t of TABLES) expect(moves).toContain(`  ALTER TABLE "public"."${t}" SET SCHEMA "app";`);
+    expect(await rows(p, 'app')).toEqual(before);
+    const verified = await p.run(['verify']);
+    expectOk(verified, 'verify');
+    expect(verified.stdout).not.toContain('unmanaged');
+    await expectSettled(p, ['app'], 'push after the adoption');
+    // The partitions still take the rows of their bounds.
+    await p.sql(`insert into app.sales (region, total) values ('uk', -1), ('br', -2)`);
+    expect(await p.sql(`select count(*)::int as n from app.sales_europe where total = -1`)).toEqual([{ n: 1 }]);
+
+    const copy = await project(kind, ORDERS_MANIFEST);
+    writeFileSync(join(copy.dir, 'schema.yaml'), readFileSync(join(p.dir, 'schema.yaml')));
+    expect((await copy.run(['generate'])).stderr).toBe('');
+    expectOk(await copy.run(['push']), 'push into an empty database');
+    expect(await catalogText(copy, 'app')).toBe(await catalogText(p, 'app'));
+    expect(await partitionsText(copy, 'app')).toBe(await partitionsText(p, 'app'));
+    expectOk(await copy.run(['verify']), 'verify of the copy');
+  });
+
+  test('a declared partition is added to a live table; an undeclared one is left alone and listed as unmanaged', async () => {
+    const manifest = (extra: string) => `version: 1
+services:
+  log:
+    tables:
+      events:
+        base: false
+        primaryKey: [id, at]
+        columns:
+          id: { type: bigint, identity: always }
+          at: { type: date }
+          note: { type: text, nullable: true }
+        indexes:
+          - { columns: [note] }
+        partitionBy: { range: [at] }
+        partitions:
+          events_2024: { values: "FROM ('2024-01-01') TO ('2025-01-01')" }
+${extra}`;
+    const p = await project(kind, manifest(''));
+    expectOk(await p.run(['push']), 'first push');
+    await p.sql(`insert into log.events (at, note) select date '2024-01-01' + i, 'n' from generate_series(0, 300) i;
+      create table log.events_manual partition of log.events for values from ('2026-01-01') to ('2027-01-01');
+      insert into log.events (at, note) values ('2026-02-01', 'kept')`);
+    const verified = await p.run(['verify']);
+    expectOk(verified, 'verify with an undeclared partition');
+    expect(verified.stdout).toContain('unmanaged: partition log.events_manual');
+    await expectSettled(p, ['log'], 'push with an undeclared partition');
+
+    await p.write(manifest(`          events_2025: { values: "FROM ('2025-01-01') TO ('2026-01-01')" }\n`));
+    const dry = await p.run(['push', '--dry-run']);
+    expectOk(dry, 'dry run');
+    const statements = listedStatements(dry.stdout);
+    if (kind.name === 'postgres') {
+      expect(statements).toEqual([
+        '  CREATE TABLE "log"."events_2025" (LIKE "log"."events" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED);',
+        `  ALTER TABLE "log"."events" ATTACH PARTITION "log"."events_2025" FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');`,
+      ]);
+      expect(dry.stdout).toContain('SHARE UPDATE EXCLUSIVE');
+    } else {
+      expect(statements).toEqual([
+        `  CREATE TABLE "log"."events_2025" PARTITION OF "log"."events" FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');`,
+      ]);
+    }
+    expectOk(await p.run(['push']), 'push adding a partition');
+    await p.sql(`insert into log.events (at, note) values ('2025-05-05', 'new')`);
+    expect(await p.sql(`select note from log.events_2025`)).toEqual([{ note: 'new' }]);
+    expect(await p.sql(`select note from log.events_manual`)).toEqual([{ note: 'kept' }]);
+    expect(
+      await p.sql(`select indexrelid::regclass::text as ix from pg_index where indrelid = 'log.events_2025'::regclass
+        and not indisprimary`),
+    ).toEqual([{ ix: 'log.events_2025_note_idx' }]);
+    expectOk(await p.run(['verify']), 'verify after adding a partition');
+    await expectSettled(p, ['log'], 'push after adding a partition');
+  });
+
+  test('a table partitioned otherwise than declared is refused with the reason, nothing changed', async () => {
+    const p = await project(
+      kind,
+      `version: 1
+services:
+  log:
+    tables:
+      events:
+        from: public.events
+        base: false
+        columns:
+          id: { type: bigint }
+          at: { type: date }
+        partitionBy: { list: [at] }
+`,
+    );
+    await p.sql(`create table public.events (id bigint not null, at date not null) partition by range (at);
+      create table public.events_all partition of public.events for values from (minvalue) to (maxvalue);
+      insert into public.events values (1, '2024-01-01')`);
+    const refused = await p.run(['push']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /log\.events is partitioned by RANGE \(at\) and holds .*: making it partitioned as the manifest declares needs a new table/,
+    );
+    expect(await p.sql(`select count(*)::int as n from public.events`)).toEqual([{ n: 1 }]);
+  });
+});
