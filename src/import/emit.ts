@@ -136,6 +136,8 @@ function annotate(doc: Document, m: Manifest, services: ReadonlyMap<string, read
     const columns = v.columns.map(describeColumn).join(', ');
     comment(['bases', name], `Base variant ${variants.indexOf(v) + 1}, kept as it is: ${columns}.`);
   }
+  if (m.mixins.mixins.size > 0)
+    comment(['mixins'], "Trailing columns shared by several tables (see the report): last, after each table's own.");
   for (const [service, tables] of services) {
     const enums = m.enums.get(service) ?? {};
     for (const [n, e] of Object.entries(enums)) {
@@ -173,12 +175,15 @@ function inlineTable(table: YAMLMap) {
   const by = table.get('partitionBy');
   if (isMap(by)) by.flow = true;
   flowValues(table.get('partitions'));
-  const pk = table.get('primaryKey');
-  if (isSeq(pk)) pk.flow = true;
+  for (const key of ['primaryKey', 'mixins']) {
+    const names = table.get(key);
+    if (isSeq(names)) names.flow = true;
+  }
 }
 
 function inlineShared(doc: Document, m: Manifest, services: ReadonlyMap<string, readonly ImportedTable[]>) {
   flowValues(doc.get('base'));
   for (const [name] of m.plan.named) flowValues(doc.getIn(['bases', name]));
+  for (const [name] of m.mixins.mixins) flowValues(doc.getIn(['mixins', name, 'columns']));
   for (const [service] of services) flowValues(doc.getIn(['services', service, 'enums']));
 }

@@ -247,7 +247,8 @@ export const partitionSchema = mapping(
     values: text('partition bounds')
       .meta({
         description:
-          'The bounds as after FOR VALUES: FROM (...) TO (...) (range), IN (...) (list), WITH (MODULUS n, REMAINDER r) (hash).',
+          'The bounds as after FOR VALUES: FROM (...) TO (...) (range), IN (...) (list), ' +
+          'WITH (MODULUS n, REMAINDER r) (hash).',
         ...EDITOR_RULES.sql,
         maxLength: MAX_SQL_FRAGMENT,
         examples: ["FROM ('2024-01-01') TO ('2025-01-01')", "IN ('eu', 'uk')", 'WITH (MODULUS 4, REMAINDER 0)'],

@@ -8,7 +8,7 @@ type Report = (message: string, at: YamlPath, atKey?: boolean) => void;
 
 const STRATEGIES = ['range', 'list', 'hash'] as const;
 
-/** What each strategy's bounds look like after FOR VALUES (PostgreSQL's grammar, loosely: the server checks the rest). */
+/** What each strategy's bounds look like after FOR VALUES (loosely: the server checks the rest). */
 const BOUNDS: Record<Partitioning['strategy'], { readonly form: RegExp; readonly expected: string }> = {
   range: { form: /^FROM\s*\(.*\)\s*TO\s*\(.*\)$/is, expected: 'FROM (...) TO (...)' },
   list: { form: /^IN\s*\(.*\)$/is, expected: 'IN (...)' },

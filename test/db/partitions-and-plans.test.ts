@@ -4,8 +4,9 @@ import { BOTH, project } from '../support/project.js';
 import { expectOk, expectSettled, pushStatuses } from '../support/settled.js';
 
 /**
- * A partitioned table adopted as a plain one is moved, never created on top of itself; its
- * partitions are left alone. Several services differing are planned and checked before any applies.
+ * A partitioned table declared from public is moved with its partitions, never created on top of
+ * itself; one declared as a plain table is refused. Several services differing are planned and
+ * checked before any applies.
  */
 const PARTITIONED = `
   create table public.events (id bigint generated always as identity, at date not null, note text) partition by range (at);
@@ -24,26 +25,36 @@ services:
           id: { type: bigint, identity: always }
           at: { type: date }
           note: { type: text, nullable: true }
+        partitionBy: { range: [at] }
+        partitions:
+          events_2024: { values: "FROM ('2024-01-01') TO ('2025-01-01')" }
 `;
 
 describe.each(BOTH)('on $name', (kind) => {
-  test('a partitioned table declared from public moves into the schema and is not created again', async () => {
-    const p = await project(kind, LOG);
+  test('a partitioned table declared from public moves into the schema with its partitions and is not created again', async () => {
+    const p = await project(kind, LOG.replace(/\n        partitionBy:[^]*$/, '\n'));
     await p.sql(PARTITIONED);
+    const plain = await p.run(['push']);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('log.events is partitioned by RANGE (at) and holds');
+    await p.write(LOG);
     const pushed = await p.run(['push']);
     expectOk(pushed, 'push');
     expect(listedStatements(pushed.stdout)).toEqual([
       '  CREATE SCHEMA IF NOT EXISTS "log";',
       '  ALTER TABLE "public"."events" SET SCHEMA "log";',
+      '  ALTER TABLE "public"."events_2024" SET SCHEMA "log";',
+      '  ALTER TABLE "public"."events_2025" SET SCHEMA "log";',
     ]);
     expect(await p.sql(`select note from log.events order by at`)).toEqual([{ note: 'a' }, { note: 'b' }]);
     const verified = await p.run(['verify']);
     expectOk(verified, 'verify');
-    expect(verified.stdout).toContain('  unmanaged: partitioned table log.events');
+    // Declared or not, the partitions moved with their table; the undeclared one is left alone.
+    expect(verified.stdout).toContain('  unmanaged: partition log.events_2025');
+    expect(verified.stdout).not.toContain('log.events_2024');
     await expectSettled(p, ['log'], 'push after the move');
-    // The partitions stay where they are, attached: rows still go to them.
     await p.sql(`insert into log.events (at, note) values ('2025-06-01', 'c')`);
-    expect(await p.sql(`select count(*)::int as n from public.events_2025`)).toEqual([{ n: 2 }]);
+    expect(await p.sql(`select count(*)::int as n from log.events_2025`)).toEqual([{ n: 2 }]);
   }, 120_000);
 
   test('with several services differing, one refused changes nothing anywhere; the others say they were not pushed', async () => {

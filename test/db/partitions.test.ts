@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { listedStatements } from '../support/cli.js';
 import { BOTH, ORDERS_MANIFEST, catalogText, project, type Project } from '../support/project.js';
+import { holder } from '../support/online.js';
 import { expectOk, expectSettled } from '../support/settled.js';
 
 /**
@@ -172,5 +173,92 @@ services:
       /log\.events is partitioned by RANGE \(at\) and holds .*: making it partitioned as the manifest declares needs a new table/,
     );
     expect(await p.sql(`select count(*)::int as n from public.events`)).toEqual([{ n: 1 }]);
+  });
+});
+
+const LOG = (indexes: string, references = '') => `version: 1
+services:
+  log:
+    tables:
+      sources:
+        base: false
+        columns:
+          id: { type: integer, primaryKey: true }
+      events:
+        base: false
+        primaryKey: [id, at]
+        columns:
+          id: { type: bigint, identity: always }
+          at: { type: date }
+          source: { type: integer, nullable: true${references} }
+          note: { type: text, nullable: true }
+${indexes}        partitionBy: { range: [at] }
+        partitions:
+          events_2024: { values: "FROM ('2024-01-01') TO ('2025-01-01')" }
+          events_2025: { values: "FROM ('2025-01-01') TO ('2026-01-01')" }
+`;
+
+describe('on a live PostgreSQL', { timeout: 120_000 }, () => {
+  async function live(manifest: string): Promise<Project> {
+    const { POSTGRES } = await import('../support/project.js');
+    const p = await project(POSTGRES, manifest);
+    expectOk(await p.run(['push']), 'first push');
+    await p.sql(`insert into log.sources values (1);
+      insert into log.events (at, source, note) select date '2024-01-01' + (i % 700), 1, 'n' || i from generate_series(1, 3000) i;
+      analyze log.events`);
+    return p;
+  }
+
+  test('a declared partition is attached while another session holds writes on the table open', async () => {
+    const p = await live(LOG(''));
+    await p.write(`${LOG('')}          events_2026: { values: "FROM ('2026-01-01') TO ('2027-01-01')" }\n`);
+    const writer = await holder(p.env['DATABASE_URL']!, (tx) => tx`insert into log.events (at) values ('2024-03-03')`);
+    try {
+      expectOk(await p.run(['push']), 'push beside an open writer');
+    } finally {
+      await writer.end();
+    }
+    expect(await p.sql(`select count(*)::int as n from log.events where at = '2024-03-03' and note is null`)).toEqual([
+      { n: 1 },
+    ]);
+    await p.sql(`insert into log.events (at) values ('2026-06-06')`);
+    expect(await p.sql(`select count(*)::int as n from log.events_2026`)).toEqual([{ n: 1 }]);
+    await expectSettled(p, ['log'], 'push after the attach');
+  });
+
+  test('an index of a live partitioned table is built partition by partition, concurrently, then attached', async () => {
+    const p = await live(LOG(''));
+    await p.write(LOG('        indexes:\n          - { columns: [note] }\n'));
+    const dry = await p.run(['push', '--dry-run']);
+    expect(listedStatements(dry.stdout)).toEqual([
+      '  CREATE INDEX "events_note_idx" ON ONLY "log"."events" USING btree ("note");',
+      '  CREATE INDEX CONCURRENTLY "events_2024_note_idx" ON "log"."events_2024" USING btree ("note");',
+      '  CREATE INDEX CONCURRENTLY "events_2025_note_idx" ON "log"."events_2025" USING btree ("note");',
+      '  ALTER INDEX "log"."events_note_idx" ATTACH PARTITION "log"."events_2024_note_idx";',
+      '  ALTER INDEX "log"."events_note_idx" ATTACH PARTITION "log"."events_2025_note_idx";',
+    ]);
+    expectOk(await p.run(['push']), 'push of the index');
+    expect(
+      await p.sql(`select c.relname, i.indisvalid from pg_index i join pg_class c on c.oid = i.indexrelid
+        where c.relname like 'events%note_idx' order by 1`),
+    ).toEqual([
+      { relname: 'events_2024_note_idx', indisvalid: true },
+      { relname: 'events_2025_note_idx', indisvalid: true },
+      { relname: 'events_note_idx', indisvalid: true },
+    ]);
+    expectOk(await p.run(['verify']), 'verify after the index');
+    await expectSettled(p, ['log'], 'push after the index');
+  });
+
+  test("a foreign key on a live partitioned table is checked in the transaction, and the step's hazard says why", async () => {
+    const p = await live(LOG(''));
+    await p.write(LOG('', ', references: { table: sources }'));
+    const dry = await p.run(['push', '--dry-run']);
+    expect(dry.stdout).toContain(
+      '-- HAZARD: scans log.events (every partition) under SHARE ROW EXCLUSIVE: writes wait until it ends ' +
+        '(PostgreSQL before 18 cannot add a foreign key NOT VALID to a partitioned table)',
+    );
+    expectOk(await p.run(['push']), 'push of the foreign key');
+    expectOk(await p.run(['verify']), 'verify after the foreign key');
   });
 });

@@ -67,8 +67,6 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
       'foreign key public.misc_child.misc_child_parent_fkey: composite foreign key',
       'trigger public.misc_things.misc_things_touch',
       'view public.misc_thing_view',
-      'partitioned table public.misc_events',
-      'partition public.misc_events_2024',
       'policy public.misc_things.misc_things_owner',
       'sequence not owned by a column public.misc_counter',
       'expression index public.misc_things.misc_things_lower_body_idx',
@@ -93,6 +91,10 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
     expect(manifest).not.toMatch(/^ {8,}(created_at|is_deleted):/m);
     expect(await p.run(['validate', '--manifest', 'imported.yaml'])).toMatchObject({ code: 0, stderr: '' });
     for (const t of SEED_TABLES) expect(manifest).toContain(`from: public.${t}\n`);
+    // A partitioned table is imported with its key and partitions, which the report no longer names.
+    expect(manifest).toMatch(/misc_events:\n\s+from: public.misc_events\n[^]*?partitionBy: \{ range: \[ at \] \}/);
+    expect(manifest).toContain(`misc_events_2024: { values: FROM ('2024-01-01') TO ('2025-01-01') }`);
+    expect(report).not.toMatch(/partition(ed table)? public\.misc_events/);
   });
 
   test('--strict exits 1 on unsupported objects; --out refuses to overwrite without --force; a bad --map is a usage error', async () => {
@@ -197,4 +199,55 @@ test('import keeps a foreign key between integer types and leaves out one Postgr
       note: 'type char(5) cannot reference the text key; expected text or varchar of any length: types PostgreSQL compares without converting values',
     },
   ]);
+});
+
+describe.each(BOTH)('import of a database that is not Django-shaped on $name', { timeout: 180_000 }, (kind) => {
+  const SHOP = `
+    create table customers (id bigint generated always as identity primary key, name text not null,
+      updated timestamptz not null default now());
+    create table orders (id bigint generated always as identity primary key, customer_id bigint not null references customers,
+      total integer not null, updated timestamptz not null default now());
+    create table order_item (id bigint generated always as identity primary key, order_id bigint not null references orders,
+      sku text not null, updated timestamptz not null default now());
+    insert into customers (name) values ('a'), ('b');
+    insert into orders (customer_id, total) values (1, 10), (2, 20);
+    insert into order_item (order_id, sku) values (1, 'x'), (2, 'y');`;
+
+  test('without --map, public stays one service and no table is renamed; a trailing stamp becomes a mixin; push keeps every row in place', async () => {
+    const p = await project(kind, ORDERS_MANIFEST);
+    await p.sql(SHOP);
+    const imported = await p.run(['import', '--out', 'schema.yaml', '--force']);
+    expect(imported.stderr).not.toMatch(/^error/m);
+    expect(imported.code).toBe(0);
+    for (const t of ['customers', 'orders', 'order_item'])
+      expect(imported.stderr).toContain(`public.${t} → app.${t} (public is not Django-shaped: one service)`);
+    expect(imported.stderr).toContain('proposed mixins (trailing columns shared by several tables): 1');
+    expect(imported.stderr).toContain('mixin updated (last): updated timestamptz default now()');
+    const manifest = readFileSync(join(p.dir, 'schema.yaml'), 'utf8');
+    expect(manifest).toContain(
+      '\nmixins:\n  updated:\n    last: true\n    columns:\n      updated: { type: timestamptz, default: { sql: now() } }\n',
+    );
+    expect(manifest).toMatch(/order_item:\n\s+from: public.order_item\n\s+base: false\n\s+mixins: \[ updated \]\n/);
+    expect(manifest).not.toMatch(/^ {10}updated:/m);
+    expect((await p.run(['generate'])).stderr).toBe('');
+    const pushed = await p.run(['push']);
+    expect(pushed.stderr).toBe('');
+    expect(pushed.code).toBe(0);
+    // The columns keep their order: the mixin's stamp stays last.
+    expect(
+      await p.sql(`select string_agg(column_name, ',' order by ordinal_position) as c from information_schema.columns
+        where table_schema = 'app' and table_name = 'order_item'`),
+    ).toEqual([{ c: 'id,order_id,sku,updated' }]);
+    expect(await p.sql(`select sku from app.order_item order by id`)).toEqual([{ sku: 'x' }, { sku: 'y' }]);
+    expect((await p.run(['verify'])).code).toBe(0);
+  });
+
+  test("--map '*=<service>' names public's one service", async () => {
+    const p = await project(kind, ORDERS_MANIFEST);
+    await p.sql(SHOP);
+    const named = await p.run(['import', '--map', '*=shop']);
+    expect(named.code).toBe(0);
+    expect(named.stderr).toContain('public.order_item → shop.order_item (--map *=shop)');
+    expect(named.stdout).toContain('  shop:\n    tables:\n');
+  });
 });

@@ -78,7 +78,7 @@ export function addConstraint(on: On, k: WantedConstraint, replacing?: string): 
   return [inTransaction('add constraint', object, add, lock, placeOf(on), { scans: on.exists, violations, ...hazard })];
 }
 
-/** PostgreSQL 15 to 17 refuse NOT VALID on a partitioned table's foreign key: the rows are checked while writes wait. */
+/** PostgreSQL before 18 refuses NOT VALID on a partitioned table's foreign key: rows are checked while writes wait. */
 const partitionedForeignKey = (on: On) =>
   `scans ${on.schema}.${on.table} (every partition) under SHARE ROW EXCLUSIVE: writes wait until it ends ` +
   '(PostgreSQL before 18 cannot add a foreign key NOT VALID to a partitioned table)';

@@ -104,11 +104,12 @@ export function keyRefusal(schema: string, table: Table, live: string | null, ro
   const want = table.partitioning ? 'partitioned as the manifest declares' : 'a plain table';
   return (
     `${what} ${is} and ${held}: making it ${want} needs a new table and the rows copied over, which push ` +
-    'does not do; create the new table beside it, copy the rows, swap the names, or keep its partitioning in the manifest'
+    'does not do; create the new table beside it, copy the rows, swap the names, or keep its partitioning in the ' +
+    'manifest'
   );
 }
 
-/** A declared partition with other bounds, or that is not attached to its table: push moves no rows between partitions. */
+/** A declared partition with other bounds, or not attached to its table: push moves no rows between partitions. */
 export function boundRefusal(schema: string, table: Table, partition: Partition, live: string | null): string {
   const what = `partition ${schema}.${partition.name} of ${schema}.${table.name}`;
   return live === null
