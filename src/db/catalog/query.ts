@@ -225,7 +225,8 @@ export const ELSEWHERE = statement(
 /**
  * What the manifest cannot declare, in the schemas read: views, materialized views, foreign tables,
  * partitions (compare/unmanaged.ts leaves out those the manifest declares), sequences no column owns,
- * row level security, triggers, policies, rules, domains, range and composite types, functions and procedures (not those of extensions).
+ * row level security, triggers, policies, rules, domains, range and composite types, functions and
+ * procedures (not those of extensions).
  * Push leaves them alone; verify lists them, import names them. Read only when asked (`unmanaged`).
  */
 export const UNMANAGED = statement(
