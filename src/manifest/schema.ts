@@ -225,7 +225,7 @@ const PARTITION_KEY_PART = z.union([name('a column name'), rawSql], {
       : undefined,
 });
 const partitionKeyList = (strategy: string, description: string) =>
-  list(PARTITION_KEY_PART, 'column name or { sql }')
+  list(PARTITION_KEY_PART, 'key column')
     .meta({ description: `${strategy}: ${description}` })
     .optional();
 

@@ -24,7 +24,13 @@ export interface PartitionedShape {
   readonly schema: string;
   readonly columns: ReadonlySet<string>;
   /** the primary key's and every unique constraint's or unique index's columns, with where each is declared */
-  readonly uniqueKeys: readonly { readonly what: string; readonly columns: readonly string[]; readonly at: YamlPath }[];
+  readonly uniqueKeys: readonly {
+    readonly what: string;
+    readonly columns: readonly string[];
+    readonly at: YamlPath;
+    /** where an inherited key comes from */
+    readonly origin?: string;
+  }[];
 }
 
 /**
@@ -93,7 +99,8 @@ function partitionsOf(strategy: Partitioning['strategy'], input: TableInput, pat
       continue;
     }
     if (p.default) {
-      if (strategy === 'hash') report('a hash-partitioned table has no default partition; expected values:', at);
+      if (strategy === 'hash')
+        report(`a hash-partitioned table has no default partition; expected values: "${BOUNDS.hash.expected}"`, at);
       else if (defaultAt) report(`partition ${defaultAt} is the default already; expected one default partition`, at);
       defaultAt ??= name;
       partitions.push({ name, bound: 'DEFAULT' });
@@ -131,8 +138,9 @@ function checkUniqueKeys(
     const missing = keyColumns.filter((c) => !u.columns.includes(c));
     if (missing.length > 0)
       report(
-        `${u.what} (${u.columns.join(', ')}) of a table partitioned by ${strategy} (${keyColumns.join(', ')}) must ` +
-          `include every key column; expected ${missing.join(', ')} in it` +
+        `${u.what} (${u.columns.join(', ')}${u.origin ? `, from ${u.origin}` : ''}) of a table partitioned by ` +
+          `${strategy} (${keyColumns.join(', ')}) must include every key column; expected ` +
+          `${missing.join(', ')} in it` +
           (u.what === 'primary key' ? ' (primaryKey: [...] on the table, with base: false when the base has one)' : ''),
         u.at,
       );
@@ -143,14 +151,22 @@ function checkUniqueKeys(
 export function uniqueKeysOf(
   path: YamlPath,
   primaryKey: Constraint | undefined,
-  keyColumn: { readonly name: string; readonly path: YamlPath } | undefined,
+  keyColumn: { readonly name: string; readonly path: YamlPath; readonly origin: string } | undefined,
   uniques: readonly Constraint[],
   indexes: readonly Index[],
 ): PartitionedShape['uniqueKeys'] {
   const pk = primaryKey
     ? [{ what: 'primary key', columns: primaryKey.columns, at: [...path, 'primaryKey'] }]
     : keyColumn
-      ? [{ what: 'primary key', columns: [keyColumn.name], at: keyColumn.path }]
+      ? // An inherited key is the table's business: said at its partitionBy.
+        [
+          {
+            what: 'primary key',
+            ...(keyColumn.origin !== 'table' && { origin: keyColumn.origin }),
+            columns: [keyColumn.name],
+            at: keyColumn.origin === 'table' ? keyColumn.path : [...path, 'partitionBy'],
+          },
+        ]
       : [];
   return [
     ...pk,
