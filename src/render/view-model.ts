@@ -47,6 +47,8 @@ export interface ServiceView {
   readonly configSchemaPath: string;
   readonly migrationsOut: string;
   readonly migrationsTable: string;
+  /** drizzle-kit's tablesFilter hiding the declared partitions, when the service has any */
+  readonly partitionsFilter?: string;
 }
 
 interface TableView {
@@ -175,7 +177,14 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
     configSchemaPath: tsString(`./${joinPosix(options.outFromRoot, service.name, 'schema.ts')}`),
     migrationsOut: tsString(`./${joinPosix('migrations', service.name)}`),
     migrationsTable: tsString(migrationsTable(service.name)),
+    ...partitionsFilter(service.tables),
   };
+}
+
+/** `['!events_2024', …]`: drizzle-kit, blind to partitioned tables, takes partitions for tables to rename or drop. */
+function partitionsFilter(tables: readonly Table[]): { partitionsFilter?: string } {
+  const names = tables.flatMap((t) => t.partitioning?.partitions.map((p) => tsString(`!${p.name}`)) ?? []);
+  return names.length > 0 ? { partitionsFilter: `[${names.join(', ')}]` } : {};
 }
 
 /**

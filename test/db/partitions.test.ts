@@ -1,7 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
-import { listedStatements } from '../support/cli.js';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { cli, listedStatements } from '../support/cli.js';
+import { freshDatabase, withSql } from '../support/databases.js';
 import { BOTH, ORDERS_MANIFEST, catalogText, project, type Project } from '../support/project.js';
 import { holder } from '../support/online.js';
 import { expectOk, expectSettled } from '../support/settled.js';
@@ -262,3 +264,33 @@ describe('on a live PostgreSQL', { timeout: 120_000 }, () => {
     expectOk(await p.run(['verify']), 'verify after the foreign key');
   });
 });
+
+test("drizzle-kit 0.x push on a partitioned service's generated config stops before touching a partition or a row", async () => {
+  // Inside the repository (git-ignored), so drizzle-kit resolves drizzle-orm from node_modules.
+  const root = join(import.meta.dirname, '..', '..');
+  mkdirSync(join(root, 'test', '.work'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'test', '.work', 'partitions-kit-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync(join(root, 'test/fixtures/partitioned-tables/schema.yaml'), join(dir, 'schema.yaml'));
+  expect((await cli(['generate'], { cwd: dir })).stderr).toBe('');
+  const url = await freshDatabase('kit');
+  expect((await cli(['push'], { cwd: dir, env: { DATABASE_URL: url } })).code).toBe(0);
+  const state = `select (select count(*)::int from log.events) as events,
+    (select json_agg(relname order by relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'log' and c.relkind in ('r', 'p')) as tables`;
+  await withSql(url, (sql) =>
+    sql.unsafe(`insert into log.sources (name) values ('s');
+    insert into log.events (at, source_id) select '2024-05-05', id from log.sources`),
+  );
+  const before = await withSql(url, (sql) => sql.unsafe(state));
+  const kit = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/drizzle-kit/bin.cjs'), 'push', '--force', '--config', 'generated/log/drizzle.config.ts'],
+    { cwd: dir, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' },
+  );
+  // It does not see the partitioned tables, so it tries to create them, and fails on the first.
+  expect(kit.stdout + kit.stderr).toMatch(/already exists/);
+  expect(kit.stdout + kit.stderr).not.toMatch(/Changes applied/);
+  expect(await withSql(url, (sql) => sql.unsafe(state))).toEqual(before);
+  expect((await cli(['verify'], { cwd: dir, env: { DATABASE_URL: url } })).code).toBe(0);
+}, 120_000);
