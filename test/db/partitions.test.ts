@@ -294,3 +294,30 @@ test("drizzle-kit 0.x push on a partitioned service's generated config stops bef
   expect(await withSql(url, (sql) => sql.unsafe(state))).toEqual(before);
   expect((await cli(['verify'], { cwd: dir, env: { DATABASE_URL: url } })).code).toBe(0);
 }, 120_000);
+
+test('a sub-partitioned partition keeps its bounds, its own partitions are named by import, moved along and left alone', async () => {
+  const { POSTGRES } = await import('../support/project.js');
+  const p = await project(POSTGRES, ORDERS_MANIFEST);
+  await p.sql(`create table public.metrics (at date not null, region text not null, v integer) partition by range (at);
+    create table public.metrics_2024 partition of public.metrics for values from ('2024-01-01') to ('2025-01-01')
+      partition by list (region);
+    create table public.metrics_2024_eu partition of public.metrics_2024 for values in ('eu');
+    create table public.metrics_2024_rest partition of public.metrics_2024 default;
+    insert into public.metrics values ('2024-02-02', 'eu', 1), ('2024-03-03', 'us', 2)`);
+  const imported = await p.run(['import', '--out', 'schema.yaml', '--force']);
+  expect(imported.code).toBe(0);
+  expect(imported.stderr).toContain(
+    'sub-partitioning public.metrics_2024: LIST (region): its partitions are not declared',
+  );
+  expect(imported.stderr).toContain('partition public.metrics_2024_eu');
+  expect(readFileSync(join(p.dir, 'schema.yaml'), 'utf8')).toContain(
+    `metrics_2024: { values: FROM ('2024-01-01') TO ('2025-01-01') }`,
+  );
+  expect((await p.run(['generate'])).stderr).toBe('');
+  expectOk(await p.run(['push']), 'push');
+  expect(await p.sql(`select v from only app.metrics_2024_rest`)).toEqual([{ v: 2 }]);
+  const verified = await p.run(['verify']);
+  expectOk(verified, 'verify');
+  expect(verified.stdout).toContain('unmanaged: partition app.metrics_2024_eu');
+  await expectSettled(p, ['app'], 'push after the move');
+}, 120_000);
