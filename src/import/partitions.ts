@@ -41,9 +41,22 @@ export function importPartitioning(live: CatalogTable, source: PartitionSource):
     else if (bound === 'DEFAULT') partitions[p.name] = { default: true };
     else if (values === bound || sqlFragmentProblem(values)) source.lost('partition', name, `bounds ${bound}`);
     else partitions[p.name] = { values };
+    ownObjects(p, source.lost);
     if (p.partitioned) source.lost('sub-partitioning', name, `${p.partitionKey}: its partitions are not declared`);
   }
   return { partitionBy: { [m[1]!.toLowerCase()]: parts as (string | { sql: string })[] }, partitions };
+}
+
+/**
+ * What a partition has that its table does not give it: an index of its own, a constraint of its
+ * own. The manifest declares a partition by its bounds only, so these are named, not carried over.
+ */
+function ownObjects(p: CatalogTable, lost: PartitionSource['lost']) {
+  const full = `${p.schema}.${p.name}`;
+  for (const ix of p.indexes)
+    if (ix.inherited === false) lost('index', `${full}.${ix.name}`, `of the partition alone: ${ix.definition}`);
+  for (const k of p.constraints)
+    if (k.inherited === false) lost('constraint', `${full}.${k.name}`, `of the partition alone: ${k.definition}`);
 }
 
 /** A key part: a column (as the server quotes it) or an expression, which the server may wrap in parentheses. */

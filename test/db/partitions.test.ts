@@ -64,6 +64,8 @@ describe.each(BOTH)('on $name', { timeout: 240_000 }, (kind) => {
     expect(imported.stderr).not.toMatch(/^error/m);
     expect(imported.code).toBe(0);
     expect(imported.stderr).not.toMatch(/partition(ed table)? public\./);
+    // The partitions' indexes, keys and foreign keys come from their tables: none is named.
+    expect(imported.stderr).toContain('not imported (the manifest cannot express them): 0');
     const manifest = readFileSync(join(p.dir, 'schema.yaml'), 'utf8');
     expect(manifest).toContain('partitionBy: { range: [ at ] }');
     expect(manifest).toContain(`events_2024: { values: FROM ('2024-01-01') TO ('2025-01-01') }`);
@@ -303,6 +305,8 @@ test('a sub-partitioned partition keeps its bounds, its own partitions are named
       partition by list (region);
     create table public.metrics_2024_eu partition of public.metrics_2024 for values in ('eu');
     create table public.metrics_2024_rest partition of public.metrics_2024 default;
+    create index metrics_2024_v_idx on public.metrics_2024 (v);
+    alter table public.metrics_2024 add constraint metrics_2024_v_check check (v > 0);
     insert into public.metrics values ('2024-02-02', 'eu', 1), ('2024-03-03', 'us', 2)`);
   const imported = await p.run(['import', '--out', 'schema.yaml', '--force']);
   expect(imported.code).toBe(0);
@@ -310,6 +314,13 @@ test('a sub-partitioned partition keeps its bounds, its own partitions are named
     'sub-partitioning public.metrics_2024: LIST (region): its partitions are not declared',
   );
   expect(imported.stderr).toContain('partition public.metrics_2024_eu');
+  // What the partition has of its own is named: the manifest declares a partition by its bounds only.
+  expect(imported.stderr).toContain(
+    'index public.metrics_2024.metrics_2024_v_idx: of the partition alone: CREATE INDEX metrics_2024_v_idx',
+  );
+  expect(imported.stderr).toContain(
+    'constraint public.metrics_2024.metrics_2024_v_check: of the partition alone: CHECK (v > 0)',
+  );
   expect(readFileSync(join(p.dir, 'schema.yaml'), 'utf8')).toContain(
     `metrics_2024: { values: FROM ('2024-01-01') TO ('2025-01-01') }`,
   );

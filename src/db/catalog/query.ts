@@ -139,6 +139,8 @@ export const CONSTRAINTS = statement(
     definition: `case when k.contype in ('c', 'x') or $2::boolean then pg_get_constraintdef(k.oid, true) end`,
     deferrable: 'k.condeferrable',
     validated: 'k.convalidated',
+    // Import only: a partition's constraint that comes from its table (partitions.ts names the others).
+    inherited: 'case when $2::boolean then k.conparentid <> 0 or k.coninhcount > 0 end',
     refSchema: 'rn.nspname',
     refTable: 'rc.relname',
     // Names of referenced columns the read has anyway are filled in from it (catalog.ts): a lookup
@@ -175,6 +177,7 @@ export const INDEXES = statement(
     or not (i.indclass::oid[] <@ (select array_agg(oid) from pg_opclass where opcdefault))`,
     // Deparsing every index costs a no-op push a third of its read: only import asks for the text.
     definition: 'case when $2::boolean then pg_get_indexdef(i.indexrelid) end',
+    inherited: 'case when $2::boolean then exists (select 1 from pg_inherits h where h.inhrelid = i.indexrelid) end',
   },
   `from rel join pg_index i on i.indrelid = rel.oid join pg_class ic on ic.oid = i.indexrelid
     join pg_am am on am.oid = ic.relam

@@ -33,6 +33,8 @@ export interface CatalogConstraint {
   readonly onUpdate: string | null;
   /** false for a constraint added NOT VALID whose validation has not run */
   readonly validated: boolean;
+  /** read for import only: a partition's constraint that comes from its partitioned table */
+  readonly inherited?: boolean | null;
 }
 
 /** A check's condition: what follows CHECK, less the NOT VALID an online push leaves until it validates. */
@@ -57,6 +59,8 @@ export interface CatalogIndex {
   readonly special: boolean;
   /** pg_get_indexdef(), the whole CREATE INDEX statement: read for import only, null otherwise */
   readonly definition: string | null;
+  /** read for import only: a partition's index attached to its partitioned table's */
+  readonly inherited?: boolean | null;
 }
 
 export interface CatalogTable {
