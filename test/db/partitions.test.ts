@@ -202,6 +202,40 @@ ${indexes}        partitionBy: { range: [at] }
           events_2025: { values: "FROM ('2025-01-01') TO ('2026-01-01')" }
 `;
 
+describe.each(BOTH)('bounds and keys as PostgreSQL spells them, on $name', { timeout: 120_000 }, (kind) => {
+  test('a timestamptz bound and an expression key written plainly are pushed, then verify and push find them equal', async () => {
+    const p = await project(
+      kind,
+      `version: 1
+services:
+  log:
+    tables:
+      hits:
+        base: false
+        columns:
+          at: { type: timestamptz }
+          path: { type: text }
+        partitionBy: { range: [at] }
+        partitions:
+          hits_2024: { values: "FROM ('2024-01-01') TO ('2025-01-01')" }
+      codes:
+        base: false
+        columns:
+          code: { type: text }
+        partitionBy: { list: [{ sql: "lower(code)" }] }
+        partitions:
+          codes_ab: { values: "IN ('a', 'b')" }
+`,
+    );
+    expectOk(await p.run(['push']), 'first push');
+    expect(
+      await p.sql(`select pg_get_expr(relpartbound, oid) as bound from pg_class where relname = 'hits_2024'`),
+    ).not.toEqual([{ bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" }]);
+    expectOk(await p.run(['verify']), 'verify');
+    await expectSettled(p, ['log'], 'push after the first');
+  });
+});
+
 describe('on a live PostgreSQL', { timeout: 120_000 }, () => {
   async function live(manifest: string): Promise<Project> {
     const { POSTGRES } = await import('../support/project.js');

@@ -12,7 +12,7 @@ import { quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
  */
 
 /** Where an expression sits: each is stored and printed its own way. */
-export type ExpressionKind = 'check' | 'default' | 'predicate' | 'generated';
+export type ExpressionKind = 'check' | 'default' | 'predicate' | 'generated' | 'partition key' | 'partition bound';
 
 export interface DeclaredColumn {
   readonly name: string;
@@ -27,6 +27,8 @@ export interface Expression {
   readonly columns: readonly DeclaredColumn[];
   /** the column type of a default or a generated column */
   readonly type?: string;
+  /** a partition bound's table key (`RANGE ("at")`), which the bound is read against */
+  readonly key?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function deparse(db: Queryable, expressions: readonly Expression[])
 const spelled = new WeakMap<Queryable, Map<string, string>>();
 
 export const expressionKey = (e: Expression): string =>
-  JSON.stringify([e.kind, e.sql, e.type ?? null, e.columns.map((c) => [c.name, c.type])]);
+  JSON.stringify([e.kind, e.sql, e.type ?? null, e.key ?? null, e.columns.map((c) => [c.name, c.type])]);
 
 let batches = 0;
 
@@ -109,6 +111,17 @@ function storing(e: Expression, table: string, item: string, index: string): str
       return [`CREATE INDEX ${index} ON ${table} ("K") WHERE (${e.sql})`];
     case 'generated':
       return [`ALTER TABLE ${table} ADD COLUMN ${item} ${e.type} GENERATED ALWAYS AS (${e.sql}) STORED`];
+    // A table of the declared columns partitioned by the key (read back as `E<i>`), and for a bound one
+    // partition of such a table (its parent `P<i>`, which the read-back leaves out).
+    case 'partition key':
+      return [`CREATE TEMP TABLE ${index} (LIKE ${table}) PARTITION BY ${e.sql}`];
+    case 'partition bound': {
+      const parent = index.replace(/"$/, '_P"');
+      return [
+        `CREATE TEMP TABLE ${parent} (LIKE ${table}) PARTITION BY ${e.key}`,
+        `CREATE TEMP TABLE ${index} PARTITION OF ${parent} ${e.sql}`,
+      ];
+    }
   }
 }
 
@@ -133,7 +146,13 @@ select a.attname, pg_get_expr(d.adbin, case when a.attgenerated = '' then 0 else
 union all
 select substr(c.relname, length($1::text) + 1), pg_get_expr(i.indpred, i.indrelid)
   from pg_index i join pg_class c on c.oid = i.indexrelid
- where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and i.indpred is not null`;
+ where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and i.indpred is not null
+union all
+select substr(c.relname, length($1::text) + 1),
+       case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) else pg_get_partkeydef(c.oid) end
+  from pg_class c
+ where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and c.relname !~ '_P$'
+   and (c.relispartition or c.relkind = 'p')`;
 
 class Discard {
   constructor(readonly value: unknown) {}

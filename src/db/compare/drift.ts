@@ -44,7 +44,7 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
     if (!actual) at(table.name, 'table is missing', { kind: 'create table', table });
     else {
       diffTable(service.schema, table, actual, at, equivalence);
-      diffPartitions(service.schema, table, actual, actualTables, at);
+      diffPartitions(service.schema, table, actual, actualTables, at, equivalence);
     }
   }
   const declared = new Set(service.tables.map((t) => t.name));

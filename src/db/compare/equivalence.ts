@@ -87,7 +87,7 @@ export function defaultExpression(schema: string, column: Column): Expression | 
 // The columns of a table as the manifest types them, worked out once per (cached) table object.
 const declared = new WeakMap<Table, { schema: string; columns: readonly DeclaredColumn[] }>();
 
-function declaredColumns(schema: string, table: Table): readonly DeclaredColumn[] {
+export function declaredColumns(schema: string, table: Table): readonly DeclaredColumn[] {
   let d = declared.get(table);
   if (d?.schema !== schema) {
     d = { schema, columns: table.columns.map((c) => ({ name: c.name, type: columnTypeSql(c, schema) })) };

@@ -1,12 +1,15 @@
 import type { Partitioning, Table } from '../../model/types.js';
 import type { CatalogTable } from '../catalog/types.js';
+import { declaredColumns, type Equivalence } from './equivalence.js';
 import { normalizeSql } from './normalize.js';
 import type { Noted } from './types.js';
 
 /**
  * A partitioned table's key (pg_get_partkeydef) and each declared partition's bounds
- * (pg_get_expr(relpartbound)), compared with the manifest once normalized (normalize.ts). A
- * partition the manifest does not declare is left alone: verify lists it as unmanaged.
+ * (pg_get_expr(relpartbound)), compared with the manifest once normalized (normalize.ts), else with
+ * the server's spelling of the manifest's (deparse.ts: a timestamptz bound `'2024-01-01'` is stored
+ * `'2024-01-01 00:00:00+00'`). A partition the manifest does not declare is left alone: verify lists
+ * it as unmanaged.
  */
 export function diffPartitions(
   schema: string,
@@ -14,11 +17,20 @@ export function diffPartitions(
   actual: CatalogTable,
   tables: ReadonlyMap<string, CatalogTable>,
   at: Noted,
+  equivalence: Equivalence,
 ): void {
   const want = table.partitioning;
   const live = actual.partitionKey ?? null;
   if (!want && live === null) return;
-  if (!want || live === null || normalizeSql(live) !== normalizeSql(partitionKeySql(want))) {
+  const key = want && partitionKeySql(want);
+  const columns = () => declaredColumns(schema, table);
+  const sameKey = (text: string) =>
+    normalizeSql(text) === normalizeSql(key!) ||
+    equivalence.same({ kind: 'partition key', sql: key!, columns: columns() }, text);
+  const sameBound = (bound: string, text: string) =>
+    normalizeSql(text) === normalizeSql(bound) ||
+    equivalence.same({ kind: 'partition bound', sql: bound, key, columns: columns() }, text);
+  if (!want || live === null || !sameKey(live)) {
     const is = live === null ? 'not partitioned' : `partitioned by ${live}`;
     const expected = want ? `PARTITION BY ${partitionKeySql(want)}` : 'a table without partitions';
     at(table.name, `is ${is}; expected ${expected}`, { kind: 'partition key', table, live });
@@ -36,7 +48,7 @@ export function diffPartitions(
         partition,
         live: null,
       });
-    } else if (normalizeSql(p.partitionBound ?? '') !== normalizeSql(partition.bound))
+    } else if (!sameBound(partition.bound, p.partitionBound ?? ''))
       at(where, `partition bounds are ${p.partitionBound}; expected ${partition.bound}`, {
         kind: 'partition bound',
         table,
