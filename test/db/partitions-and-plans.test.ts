@@ -57,6 +57,20 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(await p.sql(`select count(*)::int as n from log.events_2025`)).toEqual([{ n: 2 }]);
   }, 120_000);
 
+  test('a declared partition left in public by a move of its table alone is moved to its table', async () => {
+    const p = await project(kind, LOG);
+    await p.sql(`create schema log;
+      create table log.events (id bigint generated always as identity, at date not null, note text) partition by range (at);
+      create table public.events_2024 partition of log.events for values from ('2024-01-01') to ('2025-01-01');
+      insert into log.events (at, note) values ('2024-05-01', 'a')`);
+    const pushed = await p.run(['push']);
+    expectOk(pushed, 'push');
+    expect(listedStatements(pushed.stdout)).toEqual(['  ALTER TABLE "public"."events_2024" SET SCHEMA "log";']);
+    expect(await p.sql(`select note from log.events_2024`)).toEqual([{ note: 'a' }]);
+    expectOk(await p.run(['verify']), 'verify');
+    await expectSettled(p, ['log'], 'push after the move');
+  }, 120_000);
+
   test('with several services differing, one refused changes nothing anywhere; the others say they were not pushed', async () => {
     const two = (aColumns: string, bColumns: string) => `version: 1
 services:

@@ -4,7 +4,7 @@ import type { Queryable } from '../connect/queryable.js';
 import { qualified, quoteIdent } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
 import { fromPath, missingSource, undeclaredTables, unmovedSource, type Candidate } from './move-sources.js';
-import { partitionMoves } from './partitions.js';
+import { partitionMoves, strayPartitions } from './partitions.js';
 import { inTransaction, type Step } from './steps.js';
 
 /**
@@ -83,6 +83,7 @@ export async function tableMoves(
       );
     steps.push(...partitions.steps);
   }
+  steps.push(...(await strayPartitions(tx, service, present)));
   // An enum the moved tables use moves with them when it sits in a schema they come from.
   const sources = [
     ...new Set(service.tables.flatMap((t) => (t.from && t.from.schema !== service.schema ? [t.from.schema] : []))),

@@ -1,4 +1,4 @@
-import type { Index, Partition, Table } from '../../model/types.js';
+import type { Index, Partition, Service, Table } from '../../model/types.js';
 import { plural } from '../../shared/plural.js';
 import { qualified, quoteIdent } from '../../shared/sql-quote.js';
 import type { CatalogTable } from '../catalog/types.js';
@@ -124,6 +124,38 @@ const defaultScan = (on: On, name: string) =>
   `scans the default partition ${on.schema}.${name} for rows of the new bounds under ACCESS EXCLUSIVE: ` +
   `its reads and writes wait until it ends`;
 
+const PARTITIONS_ELSEWHERE = `
+select n.nspname as schema, c.relname as name, pc.relname as parent from pg_inherits i
+  join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+  join pg_class c on c.oid = i.inhrelid join pg_namespace n on n.oid = c.relnamespace
+ where pn.nspname = $1 and n.nspname <> $1 and c.relispartition order by 1, 2`;
+
+/**
+ * Declared partitions of the service's tables that sit in another schema (a table moved by a
+ * version of push that left its partitions behind): moved into the service's schema, where the
+ * manifest declares them. Read only for a service that declares partitions.
+ */
+export async function strayPartitions(tx: Queryable, service: Service, present: ReadonlySet<string>): Promise<Step[]> {
+  const declared = new Map(
+    service.tables.flatMap((t) => t.partitioning?.partitions.map((p) => [p.name, t.name] as const) ?? []),
+  );
+  if (declared.size === 0) return [];
+  const rows = await tx.query<{ schema: string; name: string; parent: string }>(PARTITIONS_ELSEWHERE, [service.schema]);
+  return rows
+    .filter((r) => declared.get(r.name) === r.parent && !present.has(r.name))
+    .map((r) => moveStep(r.schema, r.name, service.schema));
+}
+
+const moveStep = (from: string, name: string, schema: string): Step =>
+  inTransaction(
+    'move table',
+    `${schema}.${name}`,
+    `ALTER TABLE ${qualified(from, name)} SET SCHEMA ${quoteIdent(schema)}`,
+    'ACCESS EXCLUSIVE',
+    { table: `${from}.${name}` },
+    { declared: true },
+  );
+
 const PARTITIONS_IN = `
 select c.relname as name from pg_partition_tree(to_regclass($1)) t join pg_class c on c.oid = t.relid
   join pg_namespace n on n.oid = c.relnamespace
@@ -150,15 +182,5 @@ export async function partitionMoves(
           `where ${schema}.${r.name} exists: rename one of them by hand`,
       ),
     };
-  const steps = rows.map((r) =>
-    inTransaction(
-      'move table',
-      `${schema}.${r.name}`,
-      `ALTER TABLE ${qualified(from.schema, r.name)} SET SCHEMA ${quoteIdent(schema)}`,
-      'ACCESS EXCLUSIVE',
-      { table: `${from.schema}.${r.name}` },
-      { declared: true },
-    ),
-  );
-  return { steps, refusals: [] };
+  return { steps: rows.map((r) => moveStep(from.schema, r.name, schema)), refusals: [] };
 }
