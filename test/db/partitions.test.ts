@@ -166,15 +166,25 @@ services:
           id: { type: bigint }
           at: { type: date }
         partitionBy: { list: [at] }
+      marks:
+        base: false
+        columns:
+          at: { type: date }
+        partitionBy: { range: [at] }
 `,
     );
     await p.sql(`create table public.events (id bigint not null, at date not null) partition by range (at);
       create table public.events_all partition of public.events for values from (minvalue) to (maxvalue);
-      insert into public.events values (1, '2024-01-01')`);
+      insert into public.events values (1, '2024-01-01');
+      create schema log; create table log.marks (at date not null)`);
     const refused = await p.run(['push']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
       /log\.events is partitioned by RANGE \(at\) and holds .*: making it partitioned as the manifest declares needs a new table/,
+    );
+    expect(refused.stderr).toContain(
+      'log.marks is not partitioned and holds no rows: PostgreSQL cannot make a table partitioned as the manifest ' +
+        'declares in place; drop it (DROP TABLE "log"."marks") and push again to create it as declared',
     );
     expect(await p.sql(`select count(*)::int as n from public.events`)).toEqual([{ n: 1 }]);
   });

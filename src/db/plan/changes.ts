@@ -186,7 +186,7 @@ class ServicePlan {
         return this.put('triggers', dropTrigger(this.on(change.table.name), change.name));
       case 'partition key':
         return void this.refusals.push(
-          keyRefusal(this.schema, change.table, change.live, this.input.facts.tables.get(change.table.name)?.rows),
+          keyRefusal(this.schema, change.table, change.live, this.input.facts.tables.get(change.table.name)),
         );
       case 'create partition':
         return this.createPartition(change);

@@ -3,6 +3,7 @@ import { plural } from '../../shared/plural.js';
 import { qualified, quoteIdent } from '../../shared/sql-quote.js';
 import type { CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
+import type { TableFacts } from './facts.js';
 import { createIndex } from './ddl.js';
 import { helperName, placeOf, type On } from './online.js';
 import { inTransaction, online, type Step } from './steps.js';
@@ -96,12 +97,21 @@ export function partitionedIndex(on: On, ix: Index, partitions: readonly Catalog
 export const partitionsOf = (schema: string, table: string, tables: readonly CatalogTable[]): CatalogTable[] =>
   tables.filter((t) => t.partition && t.parentSchema === schema && t.parentName === table);
 
-/** A table partitioned otherwise than declared: push does not copy rows into a new table. */
-export function keyRefusal(schema: string, table: Table, live: string | null, rows: number | undefined): string {
+/**
+ * A table partitioned otherwise than declared: PostgreSQL cannot change a table's partitioning, and
+ * push does not copy rows into a new table (nor drops an empty one to make it again: it may be
+ * referenced, and is somebody's table).
+ */
+export function keyRefusal(schema: string, table: Table, live: string | null, facts?: TableFacts): string {
   const what = `${schema}.${table.name}`;
   const is = live === null ? 'is not partitioned' : `is partitioned by ${live}`;
-  const held = rows === undefined ? 'holds rows' : `holds about ${plural(rows, 'row')}`;
   const want = table.partitioning ? 'partitioned as the manifest declares' : 'a plain table';
+  if (facts && !facts.populated)
+    return (
+      `${what} ${is} and holds no rows: PostgreSQL cannot make a table ${want} in place; drop it ` +
+      `(DROP TABLE ${qualified(schema, table.name)}) and push again to create it as declared`
+    );
+  const held = facts?.rows === undefined ? 'holds rows' : `holds about ${plural(facts.rows, 'row')}`;
   return (
     `${what} ${is} and ${held}: making it ${want} needs a new table and the rows copied over, which push ` +
     'does not do; create the new table beside it, copy the rows, swap the names, or keep its partitioning in the ' +
