@@ -274,6 +274,19 @@ describe('on a live PostgreSQL', { timeout: 120_000 }, () => {
     await expectSettled(p, ['log'], 'push after the attach');
   });
 
+  test('attaching beside a default partition says that it scans the default partition', async () => {
+    const withDefault = `${LOG('')}          events_rest: { default: true }\n`;
+    const p = await live(withDefault);
+    await p.write(`${withDefault}          events_2026: { values: "FROM ('2026-01-01') TO ('2027-01-01')" }\n`);
+    const dry = await p.run(['push', '--dry-run']);
+    expect(dry.stdout).toContain(
+      '-- HAZARD: scans the default partition log.events_rest for rows of the new bounds under ACCESS EXCLUSIVE',
+    );
+    expect((await p.run(['push', '--online-only'])).code).toBe(1);
+    expectOk(await p.run(['push']), 'push');
+    expectOk(await p.run(['verify']), 'verify');
+  });
+
   test('an index of a live partitioned table is built partition by partition, concurrently, then attached', async () => {
     const p = await live(LOG(''));
     await p.write(LOG('        indexes:\n          - { columns: [note] }\n'));

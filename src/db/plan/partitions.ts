@@ -26,7 +26,7 @@ export function createPartition(on: On, partition: Partition, defaultPartition?:
     placeOf(on),
     {
       scans: defaultPartition !== undefined,
-      ...(defaultPartition && { hazard: defaultScan(on, defaultPartition) }),
+      ...(defaultPartition && on.busy && { hazard: defaultScan(on, defaultPartition) }),
     },
   );
 }
