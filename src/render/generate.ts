@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Model } from '../model/types.js';
 import { diagramFiles, sortedServices } from './diagram.js';
-import { serviceView, type ViewOptions } from './view-model.js';
+import { customTypeDeclaration } from '../model/custom-types.js';
+import { customTypesOf, serviceView, type ViewOptions } from './view-model.js';
 
 const TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
 const FILES = [
@@ -18,9 +19,9 @@ const FILES = [
 /** One Handlebars instance; templates compiled once, never HTML-escaping, failing on missing fields. */
 const handlebars = Handlebars.create();
 handlebars.registerPartial('header', readTemplate('header.hbs'));
-const templates = new Map(
-  FILES.map((f) => [f, handlebars.compile(readTemplate(`${f}.hbs`), { noEscape: true, strict: true })] as const),
-);
+const compile = (file: string) => handlebars.compile(readTemplate(`${file}.hbs`), { noEscape: true, strict: true });
+const templates = new Map(FILES.map((f) => [f, compile(f)] as const));
+const columnTypesTemplate = compile('column-types.ts');
 
 function readTemplate(name: string): string {
   return readFileSync(new URL(name, TEMPLATE_DIR), 'utf8');
@@ -38,6 +39,12 @@ export function generate(model: Model, options: GenerateOptions): Map<string, st
     const view = { ...serviceView(model, service, options), manifest: options.manifestName };
     for (const file of FILES) files.set(`${service.name}/${file}`, tidy(templates.get(file)!(view)));
   }
+  const custom = customTypesOf(model.services);
+  if (custom.length > 0)
+    files.set(
+      'column-types.ts',
+      tidy(columnTypesTemplate({ declarations: custom.map(customTypeDeclaration), manifest: options.manifestName })),
+    );
   for (const [path, contents] of diagramFiles(model)) files.set(path, contents);
   return files;
 }
