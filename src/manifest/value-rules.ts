@@ -65,6 +65,8 @@ export const INTERVAL_FIELDS = [
 ] as const;
 export type IntervalFields = (typeof INTERVAL_FIELDS)[number];
 
+const INTERVAL_FIELDS_PATTERN = INTERVAL_FIELDS.map((f) => f.replace(/ /g, '\\s+')).join('|');
+
 /** 0 to 6 fractional digits of seconds (time, timestamp, interval). */
 const SECONDS_PRECISION = '\\(\\s*0*[0-6]\\s*\\)';
 
@@ -80,7 +82,7 @@ export const COLUMN_TYPE_PATTERN =
   `|(?:numeric|decimal)\\s*\\(\\s*${PRECISION}\\s*(?:,\\s*\\d+\\s*)?\\)` +
   `|(?:bit|varbit|bit varying)\\s*\\(\\s*0*[1-9]\\d{0,7}\\s*\\)` +
   `|(?:time|timetz|timestamp|timestamptz)\\s*${SECONDS_PRECISION}` +
-  `|interval(?:\\s+(?:${INTERVAL_FIELDS.map((f) => f.replace(/ /g, '\\s+')).join('|')}))?\\s*(?:${SECONDS_PRECISION})?` +
+  `|interval(?:\\s+(?:${INTERVAL_FIELDS_PATTERN}))?\\s*(?:${SECONDS_PRECISION})?` +
   ')(?:\\s*\\[\\])*\\s*$';
 
 export const TYPE_SPELLINGS =

@@ -63,8 +63,8 @@ export function indexProblem(
     return `${method} indexes cover a single column; got ${columns.length}`;
   for (const c of columns) {
     const allowed = methodsFor(c.type);
-    if (allowed.length === 0)
-      return `column ${c.name} is ${c.type.sql}, which cannot be indexed${c.type.kind === 'json' ? '; expected jsonb instead of json' : ''}`;
+    const instead = c.type.kind === 'json' ? '; expected jsonb instead of json' : '';
+    if (allowed.length === 0) return `column ${c.name} is ${c.type.sql}, which cannot be indexed${instead}`;
     if (!allowed.includes(method))
       return `column ${c.name} (${c.type.sql}) has no ${method} operator class; expected one of: ${allowed.join(', ')}`;
   }
