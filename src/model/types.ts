@@ -3,6 +3,9 @@
  * Renderers, push and verify see only this, never the raw manifest.
  */
 
+import type { IntervalFields } from '../manifest/value-rules.js';
+import type { CustomKind } from './custom-types.js';
+
 export type ScalarKind =
   | 'uuid'
   | 'text'
@@ -22,25 +25,33 @@ export type ScalarKind =
   | 'time'
   | 'timestamp'
   | 'timestamptz'
+  | 'timetz'
   | 'interval'
   | 'json'
   | 'jsonb'
-  | 'bytea'
   | 'inet'
+  | 'cidr'
+  | 'macaddr'
+  | 'macaddr8'
+  | 'point'
+  | 'line'
+  | CustomKind
   | 'enum';
 
 export interface ColumnType {
   readonly kind: ScalarKind;
-  /** varchar / char length */
+  /** varchar / char / bit / varbit length */
   readonly length?: number;
-  /** numeric precision and scale */
+  /** numeric precision and scale; fractional digits of seconds for time, timestamp and interval */
   readonly precision?: number;
   readonly scale?: number;
+  /** interval fields: `day to second`, `year`, … */
+  readonly fields?: IntervalFields;
   /** for kind 'enum': the enum's SQL name, in the owning service's schema */
   readonly enumName?: string;
-  /** array dimensions, 0 for scalars */
+  /** array dimensions, 0 for scalars (Postgres records them, and ignores them: `integer[][]` holds any) */
   readonly dims: number;
-  /** the type as Postgres' format_type() prints it, unqualified for enums */
+  /** the type as Postgres' format_type() prints it, unqualified for enums; one `[]` for any array */
   readonly sql: string;
 }
 
