@@ -6,6 +6,7 @@ import {
   MAX_IDENTIFIER_BYTES,
   MAX_SQL_FRAGMENT,
   SIBLING_RULES,
+  TENANT_PATTERN_RULE,
   TYPE_SPELLINGS,
 } from './value-rules.js';
 
@@ -407,6 +408,52 @@ const enumSchema = z.union(
   },
 );
 
+/** Where a per-tenant service's tenants come from (tenants.md); the model checks that exactly one is given. */
+export const tenantSourceSchema = mapping(
+  {
+    query: text('an SQL query')
+      .meta({
+        description: "A query on the service's database (the control database) whose first column is the tenant names.",
+        examples: ['select slug from public.tenants'],
+      })
+      .optional(),
+    schemas: z
+      .literal(true, { error: (iss) => `expected schemas: true, got ${describe(iss.input)}` })
+      .meta({ description: "The schemas that exist and match the pattern: each one's tenant." })
+      .optional(),
+    file: text('a file path')
+      .meta({
+        description: "A text file, relative to the manifest's folder: one tenant name a line (# comments).",
+        examples: ['tenants.txt'],
+      })
+      .optional(),
+    list: names('tenant name').meta({ description: 'The tenant names themselves.' }).optional(),
+  },
+  'a tenant source { query | schemas | file | list }',
+).meta({
+  description:
+    'Where the tenants come from: one of query, schemas, file or list. Omitted: only the tenants named by ' +
+    '--tenant or by the library call.',
+});
+
+export const tenantsSchema = mapping(
+  {
+    schema: text('a schema name pattern').meta({
+      description:
+        "Each tenant's schema: lowercase letters, digits and _ around one {tenant}, which is the tenant's name.",
+      pattern: TENANT_PATTERN_RULE.pattern,
+      patternErrorMessage: TENANT_PATTERN_RULE.patternErrorMessage,
+      examples: ['tenant_{tenant}'],
+    }),
+    from: tenantSourceSchema.optional(),
+  },
+  'tenants { schema, from? }',
+).meta({
+  description:
+    'The service is per tenant: one schema per tenant, named by the pattern, with the same tables; ' +
+    'push and verify work on every tenant (tenants.md).',
+});
+
 export const serviceSchema = mapping(
   {
     schema: text('a Postgres schema name')
@@ -431,9 +478,10 @@ export const serviceSchema = mapping(
           "created in the service's schema.",
       })
       .optional(),
+    tenants: tenantsSchema.optional(),
     tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),
   },
-  'a service { schema?, databaseUrlEnv?, enums?, tables }',
+  'a service { schema?, databaseUrlEnv?, tenants?, enums?, tables }',
 ).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
 /**
@@ -520,6 +568,7 @@ export type SoftDeleteInput = z.infer<typeof softDeleteSchema>;
 export type EnumInput = z.infer<typeof enumSchema>;
 export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
+export type TenantsInput = z.infer<typeof tenantsSchema>;
 export type LintSettingsInput = z.infer<typeof lintSettingsSchema>;
 
 export function describe(value: unknown): string {

@@ -117,7 +117,8 @@ export const GENERATED_BINDINGS = new Set(
   (
     'pgSchema uuid text varchar char smallint integer bigint smallserial serial ' +
     'bigserial boolean numeric real doublePrecision ' +
-    ('date time timestamp interval json jsonb inet customType bytea index uniqueIndex ' +
+    ('date time timestamp interval json jsonb inet cidr macaddr macaddr8 point line customType bytea columnTypes ' +
+      'index uniqueIndex ' +
       'unique primaryKey foreignKey check sql relations ') +
     'AnyPgColumn drizzle postgres connect databaseUrl schema tables notDeleted softDelete'
   ).split(' '),

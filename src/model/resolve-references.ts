@@ -78,6 +78,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       urlEnv: s.urlEnv,
       enums: s.enums,
       dependsOn: [...dependsOn.get(s.name)!.keys()].sort(),
+      ...(s.tenants && { tenants: s.tenants }),
       tables: s.tables.map((t): Table => {
         const columns = t.columns.map((c): Column => {
           const { path: _path, wantsUnique, referenceInput: _ref, ...rest } = c;

@@ -9,7 +9,8 @@ import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type ServiceDraft } from './resolve-table.js';
 import { SOFT_DELETE_EXPORTS } from './soft-delete.js';
-import type { DrizzleMajor, Model } from './types.js';
+import { checkTenancies, resolveTenancy } from './tenants.js';
+import type { DrizzleMajor, Model, Tenancy } from './types.js';
 
 /** Validates everything the shape cannot express and builds the model; all problems are collected. */
 export function resolveModel(manifest: ManifestInput): { model?: Model; diagnostics: Diagnostic[] } {
@@ -31,14 +32,19 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
   for (const [name, svc] of Object.entries(manifest.services))
     for (const e of Object.keys(svc.enums ?? {})) enumOwners.set(e, [...(enumOwners.get(e) ?? []), name]);
   const schemaOwner = new Map<string, string>();
+  const tenancies = new Map<string, Tenancy>();
   if (Object.keys(manifest.services).length === 0) report('no services; expected at least one service', ['services']);
   for (const [name, svc] of Object.entries(manifest.services)) {
     const path: YamlPath = ['services', name];
     const nameProblem = identifierProblem(name, 'service name');
     if (nameProblem) report(nameProblem, path, true);
-    const schema = svc.schema ?? name;
+    const tenants = svc.tenants && resolveTenancy(svc.tenants, [...path, 'tenants'], report);
+    if (tenants) tenancies.set(name, tenants);
+    const schema = svc.tenants?.schema ?? svc.schema ?? name;
     const schemaAt = svc.schema === undefined ? path : [...path, 'schema'];
-    const schemaProblem = identifierProblem(schema, 'schema name') ?? reservedSchemaProblem(schema);
+    const schemaProblem = svc.tenants
+      ? undefined
+      : (identifierProblem(schema, 'schema name') ?? reservedSchemaProblem(schema));
     if (schemaProblem && !(nameProblem && svc.schema === undefined))
       report(schemaProblem, schemaAt, svc.schema === undefined);
     const owner = schemaOwner.get(schema);
@@ -73,10 +79,11 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       new Set([...constNames, ...SOFT_DELETE_EXPORTS]),
     );
     const tables = drafts.map((t) => ({ ...t, typeName: typeNames.get(t.name)! }));
-    const service = { name, schema, schemaTsName, urlEnv, enums, tables, path };
+    const service = { name, schema, schemaTsName, urlEnv, enums, tables, path, ...(tenants && { tenants }) };
     checkNamespaces(service, report);
     services.push(service);
   }
+  checkTenancies(manifest, tenancies, report);
   checkMoves(services, report);
   const resolved = resolveReferences(services, diagnostics);
   const drizzle = manifest.drizzle === undefined ? undefined : (Number(manifest.drizzle) as DrizzleMajor);
