@@ -174,12 +174,16 @@ function orderServices(
     if (done.has(s.name)) return;
     for (const [dep, at] of deps.get(s.name)!) {
       if (trail.includes(dep) || dep === s.name) {
-        report(
-          `services ${[...trail, s.name, dep].join(' → ')} reference each other; expected ` +
-            `cross-service references in one direction so each service can be pushed on its ` +
-            `own`,
-          at,
-        );
+        // Push adds the foreign keys of a cycle once every table of the push exists (app/push.ts);
+        // a per-tenant schema is pushed tenant by tenant, after every shared one, so it cannot close one.
+        const cycle = [...trail.slice(trail.indexOf(dep)), s.name];
+        const tenant = cycle.find((name) => services.find((x) => x.name === name)?.tenants);
+        if (tenant !== undefined)
+          report(
+            `services ${[...trail, s.name, dep].join(' → ')} reference each other, and per-tenant service ` +
+              `${tenant} is pushed after the others; expected its references in one direction, to shared services`,
+            at,
+          );
         continue;
       }
       visit(
