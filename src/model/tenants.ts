@@ -97,7 +97,7 @@ export function bindTenant(service: Service, schema: string): Service {
 /** The model as push sees it for one tenant: the service bound to the tenant's schema in place of the pattern. */
 export function bindTenantModel(model: Model, service: Service, schema: string): { bound: Service; model: Model } {
   const bound = bindTenant(service, schema);
-  return { bound, model: { ...model, services: model.services.map((s) => (s === service ? bound : s)) } };
+  return { bound, model: { ...model, services: model.services.map((s) => (s.name === service.name ? bound : s)) } };
 }
 
 /**

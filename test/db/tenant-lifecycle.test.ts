@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { UserError, createTenant, dropTenant, loadProject, openTenants, push } from '../../src/index.js';
+import { UserError, dropTenant, loadProject, openTenants, push } from '../../src/index.js';
 import { BOTH, POSTGRES, project, type Project } from '../support/project.js';
 
 /**
