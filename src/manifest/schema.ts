@@ -42,6 +42,12 @@ const list = <T extends z.ZodType>(item: T, what: string) =>
 /** A string naming something: an identifier (the model checks it; the pattern is for the JSON Schema). */
 const name = (what: string) => text(what).meta(EDITOR_RULES.identifier);
 const names = (what: string) => list(name(what), what);
+/**
+ * The name of a constraint or index: any spelling PostgreSQL accepts (`PK_Order_ID`), so an adopted
+ * database keeps its names; the model checks its length in bytes.
+ */
+const objectName = (what: string) =>
+  text(what).meta({ ...EDITOR_RULES.objectName, minLength: 1, maxLength: MAX_IDENTIFIER_BYTES });
 const dict = <T extends z.ZodType>(value: T, what: string) =>
   z.record(z.string().meta(EDITOR_RULES.identifier), value, {
     error: (iss) => `expected ${what} (a mapping of name: value), got ${describe(iss.input)}`,
@@ -53,7 +59,17 @@ const SQL_TEXT = {
   maxLength: MAX_SQL_FRAGMENT,
   examples: ['now()', 'gen_random_uuid()', 'amount >= 0'],
 };
-export const rawSql = mapping({ sql: text('an SQL expression').meta(SQL_TEXT) }, '{ sql: <expression> }');
+const sqlText = () => text('an SQL expression').meta(SQL_TEXT);
+export const rawSql = mapping({ sql: sqlText() }, '{ sql: <expression> }');
+const checkSchema = mapping(
+  {
+    sql: sqlText(),
+    name: objectName('a constraint name')
+      .meta({ description: 'The constraint name, any spelling; default <table>_<key>_check.' })
+      .optional(),
+  },
+  '{ sql: <expression>, name? }',
+);
 
 /** The forms a default can take; whether a literal fits the column's type is the model's business. */
 const DEFAULT_FORMS = [
@@ -162,10 +178,13 @@ export const columnSchema = mapping(
           .optional(),
         onDelete: fkAction('ON DELETE action.').optional(),
         onUpdate: fkAction('ON UPDATE action.').optional(),
+        name: objectName('a constraint name')
+          .meta({ description: 'The constraint name, any spelling; default <table>_<column>_fkey.' })
+          .optional(),
       },
-      'a reference { table, column, service?, onDelete?, onUpdate? }',
+      'a reference { table, column, service?, onDelete?, onUpdate?, name? }',
     )
-      .meta({ description: 'A foreign key, named <table>_<column>_fkey.' })
+      .meta({ description: 'A foreign key, named <table>_<column>_fkey unless it has a name.' })
       .optional(),
     renamedFrom: name('the old column name')
       .meta({ description: "The column's old name in the same table: push renames it, keeping its values." })
@@ -284,13 +303,20 @@ export const tableSchema = mapping(
     primaryKey: names('column name')
       .meta({ description: 'A composite primary key (with `base: false` when the base has a key).' })
       .optional(),
+    primaryKeyName: objectName('a constraint name')
+      .meta({
+        description:
+          "The primary key constraint's name, any spelling (`PK_Order_ID`), whichever columns make the key; " +
+          'default <table>_pkey.',
+      })
+      .optional(),
     indexes: z
       .array(
         mapping(
           {
             columns: names('column name').meta({ description: 'The indexed columns, in order.' }),
-            name: name('an index name')
-              .meta({ description: 'The index name; default <table>_<columns>_idx.' })
+            name: objectName('an index name')
+              .meta({ description: 'The index name, any spelling; default <table>_<columns>_idx.' })
               .optional(),
             unique: flag('unique').meta({ description: 'A unique index (btree).', default: false }).optional(),
             where: rawSql.meta({ description: 'A partial index predicate: { sql: <expression> }.' }).optional(),
@@ -312,8 +338,8 @@ export const tableSchema = mapping(
         mapping(
           {
             columns: names('column name').meta({ description: 'The columns unique together.' }),
-            name: name('a constraint name')
-              .meta({ description: 'The constraint name; default <table>_<columns>_key.' })
+            name: objectName('a constraint name')
+              .meta({ description: 'The constraint name, any spelling; default <table>_<columns>_key.' })
               .optional(),
           },
           'a unique constraint { columns, name? }',
@@ -322,8 +348,10 @@ export const tableSchema = mapping(
       )
       .meta({ description: 'Unique constraints over several columns.' })
       .optional(),
-    checks: dict(rawSql, 'checks')
-      .meta({ description: 'Check constraints by key, named <table>_<key>_check: { sql: <expression> }.' })
+    checks: dict(checkSchema, 'checks')
+      .meta({
+        description: 'Check constraints by key, named <table>_<key>_check unless named: { sql: <expression>, name? }.',
+      })
       .optional(),
     partitionBy: partitionBySchema.optional(),
     partitions: dict(partitionSchema, 'partitions')

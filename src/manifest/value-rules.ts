@@ -123,6 +123,7 @@ export const EDITOR_RULES = {
   envName: rule(ENV_NAME.source, 'expected an environment variable name: letters, digits and _'),
   noNul: rule(NO_NUL_PATTERN, 'Postgres text cannot hold a NUL character'),
   enumValue: rule(ENUM_VALUE_PATTERN, `expected 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL`),
+  objectName: rule(ENUM_VALUE_PATTERN, `expected a name of 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL`),
   sql: rule(
     SQL_FRAGMENT_PATTERN,
     'expected one SQL expression: no ;, no -- or /* comments, no $ outside quotes, quotes closed',

@@ -91,6 +91,27 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
   return diagnostics.length > 0 ? { diagnostics } : { model, diagnostics };
 }
 
+/** A table's constraints share one namespace: a named check or foreign key must not take another's name. */
+function checkConstraintNames(t: ServiceDraft['tables'][number], report: (message: string, path: YamlPath) => void) {
+  const taken = new Map<string, string>();
+  const own = (name: string, what: string, path: YamlPath) => {
+    const previous = taken.get(name);
+    if (previous) report(`${what} ${JSON.stringify(name)} has the name of ${previous}; expected distinct names`, path);
+    else taken.set(name, `${what} at ${formatPath(path)}`);
+  };
+  const pk = t.primaryKey?.name ?? (t.columns.some((c) => c.primaryKey) && constraintNames.primaryKey(t.name));
+  if (pk) own(pk, 'primary key', t.path);
+  t.uniques.forEach((u) => own(u.name, 'unique constraint', t.path));
+  for (const c of t.columns) {
+    if (c.referenceInput)
+      own(c.referenceInput.name ?? constraintNames.foreignKey(t.name, c.name), 'foreign key', [
+        ...c.path,
+        'references',
+      ]);
+  }
+  t.checks.forEach((k) => own(k.name, 'check', [...t.path, 'checks']));
+}
+
 /**
  * Postgres keeps tables, indexes and types of one schema in one namespace, and TypeScript keeps the
  * module's bindings in one; two manifest names must not land on the same name in either.
@@ -118,6 +139,7 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     t.uniques.forEach((u) => claim(u.name, 'unique constraint', t.path));
     t.indexes.forEach((ix, i) => claim(ix.name, 'index', [...t.path, 'indexes', i]));
     t.partitioning?.partitions.forEach((x) => claim(x.name, 'partition', [...t.path, 'partitions', x.name], true));
+    checkConstraintNames(t, report);
     const keys = new Map<string, string>();
     for (const c of t.columns) {
       const other = keys.get(c.tsKey);
