@@ -4,7 +4,7 @@ import { connectUrl } from '../db/connect/connection.js';
 import { errorLine } from '../db/connect/one-line.js';
 import type { Db } from '../db/connect/queryable.js';
 import type { Connections, Target } from '../db/connect/targets.js';
-import { bindTenant, renameSchema } from '../model/tenants.js';
+import { bindTenantModel, renameSchema } from '../model/tenants.js';
 import type { Model, Service } from '../model/types.js';
 import { FleetProgress } from './fleet-progress.js';
 import type { PushOptions } from './push.js';
@@ -81,14 +81,8 @@ type Bound = { readonly tenant: string; readonly schema: string };
 
 const schemasOf = (entries: readonly TenantEntry[]) => entries.flatMap((e) => ('schema' in e ? [e.schema] : []));
 
-/** The model as push sees it for one tenant: the service bound to the tenant's schema. */
-function boundModel(model: Model, service: Service, schema: string) {
-  const bound = bindTenant(service, schema);
-  return { bound, model: { ...model, services: model.services.map((s) => (s === service ? bound : s)) } };
-}
-
 async function pushTenant(model: Model, service: Service, db: Db, t: Bound, options: PushOptions): Promise<TenantPush> {
-  const { bound, model: m } = boundModel(model, service, t.schema);
+  const { bound, model: m } = bindTenantModel(model, service, t.schema);
   let outcome: PushOutcome;
   try {
     const { pushService } = await import('../db/apply/push.js');

@@ -2,7 +2,7 @@ import type { YamlPath } from '../manifest/diagnostics.js';
 import type { ManifestInput, TenantsInput } from '../manifest/schema.js';
 import { MAX_IDENTIFIER_BYTES, TENANT_PATTERN_RULE, TENANT_PLACEHOLDER } from '../manifest/value-rules.js';
 import { identifierProblem } from './names.js';
-import type { ForeignKey, Service, Tenancy, TenantSource } from './types.js';
+import type { ForeignKey, Model, Service, Tenancy, TenantSource } from './types.js';
 
 type Report = (message: string, path: YamlPath, atKey?: boolean) => void;
 
@@ -92,6 +92,12 @@ export function bindTenant(service: Service, schema: string): Service {
       relations: t.relations.map((r) => ({ ...r, fk: bind(r.fk) })),
     })),
   };
+}
+
+/** The model as push sees it for one tenant: the service bound to the tenant's schema in place of the pattern. */
+export function bindTenantModel(model: Model, service: Service, schema: string): { bound: Service; model: Model } {
+  const bound = bindTenant(service, schema);
+  return { bound, model: { ...model, services: model.services.map((s) => (s.name === service.name ? bound : s)) } };
 }
 
 /**
