@@ -172,7 +172,11 @@ function orderServices(services: readonly ServiceDraft[], deps: Map<string, Map<
     // once every table of the push exists (app/push.ts). No cycle runs through a per-tenant service:
     // only its own tables may reference it.
     for (const dep of deps.get(s.name)!.keys())
-      if (!trail.includes(dep) && dep !== s.name) visit(services.find((x) => x.name === dep)!, [...trail, s.name]);
+      if (!trail.includes(dep) && dep !== s.name)
+        visit(
+          services.find((x) => x.name === dep)!,
+          [...trail, s.name],
+        );
     if (!done.has(s.name)) out.push(s);
     done.add(s.name);
   };
