@@ -21,6 +21,15 @@ export const isReservedSchema = (schema: string) =>
 const RESERVED_SCHEMA_AHEAD = `(?!pg_|(?:public|information_schema|${MIGRATIONS_SCHEMA})$)`;
 const SCHEMA_PATTERN = `^${RESERVED_SCHEMA_AHEAD}${IDENTIFIER_PATTERN.slice(1)}`;
 
+/** The placeholder of a per-tenant schema pattern: the tenant's name. */
+export const TENANT_PLACEHOLDER = '{tenant}';
+
+/** A per-tenant schema pattern: identifier characters around exactly one {tenant}. */
+export const TENANT_PATTERN_RULE = {
+  pattern: '^[a-z0-9_]*\\{tenant\\}[a-z0-9_]*$',
+  patternErrorMessage: 'expected lowercase letters, digits and _ around one {tenant}, e.g. tenant_{tenant}',
+};
+
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Postgres text cannot hold NUL (comments, enum values, literals). */
@@ -114,6 +123,7 @@ export const EDITOR_RULES = {
   envName: rule(ENV_NAME.source, 'expected an environment variable name: letters, digits and _'),
   noNul: rule(NO_NUL_PATTERN, 'Postgres text cannot hold a NUL character'),
   enumValue: rule(ENUM_VALUE_PATTERN, `expected 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL`),
+  objectName: rule(ENUM_VALUE_PATTERN, `expected a name of 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL`),
   sql: rule(
     SQL_FRAGMENT_PATTERN,
     'expected one SQL expression: no ;, no -- or /* comments, no $ outside quotes, quotes closed',

@@ -224,7 +224,25 @@ export interface Service {
   readonly tables: readonly Table[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
+  /** a per-tenant service: `schema` is then its pattern, bound to one tenant's schema by bindTenant (tenants.ts) */
+  readonly tenants?: Tenancy;
 }
+
+/** How a per-tenant service names its tenants' schemas and where its tenants come from. */
+export interface Tenancy {
+  /** the schema name pattern, e.g. `tenant_{tenant}` */
+  readonly pattern: string;
+  /** the pattern's text before and after `{tenant}` */
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly source?: TenantSource;
+}
+
+export type TenantSource =
+  | { readonly kind: 'query'; readonly query: string }
+  | { readonly kind: 'schemas' }
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'list'; readonly names: readonly string[] };
 
 /** The drizzle-orm major the generated code is written for: 0 (0.x, relations v1) or 1 (1.x, relations v2). */
 export type DrizzleMajor = 0 | 1;

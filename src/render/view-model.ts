@@ -20,6 +20,7 @@ import {
   type RelationsV2View,
   type QueryRefs,
 } from './relations-view.js';
+import { tenantView, type TenantView } from './tenant-view.js';
 import { callCode, usesSql, wrapList, type CodeScope } from './ts-code.js';
 
 /**
@@ -62,6 +63,10 @@ export interface ServiceView {
   readonly migrationsTable: string;
   /** drizzle-kit's tablesFilter hiding the declared partitions, when the service has any */
   readonly partitionsFilter?: string;
+  /** how tables and relations are declared: `export const` at module level, `const` inside a tenant factory */
+  readonly declare: string;
+  /** a per-tenant service: the names of its factory (tenant-view.ts) */
+  readonly tenant?: TenantView;
 }
 
 interface TableView {
@@ -77,6 +82,8 @@ interface TableView {
 
 interface SoftDeleteView {
   readonly tsName: string;
+  /** the table's SQL name, as a TypeScript string */
+  readonly sqlName: string;
   readonly flag: string;
   readonly at: string;
   /** `is_deleted and deleted_at`, for the comment */
@@ -176,7 +183,9 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         typeName: pascalCase(e.name),
       };
     }),
-    domains: service.domains.map((d) => domainDeclaration(service.schema, d)),
+    domains: service.domains.map((d) =>
+      domainDeclaration(service.tenants ? { tenantSchemaParam: 'schemaName' } : { schema: service.schema }, d),
+    ),
     tables,
     drizzle1: options.drizzle === 1,
     relationTables,
@@ -188,6 +197,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         ? [
             {
               tsName,
+              sqlName: tsString(t.name),
               flag: tsString(columnOf(t, pair.flag).tsKey),
               at: tsString(columnOf(t, pair.at).tsKey),
               columns: `${pair.flag} and ${pair.at}`,
@@ -200,6 +210,8 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
     migrationsOut: tsString(`./${joinPosix('migrations', service.name)}`),
     migrationsTable: tsString(migrationsTable(service.name)),
     ...partitionsFilter(service.tables),
+    declare: service.tenants ? 'const' : 'export const',
+    ...tenantView(service, relationTables, options.drizzle === 1),
   };
 }
 

@@ -115,9 +115,7 @@ describe.each(BOTH)('on $name', (kind) => {
     await p.sql(`create domain crm.undeclared as integer check (value > 0)`);
     const verified = await p.run(['verify']);
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toContain(
-      '  unmanaged: domain crm.undeclared (not in the manifest; push leaves it alone)',
-    );
+    expect(verified.stdout).toContain('  unmanaged: domain crm.undeclared (not in the manifest; push leaves it alone)');
     await expectSettled(p, ['crm'], 'push beside an undeclared domain');
     await p.write(MANIFEST(`      code: { type: varchar(20) }\n`));
     const refused = await p.run(['push']);
