@@ -4,6 +4,7 @@ import type { ColumnSpec } from './columns.js';
 import type { MixinPlan } from './mixins.js';
 import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
+import type { ServiceViews } from './views.js';
 
 export interface ServiceEnums {
   /** enum name → values and the schema it comes from */
@@ -15,6 +16,7 @@ interface Planned {
   readonly enums: ReadonlyMap<string, ServiceEnums>;
   readonly plan: BasePlan;
   readonly mixins: MixinPlan;
+  readonly views: ServiceViews;
 }
 
 interface Manifest extends Planned {
@@ -66,6 +68,7 @@ export function manifestData(m: Planned): Record<string, unknown> {
           tables: Object.fromEntries(
             tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t))]),
           ),
+          ...(m.views.has(service) && { views: m.views.get(service) }),
         };
         return [service, body];
       }),
@@ -185,5 +188,13 @@ function inlineShared(doc: Document, m: Manifest, services: ReadonlyMap<string, 
   flowValues(doc.get('base'));
   for (const [name] of m.plan.named) flowValues(doc.getIn(['bases', name]));
   for (const [name] of m.mixins.mixins) flowValues(doc.getIn(['mixins', name, 'columns']));
-  for (const [service] of services) flowValues(doc.getIn(['services', service, 'enums']));
+  for (const [service] of services) {
+    flowValues(doc.getIn(['services', service, 'enums']));
+    const views = doc.getIn(['services', service, 'views']);
+    if (isMap(views))
+      for (const view of views.items) {
+        flowValues(view.value);
+        flowItems((view.value as YAMLMap).get('indexes'));
+      }
+  }
 }

@@ -75,6 +75,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       schemaTsName: s.schemaTsName,
       urlEnv: s.urlEnv,
       enums: s.enums,
+      views: s.views,
       dependsOn: [...dependsOn.get(s.name)!.keys()].sort(),
       tables: s.tables.map((t): Table => {
         const columns = t.columns.map((c): Column => {

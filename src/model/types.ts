@@ -186,6 +186,24 @@ export interface Enum {
   readonly renamedValues?: readonly { readonly from: string; readonly to: string }[];
 }
 
+/**
+ * A view of the service's schema (`views:`): its query as the manifest writes it, compared as the
+ * server prints it; its columns (always nullable: a view promises no NOT NULL) type the generated
+ * Drizzle view.
+ */
+export interface View {
+  readonly name: string;
+  /** exported constant name */
+  readonly tsName: string;
+  readonly sql: string;
+  readonly materialized: boolean;
+  readonly columns: readonly Column[];
+  /** WITH (...) options as pg_class.reloptions spells them: `security_barrier=true` */
+  readonly options: readonly string[];
+  /** a materialized view's indexes */
+  readonly indexes: readonly Index[];
+}
+
 export interface Service {
   readonly name: string;
   readonly schema: string;
@@ -194,6 +212,7 @@ export interface Service {
   readonly urlEnv: string;
   readonly enums: readonly Enum[];
   readonly tables: readonly Table[];
+  readonly views: readonly View[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
 }

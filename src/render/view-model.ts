@@ -34,6 +34,8 @@ export interface ServiceView {
     readonly typeName: string;
   }[];
   readonly tables: readonly TableView[];
+  /** views as `.existing()` Drizzle views: push, not drizzle-kit, creates them (generated-code.md) */
+  readonly views: readonly ViewView[];
   /** the code is for drizzle-orm 1.x (relations v2, `drizzle({ client, relations })`); else for 0.x */
   readonly drizzle1: boolean;
   readonly relationTables: readonly RelationsV1View[];
@@ -60,6 +62,14 @@ interface TableView {
   readonly constraints: readonly string[];
   /** return annotation of the constraints callback: breaks type inference cycles between tables */
   readonly constraintsType: string;
+}
+
+interface ViewView {
+  readonly tsName: string;
+  /** `view` or `materializedView` */
+  readonly fn: string;
+  readonly name: string;
+  readonly columns: readonly { readonly key: string; readonly code: string }[];
 }
 
 interface SoftDeleteView {
@@ -112,11 +122,26 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       constraintsType: referencesSibling(table) ? ': PgTableExtraConfigValue[]' : '',
     };
   });
+  // A view's columns are plain builders (no default, no reference): no scope is ever asked.
+  const noScope: CodeScope = { column: unreachable, foreignColumn: unreachable };
+  const views = service.views.map((v): ViewView => {
+    const calls = v.columns.map((c) => columnCall(c, enumBinding));
+    allCalls.push(...calls);
+    return {
+      tsName: v.tsName,
+      fn: v.materialized ? 'materializedView' : 'view',
+      name: tsString(v.name),
+      columns: v.columns.map((c, i) => ({
+        key: c.tsKey,
+        code: callCode(calls[i]!, noScope, 4, 4 + c.tsKey.length + 3),
+      })),
+    };
+  });
   const pgCore = new Set(
     allCalls.map((c) => c.fn).filter((fn) => !service.enums.some((e) => e.tsName === fn) && fn !== 'bytea'),
   );
   pgCore.add('pgSchema');
-  const needsBytea = service.tables.some((t) => t.columns.some((c) => c.type.kind === 'bytea'));
+  const needsBytea = [...service.tables, ...service.views].some((t) => t.columns.some((c) => c.type.kind === 'bytea'));
   if (needsBytea) pgCore.add('customType');
   if (service.tables.some(referencesSibling)) pgCore.add('type PgTableExtraConfigValue');
   const crossServices = [
@@ -156,6 +181,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       };
     }),
     tables,
+    views,
     drizzle1: options.drizzle === 1,
     relationTables,
     relationImports: options.drizzle === 0 ? relationsV1Imports(service, refs) : '',
@@ -232,5 +258,9 @@ const referencesSibling = (table: Table) =>
 function columnOf(table: Pick<Table, 'columns'>, name: string) {
   return table.columns.find((c) => c.name === name)!;
 }
+
+const unreachable = (): never => {
+  throw new Error('a view column names no other column');
+};
 
 const joinPosix = (...parts: string[]) => parts.filter((p) => p !== '' && p !== '.').join('/');

@@ -114,7 +114,7 @@ function plan(
   const drift: Drift[] = changes.map((change) => ({ service: 'shop', where: 'shop.orders', message: '', change }));
   return planService({
     service: shop,
-    catalog: { exists: true, tables: [table], enums: [], elsewhere: [] },
+    catalog: { exists: true, tables: [table], enums: [], views: [], elsewhere: [] },
     drift,
     facts,
     online: options.online ?? true,

@@ -1,5 +1,5 @@
 import { columnTypeSql } from '../../model/sql-spelling.js';
-import type { Service } from '../../model/types.js';
+import type { Service, View } from '../../model/types.js';
 import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
 import type { CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Change, ColumnAspect, Drift } from '../compare/types.js';
@@ -27,6 +27,7 @@ import {
   partitionsOf,
 } from './partitions.js';
 import { inTransaction, withHazard, type Step } from './steps.js';
+import { createView, creationOrder, dropView, dropViewIndex, viewIndex } from './views.js';
 import { comment, dropTrigger, newTable, trigger } from './tables.js';
 
 /**
@@ -76,6 +77,7 @@ const STAGES = [
   'comments',
   'triggers',
   'create views',
+  'declared views',
 ] as const;
 type Stage = (typeof STAGES)[number];
 
@@ -103,6 +105,9 @@ class ServicePlan {
   /** the NOT NULL helpers a killed push left, which the SET NOT NULL planned here replaces */
   private readonly notNullHelpers = new Set<string>();
   private touch = false;
+  /** declared views to create, and those to drop and create again (with the views reading them) */
+  private readonly newViews: View[] = [];
+  private readonly replacedViews = new Map<string, Of<'replace view'>>();
 
   constructor(private readonly input: PlanInput) {
     this.schema = input.service.schema;
@@ -192,6 +197,21 @@ class ServicePlan {
         return this.createPartition(change);
       case 'partition bound':
         return void this.refusals.push(boundRefusal(this.schema, change.table, change.partition, change.live));
+      case 'create view':
+        return void this.newViews.push(change.view);
+      case 'replace view':
+        if (change.recreate) return void this.replacedViews.set(`${this.schema}.${change.view.name}`, change);
+        return this.put('declared views', ...createView(this.schema, change.view, true));
+      case 'view index':
+        return this.put(
+          'declared views',
+          ...(change.replace ? [dropViewIndex(this.schema, change.view, change.index.name)] : []),
+          viewIndex(this.schema, change.view, change.index),
+        );
+      case 'drop view index': {
+        const rule = `removes index ${change.name} from ${this.schema}.${change.view.name} (not in the manifest)`;
+        return this.put('declared views', dropViewIndex(this.schema, change.view, change.name, rule));
+      }
     }
   }
 
@@ -289,10 +309,21 @@ class ServicePlan {
     // The function every update trigger calls, before any trigger (a new table's come with it).
     if (this.touch) this.put('schema', createTouchFunction(this.schema));
     const changed = { recast: this.recast, droppedColumns: this.droppedColumns, droppedTables: this.droppedTables };
-    const around = aroundChanges(this.schema, facts.dependents, changed);
+    const replacements = new Map(
+      [...this.replacedViews].map(([key, c]) => [key, createView(this.schema, c.view)] as const),
+    );
+    const around = aroundChanges(this.schema, facts.dependents, changed, replacements);
     this.refusals.push(...around.refusals);
     this.put('drop views', ...around.before);
     this.put('create views', ...around.after);
+    // A replaced view no table of the schema is under: dropped, and created with the new ones.
+    for (const [key, c] of this.replacedViews)
+      if (!around.handled.has(key)) {
+        this.put('drop views', dropView(this.schema, c.live));
+        this.newViews.push(c.view);
+      }
+    for (const view of creationOrder(this.schema, this.newViews))
+      this.put('declared views', ...createView(this.schema, view));
     const holdsRows = (table: string | undefined) =>
       facts.tables.get(table?.slice(this.schema.length + 1) ?? '')?.populated ?? false;
     const planned = STAGES.flatMap((s) => this.stages.get(s)!).map((s) => withHazard(s, holdsRows(s.table)));
@@ -330,5 +361,6 @@ function everything({ service, drift }: PlanInput): Change[] {
     { kind: 'create schema' },
     ...service.enums.map((e): Change => ({ kind: 'create enum', enum: e })),
     ...service.tables.map((table): Change => ({ kind: 'create table', table })),
+    ...service.views.map((view): Change => ({ kind: 'create view', view })),
   ];
 }
