@@ -21,7 +21,8 @@ export async function generateMigrations(
   const { generateMigrationFor, migrationsDir } = await import('../db/migrations/migrations.js');
   const now = options.now ?? Date.now();
   const written: ServiceMigrationFiles[] = [];
-  for (const service of selectServices(project.model, options.services ?? [])) {
+  // Per-tenant services have no migration files: push binds them to each tenant.
+  for (const service of selectServices(project.model, options.services ?? []).filter((s) => !s.tenants)) {
     const result = await generateMigrationFor(project.model, service, project.root, now);
     const where = relative(project.cwd, migrationsDir(project.root, service.name)) || '.';
     const files = (result.tags ?? []).map((tag) => `${where}/${tag}.sql`);

@@ -7,6 +7,8 @@ import type { PushOutcome, PushStatus } from '../db/apply/outcome.js';
 import type { Sandbox } from '../db/connect/sandbox.js';
 import type { Connections, Target } from '../db/connect/targets.js';
 import type { Model } from '../model/types.js';
+import { fleetOk, pushFleet, scrubFleet, type FleetPush } from './fleet.js';
+import type { FleetProgressLine } from './fleet-progress.js';
 import { requireInSync, type LoadedProject } from './project.js';
 import {
   catalogsFor,
@@ -39,6 +41,14 @@ export interface PushOptions extends TargetChoice {
    * comes, for a database with nothing to keep whole (a fresh test database)
    */
   readonly planFirst?: boolean;
+  /** per-tenant services: only these tenants (default: every tenant its source lists) */
+  readonly tenants?: readonly string[];
+  /** per-tenant services: how many tenants are pushed at once on one database server (default 4) */
+  readonly concurrency?: number;
+  /** per-tenant services: push this many tenants first, and the rest only when none of them failed */
+  readonly canary?: number;
+  /** per-tenant services: how far the push of the tenants is (tenants done, failed, left, time left) */
+  readonly onFleetProgress?: (line: FleetProgressLine) => void;
 }
 
 /** What push did to one service; URLs and passwords never appear in it. */
@@ -62,32 +72,42 @@ export interface ServicePush {
 }
 
 export interface PushReport {
-  /** no service was refused or failed */
+  /** no service or tenant was refused or failed */
   readonly ok: boolean;
   readonly dryRun: boolean;
   readonly services: readonly ServicePush[];
+  /** the per-tenant services, tenant by tenant */
+  readonly fleets?: readonly FleetPush[];
 }
 
 /** Brings every chosen service's schema in line with the manifest; refuses when generated/ is stale. */
 export async function push(project: LoadedProject, options: PushOptions = {}): Promise<PushReport> {
   const targets = resolveTargets(project.model, project, options);
+  const shared = targets.filter((x) => !x.service.tenants);
   return withConnections(project.root, async (c) => {
     // The databases compute their catalogs while generated/ is checked; nothing changes before the check passes.
-    const catalogs = catalogsFor(project.model, targets);
-    readAhead(catalogs, targets, c);
+    const catalogs = catalogsFor(project.model, shared);
+    readAhead(catalogs, shared, c);
     await requireInSync(project, project.model);
-    return pushServices(project.model, targets, options, c, catalogs);
+    return pushServices(project.model, targets, options, c, catalogs, project.root);
   });
 }
 
-/** Pushes each service on connections the caller holds (up verifies on the same ones afterwards). */
+/**
+ * Pushes each service on connections the caller holds (up verifies on the same ones afterwards); the
+ * per-tenant ones after the others, tenant by tenant (their tables may reference shared tables).
+ * `root`: where a tenants file is read from.
+ */
 export async function pushServices(
   model: Model,
-  targets: readonly ServiceTarget[],
+  allTargets: readonly ServiceTarget[],
   options: PushOptions,
   connections: Connections,
-  catalogs: CatalogPerDatabase = catalogsFor(model, targets),
+  catalogs?: CatalogPerDatabase,
+  root = '.',
 ): Promise<PushReport> {
+  const targets = allTargets.filter((x) => !x.service.tenants);
+  catalogs ??= catalogsFor(model, targets);
   const dryRun = options.dryRun ?? false;
   const sandboxes = new Map<string, Promise<Sandbox>>();
   const dbFor = async (target: Target): Promise<Db> => {
@@ -151,6 +171,11 @@ export async function pushServices(
       ? undefined
       : await planEvery(targets, (x) => pushOne(x, true));
   const outcomes = planned ?? (await perDatabase(targets, pushOne));
+  const fleets: FleetPush[] = [];
+  for (const x of allTargets.filter((t) => t.service.tenants))
+    fleets.push(
+      scrubFleet(await pushFleet(model, x, options, connections, root, dryRun ? dbFor : undefined), allTargets),
+    );
   await Promise.all([...sandboxes.values()].map(async (s) => (await s).discard()));
   // A table dropped together with the other services' references to it: those services' pushes
   // have removed the references by now, so the refused push gets one more try.
@@ -174,7 +199,8 @@ export async function pushServices(
       ...(o.remedy && { remedy: o.remedy }),
     };
   });
-  return { ok: services.every((s) => !['refused', 'failed', 'skipped'].includes(s.status)), dryRun, services };
+  const ok = services.every((s) => !['refused', 'failed', 'skipped'].includes(s.status)) && fleets.every(fleetOk);
+  return { ok, dryRun, services, ...(fleets.length > 0 && { fleets }) };
 }
 
 /**

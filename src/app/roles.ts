@@ -32,7 +32,8 @@ export interface RolesReport {
 export async function roles(project: LoadedProject, options: RolesOptions = {}): Promise<RolesReport> {
   const { model } = project;
   const { password } = options;
-  const chosen = selectServices(model, options.services ?? []);
+  // Per-tenant services get no role here yet: one role per tenant schema is future work.
+  const chosen = selectServices(model, options.services ?? []).filter((s) => !s.tenants);
   for (const service of chosen) {
     if (Buffer.byteLength(roleName(service)) > 63)
       throw new UserError(`role ${roleName(service)} is longer than 63 bytes; shorten service ${service.name}`);

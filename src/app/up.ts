@@ -27,7 +27,8 @@ export async function up(project: LoadedProject, options: UpOptions = {}): Promi
   // A dry run writes nothing, generated files included: push plans from the model either way.
   const generated = options.dryRun ? undefined : await generate(project);
   if (generated) options.onGenerated?.(generated);
-  const targets = resolveTargets(project.model, project, options);
+  // Per-tenant services are pushed by push and verify, tenant by tenant; up works on the shared ones.
+  const targets = resolveTargets(project.model, project, options).filter((x) => !x.service.tenants);
   const labels = [...new Set(targets.map((x) => x.target.label))];
   const tables = project.model.services.reduce((n, s) => n + s.tables.length, 0);
   return withConnections(project.root, async (connections) => {

@@ -3,6 +3,7 @@ import { appliedDeclarations } from '../db/plan/moves.js';
 import { errorLine } from '../db/connect/one-line.js';
 import type { Connections } from '../db/connect/targets.js';
 import type { Model } from '../model/types.js';
+import { fleetMatches, verifyFleet, type FleetVerify } from './fleet-verify.js';
 import type { LoadedProject } from './project.js';
 import {
   catalogsFor,
@@ -37,15 +38,32 @@ export interface ServiceVerify {
 }
 
 export interface VerifyReport {
-  /** every service was read and matches the manifest */
+  /** every service and tenant was read and matches the manifest */
   readonly ok: boolean;
   readonly services: readonly ServiceVerify[];
+  /** the per-tenant services, tenant by tenant */
+  readonly fleets?: readonly FleetVerify[];
+}
+
+export interface VerifyOptions extends TargetChoice {
+  /** per-tenant services: only these tenants (default: every tenant its source lists) */
+  readonly tenants?: readonly string[];
 }
 
 /** Compares each chosen service's live schema with the manifest; changes nothing. */
-export async function verify(project: LoadedProject, options: TargetChoice = {}): Promise<VerifyReport> {
+export async function verify(project: LoadedProject, options: VerifyOptions = {}): Promise<VerifyReport> {
   const targets = resolveTargets(project.model, project, options);
-  return withConnections(project.root, (c) => verifyServices(project.model, targets, c));
+  return withConnections(project.root, async (c) => {
+    const report = await verifyServices(
+      project.model,
+      targets.filter((x) => !x.service.tenants),
+      c,
+    );
+    const fleets: FleetVerify[] = [];
+    for (const x of targets.filter((t) => t.service.tenants))
+      fleets.push(await verifyFleet(x, c, project.root, options.tenants));
+    return fleets.length === 0 ? report : { ...report, ok: report.ok && fleets.every(fleetMatches), fleets };
+  });
 }
 
 /** Verifies on connections the caller holds (up verifies right after pushing on the same ones). */

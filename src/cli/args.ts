@@ -45,6 +45,59 @@ export const pushFlagArgs = {
   },
 } as const satisfies ArgsDef;
 
+export const tenantArg = {
+  tenant: {
+    type: 'string',
+    description: 'per-tenant services: only these tenants, separated by commas',
+    valueHint: 'names',
+  },
+} as const satisfies ArgsDef;
+
+export const fleetArgs = {
+  ...tenantArg,
+  concurrency: {
+    type: 'string',
+    description: 'per-tenant services: tenants pushed at once per database server (default 4)',
+    valueHint: 'n',
+  },
+  canary: {
+    type: 'string',
+    description: 'per-tenant services: push this many tenants first, and the rest only if none failed',
+    valueHint: 'n',
+  },
+} as const satisfies ArgsDef;
+
+/** `--tenant a,b` as a list. */
+export const tenantsFrom = (args: { tenant?: string }) =>
+  args.tenant === undefined
+    ? undefined
+    : args.tenant
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
+
+/** The fleet options from the flags, or the usage error to print. */
+export function fleetFrom(args: {
+  tenant?: string;
+  concurrency?: string;
+  canary?: string;
+}): { tenants?: readonly string[]; concurrency?: number; canary?: number } | string {
+  const count = (flag: 'concurrency' | 'canary', least: number) => {
+    const raw = args[flag];
+    if (raw === undefined) return undefined;
+    const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+    return n >= least ? n : `--${flag} ${JSON.stringify(raw)}: expected a whole number of at least ${least}`;
+  };
+  const concurrency = count('concurrency', 1);
+  const canary = count('canary', 1);
+  for (const v of [concurrency, canary]) if (typeof v === 'string') return v;
+  return {
+    tenants: tenantsFrom(args),
+    concurrency: concurrency as number | undefined,
+    canary: canary as number | undefined,
+  };
+}
+
 /** The project as the command line names it. */
 export const projectOptions = (
   args: { manifest: string; out?: string },

@@ -4,6 +4,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** on a terminal: a status line rewritten in place (`last` ends it); elsewhere absent */
+  readonly progress?: (text: string, last: boolean) => void;
 }
 
 /** Holds the real writers, so silencing a library's stray stdout output never hides ours. */
@@ -15,5 +17,8 @@ export const processIo = (): CliIo => {
     stderr: (t) => err(t.endsWith('\n') ? t : `${t}\n`),
     env: process.env,
     cwd: process.cwd(),
+    ...(process.stderr.isTTY && {
+      progress: (text: string, last: boolean) => err(`\r${text}\x1b[K${last ? '\n' : ''}`),
+    }),
   };
 };

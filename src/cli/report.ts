@@ -8,6 +8,7 @@ import type { VerifyReport } from '../app/verify.js';
 import type { Step } from '../db/plan/steps.js';
 import { targetName } from '../model/drizzle-target.js';
 import { FILE_CHANGE_TEXT } from '../write/output-tree.js';
+import { printFleetPush, printFleetVerify } from './fleet-report.js';
 import type { CliIo } from './io.js';
 import { plural } from '../shared/plural.js';
 
@@ -79,7 +80,7 @@ export function printPush(r: PushReport, json: boolean, io: CliIo): void {
       ...s,
       statements: steps?.map(stepJson) ?? s.statements.map((sql) => ({ sql })),
     }));
-    return io.stdout(JSON.stringify({ ok: r.ok, dryRun: r.dryRun, services }));
+    return io.stdout(JSON.stringify({ ok: r.ok, dryRun: r.dryRun, services, ...(r.fleets && { fleets: r.fleets }) }));
   }
   for (const s of r.services) {
     const out = failed(s) ? io.stderr : io.stdout;
@@ -93,6 +94,7 @@ export function printPush(r: PushReport, json: boolean, io: CliIo): void {
     for (const reason of s.reasons) out(`  ${reason}`);
     if (s.remedy) out(`  ${REMEDIES[s.remedy]}`);
   }
+  for (const f of r.fleets ?? []) printFleetPush(f, r.dryRun, io);
 }
 
 const REMEDIES: Record<NonNullable<ServicePush['remedy']>, string> = {
@@ -113,6 +115,7 @@ export function printVerify(r: VerifyReport, json: boolean, io: CliIo): void {
     for (const n of s.notes) io.stdout(`  note: ${n}`);
     for (const u of s.unmanaged) io.stdout(`  unmanaged: ${u} (not in the manifest; push leaves it alone)`);
   }
+  for (const f of r.fleets ?? []) printFleetVerify(f, io);
 }
 
 /** What up did after generating (printGenerate reports that as it happens). */

@@ -27,6 +27,8 @@ const COMMANDS: readonly { readonly name: string; readonly load: () => Promise<C
   },
   { name: 'migrate', load: async () => (await import('./commands/migrations.js')).migrateCommand },
   { name: 'roles', load: async () => (await import('./commands/roles.js')).rolesCommand },
+  { name: 'tenant create', load: async () => (await import('./commands/tenant.js')).tenantCreateCommand },
+  { name: 'tenant drop', load: async () => (await import('./commands/tenant.js')).tenantDropCommand },
   { name: 'up', load: async () => (await import('./commands/up.js')).upCommand },
   { name: 'import', load: async () => (await import('./commands/import.js')).importCommand },
   { name: 'json-schema', load: async () => (await import('./commands/json-schema.js')).jsonSchemaCommand },

@@ -10,43 +10,34 @@ import { sqlQuote } from '../shared/sql-quote.js';
 /** A column as the manifest writes it; key order is the order it is written in. */
 export type ColumnSpec = Record<string, unknown>;
 
-/** format_type() spellings of built-in types → manifest spellings; anything else has no manifest form. */
-const BUILTIN: Record<string, string> = {
-  uuid: 'uuid',
-  text: 'text',
-  smallint: 'smallint',
-  integer: 'integer',
-  bigint: 'bigint',
-  boolean: 'boolean',
-  real: 'real',
-  'double precision': 'double precision',
-  date: 'date',
+/** format_type() spellings of built-in types that differ from the manifest's; others are the same. */
+const RENAMED: Record<string, string> = {
   'time without time zone': 'time',
+  'time with time zone': 'timetz',
   'timestamp without time zone': 'timestamp',
   'timestamp with time zone': 'timestamptz',
-  interval: 'interval',
-  json: 'json',
-  jsonb: 'jsonb',
-  bytea: 'bytea',
-  inet: 'inet',
   'character varying': 'varchar',
-  numeric: 'numeric',
+  character: 'char',
+  'bit varying': 'varbit',
 };
-const SIZED: Record<string, string> = { 'character varying': 'varchar', character: 'char', numeric: 'numeric' };
 const SERIAL: Record<string, string> = { smallint: 'smallserial', integer: 'serial', bigint: 'bigserial' };
+
+/** `timestamp(3) with time zone` → `timestamptz(3)`, `character varying(20)` → `varchar(20)`. */
+const WITH_MODIFIER = /^([a-z ]+?)\(([\d,]+)\)((?: with(?:out)? time zone)?)$/;
 
 /** The manifest spelling of a column's type, or undefined when the manifest has none. */
 export function typeSpelling(c: CatalogColumn): string | undefined {
-  const dims = /(\[\])*$/.exec(c.type)![0].length / 2;
-  if (dims > 1) return undefined;
-  const suffix = '[]'.repeat(dims);
+  const isArray = c.type.endsWith('[]');
+  const suffix = isArray ? '[]'.repeat(Math.max(c.dims, 1)) : '';
   if (c.typeKind === 'e') return c.typeName + suffix;
-  if (c.typeKind !== 'b' || c.typeSchema !== 'pg_catalog') return undefined;
-  const scalar = c.type.slice(0, c.type.length - suffix.length);
-  const sized = /^(character varying|character|numeric)\((\d+(?:,\d+)?)\)$/.exec(scalar);
-  if (sized) return `${SIZED[sized[1]!]}(${sized[2]})${suffix}`;
-  const simple = BUILTIN[scalar];
-  return simple && simple + suffix;
+  if (!['b', 'r', 'm'].includes(c.typeKind) || c.typeSchema !== 'pg_catalog') return undefined;
+  const scalar = isArray ? c.type.slice(0, -2) : c.type;
+  const sized = WITH_MODIFIER.exec(scalar);
+  const name = sized ? sized[1]! + sized[3]! : scalar;
+  const spelling = (RENAMED[name] ?? name) + (sized ? `(${sized[2]})` : '');
+  // What the model reads back is what the server spells: anything else has no manifest form.
+  const parsed = parseColumnType(spelling, new Set());
+  return typeof parsed !== 'string' && parsed.sql === scalar ? spelling + suffix : undefined;
 }
 
 export type ImportedColumn =

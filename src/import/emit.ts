@@ -105,6 +105,7 @@ function tableData(
     ...(t.live.comment !== null && { comment: t.live.comment }),
     ...(own.length > 0 && { columns: columnsOf(own) }),
     ...(t.primaryKey && { primaryKey: t.primaryKey }),
+    ...(t.primaryKeyName !== undefined && { primaryKeyName: t.primaryKeyName }),
     ...(t.indexes.length > 0 && { indexes: t.indexes }),
     ...(t.uniques.length > 0 && { uniques: t.uniques }),
     ...(Object.keys(t.checks).length > 0 && { checks: t.checks }),

@@ -1,5 +1,5 @@
 import { constraintNames } from '../shared/conventions.js';
-import { identifierProblem, MAX_IDENTIFIER_BYTES } from '../model/names.js';
+import { identifierProblem } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { CatalogTable } from '../db/catalog/types.js';
 import { importColumn, type ColumnSpec } from './columns.js';
@@ -13,9 +13,11 @@ export interface ImportedTable {
   /** in the table's column order; `spec` gets primaryKey, unique and references added here */
   readonly columns: { readonly name: string; readonly spec: ColumnSpec; readonly shareable?: boolean }[];
   readonly primaryKey?: readonly string[];
+  /** the primary key's name, when it is not the one the manifest derives */
+  readonly primaryKeyName?: string;
   readonly uniques: { columns: readonly string[]; name?: string }[];
   readonly indexes: Record<string, unknown>[];
-  readonly checks: Record<string, { sql: string }>;
+  readonly checks: Record<string, { sql: string; name?: string }>;
   /** a partitioned table's key and partitions; absent on a partitioned table whose key has no manifest form */
   readonly partitioning?: ImportedPartitioning;
 }
@@ -68,6 +70,7 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
   };
 
   let primaryKey: string[] | undefined;
+  let primaryKeyName: string | undefined;
   const uniques: ImportedTable['uniques'] = [];
   const checks: ImportedTable['checks'] = {};
   for (const k of live.constraints) {
@@ -76,7 +79,8 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
     else if (k.deferrable) lost('deferrable constraint', k.name, definition);
     else if (!known(k.columns)) lost('constraint', k.name, `on a column not imported: ${definition}`);
     else if (k.type === 'p') {
-      renamed(k.name, constraintNames.primaryKey(place.name));
+      if (derived(k.name, constraintNames.primaryKey)) renamed(k.name, constraintNames.primaryKey(place.name));
+      else primaryKeyName = k.name;
       if (k.columns.length === 1) spec.get(k.columns[0]!)!['primaryKey'] = true;
       else primaryKey = [...k.columns];
     } else if (k.type === 'u') {
@@ -91,18 +95,19 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
       const reference = foreignKey(k, place, ctx);
       if (typeof reference === 'string') lost('foreign key', k.name, reference);
       else {
-        renamed(k.name, constraintNames.foreignKey(place.name, k.columns[0]!));
+        const own = (t: string) => constraintNames.foreignKey(t, k.columns[0]!);
+        if (derived(k.name, own)) renamed(k.name, own(place.name));
+        else reference['name'] = k.name;
         spec.get(k.columns[0]!)!['references'] = reference;
       }
     } else {
       const sql = /^CHECK \((.*)\)$/s.exec(definition)?.[1];
-      const key = checkKey(k.name, live.name, place.name);
+      const key = checkKey(k.name, live.name, place.name, checks);
       if (sql === undefined || sqlFragmentProblem(sql)) lost('check constraint', k.name, definition);
-      else if (!key) lost('check constraint', k.name, 'its name cannot be derived as <table>_<key>_check');
-      else {
+      else if (derived(k.name, (t) => constraintNames.check(t, key))) {
         renamed(k.name, constraintNames.check(place.name, key));
         checks[key] = { sql };
-      }
+      } else checks[key] = { sql, name: k.name };
     }
   }
   const indexes: Record<string, unknown>[] = [];
@@ -131,7 +136,17 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
         lost: (kind, name, note) => ctx.unsupported.push({ kind, name, note }),
       })
     : undefined;
-  return { live, place, columns, primaryKey, uniques, indexes, checks, ...(partitioning && { partitioning }) };
+  return {
+    live,
+    place,
+    columns,
+    primaryKey,
+    ...(primaryKeyName && { primaryKeyName }),
+    uniques,
+    indexes,
+    checks,
+    ...(partitioning && { partitioning }),
+  };
 }
 
 /** `{ table, column?, service?, onDelete?, onUpdate? }`, or why the manifest cannot say it. */
@@ -151,14 +166,22 @@ function foreignKey(
   return ref;
 }
 
-/** `<table>_<key>_check` → key (under the old or the new table name); else the whole name as the key, if it fits. */
-function checkKey(name: string, oldTable: string, newTable: string): string | undefined {
+/**
+ * The check's key: `<table>_<key>_check` → key (under the old or the new table name), else the name
+ * itself in lowercase with `_` for what an identifier cannot hold (the name is kept apart), unused so far.
+ */
+function checkKey(name: string, oldTable: string, newTable: string, taken: object): string {
   for (const t of [oldTable, newTable]) {
     const m = name.startsWith(`${t}_`) && name.endsWith('_check') ? name.slice(t.length + 1, -'_check'.length) : '';
-    if (m && !identifierProblem(m, 'check')) return m;
+    if (m && !identifierProblem(m, 'check') && !Object.hasOwn(taken, m)) return m;
   }
-  const fits =
-    !identifierProblem(name, 'check') &&
-    Buffer.byteLength(constraintNames.check(newTable, name)) <= MAX_IDENTIFIER_BYTES;
-  return fits ? name : undefined;
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')
+      .replace(/^(?![a-z_])/, '_')
+      .slice(0, 40) || 'check';
+  let key = base === '__proto__' ? 'proto' : base;
+  for (let i = 2; Object.hasOwn(taken, key); i++) key = `${base}_${i}`;
+  return key;
 }

@@ -6,6 +6,7 @@ import {
   MAX_IDENTIFIER_BYTES,
   MAX_SQL_FRAGMENT,
   SIBLING_RULES,
+  TENANT_PATTERN_RULE,
   TYPE_SPELLINGS,
 } from './value-rules.js';
 
@@ -41,6 +42,12 @@ const list = <T extends z.ZodType>(item: T, what: string) =>
 /** A string naming something: an identifier (the model checks it; the pattern is for the JSON Schema). */
 const name = (what: string) => text(what).meta(EDITOR_RULES.identifier);
 const names = (what: string) => list(name(what), what);
+/**
+ * The name of a constraint or index: any spelling PostgreSQL accepts (`PK_Order_ID`), so an adopted
+ * database keeps its names; the model checks its length in bytes.
+ */
+const objectName = (what: string) =>
+  text(what).meta({ ...EDITOR_RULES.objectName, minLength: 1, maxLength: MAX_IDENTIFIER_BYTES });
 const dict = <T extends z.ZodType>(value: T, what: string) =>
   z.record(z.string().meta(EDITOR_RULES.identifier), value, {
     error: (iss) => `expected ${what} (a mapping of name: value), got ${describe(iss.input)}`,
@@ -52,7 +59,17 @@ const SQL_TEXT = {
   maxLength: MAX_SQL_FRAGMENT,
   examples: ['now()', 'gen_random_uuid()', 'amount >= 0'],
 };
-export const rawSql = mapping({ sql: text('an SQL expression').meta(SQL_TEXT) }, '{ sql: <expression> }');
+const sqlText = () => text('an SQL expression').meta(SQL_TEXT);
+export const rawSql = mapping({ sql: sqlText() }, '{ sql: <expression> }');
+const checkSchema = mapping(
+  {
+    sql: sqlText(),
+    name: objectName('a constraint name')
+      .meta({ description: 'The constraint name, any spelling; default <table>_<key>_check.' })
+      .optional(),
+  },
+  '{ sql: <expression>, name? }',
+);
 
 /** The forms a default can take; whether a literal fits the column's type is the model's business. */
 const DEFAULT_FORMS = [
@@ -161,10 +178,13 @@ export const columnSchema = mapping(
           .optional(),
         onDelete: fkAction('ON DELETE action.').optional(),
         onUpdate: fkAction('ON UPDATE action.').optional(),
+        name: objectName('a constraint name')
+          .meta({ description: 'The constraint name, any spelling; default <table>_<column>_fkey.' })
+          .optional(),
       },
-      'a reference { table, column, service?, onDelete?, onUpdate? }',
+      'a reference { table, column, service?, onDelete?, onUpdate?, name? }',
     )
-      .meta({ description: 'A foreign key, named <table>_<column>_fkey.' })
+      .meta({ description: 'A foreign key, named <table>_<column>_fkey unless it has a name.' })
       .optional(),
     renamedFrom: name('the old column name')
       .meta({ description: "The column's old name in the same table: push renames it, keeping its values." })
@@ -283,13 +303,20 @@ export const tableSchema = mapping(
     primaryKey: names('column name')
       .meta({ description: 'A composite primary key (with `base: false` when the base has a key).' })
       .optional(),
+    primaryKeyName: objectName('a constraint name')
+      .meta({
+        description:
+          "The primary key constraint's name, any spelling (`PK_Order_ID`), whichever columns make the key; " +
+          'default <table>_pkey.',
+      })
+      .optional(),
     indexes: z
       .array(
         mapping(
           {
             columns: names('column name').meta({ description: 'The indexed columns, in order.' }),
-            name: name('an index name')
-              .meta({ description: 'The index name; default <table>_<columns>_idx.' })
+            name: objectName('an index name')
+              .meta({ description: 'The index name, any spelling; default <table>_<columns>_idx.' })
               .optional(),
             unique: flag('unique').meta({ description: 'A unique index (btree).', default: false }).optional(),
             where: rawSql.meta({ description: 'A partial index predicate: { sql: <expression> }.' }).optional(),
@@ -311,8 +338,8 @@ export const tableSchema = mapping(
         mapping(
           {
             columns: names('column name').meta({ description: 'The columns unique together.' }),
-            name: name('a constraint name')
-              .meta({ description: 'The constraint name; default <table>_<columns>_key.' })
+            name: objectName('a constraint name')
+              .meta({ description: 'The constraint name, any spelling; default <table>_<columns>_key.' })
               .optional(),
           },
           'a unique constraint { columns, name? }',
@@ -321,8 +348,10 @@ export const tableSchema = mapping(
       )
       .meta({ description: 'Unique constraints over several columns.' })
       .optional(),
-    checks: dict(rawSql, 'checks')
-      .meta({ description: 'Check constraints by key, named <table>_<key>_check: { sql: <expression> }.' })
+    checks: dict(checkSchema, 'checks')
+      .meta({
+        description: 'Check constraints by key, named <table>_<key>_check unless named: { sql: <expression>, name? }.',
+      })
       .optional(),
     partitionBy: partitionBySchema.optional(),
     partitions: dict(partitionSchema, 'partitions')
@@ -432,6 +461,52 @@ export const viewSchema = mapping(
   'a view { sql, columns, materialized?, with?, indexes? }',
 ).meta({ description: "A view of the service's schema, created and replaced by push." });
 
+/** Where a per-tenant service's tenants come from (tenants.md); the model checks that exactly one is given. */
+export const tenantSourceSchema = mapping(
+  {
+    query: text('an SQL query')
+      .meta({
+        description: "A query on the service's database (the control database) whose first column is the tenant names.",
+        examples: ['select slug from public.tenants'],
+      })
+      .optional(),
+    schemas: z
+      .literal(true, { error: (iss) => `expected schemas: true, got ${describe(iss.input)}` })
+      .meta({ description: "The schemas that exist and match the pattern: each one's tenant." })
+      .optional(),
+    file: text('a file path')
+      .meta({
+        description: "A text file, relative to the manifest's folder: one tenant name a line (# comments).",
+        examples: ['tenants.txt'],
+      })
+      .optional(),
+    list: names('tenant name').meta({ description: 'The tenant names themselves.' }).optional(),
+  },
+  'a tenant source { query | schemas | file | list }',
+).meta({
+  description:
+    'Where the tenants come from: one of query, schemas, file or list. Omitted: only the tenants named by ' +
+    '--tenant or by the library call.',
+});
+
+export const tenantsSchema = mapping(
+  {
+    schema: text('a schema name pattern').meta({
+      description:
+        "Each tenant's schema: lowercase letters, digits and _ around one {tenant}, which is the tenant's name.",
+      pattern: TENANT_PATTERN_RULE.pattern,
+      patternErrorMessage: TENANT_PATTERN_RULE.patternErrorMessage,
+      examples: ['tenant_{tenant}'],
+    }),
+    from: tenantSourceSchema.optional(),
+  },
+  'tenants { schema, from? }',
+).meta({
+  description:
+    'The service is per tenant: one schema per tenant, named by the pattern, with the same tables; ' +
+    'push and verify work on every tenant (tenants.md).',
+});
+
 export const serviceSchema = mapping(
   {
     schema: text('a Postgres schema name')
@@ -456,6 +531,7 @@ export const serviceSchema = mapping(
           "created in the service's schema.",
       })
       .optional(),
+    tenants: tenantsSchema.optional(),
     tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),
     views: dict(viewSchema, 'views')
       .meta({
@@ -465,7 +541,7 @@ export const serviceSchema = mapping(
       })
       .optional(),
   },
-  'a service { schema?, databaseUrlEnv?, enums?, tables, views? }',
+  'a service { schema?, databaseUrlEnv?, tenants?, enums?, tables, views? }',
 ).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
 /**
@@ -553,6 +629,7 @@ export type EnumInput = z.infer<typeof enumSchema>;
 export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
 export type ViewInput = z.infer<typeof viewSchema>;
+export type TenantsInput = z.infer<typeof tenantsSchema>;
 export type LintSettingsInput = z.infer<typeof lintSettingsSchema>;
 
 export function describe(value: unknown): string {

@@ -21,6 +21,15 @@ export const isReservedSchema = (schema: string) =>
 const RESERVED_SCHEMA_AHEAD = `(?!pg_|(?:public|information_schema|${MIGRATIONS_SCHEMA})$)`;
 const SCHEMA_PATTERN = `^${RESERVED_SCHEMA_AHEAD}${IDENTIFIER_PATTERN.slice(1)}`;
 
+/** The placeholder of a per-tenant schema pattern: the tenant's name. */
+export const TENANT_PLACEHOLDER = '{tenant}';
+
+/** A per-tenant schema pattern: identifier characters around exactly one {tenant}. */
+export const TENANT_PATTERN_RULE = {
+  pattern: '^[a-z0-9_]*\\{tenant\\}[a-z0-9_]*$',
+  patternErrorMessage: 'expected lowercase letters, digits and _ around one {tenant}, e.g. tenant_{tenant}',
+};
+
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Postgres text cannot hold NUL (comments, enum values, literals). */
@@ -47,20 +56,51 @@ const CHAR_LENGTH =
 /** 1 to 1000, the precision numeric(p,s) allows. */
 const PRECISION = '0*(?:[1-9]\\d{0,2}|1000)';
 
+/** What an interval may hold: `interval day to second`, … */
+export const INTERVAL_FIELDS = [
+  'year',
+  'month',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'year to month',
+  'day to hour',
+  'day to minute',
+  'day to second',
+  'hour to minute',
+  'hour to second',
+  'minute to second',
+] as const;
+export type IntervalFields = (typeof INTERVAL_FIELDS)[number];
+
+const INTERVAL_FIELDS_PATTERN = INTERVAL_FIELDS.map((f) => f.replace(/ /g, '\\s+')).join('|');
+
+/** 0 to 6 fractional digits of seconds (time, timestamp, interval). */
+const SECONDS_PRECISION = '\\(\\s*0*[0-6]\\s*\\)';
+
 /**
  * Column type spellings: a built-in type or an enum of the service (both identifiers), `double
- * precision`, `varchar(n)`, `char(n)`, `numeric(p,s)`, with at most one `[]`; serials have no arrays.
- * Which identifiers name real types, and that the scale fits the precision, are checked by the model.
+ * precision`, `bit varying`, `varchar(n)`, `char(n)`, `numeric(p,s)`, `bit(n)`, `varbit(n)`,
+ * `timestamp(p)` and the other times, `interval <fields>(p)`, with any number of `[]`; serials have no
+ * arrays. Which identifiers name real types, and that the scale fits the precision, are checked by the model.
  */
 export const COLUMN_TYPE_PATTERN =
-  '^\\s*(?!(?:small|big)?serial\\s*\\[)(?:double precision|[a-z_][a-z0-9_]*' +
+  '^\\s*(?!(?:small|big)?serial\\s*\\[)(?:double precision|bit varying|[a-z_][a-z0-9_]*' +
   `|(?:varchar|char)\\s*\\(\\s*${CHAR_LENGTH}\\s*\\)` +
-  `|(?:numeric|decimal)\\s*\\(\\s*${PRECISION}\\s*(?:,\\s*\\d+\\s*)?\\))(?:\\s*\\[\\])?\\s*$`;
+  `|(?:numeric|decimal)\\s*\\(\\s*${PRECISION}\\s*(?:,\\s*\\d+\\s*)?\\)` +
+  `|(?:bit|varbit|bit varying)\\s*\\(\\s*0*[1-9]\\d{0,7}\\s*\\)` +
+  `|(?:time|timetz|timestamp|timestamptz)\\s*${SECONDS_PRECISION}` +
+  `|interval(?:\\s+(?:${INTERVAL_FIELDS_PATTERN}))?\\s*(?:${SECONDS_PRECISION})?` +
+  ')(?:\\s*\\[\\])*\\s*$';
 
 export const TYPE_SPELLINGS =
   'uuid, text, varchar(n), char(n), smallint, integer, bigint, smallserial, serial, bigserial, boolean, ' +
-  'numeric(p,s), real, double precision, date, time, timestamp, timestamptz, interval, json, jsonb, bytea, inet, ' +
-  'an enum of the service, or any of these followed by [] for an array';
+  'numeric(p,s), real, double precision, money, date, time(p), timetz(p), timestamp(p), timestamptz(p), ' +
+  'interval [fields] [(p)], json, jsonb, bytea, xml, tsvector, tsquery, bit(n), varbit(n), ' +
+  'inet, cidr, macaddr, macaddr8, point, line, lseg, box, path, polygon, circle, ' +
+  'int4range, int8range, numrange, tsrange, tstzrange, daterange and their multiranges (int4multirange, …), ' +
+  'an enum of the service, or any of these followed by [] for an array ([][] for two dimensions)';
 
 /**
  * A path or glob relative to the manifest's folder, with `/` between folders: not blank, no leading
@@ -83,6 +123,7 @@ export const EDITOR_RULES = {
   envName: rule(ENV_NAME.source, 'expected an environment variable name: letters, digits and _'),
   noNul: rule(NO_NUL_PATTERN, 'Postgres text cannot hold a NUL character'),
   enumValue: rule(ENUM_VALUE_PATTERN, `expected 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL`),
+  objectName: rule(ENUM_VALUE_PATTERN, `expected a name of 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL`),
   sql: rule(
     SQL_FRAGMENT_PATTERN,
     'expected one SQL expression: no ;, no -- or /* comments, no $ outside quotes, quotes closed',
@@ -94,7 +135,7 @@ export const EDITOR_RULES = {
   ),
   columnType: rule(
     COLUMN_TYPE_PATTERN,
-    'expected a column type (hover for the list) or an enum name, with at most one []; ' +
+    'expected a column type (hover for the list) or an enum name, optionally followed by [] or [][]; ' +
       'varchar(n) and char(n) up to 10485760, numeric precision up to 1000, no serial arrays',
   ),
 } as const;

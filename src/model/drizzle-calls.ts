@@ -1,5 +1,10 @@
 import type { Column, ColumnDefault, ColumnType, Index, Literal, Table } from './types.js';
 import { sqlQuote } from '../shared/sql-quote.js';
+import { isCustomKind, type CustomKind } from './custom-types.js';
+
+/** The namespace the services' modules import generated/column-types.ts under. */
+export const CUSTOM_TYPES_BINDING = 'columnTypes';
+const customTypeBinding = (kind: CustomKind) => `${CUSTOM_TYPES_BINDING}.${kind}`;
 
 /**
  * How each column and table constraint is spelled with drizzle-orm's pg-core builders, as data.
@@ -28,7 +33,7 @@ export interface Call {
 }
 
 export interface ColumnCall {
-  /** pg-core builder name, `bytea` (declared by the module), or an enum's binding */
+  /** pg-core builder name, a custom type of the generated column-types module, or an enum's binding */
   readonly fn: string;
   readonly args: readonly Arg[];
   readonly chain: readonly Call[];
@@ -44,10 +49,16 @@ function builder(
   type: ColumnType,
   enumBinding: (name: string) => string,
 ): Pick<ColumnCall, 'fn'> & { options?: Record<string, string | number | boolean> } {
+  type Options = Record<string, string | number | boolean>;
+  const precision: Options = type.precision !== undefined ? { precision: type.precision } : {};
+  const length = type.length !== undefined ? { length: type.length } : undefined;
   switch (type.kind) {
     case 'varchar':
     case 'char':
-      return { fn: type.kind, options: type.length !== undefined ? { length: type.length } : undefined };
+      return { fn: type.kind, options: length };
+    case 'bit':
+    case 'varbit':
+      return { fn: customTypeBinding(type.kind), options: length };
     case 'numeric':
       return {
         fn: 'numeric',
@@ -58,13 +69,21 @@ function builder(
       return { fn: type.kind, options: { mode: 'bigint' } };
     case 'double':
       return { fn: 'doublePrecision' };
+    case 'time':
     case 'timestamp':
-      return { fn: 'timestamp' };
+      return { fn: type.kind, options: type.precision !== undefined ? precision : undefined };
+    case 'timetz':
+      return { fn: 'time', options: { withTimezone: true, ...precision } };
     case 'timestamptz':
-      return { fn: 'timestamp', options: { withTimezone: true } };
+      return { fn: 'timestamp', options: { withTimezone: true, ...precision } };
+    case 'interval': {
+      const options: Options = { ...(type.fields && { fields: type.fields }), ...precision };
+      return { fn: 'interval', options: Object.keys(options).length > 0 ? options : undefined };
+    }
     case 'enum':
       return { fn: enumBinding(type.enumName!) };
     default:
+      if (isCustomKind(type.kind)) return { fn: customTypeBinding(type.kind) };
       return { fn: type.kind };
   }
 }
@@ -114,7 +133,7 @@ export function pgArray(values: readonly Literal[]): string {
 export function columnCall(column: Column, enumBinding: (name: string) => string): ColumnCall {
   const { fn, options } = builder(column.type, enumBinding);
   const chain: Call[] = [];
-  if (column.type.dims > 0) chain.push({ method: 'array', args: [] });
+  for (let d = 0; d < column.type.dims; d++) chain.push({ method: 'array', args: [] });
   if (column.primaryKey) chain.push({ method: 'primaryKey', args: [] });
   else if (!column.nullable) chain.push({ method: 'notNull', args: [] });
   if (column.identity)

@@ -20,8 +20,32 @@ function methodsFor(t: ColumnType): readonly Method[] {
     case 'text':
     case 'varchar':
     case 'inet':
+    case 'cidr':
       return [...ORDERED, 'spgist'];
+    case 'xml':
+    case 'line':
+    case 'lseg':
+    case 'path':
+      return [];
+    case 'money':
+      return ['btree'];
+    case 'bit':
+    case 'varbit':
+      return ['btree', 'brin'];
+    case 'tsvector':
+      return ['btree', 'gin', 'gist'];
+    case 'tsquery':
+      return ['btree', 'gist'];
+    case 'point':
+    case 'polygon':
+      return ['gist', 'spgist'];
+    case 'box':
+      return ['gist', 'spgist', 'brin'];
+    case 'circle':
+      return ['gist'];
     default:
+      if (t.kind.endsWith('multirange')) return ['btree', 'hash', 'gist'];
+      if (t.kind.endsWith('range')) return [...ORDERED, 'gist', 'spgist'];
       return ORDERED;
   }
 }
@@ -39,8 +63,8 @@ export function indexProblem(
     return `${method} indexes cover a single column; got ${columns.length}`;
   for (const c of columns) {
     const allowed = methodsFor(c.type);
-    if (allowed.length === 0)
-      return `column ${c.name} is ${c.type.sql}, which cannot be indexed; expected jsonb instead of json`;
+    const instead = c.type.kind === 'json' ? '; expected jsonb instead of json' : '';
+    if (allowed.length === 0) return `column ${c.name} is ${c.type.sql}, which cannot be indexed${instead}`;
     if (!allowed.includes(method))
       return `column ${c.name} (${c.type.sql}) has no ${method} operator class; expected one of: ${allowed.join(', ')}`;
   }

@@ -27,6 +27,22 @@ export function identifierProblem(full: string, what: string): string | undefine
   return undefined;
 }
 
+/**
+ * Returns why `name`, given to a constraint or index, cannot be one: any spelling is kept as it is
+ * (an adopted database's `PK_Order_ID`), but PostgreSQL truncates beyond 63 bytes and text holds no NUL.
+ */
+export function objectNameProblem(name: string, what: string): string | undefined {
+  const shown = JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
+  if (name === '') return `${what} is empty; expected a name`;
+  if (name.includes('\0')) return `${what} ${shown} contains a NUL character; expected a name without it`;
+  if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES)
+    return (
+      `${what} ${shown} is ${Buffer.byteLength(name)} bytes; expected ` +
+      `at most ${MAX_IDENTIFIER_BYTES} (Postgres truncates longer names)`
+    );
+  return undefined;
+}
+
 export function reservedSchemaProblem(schema: string): string | undefined {
   if (isReservedSchema(schema)) {
     return (
@@ -101,7 +117,8 @@ export const GENERATED_BINDINGS = new Set(
   (
     'pgSchema uuid text varchar char smallint integer bigint smallserial serial ' +
     'bigserial boolean numeric real doublePrecision ' +
-    ('date time timestamp interval json jsonb inet customType bytea index uniqueIndex ' +
+    ('date time timestamp interval json jsonb inet cidr macaddr macaddr8 point line customType bytea columnTypes ' +
+      'index uniqueIndex ' +
       'unique primaryKey foreignKey check sql relations ') +
     'AnyPgColumn drizzle postgres connect databaseUrl schema tables notDeleted softDelete'
   ).split(' '),

@@ -1,6 +1,6 @@
 import { constraintNames } from '../shared/conventions.js';
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
-import { MAX_IDENTIFIER_BYTES, crossBinding } from './names.js';
+import { MAX_IDENTIFIER_BYTES, crossBinding, objectNameProblem } from './names.js';
 import { forwardKey, needsRelationName, reverseKey, tablePair, throughKey } from './relation-names.js';
 import { canReference, referencingTypes, type KeyColumnType } from './reference-types.js';
 import type { ColumnDraft } from './resolve-columns.js';
@@ -27,12 +27,14 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
         const at = [...column.path, 'references'];
         const target = findTarget({ service, table, column }, services, at, report);
         if (!target) continue;
-        const name = constraintNames.foreignKey(table.name, column.name);
-        if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES)
+        const name = ref.name ?? constraintNames.foreignKey(table.name, column.name);
+        const nameProblem = ref.name === undefined ? undefined : objectNameProblem(ref.name, 'name');
+        if (nameProblem) report(nameProblem, [...at, 'name']);
+        else if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES)
           report(
             `generated foreign key name ${JSON.stringify(name)} is ` +
               `${Buffer.byteLength(name)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: ` +
-              `shorten the table or column name`,
+              `shorten the table or column name, or give it a name`,
             at,
           );
         if ((ref.onDelete === 'set null' || ref.onUpdate === 'set null') && !column.nullable)
@@ -77,6 +79,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       enums: s.enums,
       views: s.views,
       dependsOn: [...dependsOn.get(s.name)!.keys()].sort(),
+      ...(s.tenants && { tenants: s.tenants }),
       tables: s.tables.map((t): Table => {
         const columns = t.columns.map((c): Column => {
           const { path: _path, wantsUnique, referenceInput: _ref, ...rest } = c;

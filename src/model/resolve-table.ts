@@ -1,8 +1,15 @@
 import { constraintNames } from '../shared/conventions.js';
-import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
+import type { YamlPath } from '../manifest/diagnostics.js';
 import type { TableInput } from '../manifest/schema.js';
-import { MAX_IDENTIFIER_BYTES, bindingName, identifierProblem, reservedSchemaProblem } from './names.js';
-import { resolveColumn, type ColumnDraft, type ColumnScope, type ColumnSet } from './resolve-columns.js';
+import {
+  MAX_IDENTIFIER_BYTES,
+  bindingName,
+  identifierProblem,
+  objectNameProblem,
+  reservedSchemaProblem,
+} from './names.js';
+import { resolveColumn, type ColumnDraft, type ColumnScope } from './resolve-columns.js';
+import { inheritedColumns, redeclared, type SharedSets } from './inherited-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
 import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
@@ -29,13 +36,6 @@ export interface TableDraft {
   readonly checks: readonly Check[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
-}
-
-export interface SharedSets {
-  readonly base: ColumnSet;
-  readonly bases: ReadonlyMap<string, ColumnSet>;
-  readonly mixins: ReadonlyMap<string, ColumnSet>;
-  readonly expandMixin: (name: string) => string[];
 }
 
 export function resolveTable(
@@ -88,6 +88,11 @@ export function resolveTable(
       if (problem) report(problem, at);
     }
   };
+  /** A name the manifest gives: any spelling, kept as it is. */
+  const given = (n: string, at: YamlPath, what: string) => {
+    const problem = objectNameProblem(n, what);
+    if (problem) report(problem, at);
+  };
 
   const pkColumns = columns.filter((c) => c.primaryKey);
   if (pkColumns.length > 1) {
@@ -99,6 +104,7 @@ export function resolveTable(
     );
   }
   let primaryKey: Constraint | undefined;
+  const pkName = input.primaryKeyName ?? constraintNames.primaryKey(name);
   if (input.primaryKey) {
     const at = [...path, 'primaryKey'];
     if (pkColumns.length > 0)
@@ -114,9 +120,21 @@ export function resolveTable(
         byName.get(c)?.nullable &&
         report(`primary key column ${c} is nullable; expected a not-null column`, [...at, i]),
     );
-    primaryKey = { name: constraintNames.primaryKey(name), columns: cols };
-  }
-  if (!nameProblem) checkName(constraintNames.primaryKey(name), path, 'shorten the table name');
+    primaryKey = { name: pkName, columns: cols };
+  } else if (input.primaryKeyName !== undefined && pkColumns.length === 1) {
+    // A named key is declared on the table, where Drizzle can name it: primaryKey({ name, columns }).
+    const key = pkColumns[0]!;
+    primaryKey = { name: pkName, columns: [key.name] };
+    columns.splice(columns.indexOf(key), 1, { ...key, primaryKey: false });
+  } else if (input.primaryKeyName !== undefined && pkColumns.length === 0)
+    report(
+      'primaryKeyName names a primary key the table does not have; expected a column with primaryKey: true ' +
+        'or a table primaryKey: [...]',
+      [...path, 'primaryKeyName'],
+    );
+  if (input.primaryKeyName !== undefined) given(input.primaryKeyName, [...path, 'primaryKeyName'], 'primaryKeyName');
+  if (!nameProblem && input.primaryKeyName === undefined)
+    checkName(constraintNames.primaryKey(name), path, 'shorten the table name');
   for (const c of columns.filter((col) => col.onUpdateTrigger)) {
     if (!nameProblem)
       checkName(
@@ -136,7 +154,8 @@ export function resolveTable(
     const at = [...path, 'uniques', i];
     const cols = columnList(u.columns, [...at, 'columns']);
     const n = u.name ?? constraintNames.unique(name, cols);
-    checkName(n, u.name ? [...at, 'name'] : at, 'set name: to a shorter one');
+    if (u.name !== undefined) given(u.name, [...at, 'name'], 'name');
+    else checkName(n, at, 'set name: to a shorter one');
     uniques.push({ name: n, columns: cols });
   });
 
@@ -144,7 +163,8 @@ export function resolveTable(
     const at = [...path, 'indexes', i];
     const cols = columnList(ix.columns, [...at, 'columns']);
     const n = ix.name ?? constraintNames.index(name, cols);
-    checkName(n, ix.name ? [...at, 'name'] : at, 'set name: to a shorter one');
+    if (ix.name !== undefined) given(ix.name, [...at, 'name'], 'name');
+    else checkName(n, at, 'set name: to a shorter one');
     const method = ix.method ?? 'btree';
     const indexed = cols.flatMap((c) => byName.get(c) ?? []);
     const methodProblem =
@@ -160,8 +180,9 @@ export function resolveTable(
     const at = [...path, 'checks', key];
     const keyProblem = identifierProblem(key, 'check name');
     if (keyProblem) report(keyProblem, at, true);
-    const n = constraintNames.check(name, key);
-    if (!keyProblem) checkName(n, at, 'shorten the check key');
+    const n = chk.name ?? constraintNames.check(name, key);
+    if (chk.name !== undefined) given(chk.name, [...at, 'name'], 'name');
+    else if (!keyProblem) checkName(n, at, 'shorten the check key, or give it a name');
     const problem = sqlFragmentProblem(chk.sql) ?? foreignSchemaProblem(chk.sql, scope.schema, name);
     if (problem) report(problem, [...at, 'sql']);
     return { name: n, sql: chk.sql };
@@ -170,15 +191,17 @@ export function resolveTable(
   const softDelete = tableSoftDelete(base?.softDelete, base?.columns ?? []);
   if (softDelete?.enforced) {
     const check = softDeleteCheck(name, softDelete);
-    const clash = Object.keys(input.checks ?? {}).find((key) => constraintNames.check(name, key) === check.name);
+    const clash = Object.keys(input.checks ?? {}).find((_key, i) => checks[i]!.name === check.name);
     if (clash)
       report(
-        `check ${clash} would be named ${check.name}, the soft-delete check of ${base!.origin}; expected another key`,
+        `check ${clash} would be named ${check.name}, the soft-delete check of ${base!.origin}; ` +
+          'expected another key or name',
         [...path, 'checks', clash],
         true,
       );
     if (!nameProblem) checkName(check.name, path, 'shorten the table name');
-    checks.push(check);
+    // A clash is said above, once.
+    if (!clash) checks.push(check);
   }
 
   const uniqueKeys = uniqueKeysOf(path, primaryKey, pkColumns[0], uniques, indexes);
@@ -250,68 +273,4 @@ function checkRenames(columns: readonly ColumnDraft[], report: (message: string,
     if (twin) report(`columns ${twin.name} and ${c.name} are both renamed from ${c.renamedFrom}; expected one`, at);
     renamedBy.set(c.renamedFrom, c);
   }
-}
-
-/** Names the base or mixin providing the column (and where it is declared, unless built in) and how to resolve it. */
-function redeclared(name: string, inherited: ColumnDraft): string {
-  const from = `column ${JSON.stringify(name)} is inherited from ${inherited.origin}`;
-  const where = inherited.origin.startsWith('base (the default') ? '' : ` (${inherited.path.join('.')})`;
-  const fix = inherited.origin.startsWith('mixins.')
-    ? "remove it here; the table's mixins already add it"
-    : 'remove it here, or opt out with base: false';
-  return `${from}${where}; ${fix}`;
-}
-
-function inheritedColumns(
-  input: TableInput,
-  path: YamlPath,
-  shared: SharedSets,
-  diagnostics: Diagnostic[],
-): { columns: ColumnDraft[]; base?: ColumnSet; trailing: ColumnDraft[] } {
-  let base: ColumnSet | undefined = shared.base;
-  if (input.base === false) base = undefined;
-  else if (typeof input.base === 'string') {
-    base = shared.bases.get(input.base);
-    if (!base)
-      diagnostics.push({
-        path: [...path, 'base'],
-        message:
-          `unknown base ${JSON.stringify(input.base)}; expected false or one of: ` +
-          `${[...shared.bases.keys()].join(', ') || '(no bases declared)'}`,
-      });
-  }
-  const columns: ColumnDraft[] = [...(base?.columns ?? [])];
-  // A `last` mixin's columns follow the table's own (resolveTable appends them).
-  const trailing: ColumnDraft[] = [];
-  const seen = new Map(columns.map((c) => [c.name, c.origin] as const));
-  (input.mixins ?? []).forEach((mixinName, i) => {
-    const at = [...path, 'mixins', i];
-    if (!shared.mixins.has(mixinName)) {
-      diagnostics.push({
-        path: at,
-        message:
-          `unknown mixin ${JSON.stringify(mixinName)}; expected one of: ` +
-          `${[...shared.mixins.keys()].join(', ') || '(no mixins declared)'}`,
-      });
-      return;
-    }
-    for (const expanded of shared.expandMixin(mixinName)) {
-      for (const col of shared.mixins.get(expanded)?.columns ?? []) {
-        const previous = seen.get(col.name);
-        if (previous === col.origin) continue;
-        if (previous) {
-          diagnostics.push({
-            path: at,
-            message:
-              `mixin ${mixinName} adds column ${col.name}, which ${previous} already provides; ` +
-              `expected each column from one source`,
-          });
-          continue;
-        }
-        seen.set(col.name, col.origin);
-        (shared.mixins.get(mixinName)!.last ? trailing : columns).push(col);
-      }
-    }
-  });
-  return { columns, base, trailing };
 }

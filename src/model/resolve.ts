@@ -10,7 +10,8 @@ import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type ServiceDraft } from './resolve-table.js';
 import { resolveViews } from './resolve-views.js';
 import { SOFT_DELETE_EXPORTS } from './soft-delete.js';
-import type { DrizzleMajor, Model } from './types.js';
+import { checkTenancies, resolveTenancy } from './tenants.js';
+import type { DrizzleMajor, Model, Tenancy } from './types.js';
 
 /** Validates everything the shape cannot express and builds the model; all problems are collected. */
 export function resolveModel(manifest: ManifestInput): { model?: Model; diagnostics: Diagnostic[] } {
@@ -32,14 +33,19 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
   for (const [name, svc] of Object.entries(manifest.services))
     for (const e of Object.keys(svc.enums ?? {})) enumOwners.set(e, [...(enumOwners.get(e) ?? []), name]);
   const schemaOwner = new Map<string, string>();
+  const tenancies = new Map<string, Tenancy>();
   if (Object.keys(manifest.services).length === 0) report('no services; expected at least one service', ['services']);
   for (const [name, svc] of Object.entries(manifest.services)) {
     const path: YamlPath = ['services', name];
     const nameProblem = identifierProblem(name, 'service name');
     if (nameProblem) report(nameProblem, path, true);
-    const schema = svc.schema ?? name;
+    const tenants = svc.tenants && resolveTenancy(svc.tenants, [...path, 'tenants'], report);
+    if (tenants) tenancies.set(name, tenants);
+    const schema = svc.tenants?.schema ?? svc.schema ?? name;
     const schemaAt = svc.schema === undefined ? path : [...path, 'schema'];
-    const schemaProblem = identifierProblem(schema, 'schema name') ?? reservedSchemaProblem(schema);
+    const schemaProblem = svc.tenants
+      ? undefined
+      : (identifierProblem(schema, 'schema name') ?? reservedSchemaProblem(schema));
     if (schemaProblem && !(nameProblem && svc.schema === undefined))
       report(schemaProblem, schemaAt, svc.schema === undefined);
     const owner = schemaOwner.get(schema);
@@ -64,6 +70,13 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     );
     if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
     const views = resolveViews(svc.views ?? {}, [...path, 'views'], new Set(scope.enums.keys()), diagnostics);
+    // A view's query names its tables schema-qualified: one query cannot serve every tenant's schema.
+    if (svc.tenants && svc.views)
+      report(
+        'a per-tenant service has no views yet; expected views in a service without tenants:',
+        [...path, 'views'],
+        true,
+      );
     const schemaTsName = `${camelCase(name)}Schema`;
     const constNames = [
       schemaTsName,
@@ -76,15 +89,37 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       new Set([...constNames, ...SOFT_DELETE_EXPORTS]),
     );
     const tables = drafts.map((t) => ({ ...t, typeName: typeNames.get(t.name)! }));
-    const service = { name, schema, schemaTsName, urlEnv, enums, tables, views, path };
+    const service = { name, schema, schemaTsName, urlEnv, enums, tables, views, path, ...(tenants && { tenants }) };
     checkNamespaces(service, report);
     services.push(service);
   }
+  checkTenancies(manifest, tenancies, report);
   checkMoves(services, report);
   const resolved = resolveReferences(services, diagnostics);
   const drizzle = manifest.drizzle === undefined ? undefined : (Number(manifest.drizzle) as DrizzleMajor);
   const model: Model = drizzle === undefined ? resolved : { ...resolved, drizzle };
   return diagnostics.length > 0 ? { diagnostics } : { model, diagnostics };
+}
+
+/** A table's constraints share one namespace: a named check or foreign key must not take another's name. */
+function checkConstraintNames(t: ServiceDraft['tables'][number], report: (message: string, path: YamlPath) => void) {
+  const taken = new Map<string, string>();
+  const own = (name: string, what: string, path: YamlPath) => {
+    const previous = taken.get(name);
+    if (previous) report(`${what} ${JSON.stringify(name)} has the name of ${previous}; expected distinct names`, path);
+    else taken.set(name, `${what} at ${formatPath(path)}`);
+  };
+  const pk = t.primaryKey?.name ?? (t.columns.some((c) => c.primaryKey) && constraintNames.primaryKey(t.name));
+  if (pk) own(pk, 'primary key', t.path);
+  t.uniques.forEach((u) => own(u.name, 'unique constraint', t.path));
+  for (const c of t.columns) {
+    if (c.referenceInput)
+      own(c.referenceInput.name ?? constraintNames.foreignKey(t.name, c.name), 'foreign key', [
+        ...c.path,
+        'references',
+      ]);
+  }
+  t.checks.forEach((k) => own(k.name, 'check', [...t.path, 'checks']));
 }
 
 /**
@@ -114,6 +149,7 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     t.uniques.forEach((u) => claim(u.name, 'unique constraint', t.path));
     t.indexes.forEach((ix, i) => claim(ix.name, 'index', [...t.path, 'indexes', i]));
     t.partitioning?.partitions.forEach((x) => claim(x.name, 'partition', [...t.path, 'partitions', x.name], true));
+    checkConstraintNames(t, report);
     const keys = new Map<string, string>();
     for (const c of t.columns) {
       const other = keys.get(c.tsKey);

@@ -9,13 +9,15 @@ import { qualified, sqlQuote } from '../shared/sql-quote.js';
 
 /**
  * The column's type: enums qualified with the service's schema, serials as their integer type
- * (`forCreate`: as `serial`, which makes CREATE TABLE and ADD COLUMN create the sequence too).
+ * (`forCreate`: as `serial`, which makes CREATE TABLE and ADD COLUMN create the sequence too), arrays
+ * with all their dimensions (the server keeps them for the catalog, pg_attribute.attndims).
  */
 export function columnTypeSql(column: Column, schema: string, forCreate = false): string {
   const { type } = column;
   if (forCreate && type.kind.endsWith('serial')) return type.kind;
-  if (type.kind === 'enum') return `${qualified(schema, type.enumName!)}${'[]'.repeat(type.dims)}`;
-  return type.sql;
+  const brackets = '[]'.repeat(type.dims);
+  if (type.kind === 'enum') return `${qualified(schema, type.enumName!)}${brackets}`;
+  return type.dims > 1 ? type.sql.slice(0, -2) + brackets : type.sql;
 }
 
 const BARE_KINDS: ReadonlySet<string> = new Set([

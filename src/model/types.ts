@@ -3,6 +3,9 @@
  * Renderers, push and verify see only this, never the raw manifest.
  */
 
+import type { IntervalFields } from '../manifest/value-rules.js';
+import type { CustomKind } from './custom-types.js';
+
 export type ScalarKind =
   | 'uuid'
   | 'text'
@@ -22,25 +25,33 @@ export type ScalarKind =
   | 'time'
   | 'timestamp'
   | 'timestamptz'
+  | 'timetz'
   | 'interval'
   | 'json'
   | 'jsonb'
-  | 'bytea'
   | 'inet'
+  | 'cidr'
+  | 'macaddr'
+  | 'macaddr8'
+  | 'point'
+  | 'line'
+  | CustomKind
   | 'enum';
 
 export interface ColumnType {
   readonly kind: ScalarKind;
-  /** varchar / char length */
+  /** varchar / char / bit / varbit length */
   readonly length?: number;
-  /** numeric precision and scale */
+  /** numeric precision and scale; fractional digits of seconds for time, timestamp and interval */
   readonly precision?: number;
   readonly scale?: number;
+  /** interval fields: `day to second`, `year`, … */
+  readonly fields?: IntervalFields;
   /** for kind 'enum': the enum's SQL name, in the owning service's schema */
   readonly enumName?: string;
-  /** array dimensions, 0 for scalars */
+  /** array dimensions, 0 for scalars (Postgres records them, and ignores them: `integer[][]` holds any) */
   readonly dims: number;
-  /** the type as Postgres' format_type() prints it, unqualified for enums */
+  /** the type as Postgres' format_type() prints it, unqualified for enums; one `[]` for any array */
   readonly sql: string;
 }
 
@@ -215,7 +226,25 @@ export interface Service {
   readonly views: readonly View[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
+  /** a per-tenant service: `schema` is then its pattern, bound to one tenant's schema by bindTenant (tenants.ts) */
+  readonly tenants?: Tenancy;
 }
+
+/** How a per-tenant service names its tenants' schemas and where its tenants come from. */
+export interface Tenancy {
+  /** the schema name pattern, e.g. `tenant_{tenant}` */
+  readonly pattern: string;
+  /** the pattern's text before and after `{tenant}` */
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly source?: TenantSource;
+}
+
+export type TenantSource =
+  | { readonly kind: 'query'; readonly query: string }
+  | { readonly kind: 'schemas' }
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'list'; readonly names: readonly string[] };
 
 /** The drizzle-orm major the generated code is written for: 0 (0.x, relations v1) or 1 (1.x, relations v2). */
 export type DrizzleMajor = 0 | 1;

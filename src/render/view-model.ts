@@ -1,4 +1,11 @@
-import { columnCall, constraintCalls, type ColumnCall, type ConstraintCall } from '../model/drizzle-calls.js';
+import { isCustomKind, type CustomKind } from '../model/custom-types.js';
+import {
+  columnCall,
+  constraintCalls,
+  CUSTOM_TYPES_BINDING,
+  type ColumnCall,
+  type ConstraintCall,
+} from '../model/drizzle-calls.js';
 import { crossBinding, crossTableKey, pascalCase } from '../model/names.js';
 import { docComment, tsKey, tsString } from './ts-escape.js';
 import type { DrizzleMajor, Model, Service, Table } from '../model/types.js';
@@ -11,6 +18,7 @@ import {
   type RelationsV2View,
   type QueryRefs,
 } from './relations-view.js';
+import { tenantView, type TenantView } from './tenant-view.js';
 import { callCode, usesSql, wrapList, type CodeScope } from './ts-code.js';
 
 /**
@@ -23,7 +31,9 @@ export interface ServiceView {
   readonly urlEnv: string;
   readonly pgCoreImports: string;
   readonly importsSql: boolean;
-  readonly needsBytea: boolean;
+  /** the module uses types of generated/column-types.ts */
+  readonly importsColumnTypes: boolean;
+  readonly columnTypesBinding: string;
   /** `import type { A, B } from '<path>'` lines for json columns' tsType, by module */
   readonly typeImports: readonly { readonly path: string; readonly names: string }[];
   readonly crossImports: readonly { readonly binding: string; readonly service: string }[];
@@ -51,6 +61,10 @@ export interface ServiceView {
   readonly migrationsTable: string;
   /** drizzle-kit's tablesFilter hiding the declared partitions, when the service has any */
   readonly partitionsFilter?: string;
+  /** how tables and relations are declared: `export const` at module level, `const` inside a tenant factory */
+  readonly declare: string;
+  /** a per-tenant service: the names of its factory (tenant-view.ts) */
+  readonly tenant?: TenantView;
 }
 
 interface TableView {
@@ -74,6 +88,8 @@ interface ViewView {
 
 interface SoftDeleteView {
   readonly tsName: string;
+  /** the table's SQL name, as a TypeScript string */
+  readonly sqlName: string;
   readonly flag: string;
   readonly at: string;
   /** `is_deleted and deleted_at`, for the comment */
@@ -137,12 +153,13 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       })),
     };
   });
+  const customPrefix = `${CUSTOM_TYPES_BINDING}.`;
   const pgCore = new Set(
-    allCalls.map((c) => c.fn).filter((fn) => !service.enums.some((e) => e.tsName === fn) && fn !== 'bytea'),
+    allCalls
+      .map((c) => c.fn)
+      .filter((fn) => !service.enums.some((e) => e.tsName === fn) && !fn.startsWith(customPrefix)),
   );
   pgCore.add('pgSchema');
-  const needsBytea = [...service.tables, ...service.views].some((t) => t.columns.some((c) => c.type.kind === 'bytea'));
-  if (needsBytea) pgCore.add('customType');
   if (service.tables.some(referencesSibling)) pgCore.add('type PgTableExtraConfigValue');
   const crossServices = [
     ...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service))),
@@ -168,7 +185,8 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       ' ',
     ),
     importsSql: usesSql(allCalls),
-    needsBytea,
+    importsColumnTypes: customTypesOf([service]).length > 0,
+    columnTypesBinding: CUSTOM_TYPES_BINDING,
     typeImports: typeImportsOf(service),
     crossImports: crossServices.map((s) => ({ binding: crossBinding(s), service: s })),
     enums: service.enums.map((e) => {
@@ -192,6 +210,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         ? [
             {
               tsName,
+              sqlName: tsString(t.name),
               flag: tsString(columnOf(t, pair.flag).tsKey),
               at: tsString(columnOf(t, pair.at).tsKey),
               columns: `${pair.flag} and ${pair.at}`,
@@ -204,6 +223,8 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
     migrationsOut: tsString(`./${joinPosix('migrations', service.name)}`),
     migrationsTable: tsString(migrationsTable(service.name)),
     ...partitionsFilter(service.tables),
+    declare: service.tenants ? 'const' : 'export const',
+    ...tenantView(service, relationTables, options.drizzle === 1),
   };
 }
 
@@ -249,6 +270,12 @@ function typeImportsOf(service: Service) {
   return [...byPath]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([path, names]) => ({ path: tsString(path), names: [...names].sort().join(', ') }));
+}
+
+/** The custom types (custom-types.ts) the services' columns use, in name order. */
+export function customTypesOf(services: readonly Service[]): CustomKind[] {
+  const kinds = services.flatMap((s) => [...s.tables, ...s.views].flatMap((t) => t.columns.map((c) => c.type.kind)));
+  return [...new Set(kinds.filter(isCustomKind))].sort();
 }
 
 /** Tables referencing another table of their module can form cycles TypeScript cannot infer through. */

@@ -25,6 +25,11 @@ export interface TestDatabaseOptions<S extends ServiceModules> {
    */
   readonly services?: readonly string[];
   /**
+   * the tenants to create for every per-tenant service pushed (their source is not read); query one
+   * with `schemas: { shop: { schema: forTenant('acme') } }` from its generated tenant.ts
+   */
+  readonly tenants?: readonly string[];
+  /**
    * a PostgreSQL server (`postgres://user:pass@host/any_database`): each call gets a database of its
    * own there, cloned from a template and dropped by `close`; the user needs CREATEDB. Without it,
    * the test runs in embedded PGlite, in memory, inside a transaction rolled back by `close`.
@@ -51,7 +56,8 @@ export async function createTestDatabase<S extends ServiceModules = Record<never
   options: TestDatabaseOptions<S> = {},
 ): Promise<TestDatabase<S>> {
   const schemas: ServiceModules = options.schemas ?? {};
-  const project = testProject(options.manifest ?? 'schema.yaml', options.services ?? Object.keys(schemas));
+  const names = options.services ?? Object.keys(schemas);
+  const project = testProject(options.manifest ?? 'schema.yaml', names, options.tenants);
   checkSchemaNames(project, Object.keys(schemas));
   const opened = options.url ? await onPostgres(options.url, project) : await onPglite(project);
   const db = Object.fromEntries(Object.entries(schemas).map(([name, m]) => [name, opened.drizzle(m.schema)]));

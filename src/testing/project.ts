@@ -19,6 +19,8 @@ export interface TestProject {
   readonly model: Model;
   /** the services to push, each after the services it references */
   readonly services: readonly Service[];
+  /** the tenants created for every per-tenant service pushed */
+  readonly tenants: readonly string[];
   /**
    * Names what a pushed database holds: the manifest's bytes, the services chosen, and the build of
    * the code that turns them into tables. Templates are kept under it, so a changed manifest (or an
@@ -34,7 +36,7 @@ const models = new Map<string, Model>();
  * The manifest's model, parsed once per process and manifest version: the bytes are read on every
  * call (cheap), so an edited manifest is seen by the next test database.
  */
-export function testProject(manifest: string, names: readonly string[]): TestProject {
+export function testProject(manifest: string, names: readonly string[], tenants: readonly string[] = []): TestProject {
   const manifestPath = resolve(manifest);
   let bytes: Buffer;
   try {
@@ -45,11 +47,15 @@ export function testProject(manifest: string, names: readonly string[]): TestPro
   const modelKey = manifestKey(bytes);
   let model = models.get(modelKey);
   if (!model) models.set(modelKey, (model = loadModel(manifestPath, manifest)));
-  const services = withDependencies(model, selectServices(model, names));
+  // A test names its tenants itself: a per-tenant service's source (a query on a control table, say) is not read.
+  const services = withDependencies(model, selectServices(model, names)).map((s) =>
+    s.tenants ? { ...s, tenants: { ...s.tenants, source: undefined } } : s,
+  );
   const key = createHash('sha256')
     .update(`${modelKey}\0${filesFingerprint([PUSH_CODE_DIR])}\0${services.map((s) => s.name).join(',')}`)
+    .update(`\0${tenants.join(',')}`)
     .digest('hex');
-  return { root: dirname(manifestPath), manifestPath, model, services, key };
+  return { root: dirname(manifestPath), manifestPath, model, services, tenants, key };
 }
 
 /** The chosen services and every service they reference, in the model's order (dependencies first). */
@@ -77,12 +83,20 @@ export function checkSchemaNames(project: TestProject, names: readonly string[])
 export async function pushServices(db: Db, project: TestProject): Promise<void> {
   const target = givenTarget(db, 'createTestDatabase');
   const targets = project.services.map((service) => ({ service, target }));
-  const report = await pushInto(project.model, targets, { planFirst: false }, Connections.over(db));
-  const failed = report.services.filter((s) => s.status === 'refused' || s.status === 'failed');
-  if (failed.length > 0)
-    throw new UserError(
-      failed.map((s) => `service ${s.service}: push ${s.status}: ${s.reasons.join('; ')}`).join('\n'),
-    );
+  const options = { planFirst: false, tenants: project.tenants };
+  const report = await pushInto(project.model, targets, options, Connections.over(db), undefined, project.root);
+  const failed = [
+    ...report.services
+      .filter((s) => s.status === 'refused' || s.status === 'failed')
+      .map((s) => `service ${s.service}: push ${s.status}: ${s.reasons.join('; ')}`),
+    ...(report.fleets ?? []).flatMap((f) => [
+      ...(f.error ? [`service ${f.service}: ${f.error}`] : []),
+      ...f.tenants
+        .filter((t) => t.status === 'refused' || t.status === 'failed')
+        .map((t) => `service ${f.service}, tenant ${t.tenant}: push ${t.status}: ${t.reasons.join('; ')}`),
+    ]),
+  ];
+  if (failed.length > 0) throw new UserError(failed.join('\n'));
 }
 
 /** The version of the installed PGlite: a data folder dumped by one version may not load in another. */

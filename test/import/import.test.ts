@@ -60,7 +60,7 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
     expect(report).toContain('proposed base: id, created_at, updated_at, is_deleted, deleted_at\n');
     expect(report).toContain('public.users_user → user.user (--map users_=user)');
     for (const expected of [
-      'column public.misc_things.search: type tsvector',
+      'column public.misc_things.search: type pg_lsn',
       'column public.misc_things.amount: type positive_int',
       'domain public.positive_int',
       'exclusion constraint public.misc_things.misc_things_code_excl',
@@ -160,9 +160,7 @@ describe.each(BOTH)('import on $name', { timeout: 180_000 }, (kind) => {
 test('import --json prints one document with the manifest and the report; --strict makes ok false on what it left out', async () => {
   const { POSTGRES } = await import('../support/project.js');
   const p = await project(POSTGRES, ORDERS_MANIFEST);
-  await p.sql(
-    `create schema crm; create table crm.customers (id uuid primary key, name text not null, search tsvector)`,
-  );
+  await p.sql(`create schema crm; create table crm.customers (id uuid primary key, name text not null, search pg_lsn)`);
   const result = await p.run(['import', '--schema', 'crm', '--json']);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
@@ -175,7 +173,7 @@ test('import --json prints one document with the manifest and the report; --stri
   expect(doc.ok).toBe(true);
   expect(doc.manifest).toContain('  crm:\n    tables:\n');
   expect(doc.unsupported).toEqual([
-    { kind: 'column', name: 'crm.customers.search', note: 'type tsvector has no manifest form' },
+    { kind: 'column', name: 'crm.customers.search', note: 'type pg_lsn has no manifest form' },
   ]);
   const strict = await p.run(['import', '--schema', 'crm', '--json', '--strict']);
   expect(strict.code).toBe(1);

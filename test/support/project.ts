@@ -92,8 +92,9 @@ export async function project(kind: TargetKind, manifest: string): Promise<Proje
 
 /** Columns, constraints, indexes and enums of a schema, one `line` each, unordered. */
 const catalogLines = (schema: string) => `
-    select format('column %s.%s %s %s default %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
-                  case when a.attnotnull then 'not null' else 'null' end, coalesce(pg_get_expr(d.adbin, d.adrelid), '-')) as line
+    select format('column %s.%s %s %s default %s dims %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+                  case when a.attnotnull then 'not null' else 'null' end, coalesce(pg_get_expr(d.adbin, d.adrelid), '-'),
+                  a.attndims) as line
       from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
       left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
      where n.nspname = '${schema}' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped

@@ -53,7 +53,7 @@ insert into notifications_emaillog (to_address) select email from users_user lim
 /** One object of every kind the manifest cannot express, each with a name the report must show. */
 export const UNSUPPORTED_SQL = `
 create domain positive_int as integer check (value > 0);
-create table misc_things (id serial primary key, body text, search tsvector, amount positive_int, code text,
+create table misc_things (id serial primary key, body text, search pg_lsn, amount positive_int, code text,
   exclude using btree (code with =));
 create index misc_things_lower_body_idx on misc_things (lower(body));
 create table misc_parent (a integer not null, b integer not null, primary key (a, b));

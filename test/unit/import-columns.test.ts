@@ -7,6 +7,7 @@ import type { ColumnType } from '../../src/model/types.js';
 const live = (type: string, over: Partial<CatalogColumn> = {}): CatalogColumn => ({
   name: 'c',
   type,
+  dims: type.endsWith('[]') ? 1 : 0,
   typeName: type.replace(/\[\]$/, ''),
   typeSchema: 'pg_catalog',
   typeKind: 'b',
@@ -35,11 +36,28 @@ describe('typeSpelling: format_type() to the manifest', () => {
     ['integer[]', 'integer[]'],
     ['jsonb', 'jsonb'],
     ['inet', 'inet'],
+    ['tsvector', 'tsvector'],
+    ['timestamp(3) with time zone', 'timestamptz(3)'],
+    ['time(0) without time zone', 'time(0)'],
+    ['time with time zone', 'timetz'],
+    ['money', 'money'],
+    ['cidr', 'cidr'],
+    ['bit(8)', 'bit(8)'],
+    ['bit varying', 'varbit'],
+    ['bit varying(5)[]', 'varbit(5)[]'],
+    ['interval day to second(3)', 'interval day to second(3)'],
+    ['interval(2)', 'interval(2)'],
+    ['interval year', 'interval year'],
   ])('%s → %s', (pg, manifest) => expect(typeSpelling(live(pg))).toBe(manifest));
 
-  test.each(['tsvector', 'timestamp(3) with time zone', 'time with time zone', 'money', 'cidr', 'bit(8)'])(
-    '%s has no manifest form',
-    (pg) => expect(typeSpelling(live(pg))).toBeUndefined(),
+  test('ranges and multiranges keep their names; a two-dimensional array keeps both []', () => {
+    expect(typeSpelling(live('tstzrange', { typeKind: 'r' }))).toBe('tstzrange');
+    expect(typeSpelling(live('int4multirange', { typeKind: 'm' }))).toBe('int4multirange');
+    expect(typeSpelling(live('integer[]', { dims: 2 }))).toBe('integer[][]');
+  });
+
+  test.each(['pg_lsn', 'txid_snapshot', 'oid', 'name'])('%s has no manifest form', (pg) =>
+    expect(typeSpelling(live(pg))).toBeUndefined(),
   );
 
   test('an enum keeps its own name; a domain has no manifest form', () => {

@@ -44,6 +44,7 @@ const column = (name: string) => orders.columns.find((c) => c.name === name)!;
 const liveColumn = (name: string, type: string, extra: Partial<CatalogColumn> = {}): CatalogColumn => ({
   name,
   type,
+  dims: 0,
   notNull: false,
   default: null,
   identity: '',

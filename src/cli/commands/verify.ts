@@ -1,6 +1,14 @@
 import { loadProject } from '../../app/project.js';
 import { verify } from '../../app/verify.js';
-import { manifestArgs, projectOptions, servicesArg, targetArgs, targetChoice } from '../args.js';
+import {
+  manifestArgs,
+  projectOptions,
+  servicesArg,
+  targetArgs,
+  targetChoice,
+  tenantArg,
+  tenantsFrom,
+} from '../args.js';
 import { defineCli } from '../command.js';
 import { jsonOnError } from '../json-errors.js';
 import { printVerify } from '../report.js';
@@ -12,11 +20,12 @@ export const verifyCommand = defineCli({
     ...servicesArg,
     ...manifestArgs,
     ...targetArgs,
+    ...tenantArg,
     json: { type: 'boolean', description: 'print one JSON document' },
   },
   handler: async (args, io) => {
     const report = await jsonOnError(args.json, io, { ok: false, services: [] }, async () =>
-      verify(await loadProject(projectOptions(args, io)), targetChoice(args, io)),
+      verify(await loadProject(projectOptions(args, io)), { ...targetChoice(args, io), tenants: tenantsFrom(args) }),
     );
     printVerify(report, args.json ?? false, io);
     return report.ok ? 0 : 1;

@@ -96,6 +96,7 @@ export const COLUMNS = statement(
   {
     name: 'a.attname',
     type: 'format_type(a.atttypid, a.atttypmod)',
+    dims: 'a.attndims',
     notNull: 'a.attnotnull',
     // A default cannot name a column, so it deparses without its table, which pg_get_expr would open
     // (and lock) once per column; a generated column's expression names columns and needs it.

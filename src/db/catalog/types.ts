@@ -3,6 +3,8 @@ export interface CatalogColumn {
   readonly name: string;
   /** format_type() spelling, schema-qualified where the search path needs it */
   readonly type: string;
+  /** the array dimensions the column was declared with (pg_attribute.attndims), which format_type() leaves out */
+  readonly dims: number;
   readonly notNull: boolean;
   readonly default: string | null;
   readonly identity: '' | 'a' | 'd';

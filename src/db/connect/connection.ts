@@ -58,9 +58,10 @@ function open(url: string, options: postgres.Options<Record<string, postgres.Pos
   }
 }
 
-export function connectUrl(url: string): Db {
+/** `max`: the pool's connections (a fleet push of many tenants at once opens one per tenant at work). */
+export function connectUrl(url: string, max = 4): Db {
   const sql = open(url, {
-    max: 4,
+    max,
     connect_timeout: CONNECT_TIMEOUT_SECONDS,
     idle_timeout: 5,
     onnotice: () => {},

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm-0';
 import * as pgCore from 'drizzle-orm-0/pg-core';
-import { columnCall, constraintCalls, type Arg, type Call } from '../../model/drizzle-calls.js';
+import { CUSTOM_TYPES, customTypeSql } from '../../model/custom-types.js';
+import { columnCall, constraintCalls, CUSTOM_TYPES_BINDING, type Arg, type Call } from '../../model/drizzle-calls.js';
 import type { Model, Service, Table } from '../../model/types.js';
 
 /**
@@ -10,7 +11,15 @@ import type { Model, Service, Table } from '../../model/types.js';
 type AnyFn = (...args: unknown[]) => unknown;
 type Builder = Record<string, AnyFn>;
 
-const bytea = pgCore.customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+/** generated/column-types.ts's declarations, made from the same data (custom-types.ts). */
+const customTypes: Record<string, AnyFn> = Object.fromEntries(
+  Object.entries(CUSTOM_TYPES).map(([kind, spec]) => [
+    `${CUSTOM_TYPES_BINDING}.${kind}`,
+    pgCore.customType<{ data: unknown; config: { length?: number } }>({
+      dataType: (config) => customTypeSql(spec, config),
+    }) as unknown as AnyFn,
+  ]),
+);
 
 export interface RuntimeService {
   /** what a generated schema module exports: the pgSchema, enums and tables */
@@ -60,7 +69,7 @@ function buildService(service: Service, resolve: Resolve): RuntimeService {
   const exports: Record<string, unknown> = { [service.schemaTsName]: schema };
   const fns: Record<string, AnyFn> = {
     ...(pgCore as unknown as Record<string, AnyFn>),
-    bytea: bytea as unknown as AnyFn,
+    ...customTypes,
   };
   for (const e of service.enums) {
     const enumFn = schema.enum(e.name, e.values as [string, ...string[]]);

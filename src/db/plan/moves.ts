@@ -170,6 +170,7 @@ const SAME_NAMES_ELSEWHERE = `
 select n.nspname as schema, c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace
  where c.relkind in ('r', 'p') and c.relname in (select json_array_elements_text(($1::text)::json))
    and n.nspname not in (select json_array_elements_text(($2::text)::json))
+   and not exists (select from json_array_elements_text(($3::text)::json) as p(pattern) where n.nspname like p.pattern)
    and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
  order by 1, 2`;
 
@@ -182,12 +183,15 @@ export async function silentSplits(
   service: Service,
   catalog: CatalogSchema,
   owned: readonly string[],
+  /** LIKE patterns of owned schemas: every per-tenant service's tenants (tenants.ts) */
+  ownedLike: readonly string[] = [],
 ): Promise<string[]> {
   const missing = service.tables.filter((t) => !catalog.tables.some((x) => x.name === t.name)).map((t) => t.name);
   if (missing.length === 0) return [];
   const found = await tx.query<{ schema: string; table: string }>(SAME_NAMES_ELSEWHERE, [
     JSON.stringify(missing),
     JSON.stringify(owned),
+    JSON.stringify(ownedLike),
   ]);
   const out: string[] = [];
   for (const { schema, table } of found) {
