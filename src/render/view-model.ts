@@ -3,11 +3,13 @@ import {
   columnCall,
   constraintCalls,
   CUSTOM_TYPES_BINDING,
+  serviceTypeBinding,
   type ColumnCall,
   type ConstraintCall,
 } from '../model/drizzle-calls.js';
 import { crossBinding, crossTableKey, pascalCase } from '../model/names.js';
 import { docComment, tsKey, tsString } from './ts-escape.js';
+import { domainDeclaration } from '../model/domain-code.js';
 import type { DrizzleMajor, Model, Service, Table } from '../model/types.js';
 import { migrationsTable } from '../shared/conventions.js';
 import {
@@ -43,6 +45,8 @@ export interface ServiceView {
     readonly values: string;
     readonly typeName: string;
   }[];
+  /** `export const emailDomain = customType<…>(…);` per domain of the service */
+  readonly domains: readonly string[];
   readonly tables: readonly TableView[];
   /** views as `.existing()` Drizzle views: push, not drizzle-kit, creates them (generated-code.md) */
   readonly views: readonly ViewView[];
@@ -111,7 +115,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
     return svc === service.name ? t.tsName : `${crossBinding(svc)}.${t.tsName}`;
   };
   const refs = { table: lookup, constant: refer };
-  const enumBinding = (name: string) => service.enums.find((e) => e.name === name)!.tsName;
+  const binding = serviceTypeBinding(service);
   const allCalls: (ColumnCall | ConstraintCall)[] = [];
   const tables = service.tables.map((table): TableView => {
     const scope: CodeScope = {
@@ -121,7 +125,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
           ? `t.${columnOf(table, col).tsKey}`
           : `${refer(svc, tbl)}.${columnOf(lookup(svc, tbl), col).tsKey}`,
     };
-    const columnCalls = table.columns.map((c) => columnCall(c, enumBinding));
+    const columnCalls = table.columns.map((c) => columnCall(c, binding));
     const constraints = constraintCalls(table);
     allCalls.push(...columnCalls, ...constraints);
     return {
@@ -141,7 +145,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
   // A view's columns are plain builders (no default, no reference): no scope is ever asked.
   const noScope: CodeScope = { column: unreachable, foreignColumn: unreachable };
   const views = service.views.map((v): ViewView => {
-    const calls = v.columns.map((c) => columnCall(c, enumBinding));
+    const calls = v.columns.map((c) => columnCall(c, binding));
     allCalls.push(...calls);
     return {
       tsName: v.tsName,
@@ -157,9 +161,15 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
   const pgCore = new Set(
     allCalls
       .map((c) => c.fn)
-      .filter((fn) => !service.enums.some((e) => e.tsName === fn) && !fn.startsWith(customPrefix)),
+      .filter(
+        (fn) =>
+          !service.enums.some((e) => e.tsName === fn) &&
+          !service.domains.some((d) => d.tsName === fn) &&
+          !fn.startsWith(customPrefix),
+      ),
   );
   pgCore.add('pgSchema');
+  if (service.domains.length > 0) pgCore.add('customType');
   if (service.tables.some(referencesSibling)) pgCore.add('type PgTableExtraConfigValue');
   const crossServices = [
     ...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service))),
@@ -198,6 +208,9 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         typeName: pascalCase(e.name),
       };
     }),
+    domains: service.domains.map((d) =>
+      domainDeclaration(service.tenants ? { tenantSchemaParam: 'schemaName' } : { schema: service.schema }, d),
+    ),
     tables,
     views,
     drizzle1: options.drizzle === 1,

@@ -1,7 +1,17 @@
-import { ELSEWHERE, ENUMS, SCHEMAS, UNMANAGED, VIEWS, type CatalogParams, type CatalogStatement } from './query.js';
+import {
+  DOMAINS,
+  ELSEWHERE,
+  ENUMS,
+  SCHEMAS,
+  UNMANAGED,
+  VIEWS,
+  type CatalogParams,
+  type CatalogStatement,
+} from './query.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
 import type {
+  CatalogDomain,
   CatalogEnum,
   CatalogRequest,
   CatalogSchema,
@@ -43,7 +53,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, views, unmanaged] = await Promise.all([
+  const [tables, present, elsewhere, enums, views, domains, unmanaged] = await Promise.all([
     readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
@@ -62,6 +72,9 @@ export async function readCatalogs(
         return v;
       }),
     ),
+    read<CatalogDomain & { checks: unknown }>(DOMAINS).then((rows) =>
+      rows.map((d): CatalogDomain => ({ ...d, checks: parsedJson(d.checks) })),
+    ),
     options.unmanaged
       ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
       : undefined,
@@ -76,6 +89,7 @@ export async function readCatalogs(
       tables: tables.get(schema) ?? [],
       enums: enums.filter((e) => e.schema === schema),
       views: views.filter((v) => v.schema === schema),
+      domains: domains.filter((d) => d.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
       ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),
     });

@@ -3,6 +3,7 @@ import type { CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Change, ColumnAspect, Drift } from '../compare/types.js';
 import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
 import { DeclaredViews } from './declared-views.js';
+import { domainChange } from './domains.js';
 import { CONSTRAINT_KINDS, createSchema, createTouchFunction, dropColumn, dropTable } from './drops.js';
 import { changeEnum, createEnum, dropEnum } from './enums.js';
 import type { Facts } from './facts.js';
@@ -138,6 +139,17 @@ export class ServicePlan {
         return this.enumValues(change);
       case 'drop enum':
         return this.dropEnum(change);
+      case 'create domain':
+      case 'domain type':
+      case 'domain default':
+      case 'domain not null':
+      case 'add domain check':
+      case 'drop domain check':
+      case 'validate domain check': {
+        const planned = domainChange(this.schema, change, this.input.online);
+        if ('refusal' in planned) return void this.refusals.push(planned.refusal);
+        return this.put(planned.stage, ...planned.steps);
+      }
       case 'create table':
         this.touch ||= change.table.columns.some((c) => c.onUpdateTrigger);
         return newTable(this.on(change.table.name), change.table, this.put);
