@@ -408,6 +408,31 @@ const enumSchema = z.union(
   },
 );
 
+const domainSchema = mapping(
+  {
+    type: text('a type').meta({
+      description: `The domain's base type: ${TYPE_SPELLINGS} (no serial).`,
+      ...EDITOR_RULES.columnType,
+      examples: ['text', 'varchar(320)', 'integer', 'numeric(10,2)'],
+    }),
+    notNull: flag('notNull')
+      .meta({ description: 'NOT NULL: no column of the domain holds NULL.', default: false })
+      .optional(),
+    default: z
+      .unknown()
+      .meta({
+        description:
+          'The default of every column of the domain: a literal of the base type, or `{ sql: <expression> }`.',
+        anyOf: DEFAULT_FORMS,
+      })
+      .optional(),
+    checks: dict(rawSql, 'checks')
+      .meta({ description: 'Check constraints by their own name: { sql: <expression of VALUE> }.' })
+      .optional(),
+  },
+  'a domain { type, notNull?, default?, checks? }',
+).meta({ description: 'A domain: a base type with NOT NULL, a default and checks, usable as a column type.' });
+
 /** Where a per-tenant service's tenants come from (tenants.md); the model checks that exactly one is given. */
 export const tenantSourceSchema = mapping(
   {
@@ -478,10 +503,13 @@ export const serviceSchema = mapping(
           "created in the service's schema.",
       })
       .optional(),
+    domains: dict(domainSchema, 'domains')
+      .meta({ description: "Domains by name, created in the service's schema; columns use them as types." })
+      .optional(),
     tenants: tenantsSchema.optional(),
     tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),
   },
-  'a service { schema?, databaseUrlEnv?, tenants?, enums?, tables }',
+  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, tables }',
 ).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
 /**
@@ -566,6 +594,7 @@ export type TableInput = z.infer<typeof tableSchema>;
 export type ColumnInput = z.infer<typeof columnSchema>;
 export type SoftDeleteInput = z.infer<typeof softDeleteSchema>;
 export type EnumInput = z.infer<typeof enumSchema>;
+export type DomainInput = z.infer<typeof domainSchema>;
 export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
 export type TenantsInput = z.infer<typeof tenantsSchema>;

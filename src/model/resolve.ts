@@ -4,6 +4,7 @@ import type { ManifestInput } from '../manifest/schema.js';
 import { ENV_NAME } from '../manifest/value-rules.js';
 import { camelCase, identifierProblem, pascalCase, reservedSchemaProblem, rowTypeNames } from './names.js';
 import { resolveSharedSets } from './resolve-columns.js';
+import { domainTypes, resolveDomains } from './resolve-domains.js';
 import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
@@ -63,7 +64,9 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       ]);
 
     const enums = resolveEnums(svc.enums ?? {}, [...path, 'enums'], diagnostics);
-    const scope = { schema, enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners };
+    const enumValues = new Map(enums.map((e) => [e.name, e.values] as const));
+    const domains = resolveDomains(svc.domains ?? {}, enumValues, [...path, 'domains'], diagnostics);
+    const scope = { schema, enums: enumValues, domains: domainTypes(domains), diagnostics, enumOwners };
     const drafts = Object.entries(svc.tables).map(([t, input]) =>
       resolveTable(t, input, [...path, 'tables', t], shared, scope),
     );
@@ -79,7 +82,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       new Set([...constNames, ...SOFT_DELETE_EXPORTS]),
     );
     const tables = drafts.map((t) => ({ ...t, typeName: typeNames.get(t.name)! }));
-    const service = { name, schema, schemaTsName, urlEnv, enums, tables, path, ...(tenants && { tenants }) };
+    const service = { name, schema, schemaTsName, urlEnv, enums, domains, tables, path, ...(tenants && { tenants }) };
     checkNamespaces(service, report);
     services.push(service);
   }
@@ -130,6 +133,7 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     else relations.set(name, `${what} at ${formatPath(path)}`);
   };
   service.enums.forEach((e) => claim(e.name, 'enum', [...service.path, 'enums', e.name], true));
+  service.domains.forEach((d) => claim(d.name, 'domain', [...service.path, 'domains', d.name], true));
   for (const t of service.tables) {
     claim(t.name, 'table', t.path, true);
     // A column's primaryKey: true (maybe inherited from a base) is named <table>_pkey by Postgres as well.
@@ -170,6 +174,7 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     bind(e.tsName, `enum ${e.name}`, [...service.path, 'enums', e.name]);
     bind(pascalCase(e.name), `enum ${e.name}'s value type`, [...service.path, 'enums', e.name]);
   }
+  for (const d of service.domains) bind(d.tsName, `domain ${d.name}`, [...service.path, 'domains', d.name]);
   // Invalid names are reported already; their TypeScript names would only add noise.
   for (const t of service.tables.filter((x) => !identifierProblem(x.name, 'table'))) {
     bind(t.tsName, `table ${t.name}`, t.path);

@@ -3,11 +3,13 @@ import {
   columnCall,
   constraintCalls,
   CUSTOM_TYPES_BINDING,
+  serviceTypeBinding,
   type ColumnCall,
   type ConstraintCall,
 } from '../model/drizzle-calls.js';
 import { crossBinding, crossTableKey, pascalCase } from '../model/names.js';
 import { docComment, tsKey, tsString } from './ts-escape.js';
+import { domainDeclaration } from '../model/domain-code.js';
 import type { DrizzleMajor, Model, Service, Table } from '../model/types.js';
 import { migrationsTable } from '../shared/conventions.js';
 import {
@@ -43,6 +45,8 @@ export interface ServiceView {
     readonly values: string;
     readonly typeName: string;
   }[];
+  /** `export const emailDomain = customType<…>(…);` per domain of the service */
+  readonly domains: readonly string[];
   readonly tables: readonly TableView[];
   /** the code is for drizzle-orm 1.x (relations v2, `drizzle({ client, relations })`); else for 0.x */
   readonly drizzle1: boolean;
@@ -101,7 +105,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
     return svc === service.name ? t.tsName : `${crossBinding(svc)}.${t.tsName}`;
   };
   const refs = { table: lookup, constant: refer };
-  const enumBinding = (name: string) => service.enums.find((e) => e.name === name)!.tsName;
+  const binding = serviceTypeBinding(service);
   const allCalls: (ColumnCall | ConstraintCall)[] = [];
   const tables = service.tables.map((table): TableView => {
     const scope: CodeScope = {
@@ -111,7 +115,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
           ? `t.${columnOf(table, col).tsKey}`
           : `${refer(svc, tbl)}.${columnOf(lookup(svc, tbl), col).tsKey}`,
     };
-    const columnCalls = table.columns.map((c) => columnCall(c, enumBinding));
+    const columnCalls = table.columns.map((c) => columnCall(c, binding));
     const constraints = constraintCalls(table);
     allCalls.push(...columnCalls, ...constraints);
     return {
@@ -132,9 +136,15 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
   const pgCore = new Set(
     allCalls
       .map((c) => c.fn)
-      .filter((fn) => !service.enums.some((e) => e.tsName === fn) && !fn.startsWith(customPrefix)),
+      .filter(
+        (fn) =>
+          !service.enums.some((e) => e.tsName === fn) &&
+          !service.domains.some((d) => d.tsName === fn) &&
+          !fn.startsWith(customPrefix),
+      ),
   );
   pgCore.add('pgSchema');
+  if (service.domains.length > 0) pgCore.add('customType');
   if (service.tables.some(referencesSibling)) pgCore.add('type PgTableExtraConfigValue');
   const crossServices = [
     ...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service))),
@@ -173,6 +183,9 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         typeName: pascalCase(e.name),
       };
     }),
+    domains: service.domains.map((d) =>
+      domainDeclaration(service.tenants ? { tenantSchemaParam: 'schemaName' } : { schema: service.schema }, d),
+    ),
     tables,
     drizzle1: options.drizzle === 1,
     relationTables,

@@ -1,7 +1,15 @@
-import { ELSEWHERE, ENUMS, SCHEMAS, UNMANAGED, type CatalogParams, type CatalogStatement } from './query.js';
+import { DOMAINS, ELSEWHERE, ENUMS, SCHEMAS, UNMANAGED, type CatalogParams, type CatalogStatement } from './query.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
-import type { CatalogEnum, CatalogRequest, CatalogSchema, DatabaseCatalog, Found, Unmanaged } from './types.js';
+import type {
+  CatalogDomain,
+  CatalogEnum,
+  CatalogRequest,
+  CatalogSchema,
+  DatabaseCatalog,
+  Found,
+  Unmanaged,
+} from './types.js';
 
 /** Reads one schema. */
 export async function readCatalog(
@@ -35,7 +43,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, unmanaged] = await Promise.all([
+  const [tables, present, elsewhere, enums, domains, unmanaged] = await Promise.all([
     readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
@@ -45,6 +53,9 @@ export async function readCatalogs(
         e.values = parsedJson(e.values);
         return e;
       }),
+    ),
+    read<CatalogDomain & { checks: unknown }>(DOMAINS).then((rows) =>
+      rows.map((d): CatalogDomain => ({ ...d, checks: parsedJson(d.checks) })),
     ),
     options.unmanaged
       ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
@@ -59,6 +70,7 @@ export async function readCatalogs(
       exists: present.includes(schema),
       tables: tables.get(schema) ?? [],
       enums: enums.filter((e) => e.schema === schema),
+      domains: domains.filter((d) => d.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
       ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),
     });

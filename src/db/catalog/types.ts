@@ -93,6 +93,21 @@ export interface CatalogEnum {
   readonly values: readonly string[];
 }
 
+/** A domain: its base type as format_type() spells it, NOT NULL, default and checks. */
+export interface CatalogDomain {
+  readonly schema: string;
+  readonly name: string;
+  readonly baseType: string;
+  /** the base type's array dimensions (pg_type.typndims) and scalar type, as a column's (CatalogColumn) */
+  readonly dims: number;
+  readonly baseTypeName: string;
+  readonly baseTypeSchema: string;
+  readonly baseTypeKind: string;
+  readonly notNull: boolean;
+  readonly default: string | null;
+  readonly checks: readonly { readonly name: string; readonly definition: string; readonly validated: boolean }[];
+}
+
 /** An object the manifest cannot declare (catalog/query.ts UNMANAGED): push leaves it alone. */
 export interface Unmanaged {
   readonly kind: string;
@@ -105,6 +120,7 @@ export interface CatalogSchema {
   readonly exists: boolean;
   readonly tables: readonly CatalogTable[];
   readonly enums: readonly CatalogEnum[];
+  readonly domains: readonly CatalogDomain[];
   /**
    * tables with one of `lookFor`'s names in other non-system schemas not owned by another service:
    * where misrouted tables land

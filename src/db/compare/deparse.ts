@@ -12,7 +12,8 @@ import { quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
  */
 
 /** Where an expression sits: each is stored and printed its own way. */
-export type ExpressionKind = 'check' | 'default' | 'predicate' | 'generated' | 'partition key' | 'partition bound';
+export type ExpressionKind =
+  'check' | 'domain check' | 'default' | 'predicate' | 'generated' | 'partition key' | 'partition bound';
 
 export interface DeclaredColumn {
   readonly name: string;
@@ -25,7 +26,7 @@ export interface Expression {
   readonly sql: string;
   /** the table's columns, which a check, a predicate or a generated column may name; none for a default */
   readonly columns: readonly DeclaredColumn[];
-  /** the column type of a default or a generated column */
+  /** the column type of a default or a generated column; a domain check's base type */
   readonly type?: string;
   /** a partition bound's table key (`RANGE ("at")`), which the bound is read against */
   readonly key?: string;
@@ -81,7 +82,7 @@ async function serverTexts(db: Queryable, expressions: readonly Expression[]): P
     return name;
   };
   expressions.forEach((e, i) => {
-    const table = tableFor(e.kind === 'default' ? [] : e.columns);
+    const table = tableFor(e.kind === 'default' || e.kind === 'domain check' ? [] : e.columns);
     statements.push(guarded(...storing(e, table, quoteIdent(`E${i}`), quoteIdent(`${prefix}E${i}`))));
   });
   const rows = await rolledBack(db, async (q) => {
@@ -91,7 +92,8 @@ async function serverTexts(db: Queryable, expressions: readonly Expression[]): P
   const texts: (string | undefined)[] = expressions.map(() => undefined);
   for (const { item, text } of rows ?? []) {
     const i = Number(item.slice(1));
-    texts[i] = expressions[i]!.kind === 'check' ? conditionOf(text) : text;
+    const kind = expressions[i]!.kind;
+    texts[i] = kind === 'check' || kind === 'domain check' ? conditionOf(text) : text;
   }
   return texts;
 }
@@ -101,6 +103,9 @@ function storing(e: Expression, table: string, item: string, index: string): str
   switch (e.kind) {
     case 'check':
       return [`ALTER TABLE ${table} ADD CONSTRAINT ${item} CHECK (${e.sql})`];
+    // A temporary domain of the base type: VALUE means what it means in the manifest's domain.
+    case 'domain check':
+      return [`CREATE DOMAIN pg_temp.${index} AS ${e.type} CONSTRAINT ${item} CHECK (${e.sql})`];
     case 'default':
       // SET DEFAULT rather than ADD COLUMN … DEFAULT, which would evaluate a stable default once.
       return [
@@ -138,6 +143,10 @@ const READ_BACK = `
 select k.conname as item, pg_get_constraintdef(k.oid, true) as text
   from pg_constraint k join pg_class c on c.oid = k.conrelid
  where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and k.contype = 'c'
+union all
+select k.conname, pg_get_constraintdef(k.oid, true)
+  from pg_constraint k join pg_type t on t.oid = k.contypid
+ where t.typnamespace = pg_my_temp_schema() and starts_with(t.typname, $1::text) and k.contype = 'c'
 union all
 select a.attname, pg_get_expr(d.adbin, case when a.attgenerated = '' then 0 else d.adrelid end)
   from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum

@@ -6,6 +6,7 @@ import type { Change, ColumnAspect, Drift } from '../compare/types.js';
 import { TOUCH_FUNCTION, touchFunction } from '../compare/triggers.js';
 import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
 import { aroundChanges } from './dependents.js';
+import { domainChange } from './domains.js';
 import { changeEnum, createEnum, dropEnum } from './enums.js';
 import type { Facts } from './facts.js';
 import {
@@ -153,6 +154,17 @@ class ServicePlan {
         return this.enumValues(change);
       case 'drop enum':
         return this.dropEnum(change);
+      case 'create domain':
+      case 'domain type':
+      case 'domain default':
+      case 'domain not null':
+      case 'add domain check':
+      case 'drop domain check':
+      case 'validate domain check': {
+        const planned = domainChange(this.schema, change, this.input.online);
+        if ('refusal' in planned) return void this.refusals.push(planned.refusal);
+        return this.put(planned.stage, ...planned.steps);
+      }
       case 'create table':
         this.touch ||= change.table.columns.some((c) => c.onUpdateTrigger);
         return newTable(this.on(change.table.name), change.table, this.put);
@@ -329,6 +341,7 @@ function everything({ service, drift }: PlanInput): Change[] {
   return [
     { kind: 'create schema' },
     ...service.enums.map((e): Change => ({ kind: 'create enum', enum: e })),
+    ...service.domains.map((domain): Change => ({ kind: 'create domain', domain })),
     ...service.tables.map((table): Change => ({ kind: 'create table', table })),
   ];
 }
