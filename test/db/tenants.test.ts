@@ -179,6 +179,30 @@ describe('on postgres only', () => {
     expect(text.stdout).toContain('3 tenants: 3 altered');
   });
 
+  test("tenants in one state share a plan, except where a tenant's rows call for the online forms", async () => {
+    const p = await project(POSTGRES, manifest());
+    const names = ['a1', 'a2', 'a3', 'busy', 'a4'];
+    await p.sql(`create table public.tenants (slug text primary key);
+      insert into public.tenants values ${names.map((n) => `('${n}')`).join(', ')}`);
+    expect((await p.run(['push'])).code).toBe(0);
+    await p.sql(`insert into tenant_busy.orders (status) values ('paid')`);
+    await p.write(
+      manifest(`\n          note: { type: text, nullable: true }\n        indexes:\n          - columns: [note]`),
+    );
+    // One at a time, so that a1's plan is there for the others.
+    const pushed = await p.run(['push', '--concurrency', '1', '--json']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const tenants = (JSON.parse(pushed.stdout) as { fleets: { tenants: { tenant: string; statements: string[] }[] }[] })
+      .fleets[0]!.tenants;
+    const index = (tenant: string) => tenants.find((t) => t.tenant === tenant)!.statements.find((s) => /INDEX/.test(s));
+    expect(index('a1')).toBe('CREATE INDEX "orders_note_idx" ON "tenant_a1"."orders" USING btree ("note")');
+    for (const n of ['a2', 'a3', 'a4']) expect(index(n)).toBe(index('a1')!.replace('tenant_a1', `tenant_${n}`));
+    expect(index('busy')).toBe(
+      'CREATE INDEX CONCURRENTLY "orders_note_idx" ON "tenant_busy"."orders" USING btree ("note")',
+    );
+    expect((await p.run(['verify'])).code).toBe(0);
+  });
+
   test('tenants from the schemas that match the pattern, and from a file', async () => {
     const p = await project(
       POSTGRES,
