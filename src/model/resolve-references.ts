@@ -77,6 +77,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       schemaTsName: s.schemaTsName,
       urlEnv: s.urlEnv,
       enums: s.enums,
+      views: s.views,
       domains: s.domains,
       dependsOn: [...dependsOn.get(s.name)!.keys()].sort(),
       ...(s.tenants && { tenants: s.tenants }),

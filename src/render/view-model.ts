@@ -48,6 +48,8 @@ export interface ServiceView {
   /** `export const emailDomain = customType<…>(…);` per domain of the service */
   readonly domains: readonly string[];
   readonly tables: readonly TableView[];
+  /** views as `.existing()` Drizzle views: push, not drizzle-kit, creates them (generated-code.md) */
+  readonly views: readonly ViewView[];
   /** the code is for drizzle-orm 1.x (relations v2, `drizzle({ client, relations })`); else for 0.x */
   readonly drizzle1: boolean;
   readonly relationTables: readonly RelationsV1View[];
@@ -78,6 +80,14 @@ interface TableView {
   readonly constraints: readonly string[];
   /** return annotation of the constraints callback: breaks type inference cycles between tables */
   readonly constraintsType: string;
+}
+
+interface ViewView {
+  readonly tsName: string;
+  /** `view` or `materializedView` */
+  readonly fn: string;
+  readonly name: string;
+  readonly columns: readonly { readonly key: string; readonly code: string }[];
 }
 
 interface SoftDeleteView {
@@ -130,6 +140,21 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       })),
       constraints: constraints.map((k) => callCode(k, scope, 4, 5)),
       constraintsType: referencesSibling(table) ? ': PgTableExtraConfigValue[]' : '',
+    };
+  });
+  // A view's columns are plain builders (no default, no reference): no scope is ever asked.
+  const noScope: CodeScope = { column: unreachable, foreignColumn: unreachable };
+  const views = service.views.map((v): ViewView => {
+    const calls = v.columns.map((c) => columnCall(c, binding));
+    allCalls.push(...calls);
+    return {
+      tsName: v.tsName,
+      fn: v.materialized ? 'materializedView' : 'view',
+      name: tsString(v.name),
+      columns: v.columns.map((c, i) => ({
+        key: c.tsKey,
+        code: callCode(calls[i]!, noScope, 4, 4 + c.tsKey.length + 3),
+      })),
     };
   });
   const customPrefix = `${CUSTOM_TYPES_BINDING}.`;
@@ -187,6 +212,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       domainDeclaration(service.tenants ? { tenantSchemaParam: 'schemaName' } : { schema: service.schema }, d),
     ),
     tables,
+    views,
     drizzle1: options.drizzle === 1,
     relationTables,
     relationImports: options.drizzle === 0 ? relationsV1Imports(service, refs) : '',
@@ -261,7 +287,7 @@ function typeImportsOf(service: Service) {
 
 /** The custom types (custom-types.ts) the services' columns use, in name order. */
 export function customTypesOf(services: readonly Service[]): CustomKind[] {
-  const kinds = services.flatMap((s) => s.tables.flatMap((t) => t.columns.map((c) => c.type.kind)));
+  const kinds = services.flatMap((s) => [...s.tables, ...s.views].flatMap((t) => t.columns.map((c) => c.type.kind)));
   return [...new Set(kinds.filter(isCustomKind))].sort();
 }
 
@@ -272,5 +298,9 @@ const referencesSibling = (table: Table) =>
 function columnOf(table: Pick<Table, 'columns'>, name: string) {
   return table.columns.find((c) => c.name === name)!;
 }
+
+const unreachable = (): never => {
+  throw new Error('a view column names no other column');
+};
 
 const joinPosix = (...parts: string[]) => parts.filter((p) => p !== '' && p !== '.').join('/');

@@ -1,4 +1,13 @@
-import { DOMAINS, ELSEWHERE, ENUMS, SCHEMAS, UNMANAGED, type CatalogParams, type CatalogStatement } from './query.js';
+import {
+  DOMAINS,
+  ELSEWHERE,
+  ENUMS,
+  SCHEMAS,
+  UNMANAGED,
+  VIEWS,
+  type CatalogParams,
+  type CatalogStatement,
+} from './query.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
 import type {
@@ -6,6 +15,7 @@ import type {
   CatalogEnum,
   CatalogRequest,
   CatalogSchema,
+  CatalogView,
   DatabaseCatalog,
   Found,
   Unmanaged,
@@ -43,7 +53,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, domains, unmanaged] = await Promise.all([
+  const [tables, present, elsewhere, enums, views, domains, unmanaged] = await Promise.all([
     readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
@@ -52,6 +62,14 @@ export async function readCatalogs(
         const e = objectOf<CatalogEnum>(ENUMS, r);
         e.values = parsedJson(e.values);
         return e;
+      }),
+    ),
+    read<Record<string, unknown>>(VIEWS).then((rows) =>
+      rows.map((r) => {
+        const v = objectOf<CatalogView>(VIEWS, r);
+        for (const key of ['options', 'columns', 'indexes', 'reads'] as const)
+          Object.assign(v, { [key]: parsedJson(v[key]) });
+        return v;
       }),
     ),
     read<CatalogDomain & { checks: unknown }>(DOMAINS).then((rows) =>
@@ -70,6 +88,7 @@ export async function readCatalogs(
       exists: present.includes(schema),
       tables: tables.get(schema) ?? [],
       enums: enums.filter((e) => e.schema === schema),
+      views: views.filter((v) => v.schema === schema),
       domains: domains.filter((d) => d.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
       ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),
