@@ -1,5 +1,5 @@
 import { readCatalogs } from '../db/catalog/read.js';
-import type { CatalogEnum, CatalogTable } from '../db/catalog/types.js';
+import type { CatalogDomain, CatalogEnum, CatalogTable, CatalogView } from '../db/catalog/types.js';
 import type { Db, Queryable } from '../db/connect/queryable.js';
 import { qualified } from '../shared/sql-quote.js';
 
@@ -15,7 +15,11 @@ export interface LiveDatabase {
   readonly partitions: readonly CatalogTable[];
   /** the enums of every non-system schema: a column's type may live in a schema not imported */
   readonly enums: readonly CatalogEnum[];
+  /** the domains of the schemas read */
+  readonly domains: readonly CatalogDomain[];
   readonly others: readonly LiveOther[];
+  /** the views and materialized views of the schemas read */
+  readonly views: readonly CatalogView[];
 }
 
 /** An object outside what the manifest expresses: kind and full name. */
@@ -35,7 +39,9 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
     .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : 1) : a.kind < b.kind ? -1 : 1));
   const all = read.flatMap((s) => s.tables);
   const tables = all.filter((t) => !t.partition);
-  return { tables, partitions: all.filter((t) => t.partition), enums: catalog.enums, others };
+  const views = read.flatMap((s) => s.views);
+  const domains = read.flatMap((s) => s.domains);
+  return { tables, partitions: all.filter((t) => t.partition), enums: catalog.enums, domains, others, views };
 }
 
 /** Exact row counts of the given tables, in one query. */

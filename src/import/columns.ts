@@ -48,13 +48,18 @@ export type ImportedColumn =
 export function importColumn(
   c: CatalogColumn,
   enumValues: (name: string) => readonly string[] | undefined,
+  /** the base type of the column's domain, when the manifest declares it beside the table */
+  domainBase?: ColumnType,
 ): ImportedColumn {
-  const spelling = typeSpelling(c);
+  const spelling = domainBase
+    ? c.typeName + '[]'.repeat(c.type.endsWith('[]') ? Math.max(c.dims, 1) : 0)
+    : typeSpelling(c);
   if (!spelling) return { name: c.name, problem: `type ${c.type} has no manifest form` };
   if (c.generated) return { name: c.name, problem: 'generated column' };
   const serial = c.ownedSequence !== null && c.default?.startsWith('nextval(') && SERIAL[spelling];
   const enumName = c.typeKind === 'e' ? c.typeName : undefined;
-  const type = parseColumnType(serial || spelling, new Set(enumName ? [enumName] : []));
+  const domains = domainBase ? new Map([[c.typeName, domainBase]]) : undefined;
+  const type = parseColumnType(serial || spelling, new Set(enumName ? [enumName] : []), domains);
   if (typeof type === 'string') return { name: c.name, problem: type };
   const spec: ColumnSpec = { type: serial || spelling };
   if (!c.notNull) spec['nullable'] = true;

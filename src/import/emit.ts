@@ -4,6 +4,7 @@ import type { ColumnSpec } from './columns.js';
 import type { MixinPlan } from './mixins.js';
 import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
+import type { ServiceViews } from './views.js';
 
 export interface ServiceEnums {
   /** enum name → values and the schema it comes from */
@@ -13,8 +14,11 @@ export interface ServiceEnums {
 interface Planned {
   readonly tables: readonly ImportedTable[];
   readonly enums: ReadonlyMap<string, ServiceEnums>;
+  /** by service (the schema it stays in): its domains as the manifest writes them */
+  readonly domains: ReadonlyMap<string, Record<string, Record<string, unknown>>>;
   readonly plan: BasePlan;
   readonly mixins: MixinPlan;
+  readonly views: ServiceViews;
 }
 
 interface Manifest extends Planned {
@@ -63,9 +67,11 @@ export function manifestData(m: Planned): Record<string, unknown> {
           ...(Object.keys(enums).length > 0 && {
             enums: Object.fromEntries(Object.entries(enums).map(([n, e]) => [n, e.values])),
           }),
+          ...(Object.keys(m.domains.get(service) ?? {}).length > 0 && { domains: m.domains.get(service) }),
           tables: Object.fromEntries(
             tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t))]),
           ),
+          ...(m.views.has(service) && { views: m.views.get(service) }),
         };
         return [service, body];
       }),
@@ -186,5 +192,15 @@ function inlineShared(doc: Document, m: Manifest, services: ReadonlyMap<string, 
   flowValues(doc.get('base'));
   for (const [name] of m.plan.named) flowValues(doc.getIn(['bases', name]));
   for (const [name] of m.mixins.mixins) flowValues(doc.getIn(['mixins', name, 'columns']));
-  for (const [service] of services) flowValues(doc.getIn(['services', service, 'enums']));
+  for (const [service] of services) {
+    flowValues(doc.getIn(['services', service, 'enums']));
+    const views = doc.getIn(['services', service, 'views']);
+    if (isMap(views))
+      for (const view of views.items) {
+        flowValues(view.value);
+        flowItems((view.value as YAMLMap).get('indexes'));
+      }
+    const domains = doc.getIn(['services', service, 'domains']);
+    if (isMap(domains)) for (const d of domains.items) flowValues(d.value);
+  }
 }

@@ -8,9 +8,11 @@ import { countRows, readLiveDatabase, type LiveDatabase } from './catalog.js';
 import { manifestData, renderManifest, type ServiceEnums } from './emit.js';
 import { placeTables, type Placement, type PrefixMap } from './placement.js';
 import { checkReferences } from './references.js';
+import { importDomains } from './domains.js';
 import { importReport } from './report.js';
 import { importTable, type Finding, type ImportedTable } from './tables.js';
 import { validateImported } from './validate.js';
+import { importViews } from './views.js';
 
 export interface ImportOptions {
   /** schemas to read; all non-system schemas holding tables when undefined */
@@ -34,7 +36,16 @@ export interface ImportResult {
 /** Reads a live database and writes the manifest that describes it, with a report of what it could not express. */
 export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportResult> {
   const live = await readLiveDatabase(db, o.schemas);
-  const unsupported: Finding[] = live.others.map((x) => ({ kind: x.kind, name: x.name }));
+  const enumValues = (schema: string, name: string) =>
+    live.enums.find((e) => e.schema === schema && e.name === name)?.values;
+  const domainsFound: Finding[] = [];
+  const domains = importDomains(live.domains, enumValues, domainsFound);
+  const unsupported: Finding[] = [
+    ...live.others
+      .filter((x) => !(x.kind === 'domain' && domainsFound.some((f) => f.name === x.name)))
+      .map((x) => ({ kind: x.kind, name: x.name })),
+    ...domainsFound,
+  ];
   const tables = live.tables.filter((t) => {
     const problem =
       identifierProblem(t.name, 'table name') ??
@@ -52,12 +63,17 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   // One turn of the event loop sends the query before the synchronous work below holds the thread.
   await new Promise((resolve) => setImmediate(resolve));
   const places = placeTables(tables, o.maps);
+  // A domain is declared by the service of its own schema; in any other schema it stays listed.
+  const services = new Set([...places.values()].map((p) => p.service));
+  for (const schema of domains.keys()) if (!services.has(schema)) domains.delete(schema);
+  const declaredDomain = (f: Finding) =>
+    f.kind === 'domain' && domains.get(f.name.split('.')[0]!)?.has(f.name.split('.')[1]!);
+  unsupported.splice(0, unsupported.length, ...unsupported.filter((f) => !declaredDomain(f)));
   const bySource = new Map(tables.map((t) => [`${t.schema}.${t.name}`, places.get(t)!] as const));
   const renamed: Finding[] = [];
-  const enumValues = (schema: string, name: string) =>
-    live.enums.find((e) => e.schema === schema && e.name === name)?.values;
   const placeOf = (schema: string, table: string) => bySource.get(`${schema}.${table}`);
-  const ctx = { placeOf, enumValues, unsupported, renamed, partitions: live.partitions };
+  const domainBase = (schema: string, name: string) => domains.get(schema)?.get(name)?.base;
+  const ctx = { placeOf, enumValues, domainBase, unsupported, renamed, partitions: live.partitions };
   const imported = tables
     .map((t) => importTable(t, places.get(t)!, ctx))
     .filter((t) => {
@@ -82,8 +98,15 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const plan = planBases(imported, o.keepBases);
   const enums = serviceEnums(imported, live, places, unsupported);
   const mixins = planMixins(imported, plan);
-  const data = manifestData({ tables: imported, enums, plan, mixins });
-  const planned = { tables: imported, enums, plan, mixins, source: o.source };
+  // Views join the services that keep their schema as it is; the others are listed (views.ts).
+  const keptSchemas = new Set(imported.filter((t) => t.place.service === t.live.schema).map((t) => t.live.schema));
+  const views = importViews(live.views, placeOf, keptSchemas, unsupported);
+  // Each view not imported is listed by importViews with why: the bare entry of the catalog goes.
+  for (let i = unsupported.length - 1; i >= 0; i--)
+    if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);
+  const serviceDomains = new Map([...domains].map(([schema, d]) => [schema, mapValues(d, (x) => x.spec)] as const));
+  const data = manifestData({ tables: imported, enums, domains: serviceDomains, plan, mixins, views });
+  const planned = { tables: imported, enums, domains: serviceDomains, plan, mixins, views, source: o.source };
   const problems = validateImported(data, () => renderManifest(data, { ...planned, rows: new Map() }));
   const manifest = renderManifest(data, { ...planned, rows: await counting });
   const report = importReport({ tables: imported, plan, mixins, unsupported, renamed, keep: o.keepBases });
@@ -118,3 +141,6 @@ function serviceEnums(
   }
   return out as ReadonlyMap<string, ServiceEnums>;
 }
+
+const mapValues = <A, B>(m: ReadonlyMap<string, A>, f: (a: A) => B): Record<string, B> =>
+  Object.fromEntries([...m].map(([k, v]) => [k, f(v)]));

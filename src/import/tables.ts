@@ -1,7 +1,8 @@
 import { constraintNames } from '../shared/conventions.js';
 import { identifierProblem } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
-import type { CatalogTable } from '../db/catalog/types.js';
+import type { CatalogColumn, CatalogTable } from '../db/catalog/types.js';
+import type { ColumnType } from '../model/types.js';
 import { importColumn, type ColumnSpec } from './columns.js';
 import { importPartitioning, type ImportedPartitioning } from './partitions.js';
 import type { Placement } from './placement.js';
@@ -32,6 +33,8 @@ export interface Finding {
 export interface TableContext {
   readonly placeOf: (schema: string, table: string) => Placement | undefined;
   readonly enumValues: (schema: string, name: string) => readonly string[] | undefined;
+  /** the base type of an imported domain, by schema and name */
+  readonly domainBase: (schema: string, name: string) => ColumnType | undefined;
   readonly unsupported: Finding[];
   /** constraints and indexes whose database name the manifest cannot keep */
   readonly renamed: Finding[];
@@ -47,16 +50,21 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
   const lost = (kind: string, name: string, note?: string) =>
     ctx.unsupported.push({ kind, name: `${full}.${name}`, note });
   const columns: ImportedTable['columns'] = [];
+  // A domain is declared by the service of its schema: a column of a table that stays there may use it.
+  const domainOf = (c: CatalogColumn) =>
+    c.typeKind === 'd' && c.typeSchema === live.schema && place.service === live.schema
+      ? ctx.domainBase(c.typeSchema, c.typeName)
+      : undefined;
   for (const c of live.columns) {
     const nameProblem = identifierProblem(c.name, 'column name');
     const imported = nameProblem
       ? { name: c.name, problem: nameProblem }
-      : importColumn(c, (e) => ctx.enumValues(c.typeSchema, e));
+      : importColumn(c, (e) => ctx.enumValues(c.typeSchema, e), domainOf(c));
     if ('problem' in imported) lost('column', c.name, imported.problem);
     else {
       if (imported.note) lost('column default', c.name, imported.note);
       // An enum belongs to its service's schema; base columns are shared by every service.
-      columns.push({ name: c.name, spec: imported.spec, shareable: c.typeKind !== 'e' });
+      columns.push({ name: c.name, spec: imported.spec, shareable: c.typeKind !== 'e' && c.typeKind !== 'd' });
     }
   }
   const spec = new Map(columns.map((c) => [c.name, c.spec] as const));

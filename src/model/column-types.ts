@@ -60,20 +60,33 @@ export const isInteger = (t: ColumnType): boolean => ['smallint', 'integer', 'bi
 // Thousands of columns spell a few dozen types: each spelling is parsed once, its (readonly) result
 // shared. A name may be an enum in one service and not another, so the key says which it is here.
 const parsed = new Map<string, ColumnType>();
+const NO_DOMAINS: ReadonlyMap<string, ColumnType> = new Map();
 
-/** Parses a type spelling; returns an error message saying what was expected. */
-export function parseColumnType(spelling: string, enums: ReadonlySet<string>): ColumnType | string {
+/**
+ * Parses a type spelling; returns an error message saying what was expected. `domains`: the
+ * service's domains by name, with their base types.
+ */
+export function parseColumnType(
+  spelling: string,
+  enums: ReadonlySet<string>,
+  domains: ReadonlyMap<string, ColumnType> = NO_DOMAINS,
+): ColumnType | string {
   let rest = spelling.trim();
   let dims = 0;
   while (rest.endsWith('[]')) {
     dims++;
     rest = rest.slice(0, -2).trimEnd();
   }
+  const domain = SIMPLE[rest] ? undefined : domains.get(rest);
+  if (domain) return { kind: 'domain', domainName: rest, base: domain, dims, sql: rest + (dims > 0 ? '[]' : '') };
   const key = `${dims}\0${enums.has(rest) ? 'enum' : ''}\0${rest}`;
   const known = parsed.get(key);
   if (known) return known;
   const scalar = parseScalar(rest, enums);
-  if (typeof scalar === 'string') return scalar;
+  if (typeof scalar === 'string')
+    return domains.size > 0 && scalar.startsWith('unknown column type')
+      ? `${scalar}; this service's domains: ${[...domains.keys()].join(', ')}`
+      : scalar;
   if (dims > 0 && SERIALS.has(scalar.kind))
     return `${rest} cannot be an array; expected an integer type for an array column`;
   // format_type() prints one [] whatever the dimensions: the server does not tell them apart.

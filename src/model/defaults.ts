@@ -141,6 +141,8 @@ function scalarLiteral(raw: unknown, ctx: DefaultContext): Checked {
     case 'json':
     case 'jsonb':
       return jsonValue(raw) ?? bad('a JSON value (use { value: ... } for an object)');
+    case 'domain':
+      return bad(`{ sql: <expression> }, or no default: the domain's own default applies`);
     default:
       return bad('{ sql: <expression> } (this type has no literal form)');
   }

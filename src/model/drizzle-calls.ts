@@ -1,4 +1,4 @@
-import type { Column, ColumnDefault, ColumnType, Index, IndexKey, Literal, Table } from './types.js';
+import type { Column, ColumnDefault, ColumnType, Index, IndexKey, Literal, Service, Table } from './types.js';
 import { sqlQuote } from '../shared/sql-quote.js';
 import { isCustomKind, type CustomKind } from './custom-types.js';
 
@@ -49,7 +49,7 @@ const literalObject = (o: Record<string, string | number | boolean>): Arg => ({
 
 function builder(
   type: ColumnType,
-  enumBinding: (name: string) => string,
+  binding: TypeBinding,
 ): Pick<ColumnCall, 'fn'> & { options?: Record<string, string | number | boolean> } {
   type Options = Record<string, string | number | boolean>;
   const precision: Options = type.precision !== undefined ? { precision: type.precision } : {};
@@ -83,7 +83,8 @@ function builder(
       return { fn: 'interval', options: Object.keys(options).length > 0 ? options : undefined };
     }
     case 'enum':
-      return { fn: enumBinding(type.enumName!) };
+    case 'domain':
+      return { fn: binding(type) };
     default:
       if (isCustomKind(type.kind)) return { fn: customTypeBinding(type.kind) };
       return { fn: type.kind };
@@ -132,8 +133,19 @@ export function pgArray(values: readonly Literal[]): string {
   return `{${values.map(element).join(',')}}`;
 }
 
-export function columnCall(column: Column, enumBinding: (name: string) => string): ColumnCall {
-  const { fn, options } = builder(column.type, enumBinding);
+/** The binding of a service's own enum or domain, which its module declares. */
+export type TypeBinding = (type: ColumnType) => string;
+
+/** The binding of `type`, an enum or domain of `service`. */
+export const serviceTypeBinding =
+  (service: Pick<Service, 'enums' | 'domains'>): TypeBinding =>
+  (type) =>
+    type.kind === 'domain'
+      ? service.domains.find((d) => d.name === type.domainName)!.tsName
+      : service.enums.find((e) => e.name === type.enumName)!.tsName;
+
+export function columnCall(column: Column, binding: TypeBinding): ColumnCall {
+  const { fn, options } = builder(column.type, binding);
   const chain: Call[] = [];
   for (let d = 0; d < column.type.dims; d++) chain.push({ method: 'array', args: [] });
   if (column.primaryKey) chain.push({ method: 'primaryKey', args: [] });

@@ -9,6 +9,8 @@ const ORDERED: readonly Method[] = ['btree', 'hash', 'brin'];
 
 function methodsFor(t: ColumnType): readonly Method[] {
   if (t.dims > 0) return ['btree', 'hash', 'gin'];
+  // A domain is indexed with its base type's operator classes.
+  if (t.kind === 'domain') return methodsFor(t.base!);
   switch (t.kind) {
     case 'json':
       return [];

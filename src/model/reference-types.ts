@@ -34,7 +34,7 @@ export interface KeyColumnType {
 
 /** Whether a foreign key from a column of type `from` may reference a key column of type `to`. */
 export function canReference(from: KeyColumnType, to: KeyColumnType): boolean {
-  const [a, b] = [from.type, to.type];
+  const [a, b] = [baseOf(from.type), baseOf(to.type)];
   if (a.dims !== b.dims) return false;
   if (a.kind === 'enum' || b.kind === 'enum')
     return a.kind === b.kind && a.enumName === b.enumName && from.enumSchema === to.enumSchema;
@@ -42,6 +42,9 @@ export function canReference(from: KeyColumnType, to: KeyColumnType): boolean {
   if (a.dims > 0) return a.kind === b.kind;
   return a.kind === b.kind || (familyOf(a.kind) !== undefined && familyOf(a.kind) === familyOf(b.kind));
 }
+
+/** A domain compares as its base type (scalar domains only: an array of a domain stays itself). */
+const baseOf = (t: ColumnType): ColumnType => (t.kind === 'domain' && t.dims === 0 ? t.base! : t);
 
 /** What a column referencing a key of type `to` may be, for messages. */
 export function referencingTypes(to: ColumnType): string {

@@ -4,10 +4,12 @@ import type { ManifestInput } from '../manifest/schema.js';
 import { ENV_NAME } from '../manifest/value-rules.js';
 import { camelCase, identifierProblem, pascalCase, reservedSchemaProblem, rowTypeNames } from './names.js';
 import { resolveSharedSets } from './resolve-columns.js';
+import { domainTypes, resolveDomains } from './resolve-domains.js';
 import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type ServiceDraft } from './resolve-table.js';
+import { resolveViews } from './resolve-views.js';
 import { SOFT_DELETE_EXPORTS } from './soft-delete.js';
 import { checkTenancies, resolveTenancy } from './tenants.js';
 import type { DrizzleMajor, Model, Tenancy } from './types.js';
@@ -63,23 +65,45 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       ]);
 
     const enums = resolveEnums(svc.enums ?? {}, [...path, 'enums'], diagnostics);
-    const scope = { schema, enums: new Map(enums.map((e) => [e.name, e.values] as const)), diagnostics, enumOwners };
+    const enumValues = new Map(enums.map((e) => [e.name, e.values] as const));
+    const domains = resolveDomains(svc.domains ?? {}, enumValues, [...path, 'domains'], diagnostics);
+    const scope = { schema, enums: enumValues, domains: domainTypes(domains), diagnostics, enumOwners };
     const drafts = Object.entries(svc.tables).map(([t, input]) =>
       resolveTable(t, input, [...path, 'tables', t], shared, scope),
     );
     if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
+    const views = resolveViews(svc.views ?? {}, [...path, 'views'], new Set(scope.enums.keys()), diagnostics);
+    // A view's query names its tables schema-qualified: one query cannot serve every tenant's schema.
+    if (svc.tenants && svc.views)
+      report(
+        'a per-tenant service has no views yet; expected views in a service without tenants:',
+        [...path, 'views'],
+        true,
+      );
     const schemaTsName = `${camelCase(name)}Schema`;
     const constNames = [
       schemaTsName,
       ...enums.flatMap((e) => [e.tsName, pascalCase(e.name)]),
       ...drafts.flatMap((t) => [t.tsName, `${t.tsName}Relations`]),
+      ...views.map((v) => v.tsName),
     ];
     const typeNames = rowTypeNames(
       drafts.map((t) => t.name),
       new Set([...constNames, ...SOFT_DELETE_EXPORTS]),
     );
     const tables = drafts.map((t) => ({ ...t, typeName: typeNames.get(t.name)! }));
-    const service = { name, schema, schemaTsName, urlEnv, enums, tables, path, ...(tenants && { tenants }) };
+    const service = {
+      name,
+      schema,
+      schemaTsName,
+      urlEnv,
+      enums,
+      domains,
+      tables,
+      views,
+      path,
+      ...(tenants && { tenants }),
+    };
     checkNamespaces(service, report);
     services.push(service);
   }
@@ -130,6 +154,7 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     else relations.set(name, `${what} at ${formatPath(path)}`);
   };
   service.enums.forEach((e) => claim(e.name, 'enum', [...service.path, 'enums', e.name], true));
+  service.domains.forEach((d) => claim(d.name, 'domain', [...service.path, 'domains', d.name], true));
   for (const t of service.tables) {
     claim(t.name, 'table', t.path, true);
     // A column's primaryKey: true (maybe inherited from a base) is named <table>_pkey by Postgres as well.
@@ -170,12 +195,19 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     bind(e.tsName, `enum ${e.name}`, [...service.path, 'enums', e.name]);
     bind(pascalCase(e.name), `enum ${e.name}'s value type`, [...service.path, 'enums', e.name]);
   }
+  for (const d of service.domains) bind(d.tsName, `domain ${d.name}`, [...service.path, 'domains', d.name]);
   // Invalid names are reported already; their TypeScript names would only add noise.
   for (const t of service.tables.filter((x) => !identifierProblem(x.name, 'table'))) {
     bind(t.tsName, `table ${t.name}`, t.path);
     bind(t.typeName, `table ${t.name}'s row type`, t.path);
     bind(`New${t.typeName}`, `table ${t.name}'s insert type`, t.path);
     bind(`${t.tsName}Relations`, `table ${t.name}'s relations`, t.path);
+  }
+  for (const v of service.views) {
+    const at: YamlPath = [...service.path, 'views', v.name];
+    claim(v.name, v.materialized ? 'materialized view' : 'view', at, true);
+    v.indexes.forEach((ix, i) => claim(ix.name, 'index', [...at, 'indexes', i]));
+    if (!identifierProblem(v.name, 'view')) bind(v.tsName, `view ${v.name}`, at);
   }
   // Imported value types share the module's names too; one type may serve several columns.
   const imported = new Map<string, string>();

@@ -36,7 +36,8 @@ export type ScalarKind =
   | 'point'
   | 'line'
   | CustomKind
-  | 'enum';
+  | 'enum'
+  | 'domain';
 
 export interface ColumnType {
   readonly kind: ScalarKind;
@@ -49,6 +50,9 @@ export interface ColumnType {
   readonly fields?: IntervalFields;
   /** for kind 'enum': the enum's SQL name, in the owning service's schema */
   readonly enumName?: string;
+  /** for kind 'domain': the domain's SQL name, in the owning service's schema, and its base type */
+  readonly domainName?: string;
+  readonly base?: ColumnType;
   /** array dimensions, 0 for scalars (Postgres records them, and ignores them: `integer[][]` holds any) */
   readonly dims: number;
   /** the type as Postgres' format_type() prints it, unqualified for enums; one `[]` for any array */
@@ -203,6 +207,36 @@ export interface Enum {
   readonly renamedValues?: readonly { readonly from: string; readonly to: string }[];
 }
 
+/**
+ * A view of the service's schema (`views:`): its query as the manifest writes it, compared as the
+ * server prints it; its columns (always nullable: a view promises no NOT NULL) type the generated
+ * Drizzle view.
+ */
+export interface View {
+  readonly name: string;
+  /** exported constant name */
+  readonly tsName: string;
+  readonly sql: string;
+  readonly materialized: boolean;
+  readonly columns: readonly Column[];
+  /** WITH (...) options as pg_class.reloptions spells them: `security_barrier=true` */
+  readonly options: readonly string[];
+  /** a materialized view's indexes */
+  readonly indexes: readonly Index[];
+}
+
+/** A domain of a service: a base type with NOT NULL, a default and named checks (of VALUE). */
+export interface Domain {
+  readonly name: string;
+  /** the customType binding the generated module declares for it */
+  readonly tsName: string;
+  readonly type: ColumnType;
+  readonly notNull: boolean;
+  readonly default?: ColumnDefault;
+  /** named as declared: a domain's checks keep the names they have */
+  readonly checks: readonly Check[];
+}
+
 export interface Service {
   readonly name: string;
   readonly schema: string;
@@ -210,7 +244,9 @@ export interface Service {
   readonly schemaTsName: string;
   readonly urlEnv: string;
   readonly enums: readonly Enum[];
+  readonly domains: readonly Domain[];
   readonly tables: readonly Table[];
+  readonly views: readonly View[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
   /** a per-tenant service: `schema` is then its pattern, bound to one tenant's schema by bindTenant (tenants.ts) */

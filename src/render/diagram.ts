@@ -27,7 +27,12 @@ export const attributeWord = (name: string) => (/^(pk|fk|uk)$/i.test(name) ? `${
  * `[]` per array dimension.
  */
 export function attributeType(type: ColumnType): string {
-  const base = type.kind === 'enum' ? attributeWord(type.enumName!) : type.kind;
+  const base =
+    type.kind === 'enum'
+      ? attributeWord(type.enumName!)
+      : type.kind === 'domain'
+        ? attributeWord(type.domainName!)
+        : type.kind;
   const modifiers = [type.length, type.precision, type.scale].filter((n) => n !== undefined);
   return [base, ...modifiers].join('_') + '[]'.repeat(type.dims);
 }

@@ -49,6 +49,11 @@ test('a request-scoped query sees only its tenant; relations and the soft-delete
       .from(shop.forTenant('globex').orders)
       .where(shop.notDeleted(shop.forTenant('globex').orders));
     expect(live).toHaveLength(1);
+    // quantity is the service's domain, created in each tenant's schema with its check
+    const zero = tenantDb(client, 'globex')
+      .insert(shop.forTenant('globex').orderLines)
+      .values({ orderId: globex[0]!.id, quantity: 0 });
+    await expect(zero).rejects.toHaveProperty('cause.constraint_name', 'quantity_positive');
     expect(() => shop.tenantSchemaName('Acme; drop')).toThrow('invalid tenant name "Acme; drop"');
   } finally {
     await client.end();

@@ -90,7 +90,7 @@ export async function project(kind: TargetKind, manifest: string): Promise<Proje
   return p;
 }
 
-/** Columns, constraints, indexes and enums of a schema, one `line` each, unordered. */
+/** Columns, constraints (of tables and domains), indexes, enums and domains of a schema, one `line` each, unordered. */
 const catalogLines = (schema: string) => `
     select format('column %s.%s %s %s default %s dims %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
                   case when a.attnotnull then 'not null' else 'null' end, coalesce(pg_get_expr(d.adbin, d.adrelid), '-'),
@@ -106,7 +106,11 @@ const catalogLines = (schema: string) => `
       join pg_namespace n on n.oid = c.relnamespace where n.nspname = '${schema}'
     union all
     select format('enum %s %s', t.typname, (select string_agg(e.enumlabel, ',' order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid))
-      from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = '${schema}' and t.typtype = 'e'`;
+      from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = '${schema}' and t.typtype = 'e'
+    union all
+    select format('domain %s %s %s default %s', t.typname, format_type(t.typbasetype, t.typtypmod),
+                  case when t.typnotnull then 'not null' else 'null' end, coalesce(pg_get_expr(t.typdefaultbin, 0), '-'))
+      from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = '${schema}' and t.typtype = 'd'`;
 
 /** A stable text form of a schema's catalog: columns, constraints, indexes and enums. */
 export async function catalogText(p: Project, schema: string): Promise<string> {

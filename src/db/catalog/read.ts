@@ -1,7 +1,25 @@
-import { ELSEWHERE, ENUMS, SCHEMAS, UNMANAGED, type CatalogParams, type CatalogStatement } from './query.js';
+import {
+  DOMAINS,
+  ELSEWHERE,
+  ENUMS,
+  SCHEMAS,
+  UNMANAGED,
+  VIEWS,
+  type CatalogParams,
+  type CatalogStatement,
+} from './query.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
-import type { CatalogEnum, CatalogRequest, CatalogSchema, DatabaseCatalog, Found, Unmanaged } from './types.js';
+import type {
+  CatalogDomain,
+  CatalogEnum,
+  CatalogRequest,
+  CatalogSchema,
+  CatalogView,
+  DatabaseCatalog,
+  Found,
+  Unmanaged,
+} from './types.js';
 
 /** Reads one schema. */
 export async function readCatalog(
@@ -35,7 +53,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, unmanaged] = await Promise.all([
+  const [tables, present, elsewhere, enums, views, domains, unmanaged] = await Promise.all([
     readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
@@ -45,6 +63,17 @@ export async function readCatalogs(
         e.values = parsedJson(e.values);
         return e;
       }),
+    ),
+    read<Record<string, unknown>>(VIEWS).then((rows) =>
+      rows.map((r) => {
+        const v = objectOf<CatalogView>(VIEWS, r);
+        for (const key of ['options', 'columns', 'indexes', 'reads'] as const)
+          Object.assign(v, { [key]: parsedJson(v[key]) });
+        return v;
+      }),
+    ),
+    read<CatalogDomain & { checks: unknown }>(DOMAINS).then((rows) =>
+      rows.map((d): CatalogDomain => ({ ...d, checks: parsedJson(d.checks) })),
     ),
     options.unmanaged
       ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
@@ -59,6 +88,8 @@ export async function readCatalogs(
       exists: present.includes(schema),
       tables: tables.get(schema) ?? [],
       enums: enums.filter((e) => e.schema === schema),
+      views: views.filter((v) => v.schema === schema),
+      domains: domains.filter((d) => d.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
       ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),
     });

@@ -93,6 +93,50 @@ export interface CatalogEnum {
   readonly values: readonly string[];
 }
 
+/** A view or materialized view (query.ts VIEWS). */
+export interface CatalogView {
+  readonly schema: string;
+  readonly name: string;
+  readonly materialized: boolean;
+  /** pg_get_viewdef(oid, true): the query, ending in `;` */
+  readonly definition: string;
+  /** reloptions, `security_barrier=true` */
+  readonly options: readonly string[];
+  /** in order: format_type() spelling, and the (element) type's own name, schema and typtype */
+  readonly columns: readonly {
+    readonly name: string;
+    readonly type: string;
+    readonly typeName: string;
+    readonly typeSchema: string;
+    readonly typeKind: string;
+  }[];
+  /** a materialized view's indexes; `plain`: btree over columns, no predicate, order or INCLUDE */
+  readonly indexes: readonly {
+    readonly name: string;
+    readonly unique: boolean;
+    readonly definition: string;
+    readonly columns: readonly (string | null)[];
+    readonly plain: boolean;
+  }[];
+  /** the tables and views it reads, `schema.name` */
+  readonly reads: readonly string[];
+}
+
+/** A domain: its base type as format_type() spells it, NOT NULL, default and checks. */
+export interface CatalogDomain {
+  readonly schema: string;
+  readonly name: string;
+  readonly baseType: string;
+  /** the base type's array dimensions (pg_type.typndims) and scalar type, as a column's (CatalogColumn) */
+  readonly dims: number;
+  readonly baseTypeName: string;
+  readonly baseTypeSchema: string;
+  readonly baseTypeKind: string;
+  readonly notNull: boolean;
+  readonly default: string | null;
+  readonly checks: readonly { readonly name: string; readonly definition: string; readonly validated: boolean }[];
+}
+
 /** An object the manifest cannot declare (catalog/query.ts UNMANAGED): push leaves it alone. */
 export interface Unmanaged {
   readonly kind: string;
@@ -105,6 +149,8 @@ export interface CatalogSchema {
   readonly exists: boolean;
   readonly tables: readonly CatalogTable[];
   readonly enums: readonly CatalogEnum[];
+  readonly views: readonly CatalogView[];
+  readonly domains: readonly CatalogDomain[];
   /**
    * tables with one of `lookFor`'s names in other non-system schemas not owned by another service:
    * where misrouted tables land

@@ -13,7 +13,15 @@ import { quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 
 /** Where an expression sits: each is stored and printed its own way. */
 export type ExpressionKind =
-  'check' | 'default' | 'predicate' | 'index key' | 'generated' | 'partition key' | 'partition bound';
+  | 'check'
+  | 'domain check'
+  | 'default'
+  | 'predicate'
+  | 'index key'
+  | 'generated'
+  | 'partition key'
+  | 'partition bound'
+  | 'view';
 
 export interface DeclaredColumn {
   readonly name: string;
@@ -26,7 +34,7 @@ export interface Expression {
   readonly sql: string;
   /** the table's columns, which a check, a predicate or a generated column may name; none for a default */
   readonly columns: readonly DeclaredColumn[];
-  /** the column type of a default or a generated column */
+  /** the column type of a default or a generated column; a domain check's base type */
   readonly type?: string;
   /** a partition bound's table key (`RANGE ("at")`), which the bound is read against */
   readonly key?: string;
@@ -82,7 +90,7 @@ async function serverTexts(db: Queryable, expressions: readonly Expression[]): P
     return name;
   };
   expressions.forEach((e, i) => {
-    const table = tableFor(e.kind === 'default' ? [] : e.columns);
+    const table = tableFor(e.kind === 'default' || e.kind === 'domain check' || e.kind === 'view' ? [] : e.columns);
     statements.push(guarded(...storing(e, table, quoteIdent(`E${i}`), quoteIdent(`${prefix}E${i}`))));
   });
   const rows = await rolledBack(db, async (q) => {
@@ -92,7 +100,8 @@ async function serverTexts(db: Queryable, expressions: readonly Expression[]): P
   const texts: (string | undefined)[] = expressions.map(() => undefined);
   for (const { item, text } of rows ?? []) {
     const i = Number(item.slice(1));
-    texts[i] = expressions[i]!.kind === 'check' ? conditionOf(text) : text;
+    const kind = expressions[i]!.kind;
+    texts[i] = kind === 'check' || kind === 'domain check' ? conditionOf(text) : text;
   }
   return texts;
 }
@@ -102,6 +111,9 @@ function storing(e: Expression, table: string, item: string, index: string): str
   switch (e.kind) {
     case 'check':
       return [`ALTER TABLE ${table} ADD CONSTRAINT ${item} CHECK (${e.sql})`];
+    // A temporary domain of the base type: VALUE means what it means in the manifest's domain.
+    case 'domain check':
+      return [`CREATE DOMAIN pg_temp.${index} AS ${e.type} CONSTRAINT ${item} CHECK (${e.sql})`];
     case 'default':
       // SET DEFAULT rather than ADD COLUMN … DEFAULT, which would evaluate a stable default once.
       return [
@@ -118,6 +130,9 @@ function storing(e: Expression, table: string, item: string, index: string): str
     // partition of such a table (its parent `P<i>`, which the read-back leaves out).
     case 'partition key':
       return [`CREATE TEMP TABLE ${index} (LIKE ${table}) PARTITION BY ${e.sql}`];
+    // A view's query, on a temporary view (a materialized view's query prints the same way).
+    case 'view':
+      return [`CREATE TEMP VIEW ${index} AS ${e.sql}`];
     case 'partition bound': {
       const parent = index.replace(/"$/, '_P"');
       return [
@@ -142,6 +157,10 @@ select k.conname as item, pg_get_constraintdef(k.oid, true) as text
   from pg_constraint k join pg_class c on c.oid = k.conrelid
  where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and k.contype = 'c'
 union all
+select k.conname, pg_get_constraintdef(k.oid, true)
+  from pg_constraint k join pg_type t on t.oid = k.contypid
+ where t.typnamespace = pg_my_temp_schema() and starts_with(t.typname, $1::text) and k.contype = 'c'
+union all
 select a.attname, pg_get_expr(d.adbin, case when a.attgenerated = '' then 0 else d.adrelid end)
   from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
   join pg_class c on c.oid = d.adrelid
@@ -159,7 +178,11 @@ select substr(c.relname, length($1::text) + 1),
        case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) else pg_get_partkeydef(c.oid) end
   from pg_class c
  where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and c.relname !~ '_P$'
-   and (c.relispartition or c.relkind = 'p')`;
+   and (c.relispartition or c.relkind = 'p')
+union all
+select substr(c.relname, length($1::text) + 1), pg_get_viewdef(c.oid, true)
+  from pg_class c
+ where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and c.relkind = 'v'`;
 
 class Discard {
   constructor(readonly value: unknown) {}

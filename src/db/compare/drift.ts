@@ -2,10 +2,12 @@ import type { Column, Service, Table } from '../../model/types.js';
 import type { CatalogColumn, CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
 import { diffConstraints } from './constraints.js';
+import { diffDomains } from './domains.js';
 import { comparedWithServer, defaultExpression, type Equivalence } from './equivalence.js';
 import { actualDefault, expectedDefault, foreignCast, stripSchema } from './normalize.js';
 import { diffPartitions } from './partitions.js';
 import { diffTriggers } from './triggers.js';
+import { diffViews } from './views.js';
 import { list, same, type Change, type ColumnAspect, type Drift, type Noted } from './types.js';
 
 /**
@@ -66,6 +68,8 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
   for (const e of catalog.enums)
     if (!service.enums.some((m) => m.name === e.name))
       at(e.name, 'enum is not in the manifest', { kind: 'drop enum', name: e.name });
+  diffViews(service.views, catalog.views, at, equivalence);
+  diffDomains(service, catalog, at, equivalence);
   return drift;
 }
 

@@ -1,5 +1,12 @@
-import type { Column, Enum, Index, Partition, Table } from '../../model/types.js';
-import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable } from '../catalog/types.js';
+import type { Check, Column, Domain, Enum, Index, Partition, Table, View } from '../../model/types.js';
+import type {
+  CatalogColumn,
+  CatalogConstraint,
+  CatalogDomain,
+  CatalogIndex,
+  CatalogTable,
+  CatalogView,
+} from '../catalog/types.js';
 import type { WantedConstraint } from './wanted.js';
 
 /** One difference between the manifest and the live database. */
@@ -47,6 +54,15 @@ export type Change =
   | { readonly kind: 'create enum'; readonly enum: Enum }
   | { readonly kind: 'enum values'; readonly enum: Enum; readonly live: readonly string[] }
   | { readonly kind: 'drop enum'; readonly name: string }
+  | { readonly kind: 'create domain'; readonly domain: Domain }
+  /** the base type differs: a domain's base type cannot change in place, so the push is refused */
+  | { readonly kind: 'domain type'; readonly domain: Domain; readonly live: CatalogDomain }
+  | { readonly kind: 'domain not null'; readonly domain: Domain }
+  | { readonly kind: 'domain default'; readonly domain: Domain }
+  /** with `replacing`: a check of that name exists but differs */
+  | { readonly kind: 'add domain check'; readonly domain: Domain; readonly check: Check; readonly replacing: boolean }
+  | { readonly kind: 'drop domain check'; readonly domain: Domain; readonly name: string }
+  | { readonly kind: 'validate domain check'; readonly domain: Domain; readonly name: string }
   | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
   | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string }
   /** partitioned otherwise than the manifest says (`live`: pg_get_partkeydef, null when not partitioned): refused */
@@ -58,7 +74,13 @@ export type Change =
       readonly table: Table;
       readonly partition: Partition;
       readonly live: string | null;
-    };
+    }
+  | { readonly kind: 'create view'; readonly view: View }
+  /** `recreate`: dropped and created again (a materialized view, or columns CREATE OR REPLACE cannot keep) */
+  | { readonly kind: 'replace view'; readonly view: View; readonly live: CatalogView; readonly recreate: boolean }
+  /** a materialized view's index missing, or differing (`replace`) */
+  | { readonly kind: 'view index'; readonly view: View; readonly index: Index; readonly replace: boolean }
+  | { readonly kind: 'drop view index'; readonly view: View; readonly name: string };
 
 /** Where drift records a difference: `where` below the service's schema. */
 export type Noted = (where: string, message: string, change?: Change) => void;

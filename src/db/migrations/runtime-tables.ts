@@ -1,7 +1,15 @@
 import { sql } from 'drizzle-orm-0';
 import * as pgCore from 'drizzle-orm-0/pg-core';
 import { CUSTOM_TYPES, customTypeSql } from '../../model/custom-types.js';
-import { columnCall, constraintCalls, CUSTOM_TYPES_BINDING, type Arg, type Call } from '../../model/drizzle-calls.js';
+import { domainTypeSql } from '../../model/domain-code.js';
+import {
+  columnCall,
+  constraintCalls,
+  CUSTOM_TYPES_BINDING,
+  serviceTypeBinding,
+  type Arg,
+  type Call,
+} from '../../model/drizzle-calls.js';
 import type { Model, Service, Table } from '../../model/types.js';
 
 /**
@@ -76,13 +84,17 @@ function buildService(service: Service, resolve: Resolve): RuntimeService {
     fns[e.tsName] = enumFn as unknown as AnyFn;
     exports[e.tsName] = enumFn;
   }
-  const enumBinding = (name: string) => service.enums.find((e) => e.name === name)!.tsName;
+  for (const d of service.domains) {
+    const domainFn = pgCore.customType<{ data: unknown }>({ dataType: () => domainTypeSql(service.schema, d) });
+    fns[d.tsName] = domainFn as unknown as AnyFn;
+  }
+  const binding = serviceTypeBinding(service);
   const tables = new Map<string, pgCore.PgTable>();
   for (const table of service.tables) {
     const columnScope: Scope = { t: {}, table, resolve };
     const columns = Object.fromEntries(
       table.columns.map((c) => {
-        const call = columnCall(c, enumBinding);
+        const call = columnCall(c, binding);
         return [
           c.tsKey,
           chain(fns[call.fn]!(...call.args.flatMap((a) => args(a, columnScope))), call.chain, columnScope),

@@ -13,6 +13,8 @@ export type StepKind =
   | 'add enum value'
   | 'replace enum'
   | 'drop enum'
+  | 'create domain'
+  | 'alter domain'
   | 'create table'
   | 'create partition'
   | 'attach partition'
