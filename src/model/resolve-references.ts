@@ -78,6 +78,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       urlEnv: s.urlEnv,
       enums: s.enums,
       domains: s.domains,
+      composites: s.composites,
       dependsOn: [...dependsOn.get(s.name)!.keys()].sort(),
       ...(s.tenants && { tenants: s.tenants }),
       tables: s.tables.map((t): Table => {

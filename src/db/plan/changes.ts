@@ -6,6 +6,7 @@ import type { Change, ColumnAspect, Drift } from '../compare/types.js';
 import { TOUCH_FUNCTION, touchFunction } from '../compare/triggers.js';
 import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
 import { aroundChanges } from './dependents.js';
+import { compositeChange } from './composites.js';
 import { domainChange } from './domains.js';
 import { changeEnum, createEnum, dropEnum } from './enums.js';
 import type { Facts } from './facts.js';
@@ -160,11 +161,13 @@ class ServicePlan {
       case 'domain not null':
       case 'add domain check':
       case 'drop domain check':
-      case 'validate domain check': {
-        const planned = domainChange(this.schema, change, this.input.online);
-        if ('refusal' in planned) return void this.refusals.push(planned.refusal);
-        return this.put(planned.stage, ...planned.steps);
-      }
+      case 'validate domain check':
+        return this.planned(domainChange(this.schema, change, this.input.online));
+      case 'create composite':
+      case 'add attribute':
+      case 'attribute type':
+      case 'drop attribute':
+        return this.planned(compositeChange(this.input.service, change));
       case 'create table':
         this.touch ||= change.table.columns.some((c) => c.onUpdateTrigger);
         return newTable(this.on(change.table.name), change.table, this.put);
@@ -249,6 +252,12 @@ class ServicePlan {
       'drop tables',
       inTransaction('drop table', object, `DROP TABLE ${t}`, 'ACCESS EXCLUSIVE', { table: object }, { loss }),
     );
+  }
+
+  /** A type's change planned on its own (plan/domains.ts, plan/composites.ts): its steps, or why not. */
+  private planned(p: { stage: Stage; steps: Step[] } | { refusal: string }): void {
+    if ('refusal' in p) this.refusals.push(p.refusal);
+    else this.put(p.stage, ...p.steps);
   }
 
   private dropColumn(change: Of<'drop column'>) {
@@ -342,6 +351,7 @@ function everything({ service, drift }: PlanInput): Change[] {
     { kind: 'create schema' },
     ...service.enums.map((e): Change => ({ kind: 'create enum', enum: e })),
     ...service.domains.map((domain): Change => ({ kind: 'create domain', domain })),
+    ...service.composites.map((composite): Change => ({ kind: 'create composite', composite })),
     ...service.tables.map((table): Change => ({ kind: 'create table', table })),
   ];
 }
