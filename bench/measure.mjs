@@ -1,5 +1,5 @@
 // Timing helpers for the benchmark: every command is a plain child process, timed from spawn to exit.
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,3 +70,51 @@ export function benchProject(dir, manifest) {
   writeFileSync(join(dir, 'schema.yaml'), manifest);
   return dir;
 }
+
+/**
+ * The floor of a no-op push or verify: a node process that loads the driver (postgres), connects, reads
+ * the columns, constraints and indexes of the schemas concerned in one query each, and exits.
+ * `schemasJs`: a JavaScript expression for the schema names, which may await `sql` (a tenants query).
+ */
+export const catalogFloorScript = (url, schemasJs) => `import postgres from 'postgres';
+const sql = postgres(${JSON.stringify(url)}, { max: 1, onnotice: () => {}, prepare: false });
+const schemas = ${schemasJs};
+await sql.unsafe(\`select c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+    pg_get_expr(d.adbin, d.adrelid), a.attidentity, ds.description
+  from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+  left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+  left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum
+  where n.nspname = any($1) and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped\`, [schemas]);
+await sql.unsafe(\`select k.conrelid, k.conname, k.contype, pg_get_constraintdef(k.oid, true), k.conkey,
+    k.confrelid, k.confkey, k.confdeltype, k.confupdtype, k.convalidated
+  from pg_constraint k join pg_namespace n on n.oid = k.connamespace
+  where n.nspname = any($1) and k.contype in ('p', 'u', 'f', 'c')\`, [schemas]);
+await sql.unsafe(\`select i.indrelid, ic.relname, i.indisunique, am.amname, i.indkey::int2[],
+    pg_get_expr(i.indpred, i.indrelid), i.indisvalid
+  from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
+  join pg_namespace n on n.oid = ic.relnamespace where n.nspname = any($1)\`, [schemas]);
+await sql.end();`;
+
+/**
+ * Writers from a separate process (bench/online-load.mjs; `load` is its JSON argument). `take()` returns
+ * the writes recorded since the last take, as [start ms, duration ms, kind]; `stop()` ends it.
+ */
+export function startLoad(load) {
+  const child = fork(join(ROOT, 'bench', 'online-load.mjs'), [JSON.stringify(load)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = () => new Promise((resolve) => child.once('message', resolve));
+  return {
+    ready: next(),
+    take: async () => {
+      const reply = next();
+      child.send('take');
+      return (await reply).records;
+    },
+    stop: () => new Promise((resolve) => (child.on('exit', resolve), child.send('stop'))),
+  };
+}
+
+/** The longest write that overlapped [from, to] (start ms, duration ms). */
+export const longest = (records, from, to) =>
+  Math.max(0, ...records.filter(([s, d]) => s <= to && s + d >= from).map(([, d]) => d));

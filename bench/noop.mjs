@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { startPostgres } from '../test/support/postgres-server.mjs';
-import { benchProject, compare, mustPass, run, schemagen, succeeded } from './measure.mjs';
+import { benchProject, catalogFloorScript, compare, mustPass, run, schemagen, succeeded } from './measure.mjs';
 import { writeSection } from './report.mjs';
 import { syntheticManifest } from './synthetic.mjs';
 
@@ -23,26 +23,6 @@ const SHAPES = [
   { name: '200 tables, 1 service', tables: 200, services: 1, targets: { push: 1.5, verify: 1.5 } },
   { name: '2,000 tables, 10 services, one database', tables: 2000, services: 10, targets: { push: 2, verify: 2 } },
 ];
-
-/** The floor: the driver, one connection, and the same catalog rows in one query each. */
-const floorScript = (url, schemas) => `import postgres from 'postgres';
-const sql = postgres(${JSON.stringify(url)}, { max: 1, onnotice: () => {}, prepare: false });
-const schemas = ${JSON.stringify(schemas)};
-await sql.unsafe(\`select c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-    pg_get_expr(d.adbin, d.adrelid), a.attidentity, ds.description
-  from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-  left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-  left join pg_description ds on ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum
-  where n.nspname = any($1) and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped\`, [schemas]);
-await sql.unsafe(\`select k.conrelid, k.conname, k.contype, pg_get_constraintdef(k.oid, true), k.conkey,
-    k.confrelid, k.confkey, k.confdeltype, k.confupdtype, k.convalidated
-  from pg_constraint k join pg_namespace n on n.oid = k.connamespace
-  where n.nspname = any($1) and k.contype in ('p', 'u', 'f', 'c')\`, [schemas]);
-await sql.unsafe(\`select i.indrelid, ic.relname, i.indisunique, am.amname, i.indkey::int2[],
-    pg_get_expr(i.indpred, i.indrelid), i.indisvalid
-  from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
-  join pg_namespace n on n.oid = ic.relnamespace where n.nspname = any($1)\`, [schemas]);
-await sql.end();`;
 
 const server = await startPostgres();
 const measured = [];
@@ -58,7 +38,7 @@ try {
     mustPass(schemagen(['generate'], dir), 'generate');
     mustPass(schemagen(['push'], dir, env), 'push');
     const schemas = Array.from({ length: shape.services }, (_, s) => `svc${s}`);
-    const script = floorScript(env.DATABASE_URL, schemas);
+    const script = catalogFloorScript(env.DATABASE_URL, JSON.stringify(schemas));
     // A push that changed something, or a verify that found a difference, is not a no-op.
     const noop = (command) => () => {
       const r = schemagen([command], dir, env);

@@ -3,8 +3,9 @@
 // for each change, the longest write while the push runs is recorded beside the longest in the seconds
 // before it, for `schemagen push` and `drizzle-kit push` (the service's generated config) on twin
 // databases. Writes its section of bench/results.md. Not part of npm test.
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { longest, startLoad } from './measure.mjs';
 import { writeSection } from './report.mjs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -75,28 +76,15 @@ function runAsync(cmd, args, { cwd, env }) {
   });
 }
 
-function startLoad(url) {
-  const child = fork(join(ROOT, 'bench', 'online-load.mjs'), [url, '4', '25'], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = () => new Promise((resolve) => child.once('message', resolve));
-  return {
-    ready: next(),
-    take: async () => {
-      const reply = next();
-      child.send('take');
-      return (await reply).records;
-    },
-    stop: () => new Promise((resolve) => (child.on('exit', resolve), child.send('stop'))),
-  };
-}
-
-/** The longest write that overlapped [from, to] (start ms, duration ms). */
-const longest = (records, from, to) =>
-  Math.max(0, ...records.filter(([s, d]) => s <= to && s + d >= from).map(([, d]) => d));
-
 async function measure(tool, url, dir, blocked) {
-  const load = startLoad(url);
+  const load = startLoad({
+    url,
+    clients: 4,
+    intervalMs: 25,
+    rows: ROWS,
+    insert: 'insert into shop.orders (total, rank, customer_id) values ($1, $1, 1 + $1::int % 1000)',
+    update: 'update shop.orders set total = total + 1 where id = $1',
+  });
   await load.ready;
   await sleep(1_000);
   await load.take();

@@ -35,7 +35,7 @@ test('markers that do not pair up are refused rather than guessed at', () => {
 
 test("rewriting each section of the committed results with its own content changes nothing (a dry run of every script's write)", () => {
   const sections = [...RESULTS.matchAll(/<!-- bench:(\w+) -->\n([\s\S]*?)\n<!-- \/bench:\1 -->/g)];
-  expect(sections.map((m) => m[1])).toEqual(['main', 'import', 'online', 'noop', 'testing']);
+  expect(sections.map((m) => m[1])).toEqual(['main', 'import', 'online', 'noop', 'testing', 'tenants']);
   for (const [, id, markdown] of sections) expect(withSection(RESULTS, id!, markdown!)).toBe(RESULTS);
   const dir = mkdtempSync(join(tmpdir(), 'schemagen-bench-report-'));
   writeFileSync(join(dir, 'results.md'), RESULTS);
@@ -57,6 +57,7 @@ test('every benchmark script writes its own section through writeSection, and no
     'noop.mjs': ['noop'],
     'online.mjs': ['online'],
     'run.mjs': ['main'],
+    'tenants.mjs': ['tenants'],
     'testing.mjs': ['testing'],
   });
 });

@@ -4,7 +4,8 @@ import { connectUrl } from '../db/connect/connection.js';
 import { errorLine } from '../db/connect/one-line.js';
 import type { Db } from '../db/connect/queryable.js';
 import type { Connections, Target } from '../db/connect/targets.js';
-import { bindTenantModel, renameSchema } from '../model/tenants.js';
+import type { TenantPlan } from '../db/apply/replay.js';
+import { bindTenant, bindTenantModel, renameSchema } from '../model/tenants.js';
 import type { Model, Service } from '../model/types.js';
 import { FleetProgress } from './fleet-progress.js';
 import type { PushOptions } from './push.js';
@@ -72,7 +73,7 @@ export async function pushFleet(
   const differing = entries.filter((e): e is Bound => 'schema' in e && !results.has(e.tenant));
   const pushed = options.dryRun
     ? await planEachState(model, service, db, differing, states, options)
-    : await pushEach(model, service, db, target.url, differing, options);
+    : await pushEach(model, service, db, target.url, differing, states, options);
   for (const [tenant, r] of pushed) results.set(tenant, r);
   return { ...head, tenants: entries.map((e) => results.get(e.tenant)!) };
 }
@@ -81,12 +82,17 @@ type Bound = { readonly tenant: string; readonly schema: string };
 
 const schemasOf = (entries: readonly TenantEntry[]) => entries.flatMap((e) => ('schema' in e ? [e.schema] : []));
 
-async function pushTenant(model: Model, service: Service, db: Db, t: Bound, options: PushOptions): Promise<TenantPush> {
+async function pushTenant(
+  model: Model,
+  service: Service,
+  db: Db,
+  t: Bound,
+  options: PushOptions,
+): Promise<PushOutcome> {
   const { bound, model: m } = bindTenantModel(model, service, t.schema);
-  let outcome: PushOutcome;
   try {
     const { pushService } = await import('../db/apply/push.js');
-    outcome = await pushService(db, m, bound, {
+    return await pushService(db, m, bound, {
       acceptDataLoss: options.acceptDataLoss ?? false,
       dryRun: options.dryRun ?? false,
       allowDuplicate: options.allowDuplicate ?? false,
@@ -96,14 +102,22 @@ async function pushTenant(model: Model, service: Service, db: Db, t: Bound, opti
       policy: options.policy,
     });
   } catch (err) {
-    outcome = { status: 'failed', statements: [], reasons: [errorLine(err)] };
+    return { status: 'failed', statements: [], reasons: [errorLine(err)] };
   }
-  return { ...t, status: outcome.status, statements: outcome.statements, reasons: outcome.reasons };
 }
+
+const reported = (t: Bound, o: PushOutcome): TenantPush => ({
+  ...t,
+  status: o.status,
+  statements: o.statements,
+  reasons: o.reasons,
+});
 
 /**
  * For real: each differing tenant in its own push, `concurrency` at a time on a pool of that many
- * connections. With `canary`, the first tenants go alone first, and a failure among them stops the rest.
+ * connections. The first tenants of a state are planned and pushed as push does; the others in that
+ * state replay such a plan (replay.ts) and are compared with the manifest together at the end. With
+ * `canary`, the first tenants go alone first, and a failure among them stops the rest.
  */
 async function pushEach(
   model: Model,
@@ -111,6 +125,7 @@ async function pushEach(
   db: Db,
   url: string | undefined,
   tenants: readonly Bound[],
+  states: ReadonlyMap<string, TenantState>,
   options: PushOptions,
 ): Promise<Map<string, TenantPush>> {
   const concurrency = db.embedded ? 1 : Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
@@ -118,12 +133,30 @@ async function pushEach(
   const pool = url && concurrency > 2 ? connectUrl(url, concurrency + 1) : db;
   const progress = new FleetProgress(service.name, tenants.length, options.onFleetProgress);
   const results = new Map<string, TenantPush>();
+  const { populatedOf, replayable, replayPlan } = await import('../db/apply/replay.js');
+  const plans = new Map<string, TenantPlan[]>();
+  const replayed = new Map<Bound, PushOutcome>();
+  const pushOne = async (t: Bound): Promise<PushOutcome> => {
+    const state = states.get(t.schema)!.representative;
+    const known = plans.get(state);
+    const bound = bindTenant(service, t.schema);
+    const again = known && (await replayPlan(pool, bound, known, options.policy, options.onProgress));
+    if (again) {
+      if (again.status !== 'failed') replayed.set(t, again);
+      return again;
+    }
+    const populated = await populatedOf(pool, t.schema).catch(() => undefined);
+    const outcome = await pushTenant(model, service, pool, t, options);
+    if (populated !== undefined && replayable(outcome))
+      plans.set(state, [...(known ?? []), { schema: t.schema, populated, outcome }]);
+    return outcome;
+  };
   const run = async (batch: readonly Bound[]) => {
     let next = 0;
     const worker = async () => {
       while (next < batch.length) {
         const t = batch[next++]!;
-        const r = await pushTenant(model, service, pool, t, options);
+        const r = reported(t, await pushOne(t));
         results.set(t.tenant, r);
         progress.finished(r.status === 'failed' || r.status === 'refused');
       }
@@ -144,11 +177,35 @@ async function pushEach(
           statements: [],
           reasons: [`not pushed: the canary stopped at ${stopped.map((x) => x.tenant).join(', ')}`],
         });
+    await compareReplayed(pool, service, replayed, results);
   } finally {
     progress.end();
     if (pool !== db) await pool.close();
   }
   return results;
+}
+
+/** The replayed tenants compared with the manifest in one read: one that differs is push's own failure. */
+async function compareReplayed(
+  db: Db,
+  service: Service,
+  replayed: ReadonlyMap<Bound, PushOutcome>,
+  results: Map<string, TenantPush>,
+) {
+  if (replayed.size === 0) return;
+  const [{ failedAfterCommit }, { leftOver }] = await Promise.all([
+    import('../db/apply/push.js'),
+    import('../db/apply/attempt.js'),
+  ]);
+  const after = await tenantStates(
+    db,
+    service,
+    [...replayed.keys()].map((t) => t.schema),
+  );
+  for (const [t, outcome] of replayed) {
+    const left = after.get(t.schema)!.drift;
+    if (left.length > 0) results.set(t.tenant, reported(t, failedAfterCommit(outcome, leftOver(left))));
+  }
 }
 
 /**
@@ -169,7 +226,7 @@ async function planEachState(
     // The first tenant of a state is its representative: the others of that state come after it.
     const rep = states.get(t.schema)!.representative;
     let plan = plans.get(rep);
-    if (!plan) plans.set(rep, (plan = await pushTenant(model, service, db, t, options)));
+    if (!plan) plans.set(rep, (plan = reported(t, await pushTenant(model, service, db, t, options))));
     const swap = (text: string) => renameSchema(text, plan.schema!, t.schema);
     results.set(t.tenant, {
       ...t,

@@ -1,5 +1,5 @@
 import { readCatalogs } from '../db/catalog/read.js';
-import type { CatalogComposite, CatalogDomain, CatalogEnum, CatalogTable } from '../db/catalog/types.js';
+import type { CatalogComposite, CatalogDomain, CatalogEnum, CatalogTable, CatalogView } from '../db/catalog/types.js';
 import type { Db, Queryable } from '../db/connect/queryable.js';
 import { qualified } from '../shared/sql-quote.js';
 
@@ -19,6 +19,8 @@ export interface LiveDatabase {
   readonly domains: readonly CatalogDomain[];
   readonly composites: readonly CatalogComposite[];
   readonly others: readonly LiveOther[];
+  /** the views and materialized views of the schemas read */
+  readonly views: readonly CatalogView[];
 }
 
 /** An object outside what the manifest expresses: kind and full name. */
@@ -38,9 +40,18 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
     .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : 1) : a.kind < b.kind ? -1 : 1));
   const all = read.flatMap((s) => s.tables);
   const tables = all.filter((t) => !t.partition);
+  const views = read.flatMap((s) => s.views);
   const domains = read.flatMap((s) => s.domains);
   const composites = read.flatMap((s) => s.composites);
-  return { tables, partitions: all.filter((t) => t.partition), enums: catalog.enums, domains, composites, others };
+  return {
+    tables,
+    partitions: all.filter((t) => t.partition),
+    enums: catalog.enums,
+    domains,
+    composites,
+    others,
+    views,
+  };
 }
 
 /** Exact row counts of the given tables, in one query. */

@@ -4,6 +4,7 @@ import type { ColumnSpec } from './columns.js';
 import type { MixinPlan } from './mixins.js';
 import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
+import type { ServiceViews } from './views.js';
 
 export interface ServiceEnums {
   /** enum name → values and the schema it comes from */
@@ -17,6 +18,7 @@ interface Planned {
   readonly userTypes: ReadonlyMap<string, Record<string, Record<string, unknown>>>;
   readonly plan: BasePlan;
   readonly mixins: MixinPlan;
+  readonly views: ServiceViews;
 }
 
 interface Manifest extends Planned {
@@ -69,6 +71,7 @@ export function manifestData(m: Planned): Record<string, unknown> {
           tables: Object.fromEntries(
             tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t))]),
           ),
+          ...(m.views.has(service) && { views: m.views.get(service) }),
         };
         return [service, body];
       }),
@@ -191,6 +194,12 @@ function inlineShared(doc: Document, m: Manifest, services: ReadonlyMap<string, 
   for (const [name] of m.mixins.mixins) flowValues(doc.getIn(['mixins', name, 'columns']));
   for (const [service] of services) {
     flowValues(doc.getIn(['services', service, 'enums']));
+    const views = doc.getIn(['services', service, 'views']);
+    if (isMap(views))
+      for (const view of views.items) {
+        flowValues(view.value);
+        flowItems((view.value as YAMLMap).get('indexes'));
+      }
     for (const section of ['domains', 'composites']) {
       const types = doc.getIn(['services', service, section]);
       if (isMap(types)) for (const t of types.items) flowValues(t.value);

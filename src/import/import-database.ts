@@ -12,6 +12,7 @@ import { importUserTypes, USER_TYPE_KINDS, type ImportedUserType } from './user-
 import { importReport } from './report.js';
 import { importTable, type Finding, type ImportedTable } from './tables.js';
 import { validateImported } from './validate.js';
+import { importViews } from './views.js';
 
 export interface ImportOptions {
   /** schemas to read; all non-system schemas holding tables when undefined */
@@ -100,9 +101,15 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const plan = planBases(imported, o.keepBases);
   const enums = serviceEnums(imported, live, places, unsupported);
   const mixins = planMixins(imported, plan);
+  // Views join the services that keep their schema as it is; the others are listed (views.ts).
+  const keptSchemas = new Set(imported.filter((t) => t.place.service === t.live.schema).map((t) => t.live.schema));
+  const views = importViews(live.views, placeOf, keptSchemas, unsupported);
+  // Each view not imported is listed by importViews with why: the bare entry of the catalog goes.
+  for (let i = unsupported.length - 1; i >= 0; i--)
+    if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
-  const data = manifestData({ tables: imported, enums, userTypes: serviceTypes, plan, mixins });
-  const planned = { tables: imported, enums, userTypes: serviceTypes, plan, mixins, source: o.source };
+  const data = manifestData({ tables: imported, enums, userTypes: serviceTypes, plan, mixins, views });
+  const planned = { tables: imported, enums, userTypes: serviceTypes, plan, mixins, views, source: o.source };
   const problems = validateImported(data, () => renderManifest(data, { ...planned, rows: new Map() }));
   const manifest = renderManifest(data, { ...planned, rows: await counting });
   const report = importReport({ tables: imported, plan, mixins, unsupported, renamed, keep: o.keepBases });

@@ -5,7 +5,7 @@ import { manifestSchema } from './schema.js';
 export const JSON_SCHEMA_FILE = 'manifest.schema.json';
 
 /** zod types that have no JSON Schema; none may appear in the manifest's shape. */
-const NOT_JSON = new Set('bigint date map set transform symbol function promise custom nan void undefined'.split(' '));
+const NOT_JSON = new Set('date map set transform symbol function promise custom nan void undefined'.split(' '));
 
 /**
  * The manifest's JSON Schema for editors: draft-07 (what yaml-language-server reads in every
@@ -37,6 +37,8 @@ function integersForBigints({
   if (def.type === 'literal' && def.values.every((v) => typeof v === 'bigint')) {
     const values = def.values.map(Number);
     Object.assign(jsonSchema, { type: 'integer' }, values.length === 1 ? { const: values[0] } : { enum: values });
+  } else if (def.type === 'bigint') {
+    Object.assign(jsonSchema, { type: 'integer' });
   } else if (NOT_JSON.has(def.type)) {
     throw new Error(`a ${def.type} in the manifest's shape has no JSON Schema`);
   }

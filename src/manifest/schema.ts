@@ -408,6 +408,59 @@ const enumSchema = z.union(
   },
 );
 
+/** A view's reloption: `security_barrier: true`, `check_option: local`, `fillfactor: 70`. */
+const VIEW_OPTION = z.union([z.string(), z.boolean(), z.bigint()], {
+  error: (iss) => `expected an option value (a string, number or true/false), got ${describe(iss.input)}`,
+});
+
+export const viewSchema = mapping(
+  {
+    sql: text('a query').meta({
+      description:
+        'The query after AS, schema-qualified (`select id, total from shop.orders where total > 100`): ' +
+        'no `;`, no comments, no `$` outside quotes. Compared as the server prints it (pg_get_viewdef).',
+      ...EDITOR_RULES.noNul,
+      examples: ['select id, total from shop.orders where total > 100'],
+    }),
+    columns: dict(
+      text('a column type').meta({ description: `The column's type: ${TYPE_SPELLINGS}.`, ...EDITOR_RULES.columnType }),
+      'view columns',
+    ).meta({
+      description:
+        "The view's columns in order, name: type, as the query yields them: the generated Drizzle view's columns, " +
+        'checked by verify against the live view.',
+      minProperties: 1,
+    }),
+    materialized: flag('materialized')
+      .meta({ description: 'A materialized view: its rows are stored (REFRESH MATERIALIZED VIEW).', default: false })
+      .optional(),
+    with: dict(VIEW_OPTION, 'view options')
+      .meta({
+        description:
+          'Storage options (WITH (...)): security_barrier, security_invoker, check_option for a view; ' +
+          'fillfactor and the like for a materialized view.',
+      })
+      .optional(),
+    indexes: z
+      .array(
+        mapping(
+          {
+            columns: names('column name').meta({ description: 'The indexed columns, in order.' }),
+            name: name('an index name')
+              .meta({ description: 'The index name; default <view>_<columns>_idx.' })
+              .optional(),
+            unique: flag('unique').meta({ description: 'A unique index.', default: false }).optional(),
+          },
+          'an index { columns, unique?, name? }',
+        ),
+        { error: (iss) => `expected a list of indexes, got ${describe(iss.input)}` },
+      )
+      .meta({ description: "A materialized view's indexes (btree)." })
+      .optional(),
+  },
+  'a view { sql, columns, materialized?, with?, indexes? }',
+).meta({ description: "A view of the service's schema, created and replaced by push." });
+
 const domainSchema = mapping(
   {
     type: text('a type').meta({
@@ -524,8 +577,15 @@ export const serviceSchema = mapping(
       .optional(),
     tenants: tenantsSchema.optional(),
     tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),
+    views: dict(viewSchema, 'views')
+      .meta({
+        description:
+          "Views and materialized views by name, created in the service's schema and replaced by push when their " +
+          'query, columns or options change; views not declared here are left alone.',
+      })
+      .optional(),
   },
-  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, composites?, tables }',
+  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, composites?, tables, views? }',
 ).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
 /**
@@ -614,6 +674,7 @@ export type DomainInput = z.infer<typeof domainSchema>;
 export type CompositeInput = z.infer<typeof compositeSchema>;
 export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
+export type ViewInput = z.infer<typeof viewSchema>;
 export type TenantsInput = z.infer<typeof tenantsSchema>;
 export type LintSettingsInput = z.infer<typeof lintSettingsSchema>;
 

@@ -10,6 +10,7 @@ import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type ServiceDraft } from './resolve-table.js';
+import { resolveViews } from './resolve-views.js';
 import { SOFT_DELETE_EXPORTS } from './soft-delete.js';
 import { checkTenancies, resolveTenancy } from './tenants.js';
 import type { DrizzleMajor, Model, Tenancy } from './types.js';
@@ -80,11 +81,20 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       resolveTable(t, input, [...path, 'tables', t], shared, scope),
     );
     if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
+    const views = resolveViews(svc.views ?? {}, [...path, 'views'], new Set(scope.enums.keys()), diagnostics);
+    // A view's query names its tables schema-qualified: one query cannot serve every tenant's schema.
+    if (svc.tenants && svc.views)
+      report(
+        'a per-tenant service has no views yet; expected views in a service without tenants:',
+        [...path, 'views'],
+        true,
+      );
     const schemaTsName = `${camelCase(name)}Schema`;
     const constNames = [
       schemaTsName,
       ...enums.flatMap((e) => [e.tsName, pascalCase(e.name)]),
       ...drafts.flatMap((t) => [t.tsName, `${t.tsName}Relations`]),
+      ...views.map((v) => v.tsName),
     ];
     const typeNames = rowTypeNames(
       drafts.map((t) => t.name),
@@ -100,6 +110,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       domains,
       composites,
       tables,
+      views,
       path,
       ...(tenants && { tenants }),
     };
@@ -204,6 +215,12 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     bind(t.typeName, `table ${t.name}'s row type`, t.path);
     bind(`New${t.typeName}`, `table ${t.name}'s insert type`, t.path);
     bind(`${t.tsName}Relations`, `table ${t.name}'s relations`, t.path);
+  }
+  for (const v of service.views) {
+    const at: YamlPath = [...service.path, 'views', v.name];
+    claim(v.name, v.materialized ? 'materialized view' : 'view', at, true);
+    v.indexes.forEach((ix, i) => claim(ix.name, 'index', [...at, 'indexes', i]));
+    if (!identifierProblem(v.name, 'view')) bind(v.tsName, `view ${v.name}`, at);
   }
   // Imported value types share the module's names too; one type may serve several columns.
   const imported = new Map<string, string>();

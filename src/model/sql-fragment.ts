@@ -5,10 +5,9 @@ import { MAX_SQL_FRAGMENT } from '../manifest/value-rules.js';
  * expression. It must not be able to end the statement it is embedded in or hide text in comments,
  * so those are refused instead of escaped.
  */
-export function sqlFragmentProblem(sql: string): string | undefined {
+export function sqlFragmentProblem(sql: string, max = MAX_SQL_FRAGMENT): string | undefined {
   if (sql.trim() === '') return 'empty SQL expression; expected an expression such as now()';
-  if (sql.length > MAX_SQL_FRAGMENT)
-    return `SQL expression is ${sql.length} characters; expected at most ${MAX_SQL_FRAGMENT}`;
+  if (sql.length > max) return `SQL expression is ${sql.length} characters; expected at most ${max}`;
   // Checked first: a NUL inside quotes would otherwise be skipped with them.
   if (sql.includes('\0')) return 'NUL character in SQL expression; expected printable text';
   let depth = 0;

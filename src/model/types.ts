@@ -204,6 +204,24 @@ export interface Enum {
   readonly renamedValues?: readonly { readonly from: string; readonly to: string }[];
 }
 
+/**
+ * A view of the service's schema (`views:`): its query as the manifest writes it, compared as the
+ * server prints it; its columns (always nullable: a view promises no NOT NULL) type the generated
+ * Drizzle view.
+ */
+export interface View {
+  readonly name: string;
+  /** exported constant name */
+  readonly tsName: string;
+  readonly sql: string;
+  readonly materialized: boolean;
+  readonly columns: readonly Column[];
+  /** WITH (...) options as pg_class.reloptions spells them: `security_barrier=true` */
+  readonly options: readonly string[];
+  /** a materialized view's indexes */
+  readonly indexes: readonly Index[];
+}
+
 /** A domain of a service: a base type with NOT NULL, a default and named checks (of VALUE). */
 export interface Domain {
   readonly name: string;
@@ -235,6 +253,7 @@ export interface Service {
   readonly domains: readonly Domain[];
   readonly composites: readonly Composite[];
   readonly tables: readonly Table[];
+  readonly views: readonly View[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
   /** a per-tenant service: `schema` is then its pattern, bound to one tenant's schema by bindTenant (tenants.ts) */

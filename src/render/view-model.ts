@@ -48,6 +48,8 @@ export interface ServiceView {
   /** `export const emailDomain = customType<…>(…);` per domain, then per composite type of the service */
   readonly userTypes: readonly string[];
   readonly tables: readonly TableView[];
+  /** views as `.existing()` Drizzle views: push, not drizzle-kit, creates them (generated-code.md) */
+  readonly views: readonly ViewView[];
   /** the code is for drizzle-orm 1.x (relations v2, `drizzle({ client, relations })`); else for 0.x */
   readonly drizzle1: boolean;
   readonly relationTables: readonly RelationsV1View[];
@@ -80,6 +82,14 @@ interface TableView {
   readonly constraintsType: string;
 }
 
+interface ViewView {
+  readonly tsName: string;
+  /** `view` or `materializedView` */
+  readonly fn: string;
+  readonly name: string;
+  readonly columns: readonly { readonly key: string; readonly code: string }[];
+}
+
 interface SoftDeleteView {
   readonly tsName: string;
   /** the table's SQL name, as a TypeScript string */
@@ -105,6 +115,10 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
     return svc === service.name ? t.tsName : `${crossBinding(svc)}.${t.tsName}`;
   };
   const refs = { table: lookup, constant: refer };
+  const closesCycle = (table: Table) =>
+    table.foreignKeys.some((f) =>
+      f.crossService ? reaches(model, f.target.service, service.name) : f.target.table !== table.name,
+    );
   const binding = serviceTypeBinding(service);
   const place: TypePlace = service.tenants ? { tenantSchemaParam: 'schemaName' } : { schema: service.schema };
   const allCalls: (ColumnCall | ConstraintCall)[] = [];
@@ -130,7 +144,22 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         comment: c.comment ? docComment(c.comment) : [],
       })),
       constraints: constraints.map((k) => callCode(k, scope, 4, 5)),
-      constraintsType: referencesSibling(table) ? ': PgTableExtraConfigValue[]' : '',
+      constraintsType: closesCycle(table) ? ': PgTableExtraConfigValue[]' : '',
+    };
+  });
+  // A view's columns are plain builders (no default, no reference): no scope is ever asked.
+  const noScope: CodeScope = { column: unreachable, foreignColumn: unreachable };
+  const views = service.views.map((v): ViewView => {
+    const calls = v.columns.map((c) => columnCall(c, binding));
+    allCalls.push(...calls);
+    return {
+      tsName: v.tsName,
+      fn: v.materialized ? 'materializedView' : 'view',
+      name: tsString(v.name),
+      columns: v.columns.map((c, i) => ({
+        key: c.tsKey,
+        code: callCode(calls[i]!, noScope, 4, 4 + c.tsKey.length + 3),
+      })),
     };
   });
   const customPrefix = `${CUSTOM_TYPES_BINDING}.`;
@@ -147,7 +176,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
   );
   pgCore.add('pgSchema');
   if (service.domains.length + service.composites.length > 0) pgCore.add('customType');
-  if (service.tables.some(referencesSibling)) pgCore.add('type PgTableExtraConfigValue');
+  if (service.tables.some(closesCycle)) pgCore.add('type PgTableExtraConfigValue');
   const crossServices = [
     ...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service))),
   ].sort();
@@ -190,6 +219,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       ...service.composites.map((c) => compositeDeclaration(place, c)),
     ],
     tables,
+    views,
     drizzle1: options.drizzle === 1,
     relationTables,
     relationImports: options.drizzle === 0 ? relationsV1Imports(service, refs) : '',
@@ -264,16 +294,27 @@ function typeImportsOf(service: Service) {
 
 /** The custom types (custom-types.ts) the services' columns use, in name order. */
 export function customTypesOf(services: readonly Service[]): CustomKind[] {
-  const kinds = services.flatMap((s) => s.tables.flatMap((t) => t.columns.map((c) => c.type.kind)));
+  const kinds = services.flatMap((s) => [...s.tables, ...s.views].flatMap((t) => t.columns.map((c) => c.type.kind)));
   return [...new Set(kinds.filter(isCustomKind))].sort();
 }
 
-/** Tables referencing another table of their module can form cycles TypeScript cannot infer through. */
-const referencesSibling = (table: Table) =>
-  table.foreignKeys.some((f) => !f.crossService && f.target.table !== table.name);
+/**
+ * Whether service `from` references `to`, maybe through others. A table referencing another table of its
+ * module, or of a service referencing its own back, can form a cycle TypeScript cannot infer through.
+ */
+function reaches(model: Model, from: string, to: string, seen = new Set<string>()): boolean {
+  if (from === to) return true;
+  seen.add(from);
+  const next = model.services.find((s) => s.name === from)?.dependsOn ?? [];
+  return next.some((dep) => !seen.has(dep) && reaches(model, dep, to, seen));
+}
 
 function columnOf(table: Pick<Table, 'columns'>, name: string) {
   return table.columns.find((c) => c.name === name)!;
 }
+
+const unreachable = (): never => {
+  throw new Error('a view column names no other column');
+};
 
 const joinPosix = (...parts: string[]) => parts.filter((p) => p !== '' && p !== '.').join('/');

@@ -12,6 +12,7 @@ import {
   invalidIndexDrops,
   retryingLocks,
   runOnline,
+  type LockPolicy,
   type OnlineFailure,
 } from './online-run.js';
 
@@ -22,13 +23,7 @@ import {
  */
 export async function pushService(db: Db, model: Model, service: Service, options: PushOptions): Promise<PushOutcome> {
   const policy = options.policy ?? DEFAULT_POLICY;
-  const waiting = {
-    schemas: [service.schema, ...referencedSchemas(service)],
-    label: service.name,
-    policy,
-    progress: options.progress,
-    deadline: Date.now() + policy.retryForMs,
-  };
+  const waiting = waitingFor(service, policy, options.progress);
   // A concurrent build that failed or was killed left an invalid index: dropped, so the plan builds it again.
   const invalid = db.embedded || options.dryRun || options.planOnly ? [] : await invalidIndexDrops(db, service.schema);
   const dropped = invalid.length > 0 ? await runOnline(db, invalid, waiting) : undefined;
@@ -52,17 +47,27 @@ export async function pushService(db: Db, model: Model, service: Service, option
   let left: string[] = [];
   try {
     failure = await runOnline(db, online, waiting);
-    if (!failure) left = leftOver(await driftNow(db, service));
+    if (!failure) left = leftOver(await driftNow(db, service, new Set(result.waiting)));
   } catch (err) {
     failure = { reason: errorLine(err) };
   }
-  if (!failure && left.length === 0) return { ...result, inSync: true };
+  if (!failure && left.length === 0) return { ...result, inSync: result.waiting === undefined };
+  return failedAfterCommit(result, failure ? [failure.reason] : left);
+}
+
+/** How the statements of a push wait for locks: on the service's schema and the ones it references. */
+export const waitingFor = (service: Service, policy: LockPolicy, progress: (line: string) => void) => ({
+  schemas: [service.schema, ...referencedSchemas(service)],
+  label: service.name,
+  policy,
+  progress,
+  deadline: Date.now() + policy.retryForMs,
+});
+
+/** A push whose transaction committed and whose later part failed: says so first, and what it committed. */
+export function failedAfterCommit(result: PushOutcome, then: readonly string[]): PushOutcome {
   const done = result.steps!.filter((x) => x.phase === 'transaction').length;
-  const reasons = [
-    ...result.reasons,
-    `committed: ${plural(done, 'statement')} of the transaction; then:`,
-    ...(failure ? [failure.reason] : left),
-  ];
+  const reasons = [...result.reasons, `committed: ${plural(done, 'statement')} of the transaction; then:`, ...then];
   return { ...result, status: 'failed', reasons, inSync: false };
 }
 

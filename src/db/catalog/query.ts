@@ -201,6 +201,38 @@ export const OWNED_SEQUENCES = statement(
       and sq.relkind = 'S'`,
 );
 
+/**
+ * The views and materialized views of the schemas read: the query as the server prints it, the
+ * options, the columns typed, a materialized view's indexes, and the tables they read (import).
+ */
+export const VIEWS: CatalogStatement = {
+  text: `${NAMESPACES}
+select ns.nspname as "schema", c.relname as "name", c.relkind = 'm' as "materialized",
+       pg_get_viewdef(c.oid, true) as "definition", to_json(coalesce(c.reloptions, '{}')) as "options",
+       (select json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+                 'typeName', t.typname, 'typeSchema', tn.nspname, 'typeKind', t.typtype::text) order by a.attnum)
+          from pg_attribute a join pg_type t0 on t0.oid = a.atttypid
+          join pg_type t on t.oid = case when t0.typcategory = 'A' and t0.typelem <> 0 then t0.typelem else t0.oid end
+          join pg_namespace tn on tn.oid = t.typnamespace
+         where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as "columns",
+       (select coalesce(json_agg(json_build_object('name', ic.relname, 'unique', i.indisunique,
+                 'definition', pg_get_indexdef(i.indexrelid), 'columns',
+                 (select json_agg(a.attname order by u.ord) from unnest(i.indkey::int2[]) with ordinality u(n, ord)
+                    left join pg_attribute a on a.attrelid = c.oid and a.attnum = u.n),
+                 'plain', am.amname = 'btree' and i.indpred is null and i.indexprs is null
+                   and i.indnkeyatts = i.indnatts and not 0 <> any(i.indoption::int2[])) order by ic.relname), '[]')
+          from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
+         where i.indrelid = c.oid) as "indexes",
+       (select coalesce(json_agg(distinct format('%s.%s', rn.nspname, rc.relname)), '[]')
+          from pg_rewrite r join pg_depend d on d.objid = r.oid and d.classid = 'pg_rewrite'::regclass
+          join pg_class rc on rc.oid = d.refobjid and d.refclassid = 'pg_class'::regclass
+          join pg_namespace rn on rn.oid = rc.relnamespace
+         where r.ev_class = c.oid and rc.oid <> c.oid) as "reads"
+  from pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('v', 'm') order by 1, 2`,
+  params: (p) => [p.schemas],
+  keys: ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'reads'],
+};
+
 /** The enums of every schema but the system ones: a column's type may live in a schema not read. */
 export const ENUMS = statement(
   {},

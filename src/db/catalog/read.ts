@@ -1,4 +1,4 @@
-import { ELSEWHERE, ENUMS, SCHEMAS, UNMANAGED, type CatalogParams, type CatalogStatement } from './query.js';
+import { ELSEWHERE, ENUMS, SCHEMAS, UNMANAGED, VIEWS, type CatalogParams, type CatalogStatement } from './query.js';
 import { COMPOSITES, DOMAINS } from './type-queries.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
@@ -8,6 +8,7 @@ import type {
   CatalogEnum,
   CatalogRequest,
   CatalogSchema,
+  CatalogView,
   DatabaseCatalog,
   Found,
   Unmanaged,
@@ -45,7 +46,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, domains, composites, unmanaged] = await Promise.all([
+  const [tables, present, elsewhere, enums, views, domains, composites, unmanaged] = await Promise.all([
     readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
@@ -54,6 +55,14 @@ export async function readCatalogs(
         const e = objectOf<CatalogEnum>(ENUMS, r);
         e.values = parsedJson(e.values);
         return e;
+      }),
+    ),
+    read<Record<string, unknown>>(VIEWS).then((rows) =>
+      rows.map((r) => {
+        const v = objectOf<CatalogView>(VIEWS, r);
+        for (const key of ['options', 'columns', 'indexes', 'reads'] as const)
+          Object.assign(v, { [key]: parsedJson(v[key]) });
+        return v;
       }),
     ),
     read<CatalogDomain & { checks: unknown }>(DOMAINS).then((rows) =>
@@ -75,6 +84,7 @@ export async function readCatalogs(
       exists: present.includes(schema),
       tables: tables.get(schema) ?? [],
       enums: enums.filter((e) => e.schema === schema),
+      views: views.filter((v) => v.schema === schema),
       domains: domains.filter((d) => d.schema === schema),
       composites: composites.filter((c) => c.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),

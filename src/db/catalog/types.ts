@@ -93,6 +93,35 @@ export interface CatalogEnum {
   readonly values: readonly string[];
 }
 
+/** A view or materialized view (query.ts VIEWS). */
+export interface CatalogView {
+  readonly schema: string;
+  readonly name: string;
+  readonly materialized: boolean;
+  /** pg_get_viewdef(oid, true): the query, ending in `;` */
+  readonly definition: string;
+  /** reloptions, `security_barrier=true` */
+  readonly options: readonly string[];
+  /** in order: format_type() spelling, and the (element) type's own name, schema and typtype */
+  readonly columns: readonly {
+    readonly name: string;
+    readonly type: string;
+    readonly typeName: string;
+    readonly typeSchema: string;
+    readonly typeKind: string;
+  }[];
+  /** a materialized view's indexes; `plain`: btree over columns, no predicate, order or INCLUDE */
+  readonly indexes: readonly {
+    readonly name: string;
+    readonly unique: boolean;
+    readonly definition: string;
+    readonly columns: readonly (string | null)[];
+    readonly plain: boolean;
+  }[];
+  /** the tables and views it reads, `schema.name` */
+  readonly reads: readonly string[];
+}
+
 /** A domain: its base type as format_type() spells it, NOT NULL, default and checks. */
 export interface CatalogDomain {
   readonly schema: string;
@@ -129,6 +158,7 @@ export interface CatalogSchema {
   readonly exists: boolean;
   readonly tables: readonly CatalogTable[];
   readonly enums: readonly CatalogEnum[];
+  readonly views: readonly CatalogView[];
   readonly domains: readonly CatalogDomain[];
   readonly composites: readonly CatalogComposite[];
   /**

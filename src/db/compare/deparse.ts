@@ -13,7 +13,7 @@ import { quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 
 /** Where an expression sits: each is stored and printed its own way. */
 export type ExpressionKind =
-  'check' | 'domain check' | 'default' | 'predicate' | 'generated' | 'partition key' | 'partition bound';
+  'check' | 'domain check' | 'default' | 'predicate' | 'generated' | 'partition key' | 'partition bound' | 'view';
 
 export interface DeclaredColumn {
   readonly name: string;
@@ -82,7 +82,7 @@ async function serverTexts(db: Queryable, expressions: readonly Expression[]): P
     return name;
   };
   expressions.forEach((e, i) => {
-    const table = tableFor(e.kind === 'default' || e.kind === 'domain check' ? [] : e.columns);
+    const table = tableFor(e.kind === 'default' || e.kind === 'domain check' || e.kind === 'view' ? [] : e.columns);
     statements.push(guarded(...storing(e, table, quoteIdent(`E${i}`), quoteIdent(`${prefix}E${i}`))));
   });
   const rows = await rolledBack(db, async (q) => {
@@ -120,6 +120,9 @@ function storing(e: Expression, table: string, item: string, index: string): str
     // partition of such a table (its parent `P<i>`, which the read-back leaves out).
     case 'partition key':
       return [`CREATE TEMP TABLE ${index} (LIKE ${table}) PARTITION BY ${e.sql}`];
+    // A view's query, on a temporary view (a materialized view's query prints the same way).
+    case 'view':
+      return [`CREATE TEMP VIEW ${index} AS ${e.sql}`];
     case 'partition bound': {
       const parent = index.replace(/"$/, '_P"');
       return [
@@ -161,7 +164,11 @@ select substr(c.relname, length($1::text) + 1),
        case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) else pg_get_partkeydef(c.oid) end
   from pg_class c
  where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and c.relname !~ '_P$'
-   and (c.relispartition or c.relkind = 'p')`;
+   and (c.relispartition or c.relkind = 'p')
+union all
+select substr(c.relname, length($1::text) + 1), pg_get_viewdef(c.oid, true)
+  from pg_class c
+ where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and c.relkind = 'v'`;
 
 class Discard {
   constructor(readonly value: unknown) {}

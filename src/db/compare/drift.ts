@@ -8,6 +8,7 @@ import { comparedWithServer, defaultExpression, type Equivalence } from './equiv
 import { actualDefault, expectedDefault, foreignCast, stripSchema } from './normalize.js';
 import { diffPartitions } from './partitions.js';
 import { diffTriggers } from './triggers.js';
+import { diffViews } from './views.js';
 import { list, same, type Change, type ColumnAspect, type Drift, type Noted } from './types.js';
 
 /**
@@ -68,6 +69,7 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
   for (const e of catalog.enums)
     if (!service.enums.some((m) => m.name === e.name))
       at(e.name, 'enum is not in the manifest', { kind: 'drop enum', name: e.name });
+  diffViews(service.views, catalog.views, at, equivalence);
   diffDomains(service, catalog, at, equivalence);
   diffComposites(service, catalog, at);
   return drift;

@@ -1,5 +1,12 @@
-import type { Check, Column, Composite, Domain, Enum, Index, Partition, Table } from '../../model/types.js';
-import type { CatalogColumn, CatalogConstraint, CatalogDomain, CatalogIndex, CatalogTable } from '../catalog/types.js';
+import type { Check, Column, Composite, Domain, Enum, Index, Partition, Table, View } from '../../model/types.js';
+import type {
+  CatalogColumn,
+  CatalogConstraint,
+  CatalogDomain,
+  CatalogIndex,
+  CatalogTable,
+  CatalogView,
+} from '../catalog/types.js';
 import type { WantedConstraint } from './wanted.js';
 
 /** One difference between the manifest and the live database. */
@@ -76,7 +83,13 @@ export type Change =
       readonly table: Table;
       readonly partition: Partition;
       readonly live: string | null;
-    };
+    }
+  | { readonly kind: 'create view'; readonly view: View }
+  /** `recreate`: dropped and created again (a materialized view, or columns CREATE OR REPLACE cannot keep) */
+  | { readonly kind: 'replace view'; readonly view: View; readonly live: CatalogView; readonly recreate: boolean }
+  /** a materialized view's index missing, or differing (`replace`) */
+  | { readonly kind: 'view index'; readonly view: View; readonly index: Index; readonly replace: boolean }
+  | { readonly kind: 'drop view index'; readonly view: View; readonly name: string };
 
 /** Where drift records a difference: `where` below the service's schema. */
 export type Noted = (where: string, message: string, change?: Change) => void;

@@ -2,16 +2,18 @@ import type { Service } from '../../model/types.js';
 import type { CatalogSchema } from '../catalog/types.js';
 import { declaredPartitions } from './partitions.js';
 import { TOUCH_FUNCTION, isOurs } from './triggers.js';
+import { declaredViews } from './views.js';
 
 /**
  * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
  * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
  * and the triggers calling it (the manifest declares those with `enforce: database`) and the
- * partitions, domains and composite types the manifest declares.
+ * partitions, views, domains and composite types the manifest declares.
  */
 export function unmanagedObjects(service: Service, catalog: CatalogSchema): string[] {
   const { schema } = service;
   const partitions = declaredPartitions(service.tables);
+  const views = declaredViews(service.views);
   const ours = new Set(
     catalog.tables.flatMap((t) =>
       t.triggers.filter((x) => isOurs(schema, x.definition)).map((x) => `${t.name}.${x.name}`),
@@ -23,6 +25,7 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
         !(u.kind === 'trigger' && ours.has(u.name)) &&
         !(u.kind === 'function' && u.name === `${TOUCH_FUNCTION}()`) &&
         !(u.kind === 'partition' && partitions.has(u.name)) &&
+        !((u.kind === 'view' || u.kind === 'materialized view') && views.has(u.name)) &&
         !(u.kind === 'domain' && service.domains.some((d) => d.name === u.name)) &&
         !(u.kind === 'composite type' && service.composites.some((c) => c.name === u.name)),
     )

@@ -15,6 +15,8 @@ export interface AroundChange {
   readonly after: readonly Step[];
   /** why the push cannot go on: a view outside the schema reads what it changes */
   readonly refusals: readonly string[];
+  /** the replaced views (`schema.name`) found among the dependents, dropped and created here */
+  readonly handled: ReadonlySet<string>;
 }
 
 /** What a plan changes under the views: `schema.table.column` recast or dropped, `schema.table` dropped. */
@@ -27,9 +29,16 @@ export interface Changed {
 /**
  * The views around a plan: those reading a recast column are dropped and recreated; one reading a
  * dropped column or table could not be recreated, and push never drops a view for good, so the push
- * is refused naming it (as it is for a view of another schema).
+ * is refused naming it (as it is for a view of another schema). A declared view the plan replaces
+ * (`replaced`: its creation steps by `schema.name`) is dropped with the views reading it, and created
+ * from the manifest before they are recreated.
  */
-export function aroundChanges(schema: string, views: readonly DependentView[], changed: Changed): AroundChange {
+export function aroundChanges(
+  schema: string,
+  views: readonly DependentView[],
+  changed: Changed,
+  replaced: ReadonlyMap<string, readonly Step[]> = new Map(),
+): AroundChange {
   const reading = (v: DependentView, names: ReadonlySet<string>) =>
     v.reads.some((r) => names.has(r) || names.has(r.slice(0, r.lastIndexOf('.'))));
   const refusals: string[] = [];
@@ -48,7 +57,7 @@ export function aroundChanges(schema: string, views: readonly DependentView[], c
   const names = changed.recast;
   for (const v of views) {
     const readsAffected = affected.some((a) => v.reads.some((r) => r.startsWith(`${a.schema}.${a.name}.`)));
-    if (!reading(v, names) && !readsAffected) continue;
+    if (!reading(v, names) && !readsAffected && !replaced.has(`${v.schema}.${v.name}`)) continue;
     affected.push(v);
   }
   for (const v of affected.filter((x) => x.schema !== schema))
@@ -56,26 +65,29 @@ export function aroundChanges(schema: string, views: readonly DependentView[], c
       `${kind(v)} ${v.schema}.${v.name} of another schema reads a column this push changes: ` +
         `push its service after dropping the view there, or change the view by hand`,
     );
-  if (refusals.length > 0) return { before: [], after: [], refusals };
+  const handled = new Set(affected.map((v) => `${v.schema}.${v.name}`).filter((k) => replaced.has(k)));
+  if (refusals.length > 0) return { before: [], after: [], refusals, handled };
   const before = [...affected].reverse().map((v) => {
     const sql = `DROP ${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualified(v.schema, v.name)}`;
     return inTransaction('drop view', `${v.schema}.${v.name}`, sql, 'ACCESS EXCLUSIVE', {});
   });
-  const after = affected.flatMap((v) =>
-    recreate(v).map((sql, i) =>
-      inTransaction(
-        'create view',
-        `${v.schema}.${v.name}`,
-        sql,
-        'none',
-        {},
-        {
-          scans: v.materialized && i === 0,
-        },
+  const after = affected.flatMap(
+    (v) =>
+      replaced.get(`${v.schema}.${v.name}`) ??
+      recreate(v).map((sql, i) =>
+        inTransaction(
+          'create view',
+          `${v.schema}.${v.name}`,
+          sql,
+          'none',
+          {},
+          {
+            scans: v.materialized && i === 0,
+          },
+        ),
       ),
-    ),
   );
-  return { before, after, refusals };
+  return { before, after, refusals, handled };
 }
 
 const kind = (v: DependentView) => (v.materialized ? 'materialized view' : 'view');

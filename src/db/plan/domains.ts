@@ -14,7 +14,7 @@ import { inTransaction, online, type Step } from './steps.js';
  */
 type DomainChange = Extract<Change, { kind: `${string}domain${string}` }>;
 
-/** A domain's change as steps and the stage of the plan they go in (plan/changes.ts), or why it cannot be pushed. */
+/** A domain's change as steps and the stage of the plan they go in (service-plan.ts), or why it cannot be pushed. */
 export function domainChange(
   schema: string,
   change: DomainChange,

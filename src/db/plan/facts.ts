@@ -126,6 +126,18 @@ select p.pair, case
     or (select typcategory from pg_type where oid = x.s) = 'S'
     or (select typcategory from pg_type where oid = x.t) = 'S'`;
 
+/**
+ * The tables of the schema that hold rows, as readFacts counts them (sorted): what makes a plan take
+ * the online forms, so two schemas in the same state with the same tables populated get the same plan.
+ */
+export async function populatedTables(db: Queryable, schema: string): Promise<string[]> {
+  const rows = await db.query<{ name: string; estimate: number; populated: boolean }>(TABLES, [schema]);
+  return rows
+    .filter((r) => r.populated || r.estimate > 0)
+    .map((r) => r.name)
+    .sort();
+}
+
 /** Row estimates, index owners, dependent views, enum columns, and which of `typePairs` cast directly. */
 export async function readFacts(db: Queryable, schema: string, typePairs: readonly string[] = []): Promise<Facts> {
   type Row = { name: string; estimate: number; populated: boolean; indexes: string[] | string };
