@@ -86,7 +86,7 @@ describe.each(BOTH)('on $name', (kind) => {
     await expectSettled(p, ['crm'], 'push after dropping an attribute');
     expect(await p.sql(`select home::text as home from crm.customers`)).toEqual([{ home: '("Main St",)' }]);
     expectOk(await p.run(['verify']), 'verify');
-  }, 120_000);
+  }, 180_000);
 
   test("a composite type the manifest does not declare is left alone and listed; an attribute's new type is refused", async () => {
     const p = await project(kind, MANIFEST('          street: text\n'));
