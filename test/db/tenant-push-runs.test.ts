@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { describe, expect, test } from 'vitest';
 import { run } from '../../src/cli/run.js';
@@ -9,6 +11,7 @@ import { TENANTS, manifest, statuses } from '../support/tenants.js';
  * A fleet push as an operator lives it: killed halfway and run again, it pushes only the tenants not in
  * sync; on a terminal it says how far it is on one line.
  */
+const BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
 const NOTE = `\n          note: { type: text, nullable: true }`;
 
 describe('on postgres only', () => {
@@ -51,6 +54,17 @@ describe('on postgres only', () => {
       Object.fromEntries(names.map((n, i) => [n, i < 3 ? 'unchanged' : 'altered'])),
     );
     expect((await p.run(['verify'])).code).toBe(0);
+  });
+  test("push --json's report of many tenants arrives whole through a pipe", async () => {
+    const p = await project(POSTGRES, manifest());
+    const names = Array.from({ length: 160 }, (_, i) => `t${i + 1}`);
+    await p.sql(`create table public.tenants (slug text primary key);
+      insert into public.tenants values ${names.map((n) => `('${n}')`).join(', ')}`);
+    // Far more than a pipe holds (64 KiB): the process must not exit before its output is written.
+    const r = spawnSync(process.execPath, [BIN, 'push', '--json'], { cwd: p.dir, env: { ...p.env }, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(200_000);
+    expect(Object.values(statuses(r.stdout))).toEqual(names.map(() => 'created'));
   });
 });
 
