@@ -37,6 +37,9 @@ const CASES: readonly Sample[] = [
   { file: 'features/checks-and-names.sql' },
   { file: 'features/builtin-types.sql' },
   { file: 'features/partitions.sql' },
+  { file: 'features/domains.sql' },
+  { file: 'features/composite-types.sql' },
+  { file: 'features/views.sql' },
   { file: 'features/trailing-columns.sql', imports: /^mixins:\n {2}guid_modified:/m },
 ];
 
