@@ -321,7 +321,18 @@ export const tableSchema = mapping(
       .array(
         mapping(
           {
-            columns: names('column name').meta({ description: 'The indexed columns, in order.' }),
+            columns: z
+              .array(
+                z.union([name('column name'), rawSql], {
+                  error: (iss) => `expected a column name or { sql: <expression> }, got ${describe(iss.input)}`,
+                }),
+                { error: (iss) => `expected a list of column names, got ${describe(iss.input)}` },
+              )
+              .min(1, { error: 'expected at least one column name' })
+              .meta({
+                description:
+                  'The indexed columns, in order; an expression is written { sql: <expression> } (lower(email)).',
+              }),
             name: objectName('an index name')
               .meta({ description: 'The index name, any spelling; default <table>_<columns>_idx.' })
               .optional(),
@@ -493,6 +504,19 @@ const domainSchema = mapping(
   'a domain { type, notNull?, default?, checks? }',
 ).meta({ description: 'A domain: a base type with NOT NULL, a default and checks, usable as a column type.' });
 
+const compositeSchema = mapping(
+  {
+    attributes: dict(
+      text('a type').meta({
+        description: `An attribute's type: ${TYPE_SPELLINGS}, or a domain of the service (no serial).`,
+        ...EDITOR_RULES.columnType,
+      }),
+      'attributes',
+    ).meta({ description: 'The attributes by name, in order: each a type.', minProperties: 1 }),
+  },
+  'a composite type { attributes }',
+).meta({ description: 'A composite type (CREATE TYPE … AS (…)): named attributes, usable as a column type.' });
+
 /** Where a per-tenant service's tenants come from (tenants.md); the model checks that exactly one is given. */
 export const tenantSourceSchema = mapping(
   {
@@ -566,6 +590,9 @@ export const serviceSchema = mapping(
     domains: dict(domainSchema, 'domains')
       .meta({ description: "Domains by name, created in the service's schema; columns use them as types." })
       .optional(),
+    composites: dict(compositeSchema, 'composites')
+      .meta({ description: "Composite types by name, created in the service's schema; columns use them as types." })
+      .optional(),
     tenants: tenantsSchema.optional(),
     tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),
     views: dict(viewSchema, 'views')
@@ -576,7 +603,7 @@ export const serviceSchema = mapping(
       })
       .optional(),
   },
-  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, tables, views? }',
+  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, composites?, tables, views? }',
 ).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
 /**
@@ -662,6 +689,7 @@ export type ColumnInput = z.infer<typeof columnSchema>;
 export type SoftDeleteInput = z.infer<typeof softDeleteSchema>;
 export type EnumInput = z.infer<typeof enumSchema>;
 export type DomainInput = z.infer<typeof domainSchema>;
+export type CompositeInput = z.infer<typeof compositeSchema>;
 export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
 export type ViewInput = z.infer<typeof viewSchema>;

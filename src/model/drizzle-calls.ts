@@ -1,4 +1,4 @@
-import type { Column, ColumnDefault, ColumnType, Index, Literal, Service, Table } from './types.js';
+import type { Column, ColumnDefault, ColumnType, Index, IndexKey, Literal, Service, Table } from './types.js';
 import { sqlQuote } from '../shared/sql-quote.js';
 import { isCustomKind, type CustomKind } from './custom-types.js';
 
@@ -18,6 +18,8 @@ export type Arg =
   | { readonly kind: 'sql'; readonly sql: string }
   | { readonly kind: 'thunk'; readonly sql: string }
   | { readonly kind: 'columns'; readonly columns: readonly string[] }
+  /** an index's keys: its columns, and expressions as sql`…` naming the table's columns */
+  | { readonly kind: 'index keys'; readonly keys: readonly IndexKey[] }
   | {
       readonly kind: 'foreignColumns';
       readonly service: string;
@@ -82,6 +84,7 @@ function builder(
     }
     case 'enum':
     case 'domain':
+    case 'composite':
       return { fn: binding(type) };
     default:
       if (isCustomKind(type.kind)) return { fn: customTypeBinding(type.kind) };
@@ -131,16 +134,18 @@ export function pgArray(values: readonly Literal[]): string {
   return `{${values.map(element).join(',')}}`;
 }
 
-/** The binding of a service's own enum or domain, which its module declares. */
+/** The binding of a service's own enum, domain or composite type, which its module declares. */
 export type TypeBinding = (type: ColumnType) => string;
 
-/** The binding of `type`, an enum or domain of `service`. */
+/** The binding of `type`, an enum, domain or composite type of `service`. */
 export const serviceTypeBinding =
-  (service: Pick<Service, 'enums' | 'domains'>): TypeBinding =>
+  (service: Pick<Service, 'enums' | 'domains' | 'composites'>): TypeBinding =>
   (type) =>
     type.kind === 'domain'
       ? service.domains.find((d) => d.name === type.domainName)!.tsName
-      : service.enums.find((e) => e.name === type.enumName)!.tsName;
+      : type.kind === 'composite'
+        ? service.composites.find((c) => c.name === type.compositeName)!.tsName
+        : service.enums.find((e) => e.name === type.enumName)!.tsName;
 
 export function columnCall(column: Column, binding: TypeBinding): ColumnCall {
   const { fn, options } = builder(column.type, binding);
@@ -169,7 +174,7 @@ export interface ConstraintCall {
 }
 
 function indexCall(ix: Index): ConstraintCall {
-  const cols: Arg = { kind: 'columns', columns: ix.columns };
+  const cols: Arg = { kind: 'index keys', keys: ix.keys };
   const chain: Call[] = [
     ix.method === 'btree' ? { method: 'on', args: [cols] } : { method: 'using', args: [str(ix.method), cols] },
   ];

@@ -79,6 +79,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       enums: s.enums,
       views: s.views,
       domains: s.domains,
+      composites: s.composites,
       dependsOn: [...dependsOn.get(s.name)!.keys()].sort(),
       ...(s.tenants && { tenants: s.tenants }),
       tables: s.tables.map((t): Table => {

@@ -37,7 +37,8 @@ export type ScalarKind =
   | 'line'
   | CustomKind
   | 'enum'
-  | 'domain';
+  | 'domain'
+  | 'composite';
 
 export interface ColumnType {
   readonly kind: ScalarKind;
@@ -53,6 +54,8 @@ export interface ColumnType {
   /** for kind 'domain': the domain's SQL name, in the owning service's schema, and its base type */
   readonly domainName?: string;
   readonly base?: ColumnType;
+  /** for kind 'composite': the composite type's SQL name, in the owning service's schema */
+  readonly compositeName?: string;
   /** array dimensions, 0 for scalars (Postgres records them, and ignores them: `integer[][]` holds any) */
   readonly dims: number;
   /** the type as Postgres' format_type() prints it, unqualified for enums; one `[]` for any array */
@@ -108,8 +111,14 @@ export interface Column {
   readonly origin: string;
 }
 
+/** What an index covers at one position: a column, or an expression (`lower(email)`). */
+export type IndexKey = { readonly column: string } | { readonly sql: string };
+
 export interface Index {
   readonly name: string;
+  /** what the index covers, in order */
+  readonly keys: readonly IndexKey[];
+  /** the columns among the keys (an expression's columns aside) */
   readonly columns: readonly string[];
   readonly unique: boolean;
   readonly where?: string;
@@ -233,6 +242,15 @@ export interface Domain {
   readonly checks: readonly Check[];
 }
 
+/** A composite type of a service (`CREATE TYPE … AS (…)`): named attributes, each of a column type. */
+export interface Composite {
+  readonly name: string;
+  /** the customType binding the generated module declares for it */
+  readonly tsName: string;
+  /** in declaration order, which is the order push creates them in */
+  readonly attributes: readonly { readonly name: string; readonly type: ColumnType }[];
+}
+
 export interface Service {
   readonly name: string;
   readonly schema: string;
@@ -241,6 +259,7 @@ export interface Service {
   readonly urlEnv: string;
   readonly enums: readonly Enum[];
   readonly domains: readonly Domain[];
+  readonly composites: readonly Composite[];
   readonly tables: readonly Table[];
   readonly views: readonly View[];
   /** services whose tables this one references, so they are pushed first */

@@ -73,7 +73,7 @@ const liveIndex = (name: string): CatalogIndex => ({
   unique: false,
   method: 'btree',
   columns: ['total'],
-  hasExpression: false,
+  keys: [{ column: 'total' }],
   predicate: null,
   valid: true,
   special: false,
@@ -115,7 +115,7 @@ function plan(
   const drift: Drift[] = changes.map((change) => ({ service: 'shop', where: 'shop.orders', message: '', change }));
   return planService({
     service: shop,
-    catalog: { exists: true, tables: [table], enums: [], domains: [], views: [], elsewhere: [] },
+    catalog: { exists: true, tables: [table], enums: [], domains: [], composites: [], views: [], elsewhere: [] },
     drift,
     facts,
     online: options.online ?? true,

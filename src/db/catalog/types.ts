@@ -52,8 +52,8 @@ export interface CatalogIndex {
   readonly method: string;
   /** column names; an expression stands as its text */
   readonly columns: readonly string[];
-  /** some key column is an expression */
-  readonly hasExpression: boolean;
+  /** each key: a column, or an expression as the server prints it (pg_get_indexdef of the key, pretty) */
+  readonly keys: readonly ({ readonly column: string } | { readonly sql: string })[];
   readonly predicate: string | null;
   /** false when a concurrent build failed or was interrupted: the index is not used */
   readonly valid: boolean;
@@ -137,6 +137,15 @@ export interface CatalogDomain {
   readonly checks: readonly { readonly name: string; readonly definition: string; readonly validated: boolean }[];
 }
 
+/** A composite type (CREATE TYPE … AS): its attributes in order, each typed as a column is. */
+export interface CatalogComposite {
+  readonly schema: string;
+  readonly name: string;
+  readonly attributes: readonly CatalogAttribute[];
+}
+
+export type CatalogAttribute = Pick<CatalogColumn, 'name' | 'type' | 'dims' | 'typeName' | 'typeSchema' | 'typeKind'>;
+
 /** An object the manifest cannot declare (catalog/query.ts UNMANAGED): push leaves it alone. */
 export interface Unmanaged {
   readonly kind: string;
@@ -151,6 +160,7 @@ export interface CatalogSchema {
   readonly enums: readonly CatalogEnum[];
   readonly views: readonly CatalogView[];
   readonly domains: readonly CatalogDomain[];
+  readonly composites: readonly CatalogComposite[];
   /**
    * tables with one of `lookFor`'s names in other non-system schemas not owned by another service:
    * where misrouted tables land

@@ -13,7 +13,15 @@ import { quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 
 /** Where an expression sits: each is stored and printed its own way. */
 export type ExpressionKind =
-  'check' | 'domain check' | 'default' | 'predicate' | 'generated' | 'partition key' | 'partition bound' | 'view';
+  | 'check'
+  | 'domain check'
+  | 'default'
+  | 'predicate'
+  | 'index key'
+  | 'generated'
+  | 'partition key'
+  | 'partition bound'
+  | 'view';
 
 export interface DeclaredColumn {
   readonly name: string;
@@ -114,6 +122,8 @@ function storing(e: Expression, table: string, item: string, index: string): str
       ];
     case 'predicate':
       return [`CREATE INDEX ${index} ON ${table} ("K") WHERE (${e.sql})`];
+    case 'index key':
+      return [`CREATE INDEX ${index} ON ${table} ((${e.sql}))`];
     case 'generated':
       return [`ALTER TABLE ${table} ADD COLUMN ${item} ${e.type} GENERATED ALWAYS AS (${e.sql}) STORED`];
     // A table of the declared columns partitioned by the key (read back as `E<i>`), and for a bound one
@@ -159,6 +169,10 @@ union all
 select substr(c.relname, length($1::text) + 1), pg_get_expr(i.indpred, i.indrelid)
   from pg_index i join pg_class c on c.oid = i.indexrelid
  where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and i.indpred is not null
+union all
+select substr(c.relname, length($1::text) + 1), pg_get_indexdef(i.indexrelid, 1, true)
+  from pg_index i join pg_class c on c.oid = i.indexrelid
+ where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and i.indkey[0] = 0
 union all
 select substr(c.relname, length($1::text) + 1),
        case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) else pg_get_partkeydef(c.oid) end

@@ -3,6 +3,7 @@ import type { Column, Service, Table } from '../../model/types.js';
 import type { CatalogColumn, CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
 import { diffConstraints } from './constraints.js';
+import { diffComposites } from './composites.js';
 import { diffDomains } from './domains.js';
 import { comparedWithServer, declaredColumns, defaultExpression, type Equivalence } from './equivalence.js';
 import { actualDefault, expectedDefault, foreignCast, normalizeSql, stripSchema } from './normalize.js';
@@ -71,6 +72,7 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
       at(e.name, 'enum is not in the manifest', { kind: 'drop enum', name: e.name });
   diffViews(service.views, catalog.views, at, equivalence);
   diffDomains(service, catalog, at, equivalence);
+  diffComposites(service, catalog, at);
   return drift;
 }
 

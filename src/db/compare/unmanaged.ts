@@ -8,7 +8,7 @@ import { declaredViews } from './views.js';
  * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
  * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
  * and the triggers calling it (the manifest declares those with `enforce: database`) and the
- * partitions, views and domains the manifest declares.
+ * partitions, views, domains and composite types the manifest declares.
  */
 export function unmanagedObjects(service: Service, catalog: CatalogSchema): string[] {
   const { schema } = service;
@@ -26,7 +26,8 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
         !(u.kind === 'function' && u.name === `${TOUCH_FUNCTION}()`) &&
         !(u.kind === 'partition' && partitions.has(u.name)) &&
         !((u.kind === 'view' || u.kind === 'materialized view') && views.has(u.name)) &&
-        !(u.kind === 'domain' && service.domains.some((d) => d.name === u.name)),
+        !(u.kind === 'domain' && service.domains.some((d) => d.name === u.name)) &&
+        !(u.kind === 'composite type' && service.composites.some((c) => c.name === u.name)),
     )
     .map((u) => `${u.kind} ${u.schema}.${u.name}`);
 }
