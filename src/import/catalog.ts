@@ -1,5 +1,5 @@
 import { readCatalogs } from '../db/catalog/read.js';
-import type { CatalogDomain, CatalogEnum, CatalogTable, CatalogView } from '../db/catalog/types.js';
+import type { CatalogDomain, CatalogEnum, CatalogFunction, CatalogTable, CatalogView } from '../db/catalog/types.js';
 import type { Db, Queryable } from '../db/connect/queryable.js';
 import { qualified } from '../shared/sql-quote.js';
 
@@ -20,6 +20,8 @@ export interface LiveDatabase {
   readonly others: readonly LiveOther[];
   /** the views and materialized views of the schemas read */
   readonly views: readonly CatalogView[];
+  /** the functions and procedures of the schemas read */
+  readonly functions: readonly CatalogFunction[];
 }
 
 /** An object outside what the manifest expresses: kind and full name. */
@@ -41,7 +43,16 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
   const tables = all.filter((t) => !t.partition);
   const views = read.flatMap((s) => s.views);
   const domains = read.flatMap((s) => s.domains);
-  return { tables, partitions: all.filter((t) => t.partition), enums: catalog.enums, domains, others, views };
+  const functions = read.flatMap((s) => s.functions);
+  return {
+    tables,
+    partitions: all.filter((t) => t.partition),
+    enums: catalog.enums,
+    domains,
+    others,
+    views,
+    functions,
+  };
 }
 
 /** Exact row counts of the given tables, in one query. */

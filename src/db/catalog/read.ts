@@ -2,6 +2,7 @@ import {
   DOMAINS,
   ELSEWHERE,
   ENUMS,
+  FUNCTIONS,
   SCHEMAS,
   UNMANAGED,
   VIEWS,
@@ -13,6 +14,7 @@ import type { Queryable } from '../connect/queryable.js';
 import type {
   CatalogDomain,
   CatalogEnum,
+  CatalogFunction,
   CatalogRequest,
   CatalogSchema,
   CatalogView,
@@ -53,7 +55,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, views, domains, unmanaged] = await Promise.all([
+  const [tables, present, elsewhere, enums, views, domains, functions, unmanaged] = await Promise.all([
     readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
@@ -75,6 +77,7 @@ export async function readCatalogs(
     read<CatalogDomain & { checks: unknown }>(DOMAINS).then((rows) =>
       rows.map((d): CatalogDomain => ({ ...d, checks: parsedJson(d.checks) })),
     ),
+    read<CatalogFunction>(FUNCTIONS),
     options.unmanaged
       ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
       : undefined,
@@ -90,6 +93,7 @@ export async function readCatalogs(
       enums: enums.filter((e) => e.schema === schema),
       views: views.filter((v) => v.schema === schema),
       domains: domains.filter((d) => d.schema === schema),
+      functions: functions.filter((f) => f.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
       ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),
     });

@@ -4,6 +4,7 @@ import type { Change, ColumnAspect, Drift } from '../compare/types.js';
 import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
 import { DeclaredViews } from './declared-views.js';
 import { domainChange } from './domains.js';
+import { functionSteps } from './functions.js';
 import { CONSTRAINT_KINDS, createSchema, createTouchFunction, dropColumn, dropTable } from './drops.js';
 import { changeEnum, createEnum, dropEnum } from './enums.js';
 import type { Facts } from './facts.js';
@@ -66,6 +67,7 @@ const STAGES = [
   'add foreign keys',
   'indexes',
   'comments',
+  'functions',
   'triggers',
   'create views',
   'declared views',
@@ -189,6 +191,9 @@ export class ServicePlan {
         return this.createPartition(change);
       case 'partition bound':
         return void this.refusals.push(boundRefusal(this.schema, change.table, change.partition, change.live));
+      case 'create function':
+      case 'replace function':
+        return this.put('functions', ...functionSteps(this.schema, change));
       case 'create view':
       case 'replace view':
       case 'view index':

@@ -41,6 +41,7 @@ export type StepKind =
   | 'create trigger'
   | 'drop trigger'
   | 'create function'
+  | 'drop function'
   | 'drop view'
   | 'create view'
   | 'fix rows';
