@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { starterManifest } from '../src/write/init-project.js';
 import { cli } from './support/cli.js';
 import { readTree } from './support/fixtures.js';
+import { freshDatabase, withSql } from './support/databases.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'schemagen-init-'));
@@ -113,6 +114,35 @@ describe('schemagen init', () => {
     expect(pkg.scripts['codegen']).toBe('schemagen generate --manifest db/schema.yaml');
     expect((await cli(pkg.scripts['codegen']!.split(' ').slice(1), { cwd: dir })).code).toBe(0);
     expect(readdirSync(join(dir, 'generated')).sort()).toEqual(['ERD.md', 'app']);
+  });
+
+  test('--tenants: a per-tenant starter that validates, generates, and pushes a schema per tenant row', async () => {
+    const dir = emptyDir();
+    const init = await cli(['init', '--tenants'], { cwd: dir });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain('a shared service (app) listing the tenants, a per-tenant service (workspace)');
+    const manifest = readFileSync(join(dir, 'schema.yaml'), 'utf8');
+    expect(manifest).toBe(starterManifest(MODELINE, { tenants: true }));
+    expect(manifest).toContain('schema: tenant_{tenant}');
+    expect(await cli(['validate'], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: 'schema.yaml: valid (2 services, 2 tables)\n',
+    });
+    expect((await cli(['generate'], { cwd: dir })).code).toBe(0);
+    expect(readdirSync(join(dir, 'generated', 'workspace'))).toContain('tenant.ts');
+    // The tenants are the rows of app.tenants: none at first, then one schema per row not deleted.
+    const env = { DATABASE_URL: await freshDatabase() };
+    const first = await cli(['push'], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('0 tenants');
+    await withSql(env.DATABASE_URL, (sql) =>
+      sql.unsafe(`insert into app.tenants (slug) values ('acme'), ('globex');
+        insert into app.tenants (slug, is_deleted, deleted_at) values ('gone', true, now())`),
+    );
+    const second = await cli(['push'], { cwd: dir, env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('2 tenants: 2 created');
+    expect(second.stdout).toContain('CREATE TABLE "tenant_globex"."notes"');
   });
 
   test('leaves a package.json that is not JSON alone and says what to add', async () => {

@@ -3,6 +3,7 @@ import type { Db } from '../db/connect/queryable.js';
 import type { Step } from '../db/plan/steps.js';
 import type { LockPolicy } from '../db/apply/online-run.js';
 import { errorLine } from '../db/connect/one-line.js';
+import { plural } from '../shared/plural.js';
 import type { PushOutcome, PushStatus } from '../db/apply/outcome.js';
 import type { Sandbox } from '../db/connect/sandbox.js';
 import type { Connections, Target } from '../db/connect/targets.js';
@@ -121,7 +122,12 @@ export async function pushServices(
     }
     return (await sandboxes.get(target.key)!).db;
   };
-  const pushOne = async ({ service, target }: ServiceTarget, planOnly = false): Promise<PushOutcome> => {
+  // `lastRound`: the foreign keys that waited for another service's tables (waiting-keys.ts) wait no more.
+  const pushOne = async (
+    { service, target }: ServiceTarget,
+    planOnly = false,
+    lastRound = false,
+  ): Promise<PushOutcome> => {
     const elsewhere = service.dependsOn.find((dep) =>
       targets.some((x) => x.service.name === dep && x.target.key !== target.key),
     );
@@ -148,6 +154,9 @@ export async function pushServices(
         onlineOnly: options.onlineOnly ?? false,
         fixSoftDelete: options.fixSoftDelete ?? false,
         policy: options.policy,
+        pushedWith: lastRound
+          ? []
+          : targets.filter((x) => x.target.key === target.key && x.service !== service).map((x) => x.service.schema),
       });
       if (outcome.inSync && !dryRun && !planOnly) connections.markInSync(target, service);
       return outcome;
@@ -170,7 +179,13 @@ export async function pushServices(
     dryRun || options.planFirst === false || !(await severalDiffer())
       ? undefined
       : await planEvery(targets, (x) => pushOne(x, true));
-  const outcomes = planned ?? (await perDatabase(targets, pushOne));
+  const outcomes = planned ?? (await perDatabase(targets, (x) => pushOne(x)));
+  // Services referencing each other in a cycle: the foreign keys into tables a later service created.
+  for (const x of planned ? [] : targets.filter((t) => outcomes.get(t.service)!.waiting)) {
+    const first = outcomes.get(x.service)!;
+    if (['created', 'altered', 'unchanged'].includes(first.status))
+      outcomes.set(x.service, secondRound(first, await pushOne(x, false, true)));
+  }
   const fleets: FleetPush[] = [];
   for (const x of allTargets.filter((t) => t.service.tenants))
     fleets.push(
@@ -226,6 +241,20 @@ async function planEvery(
         reasons: [...o.reasons, `not pushed: the push of ${refused.join(', ')} was refused; nothing was changed`],
       });
   return plans;
+}
+
+/** One service's two rounds as one outcome: its tables, then the foreign keys that waited for other services'. */
+function secondRound(first: PushOutcome, second: PushOutcome): PushOutcome {
+  const stopped = second.status === 'failed' || second.status === 'refused';
+  const committed =
+    first.status === 'unchanged' ? [] : [`committed: ${plural(first.statements.length, 'statement')}; then:`];
+  return {
+    ...second,
+    status: stopped || first.status === 'unchanged' ? second.status : first.status,
+    statements: [...first.statements, ...second.statements],
+    steps: first.steps && second.steps && [...first.steps, ...second.steps],
+    reasons: [...first.reasons, ...(stopped ? committed : []), ...second.reasons],
+  };
 }
 
 const onAnotherDatabase = (service: string) =>

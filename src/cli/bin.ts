@@ -19,4 +19,8 @@ process.on('uncaughtException', (err) => {
 
 const code = await run(process.argv.slice(2), processIo());
 if (stray && code === 0) process.stderr.write(`error: ${stray.message}\n`);
+// Into a pipe, output the reader has not taken yet waits in the process: exiting at once would drop it
+// (a --json report of a thousand tenants cut off). An empty write's callback runs once all before it is out.
+const written = (stream: NodeJS.WriteStream) => new Promise((resolve) => stream.write('', resolve));
+await Promise.all([written(process.stdout), written(process.stderr)]);
 process.exit(stray && code === 0 ? 1 : code);

@@ -17,15 +17,11 @@ function typeProblem(from: string, to: string): string | undefined {
 /**
  * Foreign keys the manifest cannot state are taken out and reported: a target that is not a key
  * or unique column of its own, a type the manifest does not let reference the target's (PostgreSQL
- * also accepts integer → numeric or char → text, converting every value), and a reference that
- * would make two services depend on each other (each service must be pushable on its own).
+ * also accepts integer → numeric or char → text, converting every value). Services may reference
+ * each other in any direction, cycles included: push adds those keys once every table exists.
  */
 export function checkReferences(tables: readonly ImportedTable[], ctx: Pick<TableContext, 'unsupported'>) {
   const byPlace = new Map(tables.map((t) => [`${t.place.service}.${t.place.name}`, t] as const));
-  const dependsOn = new Map<string, Set<string>>();
-  const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
-    from === to ||
-    [...(dependsOn.get(from) ?? [])].some((next) => !seen.has(next) && (seen.add(next), reaches(next, to, seen)));
   const sorted = [...tables].sort(
     (a, b) => a.place.service.localeCompare(b.place.service) || a.place.name.localeCompare(b.place.name),
   );
@@ -46,17 +42,11 @@ export function checkReferences(tables: readonly ImportedTable[], ctx: Pick<Tabl
           ? `${target.live.schema}.${target.live.name}.${column} is not imported`
           : !keyed
             ? `${target.live.schema}.${target.live.name}.${column} is not a primary key or unique constraint of its own`
-            : (typeProblem(String(c.spec['type']), String(targetSpec['type'])) ??
-              (service !== t.place.service && reaches(service, t.place.service)
-                ? `service ${service} already depends on service ${t.place.service}; ` +
-                  'services must reference each other in one direction'
-                : undefined));
+            : typeProblem(String(c.spec['type']), String(targetSpec['type']));
       if (why) {
         delete c.spec['references'];
         const name = `${t.live.schema}.${t.live.name}.${c.name}`;
         ctx.unsupported.push({ kind: 'foreign key', name, note: why });
-      } else if (service !== t.place.service) {
-        dependsOn.set(t.place.service, new Set([...(dependsOn.get(t.place.service) ?? []), service]));
       }
     }
   }

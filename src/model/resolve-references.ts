@@ -57,7 +57,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       }
     }
   }
-  const order = orderServices(services, dependsOn, report);
+  const order = orderServices(services, dependsOn);
   for (const s of services) {
     for (const [dep, at] of dependsOn.get(s.name)!) {
       const clash = s.tables.find((t) => t.tsName === crossBinding(dep));
@@ -166,30 +166,20 @@ function findTarget(
 /** Serial columns are referenced by their integer type; enums live in their service's schema. */
 const keyType = (c: ColumnDraft, s: ServiceDraft): KeyColumnType => ({ type: c.type, enumSchema: s.schema });
 
-function orderServices(
-  services: readonly ServiceDraft[],
-  deps: Map<string, Map<string, YamlPath>>,
-  report: (m: string, p: YamlPath) => void,
-) {
+function orderServices(services: readonly ServiceDraft[], deps: Map<string, Map<string, unknown>>) {
   const done = new Set<string>();
   const out: ServiceDraft[] = [];
-  const visit = (s: ServiceDraft, trail: string[]) => {
+  const visit = (s: ServiceDraft, trail: readonly string[]) => {
     if (done.has(s.name)) return;
-    for (const [dep, at] of deps.get(s.name)!) {
-      if (trail.includes(dep) || dep === s.name) {
-        report(
-          `services ${[...trail, s.name, dep].join(' → ')} reference each other; expected ` +
-            `cross-service references in one direction so each service can be pushed on its ` +
-            `own`,
-          at,
+    // A reference back along the trail closes a cycle: nothing orders it, push adds those foreign keys
+    // once every table of the push exists (app/push.ts). No cycle runs through a per-tenant service:
+    // only its own tables may reference it.
+    for (const dep of deps.get(s.name)!.keys())
+      if (!trail.includes(dep) && dep !== s.name)
+        visit(
+          services.find((x) => x.name === dep)!,
+          [...trail, s.name],
         );
-        continue;
-      }
-      visit(
-        services.find((x) => x.name === dep)!,
-        [...trail, s.name],
-      );
-    }
     if (!done.has(s.name)) out.push(s);
     done.add(s.name);
   };

@@ -115,6 +115,10 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
     return svc === service.name ? t.tsName : `${crossBinding(svc)}.${t.tsName}`;
   };
   const refs = { table: lookup, constant: refer };
+  const closesCycle = (table: Table) =>
+    table.foreignKeys.some((f) =>
+      f.crossService ? reaches(model, f.target.service, service.name) : f.target.table !== table.name,
+    );
   const binding = serviceTypeBinding(service);
   const allCalls: (ColumnCall | ConstraintCall)[] = [];
   const tables = service.tables.map((table): TableView => {
@@ -139,7 +143,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         comment: c.comment ? docComment(c.comment) : [],
       })),
       constraints: constraints.map((k) => callCode(k, scope, 4, 5)),
-      constraintsType: referencesSibling(table) ? ': PgTableExtraConfigValue[]' : '',
+      constraintsType: closesCycle(table) ? ': PgTableExtraConfigValue[]' : '',
     };
   });
   // A view's columns are plain builders (no default, no reference): no scope is ever asked.
@@ -170,7 +174,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
   );
   pgCore.add('pgSchema');
   if (service.domains.length > 0) pgCore.add('customType');
-  if (service.tables.some(referencesSibling)) pgCore.add('type PgTableExtraConfigValue');
+  if (service.tables.some(closesCycle)) pgCore.add('type PgTableExtraConfigValue');
   const crossServices = [
     ...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service))),
   ].sort();
@@ -291,9 +295,16 @@ export function customTypesOf(services: readonly Service[]): CustomKind[] {
   return [...new Set(kinds.filter(isCustomKind))].sort();
 }
 
-/** Tables referencing another table of their module can form cycles TypeScript cannot infer through. */
-const referencesSibling = (table: Table) =>
-  table.foreignKeys.some((f) => !f.crossService && f.target.table !== table.name);
+/**
+ * Whether service `from` references `to`, maybe through others. A table referencing another table of its
+ * module, or of a service referencing its own back, can form a cycle TypeScript cannot infer through.
+ */
+function reaches(model: Model, from: string, to: string, seen = new Set<string>()): boolean {
+  if (from === to) return true;
+  seen.add(from);
+  const next = model.services.find((s) => s.name === from)?.dependsOn ?? [];
+  return next.some((dep) => !seen.has(dep) && reaches(model, dep, to, seen));
+}
 
 function columnOf(table: Pick<Table, 'columns'>, name: string) {
   return table.columns.find((c) => c.name === name)!;

@@ -25,8 +25,8 @@ export interface InitResult {
     | { readonly byHand: Record<string, string>; readonly why: string };
 }
 
-/** A starter manifest: the modeline, the default base written out, one service with one table. */
-export function starterManifest(modelineText: string): string {
+/** A starter manifest: the modeline, the default base written out, and the starter's services. */
+export function starterManifest(modelineText: string, { tenants = false }: StarterOptions = {}): string {
   const base = new Document({ base: DEFAULT_BASE });
   const columns = base.get('base');
   if (isMap(columns)) for (const pair of columns.items) if (isPair(pair) && isMap(pair.value)) pair.value.flow = true;
@@ -37,7 +37,15 @@ version: 1
 # Columns every table gets first, in this order (the default base, written out).
 ${base.toString({ lineWidth: 0 })}
 services:
-  app:                      # the service owns the Postgres schema "app"
+${tenants ? PER_TENANT_SERVICES : ONE_SERVICE}`;
+}
+
+export interface StarterOptions {
+  /** a shared service listing the tenants and a per-tenant service with a schema per tenant */
+  readonly tenants?: boolean;
+}
+
+const ONE_SERVICE = `  app:                      # the service owns the Postgres schema "app"
     tables:
       notes:
         comment: A first table; the base columns come first.
@@ -45,17 +53,34 @@ services:
           title: { type: text }
           body: { type: text, nullable: true }
 `;
-}
+
+const PER_TENANT_SERVICES = `  app:                      # shared: the Postgres schema "app"
+    tables:
+      tenants:
+        comment: One row per tenant; push gives each one a schema of service workspace.
+        columns:
+          slug: { type: text, unique: true, comment: "The tenant's name: lowercase letters, digits and _." }
+  workspace:                # per tenant: the schema tenant_<slug> for every tenant
+    tenants:
+      schema: tenant_{tenant}
+      from: { query: select slug from app.tenants where not is_deleted order by slug }
+    tables:
+      notes:
+        comment: A first table, in every tenant's schema; the base columns come first.
+        columns:
+          title: { type: text }
+          body: { type: text, nullable: true }
+`;
 
 /**
  * Starts a project: writes the starter manifest (never over an existing file); in the package root
  * (where npm runs scripts, so `--manifest` is relative to it), git-ignores `.schemagen/` (the
  * pattern matches at any depth, next to the manifest too) and adds npm scripts not there yet.
  */
-export function initProject(manifestPath: string, packageRoot: string): InitResult {
+export function initProject(manifestPath: string, packageRoot: string, options: StarterOptions = {}): InitResult {
   mkdirSync(dirname(manifestPath), { recursive: true });
   // 'wx' fails when the file exists, so a manifest written meanwhile is never replaced either.
-  writeFileSync(manifestPath, starterManifest(modeline(manifestPath, packageRoot)), { flag: 'wx' });
+  writeFileSync(manifestPath, starterManifest(modeline(manifestPath, packageRoot), options), { flag: 'wx' });
   const manifestArg = relative(packageRoot, manifestPath).split(sep).join('/');
   const flag = manifestArg === 'schema.yaml' ? '' : ` --manifest ${manifestArg}`;
   const scripts = {

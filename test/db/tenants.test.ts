@@ -2,44 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BOTH, POSTGRES, project } from '../support/project.js';
+import { TENANTS, json, manifest, statuses } from '../support/tenants.js';
 
 /**
  * A per-tenant service is pushed to every tenant's schema: one catalog read, one comparison per
  * distinct state, then each tenant that differs in its own transaction. A broken tenant stops no other,
  * a re-run pushes only the tenants not in sync, and verify reports tenant by tenant.
  */
-const manifest = (extra = '') => `version: 1
-services:
-  accounts:
-    tables:
-      users:
-        columns:
-          email: { type: text }
-  shop:
-    tenants:
-      schema: tenant_{tenant}
-      from: { query: select slug from public.tenants order by slug }
-    enums:
-      order_status: [open, paid]
-    tables:
-      orders:
-        columns:
-          status: { type: order_status, default: open }
-          placed_by: { type: uuid, nullable: true, references: { service: accounts, table: users } }${extra}
-      order_lines:
-        columns:
-          order_id: { type: uuid, references: { table: orders, onDelete: cascade } }
-          quantity: { type: integer }
-`;
-
-const TENANTS = `create table public.tenants (slug text primary key);
-  insert into public.tenants values ('acme'), ('globex'), ('initech')`;
-
-const json = (out: string) =>
-  JSON.parse(out) as { ok: boolean; fleets: { tenants: { tenant: string; status: string; reasons: string[] }[] }[] };
-const statuses = (out: string) =>
-  Object.fromEntries(json(out).fleets[0]!.tenants.map((t) => [t.tenant, t.status] as const));
-
 describe.each(BOTH)('on $name', (kind) => {
   test('push creates every tenant schema with its tables bound to it; a second push changes nothing', async () => {
     const p = await project(kind, manifest());
@@ -192,8 +161,7 @@ describe('on postgres only', () => {
     // One at a time, so that a1's plan is there for the others.
     const pushed = await p.run(['push', '--concurrency', '1', '--json']);
     expect(pushed.code, pushed.stderr).toBe(0);
-    const tenants = (JSON.parse(pushed.stdout) as { fleets: { tenants: { tenant: string; statements: string[] }[] }[] })
-      .fleets[0]!.tenants;
+    const tenants = json(pushed.stdout).fleets[0]!.tenants;
     const index = (tenant: string) => tenants.find((t) => t.tenant === tenant)!.statements.find((s) => /INDEX/.test(s));
     expect(index('a1')).toBe('CREATE INDEX "orders_note_idx" ON "tenant_a1"."orders" USING btree ("note")');
     for (const n of ['a2', 'a3', 'a4']) expect(index(n)).toBe(index('a1')!.replace('tenant_a1', `tenant_${n}`));

@@ -13,7 +13,10 @@ const GITIGNORE = {
 export const initCommand = defineCli({
   name: 'init',
   description: 'Start a project: a starter schema.yaml, .schemagen/ git-ignored, npm scripts; never overwrites a file',
-  args: { ...manifestArgs },
+  args: {
+    ...manifestArgs,
+    tenants: { type: 'boolean', description: 'start with a per-tenant service: a schema for every tenant' },
+  },
   handler: (args, io) => {
     const p = openProject(projectOptions(args, io));
     if (existsSync(p.manifestPath)) {
@@ -22,8 +25,12 @@ export const initCommand = defineCli({
       );
       return 1;
     }
-    const result = initProject(p.manifestPath, io.cwd);
-    io.stdout(`wrote ${p.manifestArg}: the default base, one service (app) with one table, a first line for editors`);
+    const tenants = args.tenants ?? false;
+    const result = initProject(p.manifestPath, io.cwd, { tenants });
+    const services = tenants
+      ? 'a shared service (app) listing the tenants, a per-tenant service (workspace) with one table'
+      : 'one service (app) with one table';
+    io.stdout(`wrote ${p.manifestArg}: the default base, ${services}, a first line for editors`);
     io.stdout(GITIGNORE[result.gitignore]);
     const { scripts } = result;
     if ('byHand' in scripts) {
@@ -33,6 +40,11 @@ export const initCommand = defineCli({
       if (scripts.kept.length > 0) io.stdout(`package.json: kept your scripts ${scripts.kept.join(', ')}`);
     }
     io.stdout('next: npm install --save-dev drizzle-schemagen (if not yet), edit the manifest, then npm run codegen');
+    if (tenants)
+      io.stdout(
+        'then: npm run push; a new tenant is a row in app.tenants and ' +
+          '`npx schemagen tenant create workspace <slug>` (or the next push)',
+      );
     return 0;
   },
 });

@@ -12,6 +12,7 @@ import { silentSplits, tableMoves } from '../plan/moves.js';
 import { renames } from '../plan/renames.js';
 import { fixSoftDeletes } from '../plan/soft-delete.js';
 import type { Step } from '../plan/steps.js';
+import { waitingForeignKeys, waits } from '../plan/waiting-keys.js';
 import { checkPlan } from './checks.js';
 import { DEFAULT_POLICY } from './online-run.js';
 import type { PushOptions, PushOutcome } from './outcome.js';
@@ -55,7 +56,8 @@ export async function attempt(
       await refuseEmptyTwins(tx, model, service, catalog, declared.steps, options);
       const fixed = options.fixSoftDelete ? await fixSoftDeletes(tx, service, catalog) : { steps: [], reasons: [] };
       const facts = await readFacts(tx, service.schema, castPairs(drift, service.schema));
-      const plan = planService({ service, catalog, drift, facts, online: !db.embedded });
+      const waiting = await waitingForeignKeys(tx, service, options.pushedWith ?? []);
+      const plan = planService({ service, catalog, drift, facts, online: !db.embedded, waiting });
       const steps = [...declared.steps, ...fixed.steps, ...plan.steps];
       const checked = await checkPlan(tx, service, plan, steps, options);
       if (checked.stop) throw new Rollback(checked.stop);
@@ -67,6 +69,7 @@ export async function attempt(
         reasons: checked.refusedForLoss
           ? [...reasons, 'nothing was changed; re-run with --accept-data-loss to apply']
           : [...fixed.reasons, ...reasons],
+        ...(waiting.size > 0 && { waiting: [...waiting] }),
         ...extra,
       });
       if (options.planOnly) throw new Rollback(done(checked.reasons, { planned: true }));
@@ -75,9 +78,9 @@ export async function attempt(
       if (!(await ran(tx, now, options, enumAdditions))) throw new Rollback(done([DRY_RUN_ENUM_NOTE]));
       // Online steps run after the commit: the catalog is compared after them instead (push.ts).
       const pending = steps.some((x) => x.phase === 'online');
-      const left = pending ? [] : await driftNow(tx, service);
+      const left = pending ? [] : await driftNow(tx, service, waiting);
       if (left.length > 0) throw new Rollback(done([...leftOver(left), 'nothing was changed'], { status: 'failed' }));
-      const outcome = done(checked.reasons, { inSync: pending ? undefined : true });
+      const outcome = done(checked.reasons, { inSync: pending || waiting.size > 0 ? undefined : true });
       if (outcome.status === 'refused') throw new Rollback(outcome);
       return outcome;
     });
@@ -94,8 +97,9 @@ export async function ownDrift(tx: Queryable, service: Service, catalog: Catalog
   return (await diffService(service, catalog, tx)).filter((d) => !d.elsewhere);
 }
 
-export const driftNow = async (tx: Queryable, service: Service) =>
-  ownDrift(tx, service, await readCatalog(tx, service.schema));
+/** What still differs, but the foreign keys that wait for the push's next round. */
+export const driftNow = async (tx: Queryable, service: Service, waiting: ReadonlySet<string> = new Set()) =>
+  (await ownDrift(tx, service, await readCatalog(tx, service.schema))).filter((d) => !waits(d, waiting));
 
 /** What push could not make match, one line each: its own failure, never the user's. */
 export const leftOver = (left: readonly { where: string; message: string }[]) =>

@@ -21,6 +21,11 @@ export interface PushOutcome {
   readonly remedy?: 'fixSoftDelete';
   /** planned and checked, nothing applied (`planOnly`) */
   readonly planned?: boolean;
+  /**
+   * foreign keys (`table.constraint`) left for the push's next round: their tables are created by
+   * another service of the push (`pushedWith`)
+   */
+  readonly waiting?: readonly string[];
 }
 
 export interface PushOptions {
@@ -43,4 +48,9 @@ export interface PushOptions {
   readonly fixSoftDelete?: boolean;
   /** plan and check only, in a transaction rolled back: whether the push would be refused (app/push.ts) */
   readonly planOnly?: boolean;
+  /**
+   * the schemas of the other services the same push brings to this database: a foreign key into a
+   * table of theirs that does not exist yet waits for the next round (waiting-keys.ts)
+   */
+  readonly pushedWith?: readonly string[];
 }

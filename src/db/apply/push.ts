@@ -47,11 +47,11 @@ export async function pushService(db: Db, model: Model, service: Service, option
   let left: string[] = [];
   try {
     failure = await runOnline(db, online, waiting);
-    if (!failure) left = leftOver(await driftNow(db, service));
+    if (!failure) left = leftOver(await driftNow(db, service, new Set(result.waiting)));
   } catch (err) {
     failure = { reason: errorLine(err) };
   }
-  if (!failure && left.length === 0) return { ...result, inSync: true };
+  if (!failure && left.length === 0) return { ...result, inSync: result.waiting === undefined };
   return failedAfterCommit(result, failure ? [failure.reason] : left);
 }
 

@@ -1,4 +1,4 @@
-import type { Service } from '../../model/types.js';
+import type { ForeignKey, Service, Table } from '../../model/types.js';
 import type { CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Change, ColumnAspect, Drift } from '../compare/types.js';
 import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
@@ -28,6 +28,7 @@ import {
 } from './partitions.js';
 import { withHazard, type Step } from './steps.js';
 import { comment, dropTrigger, newTable, trigger } from './tables.js';
+import { waitingKey } from './waiting-keys.js';
 
 /**
  * The plan of one service: every difference compare found, as typed steps in the order PostgreSQL
@@ -42,6 +43,8 @@ export interface PlanInput {
   readonly facts: Facts;
   /** a server that takes the online forms (CONCURRENTLY, NOT VALID); PGlite runs everything in the transaction */
   readonly online: boolean;
+  /** foreign keys (`table.constraint`) into tables another service of the push creates: left for its next round */
+  readonly waiting?: ReadonlySet<string>;
 }
 
 export interface Plan {
@@ -101,6 +104,8 @@ export class ServicePlan {
     this.stages.get(stage)!.push(...steps);
   };
 
+  private waits = (table: Table, fk: ForeignKey) => this.input.waiting?.has(waitingKey(table.name, fk)) ?? false;
+
   /** Where a change to `table` stands: a live table (busy when it holds rows, on a server) or a new one. */
   private on(table: string): On {
     const t = this.live.get(table);
@@ -154,7 +159,7 @@ export class ServicePlan {
       }
       case 'create table':
         this.touch ||= change.table.columns.some((c) => c.onUpdateTrigger);
-        return newTable(this.on(change.table.name), change.table, this.put);
+        return newTable(this.on(change.table.name), change.table, this.put, (fk) => this.waits(change.table, fk));
       case 'drop table':
         return this.dropTable(change);
       case 'table comment':
@@ -167,6 +172,7 @@ export class ServicePlan {
       case 'column':
         return this.column(change);
       case 'add constraint': {
+        if (change.constraint.type === 'f' && this.waits(change.table, change.constraint.fk)) return;
         const steps = addConstraint(this.on(change.table.name), change.constraint, change.live?.name);
         return this.put(change.constraint.type === 'f' ? 'add foreign keys' : 'add rules', ...steps);
       }

@@ -1,4 +1,4 @@
-import type { Column, Table } from '../../model/types.js';
+import type { Column, ForeignKey, Table } from '../../model/types.js';
 import { constraintNames } from '../../shared/conventions.js';
 import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
 import { triggerDefinition } from '../compare/triggers.js';
@@ -16,14 +16,15 @@ export type Put = (
 
 /**
  * A new table: created with its key, uniques and checks (and its declared partitions); its foreign
- * keys once every table exists, then its indexes, comments and triggers.
+ * keys once every table exists (but those that `waits` for a later round of the push), then its indexes,
+ * comments and triggers.
  */
-export function newTable(on: On, table: Table, put: Put): void {
+export function newTable(on: On, table: Table, put: Put, waits: (fk: ForeignKey) => boolean = () => false): void {
   const object = `${on.schema}.${table.name}`;
   put('create tables', inTransaction('create table', object, createTable(on.schema, table), 'none', {}));
   for (const p of table.partitioning?.partitions ?? []) put('create tables', createPartition(on, p));
-  for (const k of wantedConstraints(table).filter((x) => x.type === 'f'))
-    put('add foreign keys', ...addConstraint(on, k));
+  for (const k of wantedConstraints(table))
+    if (k.type === 'f' && !waits(k.fk)) put('add foreign keys', ...addConstraint(on, k));
   for (const ix of table.indexes) put('indexes', ...buildIndex(on, ix, false));
   if (table.comment !== undefined) put('comments', comment(on, undefined, table.comment));
   for (const c of table.columns) if (c.comment !== undefined) put('comments', comment(on, c.name, c.comment));

@@ -1,0 +1,38 @@
+/**
+ * The per-tenant manifest the fleet tests share: shared accounts, and shop per tenant with its tenants
+ * listed by a query on public.tenants (TENANTS makes three); `extra` goes after orders' columns.
+ */
+export const manifest = (extra = '') => `version: 1
+services:
+  accounts:
+    tables:
+      users:
+        columns:
+          email: { type: text }
+  shop:
+    tenants:
+      schema: tenant_{tenant}
+      from: { query: select slug from public.tenants order by slug }
+    enums:
+      order_status: [open, paid]
+    tables:
+      orders:
+        columns:
+          status: { type: order_status, default: open }
+          placed_by: { type: uuid, nullable: true, references: { service: accounts, table: users } }${extra}
+      order_lines:
+        columns:
+          order_id: { type: uuid, references: { table: orders, onDelete: cascade } }
+          quantity: { type: integer }
+`;
+
+/** the control table listing acme, globex and initech */
+export const TENANTS = `create table public.tenants (slug text primary key);
+  insert into public.tenants values ('acme'), ('globex'), ('initech')`;
+
+type Tenant = { tenant: string; status: string; statements: string[]; reasons: string[] };
+/** push --json's report */
+export const json = (out: string) => JSON.parse(out) as { ok: boolean; fleets: { tenants: Tenant[] }[] };
+/** each tenant's status in push --json's report */
+export const statuses = (out: string) =>
+  Object.fromEntries(json(out).fleets[0]!.tenants.map((t) => [t.tenant, t.status] as const));
