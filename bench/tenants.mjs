@@ -116,9 +116,9 @@ function kitPush(dir, url, tenant) {
   return { ...r, ok };
 }
 
-/** Every tenant in the push's --json report has `status`. */
+/** Every tenant in the push's --json report (its one line on stdout, before any stderr) has `status`. */
 function allStatus(r, status) {
-  const fleet = JSON.parse(r.out.slice(r.out.indexOf('{'))).fleets?.[0];
+  const fleet = JSON.parse(r.out.split('\n').find((line) => line.startsWith('{')) ?? '{}').fleets?.[0];
   const off = fleet?.tenants.filter((t) => t.status !== status) ?? [];
   return { ...r, ok: r.ok && fleet?.tenants.length === TENANTS && off.length === 0, off };
 }

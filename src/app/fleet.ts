@@ -148,7 +148,7 @@ async function pushEach(
     const populated = await populatedOf(pool, t.schema).catch(() => undefined);
     const outcome = await pushTenant(model, service, pool, t, options);
     if (populated !== undefined && replayable(outcome))
-      plans.set(state, [...(known ?? []), { schema: t.schema, populated, outcome }]);
+      plans.set(state, [...(plans.get(state) ?? []), { schema: t.schema, populated, outcome }]);
     return outcome;
   };
   const run = async (batch: readonly Bound[]) => {

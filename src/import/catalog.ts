@@ -1,5 +1,12 @@
 import { readCatalogs } from '../db/catalog/read.js';
-import type { CatalogDomain, CatalogEnum, CatalogFunction, CatalogTable, CatalogView } from '../db/catalog/types.js';
+import type {
+  CatalogComposite,
+  CatalogDomain,
+  CatalogEnum,
+  CatalogFunction,
+  CatalogTable,
+  CatalogView,
+} from '../db/catalog/types.js';
 import type { Db, Queryable } from '../db/connect/queryable.js';
 import { qualified } from '../shared/sql-quote.js';
 
@@ -15,8 +22,9 @@ export interface LiveDatabase {
   readonly partitions: readonly CatalogTable[];
   /** the enums of every non-system schema: a column's type may live in a schema not imported */
   readonly enums: readonly CatalogEnum[];
-  /** the domains of the schemas read */
+  /** the domains and composite types of the schemas read */
   readonly domains: readonly CatalogDomain[];
+  readonly composites: readonly CatalogComposite[];
   readonly others: readonly LiveOther[];
   /** the views and materialized views of the schemas read */
   readonly views: readonly CatalogView[];
@@ -44,11 +52,13 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
   const views = read.flatMap((s) => s.views);
   const domains = read.flatMap((s) => s.domains);
   const functions = read.flatMap((s) => s.functions);
+  const composites = read.flatMap((s) => s.composites);
   return {
     tables,
     partitions: all.filter((t) => t.partition),
     enums: catalog.enums,
     domains,
+    composites,
     others,
     views,
     functions,

@@ -48,18 +48,18 @@ export type ImportedColumn =
 export function importColumn(
   c: CatalogColumn,
   enumValues: (name: string) => readonly string[] | undefined,
-  /** the base type of the column's domain, when the manifest declares it beside the table */
-  domainBase?: ColumnType,
+  /** the column's domain or composite type, when the manifest declares it beside the table */
+  userType?: ColumnType,
 ): ImportedColumn {
-  const spelling = domainBase
+  const spelling = userType
     ? c.typeName + '[]'.repeat(c.type.endsWith('[]') ? Math.max(c.dims, 1) : 0)
     : typeSpelling(c);
   if (!spelling) return { name: c.name, problem: `type ${c.type} has no manifest form` };
   if (c.generated) return { name: c.name, problem: 'generated column' };
   const serial = c.ownedSequence !== null && c.default?.startsWith('nextval(') && SERIAL[spelling];
   const enumName = c.typeKind === 'e' ? c.typeName : undefined;
-  const domains = domainBase ? new Map([[c.typeName, domainBase]]) : undefined;
-  const type = parseColumnType(serial || spelling, new Set(enumName ? [enumName] : []), domains);
+  const userTypes = userType ? new Map([[c.typeName, userType]]) : undefined;
+  const type = parseColumnType(serial || spelling, new Set(enumName ? [enumName] : []), userTypes);
   if (typeof type === 'string') return { name: c.name, problem: type };
   const spec: ColumnSpec = { type: serial || spelling };
   if (!c.notNull) spec['nullable'] = true;

@@ -15,8 +15,8 @@ export interface ServiceEnums {
 interface Planned {
   readonly tables: readonly ImportedTable[];
   readonly enums: ReadonlyMap<string, ServiceEnums>;
-  /** by service (the schema it stays in): its domains as the manifest writes them */
-  readonly domains: ReadonlyMap<string, Record<string, Record<string, unknown>>>;
+  /** by service (the schema it stays in): its `domains` and `composites` sections as the manifest writes them */
+  readonly userTypes: ReadonlyMap<string, Record<string, Record<string, unknown>>>;
   readonly plan: BasePlan;
   readonly mixins: MixinPlan;
   readonly views: ServiceViews;
@@ -69,7 +69,7 @@ export function manifestData(m: Planned): Record<string, unknown> {
           ...(Object.keys(enums).length > 0 && {
             enums: Object.fromEntries(Object.entries(enums).map(([n, e]) => [n, e.values])),
           }),
-          ...(Object.keys(m.domains.get(service) ?? {}).length > 0 && { domains: m.domains.get(service) }),
+          ...m.userTypes.get(service),
           tables: Object.fromEntries(
             tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t))]),
           ),
@@ -203,7 +203,9 @@ function inlineShared(doc: Document, m: Manifest, services: ReadonlyMap<string, 
         flowValues(view.value);
         flowItems((view.value as YAMLMap).get('indexes'));
       }
-    const domains = doc.getIn(['services', service, 'domains']);
-    if (isMap(domains)) for (const d of domains.items) flowValues(d.value);
+    for (const section of ['domains', 'composites']) {
+      const types = doc.getIn(['services', service, section]);
+      if (isMap(types)) for (const t of types.items) flowValues(t.value);
+    }
   }
 }

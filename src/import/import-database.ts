@@ -8,7 +8,7 @@ import { countRows, readLiveDatabase, type LiveDatabase } from './catalog.js';
 import { manifestData, renderManifest, type ServiceEnums } from './emit.js';
 import { placeTables, type Placement, type PrefixMap } from './placement.js';
 import { checkReferences } from './references.js';
-import { importDomains } from './domains.js';
+import { importUserTypes, USER_TYPE_KINDS, type ImportedUserType } from './user-types.js';
 import { importReport } from './report.js';
 import { importTable, type Finding, type ImportedTable } from './tables.js';
 import { validateImported } from './validate.js';
@@ -39,13 +39,13 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const live = await readLiveDatabase(db, o.schemas);
   const enumValues = (schema: string, name: string) =>
     live.enums.find((e) => e.schema === schema && e.name === name)?.values;
-  const domainsFound: Finding[] = [];
-  const domains = importDomains(live.domains, enumValues, domainsFound);
+  const typesFound: Finding[] = [];
+  const userTypes = importUserTypes(live, enumValues, typesFound);
   const unsupported: Finding[] = [
     ...live.others
-      .filter((x) => !(x.kind === 'domain' && domainsFound.some((f) => f.name === x.name)))
+      .filter((x) => !typesFound.some((f) => f.kind === x.kind && f.name === x.name))
       .map((x) => ({ kind: x.kind, name: x.name })),
-    ...domainsFound,
+    ...typesFound,
   ];
   const tables = live.tables.filter((t) => {
     const problem =
@@ -64,17 +64,20 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   // One turn of the event loop sends the query before the synchronous work below holds the thread.
   await new Promise((resolve) => setImmediate(resolve));
   const places = placeTables(tables, o.maps);
-  // A domain is declared by the service of its own schema; in any other schema it stays listed.
+  // A user type is declared by the service of its own schema; in any other schema it stays listed.
   const services = new Set([...places.values()].map((p) => p.service));
-  for (const schema of domains.keys()) if (!services.has(schema)) domains.delete(schema);
-  const declaredDomain = (f: Finding) =>
-    f.kind === 'domain' && domains.get(f.name.split('.')[0]!)?.has(f.name.split('.')[1]!);
-  unsupported.splice(0, unsupported.length, ...unsupported.filter((f) => !declaredDomain(f)));
+  for (const schema of userTypes.keys()) if (!services.has(schema)) userTypes.delete(schema);
+  const declaredType = (f: Finding) => {
+    const [schema, name] = f.name.split('.') as [string, string];
+    const t = userTypes.get(schema)?.get(name);
+    return t !== undefined && USER_TYPE_KINDS[t.section] === f.kind;
+  };
+  unsupported.splice(0, unsupported.length, ...unsupported.filter((f) => !declaredType(f)));
   const bySource = new Map(tables.map((t) => [`${t.schema}.${t.name}`, places.get(t)!] as const));
   const renamed: Finding[] = [];
   const placeOf = (schema: string, table: string) => bySource.get(`${schema}.${table}`);
-  const domainBase = (schema: string, name: string) => domains.get(schema)?.get(name)?.base;
-  const ctx = { placeOf, enumValues, domainBase, unsupported, renamed, partitions: live.partitions };
+  const userType = (schema: string, name: string) => userTypes.get(schema)?.get(name)?.type;
+  const ctx = { placeOf, enumValues, userType, unsupported, renamed, partitions: live.partitions };
   const imported = tables
     .map((t) => importTable(t, places.get(t)!, ctx))
     .filter((t) => {
@@ -106,12 +109,12 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   for (let i = unsupported.length - 1; i >= 0; i--)
     if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);
   const functions = importFunctions(live.functions, imported, unsupported);
-  const serviceDomains = new Map([...domains].map(([schema, d]) => [schema, mapValues(d, (x) => x.spec)] as const));
-  const data = manifestData({ tables: imported, enums, domains: serviceDomains, plan, mixins, views, functions });
+  const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
+  const data = manifestData({ tables: imported, enums, userTypes: serviceTypes, plan, mixins, views, functions });
   const planned = {
     tables: imported,
     enums,
-    domains: serviceDomains,
+    userTypes: serviceTypes,
     plan,
     mixins,
     views,
@@ -153,5 +156,9 @@ function serviceEnums(
   return out as ReadonlyMap<string, ServiceEnums>;
 }
 
-const mapValues = <A, B>(m: ReadonlyMap<string, A>, f: (a: A) => B): Record<string, B> =>
-  Object.fromEntries([...m].map(([k, v]) => [k, f(v)]));
+/** A service's user types as its manifest sections: `{ domains: { … }, composites: { … } }`, empty ones left out. */
+function sections(types: ReadonlyMap<string, ImportedUserType>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, t] of types) (out[t.section] ??= {})[name] = t.spec;
+  return out;
+}

@@ -33,14 +33,17 @@ export interface Finding {
 export interface TableContext {
   readonly placeOf: (schema: string, table: string) => Placement | undefined;
   readonly enumValues: (schema: string, name: string) => readonly string[] | undefined;
-  /** the base type of an imported domain, by schema and name */
-  readonly domainBase: (schema: string, name: string) => ColumnType | undefined;
+  /** an imported domain or composite type, by schema and name, as its columns' scalar type */
+  readonly userType: (schema: string, name: string) => ColumnType | undefined;
   readonly unsupported: Finding[];
   /** constraints and indexes whose database name the manifest cannot keep */
   readonly renamed: Finding[];
   /** every partition of the schemas read */
   readonly partitions: readonly CatalogTable[];
 }
+
+/** pg_type.typtype of a domain and a composite type */
+const USER_TYPE_KIND: ReadonlySet<string> = new Set(['d', 'c']);
 
 const ACTIONS: Record<string, string> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
 const METHODS = new Set(['btree', 'hash', 'gin', 'gist', 'brin', 'spgist']);
@@ -50,21 +53,22 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
   const lost = (kind: string, name: string, note?: string) =>
     ctx.unsupported.push({ kind, name: `${full}.${name}`, note });
   const columns: ImportedTable['columns'] = [];
-  // A domain is declared by the service of its schema: a column of a table that stays there may use it.
-  const domainOf = (c: CatalogColumn) =>
-    c.typeKind === 'd' && c.typeSchema === live.schema && place.service === live.schema
-      ? ctx.domainBase(c.typeSchema, c.typeName)
+  // A user type is declared by the service of its schema: a column of a table that stays there may use it.
+  const userTypeOf = (c: CatalogColumn) =>
+    USER_TYPE_KIND.has(c.typeKind) && c.typeSchema === live.schema && place.service === live.schema
+      ? ctx.userType(c.typeSchema, c.typeName)
       : undefined;
   for (const c of live.columns) {
     const nameProblem = identifierProblem(c.name, 'column name');
     const imported = nameProblem
       ? { name: c.name, problem: nameProblem }
-      : importColumn(c, (e) => ctx.enumValues(c.typeSchema, e), domainOf(c));
+      : importColumn(c, (e) => ctx.enumValues(c.typeSchema, e), userTypeOf(c));
     if ('problem' in imported) lost('column', c.name, imported.problem);
     else {
       if (imported.note) lost('column default', c.name, imported.note);
-      // An enum belongs to its service's schema; base columns are shared by every service.
-      columns.push({ name: c.name, spec: imported.spec, shareable: c.typeKind !== 'e' && c.typeKind !== 'd' });
+      // An enum or a user type belongs to its service's schema; base columns are shared by every service.
+      const shareable = c.typeKind !== 'e' && !USER_TYPE_KIND.has(c.typeKind);
+      columns.push({ name: c.name, spec: imported.spec, shareable });
     }
   }
   const spec = new Map(columns.map((c) => [c.name, c.spec] as const));

@@ -522,6 +522,19 @@ const domainSchema = mapping(
   'a domain { type, notNull?, default?, checks? }',
 ).meta({ description: 'A domain: a base type with NOT NULL, a default and checks, usable as a column type.' });
 
+const compositeSchema = mapping(
+  {
+    attributes: dict(
+      text('a type').meta({
+        description: `An attribute's type: ${TYPE_SPELLINGS}, or a domain of the service (no serial).`,
+        ...EDITOR_RULES.columnType,
+      }),
+      'attributes',
+    ).meta({ description: 'The attributes by name, in order: each a type.', minProperties: 1 }),
+  },
+  'a composite type { attributes }',
+).meta({ description: 'A composite type (CREATE TYPE … AS (…)): named attributes, usable as a column type.' });
+
 /** Where a per-tenant service's tenants come from (tenants.md); the model checks that exactly one is given. */
 export const tenantSourceSchema = mapping(
   {
@@ -595,6 +608,9 @@ export const serviceSchema = mapping(
     domains: dict(domainSchema, 'domains')
       .meta({ description: "Domains by name, created in the service's schema; columns use them as types." })
       .optional(),
+    composites: dict(compositeSchema, 'composites')
+      .meta({ description: "Composite types by name, created in the service's schema; columns use them as types." })
+      .optional(),
     tenants: tenantsSchema.optional(),
     tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),
     functions: dict(routineSchema, 'functions')
@@ -612,7 +628,7 @@ export const serviceSchema = mapping(
       })
       .optional(),
   },
-  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, tables, functions?, views? }',
+  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, composites?, tables, functions?, views? }',
 ).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
 /**
@@ -698,6 +714,7 @@ export type ColumnInput = z.infer<typeof columnSchema>;
 export type SoftDeleteInput = z.infer<typeof softDeleteSchema>;
 export type EnumInput = z.infer<typeof enumSchema>;
 export type DomainInput = z.infer<typeof domainSchema>;
+export type CompositeInput = z.infer<typeof compositeSchema>;
 export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
 export type ViewInput = z.infer<typeof viewSchema>;

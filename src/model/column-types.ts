@@ -60,16 +60,16 @@ export const isInteger = (t: ColumnType): boolean => ['smallint', 'integer', 'bi
 // Thousands of columns spell a few dozen types: each spelling is parsed once, its (readonly) result
 // shared. A name may be an enum in one service and not another, so the key says which it is here.
 const parsed = new Map<string, ColumnType>();
-const NO_DOMAINS: ReadonlyMap<string, ColumnType> = new Map();
+const NO_USER_TYPES: ReadonlyMap<string, ColumnType> = new Map();
 
 /**
- * Parses a type spelling; returns an error message saying what was expected. `domains`: the
- * service's domains by name, with their base types.
+ * Parses a type spelling; returns an error message saying what was expected. `userTypes`: the
+ * service's domains and composite types by name, each as its scalar type (userTypes.ts).
  */
 export function parseColumnType(
   spelling: string,
   enums: ReadonlySet<string>,
-  domains: ReadonlyMap<string, ColumnType> = NO_DOMAINS,
+  userTypes: ReadonlyMap<string, ColumnType> = NO_USER_TYPES,
 ): ColumnType | string {
   let rest = spelling.trim();
   let dims = 0;
@@ -77,15 +77,15 @@ export function parseColumnType(
     dims++;
     rest = rest.slice(0, -2).trimEnd();
   }
-  const domain = SIMPLE[rest] ? undefined : domains.get(rest);
-  if (domain) return { kind: 'domain', domainName: rest, base: domain, dims, sql: rest + (dims > 0 ? '[]' : '') };
+  const user = SIMPLE[rest] ? undefined : userTypes.get(rest);
+  if (user) return { ...user, dims, sql: rest + (dims > 0 ? '[]' : '') };
   const key = `${dims}\0${enums.has(rest) ? 'enum' : ''}\0${rest}`;
   const known = parsed.get(key);
   if (known) return known;
   const scalar = parseScalar(rest, enums);
   if (typeof scalar === 'string')
-    return domains.size > 0 && scalar.startsWith('unknown column type')
-      ? `${scalar}; this service's domains: ${[...domains.keys()].join(', ')}`
+    return userTypes.size > 0 && scalar.startsWith('unknown column type')
+      ? `${scalar}; this service's types: ${[...userTypes.keys()].join(', ')}`
       : scalar;
   if (dims > 0 && SERIALS.has(scalar.kind))
     return `${rest} cannot be an array; expected an integer type for an array column`;

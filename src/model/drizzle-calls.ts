@@ -82,6 +82,7 @@ function builder(
     }
     case 'enum':
     case 'domain':
+    case 'composite':
       return { fn: binding(type) };
     default:
       if (isCustomKind(type.kind)) return { fn: customTypeBinding(type.kind) };
@@ -131,16 +132,18 @@ export function pgArray(values: readonly Literal[]): string {
   return `{${values.map(element).join(',')}}`;
 }
 
-/** The binding of a service's own enum or domain, which its module declares. */
+/** The binding of a service's own enum, domain or composite type, which its module declares. */
 export type TypeBinding = (type: ColumnType) => string;
 
-/** The binding of `type`, an enum or domain of `service`. */
+/** The binding of `type`, an enum, domain or composite type of `service`. */
 export const serviceTypeBinding =
-  (service: Pick<Service, 'enums' | 'domains'>): TypeBinding =>
+  (service: Pick<Service, 'enums' | 'domains' | 'composites'>): TypeBinding =>
   (type) =>
     type.kind === 'domain'
       ? service.domains.find((d) => d.name === type.domainName)!.tsName
-      : service.enums.find((e) => e.name === type.enumName)!.tsName;
+      : type.kind === 'composite'
+        ? service.composites.find((c) => c.name === type.compositeName)!.tsName
+        : service.enums.find((e) => e.name === type.enumName)!.tsName;
 
 export function columnCall(column: Column, binding: TypeBinding): ColumnCall {
   const { fn, options } = builder(column.type, binding);

@@ -17,6 +17,7 @@ function methodsFor(t: ColumnType): readonly Method[] {
     case 'jsonb':
       return ['btree', 'hash', 'gin'];
     case 'enum':
+    case 'composite':
     case 'boolean':
       return ['btree', 'hash'];
     case 'text':

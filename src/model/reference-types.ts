@@ -38,10 +38,15 @@ export function canReference(from: KeyColumnType, to: KeyColumnType): boolean {
   if (a.dims !== b.dims) return false;
   if (a.kind === 'enum' || b.kind === 'enum')
     return a.kind === b.kind && a.enumName === b.enumName && from.enumSchema === to.enumSchema;
+  // A domain's array or a composite type joins only the same type of the same service.
+  if (a.kind === 'domain' || a.kind === 'composite' || b.kind === 'domain' || b.kind === 'composite')
+    return a.kind === b.kind && userTypeName(a) === userTypeName(b) && from.enumSchema === to.enumSchema;
   // Arrays compare element by element with one operator for one element type: no family across it.
   if (a.dims > 0) return a.kind === b.kind;
   return a.kind === b.kind || (familyOf(a.kind) !== undefined && familyOf(a.kind) === familyOf(b.kind));
 }
+
+const userTypeName = (t: ColumnType) => t.domainName ?? t.compositeName;
 
 /** A domain compares as its base type (scalar domains only: an array of a domain stays itself). */
 const baseOf = (t: ColumnType): ColumnType => (t.kind === 'domain' && t.dims === 0 ? t.base! : t);

@@ -25,8 +25,8 @@ export const DEFAULT_BASE: Record<string, ColumnInput> = {
 
 export interface ColumnScope {
   readonly enums: ReadonlyMap<string, readonly string[]>;
-  /** the service's domains with their base types; none for base and mixin columns */
-  readonly domains?: ReadonlyMap<string, ColumnType>;
+  /** the service's domains and composite types (parseColumnType); none for base and mixin columns */
+  readonly userTypes?: ReadonlyMap<string, ColumnType>;
   readonly diagnostics: Diagnostic[];
   /** the service's schema; undefined for base and mixin columns, which land in every service */
   readonly schema?: string;
@@ -45,7 +45,7 @@ export function resolveColumn(
     scope.diagnostics.push({ path: at, message, atKey });
   const nameProblem = identifierProblem(name, 'column name');
   if (nameProblem) report(nameProblem, path, true);
-  const type = parseColumnType(input.type, new Set(scope.enums.keys()), scope.domains);
+  const type = parseColumnType(input.type, new Set(scope.enums.keys()), scope.userTypes);
   if (typeof type === 'string') {
     report(foreignEnumProblem(input.type, scope) ?? type, [...path, 'type']);
     return undefined;

@@ -61,6 +61,6 @@ export function resolveDomains(
   return domains;
 }
 
-/** The domains as parseColumnType takes them: by name, with their base types. */
-export const domainTypes = (domains: readonly Domain[]): ReadonlyMap<string, ColumnType> =>
-  new Map(domains.map((d) => [d.name, d.type] as const));
+/** The domains as parseColumnType takes them: by name, each a scalar type over its base type. */
+export const domainTypes = (domains: readonly Domain[]): [string, ColumnType][] =>
+  domains.map((d) => [d.name, { kind: 'domain', domainName: d.name, base: d.type, dims: 0, sql: d.name }]);

@@ -80,6 +80,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       views: s.views,
       functions: s.functions,
       domains: s.domains,
+      composites: s.composites,
       dependsOn: [...dependsOn.get(s.name)!.keys()].sort(),
       ...(s.tenants && { tenants: s.tenants }),
       tables: s.tables.map((t): Table => {

@@ -4,6 +4,7 @@ import type { ManifestInput } from '../manifest/schema.js';
 import { ENV_NAME } from '../manifest/value-rules.js';
 import { camelCase, identifierProblem, pascalCase, reservedSchemaProblem, rowTypeNames } from './names.js';
 import { resolveSharedSets } from './resolve-columns.js';
+import { compositeTypes, resolveComposites } from './resolve-composites.js';
 import { domainTypes, resolveDomains } from './resolve-domains.js';
 import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';
@@ -68,7 +69,15 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     const enums = resolveEnums(svc.enums ?? {}, [...path, 'enums'], diagnostics);
     const enumValues = new Map(enums.map((e) => [e.name, e.values] as const));
     const domains = resolveDomains(svc.domains ?? {}, enumValues, [...path, 'domains'], diagnostics);
-    const scope = { schema, enums: enumValues, domains: domainTypes(domains), diagnostics, enumOwners };
+    const composites = resolveComposites(
+      svc.composites ?? {},
+      new Set(enumValues.keys()),
+      new Map(domainTypes(domains)),
+      [...path, 'composites'],
+      diagnostics,
+    );
+    const userTypes = new Map([...domainTypes(domains), ...compositeTypes(composites)]);
+    const scope = { schema, enums: enumValues, userTypes, diagnostics, enumOwners };
     const drafts = Object.entries(svc.tables).map(([t, input]) =>
       resolveTable(t, input, [...path, 'tables', t], shared, scope),
     );
@@ -102,6 +111,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       urlEnv,
       enums,
       domains,
+      composites,
       tables,
       views,
       functions,
@@ -159,6 +169,7 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
   };
   service.enums.forEach((e) => claim(e.name, 'enum', [...service.path, 'enums', e.name], true));
   service.domains.forEach((d) => claim(d.name, 'domain', [...service.path, 'domains', d.name], true));
+  service.composites.forEach((c) => claim(c.name, 'composite type', [...service.path, 'composites', c.name], true));
   for (const t of service.tables) {
     claim(t.name, 'table', t.path, true);
     // A column's primaryKey: true (maybe inherited from a base) is named <table>_pkey by Postgres as well.
@@ -200,6 +211,8 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
     bind(pascalCase(e.name), `enum ${e.name}'s value type`, [...service.path, 'enums', e.name]);
   }
   for (const d of service.domains) bind(d.tsName, `domain ${d.name}`, [...service.path, 'domains', d.name]);
+  for (const c of service.composites)
+    bind(c.tsName, `composite type ${c.name}`, [...service.path, 'composites', c.name]);
   // Invalid names are reported already; their TypeScript names would only add noise.
   for (const t of service.tables.filter((x) => !identifierProblem(x.name, 'table'))) {
     bind(t.tsName, `table ${t.name}`, t.path);

@@ -17,7 +17,8 @@ export function columnTypeSql(column: Column, schema: string, forCreate = false)
   if (forCreate && type.kind.endsWith('serial')) return type.kind;
   const brackets = '[]'.repeat(type.dims);
   if (type.kind === 'enum') return `${qualified(schema, type.enumName!)}${brackets}`;
-  if (type.kind === 'domain') return `${qualified(schema, type.domainName!)}${brackets}`;
+  const userType = type.domainName ?? type.compositeName;
+  if (userType !== undefined) return `${qualified(schema, userType)}${brackets}`;
   return type.dims > 1 ? type.sql.slice(0, -2) + brackets : type.sql;
 }
 

@@ -37,7 +37,8 @@ export type ScalarKind =
   | 'line'
   | CustomKind
   | 'enum'
-  | 'domain';
+  | 'domain'
+  | 'composite';
 
 export interface ColumnType {
   readonly kind: ScalarKind;
@@ -53,6 +54,8 @@ export interface ColumnType {
   /** for kind 'domain': the domain's SQL name, in the owning service's schema, and its base type */
   readonly domainName?: string;
   readonly base?: ColumnType;
+  /** for kind 'composite': the composite type's SQL name, in the owning service's schema */
+  readonly compositeName?: string;
   /** array dimensions, 0 for scalars (Postgres records them, and ignores them: `integer[][]` holds any) */
   readonly dims: number;
   /** the type as Postgres' format_type() prints it, unqualified for enums; one `[]` for any array */
@@ -247,6 +250,15 @@ export interface Routine {
   readonly volatility: 'volatile' | 'stable' | 'immutable';
 }
 
+/** A composite type of a service (`CREATE TYPE … AS (…)`): named attributes, each of a column type. */
+export interface Composite {
+  readonly name: string;
+  /** the customType binding the generated module declares for it */
+  readonly tsName: string;
+  /** in declaration order, which is the order push creates them in */
+  readonly attributes: readonly { readonly name: string; readonly type: ColumnType }[];
+}
+
 export interface Service {
   readonly name: string;
   readonly schema: string;
@@ -255,6 +267,7 @@ export interface Service {
   readonly urlEnv: string;
   readonly enums: readonly Enum[];
   readonly domains: readonly Domain[];
+  readonly composites: readonly Composite[];
   readonly tables: readonly Table[];
   readonly views: readonly View[];
   readonly functions: readonly Routine[];

@@ -30,8 +30,8 @@ export function attributeType(type: ColumnType): string {
   const base =
     type.kind === 'enum'
       ? attributeWord(type.enumName!)
-      : type.kind === 'domain'
-        ? attributeWord(type.domainName!)
+      : (type.domainName ?? type.compositeName) !== undefined
+        ? attributeWord((type.domainName ?? type.compositeName)!)
         : type.kind;
   const modifiers = [type.length, type.precision, type.scale].filter((n) => n !== undefined);
   return [base, ...modifiers].join('_') + '[]'.repeat(type.dims);

@@ -9,7 +9,7 @@ import {
 } from '../model/drizzle-calls.js';
 import { crossBinding, crossTableKey, pascalCase } from '../model/names.js';
 import { docComment, tsKey, tsString } from './ts-escape.js';
-import { domainDeclaration } from '../model/domain-code.js';
+import { compositeDeclaration, domainDeclaration, type TypePlace } from '../model/user-type-code.js';
 import type { DrizzleMajor, Model, Service, Table } from '../model/types.js';
 import { migrationsTable } from '../shared/conventions.js';
 import {
@@ -45,8 +45,8 @@ export interface ServiceView {
     readonly values: string;
     readonly typeName: string;
   }[];
-  /** `export const emailDomain = customType<…>(…);` per domain of the service */
-  readonly domains: readonly string[];
+  /** `export const emailDomain = customType<…>(…);` per domain, then per composite type of the service */
+  readonly userTypes: readonly string[];
   readonly tables: readonly TableView[];
   /** views as `.existing()` Drizzle views: push, not drizzle-kit, creates them (generated-code.md) */
   readonly views: readonly ViewView[];
@@ -120,6 +120,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       f.crossService ? reaches(model, f.target.service, service.name) : f.target.table !== table.name,
     );
   const binding = serviceTypeBinding(service);
+  const place: TypePlace = service.tenants ? { tenantSchemaParam: 'schemaName' } : { schema: service.schema };
   const allCalls: (ColumnCall | ConstraintCall)[] = [];
   const tables = service.tables.map((table): TableView => {
     const scope: CodeScope = {
@@ -169,11 +170,12 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         (fn) =>
           !service.enums.some((e) => e.tsName === fn) &&
           !service.domains.some((d) => d.tsName === fn) &&
+          !service.composites.some((c) => c.tsName === fn) &&
           !fn.startsWith(customPrefix),
       ),
   );
   pgCore.add('pgSchema');
-  if (service.domains.length > 0) pgCore.add('customType');
+  if (service.domains.length + service.composites.length > 0) pgCore.add('customType');
   if (service.tables.some(closesCycle)) pgCore.add('type PgTableExtraConfigValue');
   const crossServices = [
     ...new Set(service.tables.flatMap((t) => t.foreignKeys.filter((f) => f.crossService).map((f) => f.target.service))),
@@ -212,9 +214,10 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         typeName: pascalCase(e.name),
       };
     }),
-    domains: service.domains.map((d) =>
-      domainDeclaration(service.tenants ? { tenantSchemaParam: 'schemaName' } : { schema: service.schema }, d),
-    ),
+    userTypes: [
+      ...service.domains.map((d) => domainDeclaration(place, d)),
+      ...service.composites.map((c) => compositeDeclaration(place, c)),
+    ],
     tables,
     views,
     drizzle1: options.drizzle === 1,

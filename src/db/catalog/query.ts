@@ -50,7 +50,7 @@ const statement = (
 });
 
 /** The schemas read ($1), and their tables (`rel`). */
-const NAMESPACES = `with ns as (select n.oid, n.nspname from pg_namespace n where case when $1::text is null
+export const NAMESPACES = `with ns as (select n.oid, n.nspname from pg_namespace n where case when $1::text is null
     then ${SYSTEM_SCHEMA} and n.nspname <> '${MIGRATIONS_SCHEMA}'
     else n.nspname in (select json_array_elements_text(($1::text)::json)) end)`;
 const SCOPE = `${NAMESPACES},
@@ -264,29 +264,6 @@ export const ENUMS = statement(
     order by n.nspname, t.typname`,
   () => [],
 );
-
-/**
- * The domains of the schemas read: the base type as format_type() spells it, with the scalar type
- * behind it (an enum's name and schema, for import) and its array dimensions; NOT NULL, the default
- * and the checks, each with its definition and whether it was validated.
- */
-export const DOMAINS: CatalogStatement = {
-  text: `${NAMESPACES}
-select ns.nspname as "schema", t.typname as "name", format_type(t.typbasetype, t.typtypmod) as "baseType",
-       t.typndims as "dims", st.typname as "baseTypeName", stn.nspname as "baseTypeSchema",
-       st.typtype::text as "baseTypeKind", t.typnotnull as "notNull", pg_get_expr(t.typdefaultbin, 0) as "default",
-       (select coalesce(json_agg(json_build_object('name', k.conname, 'definition', pg_get_constraintdef(k.oid, true),
-               'validated', k.convalidated) order by k.conname), '[]')
-          from pg_constraint k where k.contypid = t.oid and k.contype = 'c') as "checks"
-  from pg_type t join ns on ns.oid = t.typnamespace join pg_type b on b.oid = t.typbasetype
-  join pg_type st
-    on st.oid = case when b.typelem <> 0 and b.typlen = -1 and b.typcategory = 'A' then b.typelem else b.oid end
-  join pg_namespace stn on stn.oid = st.typnamespace
- where t.typtype = 'd'
- order by ns.nspname, t.typname`,
-  params: (p) => [p.schemas],
-  keys: [],
-};
 
 /** Tables of the names looked for ($1) in other schemas but those skipped ($2). */
 export const ELSEWHERE = statement(

@@ -1,5 +1,4 @@
 import {
-  DOMAINS,
   ELSEWHERE,
   ENUMS,
   FUNCTIONS,
@@ -9,9 +8,11 @@ import {
   type CatalogParams,
   type CatalogStatement,
 } from './query.js';
+import { COMPOSITES, DOMAINS } from './type-queries.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
 import type {
+  CatalogComposite,
   CatalogDomain,
   CatalogEnum,
   CatalogFunction,
@@ -55,7 +56,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, views, domains, functions, unmanaged] = await Promise.all([
+  const [tables, present, elsewhere, enums, views, domains, composites, functions, unmanaged] = await Promise.all([
     readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
@@ -77,6 +78,9 @@ export async function readCatalogs(
     read<CatalogDomain & { checks: unknown }>(DOMAINS).then((rows) =>
       rows.map((d): CatalogDomain => ({ ...d, checks: parsedJson(d.checks) })),
     ),
+    read<CatalogComposite & { attributes: unknown }>(COMPOSITES).then((rows) =>
+      rows.map((c): CatalogComposite => ({ ...c, attributes: parsedJson(c.attributes) })),
+    ),
     read<CatalogFunction>(FUNCTIONS),
     options.unmanaged
       ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
@@ -94,6 +98,7 @@ export async function readCatalogs(
       views: views.filter((v) => v.schema === schema),
       domains: domains.filter((d) => d.schema === schema),
       functions: functions.filter((f) => f.schema === schema),
+      composites: composites.filter((c) => c.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
       ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),
     });

@@ -153,6 +153,15 @@ export interface CatalogDomain {
   readonly checks: readonly { readonly name: string; readonly definition: string; readonly validated: boolean }[];
 }
 
+/** A composite type (CREATE TYPE … AS): its attributes in order, each typed as a column is. */
+export interface CatalogComposite {
+  readonly schema: string;
+  readonly name: string;
+  readonly attributes: readonly CatalogAttribute[];
+}
+
+export type CatalogAttribute = Pick<CatalogColumn, 'name' | 'type' | 'dims' | 'typeName' | 'typeSchema' | 'typeKind'>;
+
 /** An object the manifest cannot declare (catalog/query.ts UNMANAGED): push leaves it alone. */
 export interface Unmanaged {
   readonly kind: string;
@@ -168,6 +177,7 @@ export interface CatalogSchema {
   readonly views: readonly CatalogView[];
   readonly domains: readonly CatalogDomain[];
   readonly functions: readonly CatalogFunction[];
+  readonly composites: readonly CatalogComposite[];
   /**
    * tables with one of `lookFor`'s names in other non-system schemas not owned by another service:
    * where misrouted tables land

@@ -2,6 +2,7 @@ import type { Column, Service, Table } from '../../model/types.js';
 import type { CatalogColumn, CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
 import { diffConstraints } from './constraints.js';
+import { diffComposites } from './composites.js';
 import { diffDomains } from './domains.js';
 import { diffFunctions } from './functions.js';
 import { comparedWithServer, defaultExpression, type Equivalence } from './equivalence.js';
@@ -72,6 +73,7 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
   diffFunctions(service.functions, catalog.functions, at, equivalence);
   diffViews(service.views, catalog.views, at, equivalence);
   diffDomains(service, catalog, at, equivalence);
+  diffComposites(service, catalog, at);
   return drift;
 }
 

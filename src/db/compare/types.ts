@@ -1,4 +1,15 @@
-import type { Check, Column, Domain, Enum, Index, Partition, Routine, Table, View } from '../../model/types.js';
+import type {
+  Check,
+  Column,
+  Composite,
+  Domain,
+  Enum,
+  Index,
+  Partition,
+  Routine,
+  Table,
+  View,
+} from '../../model/types.js';
 import type {
   CatalogColumn,
   CatalogConstraint,
@@ -64,6 +75,15 @@ export type Change =
   | { readonly kind: 'add domain check'; readonly domain: Domain; readonly check: Check; readonly replacing: boolean }
   | { readonly kind: 'drop domain check'; readonly domain: Domain; readonly name: string }
   | { readonly kind: 'validate domain check'; readonly domain: Domain; readonly name: string }
+  | { readonly kind: 'create composite'; readonly composite: Composite }
+  | {
+      readonly kind: 'add attribute';
+      readonly composite: Composite;
+      readonly attribute: Composite['attributes'][number];
+    }
+  /** an attribute's type cannot change while columns use the type: the push is refused */
+  | { readonly kind: 'attribute type'; readonly composite: Composite; readonly name: string; readonly live: string }
+  | { readonly kind: 'drop attribute'; readonly composite: Composite; readonly name: string }
   | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
   | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string }
   /** partitioned otherwise than the manifest says (`live`: pg_get_partkeydef, null when not partitioned): refused */

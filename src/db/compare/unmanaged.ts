@@ -9,7 +9,7 @@ import { declaredFunctions } from './functions.js';
  * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
  * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
  * and the triggers calling it (the manifest declares those with `enforce: database`) and the
- * partitions, views and domains the manifest declares.
+ * partitions, views, domains and composite types the manifest declares.
  */
 export function unmanagedObjects(service: Service, catalog: CatalogSchema): string[] {
   const { schema } = service;
@@ -29,7 +29,8 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
         !(u.kind === 'partition' && partitions.has(u.name)) &&
         !((u.kind === 'view' || u.kind === 'materialized view') && views.has(u.name)) &&
         !((u.kind === 'function' || u.kind === 'procedure') && functions.has(u.name.slice(0, u.name.indexOf('(')))) &&
-        !(u.kind === 'domain' && service.domains.some((d) => d.name === u.name)),
+        !(u.kind === 'domain' && service.domains.some((d) => d.name === u.name)) &&
+        !(u.kind === 'composite type' && service.composites.some((c) => c.name === u.name)),
     )
     .map((u) => `${u.kind} ${u.schema}.${u.name}`);
 }

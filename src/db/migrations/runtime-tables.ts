@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm-0';
 import * as pgCore from 'drizzle-orm-0/pg-core';
 import { CUSTOM_TYPES, customTypeSql } from '../../model/custom-types.js';
-import { domainTypeSql } from '../../model/domain-code.js';
+import { userTypeSql } from '../../model/user-type-code.js';
 import {
   columnCall,
   constraintCalls,
@@ -84,9 +84,9 @@ function buildService(service: Service, resolve: Resolve): RuntimeService {
     fns[e.tsName] = enumFn as unknown as AnyFn;
     exports[e.tsName] = enumFn;
   }
-  for (const d of service.domains) {
-    const domainFn = pgCore.customType<{ data: unknown }>({ dataType: () => domainTypeSql(service.schema, d) });
-    fns[d.tsName] = domainFn as unknown as AnyFn;
+  for (const t of [...service.domains, ...service.composites]) {
+    const typeFn = pgCore.customType<{ data: unknown }>({ dataType: () => userTypeSql(service.schema, t) });
+    fns[t.tsName] = typeFn as unknown as AnyFn;
   }
   const binding = serviceTypeBinding(service);
   const tables = new Map<string, pgCore.PgTable>();

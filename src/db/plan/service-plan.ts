@@ -3,6 +3,7 @@ import type { CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Change, ColumnAspect, Drift } from '../compare/types.js';
 import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
 import { DeclaredViews } from './declared-views.js';
+import { compositeChange } from './composites.js';
 import { domainChange } from './domains.js';
 import { functionSteps } from './functions.js';
 import { CONSTRAINT_KINDS, createSchema, createTouchFunction, dropColumn, dropTable } from './drops.js';
@@ -152,11 +153,13 @@ export class ServicePlan {
       case 'domain not null':
       case 'add domain check':
       case 'drop domain check':
-      case 'validate domain check': {
-        const planned = domainChange(this.schema, change, this.input.online);
-        if ('refusal' in planned) return void this.refusals.push(planned.refusal);
-        return this.put(planned.stage, ...planned.steps);
-      }
+      case 'validate domain check':
+        return this.planned(domainChange(this.schema, change, this.input.online));
+      case 'create composite':
+      case 'add attribute':
+      case 'attribute type':
+      case 'drop attribute':
+        return this.planned(compositeChange(this.input.service, change));
       case 'create table':
         this.touch ||= change.table.columns.some((c) => c.onUpdateTrigger);
         return newTable(this.on(change.table.name), change.table, this.put, (fk) => this.waits(change.table, fk));
@@ -209,6 +212,12 @@ export class ServicePlan {
   }
 
   /** A live partitioned table holding rows gets its index partition by partition (partitions.ts). */
+  /** A type's change planned on its own (plan/domains.ts, plan/composites.ts): its steps, or why not. */
+  private planned(p: { stage: Stage; steps: Step[] } | { refusal: string }): void {
+    if ('refusal' in p) this.refusals.push(p.refusal);
+    else this.put(p.stage, ...p.steps);
+  }
+
   private createIndex(change: Of<'create index'>) {
     const on = this.on(change.table.name);
     const partitions = partitionsOf(this.schema, change.table.name, this.input.catalog.tables);
