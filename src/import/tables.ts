@@ -125,19 +125,20 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
   const indexes: Record<string, unknown>[] = [];
   for (const ix of live.indexes) {
     if (!METHODS.has(ix.method)) lost('index', ix.name, `method ${ix.method}`);
-    else if (ix.hasExpression) lost('expression index', ix.name, ix.definition ?? undefined);
     else if (ix.special) lost('index', ix.name, `ordering, INCLUDE or operator class: ${ix.definition}`);
-    else if (!known(ix.columns)) lost('index', ix.name, `on a column not imported: ${ix.definition}`);
-    else if (ix.predicate !== null && sqlFragmentProblem(ix.predicate)) {
-      lost('index', ix.name, `predicate: ${ix.definition}`);
-    } else {
-      const entry: Record<string, unknown> = { columns: ix.columns };
+    else if (!known(ix.keys.flatMap((k) => ('column' in k ? [k.column] : []))))
+      lost('index', ix.name, `on a column not imported: ${ix.definition}`);
+    else if ([ix.predicate, ...ix.keys.map((k) => ('sql' in k ? k.sql : null))].some((e) => e && sqlFragmentProblem(e)))
+      lost('index', ix.name, `expression: ${ix.definition}`);
+    else {
+      const entry: Record<string, unknown> = {
+        columns: ix.keys.map((k) => ('column' in k ? k.column : { sql: k.sql })),
+      };
       if (ix.unique) entry['unique'] = true;
       if (ix.predicate !== null) entry['where'] = { sql: ix.predicate };
       if (ix.method !== 'btree') entry['method'] = ix.method;
-      const columns = ix.columns as string[];
-      const own = constraintNames.index(place.name, columns);
-      if (derived(ix.name, (t) => constraintNames.index(t, columns))) renamed(ix.name, own);
+      const own = constraintNames.index(place.name, ix.keys);
+      if (derived(ix.name, (t) => constraintNames.index(t, ix.keys))) renamed(ix.name, own);
       else entry['name'] = ix.name;
       indexes.push(entry);
     }

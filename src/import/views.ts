@@ -39,7 +39,11 @@ export function importViews(
       ...(v.indexes.length > 0 && {
         indexes: v.indexes.map((ix) => ({
           columns: ix.columns,
-          ...(ix.name !== constraintNames.index(v.name, ix.columns as string[]) && { name: ix.name }),
+          ...(ix.name !==
+            constraintNames.index(
+              v.name,
+              (ix.columns as string[]).map((column) => ({ column })),
+            ) && { name: ix.name }),
           ...(ix.unique && { unique: true }),
         })),
       }),

@@ -314,7 +314,18 @@ export const tableSchema = mapping(
       .array(
         mapping(
           {
-            columns: names('column name').meta({ description: 'The indexed columns, in order.' }),
+            columns: z
+              .array(
+                z.union([name('column name'), rawSql], {
+                  error: (iss) => `expected a column name or { sql: <expression> }, got ${describe(iss.input)}`,
+                }),
+                { error: (iss) => `expected a list of column names, got ${describe(iss.input)}` },
+              )
+              .min(1, { error: 'expected at least one column name' })
+              .meta({
+                description:
+                  'The indexed columns, in order; an expression is written { sql: <expression> } (lower(email)).',
+              }),
             name: objectName('an index name')
               .meta({ description: 'The index name, any spelling; default <table>_<columns>_idx.' })
               .optional(),

@@ -1,4 +1,4 @@
-import type { Column, ColumnDefault, ColumnType, Index, Literal, Service, Table } from './types.js';
+import type { Column, ColumnDefault, ColumnType, Index, IndexKey, Literal, Service, Table } from './types.js';
 import { sqlQuote } from '../shared/sql-quote.js';
 import { isCustomKind, type CustomKind } from './custom-types.js';
 
@@ -18,6 +18,8 @@ export type Arg =
   | { readonly kind: 'sql'; readonly sql: string }
   | { readonly kind: 'thunk'; readonly sql: string }
   | { readonly kind: 'columns'; readonly columns: readonly string[] }
+  /** an index's keys: its columns, and expressions as sql`…` naming the table's columns */
+  | { readonly kind: 'index keys'; readonly keys: readonly IndexKey[] }
   | {
       readonly kind: 'foreignColumns';
       readonly service: string;
@@ -171,7 +173,7 @@ export interface ConstraintCall {
 }
 
 function indexCall(ix: Index): ConstraintCall {
-  const cols: Arg = { kind: 'columns', columns: ix.columns };
+  const cols: Arg = { kind: 'index keys', keys: ix.keys };
   const chain: Call[] = [
     ix.method === 'btree' ? { method: 'on', args: [cols] } : { method: 'using', args: [str(ix.method), cols] },
   ];

@@ -14,7 +14,7 @@ import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
 import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
 import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
-import type { Check, Constraint, Index, Partitioning, Service, SoftDelete, Table } from './types.js';
+import type { Check, Constraint, Index, IndexKey, Partitioning, Service, SoftDelete, Table } from './types.js';
 
 /** A service before references are resolved: tables are still drafts. */
 export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
@@ -67,14 +67,16 @@ export function resolveTable(
   columns.push(...trailing);
   const byName = new Map(columns.map((c) => [c.name, c] as const));
   checkRenames(columns, report);
-  const columnList = (cols: readonly string[], at: YamlPath): string[] => {
-    cols.forEach((c, i) => {
-      if (!byName.has(c))
+  /** The columns of a list, checked; an index's expressions stand as undefined, keeping each column's position. */
+  const columnList = (list: readonly (string | undefined)[], at: YamlPath): string[] => {
+    list.forEach((c, i) => {
+      if (c !== undefined && !byName.has(c))
         report(`unknown column ${JSON.stringify(c)}; expected one of: ${[...byName.keys()].join(', ')}`, [...at, i]);
     });
+    const cols = list.filter((c): c is string => c !== undefined);
     const twice = cols.find((c, i) => cols.indexOf(c) !== i);
     if (twice !== undefined) report(`column ${twice} is listed twice; expected each column once`, at);
-    return [...cols];
+    return cols;
   };
   const checkName = (n: string, at: YamlPath, hint: string) => {
     if (Buffer.byteLength(n) > MAX_IDENTIFIER_BYTES)
@@ -161,8 +163,16 @@ export function resolveTable(
 
   const indexes: Index[] = (input.indexes ?? []).map((ix, i) => {
     const at = [...path, 'indexes', i];
-    const cols = columnList(ix.columns, [...at, 'columns']);
-    const n = ix.name ?? constraintNames.index(name, cols);
+    const keys: IndexKey[] = ix.columns.map((k) => (typeof k === 'string' ? { column: k } : { sql: k.sql }));
+    const cols = columnList(
+      keys.map((k) => ('column' in k ? k.column : undefined)),
+      [...at, 'columns'],
+    );
+    keys.forEach((k, j) => {
+      const problem = 'sql' in k && (sqlFragmentProblem(k.sql) ?? foreignSchemaProblem(k.sql, scope.schema, name));
+      if (problem) report(problem, [...at, 'columns', j, 'sql']);
+    });
+    const n = ix.name ?? constraintNames.index(name, keys);
     if (ix.name !== undefined) given(ix.name, [...at, 'name'], 'name');
     else checkName(n, at, 'set name: to a shorter one');
     const method = ix.method ?? 'btree';
@@ -173,7 +183,7 @@ export function resolveTable(
     const whereProblem =
       ix.where && (sqlFragmentProblem(ix.where.sql) ?? foreignSchemaProblem(ix.where.sql, scope.schema, name));
     if (whereProblem) report(whereProblem, [...at, 'where', 'sql']);
-    return { name: n, columns: cols, unique: ix.unique ?? false, where: ix.where?.sql, method };
+    return { name: n, keys, columns: cols, unique: ix.unique ?? false, where: ix.where?.sql, method };
   });
 
   const checks: Check[] = Object.entries(input.checks ?? {}).map(([key, chk]) => {

@@ -47,10 +47,11 @@ export function resolveViews(
         if (!(c in input.columns))
           report(`unknown column ${JSON.stringify(c)}; expected a column of view ${name}`, [...ixAt, 'columns', j]);
       });
-      const ixName = ix.name ?? constraintNames.index(name, ix.columns);
+      const keys = ix.columns.map((column) => ({ column }));
+      const ixName = ix.name ?? constraintNames.index(name, keys);
       if (Buffer.byteLength(ixName) > MAX_IDENTIFIER_BYTES)
         report(`index name ${JSON.stringify(ixName)} is longer than ${MAX_IDENTIFIER_BYTES} bytes; set name:`, ixAt);
-      return { name: ixName, columns: ix.columns, unique: ix.unique ?? false, method: 'btree' };
+      return { name: ixName, keys, columns: ix.columns, unique: ix.unique ?? false, method: 'btree' };
     });
     const options = Object.entries(input.with ?? {}).map(([option, value]) => {
       const problem = identifierProblem(option, 'option name');

@@ -109,8 +109,14 @@ export interface Column {
   readonly origin: string;
 }
 
+/** What an index covers at one position: a column, or an expression (`lower(email)`). */
+export type IndexKey = { readonly column: string } | { readonly sql: string };
+
 export interface Index {
   readonly name: string;
+  /** what the index covers, in order */
+  readonly keys: readonly IndexKey[];
+  /** the columns among the keys (an expression's columns aside) */
   readonly columns: readonly string[];
   readonly unique: boolean;
   readonly where?: string;

@@ -56,6 +56,10 @@ function arg(a: Arg, scope: CodeScope, spread: boolean): string {
       const list = a.columns.map(scope.column).join(', ');
       return spread ? list : `[${list}]`;
     }
+    case 'index keys':
+      return a.keys
+        .map((k) => ('column' in k ? scope.column(k.column) : arg({ kind: 'sql', ...k }, scope, spread)))
+        .join(', ');
     case 'foreignColumns':
       return `[${a.columns.map((c) => scope.foreignColumn(a.service, a.table, c)).join(', ')}]`;
     case 'object':

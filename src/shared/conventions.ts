@@ -32,7 +32,9 @@ export const roleName = (service: string) => `${service}_svc`;
 export const constraintNames = {
   primaryKey: (table: string) => `${table}_pkey`,
   unique: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_key`,
-  index: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_idx`,
+  /** an index's columns, each expression among them standing as `expr` as PostgreSQL writes it */
+  index: (table: string, keys: readonly ({ column: string } | { sql: string })[]) =>
+    `${table}_${keys.map((k) => ('column' in k ? k.column : 'expr')).join('_')}_idx`,
   foreignKey: (table: string, column: string) => `${table}_${column}_fkey`,
   check: (table: string, key: string) => `${table}_${key}_check`,
   onUpdateTrigger: (table: string, column: string) => `${table}_${column}_on_update`,

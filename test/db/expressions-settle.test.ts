@@ -21,6 +21,7 @@ const CHECKS = `        checks:
 `;
 const INDEXES = `        indexes:
           - { columns: [total], where: { sql: "status IN ('a','b')" } }
+          - { columns: [{ sql: lower(email) }, total], name: orders_email_total_idx }
 `;
 
 /** The orders table: its columns, then `extra` (checks, indexes). */
@@ -85,6 +86,24 @@ describe.each(BOTH)('on $name', (kind) => {
       `select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'orders_status_in_check'`,
     );
     expect(check!.def).toBe("CHECK ((status = ANY (ARRAY['a'::text, 'b'::text, 'c'::text])))");
+  }, 120_000);
+
+  test('an index over an expression edited in the manifest is found different, rebuilt once, then settles', async () => {
+    const p = await project(kind, orders(INDEXES));
+    expectOk(await p.run(['push']), 'push');
+    await p.write(orders(INDEXES.replace('lower(email)', 'upper(email)')));
+    const verify = await p.run(['verify']);
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toContain(
+      'shop.orders.orders_email_total_idx: index covers (lower(email::text), total); expected (upper(email), total)',
+    );
+    expectOk(await p.run(['push']), 'push of the edit');
+    expectOk(await p.run(['verify']), 'verify after');
+    await expectSettled(p, ['shop'], 'push after push');
+    const [index] = await p.sql<{ def: string }>(
+      `select pg_get_indexdef(oid) as def from pg_class where relname = 'orders_email_total_idx'`,
+    );
+    expect(index!.def).toContain('(upper((email)::text), total)');
   }, 120_000);
 
   test('a check the manifest names otherwise but the server stores alike is renamed, not dropped and added', async () => {

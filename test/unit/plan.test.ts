@@ -73,7 +73,7 @@ const liveIndex = (name: string): CatalogIndex => ({
   unique: false,
   method: 'btree',
   columns: ['total'],
-  hasExpression: false,
+  keys: [{ column: 'total' }],
   predicate: null,
   valid: true,
   special: false,

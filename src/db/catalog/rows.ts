@@ -133,8 +133,8 @@ function placeIndexes(t: Placed, nameOf: NameOf, rows: readonly Row[]): void {
   for (const row of rows) {
     const ix = objectOf<CatalogIndex>(INDEXES, row);
     const texts = parsedJson(row.expressions) as string[] | null;
-    ix.columns = row.columnNumbers!.map((n, i) => (n === 0 ? texts![i]! : nameOf(row.table, n)!));
-    ix.hasExpression = texts !== null;
+    ix.keys = row.columnNumbers!.map((n, i) => (n === 0 ? { sql: texts![i]! } : { column: nameOf(row.table, n)! }));
+    ix.columns = ix.keys.map((k) => ('column' in k ? k.column : k.sql));
     t.byOid.get(row.table)!.indexes.push(ix);
   }
 }

@@ -52,8 +52,8 @@ export interface CatalogIndex {
   readonly method: string;
   /** column names; an expression stands as its text */
   readonly columns: readonly string[];
-  /** some key column is an expression */
-  readonly hasExpression: boolean;
+  /** each key: a column, or an expression as the server prints it (pg_get_indexdef of the key, pretty) */
+  readonly keys: readonly ({ readonly column: string } | { readonly sql: string })[];
   readonly predicate: string | null;
   /** false when a concurrent build failed or was interrupted: the index is not used */
   readonly valid: boolean;

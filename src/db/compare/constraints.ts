@@ -1,4 +1,4 @@
-import type { Table } from '../../model/types.js';
+import type { IndexKey, Table } from '../../model/types.js';
 import type { CatalogConstraint, CatalogTable } from '../catalog/types.js';
 import { checkCondition } from '../catalog/types.js';
 import type { Equivalence } from './equivalence.js';
@@ -69,7 +69,8 @@ export function diffConstraints(
       live.unique !== index.unique &&
         `index is ${live.unique ? '' : 'not '}unique; expected ${index.unique ? '' : 'not '}unique`,
       live.method !== index.method && `index method is ${live.method}; expected ${index.method}`,
-      !same(live.columns, index.columns) && `index covers ${list(live.columns)}; expected ${list(index.columns)}`,
+      !equivalence.indexKeys(schema, table, index.keys, live.keys) &&
+        `index covers ${list(live.columns)}; expected ${list(index.keys.map(keyText))}`,
       !equivalence.predicate(schema, table, index.where, live.predicate) &&
         `index predicate is ${live.predicate ?? 'none'}; expected ${index.where ?? 'none'}`,
     ].filter((d): d is string => d !== false);
@@ -81,6 +82,8 @@ export function diffConstraints(
   for (const live of indexes.values())
     at(`${table.name}.${live.name}`, 'index is not in the manifest', { kind: 'drop index', table, live });
 }
+
+const keyText = (k: IndexKey) => ('column' in k ? k.column : k.sql);
 
 /** How a live constraint of the expected name and type differs from the declared one. */
 function constraintDifferences(

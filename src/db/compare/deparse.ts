@@ -17,6 +17,7 @@ export type ExpressionKind =
   | 'domain check'
   | 'default'
   | 'predicate'
+  | 'index key'
   | 'generated'
   | 'partition key'
   | 'partition bound'
@@ -124,6 +125,8 @@ function storing(e: Expression, table: string, item: string, index: string): str
       ];
     case 'predicate':
       return [`CREATE INDEX ${index} ON ${table} ("K") WHERE (${e.sql})`];
+    case 'index key':
+      return [`CREATE INDEX ${index} ON ${table} ((${e.sql}))`];
     case 'generated':
       return [`ALTER TABLE ${table} ADD COLUMN ${item} ${e.type} GENERATED ALWAYS AS (${e.sql}) STORED`];
     // A table of the declared columns partitioned by the key (read back as `E<i>`), and for a bound one
@@ -176,6 +179,10 @@ union all
 select substr(c.relname, length($1::text) + 1), pg_get_expr(i.indpred, i.indrelid)
   from pg_index i join pg_class c on c.oid = i.indexrelid
  where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and i.indpred is not null
+union all
+select substr(c.relname, length($1::text) + 1), pg_get_indexdef(i.indexrelid, 1, true)
+  from pg_index i join pg_class c on c.oid = i.indexrelid
+ where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and i.indkey[0] = 0
 union all
 select substr(c.relname, length($1::text) + 1),
        case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) else pg_get_partkeydef(c.oid) end

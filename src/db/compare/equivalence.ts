@@ -1,4 +1,5 @@
-import type { Column, Table } from '../../model/types.js';
+import type { Column, IndexKey, Table } from '../../model/types.js';
+import type { CatalogIndex } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
 import { deparse, expressionKey, type DeclaredColumn, type Expression } from './deparse.js';
 import { columnTypeSql, defaultSql } from '../../model/sql-spelling.js';
@@ -24,6 +25,19 @@ export class Equivalence {
   predicate(schema: string, table: Table, want: string | undefined, live: string | null): boolean {
     if (normalizeSql(live ?? '') === normalizeSql(want ?? '')) return true;
     return want !== undefined && live !== null && this.same(predicateExpression(schema, table, want), live);
+  }
+
+  /** An index's keys: the same columns in order, each expression alike once normalized or as the server spells it. */
+  indexKeys(schema: string, table: Table, want: readonly IndexKey[], live: CatalogIndex['keys']): boolean {
+    return (
+      want.length === live.length &&
+      want.every((k, i) => {
+        const l = live[i]!;
+        if ('column' in k || 'column' in l) return 'column' in k && 'column' in l && k.column === l.column;
+        const e: Expression = { kind: 'index key', sql: k.sql, columns: declaredColumns(schema, table) };
+        return normalizeSql(l.sql) === normalizeSql(k.sql) || this.same(e, l.sql);
+      })
+    );
   }
 
   /** `live` is how the server stores `e`; false while it has not been asked, or when it refused `e`. */

@@ -43,7 +43,8 @@ export function phaseOneModel(model: Model, service: Service, catalog: SchemaNam
       ...t,
       columns: t.columns.filter((c) => !omit.has(c.name)),
       uniques: t.uniques.filter((u) => ok(u.columns)),
-      indexes: t.indexes.filter((i) => ok(i.columns)),
+      // An expression may name an omitted column: such an index waits for phase two, as checks do.
+      indexes: t.indexes.filter((i) => ok(i.columns) && (omit.size === 0 || i.keys.length === i.columns.length)),
       // Checks are SQL text; keeping one that mentions an omitted column would fail, so phase two adds them.
       checks: omit.size > 0 ? [] : t.checks,
       foreignKeys: t.foreignKeys.filter(

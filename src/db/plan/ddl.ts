@@ -1,5 +1,5 @@
 import { columnTypeSql, defaultSql } from '../../model/sql-spelling.js';
-import type { Column, Index, Table } from '../../model/types.js';
+import type { Column, Index, IndexKey, Table } from '../../model/types.js';
 import { partitionKeySql } from '../compare/partitions.js';
 import { wantedConstraints, type WantedConstraint } from '../compare/wanted.js';
 import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
@@ -53,7 +53,10 @@ export function createTable(schema: string, table: Table): string {
   return `CREATE TABLE ${qualified(schema, table.name)} (\n  ${lines.join(',\n  ')}\n)${partitioned}`;
 }
 
-/** `CREATE [UNIQUE] INDEX "name" ON "schema"."table" USING method ("a", "b") [WHERE predicate]` */
+/** A column quoted, an expression in parentheses, as CREATE INDEX takes them. */
+export const indexKeySql = (k: IndexKey): string => ('column' in k ? q(k.column) : `(${k.sql})`);
+
+/** `CREATE [UNIQUE] INDEX "name" ON "schema"."table" USING method ("a", (lower("b"))) [WHERE predicate]` */
 export function createIndex(
   schema: string,
   table: string,
@@ -65,7 +68,7 @@ export function createIndex(
   return (
     `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${how}${q(ix.name)} ON ` +
     `${qualified(schema, table)} USING ${ix.method} ` +
-    `(${ix.columns.map(q).join(', ')})${where}`
+    `(${ix.keys.map(indexKeySql).join(', ')})${where}`
   );
 }
 

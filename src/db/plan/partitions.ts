@@ -4,6 +4,7 @@ import { qualified, quoteIdent } from '../../shared/sql-quote.js';
 import type { CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
 import type { TableFacts } from './facts.js';
+import { constraintNames } from '../../shared/conventions.js';
 import { createIndex } from './ddl.js';
 import { helperName, placeOf, type On } from './online.js';
 import { inTransaction, online, type Step } from './steps.js';
@@ -70,7 +71,7 @@ export function partitionedIndex(on: On, ix: Index, partitions: readonly Catalog
   const steps: Step[] = [inTransaction('create index', object, onOnly, 'SHARE', placeOf(on))];
   for (const p of partitions) {
     // The name PostgreSQL gives the index of a partition when it builds the parent's itself.
-    const name = helperName(p.name, `_${ix.columns.join('_')}_idx`);
+    const name = helperName(p.name, constraintNames.index('', ix.keys));
     const where = { table: `${on.schema}.${p.name}` };
     steps.push(
       online(

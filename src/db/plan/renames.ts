@@ -122,6 +122,8 @@ function nameRenames(
     const match = table.indexes.find(
       (m) =>
         !taken.has(m.name) &&
+        // An expression index is renamed only by its name: its keys read back in the server's spelling.
+        m.keys.length === m.columns.length &&
         key(m.unique, m.method, ...m.columns) === key(ix.unique, ix.method, ...ix.columns) &&
         equivalence.predicate(schema, table, m.where, ix.predicate),
     );
