@@ -55,7 +55,9 @@ export function importColumn(
     ? c.typeName + '[]'.repeat(c.type.endsWith('[]') ? Math.max(c.dims, 1) : 0)
     : typeSpelling(c);
   if (!spelling) return { name: c.name, problem: `type ${c.type} has no manifest form` };
-  if (c.generated) return { name: c.name, problem: 'generated column' };
+  // A generated column's expression is in pg_attrdef too, where a default would be.
+  if (c.generated && (c.default === null || sqlFragmentProblem(c.default)))
+    return { name: c.name, problem: 'generated column whose expression the manifest cannot hold' };
   const serial = c.ownedSequence !== null && c.default?.startsWith('nextval(') && SERIAL[spelling];
   const enumName = c.typeKind === 'e' ? c.typeName : undefined;
   const userTypes = userType ? new Map([[c.typeName, userType]]) : undefined;
@@ -66,7 +68,8 @@ export function importColumn(
   let note: string | undefined;
   // A nextval() on a sequence no column owns (what pg_dump restores without OWNED BY) stays as it is
   // read: left out, every insert without the key would fail.
-  if (c.default !== null && !serial && c.identity === '') {
+  if (c.generated) spec['generated'] = { sql: c.default };
+  else if (c.default !== null && !serial && c.identity === '') {
     const d = importDefault(c.default, type, enumName ? enumValues(enumName) : undefined);
     if (d === undefined) note = `default ${c.default} is not a single SQL expression the manifest accepts; left out`;
     else spec['default'] = d;

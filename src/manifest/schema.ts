@@ -125,6 +125,13 @@ export const columnSchema = mapping(
         anyOf: DEFAULT_FORMS,
       })
       .optional(),
+    generated: rawSql
+      .meta({
+        description:
+          'A generated column: GENERATED ALWAYS AS (<expression>) STORED, computed from the other columns of the ' +
+          'row; takes no default, identity or onUpdate.',
+      })
+      .optional(),
     primaryKey: flag('primaryKey')
       .meta({ description: 'The primary key (one column; use the table-level primaryKey for several).' })
       .optional(),

@@ -179,6 +179,15 @@ export const SIBLING_RULES = {
       },
     },
     { if: { properties: typeMatches('^\\s*(?:small|big)?serial\\s*$') }, then: { properties: noDefault } },
+    {
+      if: has('generated'),
+      then: {
+        properties: {
+          default: { type: 'null', errorMessage: 'a generated column takes no default' },
+          identity: { type: 'null', errorMessage: 'a generated column cannot be an identity' },
+        },
+      },
+    },
   ],
   index: [
     {

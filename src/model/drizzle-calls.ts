@@ -158,6 +158,7 @@ export function columnCall(column: Column, binding: TypeBinding): ColumnCall {
       method: column.identity === 'always' ? 'generatedAlwaysAsIdentity' : 'generatedByDefaultAsIdentity',
       args: [],
     });
+  if (column.generated) chain.push({ method: 'generatedAlwaysAs', args: [{ kind: 'sql', sql: column.generated }] });
   if (column.unique) chain.push({ method: 'unique', args: [str(column.unique)] });
   if (column.default) chain.push(defaultCall(column, column.default));
   if (column.onUpdateNow) chain.push({ method: '$onUpdate', args: [{ kind: 'thunk', sql: 'now()' }] });

@@ -86,6 +86,8 @@ export function resolveColumn(
     if (typeof resolved === 'string' || foreign) report(foreign ?? (resolved as string), [...path, 'default']);
     else columnDefault = resolved;
   }
+  const generated = input.generated && generatedProblem(input, type, scope.schema);
+  if (generated) report(generated, [...path, 'generated']);
   if (nameProblem) return undefined;
   return {
     name,
@@ -96,6 +98,7 @@ export function resolveColumn(
     primaryKey: input.primaryKey ?? false,
     wantsUnique: input.unique ?? false,
     identity: input.identity,
+    ...(input.generated && { generated: input.generated.sql }),
     onUpdateNow: input.onUpdate === 'now',
     ...(input.tsType && { tsType: { import: input.tsType.import, name: input.tsType.name } }),
     ...(input.enforce === 'database' && input.onUpdate === 'now' && { onUpdateTrigger: true }),
@@ -105,6 +108,18 @@ export function resolveColumn(
     origin,
     path,
   };
+}
+
+/** What a generated column cannot be: its value is the expression's, always. */
+function generatedProblem(input: ColumnInput, type: ColumnType, schema: string | undefined): string | undefined {
+  const other = [
+    input.default !== undefined && 'a default',
+    input.identity !== undefined && 'identity',
+    type.kind.endsWith('serial') && `a ${type.kind}`,
+    input.onUpdate !== undefined && 'onUpdate',
+  ].find((x) => x !== false);
+  if (other) return `a generated column takes its value from its expression, not ${other}; expected one of them`;
+  return foreignSchemaProblem(input.generated!.sql, schema);
 }
 
 /** A tsType names an exported type of a module the generated file can import (relative, NodeNext .js). */

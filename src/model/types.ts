@@ -96,6 +96,8 @@ export interface Column {
   /** name of a single-column unique constraint */
   readonly unique?: string;
   readonly identity?: 'always' | 'by default';
+  /** a generated column's expression: GENERATED ALWAYS AS (…) STORED */
+  readonly generated?: string;
   readonly onUpdateNow: boolean;
   /** json/jsonb: the TypeScript type of the values, imported by the generated module */
   readonly tsType?: { readonly import: string; readonly name: string };

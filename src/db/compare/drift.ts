@@ -1,3 +1,4 @@
+import { columnTypeSql } from '../../model/sql-spelling.js';
 import type { Column, Service, Table } from '../../model/types.js';
 import type { CatalogColumn, CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Queryable } from '../connect/queryable.js';
@@ -5,8 +6,8 @@ import { diffConstraints } from './constraints.js';
 import { diffComposites } from './composites.js';
 import { diffDomains } from './domains.js';
 import { diffFunctions } from './functions.js';
-import { comparedWithServer, defaultExpression, type Equivalence } from './equivalence.js';
-import { actualDefault, expectedDefault, foreignCast, stripSchema } from './normalize.js';
+import { comparedWithServer, declaredColumns, defaultExpression, type Equivalence } from './equivalence.js';
+import { actualDefault, expectedDefault, foreignCast, normalizeSql, stripSchema } from './normalize.js';
 import { diffPartitions } from './partitions.js';
 import { diffTriggers } from './triggers.js';
 import { diffViews } from './views.js';
@@ -111,7 +112,12 @@ function diffTable(schema: string, table: Table, actual: CatalogTable, at: Noted
         `is ${live.notNull ? 'NOT NULL' : 'nullable'}; expected ${want.notNull ? 'NOT NULL' : 'nullable'}`,
         differs('nullability'),
       );
-    if (!column.identity) diffDefault(schema, table, column, live, at, equivalence);
+    if (column.generated !== undefined || live.generated)
+      diffGenerated(schema, table, column, live, equivalence, () => differs('generated'), at);
+    // A generated column's expression is not a default (pg_attrdef holds both).
+    const liveDefault = live.generated ? { ...live, default: null } : live;
+    if (!column.identity && column.generated === undefined)
+      diffDefault(schema, table, column, liveDefault, at, equivalence);
     if (live.identity !== want.identity)
       at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`, differs('identity'));
     if ((live.comment ?? undefined) !== column.comment)
@@ -135,6 +141,31 @@ function diffTable(schema: string, table: Table, actual: CatalogTable, at: Noted
         ? { kind: 'trigger', table, column: t.column, replace: t.replace }
         : { kind: 'drop trigger', table, name: t.name },
     );
+}
+
+/** Generated or not as the manifest says, by an expression the server spells as it spells the manifest's. */
+function diffGenerated(
+  schema: string,
+  table: Table,
+  column: Column,
+  live: CatalogColumn,
+  equivalence: Equivalence,
+  change: () => Change,
+  at: Noted,
+) {
+  const where = `${table.name}.${column.name}`;
+  const want = column.generated;
+  if (want === undefined) return at(where, `is generated as ${live.default}; expected a plain column`, change());
+  if (!live.generated) return at(where, `is a plain column; expected generated as ${want}`, change());
+  if (normalizeSql(live.default ?? '') === normalizeSql(want)) return;
+  const expression = {
+    kind: 'generated' as const,
+    sql: want,
+    columns: declaredColumns(schema, table),
+    type: columnTypeSql(column, schema),
+  };
+  if (!equivalence.same(expression, live.default ?? ''))
+    at(where, `is generated as ${live.default}; expected ${want}`, change());
 }
 
 /** What a model column asks of its live column, worked out once per column object. */

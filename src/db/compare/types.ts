@@ -34,7 +34,7 @@ export interface Drift {
 }
 
 /** What differs in a column that exists on both sides. */
-export type ColumnAspect = 'type' | 'nullability' | 'default' | 'identity' | 'comment';
+export type ColumnAspect = 'type' | 'nullability' | 'default' | 'identity' | 'generated' | 'comment';
 
 /** A difference as the planner reads it: what to create, change or remove. */
 export type Change =

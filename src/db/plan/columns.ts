@@ -168,7 +168,9 @@ export function addColumnSteps(on: On, table: Table, column: Column): Step[] {
   const object = `${on.schema}.${table.name}.${column.name}`;
   const definition = columnDefinition(column, on.schema);
   const numbered = column.identity !== undefined || column.type.kind.endsWith('serial');
-  const volatile = numbered || (column.default?.kind === 'sql' && VOLATILE.test(column.default.sql));
+  // A stored generated column is computed for every row as it is added.
+  const volatile =
+    numbered || column.generated !== undefined || (column.default?.kind === 'sql' && VOLATILE.test(column.default.sql));
   const notNull = !column.nullable || column.primaryKey;
   const filled = numbered || column.default !== undefined;
   const sql = `ALTER TABLE ${qualified(on.schema, table.name)} ADD COLUMN ${definition}`;

@@ -30,10 +30,14 @@ export function constraintBody(k: WantedConstraint): string {
   }
 }
 
-/** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`, for CREATE TABLE and ADD COLUMN. */
+/**
+ * `"name" type [GENERATED … AS IDENTITY | GENERATED ALWAYS AS (…) STORED] [DEFAULT …] [NOT NULL]`, for
+ * CREATE TABLE and ADD COLUMN.
+ */
 export function columnDefinition(column: Column, schema: string): string {
   const parts = [q(column.name), columnTypeSql(column, schema, true)];
   if (column.identity) parts.push(`GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
+  if (column.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
   const dflt = defaultSql(column);
   if (dflt !== undefined) parts.push(`DEFAULT ${dflt}`);
   if (!column.nullable || column.primaryKey) parts.push('NOT NULL');

@@ -30,6 +30,7 @@ import {
 import { withHazard, type Step } from './steps.js';
 import { comment, dropTrigger, newTable, trigger } from './tables.js';
 import { waitingKey } from './waiting-keys.js';
+import { regenerate } from './generated-columns.js';
 
 /**
  * The plan of one service: every difference compare found, as typed steps in the order PostgreSQL
@@ -268,6 +269,14 @@ export class ServicePlan {
     // A column recast with its enum gets its default back there already.
     if (this.recast.has(`${this.schema}.${key}`) && !c.aspects.has('type')) c.aspects.delete('default');
     if (c.aspects.has('type')) this.recast.add(`${this.schema}.${key}`);
+    if (c.aspects.has('generated')) {
+      // Views reading the column are recreated around its drop and add, as around a recast.
+      this.recast.add(`${this.schema}.${key}`);
+      const { steps, rest } = regenerate(this.on(c.table.name), c.table, c.column, c.live);
+      this.put('columns', ...steps);
+      if (!rest) return;
+      c.aspects.delete('generated');
+    }
     this.put('columns', ...columnSteps(this.on(c.table.name), c, this.input.facts.casts));
   }
 
