@@ -37,6 +37,8 @@ const CASES: readonly Sample[] = [
   { file: 'features/checks-and-names.sql' },
   { file: 'features/builtin-types.sql' },
   { file: 'features/partitions.sql' },
+  { file: 'features/several-schemas.sql' },
+  { file: 'features/generated-columns.sql' },
   { file: 'features/domains.sql' },
   { file: 'features/composite-types.sql' },
   { file: 'features/views.sql' },
