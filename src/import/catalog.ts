@@ -1,5 +1,12 @@
 import { readCatalogs } from '../db/catalog/read.js';
-import type { CatalogComposite, CatalogDomain, CatalogEnum, CatalogTable, CatalogView } from '../db/catalog/types.js';
+import type {
+  CatalogComposite,
+  CatalogDomain,
+  CatalogEnum,
+  CatalogFunction,
+  CatalogTable,
+  CatalogView,
+} from '../db/catalog/types.js';
 import type { Db, Queryable } from '../db/connect/queryable.js';
 import { qualified } from '../shared/sql-quote.js';
 
@@ -21,6 +28,8 @@ export interface LiveDatabase {
   readonly others: readonly LiveOther[];
   /** the views and materialized views of the schemas read */
   readonly views: readonly CatalogView[];
+  /** the functions and procedures of the schemas read */
+  readonly functions: readonly CatalogFunction[];
 }
 
 /** An object outside what the manifest expresses: kind and full name. */
@@ -42,6 +51,7 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
   const tables = all.filter((t) => !t.partition);
   const views = read.flatMap((s) => s.views);
   const domains = read.flatMap((s) => s.domains);
+  const functions = read.flatMap((s) => s.functions);
   const composites = read.flatMap((s) => s.composites);
   return {
     tables,
@@ -51,6 +61,7 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
     composites,
     others,
     views,
+    functions,
   };
 }
 

@@ -4,6 +4,7 @@ import type { ColumnSpec } from './columns.js';
 import type { MixinPlan } from './mixins.js';
 import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
+import type { ServiceFunctions } from './functions.js';
 import type { ServiceViews } from './views.js';
 
 export interface ServiceEnums {
@@ -19,6 +20,7 @@ interface Planned {
   readonly plan: BasePlan;
   readonly mixins: MixinPlan;
   readonly views: ServiceViews;
+  readonly functions: ServiceFunctions;
 }
 
 interface Manifest extends Planned {
@@ -71,6 +73,7 @@ export function manifestData(m: Planned): Record<string, unknown> {
           tables: Object.fromEntries(
             tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t))]),
           ),
+          ...(m.functions.has(service) && { functions: m.functions.get(service) }),
           ...(m.views.has(service) && { views: m.views.get(service) }),
         };
         return [service, body];

@@ -12,6 +12,7 @@ import { importUserTypes, USER_TYPE_KINDS, type ImportedUserType } from './user-
 import { importReport } from './report.js';
 import { importTable, type Finding, type ImportedTable } from './tables.js';
 import { validateImported } from './validate.js';
+import { importFunctions } from './functions.js';
 import { importViews } from './views.js';
 
 export interface ImportOptions {
@@ -107,9 +108,19 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   // Each view not imported is listed by importViews with why: the bare entry of the catalog goes.
   for (let i = unsupported.length - 1; i >= 0; i--)
     if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);
+  const functions = importFunctions(live.functions, imported, unsupported);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
-  const data = manifestData({ tables: imported, enums, userTypes: serviceTypes, plan, mixins, views });
-  const planned = { tables: imported, enums, userTypes: serviceTypes, plan, mixins, views, source: o.source };
+  const data = manifestData({ tables: imported, enums, userTypes: serviceTypes, plan, mixins, views, functions });
+  const planned = {
+    tables: imported,
+    enums,
+    userTypes: serviceTypes,
+    plan,
+    mixins,
+    views,
+    functions,
+    source: o.source,
+  };
   const problems = validateImported(data, () => renderManifest(data, { ...planned, rows: new Map() }));
   const manifest = renderManifest(data, { ...planned, rows: await counting });
   const report = importReport({ tables: imported, plan, mixins, unsupported, renamed, keep: o.keepBases });

@@ -479,6 +479,42 @@ export const viewSchema = mapping(
   'a view { sql, columns, materialized?, with?, indexes? }',
 ).meta({ description: "A view of the service's schema, created and replaced by push." });
 
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (iss) => `expected one of ${values.join(', ')}, got ${describe(iss.input)}` });
+
+export const routineSchema = mapping(
+  {
+    args: text('an argument list')
+      .meta({
+        description:
+          'The arguments as in CREATE FUNCTION, without the parentheses (`o shop.orders, factor numeric`); ' +
+          'none when omitted.',
+        examples: ['o shop.orders', 'customer uuid, since date'],
+      })
+      .optional(),
+    returns: text('a return type')
+      .meta({
+        description: 'The return type (`numeric`, `trigger`, `setof shop.orders`); omitted only for a procedure.',
+        examples: ['numeric', 'trigger'],
+      })
+      .optional(),
+    procedure: flag('procedure')
+      .meta({ description: 'A procedure (CALL), which returns nothing: no returns.', default: false })
+      .optional(),
+    language: oneOf(['sql', 'plpgsql'] as const).meta({ description: 'The language of the body.' }),
+    body: text('a function body').meta({
+      description:
+        'The body as stored by the server (pg_proc.prosrc), without the $$ quotes: what push runs and verify ' +
+        "compares. Name the service's objects schema-qualified (shop.orders).",
+      ...EDITOR_RULES.noNul,
+    }),
+    volatility: oneOf(['volatile', 'stable', 'immutable'] as const)
+      .meta({ description: 'The volatility class.', default: 'volatile' })
+      .optional(),
+  },
+  'a function { args?, returns | procedure, language, body, volatility? }',
+).meta({ description: "A function or procedure of the service's schema, created or replaced by push." });
+
 const domainSchema = mapping(
   {
     type: text('a type').meta({
@@ -595,6 +631,13 @@ export const serviceSchema = mapping(
       .optional(),
     tenants: tenantsSchema.optional(),
     tables: dict(tableSchema, 'tables').meta({ description: 'The tables of the service, by name.', minProperties: 1 }),
+    functions: dict(routineSchema, 'functions')
+      .meta({
+        description:
+          "Functions and procedures by name, created in the service's schema and replaced by push when their " +
+          'signature, language, volatility or body differ; functions not declared here are left alone.',
+      })
+      .optional(),
     views: dict(viewSchema, 'views')
       .meta({
         description:
@@ -603,7 +646,7 @@ export const serviceSchema = mapping(
       })
       .optional(),
   },
-  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, composites?, tables, views? }',
+  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, composites?, tables, functions?, views? }',
 ).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
 /**
@@ -693,6 +736,7 @@ export type CompositeInput = z.infer<typeof compositeSchema>;
 export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
 export type ViewInput = z.infer<typeof viewSchema>;
+export type RoutineInput = z.infer<typeof routineSchema>;
 export type TenantsInput = z.infer<typeof tenantsSchema>;
 export type LintSettingsInput = z.infer<typeof lintSettingsSchema>;
 

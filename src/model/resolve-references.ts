@@ -78,6 +78,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
       urlEnv: s.urlEnv,
       enums: s.enums,
       views: s.views,
+      functions: s.functions,
       domains: s.domains,
       composites: s.composites,
       dependsOn: [...dependsOn.get(s.name)!.keys()].sort(),

@@ -10,6 +10,7 @@ import { resolveEnums } from './resolve-enums.js';
 import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type ServiceDraft } from './resolve-table.js';
+import { resolveFunctions } from './resolve-functions.js';
 import { resolveViews } from './resolve-views.js';
 import { SOFT_DELETE_EXPORTS } from './soft-delete.js';
 import { checkTenancies, resolveTenancy } from './tenants.js';
@@ -81,14 +82,16 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       resolveTable(t, input, [...path, 'tables', t], shared, scope),
     );
     if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
+    const functions = resolveFunctions(svc.functions ?? {}, [...path, 'functions'], diagnostics);
     const views = resolveViews(svc.views ?? {}, [...path, 'views'], new Set(scope.enums.keys()), diagnostics);
-    // A view's query names its tables schema-qualified: one query cannot serve every tenant's schema.
-    if (svc.tenants && svc.views)
-      report(
-        'a per-tenant service has no views yet; expected views in a service without tenants:',
-        [...path, 'views'],
-        true,
-      );
+    // A view's query and a function's body name their tables schema-qualified: one text cannot serve every tenant.
+    for (const key of ['views', 'functions'] as const)
+      if (svc.tenants && svc[key])
+        report(
+          `a per-tenant service has no ${key} yet; expected ${key} in a service without tenants:`,
+          [...path, key],
+          true,
+        );
     const schemaTsName = `${camelCase(name)}Schema`;
     const constNames = [
       schemaTsName,
@@ -111,6 +114,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       composites,
       tables,
       views,
+      functions,
       path,
       ...(tenants && { tenants }),
     };

@@ -242,6 +242,22 @@ export interface Domain {
   readonly checks: readonly Check[];
 }
 
+/**
+ * A function or procedure of the service's schema (`functions:`): SQL the service owns, created or
+ * replaced by push and compared by verify; Drizzle has no form for it, so no code is generated.
+ */
+export interface Routine {
+  readonly name: string;
+  /** the argument list inside the parentheses, as written; '' for none */
+  readonly args: string;
+  /** the return type; undefined for a procedure */
+  readonly returns?: string;
+  readonly language: 'sql' | 'plpgsql';
+  /** the body as pg_proc.prosrc holds it */
+  readonly body: string;
+  readonly volatility: 'volatile' | 'stable' | 'immutable';
+}
+
 /** A composite type of a service (`CREATE TYPE … AS (…)`): named attributes, each of a column type. */
 export interface Composite {
   readonly name: string;
@@ -262,6 +278,7 @@ export interface Service {
   readonly composites: readonly Composite[];
   readonly tables: readonly Table[];
   readonly views: readonly View[];
+  readonly functions: readonly Routine[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
   /** a per-tenant service: `schema` is then its pattern, bound to one tenant's schema by bindTenant (tenants.ts) */

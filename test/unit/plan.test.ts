@@ -115,7 +115,16 @@ function plan(
   const drift: Drift[] = changes.map((change) => ({ service: 'shop', where: 'shop.orders', message: '', change }));
   return planService({
     service: shop,
-    catalog: { exists: true, tables: [table], enums: [], domains: [], composites: [], views: [], elsewhere: [] },
+    catalog: {
+      exists: true,
+      tables: [table],
+      enums: [],
+      domains: [],
+      composites: [],
+      views: [],
+      functions: [],
+      elsewhere: [],
+    },
     drift,
     facts,
     online: options.online ?? true,

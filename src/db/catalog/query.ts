@@ -233,6 +233,24 @@ select ns.nspname as "schema", c.relname as "name", c.relkind = 'm' as "material
   keys: ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'reads'],
 };
 
+/**
+ * The functions and procedures of the schemas read (not those of extensions): arguments and result as
+ * the server prints them, the language, the body as stored (prosrc) and the volatility.
+ */
+export const FUNCTIONS: CatalogStatement = {
+  text: `${NAMESPACES}
+select ns.nspname as "schema", p.proname as "name", p.prokind = 'p' as "procedure",
+       pg_get_function_arguments(p.oid) as "args", pg_get_function_identity_arguments(p.oid) as "identity",
+       pg_get_function_result(p.oid) as "result", l.lanname as "language", p.prosrc as "body",
+       case p.provolatile when 'i' then 'immutable' when 's' then 'stable' else 'volatile' end as "volatility"
+  from pg_proc p join ns on ns.oid = p.pronamespace join pg_language l on l.oid = p.prolang
+ where p.prokind in ('f', 'p') and not exists(select 1 from pg_depend dep
+         where dep.classid = 'pg_proc'::regclass and dep.objid = p.oid and dep.deptype = 'e')
+ order by 1, 2, 5`,
+  params: (p) => [p.schemas],
+  keys: [],
+};
+
 /** The enums of every schema but the system ones: a column's type may live in a schema not read. */
 export const ENUMS = statement(
   {},

@@ -1,4 +1,13 @@
-import { ELSEWHERE, ENUMS, SCHEMAS, UNMANAGED, VIEWS, type CatalogParams, type CatalogStatement } from './query.js';
+import {
+  ELSEWHERE,
+  ENUMS,
+  FUNCTIONS,
+  SCHEMAS,
+  UNMANAGED,
+  VIEWS,
+  type CatalogParams,
+  type CatalogStatement,
+} from './query.js';
 import { COMPOSITES, DOMAINS } from './type-queries.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
@@ -6,6 +15,7 @@ import type {
   CatalogComposite,
   CatalogDomain,
   CatalogEnum,
+  CatalogFunction,
   CatalogRequest,
   CatalogSchema,
   CatalogView,
@@ -46,7 +56,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, views, domains, composites, unmanaged] = await Promise.all([
+  const [tables, present, elsewhere, enums, views, domains, composites, functions, unmanaged] = await Promise.all([
     readTables(read),
     read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
     read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
@@ -71,6 +81,7 @@ export async function readCatalogs(
     read<CatalogComposite & { attributes: unknown }>(COMPOSITES).then((rows) =>
       rows.map((c): CatalogComposite => ({ ...c, attributes: parsedJson(c.attributes) })),
     ),
+    read<CatalogFunction>(FUNCTIONS),
     options.unmanaged
       ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
       : undefined,
@@ -86,6 +97,7 @@ export async function readCatalogs(
       enums: enums.filter((e) => e.schema === schema),
       views: views.filter((v) => v.schema === schema),
       domains: domains.filter((d) => d.schema === schema),
+      functions: functions.filter((f) => f.schema === schema),
       composites: composites.filter((c) => c.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
       ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),

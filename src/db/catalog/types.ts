@@ -122,6 +122,22 @@ export interface CatalogView {
   readonly reads: readonly string[];
 }
 
+/** A function or procedure (query.ts FUNCTIONS). */
+export interface CatalogFunction {
+  readonly schema: string;
+  readonly name: string;
+  readonly procedure: boolean;
+  /** pg_get_function_arguments: names, types and defaults */
+  readonly args: string;
+  /** pg_get_function_identity_arguments: what DROP FUNCTION names it by */
+  readonly identity: string;
+  /** pg_get_function_result; null for a procedure */
+  readonly result: string | null;
+  readonly language: string;
+  readonly body: string;
+  readonly volatility: 'volatile' | 'stable' | 'immutable';
+}
+
 /** A domain: its base type as format_type() spells it, NOT NULL, default and checks. */
 export interface CatalogDomain {
   readonly schema: string;
@@ -160,6 +176,7 @@ export interface CatalogSchema {
   readonly enums: readonly CatalogEnum[];
   readonly views: readonly CatalogView[];
   readonly domains: readonly CatalogDomain[];
+  readonly functions: readonly CatalogFunction[];
   readonly composites: readonly CatalogComposite[];
   /**
    * tables with one of `lookFor`'s names in other non-system schemas not owned by another service:

@@ -21,7 +21,8 @@ export type ExpressionKind =
   | 'generated'
   | 'partition key'
   | 'partition bound'
-  | 'view';
+  | 'view'
+  | 'signature';
 
 export interface DeclaredColumn {
   readonly name: string;
@@ -90,7 +91,9 @@ async function serverTexts(db: Queryable, expressions: readonly Expression[]): P
     return name;
   };
   expressions.forEach((e, i) => {
-    const table = tableFor(e.kind === 'default' || e.kind === 'domain check' || e.kind === 'view' ? [] : e.columns);
+    const table = tableFor(
+      e.kind === 'default' || e.kind === 'domain check' || e.kind === 'view' || e.kind === 'signature' ? [] : e.columns,
+    );
     statements.push(guarded(...storing(e, table, quoteIdent(`E${i}`), quoteIdent(`${prefix}E${i}`))));
   });
   const rows = await rolledBack(db, async (q) => {
@@ -133,6 +136,13 @@ function storing(e: Expression, table: string, item: string, index: string): str
     // A view's query, on a temporary view (a materialized view's query prints the same way).
     case 'view':
       return [`CREATE TEMP VIEW ${index} AS ${e.sql}`];
+    // A function's arguments (`sql`) and result (`type`; none for a procedure), on an empty temporary one.
+    case 'signature':
+      return [
+        e.type === undefined
+          ? `CREATE PROCEDURE pg_temp.${index}(${e.sql}) LANGUAGE plpgsql AS 'begin end'`
+          : `CREATE FUNCTION pg_temp.${index}(${e.sql}) RETURNS ${e.type} LANGUAGE plpgsql AS 'begin end'`,
+      ];
     case 'partition bound': {
       const parent = index.replace(/"$/, '_P"');
       return [
@@ -182,7 +192,12 @@ select substr(c.relname, length($1::text) + 1),
 union all
 select substr(c.relname, length($1::text) + 1), pg_get_viewdef(c.oid, true)
   from pg_class c
- where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and c.relkind = 'v'`;
+ where c.relnamespace = pg_my_temp_schema() and starts_with(c.relname, $1::text) and c.relkind = 'v'
+union all
+select substr(p.proname, length($1::text) + 1),
+       '(' || pg_get_function_arguments(p.oid) || ') → ' || coalesce(pg_get_function_result(p.oid), '')
+  from pg_proc p
+ where p.pronamespace = pg_my_temp_schema() and starts_with(p.proname, $1::text)`;
 
 class Discard {
   constructor(readonly value: unknown) {}

@@ -1,8 +1,20 @@
-import type { Check, Column, Composite, Domain, Enum, Index, Partition, Table, View } from '../../model/types.js';
+import type {
+  Check,
+  Column,
+  Composite,
+  Domain,
+  Enum,
+  Index,
+  Partition,
+  Routine,
+  Table,
+  View,
+} from '../../model/types.js';
 import type {
   CatalogColumn,
   CatalogConstraint,
   CatalogDomain,
+  CatalogFunction,
   CatalogIndex,
   CatalogTable,
   CatalogView,
@@ -83,6 +95,14 @@ export type Change =
       readonly table: Table;
       readonly partition: Partition;
       readonly live: string | null;
+    }
+  | { readonly kind: 'create function'; readonly routine: Routine }
+  /** `recreate`: dropped and created again (another signature, or a function that should be a procedure) */
+  | {
+      readonly kind: 'replace function';
+      readonly routine: Routine;
+      readonly live: CatalogFunction;
+      readonly recreate: boolean;
     }
   | { readonly kind: 'create view'; readonly view: View }
   /** `recreate`: dropped and created again (a materialized view, or columns CREATE OR REPLACE cannot keep) */

@@ -3,6 +3,7 @@ import type { CatalogSchema } from '../catalog/types.js';
 import { declaredPartitions } from './partitions.js';
 import { TOUCH_FUNCTION, isOurs } from './triggers.js';
 import { declaredViews } from './views.js';
+import { declaredFunctions } from './functions.js';
 
 /**
  * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
@@ -14,6 +15,7 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
   const { schema } = service;
   const partitions = declaredPartitions(service.tables);
   const views = declaredViews(service.views);
+  const functions = declaredFunctions(service.functions);
   const ours = new Set(
     catalog.tables.flatMap((t) =>
       t.triggers.filter((x) => isOurs(schema, x.definition)).map((x) => `${t.name}.${x.name}`),
@@ -26,6 +28,7 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
         !(u.kind === 'function' && u.name === `${TOUCH_FUNCTION}()`) &&
         !(u.kind === 'partition' && partitions.has(u.name)) &&
         !((u.kind === 'view' || u.kind === 'materialized view') && views.has(u.name)) &&
+        !((u.kind === 'function' || u.kind === 'procedure') && functions.has(u.name.slice(0, u.name.indexOf('(')))) &&
         !(u.kind === 'domain' && service.domains.some((d) => d.name === u.name)) &&
         !(u.kind === 'composite type' && service.composites.some((c) => c.name === u.name)),
     )

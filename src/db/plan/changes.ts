@@ -30,6 +30,7 @@ function everything({ service, drift }: PlanInput): Change[] {
     ...service.domains.map((domain): Change => ({ kind: 'create domain', domain })),
     ...service.composites.map((composite): Change => ({ kind: 'create composite', composite })),
     ...service.tables.map((table): Change => ({ kind: 'create table', table })),
+    ...service.functions.map((routine): Change => ({ kind: 'create function', routine })),
     ...service.views.map((view): Change => ({ kind: 'create view', view })),
   ];
 }

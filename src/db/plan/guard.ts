@@ -115,6 +115,12 @@ function tokenize(sql: string): Token[] {
       }
       tokens.push({ kind: c === '"' ? 'ident' : 'string', text });
       i = j + 1;
+    } else if (c === '$' && /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.test(sql.slice(i))) {
+      // A dollar-quoted string (a function's body): up to the same tag, or the end.
+      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i))![0];
+      const end = sql.indexOf(tag, i + tag.length);
+      tokens.push({ kind: 'string', text: sql.slice(i + tag.length, end < 0 ? sql.length : end) });
+      i = end < 0 ? sql.length : end + tag.length;
     } else if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(i))![0];
       tokens.push({ kind: 'word', text: m });

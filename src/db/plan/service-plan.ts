@@ -5,6 +5,7 @@ import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
 import { DeclaredViews } from './declared-views.js';
 import { compositeChange } from './composites.js';
 import { domainChange } from './domains.js';
+import { functionSteps } from './functions.js';
 import { CONSTRAINT_KINDS, createSchema, createTouchFunction, dropColumn, dropTable } from './drops.js';
 import { changeEnum, createEnum, dropEnum } from './enums.js';
 import type { Facts } from './facts.js';
@@ -71,6 +72,7 @@ const STAGES = [
   'add foreign keys',
   'indexes',
   'comments',
+  'functions',
   'triggers',
   'create views',
   'declared views',
@@ -199,6 +201,9 @@ export class ServicePlan {
         return this.createPartition(change);
       case 'partition bound':
         return void this.refusals.push(boundRefusal(this.schema, change.table, change.partition, change.live));
+      case 'create function':
+      case 'replace function':
+        return this.put('functions', ...functionSteps(this.schema, change));
       case 'create view':
       case 'replace view':
       case 'view index':

@@ -44,6 +44,7 @@ export type StepKind =
   | 'create trigger'
   | 'drop trigger'
   | 'create function'
+  | 'drop function'
   | 'drop view'
   | 'create view'
   | 'fix rows';
