@@ -1,35 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { UserError, dropTenant, loadProject, openTenants, push } from '../../src/index.js';
 import { BOTH, POSTGRES, project, type Project } from '../support/project.js';
+import { manifest } from '../support/tenants.js';
 
 /**
  * Tenants made one at a time, as a sign-up does: created fully pushed (the first one compared after its
  * push, every later one from the same statements), dropped under push's data-loss rules.
  */
-const MANIFEST = `version: 1
-services:
-  accounts:
-    tables:
-      users:
-        columns:
-          email: { type: text }
-  shop:
-    tenants:
-      schema: tenant_{tenant}
-    enums:
-      order_status: [open, paid]
-    tables:
-      orders:
-        columns:
-          status: { type: order_status, default: open }
-          placed_by: { type: uuid, nullable: true, references: { service: accounts, table: users } }
-        indexes:
-          - columns: [status]
-      order_lines:
-        columns:
-          order_id: { type: uuid, references: { table: orders, onDelete: cascade } }
-          quantity: { type: integer }
-`;
+const MANIFEST = manifest('\n        indexes:\n          - columns: [status]', '');
 
 const options = (p: Project, embedded: boolean) => ({ env: p.env, embedded });
 const loaded = (p: Project) => loadProject({ cwd: p.dir });
@@ -93,7 +71,7 @@ describe('on postgres only', () => {
   test('a tenant created fast for a sign-up, and while a fleet push runs', async () => {
     const p = await project(
       POSTGRES,
-      MANIFEST.replace('tenant_{tenant}\n', 'tenant_{tenant}\n      from: { schemas: true }\n'),
+      manifest('\n        indexes:\n          - columns: [status]', 'from: { schemas: true }'),
     );
     expect((await p.run(['push'])).code).toBe(0);
     const names = Array.from({ length: 30 }, (_, i) => `t${i}`);

@@ -1,8 +1,12 @@
 /**
- * The per-tenant manifest the fleet tests share: shared accounts, and shop per tenant with its tenants
- * listed by a query on public.tenants (TENANTS makes three); `extra` goes after orders' columns.
+ * The per-tenant manifest the tenant tests share: shared accounts, and shop per tenant with its tenants
+ * listed by a query on public.tenants (TENANTS makes three) unless `from` names another source, or ''
+ * for none; `extra` goes after orders' columns.
  */
-export const manifest = (extra = '') => `version: 1
+export const manifest = (
+  extra = '',
+  from = 'from: { query: select slug from public.tenants order by slug }',
+) => `version: 1
 services:
   accounts:
     tables:
@@ -11,8 +15,7 @@ services:
           email: { type: text }
   shop:
     tenants:
-      schema: tenant_{tenant}
-      from: { query: select slug from public.tenants order by slug }
+      schema: tenant_{tenant}${from && `\n      ${from}`}
     enums:
       order_status: [open, paid]
     tables:
