@@ -257,7 +257,7 @@ function applyChange(
       return {
         services: next,
         description: `${where}.${c.name} ${c.type} → ${wider}`,
-        statement: `ALTER TABLE ${where} ALTER COLUMN "${c.name}" SET DATA TYPE ${wider}`,
+        statement: `ALTER TABLE ${where} ALTER COLUMN "${c.name}" SET DATA TYPE ${wider.replace(/^varchar/, 'character varying')}`, // as the planner spells it
       };
     }
   }
