@@ -43,7 +43,7 @@ const SCHEMA = '\u0000';
 export function openTenants(project: LoadedProject, options: TenantOptions = {}): TenantAdmin {
   const { model } = project;
   const targets = resolveTargets(model, project, options);
-  const connections = new Connections(project.root);
+  const connections = new Connections(project.root, model.extensions);
   const scripts = new Map<string, readonly string[]>();
   const create = async (x: ServiceTarget, bound: Service): Promise<Omit<TenantChange, 'tenant'>> => {
     const db = await connections.get(x.target);

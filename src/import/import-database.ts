@@ -110,8 +110,8 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
     if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);
   const functions = importFunctions(live.functions, imported, unsupported);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
-  const data = manifestData({ tables: imported, enums, userTypes: serviceTypes, plan, mixins, views, functions });
   const planned = {
+    extensions: live.extensions,
     tables: imported,
     enums,
     userTypes: serviceTypes,
@@ -121,6 +121,7 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
     functions,
     source: o.source,
   };
+  const data = manifestData(planned);
   const problems = validateImported(data, () => renderManifest(data, { ...planned, rows: new Map() }));
   const manifest = renderManifest(data, { ...planned, rows: await counting });
   const report = importReport({ tables: imported, plan, mixins, unsupported, renamed, keep: o.keepBases });
