@@ -8,6 +8,7 @@ export type Lock =
 export type StepKind =
   | 'create schema'
   | 'move table'
+  | 'move function'
   | 'rename'
   | 'create enum'
   | 'add enum value'
