@@ -6,7 +6,7 @@ import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { ServiceFunctions } from './functions.js';
 import type { Finding, ImportedTable } from './tables.js';
 
-/** Each imported table's triggers as the manifest writes them: `{ timing, events, forEach, when?, function, args? }`. */
+/** Each imported table's triggers as the manifest writes them (`{ timing, events, forEach, function, … }`). */
 export type TableTriggers = ReadonlyMap<ImportedTable, Record<string, Record<string, unknown>>>;
 
 /** pg_trigger.tgtype's bits for the events, in the order pg_get_triggerdef prints them. */

@@ -37,7 +37,8 @@ export async function functionMoves(
     if (named.length !== 1) continue;
     const live = named[0]!;
     const object = `${service.schema}.${routine.name}`;
-    const sql = `ALTER ROUTINE ${qualified(live.schema, live.name)}(${live.identity}) SET SCHEMA ${quoteIdent(service.schema)}`;
+    const signature = `${qualified(live.schema, live.name)}(${live.identity})`;
+    const sql = `ALTER ROUTINE ${signature} SET SCHEMA ${quoteIdent(service.schema)}`;
     moves.push(inTransaction('move function', object, sql, 'none', {}, { declared: true }));
     if (live.body !== routine.body) bodies.push({ ...createFunction(service.schema, routine), kind: 'move function' });
   }
