@@ -6,6 +6,7 @@ import {
   MAX_IDENTIFIER_BYTES,
   MAX_SQL_FRAGMENT,
   SIBLING_RULES,
+  TENANT_DATABASE_RULE,
   TENANT_PATTERN_RULE,
   TYPE_SPELLINGS,
 } from './value-rules.js';
@@ -595,7 +596,9 @@ export const tenantSourceSchema = mapping(
   {
     query: text('an SQL query')
       .meta({
-        description: "A query on the service's database (the control database) whose first column is the tenant names.",
+        description:
+          "A query on the service's database (the control database) whose first column is the tenant names; " +
+          "with database:, a second column, when given, is the tenant's database URL.",
         examples: ['select slug from public.tenants'],
       })
       .optional(),
@@ -605,7 +608,9 @@ export const tenantSourceSchema = mapping(
       .optional(),
     file: text('a file path')
       .meta({
-        description: "A text file, relative to the manifest's folder: one tenant name a line (# comments).",
+        description:
+          "A text file, relative to the manifest's folder: one tenant name a line (# comments); with database:, " +
+          "the tenant's database URL may follow the name.",
         examples: ['tenants.txt'],
       })
       .optional(),
@@ -620,20 +625,34 @@ export const tenantSourceSchema = mapping(
 
 export const tenantsSchema = mapping(
   {
-    schema: text('a schema name pattern').meta({
-      description:
-        "Each tenant's schema: lowercase letters, digits and _ around one {tenant}, which is the tenant's name.",
-      pattern: TENANT_PATTERN_RULE.pattern,
-      patternErrorMessage: TENANT_PATTERN_RULE.patternErrorMessage,
-      examples: ['tenant_{tenant}'],
-    }),
+    schema: text('a schema name pattern')
+      .meta({
+        description:
+          "Schema per tenant: each tenant's schema, lowercase letters, digits and _ around one {tenant}, which is " +
+          "the tenant's name.",
+        pattern: TENANT_PATTERN_RULE.pattern,
+        patternErrorMessage: TENANT_PATTERN_RULE.patternErrorMessage,
+        examples: ['tenant_{tenant}'],
+      })
+      .optional(),
+    database: text('a database name or URL pattern')
+      .meta({
+        description:
+          "Database per tenant: each tenant's database, a name with one {tenant} (on the server of the service's " +
+          'URL) or a whole postgres:// URL with one {tenant} and no password; the service keeps its schema ' +
+          'inside each tenant database.',
+        pattern: TENANT_DATABASE_RULE.pattern,
+        patternErrorMessage: TENANT_DATABASE_RULE.patternErrorMessage,
+        examples: ['tenant_{tenant}', 'postgres://app@db2.internal:5432/tenant_{tenant}'],
+      })
+      .optional(),
     from: tenantSourceSchema.optional(),
   },
-  'tenants { schema, from? }',
+  'tenants { schema | database, from? }',
 ).meta({
   description:
-    'The service is per tenant: one schema per tenant, named by the pattern, with the same tables; ' +
-    'push and verify work on every tenant (tenants.md).',
+    'The service is per tenant: one schema (schema:) or one database (database:) per tenant, named by the ' +
+    'pattern, with the same tables; push and verify work on every tenant (tenants.md).',
 });
 
 export const serviceSchema = mapping(

@@ -30,6 +30,17 @@ export const TENANT_PATTERN_RULE = {
   patternErrorMessage: 'expected lowercase letters, digits and _ around one {tenant}, e.g. tenant_{tenant}',
 };
 
+/**
+ * A per-tenant database pattern: a database name (identifier characters) or a postgres:// URL, around
+ * exactly one {tenant} (the model checks the count and that a URL holds no password).
+ */
+export const TENANT_DATABASE_RULE = {
+  pattern: '^([a-z0-9_]*\\{tenant\\}[a-z0-9_]*|postgres(ql)?://.*\\{tenant\\}.*)$',
+  patternErrorMessage:
+    'expected a database name of lowercase letters, digits and _ around one {tenant} (tenant_{tenant}), ' +
+    'or a postgres:// URL with one {tenant}',
+};
+
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Postgres text cannot hold NUL (comments, enum values, literals). */

@@ -44,9 +44,11 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     if (nameProblem) report(nameProblem, path, true);
     const tenants = svc.tenants && resolveTenancy(svc.tenants, [...path, 'tenants'], report);
     if (tenants) tenancies.set(name, tenants);
-    const schema = svc.tenants?.schema ?? svc.schema ?? name;
+    // Per schema, the pattern is the schema; per database, the service's schema is in every tenant's database.
+    const schemaPattern = svc.tenants?.schema;
+    const schema = schemaPattern ?? svc.schema ?? name;
     const schemaAt = svc.schema === undefined ? path : [...path, 'schema'];
-    const schemaProblem = svc.tenants
+    const schemaProblem = schemaPattern
       ? undefined
       : (identifierProblem(schema, 'schema name') ?? reservedSchemaProblem(schema));
     if (schemaProblem && !(nameProblem && svc.schema === undefined))
@@ -84,9 +86,10 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
     const functions = resolveFunctions(svc.functions ?? {}, [...path, 'functions'], diagnostics);
     const views = resolveViews(svc.views ?? {}, [...path, 'views'], new Set(scope.enums.keys()), diagnostics);
-    // A view's query and a function's body name their tables schema-qualified: one text cannot serve every tenant.
+    // A view's query and a function's body name their tables schema-qualified: one text cannot serve every
+    // tenant's schema (a database per tenant keeps one schema name, so there they are fine).
     for (const key of ['views', 'functions'] as const)
-      if (svc.tenants && svc[key])
+      if (schemaPattern !== undefined && svc[key])
         report(
           `a per-tenant service has no ${key} yet; expected ${key} in a service without tenants:`,
           [...path, key],

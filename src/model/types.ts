@@ -299,13 +299,21 @@ export interface Service {
   readonly functions: readonly Routine[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
-  /** a per-tenant service: `schema` is then its pattern, bound to one tenant's schema by bindTenant (tenants.ts) */
+  /**
+   * a per-tenant service: per schema, `schema` is then its pattern, bound to one tenant's schema by
+   * bindTenant (tenants.ts); per database, `schema` is its schema inside every tenant's database
+   */
   readonly tenants?: Tenancy;
 }
 
-/** How a per-tenant service names its tenants' schemas and where its tenants come from. */
+/**
+ * How a per-tenant service names its tenants and where its tenants come from: `schema`, one schema
+ * per tenant named by the pattern; `database`, one database per tenant (a database name or a URL
+ * pattern), each holding the service's schema.
+ */
 export interface Tenancy {
-  /** the schema name pattern, e.g. `tenant_{tenant}` */
+  readonly kind: 'schema' | 'database';
+  /** the pattern, e.g. `tenant_{tenant}` or `postgres://app@db2/tenant_{tenant}` */
   readonly pattern: string;
   /** the pattern's text before and after `{tenant}` */
   readonly prefix: string;
