@@ -5,6 +5,7 @@ import type { MixinPlan } from './mixins.js';
 import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
 import type { ServiceFunctions } from './functions.js';
+import type { TableTriggers } from './triggers.js';
 import type { ServiceViews } from './views.js';
 
 export interface ServiceEnums {
@@ -23,6 +24,7 @@ interface Planned {
   readonly mixins: MixinPlan;
   readonly views: ServiceViews;
   readonly functions: ServiceFunctions;
+  readonly triggers: TableTriggers;
 }
 
 interface Manifest extends Planned {
@@ -74,7 +76,10 @@ export function manifestData(m: Planned): Record<string, unknown> {
           }),
           ...m.userTypes.get(service),
           tables: Object.fromEntries(
-            tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t))]),
+            tables.map((t) => [
+              t.place.name,
+              tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t), m.triggers.get(t)),
+            ]),
           ),
           ...(m.functions.has(service) && { functions: m.functions.get(service) }),
           ...(m.views.has(service) && { views: m.views.get(service) }),
@@ -102,6 +107,7 @@ function tableData(
   base: readonly { name: string }[],
   choice: string | false,
   mixin?: { name: string; length: number },
+  triggers?: Record<string, Record<string, unknown>>,
 ) {
   const inBase = new Set(base.map((c) => c.name));
   // A trailing mixin's columns are the table's last ones (mixins.ts).
@@ -122,6 +128,7 @@ function tableData(
       partitionBy: t.partitioning.partitionBy,
       ...(Object.keys(t.partitioning.partitions).length > 0 && { partitions: t.partitioning.partitions }),
     }),
+    ...(triggers && { triggers }),
   };
 }
 

@@ -184,8 +184,26 @@ export interface Table {
   readonly softDelete?: SoftDelete;
   /** a partitioned table: its key and declared partitions (partitionBy, partitions) */
   readonly partitioning?: Partitioning;
+  /** the triggers the manifest declares on it (`triggers:`); none when it declares none */
+  readonly triggers?: readonly Trigger[];
   readonly foreignKeys: readonly ForeignKey[];
   readonly relations: readonly Relation[];
+}
+
+/**
+ * A trigger the table declares: SQL the service owns, created or replaced by push and compared by
+ * verify as the server prints it; Drizzle has no form for it, so no code is generated.
+ */
+export interface Trigger {
+  readonly name: string;
+  readonly timing: 'before' | 'after';
+  readonly events: readonly ('insert' | 'update' | 'delete' | 'truncate')[];
+  readonly forEach: 'row' | 'statement';
+  /** the WHEN condition, as written */
+  readonly when?: string;
+  /** the trigger function; no schema for the service's own (a bare name in the manifest) */
+  readonly function: { readonly schema?: string; readonly name: string };
+  readonly args: readonly string[];
 }
 
 /** A partitioned table's key and the partitions the manifest declares (created in the table's schema). */

@@ -8,6 +8,7 @@ import type {
   Partition,
   Routine,
   Table,
+  Trigger,
   View,
 } from '../../model/types.js';
 import type {
@@ -88,6 +89,8 @@ export type Change =
   | { readonly kind: 'drop attribute'; readonly composite: Composite; readonly name: string }
   | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
   | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string }
+  /** a trigger of `triggers:` missing, or differing (`replace`: dropped and created again) */
+  | { readonly kind: 'declared trigger'; readonly table: Table; readonly trigger: Trigger; readonly replace: boolean }
   /** partitioned otherwise than the manifest says (`live`: pg_get_partkeydef, null when not partitioned): refused */
   | { readonly kind: 'partition key'; readonly table: Table; readonly live: string | null }
   | { readonly kind: 'create partition'; readonly table: Table; readonly partition: Partition }

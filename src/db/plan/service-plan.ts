@@ -35,7 +35,8 @@ import {
   partitionsOf,
 } from './partitions.js';
 import { withHazard, type Step } from './steps.js';
-import { comment, dropTrigger, newTable, trigger } from './tables.js';
+import { comment, newTable, trigger } from './tables.js';
+import { declaredTrigger, dropTrigger } from './triggers.js';
 import { waitingKey } from './waiting-keys.js';
 import { regenerate } from './generated-columns.js';
 
@@ -203,6 +204,8 @@ export class ServicePlan {
         return this.put('triggers', ...trigger(this.on(change.table.name), change.column, change.replace));
       case 'drop trigger':
         return this.put('triggers', dropTrigger(this.on(change.table.name), change.name));
+      case 'declared trigger':
+        return this.put('triggers', ...declaredTrigger(this.on(change.table.name), change.trigger, change.replace));
       case 'partition key':
         return void this.refusals.push(
           keyRefusal(this.schema, change.table, change.live, this.input.facts.tables.get(change.table.name)),

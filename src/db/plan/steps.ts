@@ -9,6 +9,7 @@ export type StepKind =
   | 'create extension'
   | 'create schema'
   | 'move table'
+  | 'move function'
   | 'rename'
   | 'create enum'
   | 'add enum value'
