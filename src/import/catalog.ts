@@ -4,6 +4,7 @@ import type {
   CatalogDomain,
   CatalogEnum,
   CatalogFunction,
+  CatalogSequence,
   CatalogTable,
   CatalogView,
 } from '../db/catalog/types.js';
@@ -32,6 +33,8 @@ export interface LiveDatabase {
   readonly functions: readonly CatalogFunction[];
   /** the extensions of the database, plpgsql aside */
   readonly extensions: readonly string[];
+  /** the sequences no column owns, of the schemas read */
+  readonly sequences: readonly CatalogSequence[];
 }
 
 /** An object outside what the manifest expresses: kind and full name. */
@@ -65,6 +68,7 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
     views,
     functions,
     extensions: catalog.extensions,
+    sequences: read.flatMap((s) => s.sequences),
   };
 }
 

@@ -5,6 +5,7 @@ import type { MixinPlan } from './mixins.js';
 import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
 import type { ServiceFunctions } from './functions.js';
+import type { ServiceSequences } from './sequences.js';
 import type { TableTriggers } from './triggers.js';
 import type { ServiceViews } from './views.js';
 
@@ -24,6 +25,7 @@ interface Planned {
   readonly mixins: MixinPlan;
   readonly views: ServiceViews;
   readonly functions: ServiceFunctions;
+  readonly sequences: ServiceSequences;
   readonly triggers: TableTriggers;
 }
 
@@ -82,6 +84,7 @@ export function manifestData(m: Planned): Record<string, unknown> {
             ]),
           ),
           ...(m.functions.has(service) && { functions: m.functions.get(service) }),
+          ...(m.sequences.has(service) && { sequences: m.sequences.get(service) }),
           ...(m.views.has(service) && { views: m.views.get(service) }),
         };
         return [service, body];

@@ -15,6 +15,7 @@ import { validateImported } from './validate.js';
 import { importFunctions } from './functions.js';
 import { importTriggers } from './triggers.js';
 import { importViews } from './views.js';
+import { importSequences } from './sequences.js';
 
 export interface ImportOptions {
   /** schemas to read; all non-system schemas holding tables when undefined */
@@ -112,8 +113,10 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const functions = importFunctions(live.functions, imported, unsupported);
   const triggers = importTriggers(imported, functions, unsupported);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
+  const sequences = importSequences(live.sequences, keptSchemas, unsupported);
   const planned = {
     extensions: live.extensions,
+    sequences,
     tables: imported,
     enums,
     userTypes: serviceTypes,

@@ -554,6 +554,26 @@ export const routineSchema = mapping(
   'a function { args?, returns | procedure, language, body, volatility? }',
 ).meta({ description: "A function or procedure of the service's schema, created or replaced by push." });
 
+const wholeNumber = (what: string) =>
+  z.bigint({ error: (iss) => `expected ${what} (a whole number), got ${describe(iss.input)}` });
+
+export const sequenceSchema = mapping(
+  {
+    type: oneOf(['smallint', 'integer', 'bigint'] as const)
+      .meta({ description: 'The type of its values.', default: 'bigint' })
+      .optional(),
+    start: wholeNumber('a start value')
+      .meta({ description: 'START WITH: the first value (default: minValue, or maxValue counting down).' })
+      .optional(),
+    increment: wholeNumber('an increment').meta({ description: 'INCREMENT BY, not 0.', default: 1 }).optional(),
+    minValue: wholeNumber('a minimum').meta({ description: 'MINVALUE (default 1, counting up).' }).optional(),
+    maxValue: wholeNumber('a maximum').meta({ description: "MAXVALUE (default: the type's largest)." }).optional(),
+    cache: wholeNumber('a cache size').meta({ description: 'CACHE: values handed out ahead.', default: 1 }).optional(),
+    cycle: flag('cycle').meta({ description: 'CYCLE: wraps around at the end.', default: false }).optional(),
+  },
+  'a sequence { type?, start?, increment?, minValue?, maxValue?, cache?, cycle? }',
+).meta({ description: "A standalone sequence of the service's schema (Drizzle's pgSequence), created by push." });
+
 const domainSchema = mapping(
   {
     type: text('a type').meta({
@@ -695,6 +715,13 @@ export const serviceSchema = mapping(
           'signature, language, volatility or body differ; functions not declared here are left alone.',
       })
       .optional(),
+    sequences: dict(sequenceSchema, 'sequences')
+      .meta({
+        description:
+          "Standalone sequences by name, created in the service's schema and altered by push (never restarted); " +
+          'sequences not declared here are left alone.',
+      })
+      .optional(),
     views: dict(viewSchema, 'views')
       .meta({
         description:
@@ -703,7 +730,8 @@ export const serviceSchema = mapping(
       })
       .optional(),
   },
-  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, composites?, tables, functions?, views? }',
+  'a service { schema?, databaseUrlEnv?, tenants?, enums?, domains?, composites?, tables, functions?, ' +
+    'sequences?, views? }',
 ).meta({ description: 'A service: one Postgres schema, its enums and tables, and one generated folder.' });
 
 /**
@@ -808,6 +836,7 @@ export type PartitionInput = z.infer<typeof partitionSchema>;
 export type ViewInput = z.infer<typeof viewSchema>;
 export type TriggerInput = z.infer<typeof triggerSchema>;
 export type RoutineInput = z.infer<typeof routineSchema>;
+export type SequenceInput = z.infer<typeof sequenceSchema>;
 export type TenantsInput = z.infer<typeof tenantsSchema>;
 export type LintSettingsInput = z.infer<typeof lintSettingsSchema>;
 

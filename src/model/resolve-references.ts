@@ -77,6 +77,7 @@ export function resolveReferences(
     services: order.map((s): Service => ({
       name: s.name,
       extensions: s.extensions,
+      sequences: s.sequences,
       schema: s.schema,
       schemaTsName: s.schemaTsName,
       urlEnv: s.urlEnv,

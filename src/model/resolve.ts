@@ -11,6 +11,7 @@ import { checkMoves } from './resolve-moves.js';
 import { resolveReferences } from './resolve-references.js';
 import { resolveTable, type ServiceDraft } from './resolve-table.js';
 import { resolveFunctions } from './resolve-functions.js';
+import { resolveSequences } from './resolve-sequences.js';
 import { resolveViews } from './resolve-views.js';
 import { SOFT_DELETE_EXPORTS } from './soft-delete.js';
 import { checkTenancies, resolveTenancy } from './tenants.js';
@@ -86,10 +87,11 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     );
     if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
     const functions = resolveFunctions(svc.functions ?? {}, [...path, 'functions'], diagnostics);
+    const sequences = resolveSequences(svc.sequences ?? {}, [...path, 'sequences'], diagnostics);
     const views = resolveViews(svc.views ?? {}, [...path, 'views'], new Set(scope.enums.keys()), diagnostics);
     // A view's query and a function's body name their tables schema-qualified: one text cannot serve every
     // tenant's schema (a database per tenant keeps one schema name, so there they are fine).
-    for (const key of ['views', 'functions'] as const)
+    for (const key of ['views', 'functions', 'sequences'] as const)
       if (schemaPattern !== undefined && svc[key])
         report(
           `a per-tenant service has no ${key} yet; expected ${key} in a service without tenants:`,
@@ -102,6 +104,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       ...enums.flatMap((e) => [e.tsName, pascalCase(e.name)]),
       ...drafts.flatMap((t) => [t.tsName, `${t.tsName}Relations`]),
       ...views.map((v) => v.tsName),
+      ...sequences.map((q) => q.tsName),
     ];
     const typeNames = rowTypeNames(
       drafts.map((t) => t.name),
@@ -119,6 +122,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       tables,
       views,
       functions,
+      sequences,
       extensions,
       path,
       ...(tenants && { tenants }),
@@ -188,6 +192,7 @@ function checkNamespaces(service: ServiceDraft, report: (message: string, path: 
   service.enums.forEach((e) => claim(e.name, 'enum', [...service.path, 'enums', e.name], true));
   service.domains.forEach((d) => claim(d.name, 'domain', [...service.path, 'domains', d.name], true));
   service.composites.forEach((c) => claim(c.name, 'composite type', [...service.path, 'composites', c.name], true));
+  service.sequences.forEach((q) => claim(q.name, 'sequence', [...service.path, 'sequences', q.name], true));
   for (const t of service.tables) {
     claim(t.name, 'table', t.path, true);
     // A column's primaryKey: true (maybe inherited from a base) is named <table>_pkey by Postgres as well.

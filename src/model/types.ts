@@ -297,6 +297,7 @@ export interface Service {
   readonly tables: readonly Table[];
   readonly views: readonly View[];
   readonly functions: readonly Routine[];
+  readonly sequences: readonly Sequence[];
   /** the manifest's extensions (Model.extensions): the service's database needs each one */
   readonly extensions: readonly string[];
   /** services whose tables this one references, so they are pushed first */
@@ -331,6 +332,22 @@ export type TenantSource =
 
 /** The drizzle-orm major the generated code is written for: 0 (0.x, relations v1) or 1 (1.x, relations v2). */
 export type DrizzleMajor = 0 | 1;
+
+/**
+ * A standalone sequence (`sequences:`), its options as PostgreSQL stores them (pg_sequence): the
+ * defaults CREATE SEQUENCE would apply are filled in, so compare and push see every option.
+ */
+export interface Sequence {
+  readonly name: string;
+  readonly tsName: string;
+  readonly type: 'smallint' | 'integer' | 'bigint';
+  readonly start: bigint;
+  readonly increment: bigint;
+  readonly minValue: bigint;
+  readonly maxValue: bigint;
+  readonly cache: bigint;
+  readonly cycle: boolean;
+}
 
 export interface Model {
   /** services in dependency order: referenced services come first */

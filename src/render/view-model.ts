@@ -22,6 +22,7 @@ import {
   type QueryRefs,
 } from './relations-view.js';
 import { tenantView, type TenantView } from './tenant-view.js';
+import { sequenceDeclaration } from './sequence-code.js';
 import { callCode, usesSql, wrapList, type CodeScope } from './ts-code.js';
 
 /**
@@ -46,6 +47,8 @@ export interface ServiceView {
     readonly values: string;
     readonly typeName: string;
   }[];
+  /** `export const invoiceNo = shopSchema.sequence(…);` per standalone sequence */
+  readonly sequences: readonly string[];
   /** `export const emailDomain = customType<…>(…);` per domain, then per composite type of the service */
   readonly userTypes: readonly string[];
   readonly tables: readonly TableView[];
@@ -215,6 +218,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
         typeName: pascalCase(e.name),
       };
     }),
+    sequences: service.sequences.map((q) => sequenceDeclaration('export const', service.schemaTsName, q)),
     userTypes: [
       ...service.domains.map((d) => domainDeclaration(place, d)),
       ...service.composites.map((c) => compositeDeclaration(place, c)),

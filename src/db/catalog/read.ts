@@ -9,7 +9,7 @@ import {
   type CatalogStatement,
 } from './query.js';
 import { COMPOSITES, DOMAINS } from './type-queries.js';
-import { EXTENSIONS } from './extension-query.js';
+import { EXTENSIONS, SEQUENCES } from './database-queries.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
 import type {
@@ -17,6 +17,7 @@ import type {
   CatalogDomain,
   CatalogEnum,
   CatalogFunction,
+  CatalogSequence,
   CatalogRequest,
   CatalogSchema,
   CatalogView,
@@ -57,7 +58,7 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, views, domains, composites, functions, extensions, unmanaged] =
+  const [tables, present, elsewhere, enums, views, domains, composites, functions, extensions, sequences, unmanaged] =
     await Promise.all([
       readTables(read),
       read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
@@ -85,6 +86,7 @@ export async function readCatalogs(
       ),
       read<CatalogFunction>(FUNCTIONS),
       read<{ name: string }>(EXTENSIONS).then((rows) => rows.map((r) => r.name)),
+      read<CatalogSequence>(SEQUENCES),
       options.unmanaged
         ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
         : undefined,
@@ -103,6 +105,7 @@ export async function readCatalogs(
       functions: functions.filter((f) => f.schema === schema),
       composites: composites.filter((c) => c.schema === schema),
       extensions,
+      sequences: sequences.filter((q) => q.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
       ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),
     });

@@ -153,6 +153,22 @@ export interface CatalogView {
   readonly reads: readonly string[];
 }
 
+/** A sequence no column owns (database-queries.ts SEQUENCES); numbers as text, as bigints print. */
+export interface CatalogSequence {
+  readonly schema: string;
+  readonly name: string;
+  /** smallint, integer or bigint */
+  readonly type: string;
+  readonly start: string;
+  readonly increment: string;
+  readonly minValue: string;
+  readonly maxValue: string;
+  readonly cache: string;
+  readonly cycle: boolean;
+  /** the last value handed out; null before the first nextval */
+  readonly lastValue: string | null;
+}
+
 /** A function or procedure (query.ts FUNCTIONS). */
 export interface CatalogFunction {
   readonly schema: string;
@@ -209,6 +225,8 @@ export interface CatalogSchema {
   readonly domains: readonly CatalogDomain[];
   readonly functions: readonly CatalogFunction[];
   readonly composites: readonly CatalogComposite[];
+  /** the sequences no column owns */
+  readonly sequences: readonly CatalogSequence[];
   /** the extensions of the database (not of the schema), plpgsql aside */
   readonly extensions: readonly string[];
   /**

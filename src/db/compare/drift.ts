@@ -6,6 +6,7 @@ import { diffConstraints } from './constraints.js';
 import { diffComposites } from './composites.js';
 import { diffDomains } from './domains.js';
 import { diffFunctions } from './functions.js';
+import { diffSequences } from './sequences.js';
 import { comparedWithServer, declaredColumns, defaultExpression, type Equivalence } from './equivalence.js';
 import { actualDefault, expectedDefault, foreignCast, normalizeSql, stripSchema } from './normalize.js';
 import { diffPartitions } from './partitions.js';
@@ -82,6 +83,7 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
     if (!service.enums.some((m) => m.name === e.name))
       at(e.name, 'enum is not in the manifest', { kind: 'drop enum', name: e.name });
   diffFunctions(service.functions, catalog.functions, at, equivalence);
+  diffSequences(service.sequences, catalog.sequences, at);
   diffViews(service.views, catalog.views, at, equivalence);
   diffDomains(service, catalog, at, equivalence);
   diffComposites(service, catalog, at);

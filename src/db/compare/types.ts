@@ -1,6 +1,7 @@
 import type {
   Check,
   Column,
+  Sequence,
   Composite,
   Domain,
   Enum,
@@ -16,6 +17,7 @@ import type {
   CatalogConstraint,
   CatalogDomain,
   CatalogFunction,
+  CatalogSequence,
   CatalogIndex,
   CatalogTable,
   CatalogView,
@@ -66,6 +68,9 @@ export type Change =
   | { readonly kind: 'drop index'; readonly table: Table; readonly live: CatalogIndex }
   /** an extension of the manifest the database lacks (database-wide: `where` names no schema) */
   | { readonly kind: 'create extension'; readonly name: string }
+  | { readonly kind: 'create sequence'; readonly sequence: Sequence }
+  /** a declared standalone sequence with other options: altered, never restarted */
+  | { readonly kind: 'alter sequence'; readonly sequence: Sequence; readonly live: CatalogSequence }
   | { readonly kind: 'create enum'; readonly enum: Enum }
   | { readonly kind: 'enum values'; readonly enum: Enum; readonly live: readonly string[] }
   | { readonly kind: 'drop enum'; readonly name: string }

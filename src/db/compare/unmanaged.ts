@@ -5,13 +5,14 @@ import { TOUCH_FUNCTION, isOurs } from './triggers.js';
 import { declaredViews } from './views.js';
 import { declaredFunctions } from './functions.js';
 import { declaredTriggers } from './declared-triggers.js';
+import { declaredSequences } from './sequences.js';
 
 /**
  * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
  * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
  * and the triggers calling it (the manifest declares those with `enforce: database`), the triggers
  * of `triggers:`, and the
- * partitions, views, domains and composite types the manifest declares.
+ * partitions, views, domains, composite types and sequences the manifest declares.
  */
 export function unmanagedObjects(service: Service, catalog: CatalogSchema): string[] {
   const { schema } = service;
@@ -19,6 +20,7 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
   const views = declaredViews(service.views);
   const functions = declaredFunctions(service.functions);
   const triggers = declaredTriggers(service.tables);
+  const sequences = declaredSequences(service.sequences);
   const ours = new Set(
     catalog.tables.flatMap((t) =>
       t.triggers.filter((x) => isOurs(schema, x.definition)).map((x) => `${t.name}.${x.name}`),
@@ -33,7 +35,8 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
         !((u.kind === 'view' || u.kind === 'materialized view') && views.has(u.name)) &&
         !((u.kind === 'function' || u.kind === 'procedure') && functions.has(u.name.slice(0, u.name.indexOf('(')))) &&
         !(u.kind === 'domain' && service.domains.some((d) => d.name === u.name)) &&
-        !(u.kind === 'composite type' && service.composites.some((c) => c.name === u.name)),
+        !(u.kind === 'composite type' && service.composites.some((c) => c.name === u.name)) &&
+        !(u.kind === 'sequence not owned by a column' && sequences.has(u.name)),
     )
     .map((u) => `${u.kind} ${u.schema}.${u.name}`);
 }

@@ -33,6 +33,7 @@ function everything({ service, drift }: PlanInput): Change[] {
     ...service.enums.map((e): Change => ({ kind: 'create enum', enum: e })),
     ...service.domains.map((domain): Change => ({ kind: 'create domain', domain })),
     ...service.composites.map((composite): Change => ({ kind: 'create composite', composite })),
+    ...service.sequences.map((sequence): Change => ({ kind: 'create sequence', sequence })),
     ...service.tables.map((table): Change => ({ kind: 'create table', table })),
     ...service.functions.map((routine): Change => ({ kind: 'create function', routine })),
     ...service.views.map((view): Change => ({ kind: 'create view', view })),

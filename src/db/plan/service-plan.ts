@@ -6,6 +6,7 @@ import { DeclaredViews } from './declared-views.js';
 import { compositeChange } from './composites.js';
 import { domainChange } from './domains.js';
 import { functionSteps } from './functions.js';
+import { sequenceChange } from './sequences.js';
 import {
   CONSTRAINT_KINDS,
   createExtension,
@@ -167,6 +168,9 @@ export class ServicePlan {
       case 'drop domain check':
       case 'validate domain check':
         return this.planned(domainChange(this.schema, change, this.input.online));
+      case 'create sequence':
+      case 'alter sequence':
+        return this.planned(sequenceChange(this.schema, change));
       case 'create composite':
       case 'add attribute':
       case 'attribute type':

@@ -34,6 +34,7 @@ export type StepKind =
   | 'add identity'
   | 'drop identity'
   | 'create sequence'
+  | 'alter sequence'
   | 'drop sequence'
   | 'add constraint'
   | 'drop constraint'
