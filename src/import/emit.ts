@@ -6,6 +6,7 @@ import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
 import type { ServiceFunctions } from './functions.js';
 import type { TableTriggers } from './triggers.js';
+import type { TablePolicies } from './policies.js';
 import type { ServiceViews } from './views.js';
 
 export interface ServiceEnums {
@@ -23,6 +24,7 @@ interface Planned {
   readonly views: ServiceViews;
   readonly functions: ServiceFunctions;
   readonly triggers: TableTriggers;
+  readonly policies: TablePolicies;
 }
 
 interface Manifest extends Planned {
@@ -75,7 +77,14 @@ export function manifestData(m: Planned): Record<string, unknown> {
           tables: Object.fromEntries(
             tables.map((t) => [
               t.place.name,
-              tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t), m.triggers.get(t)),
+              tableData(
+                t,
+                baseColumns(t),
+                m.plan.tableBase.get(t)!,
+                trailingMixin(t),
+                m.triggers.get(t),
+                m.policies.get(t),
+              ),
             ]),
           ),
           ...(m.functions.has(service) && { functions: m.functions.get(service) }),
@@ -105,6 +114,7 @@ function tableData(
   choice: string | false,
   mixin?: { name: string; length: number },
   triggers?: Record<string, Record<string, unknown>>,
+  security?: Record<string, unknown>,
 ) {
   const inBase = new Set(base.map((c) => c.name));
   // A trailing mixin's columns are the table's last ones (mixins.ts).
@@ -125,6 +135,7 @@ function tableData(
       partitionBy: t.partitioning.partitionBy,
       ...(Object.keys(t.partitioning.partitions).length > 0 && { partitions: t.partitioning.partitions }),
     }),
+    ...security,
     ...(triggers && { triggers }),
   };
 }

@@ -14,6 +14,7 @@ import { importTable, type Finding, type ImportedTable } from './tables.js';
 import { validateImported } from './validate.js';
 import { importFunctions } from './functions.js';
 import { importTriggers } from './triggers.js';
+import { importPolicies } from './policies.js';
 import { importViews } from './views.js';
 
 export interface ImportOptions {
@@ -111,6 +112,7 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
     if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);
   const functions = importFunctions(live.functions, imported, unsupported);
   const triggers = importTriggers(imported, functions, unsupported);
+  const policies = importPolicies(imported, unsupported);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
   const planned = {
     tables: imported,
@@ -121,6 +123,7 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
     views,
     functions,
     triggers,
+    policies,
     source: o.source,
   };
   const data = manifestData(planned);

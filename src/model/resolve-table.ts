@@ -13,9 +13,21 @@ import { inheritedColumns, redeclared, type SharedSets } from './inherited-colum
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
 import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
+import { resolvePolicies } from './resolve-policies.js';
 import { resolveTriggers } from './resolve-triggers.js';
 import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
-import type { Check, Constraint, Index, IndexKey, Partitioning, Service, SoftDelete, Table, Trigger } from './types.js';
+import type {
+  Check,
+  Constraint,
+  Index,
+  IndexKey,
+  Partitioning,
+  Service,
+  SoftDelete,
+  Policy,
+  Table,
+  Trigger,
+} from './types.js';
 
 /** A service before references are resolved: tables are still drafts. */
 export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
@@ -37,6 +49,8 @@ export interface TableDraft {
   readonly checks: readonly Check[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
+  readonly rls?: true;
+  readonly policies?: readonly Policy[];
   readonly triggers?: readonly Trigger[];
 }
 
@@ -220,6 +234,7 @@ export function resolveTable(
   const shape = { name, schema: scope.schema, columns: new Set(byName.keys()), uniqueKeys };
   const partitioning = resolvePartitioning(input, path, shape, report);
   const touched = columns.filter((c) => c.onUpdateTrigger).map((c) => constraintNames.onUpdateTrigger(name, c.name));
+  const policies = input.policies && resolvePolicies(input.policies, [...path, 'policies'], report);
   const triggers = input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), report);
 
   return {
@@ -235,6 +250,8 @@ export function resolveTable(
     checks,
     ...(softDelete && { softDelete }),
     ...(partitioning && { partitioning }),
+    ...(input.rls && { rls: true as const }),
+    ...(policies && { policies }),
     ...(triggers && { triggers }),
   };
 }

@@ -5,12 +5,13 @@ import { TOUCH_FUNCTION, isOurs } from './triggers.js';
 import { declaredViews } from './views.js';
 import { declaredFunctions } from './functions.js';
 import { declaredTriggers } from './declared-triggers.js';
+import { declaredPolicies } from './policies.js';
 
 /**
  * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
  * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
  * and the triggers calling it (the manifest declares those with `enforce: database`), the triggers
- * of `triggers:`, and the
+ * of `triggers:`, the policies of `policies:` and row level security of `rls: true`, and the
  * partitions, views, domains and composite types the manifest declares.
  */
 export function unmanagedObjects(service: Service, catalog: CatalogSchema): string[] {
@@ -19,6 +20,7 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
   const views = declaredViews(service.views);
   const functions = declaredFunctions(service.functions);
   const triggers = declaredTriggers(service.tables);
+  const policies = declaredPolicies(service.tables);
   const ours = new Set(
     catalog.tables.flatMap((t) =>
       t.triggers.filter((x) => isOurs(schema, x.definition)).map((x) => `${t.name}.${x.name}`),
@@ -28,6 +30,8 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
     .filter(
       (u) =>
         !(u.kind === 'trigger' && (ours.has(u.name) || triggers.has(u.name))) &&
+        !(u.kind === 'policy' && policies.has(u.name)) &&
+        !(u.kind === 'row level security' && service.tables.some((t) => t.rls && t.name === u.name)) &&
         !(u.kind === 'function' && u.name === `${TOUCH_FUNCTION}()`) &&
         !(u.kind === 'partition' && partitions.has(u.name)) &&
         !((u.kind === 'view' || u.kind === 'materialized view') && views.has(u.name)) &&
