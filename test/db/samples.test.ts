@@ -43,7 +43,6 @@ const CASES: readonly Sample[] = [
   { file: 'features/composite-types.sql' },
   { file: 'features/views.sql' },
   { file: 'features/functions-and-triggers.sql' },
-  { file: 'features/policies.sql' },
   { file: 'features/trailing-columns.sql', imports: /^mixins:\n {2}guid_modified:/m },
 ];
 
