@@ -15,6 +15,8 @@ export interface ServiceEnums {
 }
 
 interface Planned {
+  /** the database's extensions, which the manifest lists so a push elsewhere creates them */
+  readonly extensions: readonly string[];
   readonly tables: readonly ImportedTable[];
   readonly enums: ReadonlyMap<string, ServiceEnums>;
   /** by service (the schema it stays in): its `domains` and `composites` sections as the manifest writes them */
@@ -57,6 +59,7 @@ export function manifestData(m: Planned): Record<string, unknown> {
   };
   return {
     version: 1n,
+    ...(m.extensions.length > 0 && { extensions: m.extensions }),
     base: columnsOf(m.plan.base),
     ...(m.plan.named.size > 0 && {
       bases: Object.fromEntries([...m.plan.named].map(([n, cols]) => [n, columnsOf(cols)])),

@@ -115,6 +115,7 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const policies = importPolicies(imported, unsupported);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
   const planned = {
+    extensions: live.extensions,
     tables: imported,
     enums,
     userTypes: serviceTypes,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
 import {
   EDITOR_RULES,
+  EXTENSION_NAME_PATTERN,
   LINT_GLOB_PATTERN,
   MAX_IDENTIFIER_BYTES,
   MAX_SQL_FRAGMENT,
@@ -772,6 +773,19 @@ export const manifestSchema = mapping(
           'drizzle-orm installed where the generated code resolves it, else 0.',
       })
       .optional(),
+    extensions: list(
+      text('an extension name')
+        .regex(new RegExp(EXTENSION_NAME_PATTERN), { error: EDITOR_RULES.extension.patternErrorMessage })
+        .meta({ ...EDITOR_RULES.extension, examples: ['pgcrypto', 'uuid-ossp', 'citext'] }),
+      'extension name',
+    )
+      .meta({
+        description:
+          'Extensions the services need (pgcrypto, uuid-ossp, citext), once for the whole project: push creates ' +
+          "each one missing from a service's database (CREATE EXTENSION IF NOT EXISTS, where the server puts it: " +
+          'the first schema of the search path, normally public) and never drops one.',
+      })
+      .optional(),
     base: baseColumns(
       'Columns every table gets first, in this order, and optionally the soft-delete pair among them (softDelete). ' +
         'Omitted: id, created_at, updated_at, is_deleted, deleted_at.',
@@ -805,7 +819,7 @@ export const manifestSchema = mapping(
     }),
     lint: lintSettingsSchema.optional(),
   },
-  'a manifest { version, drizzle?, base?, bases?, mixins?, services, lint? }',
+  'a manifest { version, drizzle?, extensions?, base?, bases?, mixins?, services, lint? }',
 ).meta({
   title: 'drizzle-schemagen manifest (schema.yaml)',
   description: 'One YAML manifest for every service on PostgreSQL.',

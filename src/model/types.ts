@@ -312,6 +312,8 @@ export interface Service {
   readonly tables: readonly Table[];
   readonly views: readonly View[];
   readonly functions: readonly Routine[];
+  /** the manifest's extensions (Model.extensions): the service's database needs each one */
+  readonly extensions: readonly string[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
   /**
@@ -348,6 +350,8 @@ export type DrizzleMajor = 0 | 1;
 export interface Model {
   /** services in dependency order: referenced services come first */
   readonly services: readonly Service[];
+  /** the manifest's `extensions:`, in its order: created by push where missing, never dropped */
+  readonly extensions: readonly string[];
   /** the manifest's `drizzle:`; absent, the drizzle-orm installed for the output folder decides (drizzle-target.ts) */
   readonly drizzle?: DrizzleMajor;
 }

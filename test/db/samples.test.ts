@@ -42,6 +42,7 @@ const CASES: readonly Sample[] = [
   { file: 'features/domains.sql' },
   { file: 'features/composite-types.sql' },
   { file: 'features/views.sql' },
+  { file: 'features/extensions.sql' },
   { file: 'features/functions-and-triggers.sql' },
   { file: 'features/trailing-columns.sql', imports: /^mixins:\n {2}guid_modified:/m },
 ];

@@ -125,6 +125,7 @@ function plan(
       composites: [],
       views: [],
       functions: [],
+      extensions: [],
       elsewhere: [],
     },
     drift,

@@ -223,6 +223,8 @@ export interface CatalogSchema {
   readonly domains: readonly CatalogDomain[];
   readonly functions: readonly CatalogFunction[];
   readonly composites: readonly CatalogComposite[];
+  /** the extensions of the database (not of the schema), plpgsql aside */
+  readonly extensions: readonly string[];
   /**
    * tables with one of `lookFor`'s names in other non-system schemas not owned by another service:
    * where misrouted tables land
@@ -251,4 +253,6 @@ export interface DatabaseCatalog {
   readonly schemas: ReadonlyMap<string, CatalogSchema>;
   /** the enums of every schema but the system ones: a column's type may live in a schema not read */
   readonly enums: readonly CatalogEnum[];
+  /** the extensions created in the database, plpgsql aside */
+  readonly extensions: readonly string[];
 }

@@ -36,6 +36,15 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
         `expected only in ${service.schema}`,
       elsewhere: true,
     });
+  // Before the schema: an extension is the database's, and the schema's defaults may call its functions.
+  for (const name of service.extensions)
+    if (!catalog.extensions.includes(name))
+      drift.push({
+        service: service.name,
+        where: `extension ${name}`,
+        message: 'extension is missing from the database',
+        change: { kind: 'create extension', name },
+      });
   if (!catalog.exists) {
     drift.push({
       service: service.name,

@@ -65,6 +65,8 @@ export type Change =
   /** with `live`: the index exists under this name but differs (or is invalid), so it is rebuilt */
   | { readonly kind: 'create index'; readonly table: Table; readonly index: Index; readonly live?: CatalogIndex }
   | { readonly kind: 'drop index'; readonly table: Table; readonly live: CatalogIndex }
+  /** an extension of the manifest the database lacks (database-wide: `where` names no schema) */
+  | { readonly kind: 'create extension'; readonly name: string }
   | { readonly kind: 'create enum'; readonly enum: Enum }
   | { readonly kind: 'enum values'; readonly enum: Enum; readonly live: readonly string[] }
   | { readonly kind: 'drop enum'; readonly name: string }

@@ -6,7 +6,14 @@ import { DeclaredViews } from './declared-views.js';
 import { compositeChange } from './composites.js';
 import { domainChange } from './domains.js';
 import { functionSteps } from './functions.js';
-import { CONSTRAINT_KINDS, createSchema, createTouchFunction, dropColumn, dropTable } from './drops.js';
+import {
+  CONSTRAINT_KINDS,
+  createExtension,
+  createSchema,
+  createTouchFunction,
+  dropColumn,
+  dropTable,
+} from './drops.js';
 import { changeEnum, createEnum, dropEnum } from './enums.js';
 import type { Facts } from './facts.js';
 import {
@@ -59,6 +66,7 @@ export interface Plan {
 
 /** The stages of a plan, in the order they run. */
 const STAGES = [
+  'extensions',
   'schema',
   'enums',
   'drop views',
@@ -143,6 +151,8 @@ export class ServicePlan {
 
   add(change: Change): void {
     switch (change.kind) {
+      case 'create extension':
+        return this.put('extensions', createExtension(change.name));
       case 'create schema':
         return this.put('schema', createSchema(this.schema));
       case 'create enum':
