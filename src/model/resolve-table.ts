@@ -12,6 +12,7 @@ import { resolveColumn, type ColumnDraft, type ColumnScope } from './resolve-col
 import { inheritedColumns, redeclared, type SharedSets } from './inherited-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
+import { referenceDrafts, type ReferenceDraft } from './reference-drafts.js';
 import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
 import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
 import type { Check, Constraint, Index, IndexKey, Partitioning, Service, SoftDelete, Table } from './types.js';
@@ -34,6 +35,8 @@ export interface TableDraft {
   readonly uniques: readonly Constraint[];
   readonly indexes: readonly Index[];
   readonly checks: readonly Check[];
+  /** its columns' references and its foreignKeys, targets still unresolved */
+  readonly references: readonly ReferenceDraft[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
 }
@@ -214,6 +217,8 @@ export function resolveTable(
     if (!clash) checks.push(check);
   }
 
+  const references = referenceDrafts(name, input, path, columns, { report, columnList, checkName, given });
+
   const uniqueKeys = uniqueKeysOf(path, primaryKey, pkColumns[0], uniques, indexes);
   const shape = { name, schema: scope.schema, columns: new Set(byName.keys()), uniqueKeys };
   const partitioning = resolvePartitioning(input, path, shape, report);
@@ -229,6 +234,7 @@ export function resolveTable(
     uniques,
     indexes,
     checks,
+    references,
     ...(softDelete && { softDelete }),
     ...(partitioning && { partitioning }),
   };
