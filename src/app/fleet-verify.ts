@@ -1,6 +1,7 @@
-import { tenantStates } from '../db/compare/tenant-states.js';
 import { errorLine } from '../db/connect/one-line.js';
 import type { Connections } from '../db/connect/targets.js';
+import { FleetDatabases, readStates, type Bound } from './fleet-databases.js';
+import { DEFAULT_CONCURRENCY } from './fleet.js';
 import { scrubber, type ServiceTarget } from './services.js';
 import { listTenants } from './tenant-list.js';
 import type { Difference } from './verify.js';
@@ -9,7 +10,9 @@ import type { Difference } from './verify.js';
 export interface TenantVerify {
   readonly tenant: string;
   readonly schema?: string;
-  /** why the tenant could not be verified (a name that is not an identifier) */
+  /** with a database per tenant, the tenant's database (password masked) */
+  readonly database?: string;
+  /** why the tenant could not be verified (a name that is not an identifier, a database that cannot be read) */
   readonly error?: string;
   readonly drift: readonly Difference[];
 }
@@ -24,35 +27,39 @@ export interface FleetVerify {
   readonly tenants: readonly TenantVerify[];
 }
 
-/** Compares every tenant's schema with the service bound to it: one read, one comparison per distinct state. */
+/**
+ * Compares every tenant's schema with the service bound to it: one read per database (the control
+ * database's tenants share one), one comparison per distinct state, `concurrency` reads at a time per
+ * server. A tenant database that cannot be read is that tenant's error.
+ */
 export async function verifyFleet(
   { service, target }: ServiceTarget,
   connections: Connections,
   root: string,
   tenants?: readonly string[],
+  concurrency = DEFAULT_CONCURRENCY,
 ): Promise<FleetVerify> {
-  const head = { service: service.name, pattern: service.schema, target: target.label };
+  const head = { service: service.name, pattern: service.tenants!.pattern, target: target.label };
+  const scrub = scrubber([{ service, target }]);
   try {
     const db = await connections.get(target);
-    const entries = await listTenants(service, db, root, tenants);
-    const states = await tenantStates(
-      db,
-      service,
-      entries.flatMap((e) => ('schema' in e ? [e.schema] : [])),
-    );
+    const entries = await listTenants(service, db, root, tenants, target.url);
+    const bound = entries.filter((e): e is Bound => 'schema' in e);
+    const dbs = new FleetDatabases(db, false);
+    // Each tenant database is closed as soon as it is read.
+    const states = await readStates(service, bound, dbs, db.embedded ? 1 : concurrency, {}, new Map(), true);
     return {
       ...head,
-      tenants: entries.map((e) =>
-        'problem' in e
-          ? { tenant: e.tenant, error: e.problem, drift: [] }
-          : {
-              ...e,
-              drift: states.get(e.schema)!.drift.map(({ where, message }) => ({ where, message })),
-            },
-      ),
+      tenants: entries.map((e): TenantVerify => {
+        if ('problem' in e) return { tenant: e.tenant, error: e.problem, drift: [] };
+        const state = states.get(e.tenant)!;
+        const at = { tenant: e.tenant, schema: e.schema, ...(e.database && { database: e.database.label }) };
+        if ('error' in state) return { ...at, error: scrub(state.error), drift: [] };
+        return { ...at, drift: state.drift.map(({ where, message }) => ({ where, message })) };
+      }),
     };
   } catch (err) {
-    return { ...head, error: scrubber([{ service, target }])(errorLine(err)), tenants: [] };
+    return { ...head, error: scrub(errorLine(err)), tenants: [] };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { PushOutcome, PushStatus } from '../db/apply/outcome.js';
-import { tenantStates, type TenantState } from '../db/compare/tenant-states.js';
+import type { TenantState } from '../db/compare/tenant-states.js';
 import { connectUrl } from '../db/connect/connection.js';
 import { errorLine } from '../db/connect/one-line.js';
 import type { Db } from '../db/connect/queryable.js';
@@ -7,6 +7,7 @@ import type { Connections, Target } from '../db/connect/targets.js';
 import type { TenantPlan } from '../db/apply/replay.js';
 import { bindTenant, bindTenantModel, renameSchema } from '../model/tenants.js';
 import type { Model, Service } from '../model/types.js';
+import { FleetDatabases, perServer, readStates, type Bound } from './fleet-databases.js';
 import { FleetProgress } from './fleet-progress.js';
 import type { PushOptions } from './push.js';
 import { scrubber, type ServiceTarget } from './services.js';
@@ -16,6 +17,8 @@ import { listTenants, type TenantEntry } from './tenant-list.js';
 export interface TenantPush {
   readonly tenant: string;
   readonly schema?: string;
+  /** with a database per tenant, the tenant's database (password masked) */
+  readonly database?: string;
   readonly status: PushStatus;
   readonly statements: readonly string[];
   readonly reasons: readonly string[];
@@ -26,9 +29,9 @@ export interface TenantPush {
 /** What push did to every tenant of one per-tenant service. */
 export interface FleetPush {
   readonly service: string;
-  /** the schema pattern, e.g. tenant_{tenant} */
+  /** the schema or database pattern, e.g. tenant_{tenant} */
   readonly pattern: string;
-  /** the database, password masked */
+  /** the (control) database, password masked */
   readonly target: string;
   /** why the tenants could not be listed or read (the tenants query failed, the database is unreachable) */
   readonly error?: string;
@@ -38,10 +41,11 @@ export interface FleetPush {
 export const DEFAULT_CONCURRENCY = 4;
 
 /**
- * Pushes every tenant of a per-tenant service: one catalog read for all of them, one comparison per
- * distinct state, then each tenant that differs in its own push (transaction, advisory lock on its
- * schema, lock timeouts and retries, online steps), at most `concurrency` at a time. A tenant's
- * failure stops no other; a re-run finds the tenants that match and pushes only the rest.
+ * Pushes every tenant of a per-tenant service: one catalog read for the tenants of the control
+ * database (or one per tenant database), one comparison per distinct state, then each tenant that
+ * differs in its own push (transaction, advisory lock, lock timeouts and retries, online steps), at
+ * most `concurrency` at a time per database server. A tenant's failure stops no other; a re-run finds
+ * the tenants that match and pushes only the rest.
  */
 export async function pushFleet(
   model: Model,
@@ -52,43 +56,78 @@ export async function pushFleet(
   /** in a dry run, the sandbox the shared services were pushed in (their tables are there) */
   sandboxed?: (target: Target) => Promise<Db>,
 ): Promise<FleetPush> {
-  const head = { service: service.name, pattern: service.schema, target: target.label };
+  const head = { service: service.name, pattern: service.tenants!.pattern, target: target.label };
+  const dryRun = options.dryRun ?? false;
   let db: Db;
   let entries: TenantEntry[];
-  let states: Map<string, TenantState>;
   try {
     db = sandboxed ? await sandboxed(target) : await connections.get(target);
-    entries = await listTenants(service, db, root, options.tenants);
-    states = await tenantStates(db, service, schemasOf(entries));
+    entries = await listTenants(service, db, root, options.tenants, target.url);
   } catch (err) {
     return { ...head, error: errorLine(err), tenants: [] };
   }
+  const concurrency = db.embedded ? 1 : Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const bound = entries.filter((e): e is Bound => 'schema' in e);
+  // The shared connection holds 4; a wider push on the control database opens a pool of its own.
+  const wide = target.url && !dryRun && concurrency > 2 && bound.some((t) => !t.database);
+  const pool = wide ? connectUrl(target.url!, concurrency + 1) : db;
+  const dbs = new FleetDatabases(pool, dryRun);
   const results = new Map<string, TenantPush>();
-  for (const e of entries) {
-    if ('problem' in e)
-      results.set(e.tenant, { tenant: e.tenant, status: 'failed', statements: [], reasons: [e.problem] });
-    else if (states.get(e.schema)!.drift.length === 0)
-      results.set(e.tenant, { tenant: e.tenant, schema: e.schema, status: 'unchanged', statements: [], reasons: [] });
+  try {
+    let states: Map<string, TenantState | { readonly error: string }>;
+    try {
+      states = await readStates(service, bound, dbs, concurrency);
+    } catch (err) {
+      return { ...head, error: errorLine(err), tenants: [] };
+    }
+    for (const e of entries) {
+      const state = 'schema' in e ? states.get(e.tenant)! : undefined;
+      if ('problem' in e) results.set(e.tenant, failed(e, e.problem));
+      else if (state && 'error' in state) results.set(e.tenant, failed(e, state.error));
+      else if (state!.drift.length === 0) {
+        results.set(e.tenant, { ...place(e), status: 'unchanged', statements: [], reasons: [] });
+        await dbs.release(e);
+      }
+    }
+    const differing = bound.filter((e) => !results.has(e.tenant));
+    const known = states as ReadonlyMap<string, TenantState>;
+    const fleet = { model, service, dbs, states: known, options, concurrency };
+    const pushed = dryRun ? await planEachState(fleet, differing) : await pushEach(fleet, differing);
+    for (const [tenant, r] of pushed) results.set(tenant, r);
+  } finally {
+    await dbs.close(bound);
+    if (pool !== db) await pool.close();
   }
-  const differing = entries.filter((e): e is Bound => 'schema' in e && !results.has(e.tenant));
-  const pushed = options.dryRun
-    ? await planEachState(model, service, db, differing, states, options)
-    : await pushEach(model, service, db, target.url, differing, states, options);
-  for (const [tenant, r] of pushed) results.set(tenant, r);
   return { ...head, tenants: entries.map((e) => results.get(e.tenant)!) };
 }
 
-type Bound = { readonly tenant: string; readonly schema: string };
+/** What a fleet push works with. */
+interface Fleet {
+  readonly model: Model;
+  readonly service: Service;
+  readonly dbs: FleetDatabases;
+  /** the state of each tenant that differs, by tenant name */
+  readonly states: ReadonlyMap<string, TenantState>;
+  readonly options: PushOptions;
+  readonly concurrency: number;
+}
 
-const schemasOf = (entries: readonly TenantEntry[]) => entries.flatMap((e) => ('schema' in e ? [e.schema] : []));
+/** A tenant as the report names it: with a database per tenant, its database (password masked). */
+const place = (t: { tenant: string; schema?: string; database?: Target }) => ({
+  tenant: t.tenant,
+  ...(t.schema !== undefined && { schema: t.schema }),
+  ...(t.database && { database: t.database.label }),
+});
 
-async function pushTenant(
-  model: Model,
-  service: Service,
-  db: Db,
-  t: Bound,
-  options: PushOptions,
-): Promise<PushOutcome> {
+const failed = (t: { tenant: string; schema?: string; database?: Target }, reason: string): TenantPush => ({
+  ...place(t),
+  status: 'failed',
+  statements: [],
+  reasons: [reason],
+});
+
+async function pushTenant(fleet: Fleet, db: Db, t: Bound): Promise<PushOutcome> {
+  const { model, service, options } = fleet;
   const { bound, model: m } = bindTenantModel(model, service, t.schema);
   try {
     const { pushService } = await import('../db/apply/push.js');
@@ -107,62 +146,49 @@ async function pushTenant(
 }
 
 const reported = (t: Bound, o: PushOutcome): TenantPush => ({
-  ...t,
+  ...place(t),
   status: o.status,
   statements: o.statements,
   reasons: o.reasons,
 });
 
 /**
- * For real: each differing tenant in its own push, `concurrency` at a time on a pool of that many
- * connections. The first tenants of a state are planned and pushed as push does; the others in that
- * state replay such a plan (replay.ts) and are compared with the manifest together at the end. With
- * `canary`, the first tenants go alone first, and a failure among them stops the rest.
+ * For real: each differing tenant in its own push, `concurrency` at a time per server. The first
+ * tenants of a state are planned and pushed as push does; the others in that state replay such a plan
+ * (replay.ts) and are compared with the manifest at the end. With `canary`, the first tenants go alone
+ * first, and a failure among them stops the rest.
  */
-async function pushEach(
-  model: Model,
-  service: Service,
-  db: Db,
-  url: string | undefined,
-  tenants: readonly Bound[],
-  states: ReadonlyMap<string, TenantState>,
-  options: PushOptions,
-): Promise<Map<string, TenantPush>> {
-  const concurrency = db.embedded ? 1 : Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-  // The shared connection holds 4; a wider push opens a pool of its own, one connection per tenant at work.
-  const pool = url && concurrency > 2 ? connectUrl(url, concurrency + 1) : db;
+async function pushEach(fleet: Fleet, tenants: readonly Bound[]): Promise<Map<string, TenantPush>> {
+  const { service, dbs, states, options } = fleet;
   const progress = new FleetProgress(service.name, tenants.length, options.onFleetProgress);
   const results = new Map<string, TenantPush>();
   const { populatedOf, replayable, replayPlan } = await import('../db/apply/replay.js');
-  const plans = new Map<string, TenantPlan[]>();
+  const plans = new Map<number, TenantPlan[]>();
   const replayed = new Map<Bound, PushOutcome>();
   const pushOne = async (t: Bound): Promise<PushOutcome> => {
-    const state = states.get(t.schema)!.representative;
+    const state = states.get(t.tenant)!.state;
     const known = plans.get(state);
+    const db = await dbs.db(t);
     const bound = bindTenant(service, t.schema);
-    const again = known && (await replayPlan(pool, bound, known, options.policy, options.onProgress));
+    const again = known && (await replayPlan(db, bound, known, options.policy, options.onProgress));
     if (again) {
       if (again.status !== 'failed') replayed.set(t, again);
       return again;
     }
-    const populated = await populatedOf(pool, t.schema).catch(() => undefined);
-    const outcome = await pushTenant(model, service, pool, t, options);
+    const populated = await populatedOf(db, t.schema).catch(() => undefined);
+    const outcome = await pushTenant(fleet, db, t);
     if (populated !== undefined && replayable(outcome))
       plans.set(state, [...(plans.get(state) ?? []), { schema: t.schema, populated, outcome }]);
     return outcome;
   };
-  const run = async (batch: readonly Bound[]) => {
-    let next = 0;
-    const worker = async () => {
-      while (next < batch.length) {
-        const t = batch[next++]!;
-        const r = reported(t, await pushOne(t));
-        results.set(t.tenant, r);
-        progress.finished(r.status === 'failed' || r.status === 'refused');
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
-  };
+  const run = (batch: readonly Bound[]) =>
+    perServer(batch, fleet.concurrency, async (t) => {
+      const r = reported(t, await pushOne(t));
+      results.set(t.tenant, r);
+      progress.finished(r.status === 'failed' || r.status === 'refused');
+      // A replayed tenant is compared at the end, on its database; any other is done with it.
+      if (!replayed.has(t)) await dbs.release(t);
+    });
   try {
     const canary = tenants.slice(0, Math.max(0, options.canary ?? 0));
     await run(canary);
@@ -172,23 +198,21 @@ async function pushEach(
     else
       for (const t of rest)
         results.set(t.tenant, {
-          ...t,
+          ...place(t),
           status: 'skipped',
           statements: [],
           reasons: [`not pushed: the canary stopped at ${stopped.map((x) => x.tenant).join(', ')}`],
         });
-    await compareReplayed(pool, service, replayed, results);
+    await compareReplayed(fleet, replayed, results);
   } finally {
     progress.end();
-    if (pool !== db) await pool.close();
   }
   return results;
 }
 
-/** The replayed tenants compared with the manifest in one read: one that differs is push's own failure. */
+/** The replayed tenants compared with the manifest, one read per database: one that differs is push's own failure. */
 async function compareReplayed(
-  db: Db,
-  service: Service,
+  fleet: Fleet,
   replayed: ReadonlyMap<Bound, PushOutcome>,
   results: Map<string, TenantPush>,
 ) {
@@ -197,39 +221,32 @@ async function compareReplayed(
     import('../db/apply/push.js'),
     import('../db/apply/attempt.js'),
   ]);
-  const after = await tenantStates(
-    db,
-    service,
-    [...replayed.keys()].map((t) => t.schema),
-  );
+  const after = await readStates(fleet.service, [...replayed.keys()], fleet.dbs, fleet.concurrency);
   for (const [t, outcome] of replayed) {
-    const left = after.get(t.schema)!.drift;
-    if (left.length > 0) results.set(t.tenant, reported(t, failedAfterCommit(outcome, leftOver(left))));
+    const state = after.get(t.tenant)!;
+    const left = 'error' in state ? [state.error] : leftOver(state.drift);
+    if (left.length > 0) results.set(t.tenant, reported(t, failedAfterCommit(outcome, left)));
   }
 }
 
 /**
- * A dry run plans each distinct state once, on its first tenant, in the sandbox (rolled back at the end
- * by the caller); the other tenants in that state get the same statements in their own schema.
+ * A dry run plans each distinct state once, on its first tenant, in a sandbox (the control database's,
+ * rolled back by the caller, or the tenant database's, rolled back when released); the other tenants
+ * in that state get the same statements in their own schema.
  */
-async function planEachState(
-  model: Model,
-  service: Service,
-  db: Db,
-  tenants: readonly Bound[],
-  states: ReadonlyMap<string, TenantState>,
-  options: PushOptions,
-): Promise<Map<string, TenantPush>> {
-  const plans = new Map<string, TenantPush>();
+async function planEachState(fleet: Fleet, tenants: readonly Bound[]): Promise<Map<string, TenantPush>> {
+  const plans = new Map<number, TenantPush>();
   const results = new Map<string, TenantPush>();
   for (const t of tenants) {
-    // The first tenant of a state is its representative: the others of that state come after it.
-    const rep = states.get(t.schema)!.representative;
-    let plan = plans.get(rep);
-    if (!plan) plans.set(rep, (plan = reported(t, await pushTenant(model, service, db, t, options))));
+    const state = fleet.states.get(t.tenant)!.state;
+    let plan = plans.get(state);
+    if (!plan) {
+      plans.set(state, (plan = reported(t, await pushTenant(fleet, await fleet.dbs.db(t), t))));
+      await fleet.dbs.release(t);
+    }
     const swap = (text: string) => renameSchema(text, plan.schema!, t.schema);
     results.set(t.tenant, {
-      ...t,
+      ...place(t),
       status: plan.status,
       statements: plan.statements.map(swap),
       reasons: plan.reasons.map(swap),

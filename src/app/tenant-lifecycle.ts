@@ -1,12 +1,15 @@
 import type { LockPolicy } from '../db/apply/online-run.js';
-import type { PushStatus } from '../db/apply/outcome.js';
+import type { PushOutcome, PushStatus } from '../db/apply/outcome.js';
+import type { Db } from '../db/connect/queryable.js';
 import { errorLine } from '../db/connect/one-line.js';
 import { Connections } from '../db/connect/targets.js';
-import { bindTenant, bindTenantModel, renameSchema, tenantSchema } from '../model/tenants.js';
+import { bindTenant, bindTenantModel, renameSchema } from '../model/tenants.js';
 import type { Service } from '../model/types.js';
 import { UsageError, UserError } from '../shared/errors.js';
+import type { Bound } from './fleet-databases.js';
 import type { LoadedProject } from './project.js';
 import { resolveTargets, scrubber, type ServiceTarget, type TargetChoice } from './services.js';
+import { listTenants, tenantEntry, type TenantEntry } from './tenant-list.js';
 
 export interface TenantOptions extends TargetChoice {
   /** lock timeout of the transaction (default 2 s) */
@@ -18,7 +21,7 @@ export interface TenantChange {
   readonly service: string;
   readonly tenant: string;
   readonly schema: string;
-  /** the database, password masked */
+  /** the database (with a database per tenant, the tenant's), password masked */
   readonly target: string;
   /** `created`; `unchanged` (already there, or already gone); `altered` (dropped); `refused`; `failed` */
   readonly status: PushStatus;
@@ -43,10 +46,10 @@ const SCHEMA = '\u0000';
 export function openTenants(project: LoadedProject, options: TenantOptions = {}): TenantAdmin {
   const { model } = project;
   const targets = resolveTargets(model, project, options);
-  const connections = new Connections(project.root);
+  const connections = new Connections(project.root, model.extensions);
   const scripts = new Map<string, readonly string[]>();
-  const create = async (x: ServiceTarget, bound: Service): Promise<Omit<TenantChange, 'tenant'>> => {
-    const db = await connections.get(x.target);
+  /** Creates the tenant in `db`: from the kept statements, or pushed as push would (and then kept). */
+  const createIn = async (db: Db, x: ServiceTarget, bound: Service): Promise<PushOutcome> => {
     const script = scripts.get(x.service.name);
     const { createFromScript } = await import('../db/apply/tenant-schema.js');
     const fast =
@@ -57,7 +60,7 @@ export function openTenants(project: LoadedProject, options: TenantOptions = {})
         script.map((s) => renameSchema(s, SCHEMA, bound.schema)),
         options.policy,
       ));
-    if (fast) return change(x, bound, fast);
+    if (fast) return fast;
     const { pushService } = await import('../db/apply/push.js');
     const outcome = await pushService(db, bindTenantModel(model, x.service, bound.schema).model, bound, {
       acceptDataLoss: false,
@@ -70,22 +73,47 @@ export function openTenants(project: LoadedProject, options: TenantOptions = {})
         x.service.name,
         outcome.statements.map((s) => renameSchema(s, bound.schema, SCHEMA)),
       );
-    return change(x, bound, outcome);
+    return outcome;
   };
-  const drop = async (x: ServiceTarget, bound: Service, acceptDataLoss: boolean) => {
+  const create = async (x: ServiceTarget, bound: Service, t: Bound): Promise<PushOutcome> => {
+    if (!t.database) return createIn(await connections.get(x.target), x, bound);
+    // A database per tenant: its database first, made when the server lets the user (tenant-database.ts).
+    const { openOrCreateDatabase } = await import('../db/apply/tenant-database.js');
+    const { db, created } = await openOrCreateDatabase(t.database.url!);
+    try {
+      const outcome = await createIn(db, x, bound);
+      return created ? { ...outcome, statements: [created, ...outcome.statements] } : outcome;
+    } finally {
+      await db.close();
+    }
+  };
+  const drop = async (x: ServiceTarget, bound: Service, t: Bound, acceptDataLoss: boolean) => {
+    if (t.database) {
+      const { dropTenantDatabase } = await import('../db/apply/tenant-database.js');
+      return dropTenantDatabase(t.database.url!, bound, acceptDataLoss, options.policy);
+    }
     const { dropTenantSchema } = await import('../db/apply/tenant-schema.js');
-    return change(
-      x,
-      bound,
-      await dropTenantSchema(await connections.get(x.target), bound, acceptDataLoss, options.policy),
-    );
+    return dropTenantSchema(await connections.get(x.target), bound, acceptDataLoss, options.policy);
+  };
+  /**
+   * Where the tenant lives. With a database per tenant, the URL its source lists for it, if any, else
+   * its pattern's: a sign-up that adds its row with a URL first gets that database.
+   */
+  const placeOf = async (x: ServiceTarget, tenant: string): Promise<TenantEntry> => {
+    const control = x.target.url;
+    if (x.service.tenants!.kind === 'database' && x.service.tenants!.source) {
+      const db = await connections.get(x.target);
+      const listed = await listTenants(x.service, db, project.root, [tenant], control).catch(() => []);
+      if (listed[0] && 'database' in listed[0]) return listed[0];
+    }
+    return tenantEntry(x.service, tenant, control);
   };
   const scrub = scrubber(targets);
   const guarded = async (
     service: string,
     tenant: string,
-    work: (x: ServiceTarget, bound: Service) => Promise<Omit<TenantChange, 'tenant'>>,
-  ) => {
+    work: (x: ServiceTarget, bound: Service, t: Bound) => Promise<PushOutcome>,
+  ): Promise<TenantChange> => {
     const x = targets.find((t) => t.service.name === service);
     if (!x)
       throw new UsageError(
@@ -93,25 +121,20 @@ export function openTenants(project: LoadedProject, options: TenantOptions = {})
       );
     if (!x.service.tenants)
       throw new UsageError(`service ${service} is not per tenant (it has no tenants: in the manifest)`);
-    const bound = tenantSchema(x.service.tenants, tenant);
-    if ('problem' in bound) throw new UserError(`service ${service}: ${bound.problem}`);
+    const t = await placeOf(x, tenant);
+    if ('problem' in t) throw new UserError(`service ${service}: ${t.problem}`);
+    const head = { service, tenant, schema: t.schema, target: t.database?.label ?? x.target.label };
     try {
-      const r = await work(x, bindTenant(x.service, bound.schema));
-      return { ...r, tenant, statements: r.statements.map(scrub), reasons: r.reasons.map(scrub) };
+      const o = await work(x, bindTenant(x.service, t.schema), t);
+      return { ...head, status: o.status, statements: o.statements.map(scrub), reasons: o.reasons.map(scrub) };
     } catch (err) {
-      return {
-        ...head(x, bound.schema),
-        tenant,
-        status: 'failed' as const,
-        statements: [],
-        reasons: [scrub(errorLine(err))],
-      };
+      return { ...head, status: 'failed' as const, statements: [], reasons: [scrub(errorLine(err))] };
     }
   };
   return {
     create: (service, tenant) => guarded(service, tenant, create),
     drop: (service, tenant, o = {}) =>
-      guarded(service, tenant, (x, bound) => drop(x, bound, o.acceptDataLoss ?? false)),
+      guarded(service, tenant, (x, bound, t) => drop(x, bound, t, o.acceptDataLoss ?? false)),
     close: () => connections.close(),
   };
 }
@@ -145,11 +168,3 @@ export async function dropTenant(
     await admin.close();
   }
 }
-
-const head = (x: ServiceTarget, schema: string) => ({ service: x.service.name, schema, target: x.target.label });
-
-const change = (
-  x: ServiceTarget,
-  bound: Service,
-  o: { status: PushStatus; statements: readonly string[]; reasons: readonly string[] },
-) => ({ ...head(x, bound.schema), status: o.status, statements: o.statements, reasons: o.reasons });

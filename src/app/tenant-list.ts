@@ -2,40 +2,58 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { errorLine } from '../db/connect/one-line.js';
 import type { Db } from '../db/connect/queryable.js';
+import type { Target } from '../db/connect/targets.js';
 import { schemaLike, tenantOfSchema, tenantSchema } from '../model/tenants.js';
 import type { Service } from '../model/types.js';
 import { UserError } from '../shared/errors.js';
+import { tenantDatabase } from './tenant-databases.js';
 
-/** A tenant of a per-tenant service: its schema, or why its name cannot be one. */
+/**
+ * A tenant of a per-tenant service: its schema, and with a database per tenant its database (the
+ * service's schema in it); or why its name or URL cannot be one.
+ */
 export type TenantEntry =
-  { readonly tenant: string; readonly schema: string } | { readonly tenant: string; readonly problem: string };
+  | { readonly tenant: string; readonly schema: string; readonly database?: Target }
+  | { readonly tenant: string; readonly problem: string };
 
 /**
  * The tenants of `service` from its source (`tenants.from`), in the order the source gives them; with
  * `chosen`, only those (a name the source does not list is a problem of its own). A source that cannot
- * be read is the service's failure, said with what failed.
+ * be read is the service's failure, said with what failed. `control`: the service's URL, on whose
+ * server a database name pattern names the tenants' databases.
  */
 export async function listTenants(
   service: Service,
   db: Db,
   root: string,
   chosen?: readonly string[],
+  control?: string,
 ): Promise<TenantEntry[]> {
-  const t = service.tenants!;
-  const source = t.source;
-  const names = source ? await fromSource(service, db, root) : [...(chosen ?? [])];
-  const unique = [...new Set(names)];
-  const entry = (tenant: string): TenantEntry => {
-    const bound = tenantSchema(t, tenant);
-    return 'schema' in bound ? { tenant, schema: bound.schema } : { tenant, problem: bound.problem };
-  };
-  if (!chosen || !source) return unique.map(entry);
+  const source = service.tenants!.source;
+  const listed = source ? await fromSource(service, db, root) : (chosen ?? []).map((name): Listed => ({ name }));
+  const urls = new Map<string, string | undefined>();
+  for (const { name, url } of listed) if (!urls.has(name)) urls.set(name, url);
+  const entry = (tenant: string): TenantEntry => tenantEntry(service, tenant, control, urls.get(tenant));
+  if (!chosen || !source) return [...urls.keys()].map(entry);
   return [...new Set(chosen)].map((tenant) =>
-    unique.includes(tenant)
+    urls.has(tenant)
       ? entry(tenant)
       : { tenant, problem: `not a tenant of service ${service.name} (${said(service)})` },
   );
 }
+
+/** Where one tenant lives: a schema of the control database, or the service's schema in a database of its own. */
+export function tenantEntry(service: Service, tenant: string, control?: string, url?: string): TenantEntry {
+  if (service.tenants!.kind === 'database') {
+    const place = tenantDatabase(service, tenant, control, url);
+    return 'database' in place ? { tenant, schema: service.schema, database: place.database } : { tenant, ...place };
+  }
+  const bound = tenantSchema(service.tenants!, tenant);
+  return 'schema' in bound ? { tenant, schema: bound.schema } : { tenant, problem: bound.problem };
+}
+
+/** A tenant as its source lists it: its name, and with a database per tenant perhaps its URL. */
+type Listed = { readonly name: string; readonly url?: string };
 
 const said = (service: Service) => {
   const s = service.tenants!.source!;
@@ -43,26 +61,32 @@ const said = (service: Service) => {
   return s.kind === 'schemas' ? 'no schema of that name' : s.kind === 'file' ? `not in ${s.file}` : 'not in its list';
 };
 
-async function fromSource(service: Service, db: Db, root: string): Promise<string[]> {
+async function fromSource(service: Service, db: Db, root: string): Promise<Listed[]> {
   const s = service.tenants!.source!;
+  const perDatabase = service.tenants!.kind === 'database';
   const fail = (what: string, err: unknown) =>
     new UserError(`service ${service.name}: ${what} failed, so its tenants are unknown: ${errorLine(err)}`);
+  const listed = (name: unknown, url: unknown): Listed => ({
+    name: String(name),
+    ...(perDatabase && url !== undefined && url !== null && { url: String(url) }),
+  });
   switch (s.kind) {
     case 'list':
-      return [...s.names];
+      return s.names.map((name) => ({ name }));
     case 'file':
       try {
         return readFileSync(resolve(root, s.file), 'utf8')
           .split('\n')
           .map((line) => line.replace(/#.*/, '').trim())
-          .filter((line) => line !== '');
+          .filter((line) => line !== '')
+          .map((line) => listed(...(line.split(/\s+/) as [string, string?])));
       } catch (err) {
         throw fail(`reading the tenants file ${s.file}`, err);
       }
     case 'query':
       try {
         const rows = await db.query<Record<string, unknown>>(s.query);
-        return rows.map((row) => String(Object.values(row)[0]));
+        return rows.map((row) => listed(...(Object.values(row) as [unknown, unknown?])));
       } catch (err) {
         throw fail(`the tenants query ${JSON.stringify(s.query)}`, err);
       }
@@ -71,7 +95,10 @@ async function fromSource(service: Service, db: Db, root: string): Promise<strin
         'select nspname as name from pg_namespace where nspname like $1 order by 1',
         [schemaLike(service.tenants!)],
       );
-      return rows.flatMap((r) => tenantOfSchema(service.tenants!, r.name) ?? []);
+      return rows.flatMap((r) => {
+        const name = tenantOfSchema(service.tenants!, r.name);
+        return name === undefined ? [] : [{ name }];
+      });
     }
   }
 }

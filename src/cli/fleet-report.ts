@@ -7,6 +7,9 @@ import type { CliIo } from './io.js';
 
 const FAILING = new Set(['refused', 'failed', 'skipped']);
 
+/** Where a tenant is: its database with a database per tenant, else its schema. */
+const where = (t: { readonly schema?: string; readonly database?: string }) => t.database ?? t.schema;
+
 export function printFleetPush(f: FleetPush, dryRun: boolean, io: CliIo): void {
   const head = `${f.service} (${f.pattern}) → ${f.target}`;
   if (f.error) return io.stderr(`${head}: ${f.error}`);
@@ -21,9 +24,9 @@ export function printFleetPush(f: FleetPush, dryRun: boolean, io: CliIo): void {
     const out = FAILING.has(t.status) ? io.stderr : io.stdout;
     const count = t.statements.length > 0 ? `, ${plural(t.statements.length, 'statement')}` : '';
     const status = dryRun && !FAILING.has(t.status) ? `would be ${t.status}` : t.status;
-    out(`  ${t.tenant}${t.schema ? ` (${t.schema})` : ''}: ${status}${count}`);
+    out(`  ${t.tenant}${where(t) ? ` (${where(t)})` : ''}: ${status}${count}`);
     if (t.sharesPlanWith) {
-      out(`    the same statements as ${t.sharesPlanWith}, in ${t.schema}`);
+      out(`    the same statements as ${t.sharesPlanWith}, in ${where(t)}`);
       continue;
     }
     for (const sql of t.statements) out(`    ${sql.trim().replace(/;$/, '').replace(/\n/g, '\n      ')};`);
@@ -40,7 +43,7 @@ export function printFleetVerify(f: FleetVerify, io: CliIo): void {
   io.stderr(`${head}: ${plural(off.length, 'tenant')} of ${f.tenants.length} differ`);
   for (const t of off) {
     if (t.error) io.stderr(`  ${t.tenant}: cannot verify: ${t.error}`);
-    else io.stderr(`  ${t.tenant} (${t.schema}): ${plural(t.drift.length, 'difference')}`);
+    else io.stderr(`  ${t.tenant} (${where(t)}): ${plural(t.drift.length, 'difference')}`);
     for (const d of t.drift) io.stderr(`    ${d.where}: ${d.message}`);
   }
 }

@@ -16,7 +16,10 @@ interface Target {
 }
 
 /** Resolves foreign keys, derives relations from them and orders services by dependency. */
-export function resolveReferences(services: readonly ServiceDraft[], diagnostics: Diagnostic[]): Model {
+export function resolveReferences(
+  services: readonly ServiceDraft[],
+  diagnostics: Diagnostic[],
+): Omit<Model, 'extensions'> {
   const report = (message: string, path: YamlPath) => diagnostics.push({ path, message });
   const fks = new Map<ReferenceDraft, ForeignKey>();
   const dependsOn = new Map(services.map((s) => [s.name, new Map<string, YamlPath>()] as const));
@@ -59,6 +62,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
   return {
     services: order.map((s): Service => ({
       name: s.name,
+      extensions: s.extensions,
       schema: s.schema,
       schemaTsName: s.schemaTsName,
       urlEnv: s.urlEnv,

@@ -14,8 +14,9 @@ import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
 import { referenceDrafts, type ReferenceDraft } from './reference-drafts.js';
 import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
+import { resolveTriggers } from './resolve-triggers.js';
 import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
-import type { Check, Constraint, Index, IndexKey, Partitioning, Service, SoftDelete, Table } from './types.js';
+import type { Check, Constraint, Index, IndexKey, Partitioning, Service, SoftDelete, Table, Trigger } from './types.js';
 
 /** A service before references are resolved: tables are still drafts. */
 export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
@@ -39,6 +40,7 @@ export interface TableDraft {
   readonly references: readonly ReferenceDraft[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
+  readonly triggers?: readonly Trigger[];
 }
 
 export function resolveTable(
@@ -222,6 +224,8 @@ export function resolveTable(
   const uniqueKeys = uniqueKeysOf(path, primaryKey, pkColumns[0], uniques, indexes);
   const shape = { name, schema: scope.schema, columns: new Set(byName.keys()), uniqueKeys };
   const partitioning = resolvePartitioning(input, path, shape, report);
+  const touched = columns.filter((c) => c.onUpdateTrigger).map((c) => constraintNames.onUpdateTrigger(name, c.name));
+  const triggers = input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), report);
 
   return {
     name,
@@ -237,6 +241,7 @@ export function resolveTable(
     references,
     ...(softDelete && { softDelete }),
     ...(partitioning && { partitioning }),
+    ...(triggers && { triggers }),
   };
 }
 

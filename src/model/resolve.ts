@@ -31,6 +31,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       if (problem) report(problem, [kind === 'base name' ? 'bases' : 'mixins', n], true);
     }
   }
+  const extensions = resolveExtensions(manifest.extensions ?? [], report);
   const services: ServiceDraft[] = [];
   const enumOwners = new Map<string, string[]>();
   for (const [name, svc] of Object.entries(manifest.services))
@@ -44,9 +45,11 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     if (nameProblem) report(nameProblem, path, true);
     const tenants = svc.tenants && resolveTenancy(svc.tenants, [...path, 'tenants'], report);
     if (tenants) tenancies.set(name, tenants);
-    const schema = svc.tenants?.schema ?? svc.schema ?? name;
+    // Per schema, the pattern is the schema; per database, the service's schema is in every tenant's database.
+    const schemaPattern = svc.tenants?.schema;
+    const schema = schemaPattern ?? svc.schema ?? name;
     const schemaAt = svc.schema === undefined ? path : [...path, 'schema'];
-    const schemaProblem = svc.tenants
+    const schemaProblem = schemaPattern
       ? undefined
       : (identifierProblem(schema, 'schema name') ?? reservedSchemaProblem(schema));
     if (schemaProblem && !(nameProblem && svc.schema === undefined))
@@ -84,9 +87,10 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
     const functions = resolveFunctions(svc.functions ?? {}, [...path, 'functions'], diagnostics);
     const views = resolveViews(svc.views ?? {}, [...path, 'views'], new Set(scope.enums.keys()), diagnostics);
-    // A view's query and a function's body name their tables schema-qualified: one text cannot serve every tenant.
+    // A view's query and a function's body name their tables schema-qualified: one text cannot serve every
+    // tenant's schema (a database per tenant keeps one schema name, so there they are fine).
     for (const key of ['views', 'functions'] as const)
-      if (svc.tenants && svc[key])
+      if (schemaPattern !== undefined && svc[key])
         report(
           `a per-tenant service has no ${key} yet; expected ${key} in a service without tenants:`,
           [...path, key],
@@ -115,6 +119,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       tables,
       views,
       functions,
+      extensions,
       path,
       ...(tenants && { tenants }),
     };
@@ -125,8 +130,21 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
   checkMoves(services, report);
   const resolved = resolveReferences(services, diagnostics);
   const drizzle = manifest.drizzle === undefined ? undefined : (Number(manifest.drizzle) as DrizzleMajor);
-  const model: Model = drizzle === undefined ? resolved : { ...resolved, drizzle };
+  const model: Model = { ...resolved, extensions, ...(drizzle !== undefined && { drizzle }) };
   return diagnostics.length > 0 ? { diagnostics } : { model, diagnostics };
+}
+
+/** The manifest's extensions, each named once (the shape checked their spelling). */
+function resolveExtensions(names: readonly string[], report: (message: string, path: YamlPath) => void): string[] {
+  names.forEach((name, i) => {
+    const first = names.indexOf(name);
+    if (first < i)
+      report(`extension ${name} is listed twice (first at ${formatPath(['extensions', first])}); expected each once`, [
+        'extensions',
+        i,
+      ]);
+  });
+  return [...new Set(names)];
 }
 
 /** A table's constraints share one namespace: a named check or foreign key must not take another's name. */

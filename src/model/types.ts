@@ -186,8 +186,26 @@ export interface Table {
   readonly softDelete?: SoftDelete;
   /** a partitioned table: its key and declared partitions (partitionBy, partitions) */
   readonly partitioning?: Partitioning;
+  /** the triggers the manifest declares on it (`triggers:`); none when it declares none */
+  readonly triggers?: readonly Trigger[];
   readonly foreignKeys: readonly ForeignKey[];
   readonly relations: readonly Relation[];
+}
+
+/**
+ * A trigger the table declares: SQL the service owns, created or replaced by push and compared by
+ * verify as the server prints it; Drizzle has no form for it, so no code is generated.
+ */
+export interface Trigger {
+  readonly name: string;
+  readonly timing: 'before' | 'after';
+  readonly events: readonly ('insert' | 'update' | 'delete' | 'truncate')[];
+  readonly forEach: 'row' | 'statement';
+  /** the WHEN condition, as written */
+  readonly when?: string;
+  /** the trigger function; no schema for the service's own (a bare name in the manifest) */
+  readonly function: { readonly schema?: string; readonly name: string };
+  readonly args: readonly string[];
 }
 
 /** A partitioned table's key and the partitions the manifest declares (created in the table's schema). */
@@ -281,15 +299,25 @@ export interface Service {
   readonly tables: readonly Table[];
   readonly views: readonly View[];
   readonly functions: readonly Routine[];
+  /** the manifest's extensions (Model.extensions): the service's database needs each one */
+  readonly extensions: readonly string[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
-  /** a per-tenant service: `schema` is then its pattern, bound to one tenant's schema by bindTenant (tenants.ts) */
+  /**
+   * a per-tenant service: per schema, `schema` is then its pattern, bound to one tenant's schema by
+   * bindTenant (tenants.ts); per database, `schema` is its schema inside every tenant's database
+   */
   readonly tenants?: Tenancy;
 }
 
-/** How a per-tenant service names its tenants' schemas and where its tenants come from. */
+/**
+ * How a per-tenant service names its tenants and where its tenants come from: `schema`, one schema
+ * per tenant named by the pattern; `database`, one database per tenant (a database name or a URL
+ * pattern), each holding the service's schema.
+ */
 export interface Tenancy {
-  /** the schema name pattern, e.g. `tenant_{tenant}` */
+  readonly kind: 'schema' | 'database';
+  /** the pattern, e.g. `tenant_{tenant}` or `postgres://app@db2/tenant_{tenant}` */
   readonly pattern: string;
   /** the pattern's text before and after `{tenant}` */
   readonly prefix: string;
@@ -309,6 +337,8 @@ export type DrizzleMajor = 0 | 1;
 export interface Model {
   /** services in dependency order: referenced services come first */
   readonly services: readonly Service[];
+  /** the manifest's `extensions:`, in its order: created by push where missing, never dropped */
+  readonly extensions: readonly string[];
   /** the manifest's `drizzle:`; absent, the drizzle-orm installed for the output folder decides (drizzle-target.ts) */
   readonly drizzle?: DrizzleMajor;
 }

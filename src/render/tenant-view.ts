@@ -1,3 +1,4 @@
+import { schemaTenancy } from '../model/tenants.js';
 import { MAX_IDENTIFIER_BYTES } from '../manifest/value-rules.js';
 import { camelCase, pascalCase } from '../model/names.js';
 import type { Service } from '../model/types.js';
@@ -28,7 +29,7 @@ export interface TenantView {
 }
 
 export function tenantView(service: Service, relationTables: readonly RelationsV1View[], drizzle1: boolean) {
-  const t = service.tenants;
+  const t = schemaTenancy(service);
   if (!t) return {};
   const stem = camelCase(service.name);
   const declared = [

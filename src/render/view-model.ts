@@ -1,3 +1,4 @@
+import { schemaTenancy } from '../model/tenants.js';
 import { isCustomKind, type CustomKind } from '../model/custom-types.js';
 import {
   columnCall,
@@ -120,7 +121,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       f.crossService ? reaches(model, f.target.service, service.name) : f.target.table !== table.name,
     );
   const binding = serviceTypeBinding(service);
-  const place: TypePlace = service.tenants ? { tenantSchemaParam: 'schemaName' } : { schema: service.schema };
+  const place: TypePlace = schemaTenancy(service) ? { tenantSchemaParam: 'schemaName' } : { schema: service.schema };
   const allCalls: (ColumnCall | ConstraintCall)[] = [];
   const tables = service.tables.map((table): TableView => {
     const scope: CodeScope = {
@@ -243,7 +244,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
     migrationsOut: tsString(`./${joinPosix('migrations', service.name)}`),
     migrationsTable: tsString(migrationsTable(service.name)),
     ...partitionsFilter(service.tables),
-    declare: service.tenants ? 'const' : 'export const',
+    declare: schemaTenancy(service) ? 'const' : 'export const',
     ...tenantView(service, relationTables, options.drizzle === 1),
   };
 }

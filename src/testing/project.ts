@@ -47,10 +47,13 @@ export function testProject(manifest: string, names: readonly string[], tenants:
   const modelKey = manifestKey(bytes);
   let model = models.get(modelKey);
   if (!model) models.set(modelKey, (model = loadModel(manifestPath, manifest)));
-  // A test names its tenants itself: a per-tenant service's source (a query on a control table, say) is not read.
-  const services = withDependencies(model, selectServices(model, names)).map((s) =>
-    s.tenants ? { ...s, tenants: { ...s.tenants, source: undefined } } : s,
-  );
+  // A test names its tenants itself: a per-tenant service's source (a query on a control table, say) is
+  // not read. With a database per tenant, the test database is one tenant's: the service is pushed into
+  // it as it is into every tenant database.
+  const services = withDependencies(model, selectServices(model, names)).map((s): Service => {
+    if (s.tenants?.kind === 'database') return { ...s, tenants: undefined };
+    return s.tenants ? { ...s, tenants: { ...s.tenants, source: undefined } } : s;
+  });
   const key = createHash('sha256')
     .update(`${modelKey}\0${filesFingerprint([PUSH_CODE_DIR])}\0${services.map((s) => s.name).join(',')}`)
     .update(`\0${tenants.join(',')}`)

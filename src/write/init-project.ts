@@ -62,7 +62,7 @@ const PER_TENANT_SERVICES = `  app:                      # shared: the Postgres 
           slug: { type: text, unique: true, comment: "The tenant's name: lowercase letters, digits and _." }
   workspace:                # per tenant: the schema tenant_<slug> for every tenant
     tenants:
-      schema: tenant_{tenant}
+      schema: tenant_{tenant}   # or a database per tenant: database: tenant_{tenant} (docs: tenants.md)
       from: { query: select slug from app.tenants where not is_deleted order by slug }
     tables:
       notes:

@@ -39,3 +39,20 @@ export const json = (out: string) => JSON.parse(out) as { ok: boolean; fleets: {
 /** each tenant's status in push --json's report */
 export const statuses = (out: string) =>
   Object.fromEntries(json(out).fleets[0]!.tenants.map((t) => [t.tenant, t.status] as const));
+
+/**
+ * The same shop with a database per tenant: each tenant's database is `<control>_<tenant>` on the
+ * control database's server (`control`: the project's database name), unless public.tenants gives a URL.
+ * accounts stays shared, in the control database.
+ */
+export const databaseManifest = (
+  control: string,
+  extra = '',
+  from = "from: { query: 'select slug, url from public.tenants order by slug' }",
+) =>
+  manifest(extra, from)
+    .replace('schema: tenant_{tenant}', `database: ${control}_{tenant}`)
+    .replace(/, references: \{ service: accounts, table: users \}/, '');
+
+/** The control table: each tenant's name and, when it is not the pattern's, its database URL. */
+export const TENANT_URLS = `create table public.tenants (slug text primary key, url text)`;

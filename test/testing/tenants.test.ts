@@ -2,6 +2,7 @@ import { createTestDatabase } from 'drizzle-schemagen/testing';
 import { describe, expect, test } from 'vitest';
 import * as accounts from '../fixtures/tenants/expected/accounts/index.js';
 import * as shop from '../fixtures/tenants/expected/shop/index.js';
+import * as shopPerDatabase from '../fixtures/tenant-databases/expected/shop/index.js';
 import { KINDS, SLOW } from './kinds.js';
 import { inject } from 'vitest';
 
@@ -25,6 +26,21 @@ describe.each(KINDS)('createTestDatabase on %s', (kind) => {
         { nspname: 'tenant_acme' },
         { nspname: 'tenant_globex' },
       ]);
+    },
+    SLOW,
+  );
+
+  test(
+    "with a database per tenant, the test database is one tenant's: the service's schema is pushed into it",
+    async () => {
+      await using t = await createTestDatabase({
+        manifest: 'test/fixtures/tenant-databases/schema.yaml',
+        schemas: { shop: shopPerDatabase },
+        ...(kind === 'postgres' ? { url: inject('postgresUrl') } : {}),
+      });
+      await t.db.shop.insert(shopPerDatabase.orders).values({});
+      expect(await t.db.shop.select().from(shopPerDatabase.openOrders)).toHaveLength(1);
+      expect(await t.query(`select count(*)::int as n from shop.orders`)).toEqual([{ n: 1 }]);
     },
     SLOW,
   );

@@ -1,6 +1,6 @@
 import type { Model, Service } from '../../model/types.js';
 import { MIGRATIONS_SCHEMA } from '../../shared/conventions.js';
-import { schemaLike } from '../../model/tenants.js';
+import { schemaLike, schemaTenancy } from '../../model/tenants.js';
 import { readCatalog } from '../catalog/read.js';
 import type { CatalogSchema } from '../catalog/types.js';
 import { errorLine } from '../connect/one-line.js';
@@ -141,7 +141,10 @@ async function refuseEmptyTwins(
 ) {
   if (options.allowDuplicate) return;
   const owned = [...model.services.map((s) => s.schema), MIGRATIONS_SCHEMA];
-  const tenantSchemas = model.services.flatMap((s) => (s.tenants ? [schemaLike(s.tenants)] : []));
+  const tenantSchemas = model.services.flatMap((s) => {
+    const t = schemaTenancy(s);
+    return t ? [schemaLike(t)] : [];
+  });
   const splits = await silentSplits(tx, service, catalog, owned, tenantSchemas);
   if (splits.length > 0)
     throw new Rollback({

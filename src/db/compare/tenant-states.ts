@@ -11,9 +11,19 @@ export interface TenantState {
   readonly schema: string;
   readonly catalog: CatalogSchema;
   readonly drift: readonly Drift[];
-  /** the tenants whose schemas are in the same state share one comparison (and one dry-run plan): its first */
-  readonly representative: string;
+  /** the schemas in the same state share one comparison (and one plan): the state's number in its StateCache */
+  readonly state: number;
 }
+
+/**
+ * The distinct states compared so far, each with the schema it was compared for: one cache serves the
+ * reads of many databases (a database per tenant), so tenants in the same state share a comparison
+ * wherever they live.
+ */
+export type StateCache = Map<
+  string,
+  { readonly state: number; readonly schema: string; readonly drift: readonly Drift[] }
+>;
 
 /**
  * Reads every tenant schema of a per-tenant service in one snapshot and compares each distinct state
@@ -25,6 +35,7 @@ export async function tenantStates(
   service: Service,
   schemas: readonly string[],
   options: { readonly unmanaged?: boolean } = {},
+  cache: StateCache = new Map(),
 ): Promise<Map<string, TenantState>> {
   const read = await db.readOnly((q) =>
     readCatalogs(
@@ -33,18 +44,17 @@ export async function tenantStates(
       options,
     ),
   );
-  const byState = new Map<string, { schema: string; drift: readonly Drift[] }>();
   const states = new Map<string, TenantState>();
   for (const schema of schemas) {
     const catalog = read.schemas.get(schema)!;
     const key = stateKey(catalog, schema);
-    let shared = byState.get(key);
+    let shared = cache.get(key);
     if (!shared) {
       const drift = (await diffService(bindTenant(service, schema), catalog, db)).filter((d) => !d.elsewhere);
-      byState.set(key, (shared = { schema, drift }));
+      cache.set(key, (shared = { state: cache.size, schema, drift }));
     }
     const drift = shared.schema === schema ? shared.drift : shared.drift.map((d) => renamed(d, shared.schema, schema));
-    states.set(schema, { schema, catalog, drift, representative: shared.schema });
+    states.set(schema, { schema, catalog, drift, state: shared.state });
   }
   return states;
 }
