@@ -84,10 +84,8 @@ export async function pushFleet(
       const state = 'schema' in e ? states.get(e.tenant)! : undefined;
       if ('problem' in e) results.set(e.tenant, failed(e, e.problem));
       else if (state && 'error' in state) results.set(e.tenant, failed(e, state.error));
-      else if (state!.drift.length === 0) {
+      else if (state!.drift.length === 0)
         results.set(e.tenant, { ...place(e), status: 'unchanged', statements: [], reasons: [] });
-        await dbs.release(e);
-      }
     }
     const differing = bound.filter((e) => !results.has(e.tenant));
     const known = states as ReadonlyMap<string, TenantState>;
