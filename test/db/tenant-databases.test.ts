@@ -11,6 +11,7 @@ import { TENANT_URLS, databaseManifest, json, statuses } from '../support/tenant
  * spellings (127.0.0.1 and localhost), which push counts as two.
  */
 const TOTAL = `\n          total: { type: integer }`;
+const NOTE = `\n          note: { type: text, nullable: true }`;
 
 interface Fleet {
   readonly p: Project;
@@ -72,6 +73,16 @@ describe('on postgres only', () => {
     ]);
     const again = await p.run(['push', '--json']);
     expect(statuses(again.stdout)).toEqual({ acme: 'unchanged', globex: 'unchanged', initech: 'unchanged' });
+    // Tenants in the same state share one plan wherever their databases are.
+    await p.write(databaseManifest(control, NOTE));
+    const dry = await p.run(['push', '--dry-run']);
+    expect(dry.stdout).toMatch(
+      / {2}globex \(postgres:.*_globex\): would be altered, 1 statement\n {4}the same statements as acme,/,
+    );
+    expect(dry.stdout).toMatch(
+      / {2}initech \(postgres:.*@localhost:.*_initech\): would be altered, 1 statement\n {4}the same statements as acme,/,
+    );
+    await p.write(databaseManifest(control));
     const verified = await p.run(['verify']);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toContain(`shop (${control}_{tenant}) → `);
