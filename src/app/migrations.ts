@@ -51,7 +51,7 @@ export async function migrate(project: LoadedProject, options: TargetChoice = {}
   const { applyMigrations, migrationsDir } = await import('../db/migrations/migrations.js');
   const targets = resolveTargets(project.model, project, options);
   const scrub = scrubber(targets);
-  const results = await withConnections(project.root, (connections) =>
+  const results = await withConnections(project, (connections) =>
     perDatabase(targets, async ({ service, target }) => {
       const folder = migrationsDir(project.root, service.name);
       if (!existsSync(folder)) {

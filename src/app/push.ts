@@ -85,7 +85,7 @@ export interface PushReport {
 export async function push(project: LoadedProject, options: PushOptions = {}): Promise<PushReport> {
   const targets = resolveTargets(project.model, project, options);
   const shared = targets.filter((x) => !x.service.tenants);
-  return withConnections(project.root, async (c) => {
+  return withConnections(project, async (c) => {
     // The databases compute their catalogs while generated/ is checked; nothing changes before the check passes.
     const catalogs = catalogsFor(project.model, shared);
     readAhead(catalogs, shared, c);

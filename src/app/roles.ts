@@ -46,7 +46,7 @@ export async function roles(project: LoadedProject, options: RolesOptions = {}):
   if (!options.apply) return { ok: true, services: scripts };
   const targets = resolveTargets(model, project, options);
   const scrub = scrubber(targets);
-  const errors = await withConnections(project.root, (connections) =>
+  const errors = await withConnections(project, (connections) =>
     perDatabase(targets, async ({ service, target }) => {
       try {
         const statements = roleStatements(model, service, { password, mask: false });

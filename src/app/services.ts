@@ -73,9 +73,17 @@ export async function perDatabase<T>(
   return results;
 }
 
-/** Opens each database once for `fn` and closes them all afterwards, also when `fn` throws. */
-export async function withConnections<T>(root: string, fn: (c: Connections) => Promise<T>): Promise<T> {
-  const connections = new Connections(root);
+/**
+ * Opens each database once for `fn` and closes them all afterwards, also when `fn` throws: the
+ * databases of a project's folder (its model's extensions loaded into the embedded one), or of a
+ * folder without a project.
+ */
+export async function withConnections<T>(
+  project: string | { readonly root: string; readonly model: Model },
+  fn: (c: Connections) => Promise<T>,
+): Promise<T> {
+  const connections =
+    typeof project === 'string' ? new Connections(project) : new Connections(project.root, project.model.extensions);
   try {
     return await fn(connections);
   } finally {

@@ -46,7 +46,7 @@ const SCHEMA = '\u0000';
 export function openTenants(project: LoadedProject, options: TenantOptions = {}): TenantAdmin {
   const { model } = project;
   const targets = resolveTargets(model, project, options);
-  const connections = new Connections(project.root);
+  const connections = new Connections(project.root, model.extensions);
   const scripts = new Map<string, readonly string[]>();
   /** Creates the tenant in `db`: from the kept statements, or pushed as push would (and then kept). */
   const createIn = async (db: Db, x: ServiceTarget, bound: Service): Promise<PushOutcome> => {

@@ -31,7 +31,7 @@ export async function up(project: LoadedProject, options: UpOptions = {}): Promi
   const targets = resolveTargets(project.model, project, options).filter((x) => !x.service.tenants);
   const labels = [...new Set(targets.map((x) => x.target.label))];
   const tables = project.model.services.reduce((n, s) => n + s.tables.length, 0);
-  return withConnections(project.root, async (connections) => {
+  return withConnections(project, async (connections) => {
     const push = await pushServices(project.model, targets, options, connections);
     if (options.dryRun) return { ok: push.ok, push, targets: labels, tables };
     const verify = await verifyServices(project.model, targets, connections);

@@ -53,7 +53,7 @@ export interface VerifyOptions extends TargetChoice {
 /** Compares each chosen service's live schema with the manifest; changes nothing. */
 export async function verify(project: LoadedProject, options: VerifyOptions = {}): Promise<VerifyReport> {
   const targets = resolveTargets(project.model, project, options);
-  return withConnections(project.root, async (c) => {
+  return withConnections(project, async (c) => {
     const report = await verifyServices(
       project.model,
       targets.filter((x) => !x.service.tenants),

@@ -30,6 +30,8 @@ export interface LiveDatabase {
   readonly views: readonly CatalogView[];
   /** the functions and procedures of the schemas read */
   readonly functions: readonly CatalogFunction[];
+  /** the extensions of the database, plpgsql aside */
+  readonly extensions: readonly string[];
 }
 
 /** An object outside what the manifest expresses: kind and full name. */
@@ -62,6 +64,7 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
     others,
     views,
     functions,
+    extensions: catalog.extensions,
   };
 }
 

@@ -1,6 +1,7 @@
 import { actualDefault, expectedDefault, normalizeSql } from '../db/compare/normalize.js';
 import { pgArray } from '../model/drizzle-calls.js';
 import { parseColumnType } from '../model/column-types.js';
+import { isExtensionType } from '../model/custom-types.js';
 import { resolveDefault } from '../model/defaults.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { Column, ColumnType, Literal } from '../model/types.js';
@@ -30,7 +31,8 @@ export function typeSpelling(c: CatalogColumn): string | undefined {
   const isArray = c.type.endsWith('[]');
   const suffix = isArray ? '[]'.repeat(Math.max(c.dims, 1)) : '';
   if (c.typeKind === 'e') return c.typeName + suffix;
-  if (!['b', 'r', 'm'].includes(c.typeKind) || c.typeSchema !== 'pg_catalog') return undefined;
+  if (!['b', 'r', 'm'].includes(c.typeKind)) return undefined;
+  if (c.typeSchema !== 'pg_catalog' && !isExtensionType(c.typeName)) return undefined;
   const scalar = isArray ? c.type.slice(0, -2) : c.type;
   const sized = WITH_MODIFIER.exec(scalar);
   const name = sized ? sized[1]! + sized[3]! : scalar;

@@ -5,6 +5,7 @@ import type { MixinPlan } from './mixins.js';
 import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
 import type { ServiceFunctions } from './functions.js';
+import type { TableTriggers } from './triggers.js';
 import type { ServiceViews } from './views.js';
 
 export interface ServiceEnums {
@@ -13,6 +14,8 @@ export interface ServiceEnums {
 }
 
 interface Planned {
+  /** the database's extensions, which the manifest lists so a push elsewhere creates them */
+  readonly extensions: readonly string[];
   readonly tables: readonly ImportedTable[];
   readonly enums: ReadonlyMap<string, ServiceEnums>;
   /** by service (the schema it stays in): its `domains` and `composites` sections as the manifest writes them */
@@ -21,6 +24,7 @@ interface Planned {
   readonly mixins: MixinPlan;
   readonly views: ServiceViews;
   readonly functions: ServiceFunctions;
+  readonly triggers: TableTriggers;
 }
 
 interface Manifest extends Planned {
@@ -53,6 +57,7 @@ export function manifestData(m: Planned): Record<string, unknown> {
   };
   return {
     version: 1n,
+    ...(m.extensions.length > 0 && { extensions: m.extensions }),
     base: columnsOf(m.plan.base),
     ...(m.plan.named.size > 0 && {
       bases: Object.fromEntries([...m.plan.named].map(([n, cols]) => [n, columnsOf(cols)])),
@@ -71,7 +76,10 @@ export function manifestData(m: Planned): Record<string, unknown> {
           }),
           ...m.userTypes.get(service),
           tables: Object.fromEntries(
-            tables.map((t) => [t.place.name, tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t))]),
+            tables.map((t) => [
+              t.place.name,
+              tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t), m.triggers.get(t)),
+            ]),
           ),
           ...(m.functions.has(service) && { functions: m.functions.get(service) }),
           ...(m.views.has(service) && { views: m.views.get(service) }),
@@ -99,6 +107,7 @@ function tableData(
   base: readonly { name: string }[],
   choice: string | false,
   mixin?: { name: string; length: number },
+  triggers?: Record<string, Record<string, unknown>>,
 ) {
   const inBase = new Set(base.map((c) => c.name));
   // A trailing mixin's columns are the table's last ones (mixins.ts).
@@ -119,6 +128,7 @@ function tableData(
       partitionBy: t.partitioning.partitionBy,
       ...(Object.keys(t.partitioning.partitions).length > 0 && { partitions: t.partitioning.partitions }),
     }),
+    ...(triggers && { triggers }),
   };
 }
 

@@ -13,6 +13,7 @@ import { importReport } from './report.js';
 import { importTable, type Finding, type ImportedTable } from './tables.js';
 import { validateImported } from './validate.js';
 import { importFunctions } from './functions.js';
+import { importTriggers } from './triggers.js';
 import { importViews } from './views.js';
 
 export interface ImportOptions {
@@ -109,9 +110,10 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   for (let i = unsupported.length - 1; i >= 0; i--)
     if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);
   const functions = importFunctions(live.functions, imported, unsupported);
+  const triggers = importTriggers(imported, functions, unsupported);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
-  const data = manifestData({ tables: imported, enums, userTypes: serviceTypes, plan, mixins, views, functions });
   const planned = {
+    extensions: live.extensions,
     tables: imported,
     enums,
     userTypes: serviceTypes,
@@ -119,8 +121,10 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
     mixins,
     views,
     functions,
+    triggers,
     source: o.source,
   };
+  const data = manifestData(planned);
   const problems = validateImported(data, () => renderManifest(data, { ...planned, rows: new Map() }));
   const manifest = renderManifest(data, { ...planned, rows: await counting });
   const report = importReport({ tables: imported, plan, mixins, unsupported, renamed, keep: o.keepBases });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
 import {
   EDITOR_RULES,
+  EXTENSION_NAME_PATTERN,
   LINT_GLOB_PATTERN,
   MAX_IDENTIFIER_BYTES,
   MAX_SQL_FRAGMENT,
@@ -290,6 +291,39 @@ export const partitionSchema = mapping(
   'a partition { values } or { default: true }',
 ).meta({ description: 'A partition: a table of the same columns holding the rows its bounds take.' });
 
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (iss) => `expected one of ${values.join(', ')}, got ${describe(iss.input)}` });
+
+export const TRIGGER_EVENTS = ['insert', 'update', 'delete', 'truncate'] as const;
+
+export const triggerSchema = mapping(
+  {
+    timing: oneOf(['before', 'after'] as const).meta({ description: 'When the trigger fires: BEFORE or AFTER.' }),
+    events: list(oneOf(TRIGGER_EVENTS), 'event').meta({
+      description: 'The statements that fire it (INSERT OR UPDATE …); truncate only for a statement trigger.',
+      uniqueItems: true,
+    }),
+    forEach: oneOf(['row', 'statement'] as const).meta({ description: 'FOR EACH ROW or FOR EACH STATEMENT.' }),
+    when: rawSql
+      .meta({
+        description: 'A condition on OLD and NEW (row triggers): { sql: new.title is distinct from old.title }.',
+      })
+      .optional(),
+    function: text('a function name').meta({
+      description:
+        "The trigger function: a name of the service's schema (one of its `functions`), or schema.name " +
+        '(pg_catalog.tsvector_update_trigger).',
+      pattern: '^[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?$',
+      examples: ['article_search', 'pg_catalog.tsvector_update_trigger'],
+    }),
+    args: z
+      .array(text('an argument'), { error: (iss) => `expected a list of arguments, got ${describe(iss.input)}` })
+      .meta({ description: 'The arguments the function reads in TG_ARGV, as strings.' })
+      .optional(),
+  },
+  'a trigger { timing, events, forEach, when?, function, args? }',
+).meta({ description: 'A trigger of the table, calling a trigger function: created or replaced by push.' });
+
 export const tableSchema = mapping(
   {
     base: z
@@ -378,6 +412,13 @@ export const tableSchema = mapping(
         description:
           'The partitions of a partitioned table, by name: created in the same schema by push; partitions not ' +
           'declared here are left alone (verify lists them as unmanaged).',
+      })
+      .optional(),
+    triggers: dict(triggerSchema, 'triggers')
+      .meta({
+        description:
+          'Triggers of the table by name, created or replaced by push when they differ; triggers not declared ' +
+          'here are left alone (verify lists them as unmanaged).',
       })
       .optional(),
     from: text('<schema>.<table> or the old table name')
@@ -479,9 +520,6 @@ export const viewSchema = mapping(
   },
   'a view { sql, columns, materialized?, with?, indexes? }',
 ).meta({ description: "A view of the service's schema, created and replaced by push." });
-
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (iss) => `expected one of ${values.join(', ')}, got ${describe(iss.input)}` });
 
 export const routineSchema = mapping(
   {
@@ -705,6 +743,19 @@ export const manifestSchema = mapping(
           'drizzle-orm installed where the generated code resolves it, else 0.',
       })
       .optional(),
+    extensions: list(
+      text('an extension name')
+        .regex(new RegExp(EXTENSION_NAME_PATTERN), { error: EDITOR_RULES.extension.patternErrorMessage })
+        .meta({ ...EDITOR_RULES.extension, examples: ['pgcrypto', 'uuid-ossp', 'citext'] }),
+      'extension name',
+    )
+      .meta({
+        description:
+          'Extensions the services need (pgcrypto, uuid-ossp, citext), once for the whole project: push creates ' +
+          "each one missing from a service's database (CREATE EXTENSION IF NOT EXISTS, where the server puts it: " +
+          'the first schema of the search path, normally public) and never drops one.',
+      })
+      .optional(),
     base: baseColumns(
       'Columns every table gets first, in this order, and optionally the soft-delete pair among them (softDelete). ' +
         'Omitted: id, created_at, updated_at, is_deleted, deleted_at.',
@@ -738,7 +789,7 @@ export const manifestSchema = mapping(
     }),
     lint: lintSettingsSchema.optional(),
   },
-  'a manifest { version, drizzle?, base?, bases?, mixins?, services, lint? }',
+  'a manifest { version, drizzle?, extensions?, base?, bases?, mixins?, services, lint? }',
 ).meta({
   title: 'drizzle-schemagen manifest (schema.yaml)',
   description: 'One YAML manifest for every service on PostgreSQL.',
@@ -755,6 +806,7 @@ export type CompositeInput = z.infer<typeof compositeSchema>;
 export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
 export type ViewInput = z.infer<typeof viewSchema>;
+export type TriggerInput = z.infer<typeof triggerSchema>;
 export type RoutineInput = z.infer<typeof routineSchema>;
 export type TenantsInput = z.infer<typeof tenantsSchema>;
 export type LintSettingsInput = z.infer<typeof lintSettingsSchema>;

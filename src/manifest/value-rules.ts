@@ -43,6 +43,9 @@ export const TENANT_DATABASE_RULE = {
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** An extension's name as CREATE EXTENSION takes it: lowercase letters, digits, _ and - (uuid-ossp). */
+export const EXTENSION_NAME_PATTERN = `^[a-z0-9_][a-z0-9_-]{0,${MAX_IDENTIFIER_BYTES - 1}}$`;
+
 /** Postgres text cannot hold NUL (comments, enum values, literals). */
 const NO_NUL_PATTERN = '^[^\\u0000]*$';
 
@@ -111,6 +114,7 @@ export const TYPE_SPELLINGS =
   'interval [fields] [(p)], json, jsonb, bytea, xml, tsvector, tsquery, bit(n), varbit(n), ' +
   'inet, cidr, macaddr, macaddr8, point, line, lseg, box, path, polygon, circle, ' +
   'int4range, int8range, numrange, tsrange, tstzrange, daterange and their multiranges (int4multirange, …), ' +
+  'citext (of the citext extension), ' +
   'an enum of the service, or any of these followed by [] for an array ([][] for two dimensions)';
 
 /**
@@ -138,6 +142,10 @@ export const EDITOR_RULES = {
   sql: rule(
     SQL_FRAGMENT_PATTERN,
     'expected one SQL expression: no ;, no -- or /* comments, no $ outside quotes, quotes closed',
+  ),
+  extension: rule(
+    EXTENSION_NAME_PATTERN,
+    `expected an extension name: lowercase letters, digits, _ and -, at most ${MAX_IDENTIFIER_BYTES} characters`,
   ),
   lintGlob: rule(
     LINT_GLOB_PATTERN,

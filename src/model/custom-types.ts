@@ -15,6 +15,8 @@ export interface CustomTypeSpec {
   readonly sized?: true;
   /** why it is a custom type, for the declaration's comment */
   readonly note?: string;
+  /** the extension defining it (in the extension's schema, not pg_catalog), which `extensions:` lists */
+  readonly extension?: string;
 }
 
 const text = (sql: string): CustomTypeSpec => ({ data: 'string', sql });
@@ -49,11 +51,21 @@ export const CUSTOM_TYPES = {
   tsmultirange: text('tsmultirange'),
   tstzmultirange: text('tstzmultirange'),
   datemultirange: text('datemultirange'),
+  citext: {
+    data: 'string',
+    sql: 'citext',
+    note: 'Case-insensitive text of the citext extension (extensions: [citext]).',
+    extension: 'citext',
+  },
 } as const satisfies Record<string, CustomTypeSpec>;
 
 export type CustomKind = keyof typeof CUSTOM_TYPES;
 
 export const isCustomKind = (kind: string): kind is CustomKind => Object.hasOwn(CUSTOM_TYPES, kind);
+
+/** A type an extension defines, which the manifest spells by its bare name (citext). */
+export const isExtensionType = (name: string): boolean =>
+  isCustomKind(name) && (CUSTOM_TYPES[name] as CustomTypeSpec).extension !== undefined;
 
 /** The SQL a custom type's column is declared with, from the `{ length }` its builder was given. */
 export function customTypeSql(spec: CustomTypeSpec, config: { length?: number } | undefined): string {

@@ -15,7 +15,10 @@ interface Located {
 }
 
 /** Resolves foreign keys, derives relations from them and orders services by dependency. */
-export function resolveReferences(services: readonly ServiceDraft[], diagnostics: Diagnostic[]): Model {
+export function resolveReferences(
+  services: readonly ServiceDraft[],
+  diagnostics: Diagnostic[],
+): Omit<Model, 'extensions'> {
   const report = (message: string, path: YamlPath) => diagnostics.push({ path, message });
   const fks = new Map<ColumnDraft, ForeignKey>();
   const dependsOn = new Map(services.map((s) => [s.name, new Map<string, YamlPath>()] as const));
@@ -73,6 +76,7 @@ export function resolveReferences(services: readonly ServiceDraft[], diagnostics
   return {
     services: order.map((s): Service => ({
       name: s.name,
+      extensions: s.extensions,
       schema: s.schema,
       schemaTsName: s.schemaTsName,
       urlEnv: s.urlEnv,

@@ -13,8 +13,9 @@ import { inheritedColumns, redeclared, type SharedSets } from './inherited-colum
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
 import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
+import { resolveTriggers } from './resolve-triggers.js';
 import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
-import type { Check, Constraint, Index, IndexKey, Partitioning, Service, SoftDelete, Table } from './types.js';
+import type { Check, Constraint, Index, IndexKey, Partitioning, Service, SoftDelete, Table, Trigger } from './types.js';
 
 /** A service before references are resolved: tables are still drafts. */
 export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
@@ -36,6 +37,7 @@ export interface TableDraft {
   readonly checks: readonly Check[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
+  readonly triggers?: readonly Trigger[];
 }
 
 export function resolveTable(
@@ -217,6 +219,8 @@ export function resolveTable(
   const uniqueKeys = uniqueKeysOf(path, primaryKey, pkColumns[0], uniques, indexes);
   const shape = { name, schema: scope.schema, columns: new Set(byName.keys()), uniqueKeys };
   const partitioning = resolvePartitioning(input, path, shape, report);
+  const touched = columns.filter((c) => c.onUpdateTrigger).map((c) => constraintNames.onUpdateTrigger(name, c.name));
+  const triggers = input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), report);
 
   return {
     name,
@@ -231,6 +235,7 @@ export function resolveTable(
     checks,
     ...(softDelete && { softDelete }),
     ...(partitioning && { partitioning }),
+    ...(triggers && { triggers }),
   };
 }
 

@@ -31,6 +31,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       if (problem) report(problem, [kind === 'base name' ? 'bases' : 'mixins', n], true);
     }
   }
+  const extensions = resolveExtensions(manifest.extensions ?? [], report);
   const services: ServiceDraft[] = [];
   const enumOwners = new Map<string, string[]>();
   for (const [name, svc] of Object.entries(manifest.services))
@@ -118,6 +119,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       tables,
       views,
       functions,
+      extensions,
       path,
       ...(tenants && { tenants }),
     };
@@ -128,8 +130,21 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
   checkMoves(services, report);
   const resolved = resolveReferences(services, diagnostics);
   const drizzle = manifest.drizzle === undefined ? undefined : (Number(manifest.drizzle) as DrizzleMajor);
-  const model: Model = drizzle === undefined ? resolved : { ...resolved, drizzle };
+  const model: Model = { ...resolved, extensions, ...(drizzle !== undefined && { drizzle }) };
   return diagnostics.length > 0 ? { diagnostics } : { model, diagnostics };
+}
+
+/** The manifest's extensions, each named once (the shape checked their spelling). */
+function resolveExtensions(names: readonly string[], report: (message: string, path: YamlPath) => void): string[] {
+  names.forEach((name, i) => {
+    const first = names.indexOf(name);
+    if (first < i)
+      report(`extension ${name} is listed twice (first at ${formatPath(['extensions', first])}); expected each once`, [
+        'extensions',
+        i,
+      ]);
+  });
+  return [...new Set(names)];
 }
 
 /** A table's constraints share one namespace: a named check or foreign key must not take another's name. */

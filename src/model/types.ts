@@ -184,8 +184,26 @@ export interface Table {
   readonly softDelete?: SoftDelete;
   /** a partitioned table: its key and declared partitions (partitionBy, partitions) */
   readonly partitioning?: Partitioning;
+  /** the triggers the manifest declares on it (`triggers:`); none when it declares none */
+  readonly triggers?: readonly Trigger[];
   readonly foreignKeys: readonly ForeignKey[];
   readonly relations: readonly Relation[];
+}
+
+/**
+ * A trigger the table declares: SQL the service owns, created or replaced by push and compared by
+ * verify as the server prints it; Drizzle has no form for it, so no code is generated.
+ */
+export interface Trigger {
+  readonly name: string;
+  readonly timing: 'before' | 'after';
+  readonly events: readonly ('insert' | 'update' | 'delete' | 'truncate')[];
+  readonly forEach: 'row' | 'statement';
+  /** the WHEN condition, as written */
+  readonly when?: string;
+  /** the trigger function; no schema for the service's own (a bare name in the manifest) */
+  readonly function: { readonly schema?: string; readonly name: string };
+  readonly args: readonly string[];
 }
 
 /** A partitioned table's key and the partitions the manifest declares (created in the table's schema). */
@@ -279,6 +297,8 @@ export interface Service {
   readonly tables: readonly Table[];
   readonly views: readonly View[];
   readonly functions: readonly Routine[];
+  /** the manifest's extensions (Model.extensions): the service's database needs each one */
+  readonly extensions: readonly string[];
   /** services whose tables this one references, so they are pushed first */
   readonly dependsOn: readonly string[];
   /**
@@ -315,6 +335,8 @@ export type DrizzleMajor = 0 | 1;
 export interface Model {
   /** services in dependency order: referenced services come first */
   readonly services: readonly Service[];
+  /** the manifest's `extensions:`, in its order: created by push where missing, never dropped */
+  readonly extensions: readonly string[];
   /** the manifest's `drizzle:`; absent, the drizzle-orm installed for the output folder decides (drizzle-target.ts) */
   readonly drizzle?: DrizzleMajor;
 }

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { embeddedDb } from '../db/connect/connection.js';
+import { pgliteExtensions } from '../db/connect/pglite-extensions.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { Isolation, type DrizzleClient } from './isolation.js';
 import { pgliteVersion, pushServices, type TestProject } from './project.js';
@@ -33,7 +34,7 @@ export interface IsolatedPglite {
 export async function isolatedPglite(project: TestProject): Promise<IsolatedPglite> {
   const template = templateFor(project);
   const dump = await template.dump;
-  const pg = template.idle.pop() ?? (await loadInstance(dump));
+  const pg = template.idle.pop() ?? (await loadInstance(dump, project));
   const isolation = await Isolation.begin(pg);
   return {
     client: isolation.client,
@@ -83,7 +84,7 @@ function cachedDump(project: TestProject): Promise<Blob> | undefined {
 /** Pushes into a fresh instance (which joins the pool), dumps it, and stores the dump for later processes. */
 async function buildDump(project: TestProject, idle: PGlite[]): Promise<Blob> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const pg = await PGlite.create();
+  const pg = await PGlite.create({ extensions: await pgliteExtensions(project.model.extensions) });
   try {
     await pushServices(embeddedDb(pg, 'in-memory PGlite'), project);
   } catch (err) {
@@ -101,9 +102,10 @@ async function buildDump(project: TestProject, idle: PGlite[]): Promise<Blob> {
   return dump;
 }
 
-async function loadInstance(dump: Blob): Promise<PGlite> {
+/** An instance of the pushed database, started with the manifest's extensions (which it may use). */
+async function loadInstance(dump: Blob, project: TestProject): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
-  return PGlite.create({ loadDataDir: dump });
+  return PGlite.create({ loadDataDir: dump, extensions: await pgliteExtensions(project.model.extensions) });
 }
 
 function readdirOrNone(dir: string): string[] {

@@ -9,7 +9,7 @@ import { expectOk, expectSettled } from '../support/settled.js';
  * Functions and procedures declared per service (`functions:`): created by push in the service's
  * transaction, called, pushed again without a statement and verified; an edited body replaced in
  * place, another signature dropped and created again; an undeclared function left alone and listed;
- * a function of tables moved out of public created after the move, naming them where they are.
+ * a function of tables moved out of public moved with them, its body naming them where they are.
  */
 const manifest = (totalBody: string, totalReturns = 'integer') => `version: 1
 services:
@@ -89,7 +89,7 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(await p.sql(`select shop.by_hand() as one`)).toEqual([{ one: 1 }]);
   }, 180_000);
 
-  test('a function of tables moved out of public is created after the move, naming them where they are', async () => {
+  test('a function of tables moved out of public moves with them, its body naming them where they are', async () => {
     const p = await project(
       kind,
       `version: 1
@@ -116,8 +116,16 @@ services:
     expectOk(pushed, 'push moving orders');
     // The SQL body is checked by the server when the function is created: after the move, in the same transaction.
     expect(await p.sql(`select shop.order_count()::int as n`)).toEqual([{ n: 2 }]);
-    // The old function of public is another schema's: push never touches it.
-    expect(await p.sql(`select count(*)::int as n from pg_proc where proname = 'order_count'`)).toEqual([{ n: 2 }]);
+    // The function moved with its table (its grants and the triggers calling it kept), its body naming it where it is.
+    expect(
+      await p.sql(`select pronamespace::regnamespace::text as schema from pg_proc where proname = 'order_count'`),
+    ).toEqual([{ schema: 'shop' }]);
+    expect(listedStatements(pushed.stdout)).toEqual([
+      '  CREATE SCHEMA IF NOT EXISTS "shop";',
+      '  ALTER ROUTINE "public"."order_count"() SET SCHEMA "shop";',
+      '  ALTER TABLE "public"."orders" SET SCHEMA "shop";',
+      '  CREATE OR REPLACE FUNCTION "shop"."order_count"() RETURNS bigint LANGUAGE sql AS $body$select count(*) from shop.orders$body$;',
+    ]);
     await expectSettled(p, ['shop'], 'push after the move');
   }, 120_000);
 

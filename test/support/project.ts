@@ -1,8 +1,10 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { expect } from 'vitest';
+import { parse } from 'yaml';
+import { pgliteExtensions } from '../../src/db/connect/pglite-extensions.js';
 import { cli, type CliResult } from './cli.js';
 import { freshDatabase, withSql } from './databases.js';
 
@@ -78,7 +80,12 @@ export async function project(kind: TargetKind, manifest: string): Promise<Proje
     async sql<T>(text: string) {
       if (kind.name === 'postgres')
         return withSql(env['DATABASE_URL']!, async (sql) => (await sql.unsafe(text)) as unknown as T[]);
-      const db = await PGlite.create(join(dir, '.schemagen', 'pglite'));
+      // Started, like the CLI starts it, with the manifest's extensions, which the database may use.
+      const written = readFileSync(join(dir, 'schema.yaml'), 'utf8');
+      const declared = (parse(written) as { extensions?: string[] } | null)?.extensions ?? [];
+      const db = await PGlite.create(join(dir, '.schemagen', 'pglite'), {
+        extensions: await pgliteExtensions(declared),
+      });
       try {
         return (await db.exec(text)).at(-1)?.rows as T[];
       } finally {

@@ -123,6 +123,7 @@ function plan(
       composites: [],
       views: [],
       functions: [],
+      extensions: [],
       elsewhere: [],
     },
     drift,

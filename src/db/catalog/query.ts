@@ -187,10 +187,26 @@ export const INDEXES = statement(
   (p) => [p.schemas, p.forImport],
 );
 
+/**
+ * Each trigger as pg_get_triggerdef prints it, and in parts for import: tgtype's bits, its function,
+ * its arguments (tgargs, NUL-terminated strings, as hex) and whether it is an ordinary enabled trigger
+ * (no UPDATE OF columns, transition tables or constraint trigger).
+ */
 export const TRIGGERS = statement(
   { table: 'tg.tgrelid' },
-  { name: 'tg.tgname', definition: 'pg_get_triggerdef(tg.oid)' },
-  `from rel join pg_trigger tg on tg.tgrelid = rel.oid where not tg.tgisinternal order by tg.tgname`,
+  {
+    name: 'tg.tgname',
+    definition: 'pg_get_triggerdef(tg.oid)',
+    type: 'tg.tgtype::integer',
+    functionSchema: 'fns.nspname',
+    functionName: 'fn.proname',
+    args: "encode(tg.tgargs, 'hex')",
+    plain: `tg.tgattr::text = '' and tg.tgoldtable is null and tg.tgnewtable is null and tg.tgconstraint = 0
+      and tg.tgenabled = 'O'`,
+  },
+  `from rel join pg_trigger tg on tg.tgrelid = rel.oid join pg_proc fn on fn.oid = tg.tgfoid
+    join pg_namespace fns on fns.oid = fn.pronamespace
+    where not tg.tgisinternal order by tg.tgname`,
 );
 
 export const OWNED_SEQUENCES = statement(

@@ -46,6 +46,22 @@ export const checkCondition = (k: CatalogConstraint): string => conditionOf(k.de
 export const conditionOf = (definition: string): string =>
   definition.replace(/^CHECK\s*/i, '').replace(/\s+NOT VALID$/i, '');
 
+/** A name as the server prints one: bare, or double-quoted with its quotes doubled. */
+const PRINTED_NAME = '(?:"(?:[^"]|"")*"|[^\\s".]+)';
+const TRIGGER_HEAD = new RegExp(
+  `^CREATE (?:CONSTRAINT )?TRIGGER ${PRINTED_NAME} (.*?) ON (?:${PRINTED_NAME}\\.)?${PRINTED_NAME} (FOR EACH .*)$`,
+  's',
+);
+
+/**
+ * What a pg_get_triggerdef() text says the trigger does, without its name and table:
+ * `BEFORE INSERT FOR EACH ROW EXECUTE FUNCTION f()`. Two triggers of one table compare by it.
+ */
+export const triggerAction = (definition: string): string => {
+  const m = TRIGGER_HEAD.exec(definition);
+  return m ? `${m[1]} ${m[2]}` : definition;
+};
+
 export interface CatalogIndex {
   readonly name: string;
   readonly unique: boolean;
@@ -84,7 +100,22 @@ export interface CatalogTable {
   readonly constraints: readonly CatalogConstraint[];
   /** indexes that do not back a constraint */
   readonly indexes: readonly CatalogIndex[];
-  readonly triggers: readonly { readonly name: string; readonly definition: string }[];
+  readonly triggers: readonly CatalogTrigger[];
+}
+
+/** A trigger of a table (query.ts TRIGGERS). */
+export interface CatalogTrigger {
+  readonly name: string;
+  /** pg_get_triggerdef */
+  readonly definition: string;
+  /** pg_trigger.tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, INSTEAD 64 */
+  readonly type: number;
+  readonly functionSchema: string;
+  readonly functionName: string;
+  /** tgargs in hex: each argument ends with a NUL */
+  readonly args: string;
+  /** enabled, without UPDATE OF columns, transition tables or a constraint: what the manifest can state */
+  readonly plain: boolean;
 }
 
 export interface CatalogEnum {
@@ -178,6 +209,8 @@ export interface CatalogSchema {
   readonly domains: readonly CatalogDomain[];
   readonly functions: readonly CatalogFunction[];
   readonly composites: readonly CatalogComposite[];
+  /** the extensions of the database (not of the schema), plpgsql aside */
+  readonly extensions: readonly string[];
   /**
    * tables with one of `lookFor`'s names in other non-system schemas not owned by another service:
    * where misrouted tables land
@@ -206,4 +239,6 @@ export interface DatabaseCatalog {
   readonly schemas: ReadonlyMap<string, CatalogSchema>;
   /** the enums of every schema but the system ones: a column's type may live in a schema not read */
   readonly enums: readonly CatalogEnum[];
+  /** the extensions created in the database, plpgsql aside */
+  readonly extensions: readonly string[];
 }

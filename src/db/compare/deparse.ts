@@ -1,4 +1,4 @@
-import { conditionOf } from '../catalog/types.js';
+import { conditionOf, triggerAction } from '../catalog/types.js';
 import type { Db, Queryable } from '../connect/queryable.js';
 import { quoteIdent, sqlQuote } from '../../shared/sql-quote.js';
 
@@ -22,7 +22,8 @@ export type ExpressionKind =
   | 'partition key'
   | 'partition bound'
   | 'view'
-  | 'signature';
+  | 'signature'
+  | 'trigger';
 
 export interface DeclaredColumn {
   readonly name: string;
@@ -37,7 +38,10 @@ export interface Expression {
   readonly columns: readonly DeclaredColumn[];
   /** the column type of a default or a generated column; a domain check's base type */
   readonly type?: string;
-  /** a partition bound's table key (`RANGE ("at")`), which the bound is read against */
+  /**
+   * a partition bound's table key (`RANGE ("at")`), which the bound is read against; a trigger's
+   * timing and events (`BEFORE INSERT`), its `sql` being what follows the table (`FOR EACH ROW …`)
+   */
   readonly key?: string;
 }
 
@@ -104,7 +108,8 @@ async function serverTexts(db: Queryable, expressions: readonly Expression[]): P
   for (const { item, text } of rows ?? []) {
     const i = Number(item.slice(1));
     const kind = expressions[i]!.kind;
-    texts[i] = kind === 'check' || kind === 'domain check' ? conditionOf(text) : text;
+    texts[i] =
+      kind === 'check' || kind === 'domain check' ? conditionOf(text) : kind === 'trigger' ? triggerAction(text) : text;
   }
   return texts;
 }
@@ -143,6 +148,9 @@ function storing(e: Expression, table: string, item: string, index: string): str
           ? `CREATE PROCEDURE pg_temp.${index}(${e.sql}) LANGUAGE plpgsql AS 'begin end'`
           : `CREATE FUNCTION pg_temp.${index}(${e.sql}) RETURNS ${e.type} LANGUAGE plpgsql AS 'begin end'`,
       ];
+    // A trigger on the temporary table of the declared columns, which its condition may name.
+    case 'trigger':
+      return [`CREATE TRIGGER ${index} ${e.key} ON ${table} ${e.sql}`];
     case 'partition bound': {
       const parent = index.replace(/"$/, '_P"');
       return [
@@ -197,7 +205,11 @@ union all
 select substr(p.proname, length($1::text) + 1),
        '(' || pg_get_function_arguments(p.oid) || ') → ' || coalesce(pg_get_function_result(p.oid), '')
   from pg_proc p
- where p.pronamespace = pg_my_temp_schema() and starts_with(p.proname, $1::text)`;
+ where p.pronamespace = pg_my_temp_schema() and starts_with(p.proname, $1::text)
+union all
+select substr(t.tgname, length($1::text) + 1), pg_get_triggerdef(t.oid)
+  from pg_trigger t join pg_class c on c.oid = t.tgrelid
+ where c.relnamespace = pg_my_temp_schema() and starts_with(t.tgname, $1::text)`;
 
 class Discard {
   constructor(readonly value: unknown) {}

@@ -10,6 +10,7 @@ import { comparedWithServer, declaredColumns, defaultExpression, type Equivalenc
 import { actualDefault, expectedDefault, foreignCast, normalizeSql, stripSchema } from './normalize.js';
 import { diffPartitions } from './partitions.js';
 import { diffTriggers } from './triggers.js';
+import { diffDeclaredTriggers } from './declared-triggers.js';
 import { diffViews } from './views.js';
 import { list, same, type Change, type ColumnAspect, type Drift, type Noted } from './types.js';
 
@@ -34,6 +35,15 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
         `expected only in ${service.schema}`,
       elsewhere: true,
     });
+  // Before the schema: an extension is the database's, and the schema's defaults may call its functions.
+  for (const name of service.extensions)
+    if (!catalog.extensions.includes(name))
+      drift.push({
+        service: service.name,
+        where: `extension ${name}`,
+        message: 'extension is missing from the database',
+        change: { kind: 'create extension', name },
+      });
   if (!catalog.exists) {
     drift.push({
       service: service.name,
@@ -141,6 +151,7 @@ function diffTable(schema: string, table: Table, actual: CatalogTable, at: Noted
         ? { kind: 'trigger', table, column: t.column, replace: t.replace }
         : { kind: 'drop trigger', table, name: t.name },
     );
+  diffDeclaredTriggers(schema, table, actual, at, equivalence);
 }
 
 /** Generated or not as the manifest says, by an expression the server spells as it spells the manifest's. */

@@ -49,11 +49,12 @@ export function diffTriggers(schema: string, table: Table, live: CatalogTable): 
     else if (normalizeSql(found.definition) !== normalizeSql(expected))
       out.push({ name, message: `trigger is ${found.definition}; expected ${expected}`, column: c, replace: true });
   }
-  // Only triggers this tool made (calling its function) are its to remove; others are left alone.
+  // Only triggers this tool made (calling its function, not declared under triggers:) are its to remove.
   for (const t of live.triggers) {
     if (
       isOurs(schema, t.definition) &&
-      !wanted.some((c) => constraintNames.onUpdateTrigger(table.name, c.name) === t.name)
+      !wanted.some((c) => constraintNames.onUpdateTrigger(table.name, c.name) === t.name) &&
+      !table.triggers?.some((d) => d.name === t.name)
     )
       out.push({
         name: t.name,

@@ -8,6 +8,7 @@ import type {
   Partition,
   Routine,
   Table,
+  Trigger,
   View,
 } from '../../model/types.js';
 import type {
@@ -63,6 +64,8 @@ export type Change =
   /** with `live`: the index exists under this name but differs (or is invalid), so it is rebuilt */
   | { readonly kind: 'create index'; readonly table: Table; readonly index: Index; readonly live?: CatalogIndex }
   | { readonly kind: 'drop index'; readonly table: Table; readonly live: CatalogIndex }
+  /** an extension of the manifest the database lacks (database-wide: `where` names no schema) */
+  | { readonly kind: 'create extension'; readonly name: string }
   | { readonly kind: 'create enum'; readonly enum: Enum }
   | { readonly kind: 'enum values'; readonly enum: Enum; readonly live: readonly string[] }
   | { readonly kind: 'drop enum'; readonly name: string }
@@ -86,6 +89,8 @@ export type Change =
   | { readonly kind: 'drop attribute'; readonly composite: Composite; readonly name: string }
   | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
   | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string }
+  /** a trigger of `triggers:` missing, or differing (`replace`: dropped and created again) */
+  | { readonly kind: 'declared trigger'; readonly table: Table; readonly trigger: Trigger; readonly replace: boolean }
   /** partitioned otherwise than the manifest says (`live`: pg_get_partkeydef, null when not partitioned): refused */
   | { readonly kind: 'partition key'; readonly table: Table; readonly live: string | null }
   | { readonly kind: 'create partition'; readonly table: Table; readonly partition: Partition }

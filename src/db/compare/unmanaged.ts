@@ -4,11 +4,13 @@ import { declaredPartitions } from './partitions.js';
 import { TOUCH_FUNCTION, isOurs } from './triggers.js';
 import { declaredViews } from './views.js';
 import { declaredFunctions } from './functions.js';
+import { declaredTriggers } from './declared-triggers.js';
 
 /**
  * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
  * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
- * and the triggers calling it (the manifest declares those with `enforce: database`) and the
+ * and the triggers calling it (the manifest declares those with `enforce: database`), the triggers
+ * of `triggers:`, and the
  * partitions, views, domains and composite types the manifest declares.
  */
 export function unmanagedObjects(service: Service, catalog: CatalogSchema): string[] {
@@ -16,6 +18,7 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
   const partitions = declaredPartitions(service.tables);
   const views = declaredViews(service.views);
   const functions = declaredFunctions(service.functions);
+  const triggers = declaredTriggers(service.tables);
   const ours = new Set(
     catalog.tables.flatMap((t) =>
       t.triggers.filter((x) => isOurs(schema, x.definition)).map((x) => `${t.name}.${x.name}`),
@@ -24,7 +27,7 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
   return (catalog.unmanaged ?? [])
     .filter(
       (u) =>
-        !(u.kind === 'trigger' && ours.has(u.name)) &&
+        !(u.kind === 'trigger' && (ours.has(u.name) || triggers.has(u.name))) &&
         !(u.kind === 'function' && u.name === `${TOUCH_FUNCTION}()`) &&
         !(u.kind === 'partition' && partitions.has(u.name)) &&
         !((u.kind === 'view' || u.kind === 'materialized view') && views.has(u.name)) &&

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { inSharedSnapshot } from './shared-snapshot.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 import { underSavepoint, type Db, type Queryable } from './queryable.js';
 
 export const CONNECT_TIMEOUT_SECONDS = 10;
@@ -157,11 +158,14 @@ export function connectUrl(url: string, max = 4, oneReader = false): Db {
   };
 }
 
-/** Embedded PGlite in a local folder: the default target when no URL is configured. */
-export async function connectEmbedded(dir: string): Promise<Db> {
+/**
+ * Embedded PGlite in a local folder: the default target when no URL is configured. `extensions`: the
+ * manifest's, which PGlite must be started with to create or use them.
+ */
+export async function connectEmbedded(dir: string, extensions: readonly string[] = []): Promise<Db> {
   mkdirSync(dir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  return embeddedDb(await PGlite.create(dir), `embedded PGlite at ${dir}`);
+  const [{ PGlite }, loaded] = await Promise.all([import('@electric-sql/pglite'), pgliteExtensions(extensions)]);
+  return embeddedDb(await PGlite.create(dir, { extensions: loaded }), `embedded PGlite at ${dir}`);
 }
 
 /** A Db over a PGlite instance already open (on disk or in memory); `close` closes the instance. */

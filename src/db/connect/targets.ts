@@ -64,7 +64,11 @@ export class Connections {
   private fingerprint?: string;
   /** false when the database was opened by the caller, who closes it */
   private owned = true;
-  constructor(private readonly root: string) {}
+  /** `extensions`: the manifest's, loaded into the embedded database when it opens */
+  constructor(
+    private readonly root: string,
+    private readonly extensions: readonly string[] = [],
+  ) {}
 
   /** One database the caller opened and will close (createTestDatabase's), for the targets `givenTarget` makes. */
   static over(db: Db): Connections {
@@ -89,7 +93,9 @@ export class Connections {
   get(target: Target): Promise<Db> {
     let db = this.open.get(target.key);
     if (!db) {
-      db = target.url ? Promise.resolve(connectUrl(target.url)) : connectEmbedded(join(this.root, EMBEDDED_DIR));
+      db = target.url
+        ? Promise.resolve(connectUrl(target.url))
+        : connectEmbedded(join(this.root, EMBEDDED_DIR), this.extensions);
       this.open.set(target.key, db);
     }
     return db;

@@ -57,5 +57,5 @@ export function phaseOneModel(model: Model, service: Service, catalog: SchemaNam
     enums: service.enums.filter((e) => !omitEnums.has(e.name)),
     tables: service.tables.filter((t) => !omitTables.has(t.name)).map(keepTable),
   };
-  return { services: model.services.map((s) => (s.name === service.name ? reduced : s)) };
+  return { services: model.services.map((s) => (s.name === service.name ? reduced : s)), extensions: model.extensions };
 }

@@ -9,6 +9,13 @@ import { inTransaction, type Step } from './steps.js';
 export const createSchema = (schema: string): Step =>
   inTransaction('create schema', schema, `CREATE SCHEMA IF NOT EXISTS ${q(schema)}`, 'none', {});
 
+/**
+ * An extension the manifest lists, where the server puts it (the first schema of the search path);
+ * IF NOT EXISTS, so two services of one database may both plan it. Push never drops one.
+ */
+export const createExtension = (name: string): Step =>
+  inTransaction('create extension', name, `CREATE EXTENSION IF NOT EXISTS ${q(name)}`, 'none', {}, { declared: true });
+
 export const createTouchFunction = (schema: string): Step =>
   inTransaction('create function', `${schema}.${TOUCH_FUNCTION}`, touchFunction(schema), 'none', {});
 

@@ -25,7 +25,9 @@ export function scanStatement(sql: string): StatementScan {
     const t = tokens[i]!;
     if (t.kind === 'word') afterReferences = t.text.toUpperCase() === 'REFERENCES';
     if (t.kind === 'ident' && tokens[i + 1]?.text === '.' && tokens[i + 2]?.kind === 'ident') {
-      (afterReferences ? references : touches).push(t.text);
+      // A trigger's function (EXECUTE FUNCTION "pg_catalog"."f") is called, not changed: its schema is not touched.
+      const called = /^EXECUTE FUNCTION$/i.test(`${tokens[i - 2]?.text} ${tokens[i - 1]?.text}`);
+      if (!called) (afterReferences ? references : touches).push(t.text);
       afterReferences = false;
       i += 2;
     }

@@ -4,6 +4,7 @@ import type { Queryable } from '../connect/queryable.js';
 import { qualified, quoteIdent } from '../../shared/sql-quote.js';
 import { plural } from '../../shared/plural.js';
 import { fromPath, missingSource, undeclaredTables, unmovedSource, type Candidate } from './move-sources.js';
+import { functionMoves } from './function-moves.js';
 import { partitionMoves, strayPartitions } from './partitions.js';
 import { inTransaction, type Step } from './steps.js';
 
@@ -12,7 +13,8 @@ import { inTransaction, type Step } from './steps.js';
  * already sits under the manifest's names: a table declared `from:` another place is moved (`SET
  * SCHEMA`) and renamed, keeping its rows, sequences, indexes, constraints and the foreign keys that
  * point at it; columns, enums and enum values declared `renamedFrom` are renamed; constraints and
- * indexes that match the manifest's in all but name get the manifest's name. Each step applies only
+ * indexes that match the manifest's in all but name get the manifest's name; enums and functions
+ * move with the tables of their schema. Each step applies only
  * while its source exists and its target does not, so a declaration that happened does nothing.
  */
 export interface Moves {
@@ -99,6 +101,9 @@ export async function tableMoves(
         ),
       );
   }
+  const functions = await functionMoves(tx, service, catalog, sources);
+  steps.unshift(...functions.moves);
+  steps.push(...functions.bodies);
   if (steps.length > 0 && !catalog.exists)
     steps.unshift(
       inTransaction(

@@ -6,7 +6,14 @@ import { DeclaredViews } from './declared-views.js';
 import { compositeChange } from './composites.js';
 import { domainChange } from './domains.js';
 import { functionSteps } from './functions.js';
-import { CONSTRAINT_KINDS, createSchema, createTouchFunction, dropColumn, dropTable } from './drops.js';
+import {
+  CONSTRAINT_KINDS,
+  createExtension,
+  createSchema,
+  createTouchFunction,
+  dropColumn,
+  dropTable,
+} from './drops.js';
 import { changeEnum, createEnum, dropEnum } from './enums.js';
 import type { Facts } from './facts.js';
 import {
@@ -28,7 +35,8 @@ import {
   partitionsOf,
 } from './partitions.js';
 import { withHazard, type Step } from './steps.js';
-import { comment, dropTrigger, newTable, trigger } from './tables.js';
+import { comment, newTable, trigger } from './tables.js';
+import { declaredTrigger, dropTrigger } from './triggers.js';
 import { waitingKey } from './waiting-keys.js';
 import { regenerate } from './generated-columns.js';
 
@@ -57,6 +65,7 @@ export interface Plan {
 
 /** The stages of a plan, in the order they run. */
 const STAGES = [
+  'extensions',
   'schema',
   'enums',
   'drop views',
@@ -140,6 +149,8 @@ export class ServicePlan {
 
   add(change: Change): void {
     switch (change.kind) {
+      case 'create extension':
+        return this.put('extensions', createExtension(change.name));
       case 'create schema':
         return this.put('schema', createSchema(this.schema));
       case 'create enum':
@@ -193,6 +204,8 @@ export class ServicePlan {
         return this.put('triggers', ...trigger(this.on(change.table.name), change.column, change.replace));
       case 'drop trigger':
         return this.put('triggers', dropTrigger(this.on(change.table.name), change.name));
+      case 'declared trigger':
+        return this.put('triggers', ...declaredTrigger(this.on(change.table.name), change.trigger, change.replace));
       case 'partition key':
         return void this.refusals.push(
           keyRefusal(this.schema, change.table, change.live, this.input.facts.tables.get(change.table.name)),

@@ -6,8 +6,10 @@ export type Lock =
 
 /** What a step does, in words a report can print: `add column`, `validate constraint`, … */
 export type StepKind =
+  | 'create extension'
   | 'create schema'
   | 'move table'
+  | 'move function'
   | 'rename'
   | 'create enum'
   | 'add enum value'
@@ -87,7 +89,10 @@ export interface Step {
   readonly loss?: DataLoss;
   /** the step removes a rule the manifest does not declare (a constraint or an index): said in every report */
   readonly removesRule?: string;
-  /** a declared move may name the schema a table comes from: the schema guard lets it through */
+  /**
+   * a declared move may name the schema a table comes from, and an extension the manifest lists is
+   * the database's, in no service's schema: the schema guard lets them through
+   */
   readonly declared?: boolean;
 }
 

@@ -1,12 +1,12 @@
 import type { Column, ForeignKey, Table } from '../../model/types.js';
 import { constraintNames } from '../../shared/conventions.js';
-import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
 import { triggerDefinition } from '../compare/triggers.js';
 import { wantedConstraints } from '../compare/wanted.js';
 import { commentOn, createTable } from './ddl.js';
 import { addConstraint, buildIndex, type On } from './online.js';
 import { createPartition } from './partitions.js';
 import { inTransaction, type Step } from './steps.js';
+import { declaredTrigger, dropTrigger } from './triggers.js';
 
 /** Where the plan puts a step (changes.ts STAGES). */
 export type Put = (
@@ -17,7 +17,7 @@ export type Put = (
 /**
  * A new table: created with its key, uniques and checks (and its declared partitions); its foreign
  * keys once every table exists (but those that `waits` for a later round of the push), then its indexes,
- * comments and triggers.
+ * comments and triggers (after the service's functions, which they call).
  */
 export function newTable(on: On, table: Table, put: Put, waits: (fk: ForeignKey) => boolean = () => false): void {
   const object = `${on.schema}.${table.name}`;
@@ -29,6 +29,7 @@ export function newTable(on: On, table: Table, put: Put, waits: (fk: ForeignKey)
   if (table.comment !== undefined) put('comments', comment(on, undefined, table.comment));
   for (const c of table.columns) if (c.comment !== undefined) put('comments', comment(on, c.name, c.comment));
   for (const c of table.columns) if (c.onUpdateTrigger) put('triggers', ...trigger(on, c, false));
+  for (const t of table.triggers ?? []) put('triggers', ...declaredTrigger(on, t, false));
 }
 
 export const comment = (on: On, column: string | undefined, text: string | undefined): Step =>
@@ -53,12 +54,3 @@ export function trigger(on: On, column: Column, replace: boolean): Step[] {
   );
   return replace ? [dropTrigger(on, name), create] : [create];
 }
-
-export const dropTrigger = (on: On, name: string): Step =>
-  inTransaction(
-    'drop trigger',
-    `${on.schema}.${on.table}.${name}`,
-    `DROP TRIGGER IF EXISTS ${q(name)} ON ${qualified(on.schema, on.table)}`,
-    'ACCESS EXCLUSIVE',
-    { table: `${on.schema}.${on.table}` },
-  );
