@@ -136,6 +136,18 @@ describe('on postgres only', () => {
     expect(verified.stderr).not.toMatch(/^  (acme|globex)/m);
   });
 
+  test('two pushes at once apply each tenant database once: the advisory lock is taken in the tenant database', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `t${i}`);
+    const { p } = await fleet(names);
+    const [a, b] = await Promise.all([p.run(['push', '--json']), p.run(['push', '--json'])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const sa = statuses(a.stdout);
+    const sb = statuses(b.stdout);
+    for (const n of names) expect([sa[n], sb[n]].sort()).toEqual(['created', 'unchanged']);
+    expect((await p.run(['verify'])).code).toBe(0);
+  });
+
   test('a canary that fails stops the rest; a re-run pushes only the tenants not in sync', async () => {
     const { p, control, sql } = await fleet(['acme', 'globex'], ['initech']);
     expect((await p.run(['push'])).code).toBe(0);
