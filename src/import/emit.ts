@@ -133,6 +133,7 @@ function tableData(
     ...(t.primaryKeyName !== undefined && { primaryKeyName: t.primaryKeyName }),
     ...(t.indexes.length > 0 && { indexes: t.indexes }),
     ...(t.uniques.length > 0 && { uniques: t.uniques }),
+    ...(t.foreignKeys.length > 0 && { foreignKeys: t.foreignKeys }),
     ...(Object.keys(t.checks).length > 0 && { checks: t.checks }),
     ...(t.partitioning && {
       partitionBy: t.partitioning.partitionBy,
@@ -203,6 +204,7 @@ function inlineTable(table: YAMLMap) {
   flowValues(table.get('checks'));
   flowItems(table.get('indexes'));
   flowItems(table.get('uniques'));
+  flowItems(table.get('foreignKeys'));
   const by = table.get('partitionBy');
   if (isMap(by)) by.flow = true;
   flowValues(table.get('partitions'));

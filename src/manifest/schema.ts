@@ -421,6 +421,41 @@ export const tableSchema = mapping(
       )
       .meta({ description: 'Unique constraints over several columns.' })
       .optional(),
+    foreignKeys: z
+      .array(
+        mapping(
+          {
+            columns: names('column name').meta({ description: 'The referencing columns, in order.' }),
+            references: mapping(
+              {
+                service: name('a service name')
+                  .meta({ description: 'The service owning the target table; required for another service.' })
+                  .optional(),
+                table: name('a table name').meta({ description: 'The target table.' }),
+                columns: names('column name').meta({
+                  description:
+                    "The target's columns, paired in order with the referencing ones: its primary key or a unique " +
+                    'constraint.',
+                }),
+              },
+              'a target { table, columns, service? }',
+            ).meta({ description: "The referenced table and its columns: its primary key or a unique constraint's." }),
+            onDelete: fkAction('ON DELETE action.').optional(),
+            onUpdate: fkAction('ON UPDATE action.').optional(),
+            name: objectName('a constraint name')
+              .meta({ description: 'The constraint name, any spelling; default <table>_<columns>_fkey.' })
+              .optional(),
+          },
+          'a foreign key { columns, references: { table, columns, service? }, onDelete?, onUpdate?, name? }',
+        ),
+        { error: (iss) => `expected a list of foreign keys, got ${describe(iss.input)}` },
+      )
+      .meta({
+        description:
+          "Foreign keys over several columns (a single column's is its references:), named " +
+          '<table>_<columns>_fkey unless named.',
+      })
+      .optional(),
     checks: dict(checkSchema, 'checks')
       .meta({
         description: 'Check constraints by key, named <table>_<key>_check unless named: { sql: <expression>, name? }.',

@@ -211,14 +211,14 @@ export function constraintCalls(table: Table): ConstraintCall[] {
           kind: 'object',
           entries: [
             ['name', str(fk.name)],
-            ['columns', { kind: 'columns', columns: [fk.column] }],
+            ['columns', { kind: 'columns', columns: fk.columns }],
             [
               'foreignColumns',
               {
                 kind: 'foreignColumns',
                 service: fk.target.service,
                 table: fk.target.table,
-                columns: [fk.target.column],
+                columns: fk.target.columns,
               },
             ],
           ],

@@ -12,6 +12,7 @@ import { resolveColumn, type ColumnDraft, type ColumnScope } from './resolve-col
 import { inheritedColumns, redeclared, type SharedSets } from './inherited-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
+import { referenceDrafts, type ReferenceDraft } from './reference-drafts.js';
 import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
 import { resolvePolicies } from './resolve-policies.js';
 import { resolveTriggers } from './resolve-triggers.js';
@@ -47,6 +48,8 @@ export interface TableDraft {
   readonly uniques: readonly Constraint[];
   readonly indexes: readonly Index[];
   readonly checks: readonly Check[];
+  /** its columns' references and its foreignKeys, targets still unresolved */
+  readonly references: readonly ReferenceDraft[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
   readonly rls?: true;
@@ -230,6 +233,8 @@ export function resolveTable(
     if (!clash) checks.push(check);
   }
 
+  const references = referenceDrafts(name, input, path, columns, { report, columnList, checkName, given });
+
   const uniqueKeys = uniqueKeysOf(path, primaryKey, pkColumns[0], uniques, indexes);
   const shape = { name, schema: scope.schema, columns: new Set(byName.keys()), uniqueKeys };
   const partitioning = resolvePartitioning(input, path, shape, report);
@@ -248,6 +253,7 @@ export function resolveTable(
     uniques,
     indexes,
     checks,
+    references,
     ...(softDelete && { softDelete }),
     ...(partitioning && { partitioning }),
     ...(input.rls && { rls: true as const }),

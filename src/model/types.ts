@@ -71,14 +71,16 @@ export type ColumnDefault =
 
 export type FkAction = 'cascade' | 'restrict' | 'no action' | 'set null' | 'set default';
 
+/** A foreign key over one column (the column's `references`) or several (the table's `foreignKeys`). */
 export interface ForeignKey {
   readonly name: string;
-  readonly column: string;
+  /** the referencing columns, in the order the target's columns pair with them */
+  readonly columns: readonly string[];
   readonly target: {
     readonly service: string;
     readonly schema: string;
     readonly table: string;
-    readonly column: string;
+    readonly columns: readonly string[];
   };
   readonly crossService: boolean;
   readonly onDelete?: FkAction;
