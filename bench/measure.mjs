@@ -59,6 +59,34 @@ export function mustPass(r, what) {
   return r;
 }
 
+/**
+ * `drizzle-kit push --force` of one tenant: `module` is the source of its schema module (the service's
+ * tables as that tenant has them), `schema` the schema it filters to. drizzle-kit exits 0 even when it
+ * fails: its output is the first evidence, a verify afterwards the second.
+ */
+export function kitPush(dir, url, tenant, module, schema) {
+  mkdirSync(join(dir, 'kit'), { recursive: true });
+  writeFileSync(join(dir, 'kit', `${tenant}.ts`), module);
+  const config = join('kit', `${tenant}.config.ts`);
+  writeFileSync(
+    join(dir, config),
+    `export default { dialect: 'postgresql', schema: './kit/${tenant}.ts', schemaFilter: [${JSON.stringify(schema)}], dbCredentials: { url: ${JSON.stringify(url)} } };\n`,
+  );
+  const r = run(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'push', '--force', '--config', config],
+    { cwd: dir },
+  );
+  return { ...r, ok: r.status === 0 && /Changes applied/.test(r.out) && !/error/i.test(r.out) };
+}
+
+/** A push --json run (its one line on stdout, before any stderr) whose fleet has `count` tenants, each with `status`. */
+export function allStatus(r, status, count) {
+  const fleet = JSON.parse(r.out.split('\n').find((line) => line.startsWith('{')) ?? '{}').fleets?.[0];
+  const off = fleet?.tenants.filter((t) => t.status !== status) ?? [];
+  return { ...r, ok: r.ok && fleet?.tenants.length === count && off.length === 0, off };
+}
+
 /** `schemagen <args>` as a plain node process on the built CLI, outside CI mode. */
 export const schemagen = (args, cwd, env = {}) =>
   succeeded(run(process.execPath, [BIN, ...args], { cwd, env: { CI: '', ...env } }));
@@ -71,15 +99,8 @@ export function benchProject(dir, manifest) {
   return dir;
 }
 
-/**
- * The floor of a no-op push or verify: a node process that loads the driver (postgres), connects, reads
- * the columns, constraints and indexes of the schemas concerned in one query each, and exits.
- * `schemasJs`: a JavaScript expression for the schema names, which may await `sql` (a tenants query).
- */
-export const catalogFloorScript = (url, schemasJs) => `import postgres from 'postgres';
-const sql = postgres(${JSON.stringify(url)}, { max: 1, onnotice: () => {}, prepare: false });
-const schemas = ${schemasJs};
-await sql.unsafe(\`select c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+/** The reads of a floor: the columns, constraints and indexes of the schemas `$1`, one query each. */
+const CATALOG_READS = `await sql.unsafe(\`select c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
     pg_get_expr(d.adbin, d.adrelid), a.attidentity, ds.description
   from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
   left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
@@ -92,8 +113,40 @@ await sql.unsafe(\`select k.conrelid, k.conname, k.contype, pg_get_constraintdef
 await sql.unsafe(\`select i.indrelid, ic.relname, i.indisunique, am.amname, i.indkey::int2[],
     pg_get_expr(i.indpred, i.indrelid), i.indisvalid
   from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_am am on am.oid = ic.relam
-  join pg_namespace n on n.oid = ic.relnamespace where n.nspname = any($1)\`, [schemas]);
+  join pg_namespace n on n.oid = ic.relnamespace where n.nspname = any($1)\`, [schemas]);`;
+
+/**
+ * The floor of a no-op push or verify: a node process that loads the driver (postgres), connects, reads
+ * the columns, constraints and indexes of the schemas concerned in one query each, and exits.
+ * `schemasJs`: a JavaScript expression for the schema names, which may await `sql` (a tenants query).
+ */
+export const catalogFloorScript = (url, schemasJs) => `import postgres from 'postgres';
+const sql = postgres(${JSON.stringify(url)}, { max: 1, onnotice: () => {}, prepare: false });
+const schemas = ${schemasJs};
+${CATALOG_READS}
 await sql.end();`;
+
+/**
+ * The floor of a no-op push or verify of tenant databases: one node process that lists the tenants on
+ * the control database `url`, then connects to each tenant database (`concurrency` at a time, as push
+ * does), reads the same catalogs of `schema` there, and disconnects. `databaseJs`: a JavaScript
+ * expression of the tenant database's URL from its name, `slug`.
+ */
+export const databasesFloorScript = (url, query, schema, databaseJs, concurrency) => `import postgres from 'postgres';
+const control = postgres(${JSON.stringify(url)}, { max: 1, onnotice: () => {}, prepare: false });
+const slugs = (await control.unsafe(${JSON.stringify(query)})).map((r) => r.slug);
+await control.end();
+const schemas = [${JSON.stringify(schema)}];
+let next = 0;
+const worker = async () => {
+  while (next < slugs.length) {
+    const slug = slugs[next++];
+    const sql = postgres(${databaseJs}, { max: 1, onnotice: () => {}, prepare: false });
+    ${CATALOG_READS.replace(/\n/g, '\n    ')}
+    await sql.end();
+  }
+};
+await Promise.all(Array.from({ length: ${concurrency} }, worker));`;
 
 /**
  * Writers from a separate process (bench/online-load.mjs; `load` is its JSON argument). `take()` returns

@@ -7,7 +7,9 @@
 // - the longest write on a busy tenant (BENCH_BUSY_ROWS rows, writers from another process) while a second
 //   change is pushed to the fleet.
 // Writes its section of bench/results.md and prints one JSON line. BENCH_REPS sets the no-op repetitions.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Part 5b (tenant-databases.mjs): the same service with a database per tenant, BENCH_TENANT_DATABASES of them.
+// BENCH_TENANTS_PARTS chooses the parts: schemas, databases, or both (the default: schemas,databases).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +18,9 @@ import { startPostgres } from '../test/support/postgres-server.mjs';
 import {
   benchProject,
   catalogFloorScript,
+  allStatus,
   compare,
+  kitPush,
   longest,
   median,
   mustPass,
@@ -27,15 +31,16 @@ import {
 } from './measure.mjs';
 import { writeSection } from './report.mjs';
 import { syntheticManifest } from './synthetic.mjs';
+import { databaseFleet } from './tenant-databases.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, 'bench', '.work', 'tenants');
-const KIT = join(ROOT, 'node_modules', 'drizzle-kit', 'bin.cjs');
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
 const KIT_TENANTS = Math.min(TENANTS, Number(process.env.BENCH_KIT_TENANTS ?? 5));
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const BUSY_ROWS = Number(process.env.BENCH_BUSY_ROWS ?? 200_000);
 const QUERY = 'select slug from public.tenants order by slug';
+const PARTS = (process.env.BENCH_TENANTS_PARTS ?? 'schemas,databases').split(',');
 const GOALS = { noop: 2, change: 20, createMs: 50, writeMs: 250 };
 const log = (line) => process.stderr.write(`bench:tenants: ${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -98,132 +103,122 @@ async function createFloor(url, statements, schema) {
 }
 
 /** drizzle-kit push of one tenant: the service's tables bound to its schema, and a config filtering that schema. */
-function kitPush(dir, url, tenant) {
+function kitPushTenant(dir, url, tenant) {
   const exported = /return \{ ([^}]+) \};/.exec(readFileSync(join(dir, 'generated', 'svc0', 'schema.ts'), 'utf8'))[1];
-  mkdirSync(join(dir, 'kit'), { recursive: true });
-  writeFileSync(
-    join(dir, 'kit', `${tenant}.ts`),
-    `import { svc0Tables } from '../generated/svc0/schema';\nexport const { ${exported} } = svc0Tables('tenant_${tenant}');\n`,
-  );
-  const config = join('kit', `${tenant}.config.ts`);
-  writeFileSync(
-    join(dir, config),
-    `export default { dialect: 'postgresql', schema: './kit/${tenant}.ts', schemaFilter: ['tenant_${tenant}'], dbCredentials: { url: ${JSON.stringify(url)} } };\n`,
-  );
-  const r = run(process.execPath, [KIT, 'push', '--force', '--config', config], { cwd: dir });
-  // drizzle-kit exits 0 even when it fails: its output is the first evidence, verify afterwards the second.
-  const ok = r.status === 0 && /Changes applied/.test(r.out) && !/error/i.test(r.out);
-  return { ...r, ok };
+  const module = `import { svc0Tables } from '../generated/svc0/schema';\nexport const { ${exported} } = svc0Tables('tenant_${tenant}');\n`;
+  return kitPush(dir, url, tenant, module, `tenant_${tenant}`);
 }
 
-/** Every tenant in the push's --json report (its one line on stdout, before any stderr) has `status`. */
-function allStatus(r, status) {
-  const fleet = JSON.parse(r.out.split('\n').find((line) => line.startsWith('{')) ?? '{}').fleets?.[0];
-  const off = fleet?.tenants.filter((t) => t.status !== status) ?? [];
-  return { ...r, ok: r.ok && fleet?.tenants.length === TENANTS && off.length === 0, off };
-}
+if (PARTS.includes('schemas')) await schemaFleet();
+if (PARTS.includes('databases')) await databaseFleet();
 
-const server = await startPostgres();
-const loadStart = loadavg()[0];
-const results = { tenants: TENANTS };
-try {
-  const admin = postgres(server.url(), { max: 1, onnotice: () => {} });
-  const [{ server_version: pgVersion }] = await admin.unsafe('show server_version');
-  await admin.unsafe('create database fleet');
-  const url = server.url('fleet');
-  const env = { DATABASE_URL: url };
-  const dir = benchProject(WORK, manifest(0));
-  mustPass(schemagen(['generate'], dir), 'generate');
-  const fleet = postgres(url, { max: 1, onnotice: () => {} });
-  await fleet.unsafe('create table public.tenants (slug text primary key)');
-  await fleet.unsafe(`insert into public.tenants select unnest($1::text[])`, [names]);
+/** The first fleet: BENCH_TENANTS tenant schemas in one database. */
+async function schemaFleet() {
+  const server = await startPostgres();
+  const loadStart = loadavg()[0];
+  const results = { tenants: TENANTS };
+  try {
+    const admin = postgres(server.url(), { max: 1, onnotice: () => {} });
+    const [{ server_version: pgVersion }] = await admin.unsafe('show server_version');
+    await admin.unsafe('create database fleet');
+    const url = server.url('fleet');
+    const env = { DATABASE_URL: url };
+    const dir = benchProject(WORK, manifest(0));
+    mustPass(schemagen(['generate'], dir), 'generate');
+    const fleet = postgres(url, { max: 1, onnotice: () => {} });
+    await fleet.unsafe('create table public.tenants (slug text primary key)');
+    await fleet.unsafe(`insert into public.tenants select unnest($1::text[])`, [names]);
 
-  log(`createTenant: ${TENANTS} tenants`);
-  results.create = await createTenants(dir, env);
-  log(`  ${results.create.median.toFixed(1)} ms per tenant (median)`);
+    log(`createTenant: ${TENANTS} tenants`);
+    results.create = await createTenants(dir, env);
+    log(`  ${results.create.median.toFixed(1)} ms per tenant (median)`);
 
-  log(`no-op push and verify of ${TENANTS} tenants against the floor, ${REPS} runs each`);
-  const floor = catalogFloorScript(url, `(await sql.unsafe(${JSON.stringify(QUERY)})).map((r) => 'tenant_' + r.slug)`);
-  const noop = (command) => () => {
-    const r = schemagen([command], dir, env);
-    return { ...r, ok: r.ok && !/statement|difference/.test(r.out) };
-  };
-  const m = await compare(REPS, {
-    floor: () => succeeded(run(process.execPath, ['--input-type=module', '-e', floor], { cwd: ROOT })),
-    push: noop('push'),
-    verify: noop('verify'),
-  });
-  results.noop = { floor: m.floor.median, push: m.push.median, verify: m.verify.median };
+    log(`no-op push and verify of ${TENANTS} tenants against the floor, ${REPS} runs each`);
+    const floor = catalogFloorScript(
+      url,
+      `(await sql.unsafe(${JSON.stringify(QUERY)})).map((r) => 'tenant_' + r.slug)`,
+    );
+    const noop = (command) => () => {
+      const r = schemagen([command], dir, env);
+      return { ...r, ok: r.ok && !/statement|difference/.test(r.out) };
+    };
+    const m = await compare(REPS, {
+      floor: () => succeeded(run(process.execPath, ['--input-type=module', '-e', floor], { cwd: ROOT })),
+      push: noop('push'),
+      verify: noop('verify'),
+    });
+    results.noop = { floor: m.floor.median, push: m.push.median, verify: m.verify.median };
 
-  log(`a column and an index: drizzle-kit push on ${KIT_TENANTS} tenants of a twin database, in turn`);
-  await fleet.end();
-  await admin.unsafe('create database twin template fleet');
-  const twin = server.url('twin');
-  writeFileSync(join(dir, 'schema.yaml'), manifest(1));
-  mustPass(schemagen(['generate'], dir), 'generate');
-  const sample = Array.from({ length: KIT_TENANTS }, (_, i) => names[Math.floor((i * TENANTS) / KIT_TENANTS)]);
-  const kitSeconds = [];
-  for (const tenant of sample) {
-    const r = kitPush(dir, twin, tenant);
-    if (!r.ok) throw new Error(`drizzle-kit push of ${tenant} failed:\n${r.out}`);
-    kitSeconds.push(r.seconds);
+    log(`a column and an index: drizzle-kit push on ${KIT_TENANTS} tenants of a twin database, in turn`);
+    await fleet.end();
+    await admin.unsafe('create database twin template fleet');
+    const twin = server.url('twin');
+    writeFileSync(join(dir, 'schema.yaml'), manifest(1));
+    mustPass(schemagen(['generate'], dir), 'generate');
+    const sample = Array.from({ length: KIT_TENANTS }, (_, i) => names[Math.floor((i * TENANTS) / KIT_TENANTS)]);
+    const kitSeconds = [];
+    for (const tenant of sample) {
+      const r = kitPushTenant(dir, twin, tenant);
+      if (!r.ok) throw new Error(`drizzle-kit push of ${tenant} failed:\n${r.out}`);
+      kitSeconds.push(r.seconds);
+    }
+    mustPass(
+      schemagen(['verify', '--tenant', sample.join(',')], dir, { DATABASE_URL: twin }),
+      'verify after drizzle-kit',
+    );
+    log(`a column and an index: schemagen push of ${TENANTS} tenants`);
+    const change = allStatus(schemagen(['push', '--json'], dir, env), 'altered', TENANTS);
+    if (!change.ok) throw new Error(`the change did not reach every tenant:\n${change.out.slice(0, 4000)}`);
+    mustPass(schemagen(['verify'], dir, env), 'verify after the change');
+    results.change = {
+      push: change.seconds,
+      kitPerTenant: median(kitSeconds),
+      kitAll: median(kitSeconds) * TENANTS,
+    };
+
+    const busy = `tenant_${names[0]}`;
+    log(`busy tenant ${busy}: ${BUSY_ROWS} rows, writers, and a second change pushed to the fleet`);
+    const filler = postgres(url, { max: 1, onnotice: () => {} });
+    await filler.unsafe(`insert into ${busy}.t0 (name) select 'n' || g from generate_series(1, ${BUSY_ROWS}) g`);
+    await filler.unsafe(`vacuum analyze ${busy}.t0`);
+    await filler.end();
+    writeFileSync(join(dir, 'schema.yaml'), manifest(2));
+    mustPass(schemagen(['generate'], dir), 'generate');
+    const load = startLoad({
+      url,
+      clients: 4,
+      intervalMs: 25,
+      rows: BUSY_ROWS,
+      insert: `insert into ${busy}.t0 (name) values ('w' || $1::int || '-' || gen_random_uuid())`,
+      update: `update ${busy}.t0 set quantity = quantity + 1 where name = 'n' || $1::int and deleted_at is null`,
+    });
+    await load.ready;
+    await sleep(1_000);
+    await load.take();
+    const before = Date.now();
+    await sleep(3_000);
+    const started = Date.now();
+    const loaded = allStatus(schemagen(['push', '--json'], dir, env), 'altered', TENANTS);
+    const ended = Date.now();
+    await sleep(500);
+    const records = await load.take();
+    await load.stop();
+    if (!loaded.ok) throw new Error(`the second change did not reach every tenant:\n${loaded.out.slice(0, 4000)}`);
+    mustPass(schemagen(['verify'], dir, env), 'verify after the second change');
+    results.busy = {
+      before: longest(records, before, started - 1),
+      during: longest(records, started, ended),
+      seconds: (ended - started) / 1000,
+      writes: records.length,
+    };
+    await admin.end();
+    writeReport(pgVersion, results, loadStart);
+  } finally {
+    server.stop();
   }
-  mustPass(
-    schemagen(['verify', '--tenant', sample.join(',')], dir, { DATABASE_URL: twin }),
-    'verify after drizzle-kit',
-  );
-  log(`a column and an index: schemagen push of ${TENANTS} tenants`);
-  const change = allStatus(schemagen(['push', '--json'], dir, env), 'altered');
-  if (!change.ok) throw new Error(`the change did not reach every tenant:\n${change.out.slice(0, 4000)}`);
-  mustPass(schemagen(['verify'], dir, env), 'verify after the change');
-  results.change = {
-    push: change.seconds,
-    kitPerTenant: median(kitSeconds),
-    kitAll: median(kitSeconds) * TENANTS,
-  };
-
-  const busy = `tenant_${names[0]}`;
-  log(`busy tenant ${busy}: ${BUSY_ROWS} rows, writers, and a second change pushed to the fleet`);
-  const filler = postgres(url, { max: 1, onnotice: () => {} });
-  await filler.unsafe(`insert into ${busy}.t0 (name) select 'n' || g from generate_series(1, ${BUSY_ROWS}) g`);
-  await filler.unsafe(`vacuum analyze ${busy}.t0`);
-  await filler.end();
-  writeFileSync(join(dir, 'schema.yaml'), manifest(2));
-  mustPass(schemagen(['generate'], dir), 'generate');
-  const load = startLoad({
-    url,
-    clients: 4,
-    intervalMs: 25,
-    rows: BUSY_ROWS,
-    insert: `insert into ${busy}.t0 (name) values ('w' || $1::int || '-' || gen_random_uuid())`,
-    update: `update ${busy}.t0 set quantity = quantity + 1 where name = 'n' || $1::int and deleted_at is null`,
-  });
-  await load.ready;
-  await sleep(1_000);
-  await load.take();
-  const before = Date.now();
-  await sleep(3_000);
-  const started = Date.now();
-  const loaded = allStatus(schemagen(['push', '--json'], dir, env), 'altered');
-  const ended = Date.now();
-  await sleep(500);
-  const records = await load.take();
-  await load.stop();
-  if (!loaded.ok) throw new Error(`the second change did not reach every tenant:\n${loaded.out.slice(0, 4000)}`);
-  mustPass(schemagen(['verify'], dir, env), 'verify after the second change');
-  results.busy = {
-    before: longest(records, before, started - 1),
-    during: longest(records, started, ended),
-    seconds: (ended - started) / 1000,
-    writes: records.length,
-  };
-  await admin.end();
-  writeReport(pgVersion);
-} finally {
-  server.stop();
 }
 
-function writeReport(pgVersion) {
+function writeReport(pgVersion, results, loadStart) {
   const { create, noop, change, busy } = results;
   const met = (ok) => (ok ? 'met' : '**missed**');
   const ratio = { push: noop.push / noop.floor, verify: noop.verify / noop.floor, change: change.kitAll / change.push };

@@ -30,7 +30,7 @@ export class FleetDatabases {
     if (!opened) {
       const url = t.database.url!;
       opened = (async () => {
-        const db = connectUrl(url);
+        const db = connectUrl(url, 4, true);
         if (!this.dryRun) return { db, close: () => db.close() };
         const { sandbox } = await import('../db/connect/sandbox.js');
         const box = sandbox(db);
@@ -91,8 +91,6 @@ export async function readStates(
   concurrency: number,
   options: { readonly unmanaged?: boolean } = {},
   cache: StateCache = new Map(),
-  /** close each tenant database once read (verify: nothing more to do there) */
-  releaseRead = false,
 ): Promise<Map<string, TenantState | { readonly error: string }>> {
   const states = new Map<string, TenantState | { readonly error: string }>();
   const shared = tenants.filter((t) => !t.database);
@@ -110,7 +108,8 @@ export async function readStates(
         cache,
       );
       for (const t of group) states.set(t.tenant, found.get(t.schema)!);
-      if (releaseRead) await dbs.release(group[0]!);
+      // Closed once read: a hundred differing tenant databases never wait for their push on open clients.
+      await dbs.release(group[0]!);
     } catch (err) {
       // The control database's failure is the service's (the caller's); a tenant database's is the tenant's.
       if (!group[0]!.database) throw err;

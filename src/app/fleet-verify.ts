@@ -46,8 +46,7 @@ export async function verifyFleet(
     const entries = await listTenants(service, db, root, tenants, target.url);
     const bound = entries.filter((e): e is Bound => 'schema' in e);
     const dbs = new FleetDatabases(db, false);
-    // Each tenant database is closed as soon as it is read.
-    const states = await readStates(service, bound, dbs, db.embedded ? 1 : concurrency, {}, new Map(), true);
+    const states = await readStates(service, bound, dbs, db.embedded ? 1 : concurrency);
     return {
       ...head,
       tenants: entries.map((e): TenantVerify => {

@@ -84,10 +84,8 @@ export async function pushFleet(
       const state = 'schema' in e ? states.get(e.tenant)! : undefined;
       if ('problem' in e) results.set(e.tenant, failed(e, e.problem));
       else if (state && 'error' in state) results.set(e.tenant, failed(e, state.error));
-      else if (state!.drift.length === 0) {
+      else if (state!.drift.length === 0)
         results.set(e.tenant, { ...place(e), status: 'unchanged', statements: [], reasons: [] });
-        await dbs.release(e);
-      }
     }
     const differing = bound.filter((e) => !results.has(e.tenant));
     const known = states as ReadonlyMap<string, TenantState>;
@@ -183,11 +181,15 @@ async function pushEach(fleet: Fleet, tenants: readonly Bound[]): Promise<Map<st
   };
   const run = (batch: readonly Bound[]) =>
     perServer(batch, fleet.concurrency, async (t) => {
-      const r = reported(t, await pushOne(t));
-      results.set(t.tenant, r);
-      progress.finished(r.status === 'failed' || r.status === 'refused');
-      // A replayed tenant is compared at the end, on its database; any other is done with it.
-      if (!replayed.has(t)) await dbs.release(t);
+      results.set(t.tenant, reported(t, await pushOne(t)));
+      // A replayed tenant of the control database is compared with the others in one read at the end; one
+      // with a database of its own is compared at once, on the connection it was pushed on (then closed).
+      const outcome = replayed.get(t);
+      if (outcome && t.database) {
+        replayed.delete(t);
+        await compareReplayed(fleet, new Map([[t, outcome]]), results);
+      } else if (!outcome) await dbs.release(t);
+      progress.finished(['failed', 'refused'].includes(results.get(t.tenant)!.status));
     });
   try {
     const canary = tenants.slice(0, Math.max(0, options.canary ?? 0));

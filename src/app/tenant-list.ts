@@ -34,12 +34,24 @@ export async function listTenants(
   const urls = new Map<string, string | undefined>();
   for (const { name, url } of listed) if (!urls.has(name)) urls.set(name, url);
   const entry = (tenant: string): TenantEntry => tenantEntry(service, tenant, control, urls.get(tenant));
-  if (!chosen || !source) return [...urls.keys()].map(entry);
-  return [...new Set(chosen)].map((tenant) =>
-    urls.has(tenant)
-      ? entry(tenant)
-      : { tenant, problem: `not a tenant of service ${service.name} (${said(service)})` },
-  );
+  const entries =
+    !chosen || !source
+      ? [...urls.keys()].map(entry)
+      : [...new Set(chosen)].map((tenant) =>
+          urls.has(tenant)
+            ? entry(tenant)
+            : { tenant, problem: `not a tenant of service ${service.name} (${said(service)})` },
+        );
+  return entries.map(sharingNoDatabase);
+}
+
+/** Two tenants in one database would be one schema pushed twice: the later one is a problem. */
+function sharingNoDatabase(e: TenantEntry, i: number, all: readonly TenantEntry[]): TenantEntry {
+  if (!('database' in e) || !e.database) return e;
+  const first = all.find((o) => 'database' in o && o.database?.key === e.database!.key);
+  return first === e
+    ? e
+    : { tenant: e.tenant, problem: `its database ${e.database.label} is tenant ${first!.tenant}'s` };
 }
 
 /** Where one tenant lives: a schema of the control database, or the service's schema in a database of its own. */

@@ -7,6 +7,7 @@ import { plural } from '../shared/plural.js';
 import type { ServiceFunctions } from './functions.js';
 import type { ServiceSequences } from './sequences.js';
 import type { TableTriggers } from './triggers.js';
+import type { TablePolicies } from './policies.js';
 import type { ServiceViews } from './views.js';
 
 export interface ServiceEnums {
@@ -27,6 +28,7 @@ interface Planned {
   readonly functions: ServiceFunctions;
   readonly sequences: ServiceSequences;
   readonly triggers: TableTriggers;
+  readonly policies: TablePolicies;
 }
 
 interface Manifest extends Planned {
@@ -80,7 +82,14 @@ export function manifestData(m: Planned): Record<string, unknown> {
           tables: Object.fromEntries(
             tables.map((t) => [
               t.place.name,
-              tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t), m.triggers.get(t)),
+              tableData(
+                t,
+                baseColumns(t),
+                m.plan.tableBase.get(t)!,
+                trailingMixin(t),
+                m.triggers.get(t),
+                m.policies.get(t),
+              ),
             ]),
           ),
           ...(m.functions.has(service) && { functions: m.functions.get(service) }),
@@ -111,6 +120,7 @@ function tableData(
   choice: string | false,
   mixin?: { name: string; length: number },
   triggers?: Record<string, Record<string, unknown>>,
+  security?: Record<string, unknown>,
 ) {
   const inBase = new Set(base.map((c) => c.name));
   // A trailing mixin's columns are the table's last ones (mixins.ts).
@@ -126,11 +136,13 @@ function tableData(
     ...(t.primaryKeyName !== undefined && { primaryKeyName: t.primaryKeyName }),
     ...(t.indexes.length > 0 && { indexes: t.indexes }),
     ...(t.uniques.length > 0 && { uniques: t.uniques }),
+    ...(t.foreignKeys.length > 0 && { foreignKeys: t.foreignKeys }),
     ...(Object.keys(t.checks).length > 0 && { checks: t.checks }),
     ...(t.partitioning && {
       partitionBy: t.partitioning.partitionBy,
       ...(Object.keys(t.partitioning.partitions).length > 0 && { partitions: t.partitioning.partitions }),
     }),
+    ...security,
     ...(triggers && { triggers }),
   };
 }
@@ -195,6 +207,7 @@ function inlineTable(table: YAMLMap) {
   flowValues(table.get('checks'));
   flowItems(table.get('indexes'));
   flowItems(table.get('uniques'));
+  flowItems(table.get('foreignKeys'));
   const by = table.get('partitionBy');
   if (isMap(by)) by.flow = true;
   flowValues(table.get('partitions'));

@@ -14,6 +14,7 @@ import { importTable, type Finding, type ImportedTable } from './tables.js';
 import { validateImported } from './validate.js';
 import { importFunctions } from './functions.js';
 import { importTriggers } from './triggers.js';
+import { importPolicies } from './policies.js';
 import { importViews } from './views.js';
 import { importSequences } from './sequences.js';
 
@@ -112,6 +113,7 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
     if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);
   const functions = importFunctions(live.functions, imported, unsupported);
   const triggers = importTriggers(imported, functions, unsupported);
+  const policies = importPolicies(imported, unsupported);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
   const sequences = importSequences(live.sequences, keptSchemas, unsupported);
   const planned = {
@@ -125,6 +127,7 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
     views,
     functions,
     triggers,
+    policies,
     source: o.source,
   };
   const data = manifestData(planned);

@@ -14,9 +14,49 @@ function typeProblem(from: string, to: string): string | undefined {
     : `type ${from} cannot reference the ${to} key; expected ${referencingTypes(b)}`;
 }
 
+/** One foreign key as import wrote it: a column's `references`, or one of the table's `foreignKeys`. */
+interface WrittenKey {
+  readonly columns: readonly string[];
+  readonly service?: string;
+  readonly table: string;
+  readonly targetColumns: readonly string[];
+  readonly name: string;
+  readonly drop: () => void;
+}
+
+function writtenKeys(t: ImportedTable): WrittenKey[] {
+  const name = (cols: readonly string[]) => `${t.live.schema}.${t.live.name}.${cols.join(', ')}`;
+  const keys: WrittenKey[] = [];
+  for (const c of t.columns) {
+    const ref = c.spec['references'] as Record<string, string> | undefined;
+    if (ref)
+      keys.push({
+        columns: [c.name],
+        service: ref['service'],
+        table: ref['table']!,
+        targetColumns: [ref['column'] ?? 'id'],
+        name: name([c.name]),
+        drop: () => delete c.spec['references'],
+      });
+  }
+  for (const fk of [...t.foreignKeys]) {
+    const columns = fk['columns'] as string[];
+    const to = fk['references'] as { table: string; columns: string[]; service?: string };
+    keys.push({
+      columns,
+      service: to.service,
+      table: to.table,
+      targetColumns: to.columns,
+      name: name(columns),
+      drop: () => t.foreignKeys.splice(t.foreignKeys.indexOf(fk), 1),
+    });
+  }
+  return keys;
+}
+
 /**
  * Foreign keys the manifest cannot state are taken out and reported: a target that is not a key
- * or unique column of its own, a type the manifest does not let reference the target's (PostgreSQL
+ * or unique constraint of its own, a type the manifest does not let reference the target's (PostgreSQL
  * also accepts integer → numeric or char → text, converting every value). Services may reference
  * each other in any direction, cycles included: push adds those keys once every table exists.
  */
@@ -26,28 +66,36 @@ export function checkReferences(tables: readonly ImportedTable[], ctx: Pick<Tabl
     (a, b) => a.place.service.localeCompare(b.place.service) || a.place.name.localeCompare(b.place.name),
   );
   for (const t of sorted) {
-    for (const c of t.columns) {
-      const ref = c.spec['references'] as Record<string, string> | undefined;
-      if (!ref) continue;
-      const service = ref['service'] ?? t.place.service;
-      const target = byPlace.get(`${service}.${ref['table']}`)!;
-      const column = ref['column'] ?? 'id';
-      const targetSpec = target.columns.find((x) => x.name === column)?.spec ?? {};
-      const keyed =
-        targetSpec['primaryKey'] ||
-        targetSpec['unique'] ||
-        target.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column);
+    for (const key of writtenKeys(t)) {
+      const target = byPlace.get(`${key.service ?? t.place.service}.${key.table}`)!;
+      const where = `${target.live.schema}.${target.live.name}`;
+      const specOf = (table: ImportedTable, column: string) => table.columns.find((x) => x.name === column)?.spec;
+      const missing = key.targetColumns.find((c) => specOf(target, c)?.['type'] === undefined);
       const why =
-        targetSpec['type'] === undefined
-          ? `${target.live.schema}.${target.live.name}.${column} is not imported`
-          : !keyed
-            ? `${target.live.schema}.${target.live.name}.${column} is not a primary key or unique constraint of its own`
-            : typeProblem(String(c.spec['type']), String(targetSpec['type']));
+        missing !== undefined
+          ? `${where}.${missing} is not imported`
+          : !isKey(target, key.targetColumns)
+            ? `${where}(${key.targetColumns.join(', ')}) is not a primary key or unique constraint of its own`
+            : key.columns
+                .map((c, i) =>
+                  typeProblem(String(specOf(t, c)!['type']), String(specOf(target, key.targetColumns[i]!)!['type'])),
+                )
+                .find((p) => p !== undefined);
       if (why) {
-        delete c.spec['references'];
-        const name = `${t.live.schema}.${t.live.name}.${c.name}`;
-        ctx.unsupported.push({ kind: 'foreign key', name, note: why });
+        key.drop();
+        ctx.unsupported.push({ kind: 'foreign key', name: key.name, note: why });
       }
     }
   }
+}
+
+/** Whether the columns are the table's primary key or a unique constraint, in any order. */
+function isKey(table: ImportedTable, columns: readonly string[]): boolean {
+  const covers = (key: readonly string[]) => key.length === columns.length && key.every((k) => columns.includes(k));
+  const spec = columns.length === 1 ? table.columns.find((c) => c.name === columns[0])?.spec : undefined;
+  return (
+    Boolean(spec?.['primaryKey'] || spec?.['unique']) ||
+    covers(table.primaryKey ?? []) ||
+    table.uniques.some((u) => covers(u.columns))
+  );
 }

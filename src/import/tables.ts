@@ -19,6 +19,8 @@ export interface ImportedTable {
   readonly uniques: { columns: readonly string[]; name?: string }[];
   readonly indexes: Record<string, unknown>[];
   readonly checks: Record<string, { sql: string; name?: string }>;
+  /** foreign keys over several columns; a single column's is its spec's `references` */
+  readonly foreignKeys: Record<string, unknown>[];
   /** a partitioned table's key and partitions; absent on a partitioned table whose key has no manifest form */
   readonly partitioning?: ImportedPartitioning;
 }
@@ -85,6 +87,7 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
   let primaryKeyName: string | undefined;
   const uniques: ImportedTable['uniques'] = [];
   const checks: ImportedTable['checks'] = {};
+  const foreignKeys: ImportedTable['foreignKeys'] = [];
   for (const k of live.constraints) {
     const definition = k.definition!; // import reads every constraint's
     if (k.type === 'x') lost('exclusion constraint', k.name, definition);
@@ -107,10 +110,11 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
       const reference = foreignKey(k, place, ctx);
       if (typeof reference === 'string') lost('foreign key', k.name, reference);
       else {
-        const own = (t: string) => constraintNames.foreignKey(t, k.columns[0]!);
+        const own = (t: string) => constraintNames.foreignKey(t, k.columns as string[]);
         if (derived(k.name, own)) renamed(k.name, own(place.name));
         else reference['name'] = k.name;
-        spec.get(k.columns[0]!)!['references'] = reference;
+        if (k.columns.length > 1) foreignKeys.push(reference);
+        else spec.get(k.columns[0]!)!['references'] = reference;
       }
     } else {
       const sql = /^CHECK \((.*)\)$/s.exec(definition)?.[1];
@@ -158,25 +162,31 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
     uniques,
     indexes,
     checks,
+    foreignKeys,
     ...(partitioning && { partitioning }),
   };
 }
 
-/** `{ table, column?, service?, onDelete?, onUpdate? }`, or why the manifest cannot say it. */
+/**
+ * A column's `{ table, column?, service?, onDelete?, onUpdate? }`, a table's foreign key over several
+ * columns `{ columns, references: { table, columns, service? }, onDelete?, onUpdate? }`, or why the
+ * manifest cannot say it.
+ */
 function foreignKey(
   k: CatalogTable['constraints'][number],
   place: Placement,
   ctx: TableContext,
-): Record<string, string> | string {
-  if (k.columns.length !== 1) return `composite foreign key: ${k.definition}`;
+): Record<string, unknown> | string {
   const target = ctx.placeOf(k.refSchema!, k.refTable!);
   if (!target) return `references ${k.refSchema}.${k.refTable}, which is not imported: ${k.definition}`;
-  const ref: Record<string, string> = { table: target.name };
-  if (k.refColumns![0] !== 'id') ref['column'] = k.refColumns![0]!;
-  if (target.service !== place.service) ref['service'] = target.service;
-  if (k.onDelete && ACTIONS[k.onDelete]) ref['onDelete'] = ACTIONS[k.onDelete]!;
-  if (k.onUpdate && ACTIONS[k.onUpdate]) ref['onUpdate'] = ACTIONS[k.onUpdate]!;
-  return ref;
+  const service = target.service !== place.service ? { service: target.service } : {};
+  const actions: Record<string, string> = {};
+  if (k.onDelete && ACTIONS[k.onDelete]) actions['onDelete'] = ACTIONS[k.onDelete]!;
+  if (k.onUpdate && ACTIONS[k.onUpdate]) actions['onUpdate'] = ACTIONS[k.onUpdate]!;
+  if (k.columns.length > 1)
+    return { columns: k.columns, references: { table: target.name, columns: k.refColumns, ...service }, ...actions };
+  const column = k.refColumns![0] !== 'id' ? { column: k.refColumns![0]! } : {};
+  return { table: target.name, ...column, ...service, ...actions };
 }
 
 /**

@@ -324,6 +324,26 @@ export const triggerSchema = mapping(
   'a trigger { timing, events, forEach, when?, function, args? }',
 ).meta({ description: 'A trigger of the table, calling a trigger function: created or replaced by push.' });
 
+export const policySchema = mapping(
+  {
+    as: oneOf(['permissive', 'restrictive'] as const)
+      .meta({
+        description: 'PERMISSIVE (any one lets a row through) or RESTRICTIVE (each must).',
+        default: 'permissive',
+      })
+      .optional(),
+    for: oneOf(['all', 'select', 'insert', 'update', 'delete'] as const)
+      .meta({ description: 'The command it applies to.', default: 'all' })
+      .optional(),
+    to: list(text('a role name'), 'role name')
+      .meta({ description: 'The roles it applies to (public, current_user, or a role); all when omitted.' })
+      .optional(),
+    using: rawSql.meta({ description: 'Which existing rows are visible: { sql: owner = current_user }.' }).optional(),
+    withCheck: rawSql.meta({ description: 'Which new rows may be written: { sql: owner = current_user }.' }).optional(),
+  },
+  'a policy { as?, for?, to?, using?, withCheck? }',
+).meta({ description: 'A row-level security policy of the table: created or replaced by push.' });
+
 export const tableSchema = mapping(
   {
     base: z
@@ -401,6 +421,41 @@ export const tableSchema = mapping(
       )
       .meta({ description: 'Unique constraints over several columns.' })
       .optional(),
+    foreignKeys: z
+      .array(
+        mapping(
+          {
+            columns: names('column name').meta({ description: 'The referencing columns, in order.' }),
+            references: mapping(
+              {
+                service: name('a service name')
+                  .meta({ description: 'The service owning the target table; required for another service.' })
+                  .optional(),
+                table: name('a table name').meta({ description: 'The target table.' }),
+                columns: names('column name').meta({
+                  description:
+                    "The target's columns, paired in order with the referencing ones: its primary key or a unique " +
+                    'constraint.',
+                }),
+              },
+              'a target { table, columns, service? }',
+            ).meta({ description: "The referenced table and its columns: its primary key or a unique constraint's." }),
+            onDelete: fkAction('ON DELETE action.').optional(),
+            onUpdate: fkAction('ON UPDATE action.').optional(),
+            name: objectName('a constraint name')
+              .meta({ description: 'The constraint name, any spelling; default <table>_<columns>_fkey.' })
+              .optional(),
+          },
+          'a foreign key { columns, references: { table, columns, service? }, onDelete?, onUpdate?, name? }',
+        ),
+        { error: (iss) => `expected a list of foreign keys, got ${describe(iss.input)}` },
+      )
+      .meta({
+        description:
+          "Foreign keys over several columns (a single column's is its references:), named " +
+          '<table>_<columns>_fkey unless named.',
+      })
+      .optional(),
     checks: dict(checkSchema, 'checks')
       .meta({
         description: 'Check constraints by key, named <table>_<key>_check unless named: { sql: <expression>, name? }.',
@@ -412,6 +467,16 @@ export const tableSchema = mapping(
         description:
           'The partitions of a partitioned table, by name: created in the same schema by push; partitions not ' +
           'declared here are left alone (verify lists them as unmanaged).',
+      })
+      .optional(),
+    rls: flag('rls')
+      .meta({ description: 'Row-level security enabled on the table (ENABLE ROW LEVEL SECURITY).', default: false })
+      .optional(),
+    policies: dict(policySchema, 'policies')
+      .meta({
+        description:
+          'Row-level security policies of the table by name, created or replaced by push when they differ; ' +
+          'policies not declared here are left alone (verify lists them as unmanaged).',
       })
       .optional(),
     triggers: dict(triggerSchema, 'triggers')
@@ -834,6 +899,7 @@ export type CompositeInput = z.infer<typeof compositeSchema>;
 export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
 export type ViewInput = z.infer<typeof viewSchema>;
+export type PolicyInput = z.infer<typeof policySchema>;
 export type TriggerInput = z.infer<typeof triggerSchema>;
 export type RoutineInput = z.infer<typeof routineSchema>;
 export type SequenceInput = z.infer<typeof sequenceSchema>;

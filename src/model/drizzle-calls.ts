@@ -211,14 +211,14 @@ export function constraintCalls(table: Table): ConstraintCall[] {
           kind: 'object',
           entries: [
             ['name', str(fk.name)],
-            ['columns', { kind: 'columns', columns: [fk.column] }],
+            ['columns', { kind: 'columns', columns: fk.columns }],
             [
               'foreignColumns',
               {
                 kind: 'foreignColumns',
                 service: fk.target.service,
                 table: fk.target.table,
-                columns: [fk.target.column],
+                columns: fk.target.columns,
               },
             ],
           ],
@@ -230,4 +230,17 @@ export function constraintCalls(table: Table): ConstraintCall[] {
   for (const c of table.checks)
     calls.push({ fn: 'check', args: [str(c.name), { kind: 'sql', sql: c.sql }], chain: [] });
   return calls;
+}
+
+/** The table's policies as pgPolicy(name, { as, for, to, using, withCheck }), the defaults left out. */
+export function policyCalls(table: Table): ConstraintCall[] {
+  return (table.policies ?? []).map((p) => {
+    const entries: (readonly [string, Arg])[] = [];
+    if (p.as !== 'permissive') entries.push(['as', str(p.as)]);
+    if (p.for !== 'all') entries.push(['for', str(p.for)]);
+    if (p.to.length > 0) entries.push(['to', { kind: 'literal', value: p.to }]);
+    if (p.using !== undefined) entries.push(['using', { kind: 'sql', sql: p.using }]);
+    if (p.withCheck !== undefined) entries.push(['withCheck', { kind: 'sql', sql: p.withCheck }]);
+    return { fn: 'pgPolicy', args: [str(p.name), { kind: 'object', entries }], chain: [] };
+  });
 }

@@ -1,17 +1,18 @@
 import { constraintNames } from '../shared/conventions.js';
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
-import { MAX_IDENTIFIER_BYTES, crossBinding, objectNameProblem } from './names.js';
+import { crossBinding, singularName } from './names.js';
 import { forwardKey, needsRelationName, reverseKey, tablePair, throughKey } from './relation-names.js';
 import { canReference, referencingTypes, type KeyColumnType } from './reference-types.js';
+import type { ReferenceDraft } from './reference-drafts.js';
 import type { ColumnDraft } from './resolve-columns.js';
 import type { TableDraft } from './resolve-table.js';
 import type { ServiceDraft } from './resolve-table.js';
 import type { Column, ForeignKey, Model, Relation, Service, Table } from './types.js';
 
-interface Located {
+interface Target {
   readonly service: ServiceDraft;
   readonly table: TableDraft;
-  readonly column: ColumnDraft;
+  readonly columns: readonly ColumnDraft[];
 }
 
 /** Resolves foreign keys, derives relations from them and orders services by dependency. */
@@ -20,42 +21,27 @@ export function resolveReferences(
   diagnostics: Diagnostic[],
 ): Omit<Model, 'extensions'> {
   const report = (message: string, path: YamlPath) => diagnostics.push({ path, message });
-  const fks = new Map<ColumnDraft, ForeignKey>();
+  const fks = new Map<ReferenceDraft, ForeignKey>();
   const dependsOn = new Map(services.map((s) => [s.name, new Map<string, YamlPath>()] as const));
   for (const service of services) {
     for (const table of service.tables) {
-      for (const column of table.columns) {
-        const ref = column.referenceInput;
-        if (!ref) continue;
-        const at = [...column.path, 'references'];
-        const target = findTarget({ service, table, column }, services, at, report);
+      for (const draft of table.references) {
+        const target = findTarget(service, table, draft, services, report);
         if (!target) continue;
-        const name = ref.name ?? constraintNames.foreignKey(table.name, column.name);
-        const nameProblem = ref.name === undefined ? undefined : objectNameProblem(ref.name, 'name');
-        if (nameProblem) report(nameProblem, [...at, 'name']);
-        else if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES)
-          report(
-            `generated foreign key name ${JSON.stringify(name)} is ` +
-              `${Buffer.byteLength(name)} bytes; expected at most ${MAX_IDENTIFIER_BYTES}: ` +
-              `shorten the table or column name, or give it a name`,
-            at,
-          );
-        if ((ref.onDelete === 'set null' || ref.onUpdate === 'set null') && !column.nullable)
-          report('set null needs a nullable column; expected nullable: true or another action', at);
         const crossService = target.service !== service;
-        if (crossService) dependsOn.get(service.name)!.set(target.service.name, at);
-        fks.set(column, {
-          name,
-          column: column.name,
+        if (crossService) dependsOn.get(service.name)!.set(target.service.name, draft.path);
+        fks.set(draft, {
+          name: draft.name,
+          columns: draft.columns,
           target: {
             service: target.service.name,
             schema: target.service.schema,
             table: target.table.name,
-            column: target.column.name,
+            columns: target.columns.map((c) => c.name),
           },
           crossService,
-          onDelete: ref.onDelete,
-          onUpdate: ref.onUpdate,
+          onDelete: draft.onDelete,
+          onUpdate: draft.onUpdate,
         });
       }
     }
@@ -89,19 +75,22 @@ export function resolveReferences(
       dependsOn: [...dependsOn.get(s.name)!.keys()].sort(),
       ...(s.tenants && { tenants: s.tenants }),
       tables: s.tables.map((t): Table => {
+        const own = new Map(
+          t.references.flatMap((r) => (r.ownColumn && fks.get(r) ? [[r.ownColumn, fks.get(r)!]] : [])),
+        );
         const columns = t.columns.map((c): Column => {
           const { path: _path, wantsUnique, referenceInput: _ref, ...rest } = c;
           return {
             ...rest,
             unique: wantsUnique ? constraintNames.unique(t.name, [c.name]) : undefined,
-            references: fks.get(c),
+            references: own.get(c.name),
           };
         });
-        const { path: _path, columns: _drafts, ...rest } = t;
+        const { path: _path, columns: _drafts, references, ...rest } = t;
         return {
           ...rest,
           columns,
-          foreignKeys: columns.flatMap((c) => c.references ?? []),
+          foreignKeys: references.flatMap((r) => fks.get(r) ?? []),
           relations: relations.get(t) ?? [],
         };
       }),
@@ -109,64 +98,81 @@ export function resolveReferences(
   };
 }
 
+/** The target service, table and columns, checked: a key or unique constraint, of types the source can reference. */
 function findTarget(
-  src: Located,
+  fromService: ServiceDraft,
+  fromTable: TableDraft,
+  draft: ReferenceDraft,
   services: readonly ServiceDraft[],
-  at: YamlPath,
   report: (m: string, p: YamlPath) => void,
-): Located | undefined {
-  const ref = src.column.referenceInput!;
-  const service = services.find((s) => s.name === (ref.service ?? src.service.name));
+): Target | undefined {
+  const service = services.find((s) => s.name === (draft.service ?? fromService.name));
   if (!service) {
     report(
-      `unknown service ${JSON.stringify(ref.service)}; expected one of: ${services.map((s) => s.name).join(', ')}`,
-      [...at, 'service'],
+      `unknown service ${JSON.stringify(draft.service)}; expected one of: ${services.map((s) => s.name).join(', ')}`,
+      [...draft.targetPath, 'service'],
     );
     return undefined;
   }
-  const table = service.tables.find((t) => t.name === ref.table);
+  const table = service.tables.find((t) => t.name === draft.table);
   if (!table) {
-    const elsewhere = ref.service ? undefined : services.find((s) => s.tables.some((t) => t.name === ref.table));
+    const elsewhere = draft.service ? undefined : services.find((s) => s.tables.some((t) => t.name === draft.table));
     const hint = elsewhere
-      ? `; table ${ref.table} is in service ${elsewhere.name}: a cross-service reference ` +
+      ? `; table ${draft.table} is in service ${elsewhere.name}: a cross-service reference ` +
         `must say service: ${elsewhere.name}`
       : '';
     report(
-      `unknown table ${JSON.stringify(ref.table)} in service ${service.name}${hint}; ` +
+      `unknown table ${JSON.stringify(draft.table)} in service ${service.name}${hint}; ` +
         `expected one of: ${service.tables.map((t) => t.name).join(', ')}`,
-      [...at, 'table'],
+      [...draft.targetPath, 'table'],
     );
     return undefined;
   }
-  const columnName = ref.column ?? 'id';
-  const column = table.columns.find((c) => c.name === columnName);
-  if (!column) {
+  // A column's reference names one target column; a table's foreign key lists them.
+  const columnAt = (j: number) =>
+    draft.ownColumn === undefined ? [...draft.targetColumnsPath, j] : draft.targetColumnsPath;
+  const columns = draft.targetColumns.map((name, j) => {
+    const column = table.columns.find((c) => c.name === name);
+    if (!column)
+      report(
+        `unknown column ${JSON.stringify(name)} in ${service.name}.${table.name}; ` +
+          `expected one of: ${table.columns.map((c) => c.name).join(', ')}`,
+        columnAt(j),
+      );
+    return column;
+  });
+  const sources = draft.columns.map((name) => fromTable.columns.find((c) => c.name === name));
+  if (!columns.every((c) => c !== undefined) || !sources.every((c) => c !== undefined)) return undefined;
+  const names = columns.map((c) => c.name);
+  if (!isKey(table, columns))
     report(
-      `unknown column ${JSON.stringify(columnName)} in ${service.name}.${table.name}; ` +
-        `expected one of: ${table.columns.map((c) => c.name).join(', ')}`,
-      ref.column ? [...at, 'column'] : at,
+      names.length === 1
+        ? `${service.name}.${table.name}.${names[0]} is neither a primary key nor unique; ` +
+            'expected a referenced column with one of them'
+        : `${service.name}.${table.name} has no primary key or unique constraint over (${names.join(', ')}); ` +
+            'expected the columns of one of them',
+      draft.ownColumn === undefined ? draft.targetColumnsPath : draft.path,
     );
-    return undefined;
-  }
-  const keyed =
-    column.primaryKey ||
-    column.wantsUnique ||
-    table.uniques.some((u) => u.columns.length === 1 && u.columns[0] === columnName) ||
-    (table.primaryKey?.columns.length === 1 && table.primaryKey.columns[0] === columnName);
-  if (!keyed)
-    report(
-      `${service.name}.${table.name}.${columnName} is neither a primary key nor ` +
-        `unique; expected a referenced column with one of them`,
-      at,
-    );
-  const [from, to] = [keyType(src.column, src.service), keyType(column, service)];
-  if (!canReference(from, to))
-    report(
-      `type ${from.type.sql} cannot reference ${service.name}.${table.name}.${columnName} ` +
-        `(${to.type.sql}); expected ${referencingTypes(to.type)}`,
-      [...src.column.path, 'type'],
-    );
-  return { service, table, column };
+  sources.forEach((source, j) => {
+    // Columns beyond the target's are reported by reference-drafts.ts.
+    if (j >= columns.length) return;
+    const [from, to] = [keyType(source, fromService), keyType(columns[j]!, service)];
+    if (!canReference(from, to))
+      report(
+        `type ${from.type.sql} cannot reference ${service.name}.${table.name}.${names[j]} ` +
+          `(${to.type.sql}); expected ${referencingTypes(to.type)}`,
+        draft.ownColumn === undefined ? [...draft.path, 'columns', j] : [...source.path, 'type'],
+      );
+  });
+  return { service, table, columns };
+}
+
+/** Whether the columns are the table's primary key or one of its unique constraints, in any order. */
+function isKey(table: TableDraft, columns: readonly ColumnDraft[]): boolean {
+  const names = columns.map((c) => c.name);
+  const covers = (key: readonly string[]) => key.length === names.length && key.every((k) => names.includes(k));
+  const single = columns.length === 1 && (columns[0]!.primaryKey || columns[0]!.wantsUnique);
+  return single || covers(table.primaryKey?.columns ?? []) || table.uniques.some((u) => covers(u.columns));
 }
 
 /** Serial columns are referenced by their integer type; enums live in their service's schema. */
@@ -195,7 +201,7 @@ function orderServices(services: readonly ServiceDraft[], deps: Map<string, Map<
 
 function deriveRelations(
   services: readonly ServiceDraft[],
-  fks: Map<ColumnDraft, ForeignKey>,
+  fks: Map<ReferenceDraft, ForeignKey>,
   report: (m: string, p: YamlPath) => void,
 ) {
   const out = new Map<TableDraft, Relation[]>();
@@ -215,37 +221,44 @@ function deriveRelations(
     list.push({ ...rel, key });
     out.set(table, list);
   };
+  const keysOf = (table: TableDraft) =>
+    table.references.flatMap((draft) => (fks.has(draft) ? [[draft, fks.get(draft)!] as const] : []));
   // Keys per unordered pair of tables of a service: more than one makes the pair ambiguous to Drizzle.
   const between = new Map<string, number>();
   const pairOf = (service: string, table: string, fk: ForeignKey) => `${service}.${tablePair(table, fk.target.table)}`;
   for (const service of services)
     for (const table of service.tables)
-      for (const fk of table.columns.flatMap((c) => fks.get(c) ?? []).filter((f) => !f.crossService)) {
+      for (const [, fk] of keysOf(table).filter(([, f]) => !f.crossService)) {
         const pair = pairOf(service.name, table.name, fk);
         between.set(pair, (between.get(pair) ?? 0) + 1);
       }
   for (const service of services) {
     for (const table of service.tables) {
-      for (const column of table.columns) {
-        const fk = fks.get(column);
-        if (!fk) continue;
+      for (const [draft, fk] of keysOf(table)) {
         const keysBetween = between.get(pairOf(service.name, table.name, fk)) ?? 0;
         const ambiguous = !fk.crossService && needsRelationName(table.name, fk.target.table, keysBetween);
-        const named = ambiguous ? { relationName: `${table.name}_${column.name}` } : {};
-        const at = [...column.path, 'references'];
+        const named = ambiguous ? { relationName: `${table.name}_${fk.columns.join('_')}` } : {};
+        const stem = referenceName(fk, ambiguous);
         const target = { service: fk.target.service, table: fk.target.table };
-        add(table, { kind: 'one', key: forwardKey(column.name), ...named, target, fk }, at);
+        add(table, { kind: 'one', key: forwardKey(stem), ...named, target, fk }, draft.path);
         const referenced = tableOf(fk.target.service, fk.target.table);
         if (!referenced || fk.crossService) continue;
-        const key = reverseKey(table.name, fk.target.table, column.name, ambiguous);
-        add(referenced, { kind: 'many', key, ...named, target: { service: service.name, table: table.name }, fk }, at);
+        const key = reverseKey(table.name, fk.target.table, stem, ambiguous);
+        add(
+          referenced,
+          { kind: 'many', key, ...named, target: { service: service.name, table: table.name }, fk },
+          draft.path,
+        );
       }
     }
   }
   // After the relations of the keys themselves, so a join table never changes their names.
   for (const service of services) {
     for (const table of service.tables) {
-      const keys = joinTableKeys(table, fks);
+      const keys = joinTableKeys(
+        table,
+        keysOf(table).map(([, fk]) => fk),
+      );
       if (!keys) continue;
       for (const [near, far] of [keys, [keys[1], keys[0]]] as const) {
         const referenced = tableOf(near.target.service, near.target.table);
@@ -262,12 +275,28 @@ function deriveRelations(
   return out;
 }
 
-/** The two keys of a join table: a composite primary key of exactly two foreign keys, to two different tables. */
-function joinTableKeys(table: TableDraft, fks: Map<ColumnDraft, ForeignKey>): [ForeignKey, ForeignKey] | undefined {
-  const [a, b, ...more] = (table.primaryKey?.columns ?? []).map((name) => {
-    const column = table.columns.find((c) => c.name === name);
-    return column && fks.get(column);
-  });
+/**
+ * What a key stands for, as a column name: its one column; for several, the prefix they share
+ * (`order_region`, `order_number` → `order_id`), else the referenced table's singular; when other keys
+ * join the same tables, all its columns, which no other key of the table has.
+ */
+function referenceName(fk: ForeignKey, ambiguous: boolean): string {
+  if (fk.columns.length === 1) return fk.columns[0]!;
+  if (ambiguous) return fk.columns.join('_');
+  let prefix = fk.columns[0]!;
+  for (const c of fk.columns) while (!c.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  const shared = prefix.slice(0, prefix.lastIndexOf('_') + 1).replace(/_+$/, '');
+  return `${shared || singularName(fk.target.table)}_id`;
+}
+
+/**
+ * The two keys of a join table: a composite primary key of exactly two columns, each the whole of a
+ * foreign key, to two different tables.
+ */
+function joinTableKeys(table: TableDraft, fks: readonly ForeignKey[]): [ForeignKey, ForeignKey] | undefined {
+  const [a, b, ...more] = (table.primaryKey?.columns ?? []).map((name) =>
+    fks.find((fk) => fk.columns.length === 1 && fk.columns[0] === name),
+  );
   if (!a || !b || more.length > 0) return undefined;
   return a.target.service === b.target.service && a.target.table === b.target.table ? undefined : [a, b];
 }

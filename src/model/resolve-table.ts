@@ -12,10 +12,23 @@ import { resolveColumn, type ColumnDraft, type ColumnScope } from './resolve-col
 import { inheritedColumns, redeclared, type SharedSets } from './inherited-columns.js';
 import { indexProblem } from './index-methods.js';
 import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
+import { referenceDrafts, type ReferenceDraft } from './reference-drafts.js';
 import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
+import { resolvePolicies } from './resolve-policies.js';
 import { resolveTriggers } from './resolve-triggers.js';
 import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
-import type { Check, Constraint, Index, IndexKey, Partitioning, Service, SoftDelete, Table, Trigger } from './types.js';
+import type {
+  Check,
+  Constraint,
+  Index,
+  IndexKey,
+  Partitioning,
+  Service,
+  SoftDelete,
+  Policy,
+  Table,
+  Trigger,
+} from './types.js';
 
 /** A service before references are resolved: tables are still drafts. */
 export interface ServiceDraft extends Omit<Service, 'tables' | 'dependsOn'> {
@@ -35,8 +48,12 @@ export interface TableDraft {
   readonly uniques: readonly Constraint[];
   readonly indexes: readonly Index[];
   readonly checks: readonly Check[];
+  /** its columns' references and its foreignKeys, targets still unresolved */
+  readonly references: readonly ReferenceDraft[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
+  readonly rls?: true;
+  readonly policies?: readonly Policy[];
   readonly triggers?: readonly Trigger[];
 }
 
@@ -216,10 +233,13 @@ export function resolveTable(
     if (!clash) checks.push(check);
   }
 
+  const references = referenceDrafts(name, input, path, columns, { report, columnList, checkName, given });
+
   const uniqueKeys = uniqueKeysOf(path, primaryKey, pkColumns[0], uniques, indexes);
   const shape = { name, schema: scope.schema, columns: new Set(byName.keys()), uniqueKeys };
   const partitioning = resolvePartitioning(input, path, shape, report);
   const touched = columns.filter((c) => c.onUpdateTrigger).map((c) => constraintNames.onUpdateTrigger(name, c.name));
+  const policies = input.policies && resolvePolicies(input.policies, [...path, 'policies'], report);
   const triggers = input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), report);
 
   return {
@@ -233,8 +253,11 @@ export function resolveTable(
     uniques,
     indexes,
     checks,
+    references,
     ...(softDelete && { softDelete }),
     ...(partitioning && { partitioning }),
+    ...(input.rls && { rls: true as const }),
+    ...(policies && { policies }),
     ...(triggers && { triggers }),
   };
 }

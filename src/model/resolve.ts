@@ -162,13 +162,7 @@ function checkConstraintNames(t: ServiceDraft['tables'][number], report: (messag
   const pk = t.primaryKey?.name ?? (t.columns.some((c) => c.primaryKey) && constraintNames.primaryKey(t.name));
   if (pk) own(pk, 'primary key', t.path);
   t.uniques.forEach((u) => own(u.name, 'unique constraint', t.path));
-  for (const c of t.columns) {
-    if (c.referenceInput)
-      own(c.referenceInput.name ?? constraintNames.foreignKey(t.name, c.name), 'foreign key', [
-        ...c.path,
-        'references',
-      ]);
-  }
+  t.references.forEach((r) => own(r.name, 'foreign key', r.path));
   t.checks.forEach((k) => own(k.name, 'check', [...t.path, 'checks']));
 }
 

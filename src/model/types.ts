@@ -71,14 +71,16 @@ export type ColumnDefault =
 
 export type FkAction = 'cascade' | 'restrict' | 'no action' | 'set null' | 'set default';
 
+/** A foreign key over one column (the column's `references`) or several (the table's `foreignKeys`). */
 export interface ForeignKey {
   readonly name: string;
-  readonly column: string;
+  /** the referencing columns, in the order the target's columns pair with them */
+  readonly columns: readonly string[];
   readonly target: {
     readonly service: string;
     readonly schema: string;
     readonly table: string;
-    readonly column: string;
+    readonly columns: readonly string[];
   };
   readonly crossService: boolean;
   readonly onDelete?: FkAction;
@@ -184,10 +186,25 @@ export interface Table {
   readonly softDelete?: SoftDelete;
   /** a partitioned table: its key and declared partitions (partitionBy, partitions) */
   readonly partitioning?: Partitioning;
+  /** row-level security enabled (`rls: true`); absent: left as it is */
+  readonly rls?: true;
+  /** its row-level security policies (`policies:`); none when it declares none */
+  readonly policies?: readonly Policy[];
   /** the triggers the manifest declares on it (`triggers:`); none when it declares none */
   readonly triggers?: readonly Trigger[];
   readonly foreignKeys: readonly ForeignKey[];
   readonly relations: readonly Relation[];
+}
+
+/** A row-level security policy the table declares (Drizzle's pgPolicy). */
+export interface Policy {
+  readonly name: string;
+  readonly as: 'permissive' | 'restrictive';
+  readonly for: 'all' | 'select' | 'insert' | 'update' | 'delete';
+  /** role names; empty for PUBLIC (every role) */
+  readonly to: readonly string[];
+  readonly using?: string;
+  readonly withCheck?: string;
 }
 
 /**

@@ -38,10 +38,10 @@ export function attributeType(type: ColumnType): string {
 }
 
 /** PK, FK and UK markers of a column, comma-separated as Mermaid expects; empty for plain columns. */
-export function keyMarkers(table: Table, column: Column): string {
+function keyMarkers(table: Table, column: Column): string {
   const markers = [];
   if (inPrimaryKey(table, column)) markers.push('PK');
-  if (column.references) markers.push('FK');
+  if (table.foreignKeys.some((fk) => fk.columns.includes(column.name))) markers.push('FK');
   if (isUniqueKey(table, column)) markers.push('UK');
   return markers.join(', ');
 }
@@ -51,23 +51,36 @@ const inPrimaryKey = (table: Table, column: Column) =>
   column.primaryKey || table.primaryKey?.columns.includes(column.name) === true;
 
 /** Whether a unique constraint or a full unique index covers exactly this column (the UK marker). */
-function isUniqueKey(table: Table, column: Column): boolean {
-  const alone = (columns: readonly string[]) => columns.length === 1 && columns[0] === column.name;
-  if (column.unique !== undefined || table.uniques.some((u) => alone(u.columns))) return true;
-  return table.indexes.some((i) => i.unique && i.where === undefined && alone(i.columns));
+const isUniqueKey = (table: Table, column: Column): boolean =>
+  column.unique !== undefined || isUnique(table, [column.name]);
+
+/** Whether a unique constraint or a full unique index covers exactly these columns. */
+function isUnique(table: Table, columns: readonly string[]): boolean {
+  const exactly = (key: readonly string[]) => key.length === columns.length && key.every((k) => columns.includes(k));
+  if (table.uniques.some((u) => exactly(u.columns))) return true;
+  return table.indexes.some((i) => i.unique && i.where === undefined && exactly(i.columns));
 }
+
+/** The primary key's columns, on the table or on its one key column. */
+const primaryKeyOf = (table: Table) =>
+  table.primaryKey?.columns ?? table.columns.filter((c) => c.primaryKey).map((c) => c.name);
 
 /**
  * One relationship line, parent first: `||` when every child row needs a parent (NOT NULL), `|o` when
- * the column is nullable; `o|` when the column is unique (one child at most), `o{` otherwise. The line
- * is solid (identifying) when the column is part of the child's primary key, dotted otherwise.
+ * a key column is nullable; `o|` when the key's columns are unique (one child at most), `o{` otherwise.
+ * The line is solid (identifying) when the key's columns are part of the child's primary key, dotted
+ * otherwise; it is labelled with the key's columns.
  */
-export function relationshipLine(parent: string, child: string, table: Table, column: Column): string {
-  const parentSide = column.nullable ? '|o' : '||';
-  // a single-column primary key is unique too; a column of a composite one is not
-  const childSide = column.primaryKey || isUniqueKey(table, column) ? 'o|' : 'o{';
-  const line = inPrimaryKey(table, column) ? '--' : '..';
-  return `  ${parent} ${parentSide}${line}${childSide} ${child} : "${column.name}"`;
+function relationshipLine(parent: string, child: string, table: Table, fk: ForeignKey): string {
+  const columns = fk.columns.map((name) => table.columns.find((c) => c.name === name)!);
+  const parentSide = columns.some((c) => c.nullable) ? '|o' : '||';
+  // A whole primary key is unique too; a key within a composite one is not.
+  const primaryKey = primaryKeyOf(table);
+  const whole = primaryKey.length === fk.columns.length && primaryKey.every((c) => fk.columns.includes(c));
+  const unique = whole || isUnique(table, fk.columns) || (columns.length === 1 && columns[0]!.unique !== undefined);
+  const childSide = unique ? 'o|' : 'o{';
+  const line = columns.every((c) => inPrimaryKey(table, c)) ? '--' : '..';
+  return `  ${parent} ${parentSide}${line}${childSide} ${child} : "${fk.columns.join(', ')}"`;
 }
 
 function entityBlock(entity: Entity, columns: readonly Column[]): string[] {
@@ -86,9 +99,9 @@ function erDiagram(entities: readonly Entity[], keyColumnsOnly: boolean): string
   for (const entity of entities) {
     const columns = entity.table.columns.filter((c) => !keyColumnsOnly || keyMarkers(entity.table, c) !== '');
     lines.push(...entityBlock(entity, columns));
-    for (const column of entity.table.columns) {
-      const parent = column.references && byTarget.get(targetKey(column.references));
-      if (parent) relationships.push(relationshipLine(parent, entity.name, entity.table, column));
+    for (const fk of entity.table.foreignKeys) {
+      const parent = byTarget.get(targetKey(fk));
+      if (parent) relationships.push(relationshipLine(parent, entity.name, entity.table, fk));
     }
   }
   return [...lines, ...relationships].join('\n');

@@ -51,8 +51,8 @@ export function relationsV1(service: Service, refs: TableRefs): RelationsV1View[
         if (r.kind === 'one') {
           const remote = refs.table(r.fk.target.service, r.fk.target.table);
           options.unshift(
-            `fields: [${table.tsName}.${columnOf(table, r.fk.column).tsKey}]`,
-            `references: [${target}.${columnOf(remote, r.fk.target.column).tsKey}]`,
+            `fields: [${r.fk.columns.map((c) => `${table.tsName}.${columnOf(table, c).tsKey}`).join(', ')}]`,
+            `references: [${r.fk.target.columns.map((c) => `${target}.${columnOf(remote, c).tsKey}`).join(', ')}]`,
           );
         }
         if (options.length === 0) return `${r.key}: ${r.kind}(${target})`;
@@ -89,20 +89,24 @@ export function relationsV2(service: Service, refs: QueryRefs): RelationsV2View[
 function relationV2(service: string, table: Table, r: Relation, refs: QueryRefs): string {
   const column = (svc: string, tbl: string, name: string) =>
     `r${member(refs.queryKey(svc, tbl))}.${columnOf(refs.table(svc, tbl), name).tsKey}`;
-  const here = (name: string) => column(service, table.name, name);
-  const there = (name: string) => column(r.target.service, r.target.table, name);
+  // One column stands alone; a key over several is a list, paired in order.
+  const columns = (tbl: string, svc: string, names: readonly string[]) =>
+    names.length === 1 ? column(svc, tbl, names[0]!) : `[${names.map((n) => column(svc, tbl, n)).join(', ')}]`;
+  const here = (names: readonly string[]) => columns(table.name, service, names);
+  const there = (names: readonly string[]) => columns(r.target.table, r.target.service, names);
   let options: string[];
   if (r.kind === 'one') {
-    const optional = columnOf(table, r.fk.column).nullable ? [] : ['optional: false'];
-    options = [`from: ${here(r.fk.column)}`, `to: ${there(r.fk.target.column)}`, ...optional];
+    const optional = r.fk.columns.some((c) => columnOf(table, c).nullable) ? [] : ['optional: false'];
+    options = [`from: ${here(r.fk.columns)}`, `to: ${there(r.fk.target.columns)}`, ...optional];
   } else if (r.through) {
-    const join = (name: string) => column(service, r.through!.table, name);
+    // A join table's keys are one column each (resolve-references.ts).
+    const join = (names: readonly string[]) => columns(r.through!.table, service, names);
     options = [
-      `from: ${here(r.fk.target.column)}.through(${join(r.fk.column)})`,
-      `to: ${there(r.through.fk.target.column)}.through(${join(r.through.fk.column)})`,
+      `from: ${here(r.fk.target.columns)}.through(${join(r.fk.columns)})`,
+      `to: ${there(r.through.fk.target.columns)}.through(${join(r.through.fk.columns)})`,
     ];
   } else {
-    options = [`from: ${here(r.fk.target.column)}`, `to: ${there(r.fk.column)}`];
+    options = [`from: ${here(r.fk.target.columns)}`, `to: ${there(r.fk.columns)}`];
   }
   const head = `${r.key}: r.${r.kind}${member(refs.queryKey(r.target.service, r.target.table))}(`;
   return `${head}${wrapList('{', options, '})', 4, 4 + head.length + 1, ' ')}`;

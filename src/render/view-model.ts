@@ -3,6 +3,7 @@ import { isCustomKind, type CustomKind } from '../model/custom-types.js';
 import {
   columnCall,
   constraintCalls,
+  policyCalls,
   CUSTOM_TYPES_BINDING,
   serviceTypeBinding,
   type ColumnCall,
@@ -84,6 +85,8 @@ interface TableView {
   readonly constraints: readonly string[];
   /** return annotation of the constraints callback: breaks type inference cycles between tables */
   readonly constraintsType: string;
+  /** row-level security enabled: `.enableRLS()` on the table */
+  readonly rls: boolean;
 }
 
 interface ViewView {
@@ -135,7 +138,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
           : `${refer(svc, tbl)}.${columnOf(lookup(svc, tbl), col).tsKey}`,
     };
     const columnCalls = table.columns.map((c) => columnCall(c, binding));
-    const constraints = constraintCalls(table);
+    const constraints = [...constraintCalls(table), ...policyCalls(table)];
     allCalls.push(...columnCalls, ...constraints);
     return {
       tsName: table.tsName,
@@ -149,6 +152,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       })),
       constraints: constraints.map((k) => callCode(k, scope, 4, 5)),
       constraintsType: closesCycle(table) ? ': PgTableExtraConfigValue[]' : '',
+      rls: table.rls === true,
     };
   });
   // A view's columns are plain builders (no default, no reference): no scope is ever asked.

@@ -35,7 +35,7 @@ export const constraintNames = {
   /** an index's columns, each expression among them standing as `expr` as PostgreSQL writes it */
   index: (table: string, keys: readonly ({ column: string } | { sql: string })[]) =>
     `${table}_${keys.map((k) => ('column' in k ? k.column : 'expr')).join('_')}_idx`,
-  foreignKey: (table: string, column: string) => `${table}_${column}_fkey`,
+  foreignKey: (table: string, columns: readonly string[]) => `${table}_${columns.join('_')}_fkey`,
   check: (table: string, key: string) => `${table}_${key}_check`,
   onUpdateTrigger: (table: string, column: string) => `${table}_${column}_on_update`,
   /** the same name a table check keyed `soft_delete` would get: the two are told apart by resolve-table */

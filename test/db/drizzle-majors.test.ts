@@ -139,4 +139,38 @@ describe.each(DRIZZLE_MAJORS)('drizzle-orm $major.x', (on) => {
       rmSync(p.dir, { recursive: true, force: true });
     }
   });
+
+  test('a key over two columns relates its rows both ways, across services too', async () => {
+    const p = await pushedProject(on, join(FIXTURES, 'composite-foreign-keys', 'schema.yaml'));
+    const [sales, stock] = [await p.load('sales/index.ts'), await p.load('stock/index.ts')];
+    const db = (await p.load('sales/db.ts'))['connect'](p.url);
+    try {
+      await db.insert(stock['warehouses']).values({ code: 'north', site: 2 });
+      await db.insert(sales['orders']).values([
+        { region: 'eu', number: 1 },
+        { region: 'us', number: 1 },
+      ]);
+      await db.insert(sales['orderLines']).values([
+        { orderRegion: 'eu', orderNumber: 1, line: 1, sku: 'a', warehouseCode: 'north', warehouseSite: 2 },
+        { orderRegion: 'eu', orderNumber: 1, line: 2, sku: 'b' },
+        { orderRegion: 'us', orderNumber: 1, line: 1, sku: 'c' },
+      ]);
+      const orders = await db.query.orders.findMany({ with: { orderLines: true } });
+      expect(
+        orders.map((o: Module) => [o['region'], o['orderLines'].map((l: Module) => l['sku']).sort()]).sort(),
+      ).toEqual([
+        ['eu', ['a', 'b']],
+        ['us', ['c']],
+      ]);
+      const lines = await db.query.orderLines.findMany({ with: { order: true, warehouse: true } });
+      expect(lines.map((l: Module) => [l['sku'], l['order'].region, l['warehouse']?.code ?? null]).sort()).toEqual([
+        ['a', 'eu', 'north'],
+        ['b', 'eu', null],
+        ['c', 'us', null],
+      ]);
+    } finally {
+      await db.$client.end();
+      rmSync(p.dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -11,6 +11,7 @@ import { TENANT_URLS, databaseManifest, json, statuses } from '../support/tenant
  * spellings (127.0.0.1 and localhost), which push counts as two.
  */
 const TOTAL = `\n          total: { type: integer }`;
+const NOTE = `\n          note: { type: text, nullable: true }`;
 
 interface Fleet {
   readonly p: Project;
@@ -72,6 +73,16 @@ describe('on postgres only', () => {
     ]);
     const again = await p.run(['push', '--json']);
     expect(statuses(again.stdout)).toEqual({ acme: 'unchanged', globex: 'unchanged', initech: 'unchanged' });
+    // Tenants in the same state share one plan wherever their databases are.
+    await p.write(databaseManifest(control, NOTE));
+    const dry = await p.run(['push', '--dry-run']);
+    expect(dry.stdout).toMatch(
+      / {2}globex \(postgres:.*_globex\): would be altered, 1 statement\n {4}the same statements as acme,/,
+    );
+    expect(dry.stdout).toMatch(
+      / {2}initech \(postgres:.*@localhost:.*_initech\): would be altered, 1 statement\n {4}the same statements as acme,/,
+    );
+    await p.write(databaseManifest(control));
     const verified = await p.run(['verify']);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toContain(`shop (${control}_{tenant}) → `);
@@ -88,10 +99,11 @@ describe('on postgres only', () => {
   });
 
   test('an unreachable tenant database fails alone, named; the others are pushed and verified', async () => {
-    const { p, control } = await fleet(['acme', 'globex']);
-    // hooli's database was never created; umbrella's server is not there.
+    const { p, control, url } = await fleet(['acme', 'globex']);
+    // hooli's database was never created; umbrella's server is not there; wayne names acme's database.
     await p.sql(
-      `insert into public.tenants values ('hooli', null), ('umbrella', 'postgres://postgres@127.0.0.1:1/umbrella')`,
+      `insert into public.tenants values ('hooli', null), ('umbrella', 'postgres://postgres@127.0.0.1:1/umbrella'),
+        ('wayne', '${url('acme')}')`,
     );
     const pushed = await p.run(['push', '--json']);
     expect(pushed.code).toBe(1);
@@ -100,6 +112,7 @@ describe('on postgres only', () => {
       globex: 'created',
       hooli: 'failed',
       umbrella: 'failed',
+      wayne: 'failed',
     });
     const reasons = Object.fromEntries(json(pushed.stdout).fleets[0]!.tenants.map((t) => [t.tenant, t.reasons[0]]));
     expect(reasons['hooli']).toMatch(
@@ -110,16 +123,29 @@ describe('on postgres only', () => {
     expect(reasons['umbrella']).toMatch(
       /its database postgres:\/\/postgres(:\*\*\*)?@127\.0\.0\.1:1\/umbrella cannot be read: .*ECONNREFUSED/,
     );
+    expect(reasons['wayne']).toMatch(/^its database postgres:.*_acme is tenant acme's$/);
     const text = await p.run(['push']);
     expect(text.code).toBe(1);
     expect(text.stderr).toMatch(/ {2}hooli \(postgres:\/\/postgres(:\*\*\*)?@127\.0\.0\.1:\d+\/.*_hooli\): failed/);
     const verified = await p.run(['verify']);
     expect(verified.code).toBe(1);
-    expect(verified.stderr).toContain('2 tenants of 4 differ');
+    expect(verified.stderr).toContain('3 tenants of 5 differ');
     expect(verified.stderr).toMatch(
       new RegExp(`  hooli: cannot verify: its database .*/${control}_hooli cannot be read`),
     );
-    expect(verified.stderr).not.toContain('acme');
+    expect(verified.stderr).not.toMatch(/^  (acme|globex)/m);
+  });
+
+  test('two pushes at once apply each tenant database once: the advisory lock is taken in the tenant database', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `t${i}`);
+    const { p } = await fleet(names);
+    const [a, b] = await Promise.all([p.run(['push', '--json']), p.run(['push', '--json'])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const sa = statuses(a.stdout);
+    const sb = statuses(b.stdout);
+    for (const n of names) expect([sa[n], sb[n]].sort()).toEqual(['created', 'unchanged']);
+    expect((await p.run(['verify'])).code).toBe(0);
   });
 
   test('a canary that fails stops the rest; a re-run pushes only the tenants not in sync', async () => {

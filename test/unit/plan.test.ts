@@ -66,6 +66,8 @@ const liveOrders = (extra: Partial<CatalogTable> = {}): CatalogTable => ({
   constraints: [],
   indexes: [],
   triggers: [],
+  rls: false,
+  policies: [],
   ...extra,
 });
 const liveIndex = (name: string): CatalogIndex => ({

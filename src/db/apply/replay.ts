@@ -44,6 +44,8 @@ const REPLAYABLE: ReadonlySet<StepKind> = new Set<StepKind>([
   'comment',
   'create trigger',
   'drop trigger',
+  'enable rls',
+  'create policy',
   'create function',
 ]);
 

@@ -54,7 +54,7 @@ export const NAMESPACES = `with ns as (select n.oid, n.nspname from pg_namespace
     then ${SYSTEM_SCHEMA} and n.nspname <> '${MIGRATIONS_SCHEMA}'
     else n.nspname in (select json_array_elements_text(($1::text)::json)) end)`;
 const SCOPE = `${NAMESPACES},
-rel as (select c.oid, c.relname, c.relkind, c.relispartition, ns.nspname
+rel as (select c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, ns.nspname
     from pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('r', 'p'))\n`;
 
 /** The comment of a table (subid 0) or column: a join, where obj_description() would run a query per row. */
@@ -73,6 +73,7 @@ export const TABLES = statement(
     schema: 'rel.nspname',
     name: 'rel.relname',
     partitioned: `rel.relkind = 'p'`,
+    rls: 'rel.relrowsecurity',
     partition: 'rel.relispartition',
     comment: 'ds.description',
     // Only partitioned tables and partitions pay for these (partitions.ts compares them).
@@ -207,6 +208,23 @@ export const TRIGGERS = statement(
   `from rel join pg_trigger tg on tg.tgrelid = rel.oid join pg_proc fn on fn.oid = tg.tgfoid
     join pg_namespace fns on fns.oid = fn.pronamespace
     where not tg.tgisinternal order by tg.tgname`,
+);
+
+/** Each row-level security policy: its command, kind, roles (a JSON array; none for PUBLIC) and conditions. */
+export const POLICIES = statement(
+  { table: 'p.polrelid' },
+  {
+    name: 'p.polname',
+    as: `case when p.polpermissive then 'permissive' else 'restrictive' end`,
+    for: `case p.polcmd when 'r' then 'select' when 'a' then 'insert' when 'w' then 'update' when 'd' then 'delete'
+      else 'all' end`,
+    // PUBLIC is role 0; alone it is written as no role at all.
+    to: `(select coalesce(json_agg(coalesce(r.rolname, 'public') order by 1), '[]') from unnest(p.polroles) u
+      left join pg_roles r on r.oid = u where p.polroles <> '{0}')::text`,
+    using: 'pg_get_expr(p.polqual, p.polrelid)',
+    withCheck: 'pg_get_expr(p.polwithcheck, p.polrelid)',
+  },
+  `from rel join pg_policy p on p.polrelid = rel.oid order by p.polname`,
 );
 
 export const OWNED_SEQUENCES = statement(

@@ -1,4 +1,4 @@
-import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable } from './types.js';
+import type { CatalogColumn, CatalogConstraint, CatalogIndex, CatalogPolicy, CatalogTable } from './types.js';
 import {
   COLUMNS,
   CONSTRAINTS,
@@ -6,6 +6,7 @@ import {
   OWNED_SEQUENCES,
   TABLES,
   TRIGGERS,
+  POLICIES,
   TYPES,
   type CatalogStatement,
 } from './query.js';
@@ -60,6 +61,7 @@ export async function readTables(read: Read): Promise<Map<string, CatalogTable[]
   const indexRows = read<Row>(INDEXES);
   const constraintRows = read<Row>(CONSTRAINTS);
   const triggerRows = read<Row>(TRIGGERS);
+  const policyRows = read<Row>(POLICIES);
   const tables = tableRows.then(placeTables);
   const nameOf = Promise.all([tables, columnRows, typeRows, ownedRows]).then(([t, ...rows]) =>
     placeColumns(t, ...rows),
@@ -70,6 +72,14 @@ export async function readTables(read: Read): Promise<Map<string, CatalogTable[]
     Promise.all([tables, triggerRows]).then(([t, rows]) => {
       for (const row of rows) t.byOid.get(row.table)!.triggers.push(objectOf(TRIGGERS, row));
     }),
+    Promise.all([tables, policyRows]).then(([t, rows]) => {
+      for (const row of rows) {
+        const policy = objectOf<CatalogPolicy>(POLICIES, row);
+        t.byOid
+          .get(row.table)!
+          .policies.push({ ...policy, to: parsedJson<readonly string[]>(policy.to as unknown as string) });
+      }
+    }),
   ]);
   return (await tables).bySchema;
 }
@@ -79,7 +89,7 @@ function placeTables(rows: readonly Row[]): Placed {
   const bySchema = new Map<string, CatalogTable[]>();
   for (const row of rows) {
     const table = objectOf<CatalogTable>(TABLES, row);
-    Object.assign(table, { columns: [], constraints: [], indexes: [], triggers: [] });
+    Object.assign(table, { columns: [], constraints: [], indexes: [], triggers: [], policies: [] });
     byOid.set(row.oid, table);
     if (!bySchema.has(table.schema)) bySchema.set(table.schema, []);
     bySchema.get(table.schema)!.push(table);

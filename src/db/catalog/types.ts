@@ -101,6 +101,20 @@ export interface CatalogTable {
   /** indexes that do not back a constraint */
   readonly indexes: readonly CatalogIndex[];
   readonly triggers: readonly CatalogTrigger[];
+  /** row-level security enabled */
+  readonly rls: boolean;
+  readonly policies: readonly CatalogPolicy[];
+}
+
+/** A row-level security policy (query.ts POLICIES). */
+export interface CatalogPolicy {
+  readonly name: string;
+  readonly as: 'permissive' | 'restrictive';
+  readonly for: 'all' | 'select' | 'insert' | 'update' | 'delete';
+  /** role names, sorted; empty for PUBLIC */
+  readonly to: readonly string[];
+  readonly using: string | null;
+  readonly withCheck: string | null;
 }
 
 /** A trigger of a table (query.ts TRIGGERS). */

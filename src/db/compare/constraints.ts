@@ -106,9 +106,9 @@ function constraintDifferences(
     case 'f': {
       const { fk } = want;
       const out: string[] = [];
-      if (!same(live.columns, [fk.column]))
-        out.push(`${what} covers ${list(live.columns)}; expected ${list([fk.column])}`);
-      const target = `${fk.target.schema}.${fk.target.table}(${fk.target.column})`;
+      if (!same(live.columns, fk.columns))
+        out.push(`${what} covers ${list(live.columns)}; expected ${list(fk.columns)}`);
+      const target = `${fk.target.schema}.${fk.target.table}(${fk.target.columns.join(', ')})`;
       const liveTarget = `${live.refSchema}.${live.refTable}(${(live.refColumns ?? []).join(', ')})`;
       if (liveTarget !== target) out.push(`references ${liveTarget}; expected ${target}`);
       for (const [key, wanted] of [

@@ -23,7 +23,8 @@ export type ExpressionKind =
   | 'partition bound'
   | 'view'
   | 'signature'
-  | 'trigger';
+  | 'trigger'
+  | 'policy';
 
 export interface DeclaredColumn {
   readonly name: string;
@@ -40,7 +41,8 @@ export interface Expression {
   readonly type?: string;
   /**
    * a partition bound's table key (`RANGE ("at")`), which the bound is read against; a trigger's
-   * timing and events (`BEFORE INSERT`), its `sql` being what follows the table (`FOR EACH ROW …`)
+   * timing and events (`BEFORE INSERT`), its `sql` being what follows the table (`FOR EACH ROW …`);
+   * a policy's clause, USING or WITH CHECK
    */
   readonly key?: string;
 }
@@ -151,6 +153,9 @@ function storing(e: Expression, table: string, item: string, index: string): str
     // A trigger on the temporary table of the declared columns, which its condition may name.
     case 'trigger':
       return [`CREATE TRIGGER ${index} ${e.key} ON ${table} ${e.sql}`];
+    // A policy's condition on the temporary table of the declared columns.
+    case 'policy':
+      return [`CREATE POLICY ${index} ON ${table} ${e.key} (${e.sql})`];
     case 'partition bound': {
       const parent = index.replace(/"$/, '_P"');
       return [
@@ -206,6 +211,10 @@ select substr(p.proname, length($1::text) + 1),
        '(' || pg_get_function_arguments(p.oid) || ') → ' || coalesce(pg_get_function_result(p.oid), '')
   from pg_proc p
  where p.pronamespace = pg_my_temp_schema() and starts_with(p.proname, $1::text)
+union all
+select substr(p.polname, length($1::text) + 1), pg_get_expr(coalesce(p.polqual, p.polwithcheck), p.polrelid)
+  from pg_policy p join pg_class c on c.oid = p.polrelid
+ where c.relnamespace = pg_my_temp_schema() and starts_with(p.polname, $1::text)
 union all
 select substr(t.tgname, length($1::text) + 1), pg_get_triggerdef(t.oid)
   from pg_trigger t join pg_class c on c.oid = t.tgrelid

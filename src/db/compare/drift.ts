@@ -12,6 +12,7 @@ import { actualDefault, expectedDefault, foreignCast, normalizeSql, stripSchema 
 import { diffPartitions } from './partitions.js';
 import { diffTriggers } from './triggers.js';
 import { diffDeclaredTriggers } from './declared-triggers.js';
+import { diffPolicies } from './policies.js';
 import { diffViews } from './views.js';
 import { list, same, type Change, type ColumnAspect, type Drift, type Noted } from './types.js';
 
@@ -154,6 +155,7 @@ function diffTable(schema: string, table: Table, actual: CatalogTable, at: Noted
         : { kind: 'drop trigger', table, name: t.name },
     );
   diffDeclaredTriggers(schema, table, actual, at, equivalence);
+  diffPolicies(schema, table, actual, at, equivalence);
 }
 
 /** Generated or not as the manifest says, by an expression the server spells as it spells the manifest's. */

@@ -8,6 +8,7 @@ import type {
   Index,
   Partition,
   Routine,
+  Policy,
   Table,
   Trigger,
   View,
@@ -94,6 +95,9 @@ export type Change =
   | { readonly kind: 'drop attribute'; readonly composite: Composite; readonly name: string }
   | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
   | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string }
+  | { readonly kind: 'enable rls'; readonly table: Table }
+  /** a policy of `policies:` missing, or differing (`replace`: dropped and created again) */
+  | { readonly kind: 'declared policy'; readonly table: Table; readonly policy: Policy; readonly replace: boolean }
   /** a trigger of `triggers:` missing, or differing (`replace`: dropped and created again) */
   | { readonly kind: 'declared trigger'; readonly table: Table; readonly trigger: Trigger; readonly replace: boolean }
   /** partitioned otherwise than the manifest says (`live`: pg_get_partkeydef, null when not partitioned): refused */

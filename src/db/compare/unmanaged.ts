@@ -5,13 +5,14 @@ import { TOUCH_FUNCTION, isOurs } from './triggers.js';
 import { declaredViews } from './views.js';
 import { declaredFunctions } from './functions.js';
 import { declaredTriggers } from './declared-triggers.js';
+import { declaredPolicies } from './policies.js';
 import { declaredSequences } from './sequences.js';
 
 /**
  * What verify lists as unmanaged in a service's schema: the objects the manifest cannot declare
  * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
  * and the triggers calling it (the manifest declares those with `enforce: database`), the triggers
- * of `triggers:`, and the
+ * of `triggers:`, the policies of `policies:` and row level security of `rls: true`, and the
  * partitions, views, domains, composite types and sequences the manifest declares.
  */
 export function unmanagedObjects(service: Service, catalog: CatalogSchema): string[] {
@@ -20,6 +21,7 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
   const views = declaredViews(service.views);
   const functions = declaredFunctions(service.functions);
   const triggers = declaredTriggers(service.tables);
+  const policies = declaredPolicies(service.tables);
   const sequences = declaredSequences(service.sequences);
   const ours = new Set(
     catalog.tables.flatMap((t) =>
@@ -30,6 +32,8 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
     .filter(
       (u) =>
         !(u.kind === 'trigger' && (ours.has(u.name) || triggers.has(u.name))) &&
+        !(u.kind === 'policy' && policies.has(u.name)) &&
+        !(u.kind === 'row level security' && service.tables.some((t) => t.rls && t.name === u.name)) &&
         !(u.kind === 'function' && u.name === `${TOUCH_FUNCTION}()`) &&
         !(u.kind === 'partition' && partitions.has(u.name)) &&
         !((u.kind === 'view' || u.kind === 'materialized view') && views.has(u.name)) &&

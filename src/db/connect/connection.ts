@@ -59,8 +59,13 @@ function open(url: string, options: postgres.Options<Record<string, postgres.Pos
   }
 }
 
-/** `max`: the pool's connections (a fleet push of many tenants at once opens one per tenant at work). */
-export function connectUrl(url: string, max = 4): Db {
+/**
+ * `max`: the pool's connections (a fleet push of many tenants at once opens one per tenant at work).
+ * `oneReader`: reads run on one connection in one snapshot, and only that one is opened up front: for
+ * a database whose catalog read is small (one tenant's database among a hundred), a second backend
+ * costs more than it saves.
+ */
+export function connectUrl(url: string, max = 4, oneReader = false): Db {
   const sql = open(url, {
     max,
     connect_timeout: CONNECT_TIMEOUT_SECONDS,
@@ -82,7 +87,7 @@ export function connectUrl(url: string, max = 4): Db {
         void sql.end({ timeout: 0 });
       }, CONNECT_TIMEOUT_SECONDS * 1000);
       // Two connections: a catalog read (readOnly) needs both, and they open in one round of handshakes.
-      Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')])
+      Promise.all(oneReader ? [sql.unsafe('select 1')] : [sql.unsafe('select 1'), sql.unsafe('select 1')])
         .then(resolve, reject)
         .finally(() => clearTimeout(timer));
     }));
@@ -112,7 +117,10 @@ export function connectUrl(url: string, max = 4): Db {
     },
     readOnly: async (fn) => {
       await connected();
-      return inSharedSnapshot(sql, fn);
+      if (!oneReader) return inSharedSnapshot(sql, fn);
+      return (await sql.begin('isolation level repeatable read read only', (tx) =>
+        fn({ query: run(tx), batch: batch(tx) }),
+      )) as never;
     },
     batch: async (statements) => {
       await connected();

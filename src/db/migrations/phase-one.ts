@@ -48,7 +48,7 @@ export function phaseOneModel(model: Model, service: Service, catalog: SchemaNam
       // Checks are SQL text; keeping one that mentions an omitted column would fail, so phase two adds them.
       checks: omit.size > 0 ? [] : t.checks,
       foreignKeys: t.foreignKeys.filter(
-        (f) => !omit.has(f.column) && !(f.target.service === service.name && omitTables.has(f.target.table)),
+        (f) => ok(f.columns) && !(f.target.service === service.name && omitTables.has(f.target.table)),
       ),
     };
   };

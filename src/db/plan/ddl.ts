@@ -23,8 +23,8 @@ export function constraintBody(k: WantedConstraint): string {
       const { target, onDelete, onUpdate } = k.fk;
       const actions = `${onDelete ? ` ON DELETE ${onDelete}` : ''}${onUpdate ? ` ON UPDATE ${onUpdate}` : ''}`;
       return (
-        `FOREIGN KEY (${q(k.fk.column)}) REFERENCES ${qualified(target.schema, target.table)}` +
-        `(${q(target.column)})${actions}`
+        `FOREIGN KEY ${cols(k.fk.columns)} REFERENCES ${qualified(target.schema, target.table)}` +
+        `${cols(target.columns)}${actions}`
       );
     }
   }

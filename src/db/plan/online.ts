@@ -44,11 +44,13 @@ function violationsOf(on: On, k: WantedConstraint): Step['violations'] {
   if (!on.exists) return undefined;
   if (k.type === 'c') return { constraint: k.name, what: `check ${k.name}`, countSql: count(on, `not (${k.sql})`) };
   if (k.type === 'f') {
-    const { column, target: t } = k.fk;
+    // MATCH SIMPLE (the default): a row with a null in any of the key's columns references nothing.
+    const { columns, target: t } = k.fk;
+    const present = columns.map((c) => `a.${q(c)} is not null`).join(' and ');
+    const matched = columns.map((c, i) => `b.${q(t.columns[i]!)} = a.${q(c)}`).join(' and ');
     const orphans = count(
       on,
-      `a.${q(column)} is not null and not exists (select 1 from ${qualified(t.schema, t.table)} b ` +
-        `where b.${q(t.column)} = a.${q(column)})`,
+      `${present} and not exists (select 1 from ${qualified(t.schema, t.table)} b where ${matched})`,
     );
     return { constraint: k.name, what: `foreign key ${k.name}`, countSql: orphans };
   }

@@ -74,6 +74,12 @@ function columnRenames(schema: string, table: Table, live: CatalogTable): Step[]
 }
 
 const key = (...parts: readonly (string | boolean | null | undefined)[]) => JSON.stringify(parts);
+const fkKey = (
+  columns: readonly (string | null)[],
+  schema: string | null,
+  table: string | null,
+  to: readonly string[],
+) => key('f', columns.join('\0'), schema, table, to.join('\0'));
 
 /**
  * A constraint or index the manifest names differently but that is otherwise the same (an adopted
@@ -96,7 +102,7 @@ function nameRenames(
   if (pk) wanted.set(key('p', ...pk.columns), pk.name);
   for (const u of table.uniques) wanted.set(key('u', ...u.columns), u.name);
   for (const f of table.foreignKeys)
-    wanted.set(key('f', f.column, f.target.schema, f.target.table, f.target.column), f.name);
+    wanted.set(fkKey(f.columns, f.target.schema, f.target.table, f.target.columns), f.name);
   const manifestNames = new Set([...wanted.values(), ...table.checks.map((c) => c.name)]);
   const out: Step[] = [];
   const place = `${schema}.${table.name}`;
@@ -107,9 +113,7 @@ function nameRenames(
         ? table.checks.find((c) => !taken.has(c.name) && equivalence.check(schema, table, c.sql, checkCondition(k)))
             ?.name
         : wanted.get(
-            k.type === 'f'
-              ? key('f', ...k.columns, k.refSchema, k.refTable, ...(k.refColumns ?? []))
-              : key(k.type, ...k.columns),
+            k.type === 'f' ? fkKey(k.columns, k.refSchema, k.refTable, k.refColumns ?? []) : key(k.type, ...k.columns),
           );
     if (name && !taken.has(name)) {
       const sql = `ALTER TABLE ${target} RENAME CONSTRAINT ${quoteIdent(k.name)} TO ${quoteIdent(name)}`;

@@ -38,6 +38,7 @@ import {
 import { withHazard, type Step } from './steps.js';
 import { comment, newTable, trigger } from './tables.js';
 import { declaredTrigger, dropTrigger } from './triggers.js';
+import { declaredPolicy, enableRls } from './policies.js';
 import { waitingKey } from './waiting-keys.js';
 import { regenerate } from './generated-columns.js';
 
@@ -84,6 +85,7 @@ const STAGES = [
   'comments',
   'functions',
   'triggers',
+  'policies',
   'create views',
   'declared views',
 ] as const;
@@ -208,6 +210,10 @@ export class ServicePlan {
         return this.put('triggers', ...trigger(this.on(change.table.name), change.column, change.replace));
       case 'drop trigger':
         return this.put('triggers', dropTrigger(this.on(change.table.name), change.name));
+      case 'enable rls':
+        return this.put('policies', enableRls(this.on(change.table.name)));
+      case 'declared policy':
+        return this.put('policies', ...declaredPolicy(this.on(change.table.name), change.policy, change.replace));
       case 'declared trigger':
         return this.put('triggers', ...declaredTrigger(this.on(change.table.name), change.trigger, change.replace));
       case 'partition key':
