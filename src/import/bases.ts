@@ -157,6 +157,7 @@ export function describeColumn(c: { name: string; spec: ColumnSpec }): string {
   const sql = typeof d === 'object' && d !== null && 'sql' in d ? String((d as { sql: string }).sql) : undefined;
   const literal = () => JSON.stringify(d, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
   if (d !== undefined) parts.push(`default ${sql ?? literal()}`);
-  if (s['identity']) parts.push(`identity ${String(s['identity'])}`);
+  const identity = s['identity'] as string | { mode: string } | undefined;
+  if (identity) parts.push(`identity ${typeof identity === 'string' ? identity : `${identity.mode} with options`}`);
   return parts.join(' ');
 }

@@ -1,4 +1,5 @@
 import { actualDefault, expectedDefault, normalizeSql } from '../db/compare/normalize.js';
+import { importIdentity } from './sequences.js';
 import { pgArray } from '../model/drizzle-calls.js';
 import { parseColumnType } from '../model/column-types.js';
 import { isExtensionType } from '../model/custom-types.js';
@@ -76,7 +77,7 @@ export function importColumn(
     if (d === undefined) note = `default ${c.default} is not a single SQL expression the manifest accepts; left out`;
     else spec['default'] = d;
   }
-  if (c.identity) spec['identity'] = c.identity === 'a' ? 'always' : 'by default';
+  if (c.identity) spec['identity'] = importIdentity(c);
   if (c.comment !== null) spec['comment'] = c.comment;
   return note ? { name: c.name, spec, note } : { name: c.name, spec };
 }

@@ -1,6 +1,7 @@
-import type { CatalogSequence } from '../db/catalog/types.js';
+import type { CatalogColumn, CatalogSequence, CatalogSequenceOptions } from '../db/catalog/types.js';
 import { identifierProblem } from '../model/names.js';
-import { resolveSequences } from '../model/resolve-sequences.js';
+import { statedOptions } from '../model/sequence-options.js';
+import type { Identity, SequenceOptions } from '../model/types.js';
 import type { Finding } from './tables.js';
 
 /** Sequences by service, as the manifest writes them: each option only where it is not the default. */
@@ -23,21 +24,8 @@ export function importSequences(
   const imported = new Set<string>();
   for (const s of sequences) {
     if (!services.has(s.schema) || identifierProblem(s.name, 'sequence name')) continue;
-    const type = s.type as 'smallint' | 'integer' | 'bigint';
-    const full = {
-      type,
-      increment: BigInt(s.increment),
-      minValue: BigInt(s.minValue),
-      maxValue: BigInt(s.maxValue),
-      start: BigInt(s.start),
-      cache: BigInt(s.cache),
-      cycle: s.cycle,
-    };
-    // What the manifest would take when an option is left out: written only where the sequence differs.
-    const [implied] = resolveSequences({ [s.name]: { increment: full.increment } }, [], []);
-    const spec = Object.fromEntries(
-      Object.entries(full).filter(([key, value]) => value !== implied![key as keyof typeof full]),
-    );
+    const options = liveOptions(s);
+    const spec = { ...(options.type !== 'bigint' && { type: options.type }), ...statedOptions(options) };
     out.set(s.schema, { ...out.get(s.schema), [s.name]: spec });
     imported.add(`${s.schema}.${s.name}`);
   }
@@ -47,4 +35,22 @@ export function importSequences(
     ...unsupported.filter((u) => !(u.kind === KIND && !u.note && imported.has(u.name))),
   );
   return out;
+}
+
+/** The options of a live sequence as the model holds them. */
+const liveOptions = (s: CatalogSequenceOptions): SequenceOptions => ({
+  type: s.type as SequenceOptions['type'],
+  start: BigInt(s.start),
+  increment: BigInt(s.increment),
+  minValue: BigInt(s.minValue),
+  maxValue: BigInt(s.maxValue),
+  cache: BigInt(s.cache),
+  cycle: s.cycle,
+});
+
+/** `identity: always`, or the mapping form where the identity's sequence has options of its own. */
+export function importIdentity(c: CatalogColumn): Identity['mode'] | Record<string, unknown> {
+  const mode = c.identity === 'a' ? 'always' : 'by default';
+  const stated = c.identitySequence ? statedOptions(liveOptions(c.identitySequence)) : {};
+  return Object.keys(stated).length > 0 ? { mode, ...stated } : mode;
 }

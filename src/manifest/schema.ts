@@ -99,6 +99,49 @@ const fkAction = (description: string) =>
     .meta({ description, default: 'no action' });
 const INDEX_METHODS = ['btree', 'hash', 'gin', 'gist', 'brin', 'spgist'] as const;
 
+const wholeNumber = (what: string) =>
+  z.bigint({ error: (iss) => `expected ${what} (a whole number), got ${describe(iss.input)}` });
+
+/** The options of a sequence, standalone or an identity column's: CREATE SEQUENCE's, with its defaults. */
+const sequenceOptions = {
+  start: wholeNumber('a start value')
+    .meta({ description: 'START WITH: the first value (default: minValue, or maxValue counting down).' })
+    .optional(),
+  increment: wholeNumber('an increment').meta({ description: 'INCREMENT BY, not 0.', default: 1 }).optional(),
+  minValue: wholeNumber('a minimum').meta({ description: 'MINVALUE (default 1, counting up).' }).optional(),
+  maxValue: wholeNumber('a maximum').meta({ description: "MAXVALUE (default: the type's largest)." }).optional(),
+  cache: wholeNumber('a cache size').meta({ description: 'CACHE: values handed out ahead.', default: 1 }).optional(),
+  cycle: flag('cycle').meta({ description: 'CYCLE: wraps around at the end.', default: false }).optional(),
+};
+
+const IDENTITY_MODES = ['always', 'by default'] as const;
+
+/** `identity: always`, or the mapping form stating the options of the column's sequence. */
+const identitySchema = z.union(
+  [
+    z.enum(IDENTITY_MODES),
+    mapping(
+      {
+        mode: z
+          .enum(IDENTITY_MODES, { error: (iss) => `expected mode: always or "by default", got ${describe(iss.input)}` })
+          .meta({ description: 'GENERATED ALWAYS or BY DEFAULT.' }),
+        ...sequenceOptions,
+      },
+      'an identity { mode, start?, increment?, minValue?, maxValue?, cache?, cycle? }',
+    ),
+  ],
+  {
+    // A word that is not a mode is most likely a misspelt one: the short form is what it says then.
+    error: (iss) =>
+      iss.code !== 'invalid_union'
+        ? undefined
+        : typeof iss.input === 'string'
+          ? `expected identity: always or "by default", got ${describe(iss.input)}`
+          : 'expected identity: always, "by default" or { mode, start?, increment?, minValue?, maxValue?, cache?, ' +
+            `cycle? }, got ${describe(iss.input)}`,
+  },
+);
+
 export const columnSchema = mapping(
   {
     type: text('a column type').meta({
@@ -141,11 +184,12 @@ export const columnSchema = mapping(
     comment: text('a comment')
       .meta({ description: 'COMMENT ON COLUMN, and a doc comment in the generated code.', ...EDITOR_RULES.noNul })
       .optional(),
-    identity: z
-      .enum(['always', 'by default'], {
-        error: (iss) => `expected identity: always or "by default", got ${describe(iss.input)}`,
+    identity: identitySchema
+      .meta({
+        description:
+          'GENERATED ALWAYS / BY DEFAULT AS IDENTITY (smallint, integer or bigint): `always`, `by default`, or ' +
+          '{ mode, start?, increment?, minValue?, maxValue?, cache?, cycle? } for the options of its sequence.',
       })
-      .meta({ description: 'GENERATED ALWAYS / BY DEFAULT AS IDENTITY (smallint, integer or bigint).' })
       .optional(),
     enforce: z
       .literal('database', { error: (iss) => `expected enforce: database, got ${describe(iss.input)}` })
@@ -619,22 +663,12 @@ export const routineSchema = mapping(
   'a function { args?, returns | procedure, language, body, volatility? }',
 ).meta({ description: "A function or procedure of the service's schema, created or replaced by push." });
 
-const wholeNumber = (what: string) =>
-  z.bigint({ error: (iss) => `expected ${what} (a whole number), got ${describe(iss.input)}` });
-
 export const sequenceSchema = mapping(
   {
     type: oneOf(['smallint', 'integer', 'bigint'] as const)
       .meta({ description: 'The type of its values.', default: 'bigint' })
       .optional(),
-    start: wholeNumber('a start value')
-      .meta({ description: 'START WITH: the first value (default: minValue, or maxValue counting down).' })
-      .optional(),
-    increment: wholeNumber('an increment').meta({ description: 'INCREMENT BY, not 0.', default: 1 }).optional(),
-    minValue: wholeNumber('a minimum').meta({ description: 'MINVALUE (default 1, counting up).' }).optional(),
-    maxValue: wholeNumber('a maximum').meta({ description: "MAXVALUE (default: the type's largest)." }).optional(),
-    cache: wholeNumber('a cache size').meta({ description: 'CACHE: values handed out ahead.', default: 1 }).optional(),
-    cycle: flag('cycle').meta({ description: 'CYCLE: wraps around at the end.', default: false }).optional(),
+    ...sequenceOptions,
   },
   'a sequence { type?, start?, increment?, minValue?, maxValue?, cache?, cycle? }',
 ).meta({ description: "A standalone sequence of the service's schema (Drizzle's pgSequence), created by push." });

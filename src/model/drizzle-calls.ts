@@ -1,4 +1,5 @@
-import type { Column, ColumnDefault, ColumnType, Index, IndexKey, Literal, Service, Table } from './types.js';
+import type { Column, ColumnDefault, ColumnType, Identity, Index, IndexKey, Literal, Service, Table } from './types.js';
+import { drizzleNumber, statedOptions } from './sequence-options.js';
 import { sqlQuote } from '../shared/sql-quote.js';
 import { isCustomKind, type CustomKind } from './custom-types.js';
 
@@ -153,17 +154,26 @@ export function columnCall(column: Column, binding: TypeBinding): ColumnCall {
   for (let d = 0; d < column.type.dims; d++) chain.push({ method: 'array', args: [] });
   if (column.primaryKey) chain.push({ method: 'primaryKey', args: [] });
   else if (!column.nullable) chain.push({ method: 'notNull', args: [] });
-  if (column.identity)
-    chain.push({
-      method: column.identity === 'always' ? 'generatedAlwaysAsIdentity' : 'generatedByDefaultAsIdentity',
-      args: [],
-    });
+  if (column.identity) chain.push(identityCall(column.identity));
   if (column.generated) chain.push({ method: 'generatedAlwaysAs', args: [{ kind: 'sql', sql: column.generated }] });
   if (column.unique) chain.push({ method: 'unique', args: [str(column.unique)] });
   if (column.default) chain.push(defaultCall(column, column.default));
   if (column.onUpdateNow) chain.push({ method: '$onUpdate', args: [{ kind: 'thunk', sql: 'now()' }] });
   if (column.tsType) chain.push({ method: '$type', args: [], typeArg: column.tsType.name });
   return { fn, args: options ? [str(column.name), literalObject(options)] : [str(column.name)], chain };
+}
+
+/** `.generatedAlwaysAsIdentity({ startWith: 1000 })`: the options CREATE SEQUENCE would not take by itself. */
+function identityCall(identity: Identity): Call {
+  const { start, ...rest } = statedOptions(identity);
+  const stated = { ...(start !== undefined && { startWith: start }), ...rest };
+  const options = Object.fromEntries(
+    Object.entries(stated).map(([k, v]) => [k, typeof v === 'bigint' ? drizzleNumber(v) : v]),
+  );
+  return {
+    method: identity.mode === 'always' ? 'generatedAlwaysAsIdentity' : 'generatedByDefaultAsIdentity',
+    args: Object.keys(options).length > 0 ? [literalObject(options)] : [],
+  };
 }
 
 /** A table-level constraint: a pg-core function call followed by chained calls. */

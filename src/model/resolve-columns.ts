@@ -1,11 +1,12 @@
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
 import { SOFT_DELETE_KEY, type ColumnInput, type ManifestInput } from '../manifest/schema.js';
-import { isInteger, parseColumnType } from './column-types.js';
+import { parseColumnType } from './column-types.js';
 import { resolveDefault } from './defaults.js';
 import { GENERATED_BINDINGS, camelCase, identifierProblem } from './names.js';
 import { declaredPair } from './soft-delete.js';
 import { foreignSchemaProblem } from './sql-fragment.js';
-import type { Column, ColumnType } from './types.js';
+import { resolveSequenceOptions, sequenceType } from './resolve-sequences.js';
+import type { Column, ColumnType, Identity } from './types.js';
 
 /** A column before its reference is resolved; keeps where it was declared for diagnostics. */
 export interface ColumnDraft extends Omit<Column, 'references' | 'unique'> {
@@ -50,7 +51,8 @@ export function resolveColumn(
     report(foreignEnumProblem(input.type, scope) ?? type, [...path, 'type']);
     return undefined;
   }
-  if (input.identity && !(isInteger(type) && type.dims === 0))
+  const identityType = type.dims === 0 ? sequenceType(type.kind) : undefined;
+  if (input.identity && !identityType)
     report(`identity needs smallint, integer or bigint; got ${type.sql}`, [...path, 'identity']);
   if (input.onUpdate && !['timestamp', 'timestamptz', 'date'].includes(type.kind))
     report(`onUpdate: now needs a date or timestamp column; got ${type.sql}`, [...path, 'onUpdate']);
@@ -97,7 +99,7 @@ export function resolveColumn(
     default: columnDefault,
     primaryKey: input.primaryKey ?? false,
     wantsUnique: input.unique ?? false,
-    identity: input.identity,
+    ...(input.identity && identityType && { identity: resolveIdentity(input.identity, identityType, path, report) }),
     ...(input.generated && { generated: input.generated.sql }),
     onUpdateNow: input.onUpdate === 'now',
     ...(input.tsType && { tsType: { import: input.tsType.import, name: input.tsType.name } }),
@@ -108,6 +110,18 @@ export function resolveColumn(
     origin,
     path,
   };
+}
+
+/** `identity: always` or its mapping form: the sequence's options filled in for the column's type. */
+function resolveIdentity(
+  input: NonNullable<ColumnInput['identity']>,
+  type: Identity['type'],
+  path: YamlPath,
+  report: (message: string, at: YamlPath) => void,
+): Identity {
+  if (typeof input === 'string') return { mode: input, ...resolveSequenceOptions({}, type, [], () => undefined) };
+  const { mode, ...options } = input;
+  return { mode, ...resolveSequenceOptions(options, type, [...path, 'identity'], report) };
 }
 
 /** What a generated column cannot be: its value is the expression's, always. */

@@ -97,7 +97,8 @@ export interface Column {
   readonly primaryKey: boolean;
   /** name of a single-column unique constraint */
   readonly unique?: string;
-  readonly identity?: 'always' | 'by default';
+  /** GENERATED … AS IDENTITY with the options of the column's sequence */
+  readonly identity?: Identity;
   /** a generated column's expression: GENERATED ALWAYS AS (…) STORED */
   readonly generated?: string;
   readonly onUpdateNow: boolean;
@@ -351,12 +352,10 @@ export type TenantSource =
 export type DrizzleMajor = 0 | 1;
 
 /**
- * A standalone sequence (`sequences:`), its options as PostgreSQL stores them (pg_sequence): the
- * defaults CREATE SEQUENCE would apply are filled in, so compare and push see every option.
+ * The options of a sequence as PostgreSQL stores them (pg_sequence): the defaults CREATE SEQUENCE
+ * would apply are filled in, so compare and push see every option.
  */
-export interface Sequence {
-  readonly name: string;
-  readonly tsName: string;
+export interface SequenceOptions {
   readonly type: 'smallint' | 'integer' | 'bigint';
   readonly start: bigint;
   readonly increment: bigint;
@@ -364,6 +363,17 @@ export interface Sequence {
   readonly maxValue: bigint;
   readonly cache: bigint;
   readonly cycle: boolean;
+}
+
+/** A standalone sequence (`sequences:`). */
+export interface Sequence extends SequenceOptions {
+  readonly name: string;
+  readonly tsName: string;
+}
+
+/** An identity column's mode and the options of the sequence it owns (of the column's type). */
+export interface Identity extends SequenceOptions {
+  readonly mode: 'always' | 'by default';
 }
 
 export interface Model {

@@ -1,9 +1,12 @@
 import type { Sequence } from '../model/types.js';
+import { drizzleNumber } from '../model/sequence-options.js';
 import { tsString } from './ts-escape.js';
 
 /** A bigint option as Drizzle takes it: a number while it is exact as one, else its digits as a string. */
-const option = (n: bigint) =>
-  n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER) ? `${n}` : `'${n}'`;
+const option = (n: bigint) => {
+  const value = drizzleNumber(n);
+  return typeof value === 'number' ? `${value}` : tsString(value);
+};
 
 /**
  * `export const invoiceNo = shopSchema.sequence('invoice_no', { … });`: every option stated, as push

@@ -227,12 +227,36 @@ export const POLICIES = statement(
   `from rel join pg_policy p on p.polrelid = rel.oid order by p.polname`,
 );
 
+/**
+ * A sequence's options as pg_sequence `s` stores them, and the last value handed out by the sequence
+ * `oid` (null before the first). Numbers come as text: a bigint's bounds do not fit a JavaScript number.
+ */
+export const sequenceOptions = (oid: string): Record<string, string> => ({
+  type: 'format_type(s.seqtypid, null)',
+  start: 's.seqstart::text',
+  increment: 's.seqincrement::text',
+  minValue: 's.seqmin::text',
+  maxValue: 's.seqmax::text',
+  cache: 's.seqcache::text',
+  cycle: 's.seqcycle',
+  lastValue: `pg_sequence_last_value(${oid})::text`,
+});
+
 export const OWNED_SEQUENCES = statement(
   { table: 'dep.refobjid', column: 'dep.refobjsubid', sequence: 'sq.relname' },
   {},
   `from rel join pg_depend dep on dep.refobjid = rel.oid join pg_class sq on sq.oid = dep.objid
     where dep.refclassid = 'pg_class'::regclass and dep.classid = 'pg_class'::regclass and dep.deptype = 'a'
       and sq.relkind = 'S'`,
+);
+
+/** The options of the identity columns' sequences (deptype i), read apart: serials need none. */
+export const IDENTITY_SEQUENCES = statement(
+  { table: 'dep.refobjid', column: 'dep.refobjsubid', name: 'sq.relname', ...sequenceOptions('sq.oid') },
+  {},
+  `from rel join pg_depend dep on dep.refobjid = rel.oid join pg_class sq on sq.oid = dep.objid
+    join pg_sequence s on s.seqrelid = sq.oid
+    where dep.refclassid = 'pg_class'::regclass and dep.classid = 'pg_class'::regclass and dep.deptype = 'i'`,
 );
 
 /**

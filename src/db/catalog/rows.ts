@@ -4,6 +4,7 @@ import {
   CONSTRAINTS,
   INDEXES,
   OWNED_SEQUENCES,
+  IDENTITY_SEQUENCES,
   TABLES,
   TRIGGERS,
   POLICIES,
@@ -57,13 +58,14 @@ export async function readTables(read: Read): Promise<Map<string, CatalogTable[]
   const tableRows = read<Row>(TABLES);
   const typeRows = read<Row>(TYPES);
   const ownedRows = read<Row>(OWNED_SEQUENCES);
+  const identityRows = read<Row>(IDENTITY_SEQUENCES);
   const columnRows = read<Row>(COLUMNS);
   const indexRows = read<Row>(INDEXES);
   const constraintRows = read<Row>(CONSTRAINTS);
   const triggerRows = read<Row>(TRIGGERS);
   const policyRows = read<Row>(POLICIES);
   const tables = tableRows.then(placeTables);
-  const nameOf = Promise.all([tables, columnRows, typeRows, ownedRows]).then(([t, ...rows]) =>
+  const nameOf = Promise.all([tables, columnRows, typeRows, ownedRows, identityRows]).then(([t, ...rows]) =>
     placeColumns(t, ...rows),
   );
   await Promise.all([
@@ -100,13 +102,22 @@ function placeTables(rows: readonly Row[]): Placed {
 type NameOf = (table: number, n: number) => string | undefined;
 
 /** Places the columns; returns the name of a column by table and number. */
-function placeColumns(t: Placed, rows: readonly Row[], types: readonly Row[], owned: readonly Row[]): NameOf {
+function placeColumns(
+  t: Placed,
+  rows: readonly Row[],
+  types: readonly Row[],
+  owned: readonly Row[],
+  identities: readonly Row[],
+): NameOf {
   const typeOf = new Map(
     types.map((type) => [type.oid, type as unknown as { name: string; schema: string; kind: string }]),
   );
   // A column as one number (oid × 2048 + attnum; attnum stays below 1,600), so lookups hash no string.
   const columnKey = (table: number, n: number) => table * 2048 + n;
   const ownedSequence = new Map(owned.map((o) => [columnKey(o.table, o.column), o.sequence as string] as const));
+  const identitySequence = new Map(
+    identities.map(({ table, column, ...sequence }) => [columnKey(table, column), sequence] as const),
+  );
   // Each table's columns at their numbers: rows come unordered (sorting them on the server costs more).
   const numbered = new Map<number, CatalogColumn[]>();
   for (const row of rows) {
@@ -118,6 +129,8 @@ function placeColumns(t: Placed, rows: readonly Row[], types: readonly Row[], ow
     column.typeKind = type.kind;
     column.ownedSequence =
       column.identity === '' ? (ownedSequence.get(columnKey(row.table, row.number)) ?? null) : null;
+    const identity = column.identity === '' ? undefined : identitySequence.get(columnKey(row.table, row.number));
+    if (identity) column.identitySequence = identity as unknown as CatalogColumn['identitySequence'];
     let slots = numbered.get(row.table);
     if (!slots) numbered.set(row.table, (slots = []));
     slots[row.number] = column;

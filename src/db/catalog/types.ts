@@ -17,6 +17,8 @@ export interface CatalogColumn {
   readonly generated: boolean;
   /** the name of the sequence the column owns (serial), which lives in the table's schema */
   readonly ownedSequence: string | null;
+  /** an identity column's sequence: its name and options */
+  readonly identitySequence?: CatalogSequenceOptions & { readonly name: string };
 }
 
 export interface CatalogConstraint {
@@ -167,10 +169,8 @@ export interface CatalogView {
   readonly reads: readonly string[];
 }
 
-/** A sequence no column owns (database-queries.ts SEQUENCES); numbers as text, as bigints print. */
-export interface CatalogSequence {
-  readonly schema: string;
-  readonly name: string;
+/** A sequence's options as pg_sequence stores them (query.ts sequenceOptions); numbers as text, as bigints print. */
+export interface CatalogSequenceOptions {
   /** smallint, integer or bigint */
   readonly type: string;
   readonly start: string;
@@ -181,6 +181,12 @@ export interface CatalogSequence {
   readonly cycle: boolean;
   /** the last value handed out; null before the first nextval */
   readonly lastValue: string | null;
+}
+
+/** A sequence no column owns (database-queries.ts SEQUENCES). */
+export interface CatalogSequence extends CatalogSequenceOptions {
+  readonly schema: string;
+  readonly name: string;
 }
 
 /** A function or procedure (query.ts FUNCTIONS). */

@@ -6,7 +6,7 @@ import { diffConstraints } from './constraints.js';
 import { diffComposites } from './composites.js';
 import { diffDomains } from './domains.js';
 import { diffFunctions } from './functions.js';
-import { diffSequences } from './sequences.js';
+import { diffSequences, identityDifferences } from './sequences.js';
 import { comparedWithServer, declaredColumns, defaultExpression, type Equivalence } from './equivalence.js';
 import { actualDefault, expectedDefault, foreignCast, normalizeSql, stripSchema } from './normalize.js';
 import { diffPartitions } from './partitions.js';
@@ -132,7 +132,14 @@ function diffTable(schema: string, table: Table, actual: CatalogTable, at: Noted
     if (!column.identity && column.generated === undefined)
       diffDefault(schema, table, column, liveDefault, at, equivalence);
     if (live.identity !== want.identity)
-      at(where, `identity is ${live.identity || 'none'}; expected ${column.identity ?? 'none'}`, differs('identity'));
+      at(
+        where,
+        `identity is ${live.identity || 'none'}; expected ${column.identity?.mode ?? 'none'}`,
+        differs('identity'),
+      );
+    const options =
+      column.identity && live.identitySequence && identityDifferences(column.identity, live.identitySequence);
+    if (options) at(where, `identity ${options}`, differs('identity options'));
     if ((live.comment ?? undefined) !== column.comment)
       at(
         where,
@@ -204,7 +211,7 @@ function expectationOf(column: Column): Expectation {
     e = {
       notNull: !column.nullable || column.primaryKey,
       default: expectedDefault(column),
-      identity: column.identity === 'always' ? 'a' : column.identity === 'by default' ? 'd' : '',
+      identity: column.identity?.mode === 'always' ? 'a' : column.identity?.mode === 'by default' ? 'd' : '',
       actualDefault: (text) => {
         if (!actual.has(text)) actual.set(text, actualDefault(text, column));
         return actual.get(text);

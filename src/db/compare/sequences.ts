@@ -1,17 +1,28 @@
-import type { Sequence } from '../../model/types.js';
-import type { CatalogSequence } from '../catalog/types.js';
+import type { Identity, Sequence, SequenceOptions } from '../../model/types.js';
+import type { CatalogSequence, CatalogSequenceOptions } from '../catalog/types.js';
 import type { Noted } from './types.js';
 
-/** The options of a sequence compared, with how verify names each. */
-const OPTIONS = [
-  ['type', 'type'],
-  ['increment', 'increment'],
-  ['minValue', 'minValue'],
-  ['maxValue', 'maxValue'],
-  ['start', 'start'],
-  ['cache', 'cache'],
-  ['cycle', 'cycle'],
-] as const;
+/** The options of a sequence compared. */
+const OPTIONS = ['type', 'increment', 'minValue', 'maxValue', 'start', 'cache', 'cycle'] as const;
+
+/** `increment is 10; expected 5, cache is 1; expected 20`: each option that differs, or undefined for none. */
+function differences(
+  declared: SequenceOptions,
+  live: CatalogSequenceOptions,
+  options: readonly (typeof OPTIONS)[number][],
+): string | undefined {
+  const differs = options.filter((key) => String(live[key]) !== String(declared[key]));
+  return differs.length > 0
+    ? differs.map((key) => `${key} is ${live[key]}; expected ${declared[key]}`).join(', ')
+    : undefined;
+}
+
+/**
+ * The options of an identity column's sequence that differ from the declared ones; its type is the
+ * column's, compared with the column.
+ */
+export const identityDifferences = (declared: Identity, live: CatalogSequenceOptions): string | undefined =>
+  differences(declared, live, OPTIONS.slice(1));
 
 /**
  * The declared standalone sequences against the live ones of their name: missing, or with other
@@ -25,13 +36,8 @@ export function diffSequences(declared: readonly Sequence[], live: readonly Cata
       at(sequence.name, 'sequence is missing', { kind: 'create sequence', sequence });
       continue;
     }
-    const differs = OPTIONS.filter(([key]) => String(found[key]) !== String(sequence[key]));
-    if (differs.length > 0)
-      at(
-        sequence.name,
-        `sequence ${differs.map(([key, word]) => `${word} is ${found[key]}; expected ${sequence[key]}`).join(', ')}`,
-        { kind: 'alter sequence', sequence, live: found },
-      );
+    const differs = differences(sequence, found, OPTIONS);
+    if (differs) at(sequence.name, `sequence ${differs}`, { kind: 'alter sequence', sequence, live: found });
   }
 }
 

@@ -38,7 +38,15 @@ export interface Drift {
 }
 
 /** What differs in a column that exists on both sides. */
-export type ColumnAspect = 'type' | 'nullability' | 'default' | 'identity' | 'generated' | 'comment';
+export type ColumnAspect =
+  | 'type'
+  | 'nullability'
+  | 'default'
+  | 'identity'
+  /** the options of an identity's sequence (increment, bounds, start, cache, cycle) */
+  | 'identity options'
+  | 'generated'
+  | 'comment';
 
 /** A difference as the planner reads it: what to create, change or remove. */
 export type Change =

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Column, Table } from '../../model/types.js';
+import type { Column, Identity, Table } from '../../model/types.js';
 import type { CatalogColumn } from '../catalog/types.js';
 import type { ColumnAspect } from '../compare/types.js';
 import { isWidening } from '../compare/widening.js';
 import { qualified, quoteIdent as q, sqlQuote } from '../../shared/sql-quote.js';
 import { columnTypeSql, defaultSql } from '../../model/sql-spelling.js';
 import { columnDefinition, commentOn } from './ddl.js';
+import { alterIdentity, identityClause, outsideBounds, setGenerated } from './identity.js';
 import type { Facts } from './facts.js';
 import { placeOf, setNotNull, type On } from './online.js';
 import { inTransaction, type Step } from './steps.js';
@@ -48,7 +49,8 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
   const step = (kind: Step['kind'], action: string, extra: Partial<Step> = {}) =>
     inTransaction(kind, object, alter(action), 'ACCESS EXCLUSIVE', place, extra);
   const steps: Step[] = [];
-  const wantIdentity = column.identity === 'always' ? 'a' : column.identity === 'by default' ? 'd' : '';
+  const { identity } = column;
+  const wantIdentity = identity?.mode === 'always' ? 'a' : identity?.mode === 'by default' ? 'd' : '';
   const serial = column.type.kind.endsWith('serial');
   const retype = aspects.has('type');
   const wantNotNull = !column.nullable || column.primaryKey;
@@ -56,8 +58,8 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
   // Identity first: a type change keeps it, a removal frees the column for a default.
   if (aspects.has('identity') && live.identity !== '' && wantIdentity === '')
     steps.push(step('drop identity', 'DROP IDENTITY IF EXISTS'));
-  if (aspects.has('identity') && live.identity !== '' && wantIdentity !== '')
-    steps.push(step('add identity', `SET GENERATED ${wantIdentity === 'a' ? 'ALWAYS' : 'BY DEFAULT'}`));
+  if (aspects.has('identity') && identity && live.identity !== '')
+    steps.push(step('add identity', setGenerated(identity)));
 
   const newDefault = serial ? undefined : defaultSql(column);
   const to = columnTypeSql(column, on.schema);
@@ -102,10 +104,15 @@ export function columnSteps(on: On, change: ColumnChange, casts: Facts['casts'])
   if (live.notNull && !wantNotNull && (aspects.has('nullability') || (aspects.has('identity') && wantIdentity === '')))
     steps.push(step('drop not null', 'DROP NOT NULL'));
 
-  if (addsIdentity) {
-    steps.push(step('add identity', `ADD GENERATED ${wantIdentity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`));
-    if (on.exists) steps.push(restartPastMax(on, column.name, 'add identity'));
+  if (addsIdentity && identity) {
+    steps.push(
+      step('add identity', `ADD ${identityClause(identity)}`, { violations: outsideBounds(on, identity, column.name) }),
+    );
+    if (on.exists) steps.push(restartPastMax(on, column.name, 'add identity', identity));
   }
+  // After a type change, which gives the sequence the column's type.
+  if (aspects.has('identity options') && identity && live.identity !== '')
+    steps.push(alterIdentity(on, identity, live, column.name));
   if (aspects.has('comment'))
     steps.push(
       inTransaction(
@@ -235,14 +242,17 @@ function numberWithSequence(on: On, column: Column): Step[] {
 }
 
 /**
- * Moves the column's sequence (serial or identity) past the largest value already there, so the
- * next insert does not collide: run after the ALTER, whose lock keeps inserts out until the commit.
+ * Moves the column's sequence (serial or identity) past the largest value already there (the
+ * smallest, counting down), so the next insert does not collide: run after the ALTER, whose lock
+ * keeps inserts out until the commit. Values short of the identity's start leave it where it starts.
  */
-function restartPastMax(on: On, column: string, kind: Step['kind']): Step {
+function restartPastMax(on: On, column: string, kind: Step['kind'], identity?: Identity): Step {
   const t = qualified(on.schema, on.table);
+  const down = identity !== undefined && identity.increment < 0n;
+  const past = identity === undefined ? 'IS NOT NULL' : `${down ? '<=' : '>='} ${identity.start}`;
   const sql =
     `SELECT setval(pg_get_serial_sequence(${sqlQuote(t)}, ${sqlQuote(column)}), m) ` +
-    `FROM (SELECT max(${q(column)}) AS m FROM ${t}) x WHERE m IS NOT NULL`;
+    `FROM (SELECT ${down ? 'min' : 'max'}(${q(column)}) AS m FROM ${t}) x WHERE m ${past}`;
   return inTransaction(kind, `${on.schema}.${on.table}.${column}`, sql, 'ACCESS EXCLUSIVE', placeOf(on), {
     scans: true,
   });

@@ -1,3 +1,4 @@
+import { identityClause } from './identity.js';
 import { columnTypeSql, defaultSql } from '../../model/sql-spelling.js';
 import type { Column, Index, IndexKey, Table } from '../../model/types.js';
 import { partitionKeySql } from '../compare/partitions.js';
@@ -36,7 +37,7 @@ export function constraintBody(k: WantedConstraint): string {
  */
 export function columnDefinition(column: Column, schema: string): string {
   const parts = [q(column.name), columnTypeSql(column, schema, true)];
-  if (column.identity) parts.push(`GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
+  if (column.identity) parts.push(identityClause(column.identity));
   if (column.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
   const dflt = defaultSql(column);
   if (dflt !== undefined) parts.push(`DEFAULT ${dflt}`);

@@ -2,6 +2,7 @@ import type { ForeignKey, Service, Table } from '../../model/types.js';
 import type { CatalogSchema, CatalogTable } from '../catalog/types.js';
 import type { Change, ColumnAspect, Drift } from '../compare/types.js';
 import { addColumnSteps, columnSteps, type ColumnChange } from './columns.js';
+import { identityRefusal } from './identity.js';
 import { DeclaredViews } from './declared-views.js';
 import { compositeChange } from './composites.js';
 import { domainChange } from './domains.js';
@@ -292,6 +293,14 @@ export class ServicePlan {
     // A column recast with its enum gets its default back there already.
     if (this.recast.has(`${this.schema}.${key}`) && !c.aspects.has('type')) c.aspects.delete('default');
     if (c.aspects.has('type')) this.recast.add(`${this.schema}.${key}`);
+    const refusal =
+      c.column.identity &&
+      c.aspects.has('identity options') &&
+      identityRefusal(`${this.schema}.${key}`, c.column.identity, c.live);
+    if (refusal) {
+      this.refusals.push(refusal);
+      c.aspects.delete('identity options');
+    }
     if (c.aspects.has('generated')) {
       // Views reading the column are recreated around its drop and add, as around a recast.
       this.recast.add(`${this.schema}.${key}`);

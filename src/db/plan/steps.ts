@@ -32,6 +32,7 @@ export type StepKind =
   | 'set default'
   | 'drop default'
   | 'add identity'
+  | 'alter identity'
   | 'drop identity'
   | 'create sequence'
   | 'alter sequence'
