@@ -240,7 +240,8 @@ export function resolveTable(
   const partitioning = resolvePartitioning(input, path, shape, report);
   const touched = columns.filter((c) => c.onUpdateTrigger).map((c) => constraintNames.onUpdateTrigger(name, c.name));
   const policies = input.policies && resolvePolicies(input.policies, [...path, 'policies'], report);
-  const triggers = input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), report);
+  const triggers =
+    input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), { report, columnList });
 
   return {
     name,

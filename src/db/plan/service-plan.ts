@@ -214,8 +214,12 @@ export class ServicePlan {
         return this.put('policies', enableRls(this.on(change.table.name)));
       case 'declared policy':
         return this.put('policies', ...declaredPolicy(this.on(change.table.name), change.policy, change.replace));
-      case 'declared trigger':
-        return this.put('triggers', ...declaredTrigger(this.on(change.table.name), change.trigger, change.replace));
+      case 'declared trigger': {
+        const on = this.on(change.table.name);
+        // Dropped with the rules, before columns go: its UPDATE OF columns may be among them.
+        if (change.replace) this.put('drop rules', dropTrigger(on, change.trigger.name));
+        return this.put('triggers', declaredTrigger(on, change.trigger));
+      }
       case 'partition key':
         return void this.refusals.push(
           keyRefusal(this.schema, change.table, change.live, this.input.facts.tables.get(change.table.name)),
