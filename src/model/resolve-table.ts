@@ -52,7 +52,7 @@ export interface TableDraft {
   readonly references: readonly ReferenceDraft[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
-  readonly rls?: true;
+  readonly rls?: true | 'force';
   readonly policies?: readonly Policy[];
   readonly triggers?: readonly Trigger[];
 }
@@ -257,7 +257,7 @@ export function resolveTable(
     references,
     ...(softDelete && { softDelete }),
     ...(partitioning && { partitioning }),
-    ...(input.rls && { rls: true as const }),
+    ...(input.rls && { rls: input.rls }),
     ...(policies && { policies }),
     ...(triggers && { triggers }),
   };
