@@ -348,6 +348,14 @@ export const triggerSchema = mapping(
       uniqueItems: true,
     }),
     forEach: oneOf(['row', 'statement'] as const).meta({ description: 'FOR EACH ROW or FOR EACH STATEMENT.' }),
+    columns: names('column name')
+      .meta({
+        description:
+          'UPDATE OF these columns: the trigger fires on an UPDATE only when its SET list names one of them ' +
+          '(with the update event).',
+        uniqueItems: true,
+      })
+      .optional(),
     when: rawSql
       .meta({
         description: 'A condition on OLD and NEW (row triggers): { sql: new.title is distinct from old.title }.',
@@ -365,7 +373,7 @@ export const triggerSchema = mapping(
       .meta({ description: 'The arguments the function reads in TG_ARGV, as strings.' })
       .optional(),
   },
-  'a trigger { timing, events, forEach, when?, function, args? }',
+  'a trigger { timing, events, forEach, columns?, when?, function, args? }',
 ).meta({ description: 'A trigger of the table, calling a trigger function: created or replaced by push.' });
 
 export const policySchema = mapping(
@@ -513,8 +521,16 @@ export const tableSchema = mapping(
           'declared here are left alone (verify lists them as unmanaged).',
       })
       .optional(),
-    rls: flag('rls')
-      .meta({ description: 'Row-level security enabled on the table (ENABLE ROW LEVEL SECURITY).', default: false })
+    rls: z
+      .union([z.boolean(), z.literal('force')], {
+        error: (iss) => `expected rls: true, false or force, got ${describe(iss.input)}`,
+      })
+      .meta({
+        description:
+          'Row-level security enabled on the table (ENABLE ROW LEVEL SECURITY); force: the table owner too is ' +
+          'subject to its policies (and FORCE ROW LEVEL SECURITY).',
+        default: false,
+      })
       .optional(),
     policies: dict(policySchema, 'policies')
       .meta({

@@ -52,7 +52,7 @@ export interface TableDraft {
   readonly references: readonly ReferenceDraft[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
-  readonly rls?: true;
+  readonly rls?: true | 'force';
   readonly policies?: readonly Policy[];
   readonly triggers?: readonly Trigger[];
 }
@@ -240,7 +240,8 @@ export function resolveTable(
   const partitioning = resolvePartitioning(input, path, shape, report);
   const touched = columns.filter((c) => c.onUpdateTrigger).map((c) => constraintNames.onUpdateTrigger(name, c.name));
   const policies = input.policies && resolvePolicies(input.policies, [...path, 'policies'], report);
-  const triggers = input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), report);
+  const triggers =
+    input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), { report, columnList });
 
   return {
     name,
@@ -256,7 +257,7 @@ export function resolveTable(
     references,
     ...(softDelete && { softDelete }),
     ...(partitioning && { partitioning }),
-    ...(input.rls && { rls: true as const }),
+    ...(input.rls && { rls: input.rls }),
     ...(policies && { policies }),
     ...(triggers && { triggers }),
   };

@@ -187,8 +187,8 @@ export interface Table {
   readonly softDelete?: SoftDelete;
   /** a partitioned table: its key and declared partitions (partitionBy, partitions) */
   readonly partitioning?: Partitioning;
-  /** row-level security enabled (`rls: true`); absent: left as it is */
-  readonly rls?: true;
+  /** row-level security enabled (`rls: true`), for the owner too (`force`); absent: left as it is */
+  readonly rls?: true | 'force';
   /** its row-level security policies (`policies:`); none when it declares none */
   readonly policies?: readonly Policy[];
   /** the triggers the manifest declares on it (`triggers:`); none when it declares none */
@@ -217,6 +217,8 @@ export interface Trigger {
   readonly timing: 'before' | 'after';
   readonly events: readonly ('insert' | 'update' | 'delete' | 'truncate')[];
   readonly forEach: 'row' | 'statement';
+  /** UPDATE OF these columns (none: any UPDATE) */
+  readonly columns: readonly string[];
   /** the WHEN condition, as written */
   readonly when?: string;
   /** the trigger function; no schema for the service's own (a bare name in the manifest) */

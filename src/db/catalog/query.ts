@@ -54,7 +54,7 @@ export const NAMESPACES = `with ns as (select n.oid, n.nspname from pg_namespace
     then ${SYSTEM_SCHEMA} and n.nspname <> '${MIGRATIONS_SCHEMA}'
     else n.nspname in (select json_array_elements_text(($1::text)::json)) end)`;
 const SCOPE = `${NAMESPACES},
-rel as (select c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, ns.nspname
+rel as (select c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, c.relforcerowsecurity, ns.nspname
     from pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('r', 'p'))\n`;
 
 /** The comment of a table (subid 0) or column: a join, where obj_description() would run a query per row. */
@@ -74,6 +74,7 @@ export const TABLES = statement(
     name: 'rel.relname',
     partitioned: `rel.relkind = 'p'`,
     rls: 'rel.relrowsecurity',
+    forceRls: 'rel.relforcerowsecurity',
     partition: 'rel.relispartition',
     comment: 'ds.description',
     // Only partitioned tables and partitions pay for these (partitions.ts compares them).
@@ -190,8 +191,9 @@ export const INDEXES = statement(
 
 /**
  * Each trigger as pg_get_triggerdef prints it, and in parts for import: tgtype's bits, its function,
- * its arguments (tgargs, NUL-terminated strings, as hex) and whether it is an ordinary enabled trigger
- * (no UPDATE OF columns, transition tables or constraint trigger).
+ * its arguments (tgargs, NUL-terminated strings, as hex), its UPDATE OF columns (a JSON array, in
+ * the order they were given) and whether it is an ordinary enabled trigger (no transition tables, not
+ * a constraint trigger).
  */
 export const TRIGGERS = statement(
   { table: 'tg.tgrelid' },
@@ -202,7 +204,9 @@ export const TRIGGERS = statement(
     functionSchema: 'fns.nspname',
     functionName: 'fn.proname',
     args: "encode(tg.tgargs, 'hex')",
-    plain: `tg.tgattr::text = '' and tg.tgoldtable is null and tg.tgnewtable is null and tg.tgconstraint = 0
+    columns: `(select coalesce(json_agg(a.attname order by k.n), '[]') from unnest(tg.tgattr::int2[])
+      with ordinality k(num, n) join pg_attribute a on a.attrelid = tg.tgrelid and a.attnum = k.num)::text`,
+    plain: `tg.tgoldtable is null and tg.tgnewtable is null and tg.tgconstraint = 0
       and tg.tgenabled = 'O'`,
   },
   `from rel join pg_trigger tg on tg.tgrelid = rel.oid join pg_proc fn on fn.oid = tg.tgfoid

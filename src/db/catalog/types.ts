@@ -105,6 +105,8 @@ export interface CatalogTable {
   readonly triggers: readonly CatalogTrigger[];
   /** row-level security enabled */
   readonly rls: boolean;
+  /** row-level security applies to the table owner too (FORCE) */
+  readonly forceRls: boolean;
   readonly policies: readonly CatalogPolicy[];
 }
 
@@ -130,7 +132,9 @@ export interface CatalogTrigger {
   readonly functionName: string;
   /** tgargs in hex: each argument ends with a NUL */
   readonly args: string;
-  /** enabled, without UPDATE OF columns, transition tables or a constraint: what the manifest can state */
+  /** UPDATE OF these columns (none: any UPDATE) */
+  readonly columns: readonly string[];
+  /** enabled, without transition tables, not a constraint trigger: what the manifest can state */
   readonly plain: boolean;
 }
 

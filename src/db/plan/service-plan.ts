@@ -39,7 +39,7 @@ import {
 import { withHazard, type Step } from './steps.js';
 import { comment, newTable, trigger } from './tables.js';
 import { declaredTrigger, dropTrigger } from './triggers.js';
-import { declaredPolicy, enableRls } from './policies.js';
+import { declaredPolicy, enableRls, forceRls } from './policies.js';
 import { waitingKey } from './waiting-keys.js';
 import { regenerate } from './generated-columns.js';
 
@@ -213,10 +213,16 @@ export class ServicePlan {
         return this.put('triggers', dropTrigger(this.on(change.table.name), change.name));
       case 'enable rls':
         return this.put('policies', enableRls(this.on(change.table.name)));
+      case 'force rls':
+        return this.put('policies', forceRls(this.on(change.table.name)));
       case 'declared policy':
         return this.put('policies', ...declaredPolicy(this.on(change.table.name), change.policy, change.replace));
-      case 'declared trigger':
-        return this.put('triggers', ...declaredTrigger(this.on(change.table.name), change.trigger, change.replace));
+      case 'declared trigger': {
+        const on = this.on(change.table.name);
+        // Dropped with the rules, before columns go: its UPDATE OF columns may be among them.
+        if (change.replace) this.put('drop rules', dropTrigger(on, change.trigger.name));
+        return this.put('triggers', declaredTrigger(on, change.trigger));
+      }
       case 'partition key':
         return void this.refusals.push(
           keyRefusal(this.schema, change.table, change.live, this.input.facts.tables.get(change.table.name)),

@@ -46,6 +46,7 @@ export type StepKind =
   | 'attach index'
   | 'comment'
   | 'enable rls'
+  | 'force rls'
   | 'create policy'
   | 'drop policy'
   | 'create trigger'
