@@ -22,7 +22,8 @@ services:
           note: { type: text, nullable: true }
 `;
 
-const ids = async (p: Project) => (await p.sql<{ id: number }>(`select id from shop.orders order by id`)).map((r) => r.id);
+const ids = async (p: Project) =>
+  (await p.sql<{ id: number }>(`select id from shop.orders order by id`)).map((r) => r.id);
 const insert = (p: Project, n: number) =>
   p.sql(Array.from({ length: n }, () => `insert into shop.orders (note) values ('x');`).join(' '));
 

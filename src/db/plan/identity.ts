@@ -50,9 +50,10 @@ export function alterIdentity(on: On, identity: Identity, live: CatalogColumn, c
 /** The rows an identity's bounds would leave behind it: above its maximum, or below its minimum counting down. */
 export function outsideBounds(on: On, identity: Identity, column: string): Step['violations'] {
   const up = identity.increment > 0n;
+  const bounds = `minValue ${identity.minValue} to maxValue ${identity.maxValue}`;
   return {
     constraint: column,
-    what: `the identity of ${on.schema}.${on.table}.${column} from minValue ${identity.minValue} to maxValue ${identity.maxValue}`,
+    what: `the identity of ${on.schema}.${on.table}.${column} from ${bounds}`,
     verb: up ? 'is exceeded by' : 'is undercut by',
     advice: 'expected bounds that hold the values already used',
     countSql:
