@@ -9,8 +9,8 @@ export type TablePolicies = ReadonlyMap<ImportedTable, Record<string, unknown>>;
  * Row-level security and policies of the imported tables, so push after import plans nothing for
  * them: `rls: true` where it is enabled, each policy with its kind, command, roles and conditions
  * as the server prints them (the defaults left out). A policy the manifest cannot state (a name it
- * refuses, a condition that is not one expression) is listed instead, whole. Grants (and FORCE ROW
- * LEVEL SECURITY) have no manifest form: push leaves them as they are.
+ * refuses, a condition that is not one expression) is listed instead, whole. FORCE ROW LEVEL
+ * SECURITY has no manifest form: push leaves it as it is (grants are imported by grants.ts).
  */
 export function importPolicies(tables: readonly ImportedTable[], unsupported: Finding[]): TablePolicies {
   const out = new Map<ImportedTable, Record<string, unknown>>();

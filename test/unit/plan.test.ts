@@ -68,6 +68,7 @@ const liveOrders = (extra: Partial<CatalogTable> = {}): CatalogTable => ({
   triggers: [],
   rls: false,
   policies: [],
+  grants: [],
   ...extra,
 });
 const liveIndex = (name: string): CatalogIndex => ({
@@ -127,6 +128,7 @@ function plan(
       functions: [],
       sequences: [],
       extensions: [],
+      roles: [],
       elsewhere: [],
     },
     drift,

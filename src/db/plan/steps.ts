@@ -47,6 +47,7 @@ export type StepKind =
   | 'enable rls'
   | 'create policy'
   | 'drop policy'
+  | 'grant'
   | 'create trigger'
   | 'drop trigger'
   | 'create function'
