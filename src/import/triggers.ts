@@ -24,8 +24,8 @@ const INSTEAD = 64;
  * The triggers of the imported tables, written under each table's `triggers:` so push after import
  * plans nothing for them (they move with their table). The function is named bare when it goes to
  * the table's service with it (imported under `functions:`, or the table stays in its schema), else
- * as `schema.name` where it is. One the manifest cannot state (UPDATE OF columns, transition tables,
- * a constraint or disabled trigger, a name it refuses) is listed instead, whole; this tool's own
+ * as `schema.name` where it is. One the manifest cannot state (transition tables, a constraint or
+ * disabled trigger, a name it refuses) is listed instead, whole; this tool's own
  * `enforce: database` triggers stay listed as they were.
  */
 export function importTriggers(
@@ -49,7 +49,7 @@ export function importTriggers(
         identifierProblem(tr.name, 'trigger name') ??
         (tr.plain && (tr.type & INSTEAD) === 0
           ? undefined
-          : 'UPDATE OF columns, transition tables, constraint and disabled triggers have no manifest form') ??
+          : 'transition tables, constraint and disabled triggers have no manifest form') ??
         [tr.functionSchema, tr.functionName].map((p) => identifierProblem(p, 'function name')).find(Boolean) ??
         (when === undefined ? undefined : sqlFragmentProblem(when));
       if (problem) {
@@ -63,6 +63,7 @@ export function importTriggers(
           timing: tr.type & BEFORE ? 'before' : 'after',
           events: EVENTS.filter(([bit]) => tr.type & bit).map(([, e]) => e),
           forEach: tr.type & ROW ? 'row' : 'statement',
+          ...(tr.columns.length > 0 && { columns: tr.columns }),
           ...(when !== undefined && { when: { sql: when } }),
           function: fn,
           ...(args.length > 0 && { args }),

@@ -304,6 +304,14 @@ export const triggerSchema = mapping(
       uniqueItems: true,
     }),
     forEach: oneOf(['row', 'statement'] as const).meta({ description: 'FOR EACH ROW or FOR EACH STATEMENT.' }),
+    columns: names('column name')
+      .meta({
+        description:
+          'UPDATE OF these columns: the trigger fires on an UPDATE only when its SET list names one of them ' +
+          '(with the update event).',
+        uniqueItems: true,
+      })
+      .optional(),
     when: rawSql
       .meta({
         description: 'A condition on OLD and NEW (row triggers): { sql: new.title is distinct from old.title }.',
@@ -321,7 +329,7 @@ export const triggerSchema = mapping(
       .meta({ description: 'The arguments the function reads in TG_ARGV, as strings.' })
       .optional(),
   },
-  'a trigger { timing, events, forEach, when?, function, args? }',
+  'a trigger { timing, events, forEach, columns?, when?, function, args? }',
 ).meta({ description: 'A trigger of the table, calling a trigger function: created or replaced by push.' });
 
 export const policySchema = mapping(

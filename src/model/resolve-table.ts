@@ -244,7 +244,8 @@ export function resolveTable(
   const touched = columns.filter((c) => c.onUpdateTrigger).map((c) => constraintNames.onUpdateTrigger(name, c.name));
   const policies = input.policies && resolvePolicies(input.policies, [...path, 'policies'], report);
   const grants = input.grants && resolveGrants(input.grants, [...path, 'grants'], scope.serviceRoles, report);
-  const triggers = input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), report);
+  const triggers =
+    input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), { report, columnList });
 
   return {
     name,

@@ -4,20 +4,25 @@ import { identifierProblem } from './names.js';
 import { sqlFragmentProblem } from './sql-fragment.js';
 import type { Trigger } from './types.js';
 
-type Report = (message: string, at: YamlPath, atKey?: boolean) => void;
+interface Checks {
+  readonly report: (message: string, at: YamlPath, atKey?: boolean) => void;
+  /** the table's columns of a list, each checked to exist and be listed once (resolve-table.ts) */
+  readonly columnList: (list: readonly string[], at: YamlPath) => string[];
+}
 
 /**
  * A table's triggers (`triggers:`): a name that is not one of this tool's `enforce: database`
  * triggers (`taken`), events each named once (TRUNCATE only for a statement trigger, as PostgreSQL
  * has it), a WHEN condition that stays inside the statement push writes around it, and a function
- * named `name` (the service's schema) or `schema.name`. The arguments are quoted by push, so they
+ * named `name` (the service's schema) or `schema.name`, UPDATE OF columns of the table with the
+ * update event. The arguments are quoted by push, so they
  * may hold any text but NUL.
  */
 export function resolveTriggers(
   inputs: Record<string, TriggerInput>,
   path: YamlPath,
   taken: ReadonlySet<string>,
-  report: Report,
+  { report, columnList }: Checks,
 ): Trigger[] {
   return Object.entries(inputs).map(([name, input]): Trigger => {
     const at = [...path, name];
@@ -29,6 +34,9 @@ export function resolveTriggers(
     if (repeated) report(`event ${repeated} is listed twice; expected each event once`, [...at, 'events']);
     if (input.forEach === 'row' && input.events.includes('truncate'))
       report('truncate fires a statement trigger only; expected forEach: statement', [...at, 'events']);
+    const columns = input.columns ? columnList(input.columns, [...at, 'columns']) : [];
+    if (input.columns && !input.events.includes('update'))
+      report('columns are UPDATE OF columns; expected the update event among events', [...at, 'columns']);
     const condition = input.when === undefined ? undefined : sqlFragmentProblem(input.when.sql);
     if (condition) report(condition, [...at, 'when', 'sql']);
     const parts = input.function.split('.');
@@ -46,6 +54,7 @@ export function resolveTriggers(
       timing: input.timing,
       events: input.events,
       forEach: input.forEach,
+      columns,
       ...(input.when !== undefined && { when: input.when.sql }),
       function: { ...(schema !== undefined && { schema }), name: fn! },
       args: input.args ?? [],

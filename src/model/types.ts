@@ -233,6 +233,8 @@ export interface Trigger {
   readonly timing: 'before' | 'after';
   readonly events: readonly ('insert' | 'update' | 'delete' | 'truncate')[];
   readonly forEach: 'row' | 'statement';
+  /** UPDATE OF these columns (none: any UPDATE) */
+  readonly columns: readonly string[];
   /** the WHEN condition, as written */
   readonly when?: string;
   /** the trigger function; no schema for the service's own (a bare name in the manifest) */

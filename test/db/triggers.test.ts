@@ -115,12 +115,18 @@ describe.each(BOTH)('on $name', (kind) => {
       insert into public.article (id, title) values (1, 'red shoes');`);
     const imported = await p.run(['import', '--map', '*=shop', '--out', 'schema.yaml', '--force']);
     expect(imported.code, imported.stderr).toBe(0);
-    // UPDATE OF columns has no manifest form: listed, whole.
-    expect(imported.stderr).toContain('trigger public.article.article_search: UPDATE OF columns');
+    expect(imported.stderr).not.toContain('trigger public.article');
     const written = parse(readFileSync(join(p.dir, 'schema.yaml'), 'utf8')) as {
       services: { shop: { tables: { article: { triggers: unknown } } } };
     };
     expect(written.services.shop.tables.article.triggers).toEqual({
+      article_search: {
+        timing: 'before',
+        events: ['insert', 'update'],
+        forEach: 'row',
+        columns: ['title'],
+        function: 'fill_search',
+      },
       article_fill: {
         timing: 'before',
         events: ['insert'],
@@ -149,5 +155,70 @@ describe.each(BOTH)('on $name', (kind) => {
       { id: 2, s: "'green':1 'tea':2" },
     ]);
     expect(await p.sql(`select count(*)::int as n from pg_proc where proname = 'fill_search'`)).toEqual([{ n: 1 }]);
+  }, 180_000);
+
+  test('an UPDATE OF trigger fires only when an UPDATE sets its columns; other columns replace it', async () => {
+    const edits = (columns: string, body = true) => `version: 1
+services:
+  shop:
+    tables:
+      article:
+        base: false
+        columns:
+          id: { type: integer, primaryKey: true }
+          title: { type: text }
+${body ? '          body: { type: text, nullable: true }\n' : ''}          hits: { type: integer, default: 0 }
+          edits: { type: integer, default: 0 }
+        triggers:
+          count_edits:
+            timing: before
+            events: [update]
+            forEach: row
+            columns: ${columns}
+            function: count_edit
+    functions:
+      count_edit:
+        returns: trigger
+        language: plpgsql
+        body: begin new.edits := old.edits + 1; return new; end;
+`;
+    const editsNow = async () => (await p.sql<{ edits: number }>(`select edits from shop.article`))[0]!.edits;
+    const p = await project(kind, edits('[title]'));
+    const first = await p.run(['push']);
+    expectOk(first, 'first push');
+    expect(listedStatements(first.stdout)).toContain(
+      '  CREATE TRIGGER "count_edits" BEFORE UPDATE OF "title" ON "shop"."article" FOR EACH ROW EXECUTE FUNCTION "shop"."count_edit"();',
+    );
+    await p.sql(`insert into shop.article (id, title) values (1, 'red shoes')`);
+    await p.sql(`update shop.article set hits = hits + 1`);
+    expect(await editsNow()).toBe(0);
+    await p.sql(`update shop.article set title = 'blue shoes'`);
+    expect(await editsNow()).toBe(1);
+    await expectSettled(p, ['shop'], 'push after the first');
+
+    await p.write(edits('[title, body]'));
+    const changed = await p.run(['verify']);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain(
+      'shop.article.count_edits: trigger is BEFORE UPDATE OF title FOR EACH ROW EXECUTE FUNCTION shop.count_edit(); ' +
+        'expected BEFORE UPDATE OF "title", "body" FOR EACH ROW',
+    );
+    const replaced = await p.run(['push']);
+    expectOk(replaced, 'push of other columns');
+    expect(listedStatements(replaced.stdout)).toEqual([
+      '  DROP TRIGGER IF EXISTS "count_edits" ON "shop"."article";',
+      '  CREATE TRIGGER "count_edits" BEFORE UPDATE OF "title", "body" ON "shop"."article" FOR EACH ROW EXECUTE FUNCTION "shop"."count_edit"();',
+    ]);
+    await p.sql(`update shop.article set body = 'soft'`);
+    expect(await editsNow()).toBe(2);
+    await expectSettled(p, ['shop'], 'push after the new columns');
+
+    // The column and the trigger's mention of it dropped together: the trigger no longer holds the column.
+    await p.write(edits('[title]', false));
+    const dropped = await p.run(['push', '--accept-data-loss']);
+    expectOk(dropped, 'push dropping a column of the trigger');
+    await expectSettled(p, ['shop'], 'push after the drop');
+    await p.sql(`update shop.article set title = 'green shoes'`);
+    expect(await editsNow()).toBe(3);
   }, 180_000);
 });

@@ -190,8 +190,9 @@ export const INDEXES = statement(
 
 /**
  * Each trigger as pg_get_triggerdef prints it, and in parts for import: tgtype's bits, its function,
- * its arguments (tgargs, NUL-terminated strings, as hex) and whether it is an ordinary enabled trigger
- * (no UPDATE OF columns, transition tables or constraint trigger).
+ * its arguments (tgargs, NUL-terminated strings, as hex), its UPDATE OF columns (a JSON array, in
+ * the order they were given) and whether it is an ordinary enabled trigger (no transition tables, not
+ * a constraint trigger).
  */
 export const TRIGGERS = statement(
   { table: 'tg.tgrelid' },
@@ -202,7 +203,9 @@ export const TRIGGERS = statement(
     functionSchema: 'fns.nspname',
     functionName: 'fn.proname',
     args: "encode(tg.tgargs, 'hex')",
-    plain: `tg.tgattr::text = '' and tg.tgoldtable is null and tg.tgnewtable is null and tg.tgconstraint = 0
+    columns: `(select coalesce(json_agg(a.attname order by k.n), '[]') from unnest(tg.tgattr::int2[])
+      with ordinality k(num, n) join pg_attribute a on a.attrelid = tg.tgrelid and a.attnum = k.num)::text`,
+    plain: `tg.tgoldtable is null and tg.tgnewtable is null and tg.tgconstraint = 0
       and tg.tgenabled = 'O'`,
   },
   `from rel join pg_trigger tg on tg.tgrelid = rel.oid join pg_proc fn on fn.oid = tg.tgfoid

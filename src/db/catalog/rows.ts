@@ -6,6 +6,7 @@ import type {
   CatalogIndex,
   CatalogPolicy,
   CatalogTable,
+  CatalogTrigger,
 } from './types.js';
 import {
   COLUMNS,
@@ -83,7 +84,12 @@ export async function readTables(read: Read): Promise<Map<string, CatalogTable[]
     Promise.all([tables, nameOf, constraintRows]).then(([t, names, rows]) => placeConstraints(t, names, rows)),
     Promise.all([tables, nameOf, indexRows]).then(([t, names, rows]) => placeIndexes(t, names, rows)),
     Promise.all([tables, triggerRows]).then(([t, rows]) => {
-      for (const row of rows) t.byOid.get(row.table)!.triggers.push(objectOf(TRIGGERS, row));
+      for (const row of rows) {
+        const trigger = objectOf<CatalogTrigger>(TRIGGERS, row);
+        t.byOid
+          .get(row.table)!
+          .triggers.push({ ...trigger, columns: parsedJson<readonly string[]>(trigger.columns as unknown as string) });
+      }
     }),
     Promise.all([tables, policyRows]).then(([t, rows]) => {
       for (const row of rows) {

@@ -142,7 +142,9 @@ export interface CatalogTrigger {
   readonly functionName: string;
   /** tgargs in hex: each argument ends with a NUL */
   readonly args: string;
-  /** enabled, without UPDATE OF columns, transition tables or a constraint: what the manifest can state */
+  /** UPDATE OF these columns (none: any UPDATE) */
+  readonly columns: readonly string[];
+  /** enabled, without transition tables, not a constraint trigger: what the manifest can state */
   readonly plain: boolean;
 }
 

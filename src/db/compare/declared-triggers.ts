@@ -9,10 +9,12 @@ import type { Noted } from './types.js';
 /** The order pg_get_triggerdef prints a trigger's events in. */
 const EVENT_ORDER = ['insert', 'delete', 'update', 'truncate'] as const;
 
-/** `BEFORE INSERT OR UPDATE`: what comes before the table in CREATE TRIGGER. */
+/** `BEFORE INSERT OR UPDATE OF "title"`: what comes before the table in CREATE TRIGGER. */
 const head = (t: Trigger) =>
   `${t.timing.toUpperCase()} ${EVENT_ORDER.filter((e) => t.events.includes(e))
-    .map((e) => e.toUpperCase())
+    .map((e) =>
+      e === 'update' && t.columns.length > 0 ? `UPDATE OF ${t.columns.map(quoteIdent).join(', ')}` : e.toUpperCase(),
+    )
     .join(' OR ')}`;
 
 /** `FOR EACH ROW WHEN (…) EXECUTE FUNCTION "shop"."f"('a')`: what comes after it. */

@@ -223,8 +223,12 @@ export class ServicePlan {
           `${this.schema}.${change.table.name}: grants: role ${change.role} does not exist; push creates no ` +
             `roles: create it first (CREATE ROLE ${change.role}), then push again`,
         );
-      case 'declared trigger':
-        return this.put('triggers', ...declaredTrigger(this.on(change.table.name), change.trigger, change.replace));
+      case 'declared trigger': {
+        const on = this.on(change.table.name);
+        // Dropped with the rules, before columns go: its UPDATE OF columns may be among them.
+        if (change.replace) this.put('drop rules', dropTrigger(on, change.trigger.name));
+        return this.put('triggers', declaredTrigger(on, change.trigger));
+      }
       case 'partition key':
         return void this.refusals.push(
           keyRefusal(this.schema, change.table, change.live, this.input.facts.tables.get(change.table.name)),

@@ -32,7 +32,7 @@ export function newTable(on: On, table: Table, put: Put, waits: (fk: ForeignKey)
   if (table.comment !== undefined) put('comments', comment(on, undefined, table.comment));
   for (const c of table.columns) if (c.comment !== undefined) put('comments', comment(on, c.name, c.comment));
   for (const c of table.columns) if (c.onUpdateTrigger) put('triggers', ...trigger(on, c, false));
-  for (const t of table.triggers ?? []) put('triggers', ...declaredTrigger(on, t, false));
+  for (const t of table.triggers ?? []) put('triggers', declaredTrigger(on, t));
   if (table.rls) put('policies', enableRls(on));
   for (const p of table.policies ?? []) put('policies', ...declaredPolicy(on, p, false));
   put('grants', ...newTableGrants(on, table.grants));

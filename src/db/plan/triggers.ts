@@ -6,18 +6,17 @@ import { inTransaction, type Step } from './steps.js';
 
 /**
  * A trigger of `triggers:`, created after the functions of the service (the stage order of
- * service-plan.ts), so the function it calls is there; one that differs is dropped and created again
- * in the same transaction, which no row written meanwhile can slip between.
+ * service-plan.ts), so the function it calls is there. One that differs is dropped (dropTrigger) and
+ * created again in the same transaction, which no row written meanwhile can slip between.
  */
-export function declaredTrigger(on: On, trigger: Trigger, replace: boolean): Step[] {
-  const create = inTransaction(
+export function declaredTrigger(on: On, trigger: Trigger): Step {
+  return inTransaction(
     'create trigger',
     `${on.schema}.${on.table}.${trigger.name}`,
     createTriggerSql(on.schema, on.table, trigger),
     on.exists ? 'SHARE ROW EXCLUSIVE' : 'none',
     { table: `${on.schema}.${on.table}` },
   );
-  return replace ? [dropTrigger(on, trigger.name), create] : [create];
 }
 
 /** A trigger dropped (ours no longer wanted, or one to create again). */
