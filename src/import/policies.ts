@@ -2,15 +2,17 @@ import { identifierProblem } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { Finding, ImportedTable } from './tables.js';
 
-/** Each imported table's row-level security: `rls: true` and its `policies`, as the manifest writes them. */
+/** Each imported table's row-level security: `rls: true` or `force` and its `policies`, as the manifest writes them. */
 export type TablePolicies = ReadonlyMap<ImportedTable, Record<string, unknown>>;
 
 /**
  * Row-level security and policies of the imported tables, so push after import plans nothing for
- * them: `rls: true` where it is enabled, each policy with its kind, command, roles and conditions
- * as the server prints them (the defaults left out). A policy the manifest cannot state (a name it
- * refuses, a condition that is not one expression) is listed instead, whole. FORCE ROW LEVEL
- * SECURITY has no manifest form: push leaves it as it is (grants are imported by grants.ts).
+ * them: `rls: true` where it is enabled (`force` where the owner is subject too), each policy with
+ * its kind, command, roles and conditions as the server prints them (the defaults left out). A policy
+ * the manifest cannot state (a name it refuses, a condition that is not one expression) is listed
+ * instead, whole. FORCE on a table whose
+ * row-level security is disabled (it does nothing then) has no manifest form: push leaves it (grants are imported by
+ * grants.ts).
  */
 export function importPolicies(tables: readonly ImportedTable[], unsupported: Finding[]): TablePolicies {
   const out = new Map<ImportedTable, Record<string, unknown>>();
@@ -37,7 +39,10 @@ export function importPolicies(tables: readonly ImportedTable[], unsupported: Fi
     }
     if (t.live.rls) handled.add(`${t.live.schema}.${t.live.name}`);
     if (t.live.rls || Object.keys(policies).length > 0)
-      out.set(t, { ...(t.live.rls && { rls: true }), ...(Object.keys(policies).length > 0 && { policies }) });
+      out.set(t, {
+        ...(t.live.rls && { rls: t.live.forceRls ? 'force' : true }),
+        ...(Object.keys(policies).length > 0 && { policies }),
+      });
   }
   const bare = (u: Finding) =>
     (u.kind === 'policy' || u.kind === 'row level security') && !u.note && handled.has(u.name);

@@ -507,8 +507,16 @@ export const tableSchema = mapping(
           'declared here are left alone (verify lists them as unmanaged).',
       })
       .optional(),
-    rls: flag('rls')
-      .meta({ description: 'Row-level security enabled on the table (ENABLE ROW LEVEL SECURITY).', default: false })
+    rls: z
+      .union([z.boolean(), z.literal('force')], {
+        error: (iss) => `expected rls: true, false or force, got ${describe(iss.input)}`,
+      })
+      .meta({
+        description:
+          'Row-level security enabled on the table (ENABLE ROW LEVEL SECURITY); force: the table owner too is ' +
+          'subject to its policies (and FORCE ROW LEVEL SECURITY).',
+        default: false,
+      })
       .optional(),
     policies: dict(policySchema, 'policies')
       .meta({

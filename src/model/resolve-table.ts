@@ -54,7 +54,7 @@ export interface TableDraft {
   readonly references: readonly ReferenceDraft[];
   readonly softDelete?: SoftDelete;
   readonly partitioning?: Partitioning;
-  readonly rls?: true;
+  readonly rls?: true | 'force';
   readonly policies?: readonly Policy[];
   readonly triggers?: readonly Trigger[];
   readonly grants?: readonly Grant[];
@@ -261,7 +261,7 @@ export function resolveTable(
     references,
     ...(softDelete && { softDelete }),
     ...(partitioning && { partitioning }),
-    ...(input.rls && { rls: true as const }),
+    ...(input.rls && { rls: input.rls }),
     ...(policies && { policies }),
     ...(triggers && { triggers }),
     ...(grants && { grants }),

@@ -186,8 +186,8 @@ export interface Table {
   readonly softDelete?: SoftDelete;
   /** a partitioned table: its key and declared partitions (partitionBy, partitions) */
   readonly partitioning?: Partitioning;
-  /** row-level security enabled (`rls: true`); absent: left as it is */
-  readonly rls?: true;
+  /** row-level security enabled (`rls: true`), for the owner too (`force`); absent: left as it is */
+  readonly rls?: true | 'force';
   /** its row-level security policies (`policies:`); none when it declares none */
   readonly policies?: readonly Policy[];
   /** the triggers the manifest declares on it (`triggers:`); none when it declares none */

@@ -152,7 +152,7 @@ export function serviceView(model: Model, service: Service, options: ViewOptions
       })),
       constraints: constraints.map((k) => callCode(k, scope, 4, 5)),
       constraintsType: closesCycle(table) ? ': PgTableExtraConfigValue[]' : '',
-      rls: table.rls === true,
+      rls: table.rls !== undefined,
     };
   });
   // A view's columns are plain builders (no default, no reference): no scope is ever asked.

@@ -113,4 +113,48 @@ describe.each(BOTH)('on $name', (kind) => {
         (select relrowsecurity from pg_class where oid = 'notes.note'::regclass) as rls`),
     ).toEqual([{ can: true, rls: true }]);
   }, 180_000);
+
+  test('rls: force puts the table owner under the policies too; push never unforces it; import writes it', async () => {
+    const owner = `${ROLE}_owner`;
+    const forced = (rls: string) => manifest("owner = 'ann'").replace('rls: true', `rls: ${rls}`);
+    const p = await project(kind, forced('true'));
+    await p.sql(`do $$ begin
+      if not exists (select from pg_roles where rolname = '${ROLE}') then create role ${ROLE}; end if;
+      if not exists (select from pg_roles where rolname = '${owner}') then create role ${owner}; end if; end $$`);
+    expectOk(await p.run(['push']), 'first push');
+    await p.sql(`insert into notes.note values (1, 'ann'), (2, 'bob');
+      grant usage on schema notes to ${owner}; alter table notes.note owner to ${owner}`);
+    /** What the table's owner reads: everything while only enabled, what its policies let through when forced. */
+    const ownerReads = async () => {
+      const result = await p.sql<unknown>(`set role ${owner}; select id from notes.note order by id`);
+      return (Array.isArray(result[0]) ? result.at(-1) : result) as unknown[];
+    };
+    expect(await ownerReads()).toEqual([{ id: 1 }, { id: 2 }]);
+
+    await p.write(forced('force'));
+    const unforced = await p.run(['verify']);
+    expect(unforced.code).toBe(1);
+    expect(unforced.stderr).toContain('notes.note: row level security is not forced; expected forced on the owner too');
+    const pushed = await p.run(['push']);
+    expectOk(pushed, 'push of rls: force');
+    expect(listedStatements(pushed.stdout)).toEqual(['  ALTER TABLE "notes"."note" FORCE ROW LEVEL SECURITY;']);
+    // No policy is the owner's: forced, it reads nothing.
+    expect(await ownerReads()).toEqual([]);
+    await expectSettled(p, ['notes'], 'push after forcing');
+
+    // Back to rls: true, the table stays forced: push weakens no security it was not told to.
+    await p.write(forced('true'));
+    await expectSettled(p, ['notes'], 'push of rls: true on a forced table');
+    expect(await ownerReads()).toEqual([]);
+
+    const embedded = kind.name === 'pglite' ? ['--embedded'] : [];
+    const imported = await p.run(['import', '--schema', 'notes', '--out', 'imported.yaml', ...embedded]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const written = parse(readFileSync(join(p.dir, 'imported.yaml'), 'utf8')) as {
+      services: { notes: { tables: { note: { rls: unknown } } } };
+    };
+    expect(written.services.notes.tables.note.rls).toBe('force');
+    await p.write(readFileSync(join(p.dir, 'imported.yaml'), 'utf8'));
+    await expectSettled(p, ['notes'], 'push of the import');
+  }, 180_000);
 });

@@ -10,10 +10,10 @@ import type { Project } from './project.js';
  */
 const catalogLines = (schema: string) => `
   with s as (select oid from pg_namespace where nspname = '${schema}')
-  select format('table %s %s%s%s rls=%s', c.relname, c.relkind,
+  select format('table %s %s%s%s rls=%s force=%s', c.relname, c.relkind,
                 coalesce(' partition of ' || (select p.relname from pg_inherits i join pg_class p on p.oid = i.inhparent
                                                where i.inhrelid = c.oid) || ' ' || pg_get_expr(c.relpartbound, c.oid), ''),
-                coalesce(' by ' || pg_get_partkeydef(c.oid), ''), c.relrowsecurity) as line
+                coalesce(' by ' || pg_get_partkeydef(c.oid), ''), c.relrowsecurity, c.relforcerowsecurity) as line
     from pg_class c where c.relnamespace = (select oid from s) and c.relkind in ('r', 'p')
   union all
   select format('column %s.%s %s %s default=%s identity=%s generated=%s', c.relname, a.attname,

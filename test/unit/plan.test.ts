@@ -67,6 +67,7 @@ const liveOrders = (extra: Partial<CatalogTable> = {}): CatalogTable => ({
   indexes: [],
   triggers: [],
   rls: false,
+  forceRls: false,
   policies: [],
   grants: [],
   ...extra,

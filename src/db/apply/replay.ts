@@ -45,6 +45,7 @@ const REPLAYABLE: ReadonlySet<StepKind> = new Set<StepKind>([
   'create trigger',
   'drop trigger',
   'enable rls',
+  'force rls',
   'create policy',
   'create function',
 ]);

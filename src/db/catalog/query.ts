@@ -54,7 +54,7 @@ export const NAMESPACES = `with ns as (select n.oid, n.nspname from pg_namespace
     then ${SYSTEM_SCHEMA} and n.nspname <> '${MIGRATIONS_SCHEMA}'
     else n.nspname in (select json_array_elements_text(($1::text)::json)) end)`;
 const SCOPE = `${NAMESPACES},
-rel as (select c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, ns.nspname
+rel as (select c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, c.relforcerowsecurity, ns.nspname
     from pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('r', 'p'))\n`;
 
 /** The comment of a table (subid 0) or column: a join, where obj_description() would run a query per row. */
@@ -74,6 +74,7 @@ export const TABLES = statement(
     name: 'rel.relname',
     partitioned: `rel.relkind = 'p'`,
     rls: 'rel.relrowsecurity',
+    forceRls: 'rel.relforcerowsecurity',
     partition: 'rel.relispartition',
     comment: 'ds.description',
     // Only partitioned tables and partitions pay for these (partitions.ts compares them).

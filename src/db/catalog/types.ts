@@ -103,6 +103,8 @@ export interface CatalogTable {
   readonly triggers: readonly CatalogTrigger[];
   /** row-level security enabled */
   readonly rls: boolean;
+  /** row-level security applies to the table owner too (FORCE) */
+  readonly forceRls: boolean;
   readonly policies: readonly CatalogPolicy[];
   /** privileges granted to roles other than its owner (query.ts GRANTS) */
   readonly grants: readonly CatalogGrant[];

@@ -6,11 +6,12 @@ import { normalizeSql } from './normalize.js';
 import type { Noted } from './types.js';
 
 /**
- * Row-level security as the table declares it: enabled when `rls: true` (never disabled: a table
- * without it is left as it is), and each declared policy against the live one of its name: kind,
- * command, roles, and USING and WITH CHECK as the server prints them (the manifest's spelled on a
- * temporary table of the declared columns where the text differs, deparse.ts). Policies of other
- * names are left alone (verify lists them as unmanaged).
+ * Row-level security as the table declares it: enabled when `rls: true`, and forced on the owner
+ * too with `rls: force` (never disabled or unforced: a table without them is left as it is), and
+ * each declared policy against the live one of its name: kind, command, roles, and USING and WITH
+ * CHECK as the server prints them (the manifest's spelled on a temporary table of the declared
+ * columns where the text differs, deparse.ts). Policies of other names are left alone (verify lists
+ * them as unmanaged).
  */
 export function diffPolicies(
   schema: string,
@@ -21,6 +22,11 @@ export function diffPolicies(
 ): void {
   if (table.rls && !live.rls)
     at(table.name, 'row level security is disabled; expected enabled (rls: true)', { kind: 'enable rls', table });
+  if (table.rls === 'force' && !live.forceRls)
+    at(table.name, 'row level security is not forced; expected forced on the owner too (rls: force)', {
+      kind: 'force rls',
+      table,
+    });
   for (const policy of table.policies ?? []) {
     const where = `${table.name}.${policy.name}`;
     const found = live.policies.find((p) => p.name === policy.name);

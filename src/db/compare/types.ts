@@ -98,6 +98,7 @@ export type Change =
   | { readonly kind: 'trigger'; readonly table: Table; readonly column: Column; readonly replace: boolean }
   | { readonly kind: 'drop trigger'; readonly table: Table; readonly name: string }
   | { readonly kind: 'enable rls'; readonly table: Table }
+  | { readonly kind: 'force rls'; readonly table: Table }
   /** a policy of `policies:` missing, or differing (`replace`: dropped and created again) */
   | { readonly kind: 'declared policy'; readonly table: Table; readonly policy: Policy; readonly replace: boolean }
   /** a role of `grants:` lacking `privileges` of the table (`all`: ALL) */

@@ -16,6 +16,16 @@ export const enableRls = (on: On): Step =>
     place(on),
   );
 
+/** FORCE ROW LEVEL SECURITY: the owner's queries too go through the policies; a catalog change, like enabling. */
+export const forceRls = (on: On): Step =>
+  inTransaction(
+    'force rls',
+    `${on.schema}.${on.table}`,
+    `ALTER TABLE ${qualified(on.schema, on.table)} FORCE ROW LEVEL SECURITY`,
+    lock(on),
+    place(on),
+  );
+
 /** The statement creating a declared policy; no TO is PUBLIC, every role. */
 export function createPolicySql(on: On, p: Policy): string {
   // PUBLIC is a keyword, not a role: quoted it would name a role called public.

@@ -38,7 +38,7 @@ import {
 import { withHazard, type Step } from './steps.js';
 import { comment, newTable, trigger } from './tables.js';
 import { declaredTrigger, dropTrigger } from './triggers.js';
-import { declaredPolicy, enableRls } from './policies.js';
+import { declaredPolicy, enableRls, forceRls } from './policies.js';
 import { grantStep } from './grants.js';
 import { waitingKey } from './waiting-keys.js';
 import { regenerate } from './generated-columns.js';
@@ -214,6 +214,8 @@ export class ServicePlan {
         return this.put('triggers', dropTrigger(this.on(change.table.name), change.name));
       case 'enable rls':
         return this.put('policies', enableRls(this.on(change.table.name)));
+      case 'force rls':
+        return this.put('policies', forceRls(this.on(change.table.name)));
       case 'declared policy':
         return this.put('policies', ...declaredPolicy(this.on(change.table.name), change.policy, change.replace));
       case 'grant':

@@ -45,6 +45,7 @@ export type StepKind =
   | 'attach index'
   | 'comment'
   | 'enable rls'
+  | 'force rls'
   | 'create policy'
   | 'drop policy'
   | 'grant'
