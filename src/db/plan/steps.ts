@@ -49,6 +49,7 @@ export type StepKind =
   | 'force rls'
   | 'create policy'
   | 'drop policy'
+  | 'grant'
   | 'create trigger'
   | 'drop trigger'
   | 'create function'
