@@ -83,7 +83,7 @@ export async function verifyServices(
       if (drift.length === 0) connections.markInSync(target, service);
       const differences = drift.map(({ where, message }) => ({ where, message }));
       const notes = await appliedDeclarations(db, model, service, catalog);
-      return { drift: differences, notes, unmanaged: unmanagedObjects(service, catalog) };
+      return { drift: differences, notes, unmanaged: unmanagedObjects(model, service, catalog) };
     } catch (err) {
       return { error: scrub(errorLine(err)), drift: [], notes: [], unmanaged: [] };
     }

@@ -8,6 +8,7 @@ import type { ServiceFunctions } from './functions.js';
 import type { ServiceSequences } from './sequences.js';
 import type { TableTriggers } from './triggers.js';
 import type { TablePolicies } from './policies.js';
+import type { TableGrants } from './grants.js';
 import type { ServiceViews } from './views.js';
 
 export interface ServiceEnums {
@@ -29,6 +30,7 @@ interface Planned {
   readonly sequences: ServiceSequences;
   readonly triggers: TableTriggers;
   readonly policies: TablePolicies;
+  readonly grants: TableGrants;
 }
 
 interface Manifest extends Planned {
@@ -82,14 +84,10 @@ export function manifestData(m: Planned): Record<string, unknown> {
           tables: Object.fromEntries(
             tables.map((t) => [
               t.place.name,
-              tableData(
-                t,
-                baseColumns(t),
-                m.plan.tableBase.get(t)!,
-                trailingMixin(t),
-                m.triggers.get(t),
-                m.policies.get(t),
-              ),
+              tableData(t, baseColumns(t), m.plan.tableBase.get(t)!, trailingMixin(t), m.triggers.get(t), {
+                ...m.policies.get(t),
+                ...(m.grants.has(t) && { grants: m.grants.get(t) }),
+              }),
             ]),
           ),
           ...(m.functions.has(service) && { functions: m.functions.get(service) }),
@@ -120,6 +118,7 @@ function tableData(
   choice: string | false,
   mixin?: { name: string; length: number },
   triggers?: Record<string, Record<string, unknown>>,
+  /** its row-level security, policies and grants */
   security?: Record<string, unknown>,
 ) {
   const inBase = new Set(base.map((c) => c.name));

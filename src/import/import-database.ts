@@ -15,6 +15,7 @@ import { validateImported } from './validate.js';
 import { importFunctions } from './functions.js';
 import { importTriggers } from './triggers.js';
 import { importPolicies } from './policies.js';
+import { importGrants } from './grants.js';
 import { importViews } from './views.js';
 import { importSequences } from './sequences.js';
 
@@ -114,6 +115,7 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const functions = importFunctions(live.functions, imported, unsupported);
   const triggers = importTriggers(imported, functions, unsupported);
   const policies = importPolicies(imported, unsupported);
+  const grants = importGrants(imported, unsupported);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
   const sequences = importSequences(live.sequences, keptSchemas, unsupported);
   const planned = {
@@ -128,6 +130,7 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
     functions,
     triggers,
     policies,
+    grants,
     source: o.source,
   };
   const data = manifestData(planned);

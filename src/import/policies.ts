@@ -11,7 +11,8 @@ export type TablePolicies = ReadonlyMap<ImportedTable, Record<string, unknown>>;
  * its kind, command, roles and conditions as the server prints them (the defaults left out). A policy
  * the manifest cannot state (a name it refuses, a condition that is not one expression) is listed
  * instead, whole. FORCE on a table whose
- * row-level security is disabled (it does nothing then) has no manifest form: push leaves it.
+ * row-level security is disabled (it does nothing then) has no manifest form: push leaves it (grants are imported by
+ * grants.ts).
  */
 export function importPolicies(tables: readonly ImportedTable[], unsupported: Finding[]): TablePolicies {
   const out = new Map<ImportedTable, Record<string, unknown>>();

@@ -352,6 +352,36 @@ export const policySchema = mapping(
   'a policy { as?, for?, to?, using?, withCheck? }',
 ).meta({ description: 'A row-level security policy of the table: created or replaced by push.' });
 
+/** The privileges a table grants (GRANT … ON TABLE), in PostgreSQL's order. */
+export const TABLE_PRIVILEGES = ['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger'] as const;
+
+/** `role: [privileges]` or `role: all`, by role name: any spelling (an adopted database's `App_Reader`), or public. */
+export const grantsSchema = z
+  .record(
+    z.string().meta({ ...EDITOR_RULES.objectName, minLength: 1, maxLength: MAX_IDENTIFIER_BYTES }),
+    z.union(
+      [
+        z.literal('all'),
+        z
+          .array(oneOf(TABLE_PRIVILEGES), {
+            error: (iss) => `expected all or a list of privileges, got ${describe(iss.input)}`,
+          })
+          .min(1, { error: 'expected at least one privilege' }),
+      ],
+      {
+        error: (iss) =>
+          `expected all or a list of privileges (${TABLE_PRIVILEGES.join(', ')}), got ${describe(iss.input)}`,
+      },
+    ),
+    { error: (iss) => `expected grants (a mapping of role: [privileges]), got ${describe(iss.input)}` },
+  )
+  .meta({
+    description:
+      'Privileges granted on the table, by role (or public): [select, insert, …] or all. Push grants what a ' +
+      'role lacks and revokes nothing; the roles must exist (push creates none). Grants not declared here are ' +
+      'left alone (verify lists them as unmanaged).',
+  });
+
 export const tableSchema = mapping(
   {
     base: z
@@ -495,6 +525,7 @@ export const tableSchema = mapping(
           'policies not declared here are left alone (verify lists them as unmanaged).',
       })
       .optional(),
+    grants: grantsSchema.optional(),
     triggers: dict(triggerSchema, 'triggers')
       .meta({
         description:
@@ -916,6 +947,7 @@ export type PartitionByInput = z.infer<typeof partitionBySchema>;
 export type PartitionInput = z.infer<typeof partitionSchema>;
 export type ViewInput = z.infer<typeof viewSchema>;
 export type PolicyInput = z.infer<typeof policySchema>;
+export type GrantsInput = z.infer<typeof grantsSchema>;
 export type TriggerInput = z.infer<typeof triggerSchema>;
 export type RoutineInput = z.infer<typeof routineSchema>;
 export type SequenceInput = z.infer<typeof sequenceSchema>;

@@ -43,6 +43,20 @@ export function objectNameProblem(name: string, what: string): string | undefine
   return undefined;
 }
 
+/**
+ * Returns why `role` cannot name a role a policy applies to or a table is granted to: any spelling
+ * (an adopted database's `App_Reader`) within PostgreSQL's length, but not a name standing for the
+ * role that runs push, which PostgreSQL would store as that role.
+ */
+export function roleNameProblem(role: string): string | undefined {
+  return (
+    objectNameProblem(role, 'role name') ??
+    (/^(current_user|current_role|session_user)$/.test(role)
+      ? `${role} stands for the role that runs push; expected a role's name, or public`
+      : undefined)
+  );
+}
+
 export function reservedSchemaProblem(schema: string): string | undefined {
   if (isReservedSchema(schema)) {
     return (

@@ -1,6 +1,6 @@
 import type { YamlPath } from '../manifest/diagnostics.js';
 import type { PolicyInput } from '../manifest/schema.js';
-import { identifierProblem, objectNameProblem } from './names.js';
+import { identifierProblem, roleNameProblem } from './names.js';
 import { sqlFragmentProblem } from './sql-fragment.js';
 import type { Policy } from './types.js';
 
@@ -18,11 +18,7 @@ export function resolvePolicies(inputs: Record<string, PolicyInput>, path: YamlP
     if (nameProblem) report(nameProblem, at, true);
     const command = input.for ?? 'all';
     (input.to ?? []).forEach((role, i) => {
-      const problem =
-        objectNameProblem(role, 'role name') ??
-        (/^(current_user|current_role|session_user)$/.test(role)
-          ? `${role} stands for the role that runs push; expected a role's name, or public`
-          : undefined);
+      const problem = roleNameProblem(role);
       if (problem) report(problem, [...at, 'to', i]);
     });
     for (const key of ['using', 'withCheck'] as const) {

@@ -15,6 +15,7 @@ import { foreignSchemaProblem, sqlFragmentProblem } from './sql-fragment.js';
 import { referenceDrafts, type ReferenceDraft } from './reference-drafts.js';
 import { resolvePartitioning, uniqueKeysOf } from './resolve-partitions.js';
 import { resolvePolicies } from './resolve-policies.js';
+import { resolveGrants } from './resolve-grants.js';
 import { resolveTriggers } from './resolve-triggers.js';
 import { softDeleteCheck, tableSoftDelete } from './soft-delete.js';
 import type {
@@ -25,6 +26,7 @@ import type {
   Partitioning,
   Service,
   SoftDelete,
+  Grant,
   Policy,
   Table,
   Trigger,
@@ -55,6 +57,7 @@ export interface TableDraft {
   readonly rls?: true | 'force';
   readonly policies?: readonly Policy[];
   readonly triggers?: readonly Trigger[];
+  readonly grants?: readonly Grant[];
 }
 
 export function resolveTable(
@@ -62,7 +65,7 @@ export function resolveTable(
   input: TableInput,
   path: YamlPath,
   shared: SharedSets,
-  scope: ColumnScope & { readonly schema: string },
+  scope: ColumnScope & { readonly schema: string; readonly serviceRoles: ReadonlyMap<string, string> },
 ): Omit<TableDraft, 'typeName'> {
   const diagnostics = scope.diagnostics;
   const report = (message: string, at: YamlPath, atKey = false) => diagnostics.push({ path: at, message, atKey });
@@ -240,6 +243,7 @@ export function resolveTable(
   const partitioning = resolvePartitioning(input, path, shape, report);
   const touched = columns.filter((c) => c.onUpdateTrigger).map((c) => constraintNames.onUpdateTrigger(name, c.name));
   const policies = input.policies && resolvePolicies(input.policies, [...path, 'policies'], report);
+  const grants = input.grants && resolveGrants(input.grants, [...path, 'grants'], scope.serviceRoles, report);
   const triggers =
     input.triggers && resolveTriggers(input.triggers, [...path, 'triggers'], new Set(touched), { report, columnList });
 
@@ -260,6 +264,7 @@ export function resolveTable(
     ...(input.rls && { rls: input.rls }),
     ...(policies && { policies }),
     ...(triggers && { triggers }),
+    ...(grants && { grants }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { constraintNames } from '../shared/conventions.js';
+import { constraintNames, roleName } from '../shared/conventions.js';
 import { formatPath, type Diagnostic, type YamlPath } from '../manifest/diagnostics.js';
 import type { ManifestInput } from '../manifest/schema.js';
 import { ENV_NAME } from '../manifest/value-rules.js';
@@ -34,6 +34,8 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
   }
   const extensions = resolveExtensions(manifest.extensions ?? [], report);
   const services: ServiceDraft[] = [];
+  // Each service's own role (schemagen roles) → the service: no table declares grants to one.
+  const serviceRoles = new Map(Object.keys(manifest.services).map((s) => [roleName(s), s] as const));
   const enumOwners = new Map<string, string[]>();
   for (const [name, svc] of Object.entries(manifest.services))
     for (const e of Object.keys(svc.enums ?? {})) enumOwners.set(e, [...(enumOwners.get(e) ?? []), name]);
@@ -81,7 +83,7 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
       diagnostics,
     );
     const userTypes = new Map([...domainTypes(domains), ...compositeTypes(composites)]);
-    const scope = { schema, enums: enumValues, userTypes, diagnostics, enumOwners };
+    const scope = { schema, enums: enumValues, userTypes, diagnostics, enumOwners, serviceRoles };
     const drafts = Object.entries(svc.tables).map(([t, input]) =>
       resolveTable(t, input, [...path, 'tables', t], shared, scope),
     );

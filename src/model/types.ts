@@ -192,6 +192,8 @@ export interface Table {
   readonly policies?: readonly Policy[];
   /** the triggers the manifest declares on it (`triggers:`); none when it declares none */
   readonly triggers?: readonly Trigger[];
+  /** the privileges it grants, by role (`grants:`); none when it declares none */
+  readonly grants?: readonly Grant[];
   readonly foreignKeys: readonly ForeignKey[];
   readonly relations: readonly Relation[];
 }
@@ -206,6 +208,21 @@ export interface Policy {
   readonly using?: string;
   readonly withCheck?: string;
 }
+
+/**
+ * Privileges a table grants a role (`grants:`): push grants what the role lacks and revokes nothing.
+ * Drizzle has no form for a grant, so no code is generated.
+ */
+export interface Grant {
+  /** the role's name as PostgreSQL spells it; `public` for every role */
+  readonly role: string;
+  /** `all`: every privilege the server has on a table (ALL; MAINTAIN too from PostgreSQL 17) */
+  readonly all: boolean;
+  /** the privileges, in PostgreSQL's order (the seven of `all` when `all`) */
+  readonly privileges: readonly TablePrivilege[];
+}
+
+export type TablePrivilege = 'select' | 'insert' | 'update' | 'delete' | 'truncate' | 'references' | 'trigger';
 
 /**
  * A trigger the table declares: SQL the service owns, created or replaced by push and compared by

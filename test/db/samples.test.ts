@@ -44,6 +44,7 @@ const CASES: readonly Sample[] = [
   { file: 'features/views.sql' },
   { file: 'features/extensions.sql' },
   { file: 'features/functions-and-triggers.sql' },
+  { file: 'features/policies.sql' },
   { file: 'features/trailing-columns.sql', imports: /^mixins:\n {2}guid_modified:/m },
 ];
 

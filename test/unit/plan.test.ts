@@ -69,6 +69,7 @@ const liveOrders = (extra: Partial<CatalogTable> = {}): CatalogTable => ({
   rls: false,
   forceRls: false,
   policies: [],
+  grants: [],
   ...extra,
 });
 const liveIndex = (name: string): CatalogIndex => ({
@@ -128,6 +129,7 @@ function plan(
       functions: [],
       sequences: [],
       extensions: [],
+      roles: [],
       elsewhere: [],
     },
     drift,

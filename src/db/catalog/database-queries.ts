@@ -28,3 +28,10 @@ select ns.nspname as "schema", c.relname as "name", format_type(s.seqtypid, null
   params: (p) => [p.schemas],
   keys: [],
 };
+
+/** The roles of the server, by name: a declared grant names one (push creates no roles). */
+export const ROLES: CatalogStatement = {
+  text: `select rolname as "name" from pg_roles order by rolname`,
+  params: () => [],
+  keys: ['name'],
+};

@@ -231,6 +231,24 @@ export const POLICIES = statement(
   `from rel join pg_policy p on p.polrelid = rel.oid order by p.polname`,
 );
 
+/**
+ * Each table's privileges granted to roles other than its owner (PUBLIC as `public`), one row per
+ * role: the privileges as a JSON array of lowercase names, whether they are every privilege the
+ * server has on a table (ALL), and whether any may be granted on (WITH GRANT OPTION).
+ */
+export const GRANTS = statement(
+  { table: 'c.oid' },
+  {
+    role: `coalesce(r.rolname, 'public')`,
+    privileges: 'json_agg(distinct lower(a.privilege_type))::text',
+    all: `count(distinct a.privilege_type) = (select count(*) from aclexplode(acldefault('r', c.relowner)))`,
+    grantable: 'bool_or(a.is_grantable)',
+  },
+  `from rel join pg_class c on c.oid = rel.oid cross join lateral aclexplode(c.relacl) a
+    left join pg_roles r on r.oid = a.grantee
+    where a.grantee <> c.relowner group by c.oid, c.relowner, a.grantee, r.rolname order by 2`,
+);
+
 export const OWNED_SEQUENCES = statement(
   { table: 'dep.refobjid', column: 'dep.refobjsubid', sequence: 'sq.relname' },
   {},

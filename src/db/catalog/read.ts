@@ -9,7 +9,7 @@ import {
   type CatalogStatement,
 } from './query.js';
 import { COMPOSITES, DOMAINS } from './type-queries.js';
-import { EXTENSIONS, SEQUENCES } from './database-queries.js';
+import { EXTENSIONS, ROLES, SEQUENCES } from './database-queries.js';
 import { objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
 import type {
@@ -58,39 +58,52 @@ export async function readCatalogs(
     forImport: options.forImport ?? false,
   };
   const read = <T>(s: CatalogStatement) => db.query<T>(s.text, s.params(params));
-  const [tables, present, elsewhere, enums, views, domains, composites, functions, extensions, sequences, unmanaged] =
-    await Promise.all([
-      readTables(read),
-      read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
-      read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
-      read<Record<string, unknown>>(ENUMS).then((rows) =>
-        rows.map((r) => {
-          const e = objectOf<CatalogEnum>(ENUMS, r);
-          e.values = parsedJson(e.values);
-          return e;
-        }),
-      ),
-      read<Record<string, unknown>>(VIEWS).then((rows) =>
-        rows.map((r) => {
-          const v = objectOf<CatalogView>(VIEWS, r);
-          for (const key of ['options', 'columns', 'indexes', 'reads'] as const)
-            Object.assign(v, { [key]: parsedJson(v[key]) });
-          return v;
-        }),
-      ),
-      read<CatalogDomain & { checks: unknown }>(DOMAINS).then((rows) =>
-        rows.map((d): CatalogDomain => ({ ...d, checks: parsedJson(d.checks) })),
-      ),
-      read<CatalogComposite & { attributes: unknown }>(COMPOSITES).then((rows) =>
-        rows.map((c): CatalogComposite => ({ ...c, attributes: parsedJson(c.attributes) })),
-      ),
-      read<CatalogFunction>(FUNCTIONS),
-      read<{ name: string }>(EXTENSIONS).then((rows) => rows.map((r) => r.name)),
-      read<CatalogSequence>(SEQUENCES),
-      options.unmanaged
-        ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
-        : undefined,
-    ]);
+  const [
+    tables,
+    present,
+    elsewhere,
+    enums,
+    views,
+    domains,
+    composites,
+    functions,
+    extensions,
+    roles,
+    sequences,
+    unmanaged,
+  ] = await Promise.all([
+    readTables(read),
+    read<{ name: string }>(SCHEMAS).then((rows) => rows.map((r) => r.name)),
+    read<Record<string, unknown>>(ELSEWHERE).then((rows) => rows.map((r) => objectOf<Found>(ELSEWHERE, r))),
+    read<Record<string, unknown>>(ENUMS).then((rows) =>
+      rows.map((r) => {
+        const e = objectOf<CatalogEnum>(ENUMS, r);
+        e.values = parsedJson(e.values);
+        return e;
+      }),
+    ),
+    read<Record<string, unknown>>(VIEWS).then((rows) =>
+      rows.map((r) => {
+        const v = objectOf<CatalogView>(VIEWS, r);
+        for (const key of ['options', 'columns', 'indexes', 'reads'] as const)
+          Object.assign(v, { [key]: parsedJson(v[key]) });
+        return v;
+      }),
+    ),
+    read<CatalogDomain & { checks: unknown }>(DOMAINS).then((rows) =>
+      rows.map((d): CatalogDomain => ({ ...d, checks: parsedJson(d.checks) })),
+    ),
+    read<CatalogComposite & { attributes: unknown }>(COMPOSITES).then((rows) =>
+      rows.map((c): CatalogComposite => ({ ...c, attributes: parsedJson(c.attributes) })),
+    ),
+    read<CatalogFunction>(FUNCTIONS),
+    read<{ name: string }>(EXTENSIONS).then((rows) => rows.map((r) => r.name)),
+    read<{ name: string }>(ROLES).then((rows) => rows.map((r) => r.name)),
+    read<CatalogSequence>(SEQUENCES),
+    options.unmanaged
+      ? read<Record<string, unknown>>(UNMANAGED).then((rows) => rows.map((r) => objectOf<Unmanaged>(UNMANAGED, r)))
+      : undefined,
+  ]);
   const schemas = new Map<string, CatalogSchema>();
   const names = [...present, ...(asked ?? []).map((r) => r.schema).filter((s) => !present.includes(s))];
   for (const schema of names) {
@@ -105,6 +118,7 @@ export async function readCatalogs(
       functions: functions.filter((f) => f.schema === schema),
       composites: composites.filter((c) => c.schema === schema),
       extensions,
+      roles,
       sequences: sequences.filter((q) => q.schema === schema),
       elsewhere: elsewhere.filter((e) => request?.lookFor?.includes(e.table) && !skip.has(e.schema)),
       ...(unmanaged && { unmanaged: unmanaged.filter((u) => u.schema === schema) }),

@@ -1,6 +1,8 @@
+import { TABLE_PRIVILEGES } from '../../manifest/schema.js';
 import type {
   CatalogColumn,
   CatalogConstraint,
+  CatalogGrant,
   CatalogIndex,
   CatalogPolicy,
   CatalogTable,
@@ -9,6 +11,7 @@ import type {
 import {
   COLUMNS,
   CONSTRAINTS,
+  GRANTS,
   INDEXES,
   OWNED_SEQUENCES,
   TABLES,
@@ -17,6 +20,9 @@ import {
   TYPES,
   type CatalogStatement,
 } from './query.js';
+
+/** A table's privileges in the order GRANT's documentation lists them (MAINTAIN from PostgreSQL 17). */
+const PRIVILEGES: readonly string[] = [...TABLE_PRIVILEGES, 'maintain'];
 
 /** Sends one catalog statement with the read's parameters. */
 export type Read = <T>(s: CatalogStatement) => Promise<T[]>;
@@ -69,6 +75,7 @@ export async function readTables(read: Read): Promise<Map<string, CatalogTable[]
   const constraintRows = read<Row>(CONSTRAINTS);
   const triggerRows = read<Row>(TRIGGERS);
   const policyRows = read<Row>(POLICIES);
+  const grantRows = read<Row>(GRANTS);
   const tables = tableRows.then(placeTables);
   const nameOf = Promise.all([tables, columnRows, typeRows, ownedRows]).then(([t, ...rows]) =>
     placeColumns(t, ...rows),
@@ -92,6 +99,13 @@ export async function readTables(read: Read): Promise<Map<string, CatalogTable[]
           .policies.push({ ...policy, to: parsedJson<readonly string[]>(policy.to as unknown as string) });
       }
     }),
+    Promise.all([tables, grantRows]).then(([t, rows]) => {
+      for (const row of rows) {
+        const grant = objectOf<CatalogGrant>(GRANTS, row);
+        grant.privileges = parsedJson(grant.privileges).sort((a, b) => PRIVILEGES.indexOf(a) - PRIVILEGES.indexOf(b));
+        t.byOid.get(row.table)!.grants.push(grant);
+      }
+    }),
   ]);
   return (await tables).bySchema;
 }
@@ -101,7 +115,7 @@ function placeTables(rows: readonly Row[]): Placed {
   const bySchema = new Map<string, CatalogTable[]>();
   for (const row of rows) {
     const table = objectOf<CatalogTable>(TABLES, row);
-    Object.assign(table, { columns: [], constraints: [], indexes: [], triggers: [], policies: [] });
+    Object.assign(table, { columns: [], constraints: [], indexes: [], triggers: [], policies: [], grants: [] });
     byOid.set(row.oid, table);
     if (!bySchema.has(table.schema)) bySchema.set(table.schema, []);
     bySchema.get(table.schema)!.push(table);

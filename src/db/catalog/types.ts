@@ -106,6 +106,20 @@ export interface CatalogTable {
   /** row-level security applies to the table owner too (FORCE) */
   readonly forceRls: boolean;
   readonly policies: readonly CatalogPolicy[];
+  /** privileges granted to roles other than its owner (query.ts GRANTS) */
+  readonly grants: readonly CatalogGrant[];
+}
+
+/** The privileges a table grants one role other than its owner (query.ts GRANTS). */
+export interface CatalogGrant {
+  /** the role's name; `public` for PUBLIC */
+  readonly role: string;
+  /** lowercase privilege names (select, insert, …, maintain from PostgreSQL 17) */
+  readonly privileges: readonly string[];
+  /** every privilege the server has on a table */
+  readonly all: boolean;
+  /** some held WITH GRANT OPTION */
+  readonly grantable: boolean;
 }
 
 /** A row-level security policy (query.ts POLICIES). */
@@ -247,6 +261,8 @@ export interface CatalogSchema {
   readonly sequences: readonly CatalogSequence[];
   /** the extensions of the database (not of the schema), plpgsql aside */
   readonly extensions: readonly string[];
+  /** the roles of the server (not of the schema), by name */
+  readonly roles: readonly string[];
   /**
    * tables with one of `lookFor`'s names in other non-system schemas not owned by another service:
    * where misrouted tables land

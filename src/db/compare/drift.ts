@@ -13,6 +13,7 @@ import { diffPartitions } from './partitions.js';
 import { diffTriggers } from './triggers.js';
 import { diffDeclaredTriggers } from './declared-triggers.js';
 import { diffPolicies } from './policies.js';
+import { diffGrants, missingRoles } from './grants.js';
 import { diffViews } from './views.js';
 import { list, same, type Change, type ColumnAspect, type Drift, type Noted } from './types.js';
 
@@ -46,6 +47,7 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
         message: 'extension is missing from the database',
         change: { kind: 'create extension', name },
       });
+  missingRoles(service.tables, new Set(catalog.roles), at);
   if (!catalog.exists) {
     drift.push({
       service: service.name,
@@ -156,6 +158,7 @@ function diffTable(schema: string, table: Table, actual: CatalogTable, at: Noted
     );
   diffDeclaredTriggers(schema, table, actual, at, equivalence);
   diffPolicies(schema, table, actual, at, equivalence);
+  diffGrants(table, actual, at);
 }
 
 /** Generated or not as the manifest says, by an expression the server spells as it spells the manifest's. */

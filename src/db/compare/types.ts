@@ -5,11 +5,13 @@ import type {
   Composite,
   Domain,
   Enum,
+  Grant,
   Index,
   Partition,
   Routine,
   Policy,
   Table,
+  TablePrivilege,
   Trigger,
   View,
 } from '../../model/types.js';
@@ -99,6 +101,15 @@ export type Change =
   | { readonly kind: 'force rls'; readonly table: Table }
   /** a policy of `policies:` missing, or differing (`replace`: dropped and created again) */
   | { readonly kind: 'declared policy'; readonly table: Table; readonly policy: Policy; readonly replace: boolean }
+  /** a role of `grants:` lacking `privileges` of the table (`all`: ALL) */
+  | {
+      readonly kind: 'grant';
+      readonly table: Table;
+      readonly grant: Grant;
+      readonly privileges: 'all' | readonly TablePrivilege[];
+    }
+  /** a role of `grants:` the server does not have: refused (push creates no roles) */
+  | { readonly kind: 'missing role'; readonly table: Table; readonly role: string }
   /** a trigger of `triggers:` missing, or differing (`replace`: dropped and created again) */
   | { readonly kind: 'declared trigger'; readonly table: Table; readonly trigger: Trigger; readonly replace: boolean }
   /** partitioned otherwise than the manifest says (`live`: pg_get_partkeydef, null when not partitioned): refused */

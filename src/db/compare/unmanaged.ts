@@ -1,4 +1,4 @@
-import type { Service } from '../../model/types.js';
+import type { Model, Service } from '../../model/types.js';
 import type { CatalogSchema } from '../catalog/types.js';
 import { declaredPartitions } from './partitions.js';
 import { TOUCH_FUNCTION, isOurs } from './triggers.js';
@@ -6,6 +6,7 @@ import { declaredViews } from './views.js';
 import { declaredFunctions } from './functions.js';
 import { declaredTriggers } from './declared-triggers.js';
 import { declaredPolicies } from './policies.js';
+import { unmanagedGrants } from './grants.js';
 import { declaredSequences } from './sequences.js';
 
 /**
@@ -13,9 +14,10 @@ import { declaredSequences } from './sequences.js';
  * (views, functions, partitions, …), which push leaves alone, less this tool's own trigger function
  * and the triggers calling it (the manifest declares those with `enforce: database`), the triggers
  * of `triggers:`, the policies of `policies:` and row level security of `rls: true`, and the
- * partitions, views, domains, composite types and sequences the manifest declares.
+ * partitions, views, domains, composite types and sequences the manifest declares; then the grants
+ * on its tables that `grants:` does not declare (grants.ts).
  */
-export function unmanagedObjects(service: Service, catalog: CatalogSchema): string[] {
+export function unmanagedObjects(model: Model, service: Service, catalog: CatalogSchema): string[] {
   const { schema } = service;
   const partitions = declaredPartitions(service.tables);
   const views = declaredViews(service.views);
@@ -42,5 +44,12 @@ export function unmanagedObjects(service: Service, catalog: CatalogSchema): stri
         !(u.kind === 'composite type' && service.composites.some((c) => c.name === u.name)) &&
         !(u.kind === 'sequence not owned by a column' && sequences.has(u.name)),
     )
-    .map((u) => `${u.kind} ${u.schema}.${u.name}`);
+    .map((u) => `${u.kind} ${u.schema}.${u.name}`)
+    .concat(
+      unmanagedGrants(
+        service,
+        catalog,
+        model.services.map((s) => s.name),
+      ),
+    );
 }

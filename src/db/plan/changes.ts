@@ -22,13 +22,13 @@ export function planService(input: PlanInput): Plan {
 
 /**
  * The drift's changes; a schema that does not exist yet gets every object of the service created
- * (after the missing extensions, which are the database's).
+ * (after the missing extensions, which are the database's), unless a role its grants name is missing.
  */
 function everything({ service, drift }: PlanInput): Change[] {
   const changes = drift.flatMap((d) => (d.change && !d.elsewhere ? [d.change] : []));
   if (!changes.some((c) => c.kind === 'create schema')) return changes;
   return [
-    ...changes.filter((c) => c.kind === 'create extension'),
+    ...changes.filter((c) => c.kind === 'create extension' || c.kind === 'missing role'),
     { kind: 'create schema' },
     ...service.enums.map((e): Change => ({ kind: 'create enum', enum: e })),
     ...service.domains.map((domain): Change => ({ kind: 'create domain', domain })),

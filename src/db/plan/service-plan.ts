@@ -39,6 +39,7 @@ import { withHazard, type Step } from './steps.js';
 import { comment, newTable, trigger } from './tables.js';
 import { declaredTrigger, dropTrigger } from './triggers.js';
 import { declaredPolicy, enableRls, forceRls } from './policies.js';
+import { grantStep } from './grants.js';
 import { waitingKey } from './waiting-keys.js';
 import { regenerate } from './generated-columns.js';
 
@@ -86,6 +87,7 @@ const STAGES = [
   'functions',
   'triggers',
   'policies',
+  'grants',
   'create views',
   'declared views',
 ] as const;
@@ -216,6 +218,13 @@ export class ServicePlan {
         return this.put('policies', forceRls(this.on(change.table.name)));
       case 'declared policy':
         return this.put('policies', ...declaredPolicy(this.on(change.table.name), change.policy, change.replace));
+      case 'grant':
+        return this.put('grants', grantStep(this.on(change.table.name), change.grant, change.privileges));
+      case 'missing role':
+        return void this.refusals.push(
+          `${this.schema}.${change.table.name}: grants: role ${change.role} does not exist; push creates no ` +
+            `roles: create it first (CREATE ROLE ${change.role}), then push again`,
+        );
       case 'declared trigger': {
         const on = this.on(change.table.name);
         // Dropped with the rules, before columns go: its UPDATE OF columns may be among them.

@@ -48,6 +48,7 @@ export type StepKind =
   | 'force rls'
   | 'create policy'
   | 'drop policy'
+  | 'grant'
   | 'create trigger'
   | 'drop trigger'
   | 'create function'

@@ -8,17 +8,19 @@ import { createPartition } from './partitions.js';
 import { inTransaction, type Step } from './steps.js';
 import { declaredTrigger, dropTrigger } from './triggers.js';
 import { declaredPolicy, enableRls, forceRls } from './policies.js';
+import { newTableGrants } from './grants.js';
 
 /** Where the plan puts a step (changes.ts STAGES). */
 export type Put = (
-  stage: 'create tables' | 'add foreign keys' | 'indexes' | 'comments' | 'triggers' | 'policies',
+  stage: 'create tables' | 'add foreign keys' | 'indexes' | 'comments' | 'triggers' | 'policies' | 'grants',
   ...steps: Step[]
 ) => void;
 
 /**
  * A new table: created with its key, uniques and checks (and its declared partitions); its foreign
  * keys once every table exists (but those that `waits` for a later round of the push), then its indexes,
- * comments, triggers and row-level security (after the service's functions, which they call).
+ * comments, triggers and row-level security (after the service's functions, which they call), and
+ * its grants.
  */
 export function newTable(on: On, table: Table, put: Put, waits: (fk: ForeignKey) => boolean = () => false): void {
   const object = `${on.schema}.${table.name}`;
@@ -34,6 +36,7 @@ export function newTable(on: On, table: Table, put: Put, waits: (fk: ForeignKey)
   if (table.rls) put('policies', enableRls(on));
   if (table.rls === 'force') put('policies', forceRls(on));
   for (const p of table.policies ?? []) put('policies', ...declaredPolicy(on, p, false));
+  put('grants', ...newTableGrants(on, table.grants));
 }
 
 export const comment = (on: On, column: string | undefined, text: string | undefined): Step =>
