@@ -23,6 +23,48 @@ const VIEWS = `
   comment on view shop.totals is 'every order';`;
 
 describe.each(BOTH)('on $name', (kind) => {
+  test('a recreated view keeps what hangs on it: its INSTEAD OF trigger, rule and column default', async () => {
+    const p = await project(kind, manifest('integer'));
+    expectOk(await p.run(['push']), 'first push');
+    await p.sql(`
+      create view shop.totals as select id, total from shop.orders;
+      alter view shop.totals alter column total set default 7;
+      create function shop.totals_insert() returns trigger language plpgsql
+        as $$ begin insert into shop.orders (total) values (new.total); return new; end $$;
+      create trigger totals_insert instead of insert on shop.totals for each row execute function shop.totals_insert();
+      create rule totals_keep as on delete to shop.totals do instead nothing;`);
+    await p.write(manifest('bigint'));
+    const pushed = await p.run(['push']);
+    expectOk(pushed, 'push of the recast');
+    const statements = listedStatements(pushed.stdout).join('\n');
+    expect(statements).toContain('CREATE TRIGGER totals_insert INSTEAD OF INSERT ON "shop"."totals" FOR EACH ROW');
+    expect(statements).toMatch(/CREATE RULE totals_keep AS\s+ON DELETE TO "shop"\."totals" DO INSTEAD NOTHING/);
+    expect(statements).toContain('ALTER VIEW "shop"."totals" ALTER COLUMN "total" SET DEFAULT 7');
+    // Written through the view: the trigger inserts, with the view's default; the rule keeps the rows.
+    await p.sql(`insert into shop.totals (total) values (default); delete from shop.totals`);
+    expect(await p.sql(`select total::int as total from shop.orders`)).toEqual([{ total: 7 }]);
+    await expectSettled(p, ['shop'], 'push after the recast');
+  }, 120_000);
+
+  test('a declared view created again keeps a trigger made on it by hand', async () => {
+    const declared = (sql: string, columns: string) =>
+      manifest('integer') + `    views:\n      totals:\n        sql: ${sql}\n        columns: ${columns}\n`;
+    const p = await project(kind, declared('select id, total from shop.orders', '{ id: uuid, total: integer }'));
+    expectOk(await p.run(['push']), 'first push');
+    await p.sql(`
+      create function shop.totals_refuse() returns trigger language plpgsql as $$ begin return null; end $$;
+      create trigger totals_refuse instead of insert on shop.totals for each row execute function shop.totals_refuse();`);
+    // A column fewer: CREATE OR REPLACE cannot do it, so the view is dropped and created again.
+    await p.write(declared('select id from shop.orders', '{ id: uuid }'));
+    const pushed = await p.run(['push']);
+    expectOk(pushed, 'push of the narrower view');
+    expect(listedStatements(pushed.stdout).join('\n')).toContain('DROP VIEW "shop"."totals"');
+    expect(
+      await p.sql(`select tgname from pg_trigger where tgrelid = 'shop.totals'::regclass and not tgisinternal`),
+    ).toEqual([{ tgname: 'totals_refuse' }]);
+    await expectSettled(p, ['shop'], 'push after the narrower view');
+  }, 120_000);
+
   test('views reading a recast column are dropped and recreated around it, with their comment', async () => {
     const p = await project(kind, manifest('integer'));
     expectOk(await p.run(['push']), 'first push');

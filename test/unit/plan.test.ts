@@ -324,6 +324,7 @@ const view = (name: string, reads: string[], depth: number, schema = 'shop'): De
   grants: [{ privilege: 'SELECT', grantee: 'reporting' }],
   owner: null,
   indexes: [],
+  attached: [],
   reads,
   depth,
 });

@@ -1,6 +1,6 @@
 import type { View } from '../../model/types.js';
 import type { Change } from '../compare/types.js';
-import { aroundChanges, type Changed } from './dependents.js';
+import { aroundChanges, attachedSteps, type Changed } from './dependents.js';
 import type { DependentView } from './facts.js';
 import type { Step } from './steps.js';
 import { createView, creationOrder, dropView, dropViewIndex, viewIndex } from './views.js';
@@ -58,10 +58,14 @@ export class DeclaredViews {
     // A replaced view no changed table is under: dropped, and created with the new ones.
     const alone = [...this.replaced].filter(([key]) => !around.handled.has(key)).map(([, c]) => c);
     const created = creationOrder(this.schema, [...this.created, ...alone.map((c) => c.view)]);
+    // What hangs on a replaced view (its triggers, rules, column defaults) goes onto the new one.
+    const attached = alone.flatMap((c) =>
+      dependents.filter((d) => d.schema === this.schema && d.name === c.view.name).flatMap(attachedSteps),
+    );
     return {
       drop: [...around.before, ...alone.map((c) => dropView(this.schema, c.live))],
       recreate: around.after,
-      declared: created.flatMap((view) => createView(this.schema, view)),
+      declared: [...created.flatMap((view) => createView(this.schema, view)), ...attached],
       refusals: around.refusals,
     };
   }

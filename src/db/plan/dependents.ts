@@ -5,7 +5,8 @@ import { inTransaction, type Step } from './steps.js';
 /**
  * PostgreSQL refuses to change the type of a column a view reads (0A000) or to drop it (2BP01). As
  * schema-diff tools do, push drops the views reading the columns it changes and recreates them, with
- * their options, comment, grants, owner and (materialized) indexes, inside the same transaction; a
+ * their options, comment, grants, owner, (materialized) indexes, column defaults, rules and triggers,
+ * inside the same transaction; a
  * view of another schema is another service's to change, so the push is refused naming it.
  */
 export interface AroundChange {
@@ -71,24 +72,19 @@ export function aroundChanges(
     const sql = `DROP ${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualified(v.schema, v.name)}`;
     return inTransaction('drop view', `${v.schema}.${v.name}`, sql, 'ACCESS EXCLUSIVE', {});
   });
-  const after = affected.flatMap(
-    (v) =>
-      replaced.get(`${v.schema}.${v.name}`) ??
-      recreate(v).map((sql, i) =>
-        inTransaction(
-          'create view',
-          `${v.schema}.${v.name}`,
-          sql,
-          'none',
-          {},
-          {
-            scans: v.materialized && i === 0,
-          },
-        ),
-      ),
-  );
+  const after = affected.flatMap((v) => {
+    const declared = replaced.get(`${v.schema}.${v.name}`);
+    if (declared) return [...declared, ...attachedSteps(v)];
+    return recreate(v).map((sql, i) =>
+      inTransaction('create view', `${v.schema}.${v.name}`, sql, 'none', {}, { scans: v.materialized && i === 0 }),
+    );
+  });
   return { before, after, refusals, handled };
 }
+
+/** What hangs on a view dropped and created again from the manifest: put back on the new view. */
+export const attachedSteps = (v: DependentView): Step[] =>
+  v.attached.map((sql) => inTransaction('create view', `${v.schema}.${v.name}`, sql, 'none', {}));
 
 const kind = (v: DependentView) => (v.materialized ? 'materialized view' : 'view');
 
@@ -100,6 +96,7 @@ function recreate(v: DependentView): string[] {
   return [
     `CREATE ${what} ${name}${options} AS ${body}${v.materialized ? ' WITH DATA' : ''}`,
     ...v.indexes.map((ix) => `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${name} USING ${ix.using}`),
+    ...v.attached,
     ...(v.comment !== null ? [`COMMENT ON ${what} ${name} IS ${sqlQuote(v.comment)}`] : []),
     ...(v.owner !== null ? [`ALTER ${what} ${name} OWNER TO ${q(v.owner)}`] : []),
     ...v.grants.map((g) => `GRANT ${g.privilege} ON ${name} TO ${g.grantee === 'PUBLIC' ? 'PUBLIC' : q(g.grantee)}`),

@@ -22,6 +22,11 @@ export interface DependentView {
   readonly owner: string | null;
   /** a materialized view's indexes: name, uniqueness, and what follows USING in pg_get_indexdef */
   readonly indexes: readonly { readonly name: string; readonly unique: boolean; readonly using: string }[];
+  /**
+   * what else hangs on the view, as the statements that make it again: its column defaults
+   * (ALTER VIEW … SET DEFAULT), rules and triggers (INSTEAD OF …), which a DROP VIEW takes along
+   */
+  readonly attached: readonly string[];
   /** the tables (`schema.table`) and columns it reads, directly or through other views */
   readonly reads: readonly string[];
   /** its position among the dependents: a view reading another comes after it */
@@ -104,13 +109,28 @@ select n.nspname as schema, v.relname as name, v.relkind = 'm' as materialized,
        (select coalesce(json_agg(json_build_object('privilege', a.privilege_type,
                  'grantee', case when a.grantee = 0 then 'PUBLIC' else pg_get_userbyid(a.grantee) end)), '[]')
           from aclexplode(v.relacl) a where a.grantee <> v.relowner) as grants,
+       -- The view named "schema"."name" in each, as the statement guard reads the objects a statement touches.
+       (select coalesce(json_agg(s.sql order by s.k, s.name), '[]') from (
+          select 1 as k, a.attname::text as name, format('ALTER %s %s ALTER COLUMN "%s" SET DEFAULT %s',
+                   case when v.relkind = 'm' then 'MATERIALIZED VIEW' else 'VIEW' end, qv.name,
+                   replace(a.attname, '"', '""'), pg_get_expr(ad.adbin, ad.adrelid)) as sql
+            from pg_attrdef ad join pg_attribute a on a.attrelid = ad.adrelid and a.attnum = ad.adnum
+           where ad.adrelid = v.oid
+          union all select 2, rw.rulename::text,
+                 replace(rtrim(pg_get_ruledef(rw.oid), ';'), ' TO ' || v.oid::regclass || ' ', ' TO ' || qv.name || ' ')
+            from pg_rewrite rw where rw.ev_class = v.oid and rw.rulename <> '_RETURN'
+          union all select 3, tg.tgname::text,
+                 replace(pg_get_triggerdef(tg.oid), ' ON ' || v.oid::regclass || ' ', ' ON ' || qv.name || ' ')
+            from pg_trigger tg where tg.tgrelid = v.oid and not tg.tgisinternal) s) as attached,
        (select coalesce(json_agg(distinct format('%s.%s.%s', rn.nspname, rc.relname, ra.attname)), '[]')
           from pg_depend d join pg_rewrite r on r.oid = d.objid
           join pg_class rc on rc.oid = d.refobjid join pg_namespace rn on rn.oid = rc.relnamespace
           join pg_attribute ra on ra.attrelid = rc.oid and ra.attnum = d.refobjsubid
          where r.ev_class = v.oid and d.classid = 'pg_rewrite'::regclass and d.refobjid <> v.oid) as reads
   from dep join pg_class v on v.oid = dep.oid join pg_namespace n on n.oid = v.relnamespace
- group by n.nspname, v.relname, v.relkind, v.oid
+ cross join lateral (select format('"%s"."%s"', replace(n.nspname, '"', '""'),
+                                   replace(v.relname, '"', '""')) as name) qv
+ group by n.nspname, v.relname, v.relkind, v.oid, qv.name
  order by max(dep.depth), 1, 2`;
 
 /** How PostgreSQL converts each type pair (`from→to`, format_type spellings), where it does. */
@@ -172,6 +192,7 @@ export async function readFacts(db: Queryable, schema: string, typePairs: readon
       grants: json(d['grants'] as DependentView['grants']),
       owner: (d['owner'] as string | null) ?? null,
       indexes: json(d['indexes'] as DependentView['indexes']),
+      attached: json(d['attached'] as string[]),
       reads: json(d['reads'] as string[]),
       depth: Number(d['depth']),
     })),
