@@ -31,9 +31,9 @@ services:
             using: { sql: "${using}" }
 `;
 
-/** What `ROLE` reads of the notes: one statement list, so the role is the session's for the select alone. */
-async function readAs(p: Project): Promise<unknown[]> {
-  const result = await p.sql<unknown>(`set role ${ROLE}; select id from notes.note order by id`);
+/** What `role` reads of the notes: one statement list, so the role is the session's for the select alone. */
+async function readAs(p: Project, role = ROLE): Promise<unknown[]> {
+  const result = await p.sql<unknown>(`set role ${role}; select id from notes.note order by id`);
   return (Array.isArray(result[0]) ? result.at(-1) : result) as unknown[];
 }
 
@@ -124,11 +124,8 @@ describe.each(BOTH)('on $name', (kind) => {
     expectOk(await p.run(['push']), 'first push');
     await p.sql(`insert into notes.note values (1, 'ann'), (2, 'bob');
       grant usage on schema notes to ${owner}; alter table notes.note owner to ${owner}`);
-    /** What the table's owner reads: everything while only enabled, what its policies let through when forced. */
-    const ownerReads = async () => {
-      const result = await p.sql<unknown>(`set role ${owner}; select id from notes.note order by id`);
-      return (Array.isArray(result[0]) ? result.at(-1) : result) as unknown[];
-    };
+    // The owner reads everything while row-level security is only enabled, what its policies let through when forced.
+    const ownerReads = () => readAs(p, owner);
     expect(await ownerReads()).toEqual([{ id: 1 }, { id: 2 }]);
 
     await p.write(forced('force'));

@@ -6,22 +6,15 @@ import { inTransaction, type Step } from './steps.js';
 const place = (on: On) => ({ table: `${on.schema}.${on.table}` });
 const lock = (on: On) => (on.exists ? ('ACCESS EXCLUSIVE' as const) : ('none' as const));
 
-/** ENABLE ROW LEVEL SECURITY: a catalog change, under a brief lock; grants and policies stay as they are. */
-export const enableRls = (on: On): Step =>
+/**
+ * ENABLE ROW LEVEL SECURITY, or FORCE it (the owner's queries too go through the policies): a
+ * catalog change, under a brief lock; grants and policies stay as they are.
+ */
+export const rlsStep = (on: On, how: 'enable' | 'force'): Step =>
   inTransaction(
-    'enable rls',
+    `${how} rls`,
     `${on.schema}.${on.table}`,
-    `ALTER TABLE ${qualified(on.schema, on.table)} ENABLE ROW LEVEL SECURITY`,
-    lock(on),
-    place(on),
-  );
-
-/** FORCE ROW LEVEL SECURITY: the owner's queries too go through the policies; a catalog change, like enabling. */
-export const forceRls = (on: On): Step =>
-  inTransaction(
-    'force rls',
-    `${on.schema}.${on.table}`,
-    `ALTER TABLE ${qualified(on.schema, on.table)} FORCE ROW LEVEL SECURITY`,
+    `ALTER TABLE ${qualified(on.schema, on.table)} ${how.toUpperCase()} ROW LEVEL SECURITY`,
     lock(on),
     place(on),
   );

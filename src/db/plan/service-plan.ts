@@ -39,7 +39,7 @@ import {
 import { withHazard, type Step } from './steps.js';
 import { comment, newTable, trigger } from './tables.js';
 import { declaredTrigger, dropTrigger } from './triggers.js';
-import { declaredPolicy, enableRls, forceRls } from './policies.js';
+import { declaredPolicy, rlsStep } from './policies.js';
 import { grantStep } from './grants.js';
 import { waitingKey } from './waiting-keys.js';
 import { regenerate } from './generated-columns.js';
@@ -214,9 +214,9 @@ export class ServicePlan {
       case 'drop trigger':
         return this.put('triggers', dropTrigger(this.on(change.table.name), change.name));
       case 'enable rls':
-        return this.put('policies', enableRls(this.on(change.table.name)));
+        return this.put('policies', rlsStep(this.on(change.table.name), 'enable'));
       case 'force rls':
-        return this.put('policies', forceRls(this.on(change.table.name)));
+        return this.put('policies', rlsStep(this.on(change.table.name), 'force'));
       case 'declared policy':
         return this.put('policies', ...declaredPolicy(this.on(change.table.name), change.policy, change.replace));
       case 'grant':

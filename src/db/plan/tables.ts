@@ -7,7 +7,7 @@ import { addConstraint, buildIndex, type On } from './online.js';
 import { createPartition } from './partitions.js';
 import { inTransaction, type Step } from './steps.js';
 import { declaredTrigger, dropTrigger } from './triggers.js';
-import { declaredPolicy, enableRls, forceRls } from './policies.js';
+import { declaredPolicy, rlsStep } from './policies.js';
 import { newTableGrants } from './grants.js';
 
 /** Where the plan puts a step (changes.ts STAGES). */
@@ -33,8 +33,8 @@ export function newTable(on: On, table: Table, put: Put, waits: (fk: ForeignKey)
   for (const c of table.columns) if (c.comment !== undefined) put('comments', comment(on, c.name, c.comment));
   for (const c of table.columns) if (c.onUpdateTrigger) put('triggers', ...trigger(on, c, false));
   for (const t of table.triggers ?? []) put('triggers', declaredTrigger(on, t));
-  if (table.rls) put('policies', enableRls(on));
-  if (table.rls === 'force') put('policies', forceRls(on));
+  if (table.rls) put('policies', rlsStep(on, 'enable'));
+  if (table.rls === 'force') put('policies', rlsStep(on, 'force'));
   for (const p of table.policies ?? []) put('policies', ...declaredPolicy(on, p, false));
   put('grants', ...newTableGrants(on, table.grants));
 }
