@@ -46,14 +46,16 @@ describe.each(BOTH)('on $name', (kind) => {
     await expectSettled(p, ['shop'], 'push after the recast');
   }, 120_000);
 
-  test('a declared view created again keeps a trigger made on it by hand', async () => {
+  test('a declared view created again keeps the trigger, comment and grant made on it by hand', async () => {
     const declared = (sql: string, columns: string) =>
       manifest('integer') + `    views:\n      totals:\n        sql: ${sql}\n        columns: ${columns}\n`;
     const p = await project(kind, declared('select id, total from shop.orders', '{ id: uuid, total: integer }'));
     expectOk(await p.run(['push']), 'first push');
     await p.sql(`
       create function shop.totals_refuse() returns trigger language plpgsql as $$ begin return null; end $$;
-      create trigger totals_refuse instead of insert on shop.totals for each row execute function shop.totals_refuse();`);
+      create trigger totals_refuse instead of insert on shop.totals for each row execute function shop.totals_refuse();
+      comment on view shop.totals is 'by hand';
+      grant select on shop.totals to public;`);
     // A column fewer: CREATE OR REPLACE cannot do it, so the view is dropped and created again.
     await p.write(declared('select id from shop.orders', '{ id: uuid }'));
     const pushed = await p.run(['push']);
@@ -62,6 +64,10 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(
       await p.sql(`select tgname from pg_trigger where tgrelid = 'shop.totals'::regclass and not tgisinternal`),
     ).toEqual([{ tgname: 'totals_refuse' }]);
+    expect(
+      await p.sql(`select obj_description('shop.totals'::regclass, 'pg_class') as comment,
+          has_table_privilege('public', 'shop.totals', 'select') as readable`),
+    ).toEqual([{ comment: 'by hand', readable: true }]);
     await expectSettled(p, ['shop'], 'push after the narrower view');
   }, 120_000);
 

@@ -1,6 +1,6 @@
 import type { View } from '../../model/types.js';
 import type { Change } from '../compare/types.js';
-import { aroundChanges, attachedSteps, type Changed } from './dependents.js';
+import { aroundChanges, type Changed, keptSteps } from './dependents.js';
 import type { DependentView } from './facts.js';
 import type { Step } from './steps.js';
 import { createView, creationOrder, dropView, dropViewIndex, viewIndex } from './views.js';
@@ -58,14 +58,14 @@ export class DeclaredViews {
     // A replaced view no changed table is under: dropped, and created with the new ones.
     const alone = [...this.replaced].filter(([key]) => !around.handled.has(key)).map(([, c]) => c);
     const created = creationOrder(this.schema, [...this.created, ...alone.map((c) => c.view)]);
-    // What hangs on a replaced view (its triggers, rules, column defaults) goes onto the new one.
-    const attached = alone.flatMap((c) =>
-      dependents.filter((d) => d.schema === this.schema && d.name === c.view.name).flatMap(attachedSteps),
+    // What hangs on a replaced view, its comment, owner and grants go onto the new one.
+    const kept = alone.flatMap((c) =>
+      dependents.filter((d) => d.schema === this.schema && d.name === c.view.name).flatMap(keptSteps),
     );
     return {
       drop: [...around.before, ...alone.map((c) => dropView(this.schema, c.live))],
       recreate: around.after,
-      declared: [...created.flatMap((view) => createView(this.schema, view)), ...attached],
+      declared: [...created.flatMap((view) => createView(this.schema, view)), ...kept],
       refusals: around.refusals,
     };
   }

@@ -74,31 +74,43 @@ export function aroundChanges(
   });
   const after = affected.flatMap((v) => {
     const declared = replaced.get(`${v.schema}.${v.name}`);
-    if (declared) return [...declared, ...attachedSteps(v)];
-    return recreate(v).map((sql, i) =>
+    if (declared) return [...declared, ...keptSteps(v)];
+    return [...recreate(v), ...kept(v)].map((sql, i) =>
       inTransaction('create view', `${v.schema}.${v.name}`, sql, 'none', {}, { scans: v.materialized && i === 0 }),
     );
   });
   return { before, after, refusals, handled };
 }
 
-/** What hangs on a view dropped and created again from the manifest: put back on the new view. */
-export const attachedSteps = (v: DependentView): Step[] =>
-  v.attached.map((sql) => inTransaction('create view', `${v.schema}.${v.name}`, sql, 'none', {}));
+/**
+ * What a view dropped and created again from the manifest keeps from the live one: what hangs on it
+ * and what the manifest does not declare for a view (comment, owner, grants), so the drop loses none.
+ */
+export const keptSteps = (v: DependentView): Step[] =>
+  kept(v).map((sql) => inTransaction('create view', `${v.schema}.${v.name}`, sql, 'none', {}));
 
 const kind = (v: DependentView) => (v.materialized ? 'materialized view' : 'view');
 
+/** The view as it was: its definition with its options, and its (materialized) indexes. */
 function recreate(v: DependentView): string[] {
   const name = qualified(v.schema, v.name);
-  const what = v.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
   const options = v.options.length > 0 ? ` WITH (${v.options.join(', ')})` : '';
   const body = v.definition.trim().replace(/;$/, '');
   return [
-    `CREATE ${what} ${name}${options} AS ${body}${v.materialized ? ' WITH DATA' : ''}`,
+    `CREATE ${what(v)} ${name}${options} AS ${body}${v.materialized ? ' WITH DATA' : ''}`,
     ...v.indexes.map((ix) => `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${name} USING ${ix.using}`),
+  ];
+}
+
+/** Column defaults, rules and triggers on the view, its comment, owner and grants. */
+function kept(v: DependentView): string[] {
+  const name = qualified(v.schema, v.name);
+  return [
     ...v.attached,
-    ...(v.comment !== null ? [`COMMENT ON ${what} ${name} IS ${sqlQuote(v.comment)}`] : []),
-    ...(v.owner !== null ? [`ALTER ${what} ${name} OWNER TO ${q(v.owner)}`] : []),
+    ...(v.comment !== null ? [`COMMENT ON ${what(v)} ${name} IS ${sqlQuote(v.comment)}`] : []),
+    ...(v.owner !== null ? [`ALTER ${what(v)} ${name} OWNER TO ${q(v.owner)}`] : []),
     ...v.grants.map((g) => `GRANT ${g.privilege} ON ${name} TO ${g.grantee === 'PUBLIC' ? 'PUBLIC' : q(g.grantee)}`),
   ];
 }
+
+const what = (v: DependentView) => (v.materialized ? 'MATERIALIZED VIEW' : 'VIEW');
