@@ -17,7 +17,7 @@ import { importTriggers } from './triggers.js';
 import { importPolicies } from './policies.js';
 import { importGrants } from './grants.js';
 import { importViews } from './views.js';
-import { importSequences } from './sequences.js';
+import { importSequences, sequenceHomes } from './sequences.js';
 
 export interface ImportOptions {
   /** schemas to read; all non-system schemas holding tables when undefined */
@@ -81,7 +81,8 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const renamed: Finding[] = [];
   const placeOf = (schema: string, table: string) => bySource.get(`${schema}.${table}`);
   const userType = (schema: string, name: string) => userTypes.get(schema)?.get(name)?.type;
-  const ctx = { placeOf, enumValues, userType, unsupported, renamed, partitions: live.partitions };
+  const homes = sequenceHomes(live.sequences, places);
+  const ctx = { placeOf, enumValues, userType, unsupported, renamed, partitions: live.partitions, homes };
   const imported = tables
     .map((t) => importTable(t, places.get(t)!, ctx))
     .filter((t) => {
@@ -117,7 +118,7 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const policies = importPolicies(imported, unsupported);
   const grants = importGrants(imported, unsupported);
   const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
-  const sequences = importSequences(live.sequences, keptSchemas, unsupported);
+  const sequences = importSequences(live.sequences, homes, unsupported);
   const planned = {
     extensions: live.extensions,
     sequences,

@@ -1,33 +1,66 @@
-import type { CatalogColumn, CatalogSequence, CatalogSequenceOptions } from '../db/catalog/types.js';
+import type { CatalogColumn, CatalogSequence, CatalogSequenceOptions, CatalogTable } from '../db/catalog/types.js';
 import { identifierProblem } from '../model/names.js';
 import { statedOptions } from '../model/sequence-options.js';
 import type { Identity, SequenceOptions } from '../model/types.js';
+import type { ColumnSpec } from './columns.js';
+import type { Placement } from './placement.js';
 import type { Finding } from './tables.js';
 
 /** Sequences by service, as the manifest writes them: each option only where it is not the default. */
 export type ServiceSequences = ReadonlyMap<string, Record<string, Record<string, unknown>>>;
 
+/** The service each standalone sequence is declared by, keyed `schema.name`. */
+export type SequenceHomes = ReadonlyMap<string, string>;
+
 const KIND = 'sequence not owned by a column';
 
 /**
- * The standalone sequences (no column owns them: what pg_dump restores for a `nextval` default, or a
- * sequence of its own) of the schemas that stay services as they are, declared under `sequences:` so
- * push keeps them and a push elsewhere creates them. One in a schema whose tables move (its defaults
- * keep naming it where it is) or of a name the manifest refuses stays listed.
+ * Where the standalone sequences (no column owns them: what pg_dump restores for a `nextval` default,
+ * or a sequence of its own) are declared: by the service of their schema when it stays one, else by
+ * the one service every table of their schema goes to, which push moves them into with the tables (a
+ * default holds its sequence itself, not its name, so it keeps drawing from it). A sequence of a
+ * schema whose tables go to several services (or none), or of a name the manifest refuses, has none.
+ */
+export function sequenceHomes(
+  sequences: readonly CatalogSequence[],
+  places: ReadonlyMap<CatalogTable, Placement>,
+): SequenceHomes {
+  const services = new Map<string, Set<string>>();
+  for (const [t, p] of places) services.set(t.schema, (services.get(t.schema) ?? new Set()).add(p.service));
+  const homes = new Map<string, string>();
+  for (const s of sequences) {
+    const going = [...(services.get(s.schema) ?? [])];
+    const home = going.includes(s.schema) ? s.schema : going.length === 1 ? going[0] : undefined;
+    if (home && !identifierProblem(s.name, 'sequence name')) homes.set(`${s.schema}.${s.name}`, home);
+  }
+  return homes;
+}
+
+/**
+ * The standalone sequences declared under `sequences:` of their home service (sequenceHomes), so push
+ * keeps them (moving them with their tables) and a push elsewhere creates them. One without a home,
+ * or of the name of another the service declares, stays listed.
  */
 export function importSequences(
   sequences: readonly CatalogSequence[],
-  services: ReadonlySet<string>,
+  homes: SequenceHomes,
   unsupported: Finding[],
 ): ServiceSequences {
   const out = new Map<string, Record<string, Record<string, unknown>>>();
   const imported = new Set<string>();
   for (const s of sequences) {
-    if (!services.has(s.schema) || identifierProblem(s.name, 'sequence name')) continue;
+    const key = `${s.schema}.${s.name}`;
+    const home = homes.get(key);
+    if (!home) continue;
+    if (out.get(home)?.[s.name]) {
+      const note = `another sequence ${s.name} is declared by service ${home}; a service declares one of a name`;
+      unsupported.push({ kind: KIND, name: key, note });
+      continue;
+    }
     const options = liveOptions(s);
     const spec = { ...(options.type !== 'bigint' && { type: options.type }), ...statedOptions(options) };
-    out.set(s.schema, { ...out.get(s.schema), [s.name]: spec });
-    imported.add(`${s.schema}.${s.name}`);
+    out.set(home, { ...out.get(home), [s.name]: spec });
+    imported.add(key);
   }
   unsupported.splice(
     0,
@@ -36,6 +69,27 @@ export function importSequences(
   );
   return out;
 }
+
+/**
+ * A column's spec with its `nextval` default naming the sequence where it is declared: the server
+ * prints a sequence of the search path (public) bare, and one that moves with its tables would not be
+ * found there by a push elsewhere.
+ */
+export function withSequenceHome(spec: ColumnSpec, homes: SequenceHomes): ColumnSpec {
+  const d = spec['default'] as { sql?: unknown } | undefined;
+  const m = typeof d?.sql === 'string' ? NEXTVAL.exec(d.sql) : null;
+  if (!m) return spec;
+  const [schema = 'public', name] = m.slice(1).map((x) => x?.replace(/^"|"$/g, '').replace(/""/g, '"'));
+  const home = homes.get(`${schema}.${name}`);
+  if (!home || home === schema) return spec;
+  return { ...spec, default: { sql: `nextval('${quoted(home)}.${quoted(name!)}'::regclass)` } };
+}
+
+/** `nextval('name'::regclass)` or `nextval('schema.name'::regclass)`, each part maybe double-quoted. */
+const NEXTVAL = /^nextval\('(?:("(?:[^"']|"")+"|[^."']+)\.)?("(?:[^"']|"")+"|[^."']+)'::regclass\)$/;
+
+/** An identifier as regclass input spells it: double-quoted unless a plain lower-case name. */
+const quoted = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 
 /** The options of a live sequence as the model holds them. */
 const liveOptions = (s: CatalogSequenceOptions): SequenceOptions => ({

@@ -6,6 +6,7 @@ import type { ColumnType } from '../model/types.js';
 import { importColumn, type ColumnSpec } from './columns.js';
 import { importPartitioning, type ImportedPartitioning } from './partitions.js';
 import type { Placement } from './placement.js';
+import { withSequenceHome, type SequenceHomes } from './sequences.js';
 
 /** A table as it will be written, before base columns are factored out. */
 export interface ImportedTable {
@@ -42,6 +43,8 @@ export interface TableContext {
   readonly renamed: Finding[];
   /** every partition of the schemas read */
   readonly partitions: readonly CatalogTable[];
+  /** the service declaring each standalone sequence, for the defaults drawing from it */
+  readonly homes: SequenceHomes;
 }
 
 /** pg_type.typtype of a domain and a composite type */
@@ -70,7 +73,7 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
       if (imported.note) lost('column default', c.name, imported.note);
       // An enum or a user type belongs to its service's schema; base columns are shared by every service.
       const shareable = c.typeKind !== 'e' && !USER_TYPE_KIND.has(c.typeKind);
-      columns.push({ name: c.name, spec: imported.spec, shareable });
+      columns.push({ name: c.name, spec: withSequenceHome(imported.spec, ctx.homes), shareable });
     }
   }
   const spec = new Map(columns.map((c) => [c.name, c.spec] as const));

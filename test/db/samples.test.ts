@@ -45,6 +45,7 @@ const CASES: readonly Sample[] = [
   { file: 'features/extensions.sql' },
   { file: 'features/functions-and-triggers.sql' },
   { file: 'features/policies.sql' },
+  { file: 'features/sequences.sql' },
   { file: 'features/trailing-columns.sql', imports: /^mixins:\n {2}guid_modified:/m },
 ];
 

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { listedStatements } from '../support/cli.js';
 import { BOTH, project } from '../support/project.js';
 import { expectOk, expectSettled } from '../support/settled.js';
 
 /**
- * A key numbered by a sequence no column owns, as pg_dump restores it without OWNED BY: import keeps
- * its default, push keeps it too, and identity or serial declared on it number past the rows.
+ * A key numbered by a sequence no column owns, as pg_dump restores it without OWNED BY: import
+ * declares the sequence where its table goes and push moves it along, so the default keeps drawing
+ * from it; identity or serial declared on the key number past the rows.
  */
 const DUMPED = `
   create sequence public.orders_id_seq;
@@ -26,19 +28,19 @@ services:
 `;
 
 describe.each(BOTH)('on $name', (kind) => {
-  test('import keeps a nextval() default on a sequence no column owns, and push keeps it', async () => {
+  test('import declares a sequence no column owns where its table goes, and push moves it along', async () => {
     const p = await project(kind, manifest('{ type: integer, primaryKey: true }'));
     await p.sql(DUMPED);
-    const imported = await p.run(['import', '--map', '*=shop', '--out', 'imported.yaml']);
-    expect(imported.code).toBe(0);
-    expect(readFileSync(join(p.dir, 'imported.yaml'), 'utf8')).toMatch(
-      /default:.*nextval\('orders_id_seq'::regclass\)/,
-    );
-    const withDefault = manifest(
-      `{ type: integer, primaryKey: true, default: { sql: "nextval('orders_id_seq'::regclass)" } }`,
-    );
-    await p.write(withDefault);
-    expectOk(await p.run(['push']), 'push');
+    const imported = await p.run(['import', '--strict', '--map', '*=shop', '--out', 'schema.yaml', '--force']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const text = readFileSync(join(p.dir, 'schema.yaml'), 'utf8');
+    expect(text).toMatch(/default: \{ sql: nextval\('shop\.orders_id_seq'::regclass\) \}/);
+    expect(text).toMatch(/ {4}sequences:\n {6}orders_id_seq: \{\}\n/);
+    expectOk(await p.run(['generate']), 'generate');
+    const pushed = await p.run(['push']);
+    expectOk(pushed, 'push');
+    expect(listedStatements(pushed.stdout)).toContain('  ALTER SEQUENCE "public"."orders_id_seq" SET SCHEMA "shop";');
+    // The default holds the sequence itself: it draws on from where the rows left it.
     await p.sql(`insert into shop.orders (total) values (4)`);
     expect(await p.sql(`select id from shop.orders where total = 4`)).toEqual([{ id: 4 }]);
     expectOk(await p.run(['verify']), 'verify');

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { importDefault, typeSpelling } from '../../src/import/columns.js';
+import { withSequenceHome } from '../../src/import/sequences.js';
 import type { CatalogColumn } from '../../src/db/catalog/types.js';
 import { parseColumnType } from '../../src/model/column-types.js';
 import type { ColumnType } from '../../src/model/types.js';
@@ -99,4 +100,23 @@ describe('importDefault: a literal only when it means what the database holds', 
   test('a default that is not one SQL expression is not imported', () => {
     expect(importDefault("'a' -- b", type('text'))).toBeUndefined();
   });
+});
+
+describe('withSequenceHome: a nextval default names the sequence where it is declared', () => {
+  const homes = new Map([
+    ['public.ticket_seq', 'app'],
+    ['public.Odd Seq', 'app'],
+    ['billing.invoice_no', 'billing'],
+  ]);
+  const moved = (sql: string) => withSequenceHome({ type: 'integer', default: { sql } }, homes)['default'];
+  test.each([
+    // printed bare: a sequence of the search path, public, moving with its tables
+    ["nextval('ticket_seq'::regclass)", "nextval('app.ticket_seq'::regclass)"],
+    ["nextval('public.ticket_seq'::regclass)", "nextval('app.ticket_seq'::regclass)"],
+    [`nextval('"Odd Seq"'::regclass)`, `nextval('app."Odd Seq"'::regclass)`],
+    // a sequence that stays where it is, one no service declares, and any other default: as read
+    ["nextval('billing.invoice_no'::regclass)", "nextval('billing.invoice_no'::regclass)"],
+    ["nextval('elsewhere.other_seq'::regclass)", "nextval('elsewhere.other_seq'::regclass)"],
+    ['now()', 'now()'],
+  ])('%s becomes %s', (sql, expected) => expect(moved(sql)).toEqual({ sql: expected }));
 });

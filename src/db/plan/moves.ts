@@ -13,9 +13,9 @@ import { inTransaction, type Step } from './steps.js';
  * already sits under the manifest's names: a table declared `from:` another place is moved (`SET
  * SCHEMA`) and renamed, keeping its rows, sequences, indexes, constraints and the foreign keys that
  * point at it; columns, enums and enum values declared `renamedFrom` are renamed; constraints and
- * indexes that match the manifest's in all but name get the manifest's name; enums and functions
- * move with the tables of their schema. Each step applies only
- * while its source exists and its target does not, so a declaration that happened does nothing.
+ * indexes that match the manifest's in all but name get the manifest's name; enums, functions and
+ * sequences no column owns move with the tables of their schema. Each step applies only while its
+ * source exists and its target does not, so a declaration that happened does nothing.
  */
 export interface Moves {
   readonly steps: readonly Step[];
@@ -90,17 +90,11 @@ export async function tableMoves(
   const sources = [
     ...new Set(service.tables.flatMap((t) => (t.from && t.from.schema !== service.schema ? [t.from.schema] : []))),
   ];
-  for (const e of service.enums.filter((x) => !catalog.enums.some((live) => live.name === x.name))) {
-    const schema = await enumIn(tx, sources, e.renamedFrom ?? e.name);
-    if (schema)
-      steps.push(
-        declared(
-          'move table',
-          `${service.schema}.${e.renamedFrom ?? e.name}`,
-          `ALTER TYPE ${qualified(schema, e.renamedFrom ?? e.name)} SET SCHEMA ${quoteIdent(service.schema)}`,
-        ),
-      );
-  }
+  for (const e of service.enums.filter((x) => !catalog.enums.some((live) => live.name === x.name)))
+    steps.push(...(await movedWith(tx, sources, service.schema, 'enum', e.renamedFrom ?? e.name)));
+  // So does a declared sequence no column owns: the defaults drawing from it hold it, not its name.
+  for (const q of service.sequences.filter((x) => !catalog.sequences.some((live) => live.name === x.name)))
+    steps.push(...(await movedWith(tx, sources, service.schema, 'sequence', q.name)));
   const functions = await functionMoves(tx, service, catalog, sources);
   steps.unshift(...functions.moves);
   steps.push(...functions.bodies);
@@ -117,16 +111,31 @@ export async function tableMoves(
   return { steps, refusals };
 }
 
-async function enumIn(tx: Queryable, schemas: readonly string[], name: string): Promise<string | undefined> {
-  for (const schema of schemas) {
-    const [row] = await tx.query<{ ok: boolean }>(
-      `select exists (select 1 from pg_type t join pg_namespace n on n.oid = t.typnamespace
-        where n.nspname = $1 and t.typname = $2 and t.typtype = 'e') as ok`,
-      [schema, name],
-    );
-    if (row?.ok) return schema;
+/** Where each kind of object moved with the tables is found: a schema's enum, or its sequence no column owns. */
+const FOUND_IN = {
+  enum: `select n.nspname as "schema" from pg_type t join pg_namespace n on n.oid = t.typnamespace
+          where t.typname = $2 and t.typtype = 'e' and n.nspname = $1`,
+  sequence: `select n.nspname as "schema" from pg_class c join pg_namespace n on n.oid = c.relnamespace
+              where c.relname = $2 and c.relkind = 'S' and n.nspname = $1
+                and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass
+                                   and d.objid = c.oid and d.deptype in ('a', 'i'))`,
+} as const;
+
+/** The step moving the enum or sequence `name` into `schema` from the first of `sources` holding it. */
+async function movedWith(
+  tx: Queryable,
+  sources: readonly string[],
+  schema: string,
+  kind: keyof typeof FOUND_IN,
+  name: string,
+): Promise<Step[]> {
+  for (const source of sources) {
+    if ((await tx.query(FOUND_IN[kind], [source, name])).length === 0) continue;
+    const what = kind === 'enum' ? 'TYPE' : 'SEQUENCE';
+    const sql = `ALTER ${what} ${qualified(source, name)} SET SCHEMA ${quoteIdent(schema)}`;
+    return [declared('move table', `${schema}.${name}`, sql)];
   }
-  return undefined;
+  return [];
 }
 
 /**
