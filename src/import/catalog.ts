@@ -72,6 +72,26 @@ export async function readLiveDatabase(db: Db, schemas?: readonly string[]): Pro
   };
 }
 
+/**
+ * The queries of `views` (by `schema.name`) as the server prints them with every name qualified (an
+ * empty search path): a view moving with its tables is written naming where they go, which a name
+ * printed bare (of `public`, on the search path) cannot say.
+ */
+export async function qualifiedDefinitions(db: Db, views: readonly CatalogView[]): Promise<Map<string, string>> {
+  if (views.length === 0) return new Map();
+  const rows = await db.transaction(async (tx) => {
+    await tx.query(`select set_config('search_path', '', true)`);
+    return tx.query<{ name: string; definition: string }>(
+      `select format('%s.%s', n.nspname, c.relname) as "name", pg_get_viewdef(c.oid, true) as "definition"
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('v', 'm')
+          and format('%s.%s', n.nspname, c.relname) in (select json_array_elements_text(($1::text)::json))`,
+      [JSON.stringify(views.map((v) => `${v.schema}.${v.name}`))],
+    );
+  });
+  return new Map(rows.map((r) => [r.name, r.definition]));
+}
+
 /** Exact row counts of the given tables, in one query. */
 export async function countRows(
   db: Queryable,

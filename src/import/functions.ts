@@ -79,7 +79,7 @@ function bareType(signature: string, table: string, to: string): string {
 }
 
 /** `schema.table` (either part quoted or not) as `to`, where it stands as a name of its own. */
-function renamed(text: string, schema: string, table: string, to: string): string {
+export function renamed(text: string, schema: string, table: string, to: string): string {
   if (`${schema}.${table}` === to) return text;
   const part = (n: string) => `(?:"${n}"|${n}(?![\\w$]))`;
   return text.replace(new RegExp(`(?<![\\w$."])${part(schema)}\\s*\\.\\s*${part(table)}`, 'g'), to);

@@ -4,9 +4,9 @@ import { identifierProblem, reservedSchemaProblem } from '../model/names.js';
 import { planBases } from './bases.js';
 import { planMixins } from './mixins.js';
 import type { CatalogTable } from '../db/catalog/types.js';
-import { countRows, readLiveDatabase, type LiveDatabase } from './catalog.js';
+import { countRows, qualifiedDefinitions, readLiveDatabase, type LiveDatabase } from './catalog.js';
 import { manifestData, renderManifest, type ServiceEnums } from './emit.js';
-import { placeTables, type Placement, type PrefixMap } from './placement.js';
+import { placeTables, schemaHomes, type Placement, type PrefixMap, type SchemaHomes } from './placement.js';
 import { checkReferences } from './references.js';
 import { importUserTypes, USER_TYPE_KINDS, type ImportedUserType } from './user-types.js';
 import { importReport } from './report.js';
@@ -68,9 +68,10 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   // One turn of the event loop sends the query before the synchronous work below holds the thread.
   await new Promise((resolve) => setImmediate(resolve));
   const places = placeTables(tables, o.maps);
-  // A user type is declared by the service of its own schema; in any other schema it stays listed.
-  const services = new Set([...places.values()].map((p) => p.service));
-  for (const schema of userTypes.keys()) if (!services.has(schema)) userTypes.delete(schema);
+  // A user type is declared by the home of its schema (the service its tables go to); else it stays listed.
+  const homes = schemaHomes(places);
+  for (const schema of userTypes.keys()) if (!homes.has(schema)) userTypes.delete(schema);
+  const serviceTypes = typesByService(userTypes, homes, unsupported);
   const declaredType = (f: Finding) => {
     const [schema, name] = f.name.split('.') as [string, string];
     const t = userTypes.get(schema)?.get(name);
@@ -81,8 +82,8 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const renamed: Finding[] = [];
   const placeOf = (schema: string, table: string) => bySource.get(`${schema}.${table}`);
   const userType = (schema: string, name: string) => userTypes.get(schema)?.get(name)?.type;
-  const homes = sequenceHomes(live.sequences, places);
-  const ctx = { placeOf, enumValues, userType, unsupported, renamed, partitions: live.partitions, homes };
+  const sequences = sequenceHomes(live.sequences, homes);
+  const ctx = { placeOf, enumValues, userType, unsupported, renamed, partitions: live.partitions, homes, sequences };
   const imported = tables
     .map((t) => importTable(t, places.get(t)!, ctx))
     .filter((t) => {
@@ -107,9 +108,10 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const plan = planBases(imported, o.keepBases);
   const enums = serviceEnums(imported, live, places, unsupported);
   const mixins = planMixins(imported, plan);
-  // Views join the services that keep their schema as it is; the others are listed (views.ts).
-  const keptSchemas = new Set(imported.filter((t) => t.place.service === t.live.schema).map((t) => t.live.schema));
-  const views = importViews(live.views, placeOf, keptSchemas, unsupported);
+  // Views join the home of their schema, moving with its tables; the others are listed (views.ts).
+  const moving = live.views.filter((v) => homes.has(v.schema) && homes.get(v.schema) !== v.schema);
+  const definitions = await qualifiedDefinitions(db, moving);
+  const views = importViews(live.views, placeOf, { homes, definitions, names: movingNames(live, homes) }, unsupported);
   // Each view not imported is listed by importViews with why: the bare entry of the catalog goes.
   for (let i = unsupported.length - 1; i >= 0; i--)
     if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);
@@ -117,11 +119,9 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const triggers = importTriggers(imported, functions, unsupported);
   const policies = importPolicies(imported, unsupported);
   const grants = importGrants(imported, unsupported);
-  const serviceTypes = new Map([...userTypes].map(([schema, types]) => [schema, sections(types)] as const));
-  const sequences = importSequences(live.sequences, homes, unsupported);
   const planned = {
     extensions: live.extensions,
-    sequences,
+    sequences: importSequences(live.sequences, sequences, unsupported),
     tables: imported,
     enums,
     userTypes: serviceTypes,
@@ -171,8 +171,53 @@ function serviceEnums(
 }
 
 /** A service's user types as its manifest sections: `{ domains: { … }, composites: { … } }`, empty ones left out. */
-function sections(types: ReadonlyMap<string, ImportedUserType>): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const [name, t] of types) (out[t.section] ??= {})[name] = t.spec;
+/** The objects of each schema moving to its home that go there under their own names. */
+function movingNames(live: LiveDatabase, homes: SchemaHomes): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const objects = [
+    ...live.tables.filter((t) => homes.get(t.schema) !== t.schema),
+    ...live.views,
+    ...live.functions,
+    ...live.domains,
+    ...live.composites,
+    ...live.enums,
+    ...live.sequences,
+  ];
+  for (const o of objects)
+    if (homes.has(o.schema) && homes.get(o.schema) !== o.schema)
+      out.set(o.schema, (out.get(o.schema) ?? new Set()).add(o.name));
+  return out;
+}
+
+/**
+ * Each service's domains and composite types, by section: those of its own schema and of the schemas
+ * whose tables all go to it. One named like a type the service already has stays listed.
+ */
+function typesByService(
+  types: ReadonlyMap<string, Map<string, ImportedUserType>>,
+  homes: ReadonlyMap<string, string>,
+  unsupported: Finding[],
+): Map<string, Record<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, Record<string, unknown>>>();
+  const taken = new Map<string, Set<string>>();
+  // The service's own schema first: its names are the ones kept.
+  const order = [...types].sort(([a], [b]) => Number(homes.get(b) === b) - Number(homes.get(a) === a));
+  for (const [schema, named] of order) {
+    const home = homes.get(schema)!;
+    const names = taken.get(home) ?? new Set<string>();
+    taken.set(home, names);
+    const sections = out.get(home) ?? {};
+    out.set(home, sections);
+    for (const [name, t] of named) {
+      if (names.has(name)) {
+        const note = `service ${home} has another type ${name}; a service declares one type of a name`;
+        unsupported.push({ kind: USER_TYPE_KINDS[t.section], name: `${schema}.${name}`, note });
+        named.delete(name);
+        continue;
+      }
+      names.add(name);
+      (sections[t.section] ??= {})[name] = t.spec;
+    }
+  }
   return out;
 }

@@ -78,3 +78,21 @@ export function placeTables(tables: readonly CatalogTable[], maps: PrefixMap): M
   }
   return out;
 }
+
+/** The service declaring each schema's own objects (sequences, domains, composite types), by schema. */
+export type SchemaHomes = ReadonlyMap<string, string>;
+
+/**
+ * Where a schema's own objects are declared: by the service of the schema when it stays one, else by
+ * the one service every table of it goes to (`public` adopted into a service), which push moves them
+ * into along with the tables. A schema whose tables go to several services, or none, has no home.
+ */
+export function schemaHomes(places: ReadonlyMap<CatalogTable, Placement>): SchemaHomes {
+  const going = new Map<string, Set<string>>();
+  for (const [t, p] of places) going.set(t.schema, (going.get(t.schema) ?? new Set()).add(p.service));
+  const homes = new Map<string, string>();
+  for (const [schema, services] of going)
+    if (services.has(schema) || services.size === 1)
+      homes.set(schema, services.has(schema) ? schema : [...services][0]!);
+  return homes;
+}

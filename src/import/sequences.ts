@@ -1,9 +1,9 @@
-import type { CatalogColumn, CatalogSequence, CatalogSequenceOptions, CatalogTable } from '../db/catalog/types.js';
+import type { CatalogColumn, CatalogSequence, CatalogSequenceOptions } from '../db/catalog/types.js';
 import { identifierProblem } from '../model/names.js';
 import { statedOptions } from '../model/sequence-options.js';
 import type { Identity, SequenceOptions } from '../model/types.js';
 import type { ColumnSpec } from './columns.js';
-import type { Placement } from './placement.js';
+import type { SchemaHomes } from './placement.js';
 import type { Finding } from './tables.js';
 
 /** Sequences by service, as the manifest writes them: each option only where it is not the default. */
@@ -15,22 +15,15 @@ export type SequenceHomes = ReadonlyMap<string, string>;
 const KIND = 'sequence not owned by a column';
 
 /**
- * Where the standalone sequences (no column owns them: what pg_dump restores for a `nextval` default,
- * or a sequence of its own) are declared: by the service of their schema when it stays one, else by
- * the one service every table of their schema goes to, which push moves them into with the tables (a
- * default holds its sequence itself, not its name, so it keeps drawing from it). A sequence of a
- * schema whose tables go to several services (or none), or of a name the manifest refuses, has none.
+ * The service declaring each standalone sequence (no column owns it: what pg_dump restores for a
+ * `nextval` default, or a sequence of its own): the home of its schema (placement.ts), which push
+ * moves it into with the tables (a default holds its sequence itself, not its name, so it keeps
+ * drawing from it). One of a name the manifest refuses has none.
  */
-export function sequenceHomes(
-  sequences: readonly CatalogSequence[],
-  places: ReadonlyMap<CatalogTable, Placement>,
-): SequenceHomes {
-  const services = new Map<string, Set<string>>();
-  for (const [t, p] of places) services.set(t.schema, (services.get(t.schema) ?? new Set()).add(p.service));
+export function sequenceHomes(sequences: readonly CatalogSequence[], schemas: SchemaHomes): SequenceHomes {
   const homes = new Map<string, string>();
   for (const s of sequences) {
-    const going = [...(services.get(s.schema) ?? [])];
-    const home = going.includes(s.schema) ? s.schema : going.length === 1 ? going[0] : undefined;
+    const home = schemas.get(s.schema);
     if (home && !identifierProblem(s.name, 'sequence name')) homes.set(`${s.schema}.${s.name}`, home);
   }
   return homes;

@@ -5,7 +5,7 @@ import type { CatalogColumn, CatalogTable } from '../db/catalog/types.js';
 import type { ColumnType } from '../model/types.js';
 import { importColumn, type ColumnSpec } from './columns.js';
 import { importPartitioning, type ImportedPartitioning } from './partitions.js';
-import type { Placement } from './placement.js';
+import type { Placement, SchemaHomes } from './placement.js';
 import { withSequenceHome, type SequenceHomes } from './sequences.js';
 
 /** A table as it will be written, before base columns are factored out. */
@@ -43,8 +43,10 @@ export interface TableContext {
   readonly renamed: Finding[];
   /** every partition of the schemas read */
   readonly partitions: readonly CatalogTable[];
+  /** the service declaring each schema's own objects (placement.ts) */
+  readonly homes: SchemaHomes;
   /** the service declaring each standalone sequence, for the defaults drawing from it */
-  readonly homes: SequenceHomes;
+  readonly sequences: SequenceHomes;
 }
 
 /** pg_type.typtype of a domain and a composite type */
@@ -58,9 +60,9 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
   const lost = (kind: string, name: string, note?: string) =>
     ctx.unsupported.push({ kind, name: `${full}.${name}`, note });
   const columns: ImportedTable['columns'] = [];
-  // A user type is declared by the service of its schema: a column of a table that stays there may use it.
+  // A user type is declared by the home of its schema: a column of a table going to that service may use it.
   const userTypeOf = (c: CatalogColumn) =>
-    USER_TYPE_KIND.has(c.typeKind) && c.typeSchema === live.schema && place.service === live.schema
+    USER_TYPE_KIND.has(c.typeKind) && ctx.homes.get(c.typeSchema) === place.service
       ? ctx.userType(c.typeSchema, c.typeName)
       : undefined;
   for (const c of live.columns) {
@@ -73,7 +75,7 @@ export function importTable(live: CatalogTable, place: Placement, ctx: TableCont
       if (imported.note) lost('column default', c.name, imported.note);
       // An enum or a user type belongs to its service's schema; base columns are shared by every service.
       const shareable = c.typeKind !== 'e' && !USER_TYPE_KIND.has(c.typeKind);
-      columns.push({ name: c.name, spec: withSequenceHome(imported.spec, ctx.homes), shareable });
+      columns.push({ name: c.name, spec: withSequenceHome(imported.spec, ctx.sequences), shareable });
     }
   }
   const spec = new Map(columns.map((c) => [c.name, c.spec] as const));

@@ -46,6 +46,31 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(manifest).toContain('          emails: { type: "email[]", nullable: true }\n');
   }, 180_000);
 
+  test('domains and a composite type of public move with the tables import sends to a service, values and checks kept', async () => {
+    const p = await project(kind, ORDERS_MANIFEST);
+    await p.sql(`
+      create domain public.email as text constraint email_check check (value ~ '^[^@]+@[^@]+$');
+      create type public.address as (street text, city text);
+      create table public.customers (id integer primary key, email public.email not null, office public.address);
+      insert into public.customers values (1, 'a@example.com', row('Main St 1', 'Oslo'));`);
+    const imported = await p.run(['import', '--strict', '--map', '*=crm', '--out', 'schema.yaml', '--force']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expectOk(await p.run(['generate']), 'generate');
+    const pushed = await p.run(['push']);
+    expectOk(pushed, 'push');
+    expect(listedStatements(pushed.stdout).filter((l) => l.includes('SET SCHEMA'))).toEqual([
+      '  ALTER TABLE "public"."customers" SET SCHEMA "crm";',
+      '  ALTER DOMAIN "public"."email" SET SCHEMA "crm";',
+      '  ALTER TYPE "public"."address" SET SCHEMA "crm";',
+    ]);
+    expect(await p.sql(`select email, (office).city as city from crm.customers`)).toEqual([
+      { email: 'a@example.com', city: 'Oslo' },
+    ]);
+    await expect(p.sql(`insert into crm.customers values (2, 'no address', null)`)).rejects.toThrow(/email_check/);
+    expectOk(await p.run(['verify']), 'verify');
+    await expectSettled(p, ['crm'], 'push after the move');
+  }, 120_000);
+
   test('a domain changes in place: default, NOT NULL, a check added (NOT VALID then validated on a server) and one dropped', async () => {
     const before = MANIFEST(`      code:
         type: text

@@ -46,6 +46,8 @@ const CASES: readonly Sample[] = [
   { file: 'features/functions-and-triggers.sql' },
   { file: 'features/policies.sql' },
   { file: 'features/sequences.sql' },
+  { file: 'features/public-user-types.sql' },
+  { file: 'features/public-views.sql' },
   { file: 'features/trailing-columns.sql', imports: /^mixins:\n {2}guid_modified:/m },
 ];
 

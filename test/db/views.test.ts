@@ -75,6 +75,33 @@ describe.each(BOTH)('on $name', (kind) => {
     expectOk(await copy.run(['verify']), 'verify of the copy');
   }, 180_000);
 
+  test('views of public move with the tables import sends to a service, reading the same rows', async () => {
+    const p = await project(kind, ORDERS_MANIFEST);
+    await p.sql(`
+      create table public.product (product_id integer primary key, price integer not null);
+      create view public.pricey as select product_id, price from public.product where price > 10;
+      create materialized view public.price_total as select sum(price) as total from public.product;
+      insert into public.product values (1, 5), (2, 50);
+      refresh materialized view public.price_total;`);
+    const imported = await p.run(['import', '--strict', '--map', '*=shop', '--out', 'schema.yaml', '--force']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(readFileSync(join(p.dir, 'schema.yaml'), 'utf8')).toMatch(
+      /FROM shop\.product\s+WHERE (product\.)?price > 10/,
+    );
+    expectOk(await p.run(['generate']), 'generate');
+    const pushed = await p.run(['push']);
+    expectOk(pushed, 'push');
+    expect(listedStatements(pushed.stdout).filter((l) => l.includes('SET SCHEMA'))).toEqual([
+      '  ALTER TABLE "public"."product" SET SCHEMA "shop";',
+      '  ALTER VIEW "public"."pricey" SET SCHEMA "shop";',
+      '  ALTER MATERIALIZED VIEW "public"."price_total" SET SCHEMA "shop";',
+    ]);
+    expect(await p.sql(`select product_id from shop.pricey`)).toEqual([{ product_id: 2 }]);
+    expect(await p.sql(`select total::int as total from shop.price_total`)).toEqual([{ total: 55 }]);
+    expectOk(await p.run(['verify']), 'verify');
+    await expectSettled(p, ['shop'], 'push after the move');
+  }, 120_000);
+
   test('a changed query is replaced in place; a view losing a column is created again with the views reading it', async () => {
     const manifest = (bigOrders: string, columns: string) => `version: 1
 services:

@@ -92,9 +92,30 @@ export async function tableMoves(
   ];
   for (const e of service.enums.filter((x) => !catalog.enums.some((live) => live.name === x.name)))
     steps.push(...(await movedWith(tx, sources, service.schema, 'enum', e.renamedFrom ?? e.name)));
-  // So does a declared sequence no column owns: the defaults drawing from it hold it, not its name.
-  for (const q of service.sequences.filter((x) => !catalog.sequences.some((live) => live.name === x.name)))
-    steps.push(...(await movedWith(tx, sources, service.schema, 'sequence', q.name)));
+  // So do its declared domains, composite types, sequences no column owns and views: the columns,
+  // defaults and views using them hold them, not their names.
+  const lacking = (declared: readonly { name: string }[], live: readonly { name: string }[]) =>
+    declared.filter((x) => !live.some((l) => l.name === x.name)).map((x) => x.name);
+  for (const [kind, names] of [
+    ['domain', lacking(service.domains, catalog.domains)],
+    ['composite', lacking(service.composites, catalog.composites)],
+    ['sequence', lacking(service.sequences, catalog.sequences)],
+    [
+      'view',
+      lacking(
+        service.views.filter((v) => !v.materialized),
+        catalog.views,
+      ),
+    ],
+    [
+      'materialized view',
+      lacking(
+        service.views.filter((v) => v.materialized),
+        catalog.views,
+      ),
+    ],
+  ] as const)
+    for (const name of names) steps.push(...(await movedWith(tx, sources, service.schema, kind, name)));
   const functions = await functionMoves(tx, service, catalog, sources);
   steps.unshift(...functions.moves);
   steps.push(...functions.bodies);
@@ -111,28 +132,53 @@ export async function tableMoves(
   return { steps, refusals };
 }
 
-/** Where each kind of object moved with the tables is found: a schema's enum, or its sequence no column owns. */
-const FOUND_IN = {
-  enum: `select n.nspname as "schema" from pg_type t join pg_namespace n on n.oid = t.typnamespace
+/** How each kind of object moved with the tables is found in a schema, and the ALTER that moves it. */
+const MOVED_WITH = {
+  enum: {
+    alter: 'TYPE',
+    found: `select from pg_type t join pg_namespace n on n.oid = t.typnamespace
           where t.typname = $2 and t.typtype = 'e' and n.nspname = $1`,
-  sequence: `select n.nspname as "schema" from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  },
+  domain: {
+    alter: 'DOMAIN',
+    found: `select from pg_type t join pg_namespace n on n.oid = t.typnamespace
+          where t.typname = $2 and t.typtype = 'd' and n.nspname = $1`,
+  },
+  composite: {
+    alter: 'TYPE',
+    found: `select from pg_type t join pg_namespace n on n.oid = t.typnamespace
+          join pg_class c on c.oid = t.typrelid where t.typname = $2 and c.relkind = 'c' and n.nspname = $1`,
+  },
+  view: {
+    alter: 'VIEW',
+    found: `select from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where c.relname = $2 and c.relkind = 'v' and n.nspname = $1`,
+  },
+  'materialized view': {
+    alter: 'MATERIALIZED VIEW',
+    found: `select from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where c.relname = $2 and c.relkind = 'm' and n.nspname = $1`,
+  },
+  sequence: {
+    alter: 'SEQUENCE',
+    found: `select from pg_class c join pg_namespace n on n.oid = c.relnamespace
               where c.relname = $2 and c.relkind = 'S' and n.nspname = $1
                 and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass
                                    and d.objid = c.oid and d.deptype in ('a', 'i'))`,
+  },
 } as const;
 
-/** The step moving the enum or sequence `name` into `schema` from the first of `sources` holding it. */
+/** The step moving the object `name` of `kind` into `schema` from the first of `sources` holding it. */
 async function movedWith(
   tx: Queryable,
   sources: readonly string[],
   schema: string,
-  kind: keyof typeof FOUND_IN,
+  kind: keyof typeof MOVED_WITH,
   name: string,
 ): Promise<Step[]> {
   for (const source of sources) {
-    if ((await tx.query(FOUND_IN[kind], [source, name])).length === 0) continue;
-    const what = kind === 'enum' ? 'TYPE' : 'SEQUENCE';
-    const sql = `ALTER ${what} ${qualified(source, name)} SET SCHEMA ${quoteIdent(schema)}`;
+    if ((await tx.query(MOVED_WITH[kind].found, [source, name])).length === 0) continue;
+    const sql = `ALTER ${MOVED_WITH[kind].alter} ${qualified(source, name)} SET SCHEMA ${quoteIdent(schema)}`;
     return [declared('move table', `${schema}.${name}`, sql)];
   }
   return [];
