@@ -89,7 +89,8 @@ export async function readStates(
   tenants: readonly Bound[],
   dbs: FleetDatabases,
   concurrency: number,
-  options: { readonly unmanaged?: boolean } = {},
+  /** `keep`: a tenant database stays open after its read, for its push on the same connection */
+  { keep = false, ...options }: { readonly unmanaged?: boolean; readonly keep?: boolean } = {},
   cache: StateCache = new Map(),
 ): Promise<Map<string, TenantState | { readonly error: string }>> {
   const states = new Map<string, TenantState | { readonly error: string }>();
@@ -109,7 +110,7 @@ export async function readStates(
       );
       for (const t of group) states.set(t.tenant, found.get(t.schema)!);
       // Closed once read: a hundred differing tenant databases never wait for their push on open clients.
-      await dbs.release(group[0]!);
+      if (!keep) await dbs.release(group[0]!);
     } catch (err) {
       // The control database's failure is the service's (the caller's); a tenant database's is the tenant's.
       if (!group[0]!.database) throw err;

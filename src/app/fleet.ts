@@ -1,5 +1,5 @@
 import type { PushOutcome, PushStatus } from '../db/apply/outcome.js';
-import type { TenantState } from '../db/compare/tenant-states.js';
+import type { StateCache, TenantState } from '../db/compare/tenant-states.js';
 import { connectUrl } from '../db/connect/connection.js';
 import { errorLine } from '../db/connect/one-line.js';
 import type { Db } from '../db/connect/queryable.js';
@@ -73,24 +73,27 @@ export async function pushFleet(
   const pool = wide ? connectUrl(target.url!, concurrency + 1) : db;
   const dbs = new FleetDatabases(pool, dryRun);
   const results = new Map<string, TenantPush>();
+  // One comparison per distinct state for the whole push: the tenants' states before, and after a replay.
+  const cache: StateCache = new Map();
+  // Without a canary, each tenant database is read, pushed and compared on one connection in turn
+  // (pushEach): a second connection and a second cold catalog cache cost each tenant more than its change.
+  const along = !dryRun && !options.canary && bound.length > 0 && bound.every((t) => t.database);
   try {
-    let states: Map<string, TenantState | { readonly error: string }>;
+    let states = new Map<string, TenantState | { readonly error: string }>();
     try {
-      states = await readStates(service, bound, dbs, concurrency);
+      if (!along) states = await readStates(service, bound, dbs, concurrency, {}, cache);
     } catch (err) {
       return { ...head, error: errorLine(err), tenants: [] };
     }
     for (const e of entries) {
-      const state = 'schema' in e ? states.get(e.tenant)! : undefined;
-      if ('problem' in e) results.set(e.tenant, failed(e, e.problem));
-      else if (state && 'error' in state) results.set(e.tenant, failed(e, state.error));
-      else if (state!.drift.length === 0)
-        results.set(e.tenant, { ...place(e), status: 'unchanged', statements: [], reasons: [] });
+      const state = states.get(e.tenant);
+      const settled = 'problem' in e ? failed(e, e.problem) : state && settledBy(e, state);
+      if (settled) results.set(e.tenant, settled);
     }
     const differing = bound.filter((e) => !results.has(e.tenant));
-    const known = states as ReadonlyMap<string, TenantState>;
-    const fleet = { model, service, dbs, states: known, options, concurrency };
-    const pushed = dryRun ? await planEachState(fleet, differing) : await pushEach(fleet, differing);
+    const known = states as Map<string, TenantState>;
+    const fleet = { model, service, dbs, states: known, options, concurrency, cache };
+    const pushed = dryRun ? await planEachState(fleet, differing) : await pushEach(fleet, differing, along);
     for (const [tenant, r] of pushed) results.set(tenant, r);
   } finally {
     await dbs.close(bound);
@@ -104,10 +107,11 @@ interface Fleet {
   readonly model: Model;
   readonly service: Service;
   readonly dbs: FleetDatabases;
-  /** the state of each tenant that differs, by tenant name */
-  readonly states: ReadonlyMap<string, TenantState>;
+  /** the state of each tenant that differs, by tenant name (read as it is pushed, when pushed along) */
+  readonly states: Map<string, TenantState>;
   readonly options: PushOptions;
   readonly concurrency: number;
+  readonly cache: StateCache;
 }
 
 /** A tenant as the report names it: with a database per tenant, its database (password masked). */
@@ -123,6 +127,14 @@ const failed = (t: { tenant: string; schema?: string; database?: Target }, reaso
   statements: [],
   reasons: [reason],
 });
+
+/** What a tenant's state says at once: it could not be read, or it matches; undefined when it differs. */
+const settledBy = (t: Bound, state: TenantState | { readonly error: string }): TenantPush | undefined =>
+  'error' in state
+    ? failed(t, state.error)
+    : state.drift.length === 0
+      ? { ...place(t), status: 'unchanged', statements: [], reasons: [] }
+      : undefined;
 
 async function pushTenant(fleet: Fleet, db: Db, t: Bound): Promise<PushOutcome> {
   const { model, service, options } = fleet;
@@ -154,9 +166,10 @@ const reported = (t: Bound, o: PushOutcome): TenantPush => ({
  * For real: each differing tenant in its own push, `concurrency` at a time per server. The first
  * tenants of a state are planned and pushed as push does; the others in that state replay such a plan
  * (replay.ts) and are compared with the manifest at the end. With `canary`, the first tenants go alone
- * first, and a failure among them stops the rest.
+ * first, and a failure among them stops the rest. `along`: the tenants are not read yet; each is read
+ * on the connection it is then pushed on, and one that matches (or cannot be read) is done there.
  */
-async function pushEach(fleet: Fleet, tenants: readonly Bound[]): Promise<Map<string, TenantPush>> {
+async function pushEach(fleet: Fleet, tenants: readonly Bound[], along: boolean): Promise<Map<string, TenantPush>> {
   const { service, dbs, states, options } = fleet;
   const progress = new FleetProgress(service.name, tenants.length, options.onFleetProgress);
   const results = new Map<string, TenantPush>();
@@ -181,6 +194,16 @@ async function pushEach(fleet: Fleet, tenants: readonly Bound[]): Promise<Map<st
   };
   const run = (batch: readonly Bound[]) =>
     perServer(batch, fleet.concurrency, async (t) => {
+      if (along) {
+        const state = (await readStates(service, [t], dbs, 1, { keep: true }, fleet.cache)).get(t.tenant)!;
+        const settled = settledBy(t, state);
+        if (settled) {
+          results.set(t.tenant, settled);
+          await dbs.release(t);
+          return progress.finished(settled.status === 'failed');
+        }
+        states.set(t.tenant, state as TenantState);
+      }
       results.set(t.tenant, reported(t, await pushOne(t)));
       // A replayed tenant of the control database is compared with the others in one read at the end; one
       // with a database of its own is compared at once, on the connection it was pushed on (then closed).
@@ -223,7 +246,7 @@ async function compareReplayed(
     import('../db/apply/push.js'),
     import('../db/apply/attempt.js'),
   ]);
-  const after = await readStates(fleet.service, [...replayed.keys()], fleet.dbs, fleet.concurrency);
+  const after = await readStates(fleet.service, [...replayed.keys()], fleet.dbs, fleet.concurrency, {}, fleet.cache);
   for (const [t, outcome] of replayed) {
     const state = after.get(t.tenant)!;
     const left = 'error' in state ? [state.error] : leftOver(state.drift);
