@@ -132,39 +132,25 @@ export async function tableMoves(
   return { steps, refusals };
 }
 
+const typeIn = (where: string) =>
+  `select from pg_type t join pg_namespace n on n.oid = t.typnamespace
+    where t.typname = $2 and n.nspname = $1 and ${where}`;
+const relationIn = (where: string) =>
+  `select from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relname = $2 and n.nspname = $1 and ${where}`;
+
 /** How each kind of object moved with the tables is found in a schema, and the ALTER that moves it. */
 const MOVED_WITH = {
-  enum: {
-    alter: 'TYPE',
-    found: `select from pg_type t join pg_namespace n on n.oid = t.typnamespace
-          where t.typname = $2 and t.typtype = 'e' and n.nspname = $1`,
-  },
-  domain: {
-    alter: 'DOMAIN',
-    found: `select from pg_type t join pg_namespace n on n.oid = t.typnamespace
-          where t.typname = $2 and t.typtype = 'd' and n.nspname = $1`,
-  },
-  composite: {
-    alter: 'TYPE',
-    found: `select from pg_type t join pg_namespace n on n.oid = t.typnamespace
-          join pg_class c on c.oid = t.typrelid where t.typname = $2 and c.relkind = 'c' and n.nspname = $1`,
-  },
-  view: {
-    alter: 'VIEW',
-    found: `select from pg_class c join pg_namespace n on n.oid = c.relnamespace
-             where c.relname = $2 and c.relkind = 'v' and n.nspname = $1`,
-  },
-  'materialized view': {
-    alter: 'MATERIALIZED VIEW',
-    found: `select from pg_class c join pg_namespace n on n.oid = c.relnamespace
-             where c.relname = $2 and c.relkind = 'm' and n.nspname = $1`,
-  },
+  enum: { alter: 'TYPE', found: typeIn(`t.typtype = 'e'`) },
+  domain: { alter: 'DOMAIN', found: typeIn(`t.typtype = 'd'`) },
+  composite: { alter: 'TYPE', found: typeIn(`(select relkind from pg_class where oid = t.typrelid) = 'c'`) },
+  view: { alter: 'VIEW', found: relationIn(`c.relkind = 'v'`) },
+  'materialized view': { alter: 'MATERIALIZED VIEW', found: relationIn(`c.relkind = 'm'`) },
+  // A sequence a column owns (serial, identity) moves with its table already.
   sequence: {
     alter: 'SEQUENCE',
-    found: `select from pg_class c join pg_namespace n on n.oid = c.relnamespace
-              where c.relname = $2 and c.relkind = 'S' and n.nspname = $1
-                and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass
-                                   and d.objid = c.oid and d.deptype in ('a', 'i'))`,
+    found: relationIn(`c.relkind = 'S' and not exists (select from pg_depend d
+      where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype in ('a', 'i'))`),
   },
 } as const;
 
