@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { expectAdoptedAndReproduced } from '../support/adoption.js';
 import { listedStatements } from '../support/cli.js';
@@ -69,6 +71,21 @@ describe.each(BOTH)('on $name', (kind) => {
     await expect(p.sql(`insert into crm.customers values (2, 'no address', null)`)).rejects.toThrow(/email_check/);
     expectOk(await p.run(['verify']), 'verify');
     await expectSettled(p, ['crm'], 'push after the move');
+  }, 120_000);
+
+  test('a domain of public named like one its home service already has stays listed, with its column', async () => {
+    const p = await project(kind, ORDERS_MANIFEST);
+    await p.sql(`
+      create schema crm;
+      create domain crm.email as text;
+      create table crm.customers (id integer primary key, email crm.email);
+      create domain public.email as varchar(320);
+      create table public.crm_leads (id integer primary key, email public.email);`);
+    const imported = await p.run(['import', '--map', 'crm_=crm', '--out', 'schema.yaml', '--force']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain('service crm has another type email; a service declares one type of a name');
+    expect(imported.stderr).toMatch(/column public\.crm_leads\.email: type email has no manifest form/);
+    expect(readFileSync(join(p.dir, 'schema.yaml'), 'utf8')).toMatch(/domains:\n {6}email:\n {8}type: text\n/);
   }, 120_000);
 
   test('a domain changes in place: default, NOT NULL, a check added (NOT VALID then validated on a server) and one dropped', async () => {
