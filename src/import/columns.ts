@@ -1,5 +1,5 @@
 import { actualDefault, expectedDefault, normalizeSql } from '../db/compare/normalize.js';
-import { importIdentity } from './sequences.js';
+import { importIdentity, type SequenceHomes } from './sequences.js';
 import { pgArray } from '../model/drizzle-calls.js';
 import { parseColumnType } from '../model/column-types.js';
 import { isExtensionType } from '../model/custom-types.js';
@@ -133,3 +133,24 @@ function scalarValue(raw: string, type: ColumnType): unknown {
   if (type.kind === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
   return undefined;
 }
+
+/**
+ * A column's spec with its `nextval` default naming the sequence where it is declared: the server
+ * prints a sequence of the search path (public) bare, and one that moves with its tables would not be
+ * found there by a push elsewhere.
+ */
+export function withSequenceHome(spec: ColumnSpec, homes: SequenceHomes): ColumnSpec {
+  const d = spec['default'] as { sql?: unknown } | undefined;
+  const m = typeof d?.sql === 'string' ? NEXTVAL.exec(d.sql) : null;
+  if (!m) return spec;
+  const [schema = 'public', name] = m.slice(1).map((x) => x?.replace(/^"|"$/g, '').replace(/""/g, '"'));
+  const home = homes.get(`${schema}.${name}`);
+  if (!home || home === schema) return spec;
+  return { ...spec, default: { sql: `nextval('${quoted(home)}.${quoted(name!)}'::regclass)` } };
+}
+
+/** `nextval('name'::regclass)` or `nextval('schema.name'::regclass)`, each part maybe double-quoted. */
+const NEXTVAL = /^nextval\('(?:("(?:[^"']|"")+"|[^."']+)\.)?("(?:[^"']|"")+"|[^."']+)'::regclass\)$/;
+
+/** An identifier as regclass input spells it: double-quoted unless a plain lower-case name. */
+const quoted = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);

@@ -2,7 +2,8 @@ import type { CatalogFunction } from '../db/catalog/types.js';
 import { TOUCH_FUNCTION } from '../db/compare/triggers.js';
 import { identifierProblem } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
-import type { ImportedTable, Finding } from './tables.js';
+import type { Finding } from './finding.js';
+import type { ImportedTable } from './tables.js';
 
 /** Functions by service, as the manifest writes them: `{ args?, returns | procedure, language, body, volatility? }`. */
 export type ServiceFunctions = ReadonlyMap<string, Record<string, Record<string, unknown>>>;

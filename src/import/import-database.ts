@@ -10,12 +10,13 @@ import { placeTables, schemaHomes, type Placement, type PrefixMap, type SchemaHo
 import { checkReferences } from './references.js';
 import { importUserTypes, USER_TYPE_KINDS, type ImportedUserType } from './user-types.js';
 import { importReport } from './report.js';
-import { importTable, type Finding, type ImportedTable } from './tables.js';
+import type { Finding } from './finding.js';
+import { importTable, type ImportedTable } from './tables.js';
 import { validateImported } from './validate.js';
 import { importFunctions } from './functions.js';
 import { importTriggers } from './triggers.js';
 import { importPolicies } from './policies.js';
-import { importGrants } from './grants.js';
+import { grantsOf, importGrants, serviceRoles } from './grants.js';
 import { importViews } from './views.js';
 import { importSequences, sequenceHomes } from './sequences.js';
 
@@ -111,7 +112,14 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   // Views join the home of their schema, moving with its tables; the others are listed (views.ts).
   const moving = live.views.filter((v) => homes.has(v.schema) && homes.get(v.schema) !== v.schema);
   const definitions = await qualifiedDefinitions(db, moving);
-  const views = importViews(live.views, placeOf, { homes, definitions, names: movingNames(live, homes) }, unsupported);
+  const ours = serviceRoles(imported);
+  const views = importViews(
+    live.views,
+    placeOf,
+    { homes, definitions, names: movingNames(live, homes) },
+    unsupported,
+    (v) => grantsOf(v.grants, `${v.schema}.${v.name}`, ours, unsupported),
+  );
   // Each view not imported is listed by importViews with why: the bare entry of the catalog goes.
   for (let i = unsupported.length - 1; i >= 0; i--)
     if (/^(materialized )?view$/.test(unsupported[i]!.kind) && !unsupported[i]!.note) unsupported.splice(i, 1);

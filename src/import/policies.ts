@@ -1,6 +1,7 @@
 import { identifierProblem } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
-import type { Finding, ImportedTable } from './tables.js';
+import type { Finding } from './finding.js';
+import type { ImportedTable } from './tables.js';
 
 /** Each imported table's row-level security: `rls: true` or `force` and its `policies`, as the manifest writes them. */
 export type TablePolicies = ReadonlyMap<ImportedTable, Record<string, unknown>>;

@@ -1,6 +1,7 @@
 import { describeColumn, type BasePlan } from './bases.js';
 import type { MixinPlan } from './mixins.js';
-import type { Finding, ImportedTable } from './tables.js';
+import type { Finding } from './finding.js';
+import type { ImportedTable } from './tables.js';
 import { plural } from '../shared/plural.js';
 
 interface ReportInput {

@@ -2,9 +2,8 @@ import type { CatalogColumn, CatalogSequence, CatalogSequenceOptions } from '../
 import { identifierProblem } from '../model/names.js';
 import { statedOptions } from '../model/sequence-options.js';
 import type { Identity, SequenceOptions } from '../model/types.js';
-import type { ColumnSpec } from './columns.js';
 import type { SchemaHomes } from './placement.js';
-import type { Finding } from './tables.js';
+import type { Finding } from './finding.js';
 
 /** Sequences by service, as the manifest writes them: each option only where it is not the default. */
 export type ServiceSequences = ReadonlyMap<string, Record<string, Record<string, unknown>>>;
@@ -62,27 +61,6 @@ export function importSequences(
   );
   return out;
 }
-
-/**
- * A column's spec with its `nextval` default naming the sequence where it is declared: the server
- * prints a sequence of the search path (public) bare, and one that moves with its tables would not be
- * found there by a push elsewhere.
- */
-export function withSequenceHome(spec: ColumnSpec, homes: SequenceHomes): ColumnSpec {
-  const d = spec['default'] as { sql?: unknown } | undefined;
-  const m = typeof d?.sql === 'string' ? NEXTVAL.exec(d.sql) : null;
-  if (!m) return spec;
-  const [schema = 'public', name] = m.slice(1).map((x) => x?.replace(/^"|"$/g, '').replace(/""/g, '"'));
-  const home = homes.get(`${schema}.${name}`);
-  if (!home || home === schema) return spec;
-  return { ...spec, default: { sql: `nextval('${quoted(home)}.${quoted(name!)}'::regclass)` } };
-}
-
-/** `nextval('name'::regclass)` or `nextval('schema.name'::regclass)`, each part maybe double-quoted. */
-const NEXTVAL = /^nextval\('(?:("(?:[^"']|"")+"|[^."']+)\.)?("(?:[^"']|"")+"|[^."']+)'::regclass\)$/;
-
-/** An identifier as regclass input spells it: double-quoted unless a plain lower-case name. */
-const quoted = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 
 /** The options of a live sequence as the model holds them. */
 const liveOptions = (s: CatalogSequenceOptions): SequenceOptions => ({

@@ -3,10 +3,11 @@ import { identifierProblem } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { CatalogColumn, CatalogTable } from '../db/catalog/types.js';
 import type { ColumnType } from '../model/types.js';
-import { importColumn, type ColumnSpec } from './columns.js';
+import { importColumn, withSequenceHome, type ColumnSpec } from './columns.js';
 import { importPartitioning, type ImportedPartitioning } from './partitions.js';
+import type { Finding } from './finding.js';
 import type { Placement, SchemaHomes } from './placement.js';
-import { withSequenceHome, type SequenceHomes } from './sequences.js';
+import type { SequenceHomes } from './sequences.js';
 
 /** A table as it will be written, before base columns are factored out. */
 export interface ImportedTable {
@@ -24,13 +25,6 @@ export interface ImportedTable {
   readonly foreignKeys: Record<string, unknown>[];
   /** a partitioned table's key and partitions; absent on a partitioned table whose key has no manifest form */
   readonly partitioning?: ImportedPartitioning;
-}
-
-/** What import could not carry over, or carries over differently: for the report. */
-export interface Finding {
-  readonly kind: string;
-  readonly name: string;
-  readonly note?: string;
 }
 
 export interface TableContext {

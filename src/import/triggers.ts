@@ -4,7 +4,8 @@ import { isOurs } from '../db/compare/triggers.js';
 import { identifierProblem } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { ServiceFunctions } from './functions.js';
-import type { Finding, ImportedTable } from './tables.js';
+import type { Finding } from './finding.js';
+import type { ImportedTable } from './tables.js';
 
 /** Each imported table's triggers as the manifest writes them (`{ timing, events, forEach, function, … }`). */
 export type TableTriggers = ReadonlyMap<ImportedTable, Record<string, Record<string, unknown>>>;

@@ -4,7 +4,7 @@ import { identifierProblem } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import type { ColumnType } from '../model/types.js';
 import { importDefault, typeSpelling } from './columns.js';
-import type { Finding } from './tables.js';
+import type { Finding } from './finding.js';
 
 /** A domain or composite type as the manifest writes it, with the scalar type its columns have. */
 export interface ImportedUserType {

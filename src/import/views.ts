@@ -5,8 +5,9 @@ import { identifierProblem } from '../model/names.js';
 import { sqlFragmentProblem } from '../model/sql-fragment.js';
 import { typeSpelling } from './columns.js';
 import { renamed } from './functions.js';
+import type { Grants } from './grants.js';
 import type { Placement, SchemaHomes } from './placement.js';
-import type { Finding } from './tables.js';
+import type { Finding } from './finding.js';
 
 /** Views by service, each as the manifest writes it: `{ sql, columns, materialized?, with?, indexes? }`. */
 export type ServiceViews = ReadonlyMap<string, Record<string, Record<string, unknown>>>;
@@ -34,6 +35,8 @@ export function importViews(
   placeOf: (schema: string, table: string) => Placement | undefined,
   moving: Moving,
   unsupported: Finding[],
+  /** the view's `grants:` (grants.ts) */
+  grantsOf: (v: CatalogView) => Grants,
 ): ServiceViews {
   const out = new Map<string, Record<string, Record<string, unknown>>>();
   for (const v of views) {
@@ -62,6 +65,8 @@ export function importViews(
         })),
       }),
     };
+    const grants = grantsOf(v);
+    if (Object.keys(grants).length > 0) spec['grants'] = grants;
     const service = out.get(home!) ?? {};
     service[v.name] = spec;
     out.set(home!, service);

@@ -673,8 +673,15 @@ export const viewSchema = mapping(
       )
       .meta({ description: "A materialized view's indexes (btree)." })
       .optional(),
+    grants: grantsSchema
+      .meta({
+        description:
+          'Privileges granted on the view, by role (or public): [select, …] or all. Push grants what a role lacks ' +
+          'and revokes nothing; grants not declared here are left alone (verify lists them as unmanaged).',
+      })
+      .optional(),
   },
-  'a view { sql, columns, materialized?, with?, indexes? }',
+  'a view { sql, columns, materialized?, with?, indexes?, grants? }',
 ).meta({ description: "A view of the service's schema, created and replaced by push." });
 
 export const routineSchema = mapping(

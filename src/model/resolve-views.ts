@@ -1,4 +1,5 @@
 import type { Diagnostic, YamlPath } from '../manifest/diagnostics.js';
+import { resolveGrants } from './resolve-grants.js';
 import type { ViewInput } from '../manifest/schema.js';
 import { constraintNames } from '../shared/conventions.js';
 import { isSerial, parseColumnType } from './column-types.js';
@@ -17,6 +18,7 @@ export function resolveViews(
   inputs: Record<string, ViewInput>,
   path: YamlPath,
   enums: ReadonlySet<string>,
+  serviceRoles: ReadonlyMap<string, string>,
   diagnostics: Diagnostic[],
 ): View[] {
   const report = (message: string, at: YamlPath, atKey = false) => diagnostics.push({ path: at, message, atKey });
@@ -58,6 +60,17 @@ export function resolveViews(
       if (problem) report(problem, [...at, 'with', option], true);
       return `${option}=${String(value)}`;
     });
-    return { name, tsName: bindingName(name, 'View'), sql: input.sql.trim(), materialized, columns, options, indexes };
+    const grants = input.grants && resolveGrants(input.grants, [...at, 'grants'], serviceRoles, report);
+    const sql = input.sql.trim();
+    return {
+      name,
+      tsName: bindingName(name, 'View'),
+      sql,
+      materialized,
+      columns,
+      options,
+      indexes,
+      ...(grants && { grants }),
+    };
   });
 }

@@ -90,7 +90,13 @@ export function resolveModel(manifest: ManifestInput): { model?: Model; diagnost
     if (drafts.length === 0) report('no tables; expected at least one table', [...path, 'tables']);
     const functions = resolveFunctions(svc.functions ?? {}, [...path, 'functions'], diagnostics);
     const sequences = resolveSequences(svc.sequences ?? {}, [...path, 'sequences'], diagnostics);
-    const views = resolveViews(svc.views ?? {}, [...path, 'views'], new Set(scope.enums.keys()), diagnostics);
+    const views = resolveViews(
+      svc.views ?? {},
+      [...path, 'views'],
+      new Set(scope.enums.keys()),
+      serviceRoles,
+      diagnostics,
+    );
     // A view's query and a function's body name their tables schema-qualified: one text cannot serve every
     // tenant's schema (a database per tenant keeps one schema name, so there they are fine).
     for (const key of ['views', 'functions', 'sequences'] as const)

@@ -283,6 +283,8 @@ export interface View {
   readonly options: readonly string[];
   /** a materialized view's indexes */
   readonly indexes: readonly Index[];
+  /** the privileges it grants, by role (`grants:`); none when it declares none */
+  readonly grants?: readonly Grant[];
 }
 
 /** A domain of a service: a base type with NOT NULL, a default and named checks (of VALUE). */

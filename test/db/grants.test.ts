@@ -96,6 +96,39 @@ describe.each(BOTH)('on $name', (kind) => {
     ]);
   }, 180_000);
 
+  test('a view grants what it declares when created, again when taken away, and import writes it', async () => {
+    const view = (grants: string) =>
+      manifest(`          ${READER}: [select]`) +
+      `    views:\n      recent:\n        sql: select id, body from notes.note\n` +
+      `        columns: { id: integer, body: text }\n${grants}`;
+    const p = await project(kind, view(`        grants: { ${READER}: [select], public: [select] }\n`));
+    await createRoles(p, READER);
+    const first = await p.run(['push']);
+    expectOk(first, 'first push');
+    expect(listedStatements(first.stdout)).toEqual(
+      expect.arrayContaining([
+        `  GRANT SELECT ON "notes"."recent" TO "${READER}";`,
+        '  GRANT SELECT ON "notes"."recent" TO PUBLIC;',
+      ]),
+    );
+    await expectSettled(p, ['notes'], 'push after the first');
+    await p.sql(`revoke select on notes.recent from public; grant insert on notes.recent to ${READER}`);
+    const drifted = await p.run(['verify']);
+    expect(drifted.code).toBe(1);
+    expect(drifted.stderr).toContain('notes.recent: role public lacks select (has none)');
+    expect(drifted.stdout).toContain(`unmanaged: grant notes.recent to ${READER}: insert`);
+    const again = await p.run(['push']);
+    expectOk(again, 'push after the revoke');
+    expect(listedStatements(again.stdout)).toEqual(['  GRANT SELECT ON "notes"."recent" TO PUBLIC;']);
+
+    const imported = await p.run(['import', '--strict', '--schema', 'notes', '--out', 'imported.yaml']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const written = parse(readFileSync(join(p.dir, 'imported.yaml'), 'utf8')) as {
+      services: { notes: { views: { recent: { grants: unknown } } } };
+    };
+    expect(written.services.notes.views.recent.grants).toEqual({ public: ['select'], [READER]: ['select', 'insert'] });
+  }, 180_000);
+
   test('a role the server does not have refuses the push, named, and nothing changes', async () => {
     const missing = `nobody_${suffix}`;
     const p = await project(kind, manifest(`          ${missing}: all`));

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { importDefault, typeSpelling } from '../../src/import/columns.js';
-import { withSequenceHome } from '../../src/import/sequences.js';
+import { importDefault, typeSpelling, withSequenceHome } from '../../src/import/columns.js';
 import type { CatalogColumn } from '../../src/db/catalog/types.js';
 import { parseColumnType } from '../../src/model/column-types.js';
 import type { ColumnType } from '../../src/model/types.js';

@@ -283,7 +283,8 @@ export const IDENTITY_SEQUENCES = statement(
 
 /**
  * The views and materialized views of the schemas read: the query as the server prints it, the
- * options, the columns typed, a materialized view's indexes, and the tables they read (import).
+ * options, the columns typed, a materialized view's indexes, the tables they read (import) and the
+ * privileges granted on them, as GRANTS reads a table's.
  */
 export const VIEWS: CatalogStatement = {
   text: `${NAMESPACES}
@@ -307,10 +308,17 @@ select ns.nspname as "schema", c.relname as "name", c.relkind = 'm' as "material
           from pg_rewrite r join pg_depend d on d.objid = r.oid and d.classid = 'pg_rewrite'::regclass
           join pg_class rc on rc.oid = d.refobjid and d.refclassid = 'pg_class'::regclass
           join pg_namespace rn on rn.oid = rc.relnamespace
-         where r.ev_class = c.oid and rc.oid <> c.oid) as "reads"
+         where r.ev_class = c.oid and rc.oid <> c.oid) as "reads",
+       (select coalesce(json_agg(json_build_object('role', g.role, 'privileges', g.privileges, 'all', g.every,
+                 'grantable', g.grantable) order by g.role), '[]')
+          from (select coalesce(r.rolname, 'public') as role, json_agg(distinct lower(a.privilege_type)) as privileges,
+                       count(distinct a.privilege_type) = (select count(*) from aclexplode(acldefault('r', c.relowner)))
+                         as every, bool_or(a.is_grantable) as grantable
+                  from aclexplode(c.relacl) a left join pg_roles r on r.oid = a.grantee
+                 where a.grantee <> c.relowner group by a.grantee, r.rolname) g) as "grants"
   from pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('v', 'm') order by 1, 2`,
   params: (p) => [p.schemas],
-  keys: ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'reads'],
+  keys: ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'reads', 'grants'],
 };
 
 /**

@@ -10,7 +10,7 @@ import {
 } from './query.js';
 import { COMPOSITES, DOMAINS } from './type-queries.js';
 import { EXTENSIONS, ROLES, SEQUENCES } from './database-queries.js';
-import { objectOf, parsedJson, readTables } from './rows.js';
+import { inPrivilegeOrder, objectOf, parsedJson, readTables } from './rows.js';
 import type { Queryable } from '../connect/queryable.js';
 import type {
   CatalogComposite,
@@ -85,8 +85,9 @@ export async function readCatalogs(
     read<Record<string, unknown>>(VIEWS).then((rows) =>
       rows.map((r) => {
         const v = objectOf<CatalogView>(VIEWS, r);
-        for (const key of ['options', 'columns', 'indexes', 'reads'] as const)
+        for (const key of ['options', 'columns', 'indexes', 'reads', 'grants'] as const)
           Object.assign(v, { [key]: parsedJson(v[key]) });
+        for (const g of v.grants) inPrivilegeOrder(g.privileges as string[]);
         return v;
       }),
     ),

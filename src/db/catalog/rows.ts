@@ -25,6 +25,9 @@ import {
 /** A table's privileges in the order GRANT's documentation lists them (MAINTAIN from PostgreSQL 17). */
 const PRIVILEGES: readonly string[] = [...TABLE_PRIVILEGES, 'maintain'];
 
+export const inPrivilegeOrder = (privileges: string[]) =>
+  privileges.sort((a, b) => PRIVILEGES.indexOf(a) - PRIVILEGES.indexOf(b));
+
 /** Sends one catalog statement with the read's parameters. */
 export type Read = <T>(s: CatalogStatement) => Promise<T[]>;
 
@@ -104,7 +107,7 @@ export async function readTables(read: Read): Promise<Map<string, CatalogTable[]
     Promise.all([tables, grantRows]).then(([t, rows]) => {
       for (const row of rows) {
         const grant = objectOf<CatalogGrant>(GRANTS, row);
-        grant.privileges = parsedJson(grant.privileges).sort((a, b) => PRIVILEGES.indexOf(a) - PRIVILEGES.indexOf(b));
+        grant.privileges = inPrivilegeOrder(parsedJson(grant.privileges));
         t.byOid.get(row.table)!.grants.push(grant);
       }
     }),

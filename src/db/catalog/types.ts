@@ -185,6 +185,8 @@ export interface CatalogView {
   }[];
   /** the tables and views it reads, `schema.name` */
   readonly reads: readonly string[];
+  /** privileges granted to roles other than its owner, as a table's (query.ts VIEWS) */
+  readonly grants: readonly CatalogGrant[];
 }
 
 /** A sequence's options as pg_sequence stores them (query.ts sequenceOptions); numbers as text, as bigints print. */

@@ -47,7 +47,7 @@ function compareService(service: Service, catalog: CatalogSchema, equivalence: E
         message: 'extension is missing from the database',
         change: { kind: 'create extension', name },
       });
-  missingRoles(service.tables, new Set(catalog.roles), at);
+  missingRoles([...service.tables, ...service.views], new Set(catalog.roles), at);
   if (!catalog.exists) {
     drift.push({
       service: service.name,

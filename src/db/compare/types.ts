@@ -109,15 +109,16 @@ export type Change =
   | { readonly kind: 'force rls'; readonly table: Table }
   /** a policy of `policies:` missing, or differing (`replace`: dropped and created again) */
   | { readonly kind: 'declared policy'; readonly table: Table; readonly policy: Policy; readonly replace: boolean }
-  /** a role of `grants:` lacking `privileges` of the table (`all`: ALL) */
+  /** a role of a table's or view's `grants:` lacking `privileges` of it (`all`: ALL) */
   | {
       readonly kind: 'grant';
-      readonly table: Table;
+      /** the table or view's name */
+      readonly relation: string;
       readonly grant: Grant;
       readonly privileges: 'all' | readonly TablePrivilege[];
     }
   /** a role of `grants:` the server does not have: refused (push creates no roles) */
-  | { readonly kind: 'missing role'; readonly table: Table; readonly role: string }
+  | { readonly kind: 'missing role'; readonly relation: string; readonly role: string }
   /** a trigger of `triggers:` missing, or differing (`replace`: dropped and created again) */
   | { readonly kind: 'declared trigger'; readonly table: Table; readonly trigger: Trigger; readonly replace: boolean }
   /** partitioned otherwise than the manifest says (`live`: pg_get_partkeydef, null when not partitioned): refused */

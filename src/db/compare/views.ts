@@ -1,6 +1,7 @@
 import type { View } from '../../model/types.js';
 import type { CatalogView } from '../catalog/types.js';
 import type { Equivalence } from './equivalence.js';
+import { diffGrants } from './grants.js';
 import { normalizeSql, stripSchema } from './normalize.js';
 import { list, same, type Noted } from './types.js';
 
@@ -23,8 +24,12 @@ export function diffViews(
       at(view.name, `${kindOf(view)} is missing`, { kind: 'create view', view });
       continue;
     }
-    const replace = (message: string, recreate: boolean) =>
+    // A view created again gets its declared grants with it (plan/views.ts); one kept is compared here.
+    let recreated = false;
+    const replace = (message: string, recreate: boolean) => {
+      recreated = recreate;
       at(view.name, message, { kind: 'replace view', view, live: found, recreate });
+    };
     const columns = view.columns.map((c) => `${c.name} ${c.type.sql}`);
     const liveColumns = found.columns.map((c) => `${c.name} ${stripSchema(c.type)}`);
     // CREATE OR REPLACE VIEW keeps the columns a view has and may only add more after them.
@@ -37,6 +42,7 @@ export function diffViews(
     else if (!sameQuery(view.sql, found.definition, equivalence))
       replace(`query is ${oneLine(found.definition)}; expected ${oneLine(view.sql)}`, view.materialized);
     else if (view.materialized) diffViewIndexes(view, found, at);
+    if (!recreated) diffGrants(view, found, at);
   }
 }
 

@@ -4,10 +4,14 @@ import type { On } from './online.js';
 import { inTransaction, type Step } from './steps.js';
 
 /**
- * GRANT of what a declared role lacks on a table (`all`: ALL), after the table exists. GRANT changes
+ * GRANT of what a declared role lacks on a table or view (`all`: ALL), after it exists. GRANT changes
  * the catalog only and takes no lock on the table; nothing is ever revoked.
  */
-export function grantStep(on: On, grant: Grant, privileges: 'all' | readonly TablePrivilege[]): Step {
+export function grantStep(
+  on: Pick<On, 'schema' | 'table'>,
+  grant: Grant,
+  privileges: 'all' | readonly TablePrivilege[],
+): Step {
   const what = privileges === 'all' ? 'ALL' : privileges.map((p) => p.toUpperCase()).join(', ');
   // PUBLIC is a keyword, not a role: quoted it would name a role called public.
   const to = grant.role === 'public' ? 'PUBLIC' : quoteIdent(grant.role);
@@ -20,6 +24,6 @@ export function grantStep(on: On, grant: Grant, privileges: 'all' | readonly Tab
   );
 }
 
-/** A new table's declared grants, whole. */
-export const newTableGrants = (on: On, grants: readonly Grant[] = []): Step[] =>
+/** A new table's or view's declared grants, whole. */
+export const newGrants = (on: Pick<On, 'schema' | 'table'>, grants: readonly Grant[] = []): Step[] =>
   grants.map((g) => grantStep(on, g, g.all ? 'all' : g.privileges));

@@ -220,10 +220,13 @@ export class ServicePlan {
       case 'declared policy':
         return this.put('policies', ...declaredPolicy(this.on(change.table.name), change.policy, change.replace));
       case 'grant':
-        return this.put('grants', grantStep(this.on(change.table.name), change.grant, change.privileges));
+        return this.put(
+          'grants',
+          grantStep({ schema: this.schema, table: change.relation }, change.grant, change.privileges),
+        );
       case 'missing role':
         return void this.refusals.push(
-          `${this.schema}.${change.table.name}: grants: role ${change.role} does not exist; push creates no ` +
+          `${this.schema}.${change.relation}: grants: role ${change.role} does not exist; push creates no ` +
             `roles: create it first (CREATE ROLE ${change.role}), then push again`,
         );
       case 'declared trigger': {

@@ -8,7 +8,7 @@ import { createPartition } from './partitions.js';
 import { inTransaction, type Step } from './steps.js';
 import { declaredTrigger, dropTrigger } from './triggers.js';
 import { declaredPolicy, rlsStep } from './policies.js';
-import { newTableGrants } from './grants.js';
+import { newGrants } from './grants.js';
 
 /** Where the plan puts a step (changes.ts STAGES). */
 export type Put = (
@@ -36,7 +36,7 @@ export function newTable(on: On, table: Table, put: Put, waits: (fk: ForeignKey)
   if (table.rls) put('policies', rlsStep(on, 'enable'));
   if (table.rls === 'force') put('policies', rlsStep(on, 'force'));
   for (const p of table.policies ?? []) put('policies', ...declaredPolicy(on, p, false));
-  put('grants', ...newTableGrants(on, table.grants));
+  put('grants', ...newGrants(on, table.grants));
 }
 
 export const comment = (on: On, column: string | undefined, text: string | undefined): Step =>

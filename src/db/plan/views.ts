@@ -1,5 +1,6 @@
 import type { Index, View } from '../../model/types.js';
 import { qualified, quoteIdent as q } from '../../shared/sql-quote.js';
+import { newGrants } from './grants.js';
 import { inTransaction, type Step } from './steps.js';
 
 /**
@@ -26,6 +27,8 @@ export function createView(schema: string, view: View, orReplace = false): Step[
       },
     ),
     ...view.indexes.map((ix) => viewIndex(schema, view, ix)),
+    // CREATE OR REPLACE keeps the grants the view has; a new one gets those declared.
+    ...(orReplace ? [] : newGrants({ schema, table: view.name }, view.grants)),
   ];
 }
 
