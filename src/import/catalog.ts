@@ -92,6 +92,24 @@ export async function qualifiedDefinitions(db: Db, views: readonly CatalogView[]
   return new Map(rows.map((r) => [r.name, r.definition]));
 }
 
+/**
+ * The grants on the sequences of `schemas` (owned by a column or not) to roles other than their
+ * owner, each as `schema.sequence to role`: the manifest has no form for them, so import names them.
+ */
+export async function sequenceGrants(db: Queryable, schemas: readonly string[]): Promise<string[]> {
+  if (schemas.length === 0) return [];
+  const rows = await db.query<{ name: string }>(
+    `select distinct format('%s.%s to %s', n.nspname, c.relname, coalesce(r.rolname, 'public')) as "name"
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join lateral aclexplode(c.relacl) a
+       left join pg_roles r on r.oid = a.grantee
+      where c.relkind = 'S' and a.grantee <> c.relowner
+        and n.nspname in (select json_array_elements_text(($1::text)::json))
+      order by 1`,
+    [JSON.stringify(schemas)],
+  );
+  return rows.map((r) => r.name);
+}
+
 /** Exact row counts of the given tables, in one query. */
 export async function countRows(
   db: Queryable,

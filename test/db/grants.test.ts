@@ -129,6 +129,24 @@ describe.each(BOTH)('on $name', (kind) => {
     expect(written.services.notes.views.recent.grants).toEqual({ public: ['select'], [READER]: ['select', 'insert'] });
   }, 180_000);
 
+  test('a grant on a sequence is named by import, which has no form for it, and kept by push', async () => {
+    const p = await project(kind, ORDERS_MANIFEST);
+    await createRoles(p, READER);
+    await p.sql(`create table public.ticket (id serial primary key, title text not null);
+      grant usage on sequence public.ticket_id_seq to ${READER};`);
+    const strict = await p.run(['import', '--strict', '--map', '*=notes', '--out', 'schema.yaml', '--force']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain(
+      `grant public.ticket_id_seq to ${READER}: on a sequence: no manifest form; push leaves it as it is`,
+    );
+    expect((await p.run(['import', '--map', '*=notes', '--out', 'schema.yaml', '--force'])).code).toBe(0);
+    expectOk(await p.run(['generate']), 'generate after import');
+    expectOk(await p.run(['push']), 'push after import');
+    expect(await p.sql(`select has_sequence_privilege('${READER}', 'notes.ticket_id_seq', 'usage') as usable`)).toEqual(
+      [{ usable: true }],
+    );
+  }, 120_000);
+
   test('a role the server does not have refuses the push, named, and nothing changes', async () => {
     const missing = `nobody_${suffix}`;
     const p = await project(kind, manifest(`          ${missing}: all`));
