@@ -102,6 +102,31 @@ describe.each(BOTH)('on $name', (kind) => {
     await expectSettled(p, ['shop'], 'push after the move');
   }, 120_000);
 
+  test("a view's trigger and rule are named by import and verify, which have no form for them, and kept", async () => {
+    const p = await project(kind, ORDERS_MANIFEST);
+    await p.sql(BY_HAND);
+    await p.sql(`
+      create function shop.big_orders_insert() returns trigger language plpgsql
+        as $$ begin insert into shop.orders (id, total) values (new.id, new.total); return new; end $$;
+      create trigger big_orders_insert instead of insert on shop.big_orders
+        for each row execute function shop.big_orders_insert();
+      create rule big_orders_keep as on delete to shop.big_orders do instead nothing;`);
+    const strict = await p.run(['import', '--strict', '--schema', 'shop', '--out', 'schema.yaml', '--force']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('  trigger shop.big_orders.big_orders_insert\n');
+    expect(strict.stderr).toContain('  rule shop.big_orders.big_orders_keep\n');
+    expect(strict.stderr).not.toContain('_RETURN');
+    expect((await p.run(['import', '--schema', 'shop', '--out', 'schema.yaml', '--force'])).code).toBe(0);
+    expectOk(await p.run(['generate']), 'generate after import');
+    const verified = await p.run(['verify']);
+    expectOk(verified, 'verify after import');
+    expect(verified.stdout).toContain('unmanaged: trigger shop.big_orders.big_orders_insert');
+    expect(verified.stdout).toContain('unmanaged: rule shop.big_orders.big_orders_keep');
+    await expectSettled(p, ['shop'], 'push after import');
+    await p.sql(`insert into shop.big_orders (id, total) values (4, 500)`);
+    expect(await p.sql(`select total from shop.orders where id = 4`)).toEqual([{ total: 500 }]);
+  }, 120_000);
+
   test('a changed query is replaced in place; a view losing a column is created again with the views reading it', async () => {
     const manifest = (bigOrders: string, columns: string) => `version: 1
 services:

@@ -367,8 +367,8 @@ export const ELSEWHERE = statement(
 /**
  * What the manifest cannot declare, in the schemas read: views, materialized views, foreign tables,
  * partitions (compare/unmanaged.ts leaves out those the manifest declares), sequences no column owns,
- * row level security, triggers, policies, rules, domains, range and composite types, functions and
- * procedures (not those of extensions).
+ * row level security, triggers, policies, rules (of tables, and of views but their own query),
+ * domains, range and composite types, functions and procedures (not those of extensions).
  * Push leaves them alone; verify lists them, import names them. Read only when asked (`unmanaged`).
  */
 export const UNMANAGED = statement(
@@ -390,6 +390,12 @@ export const UNMANAGED = statement(
         from pg_policy p join rel on rel.oid = p.polrelid where not rel.relispartition
       union all select 'rule', rel.nspname, rel.relname || '.' || r.rulename
         from pg_rewrite r join rel on rel.oid = r.ev_class where not rel.relispartition
+      union all select 'trigger', ns.nspname, c.relname || '.' || tg.tgname
+        from pg_trigger tg join pg_class c on c.oid = tg.tgrelid join ns on ns.oid = c.relnamespace
+       where c.relkind in ('v', 'm') and not tg.tgisinternal
+      union all select 'rule', ns.nspname, c.relname || '.' || r.rulename
+        from pg_rewrite r join pg_class c on c.oid = r.ev_class join ns on ns.oid = c.relnamespace
+       where c.relkind in ('v', 'm') and r.rulename <> '_RETURN'
       union all select case t.typtype when 'd' then 'domain' when 'r' then 'range type' else 'composite type' end,
              ns.nspname, t.typname
         from pg_type t join ns on ns.oid = t.typnamespace
