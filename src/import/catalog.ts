@@ -94,20 +94,23 @@ export async function qualifiedDefinitions(db: Db, views: readonly CatalogView[]
 
 /**
  * The grants on the sequences of `schemas` (owned by a column or not) to roles other than their
- * owner, each as `schema.sequence to role`: the manifest has no form for them, so import names them.
+ * owner (PUBLIC as `public`), one per sequence and role: the manifest has no form for them, so
+ * import names them.
  */
-export async function sequenceGrants(db: Queryable, schemas: readonly string[]): Promise<string[]> {
+export async function sequenceGrants(
+  db: Queryable,
+  schemas: readonly string[],
+): Promise<{ readonly sequence: string; readonly role: string }[]> {
   if (schemas.length === 0) return [];
-  const rows = await db.query<{ name: string }>(
-    `select distinct format('%s.%s to %s', n.nspname, c.relname, coalesce(r.rolname, 'public')) as "name"
+  return db.query(
+    `select distinct format('%s.%s', n.nspname, c.relname) as "sequence", coalesce(r.rolname, 'public') as "role"
        from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join lateral aclexplode(c.relacl) a
        left join pg_roles r on r.oid = a.grantee
       where c.relkind = 'S' and a.grantee <> c.relowner
         and n.nspname in (select json_array_elements_text(($1::text)::json))
-      order by 1`,
+      order by 1, 2`,
     [JSON.stringify(schemas)],
   );
-  return rows.map((r) => r.name);
 }
 
 /** Exact row counts of the given tables, in one query. */

@@ -113,9 +113,13 @@ export async function importDatabase(db: Db, o: ImportOptions): Promise<ImportRe
   const moving = live.views.filter((v) => homes.has(v.schema) && homes.get(v.schema) !== v.schema);
   const definitions = await qualifiedDefinitions(db, moving);
   const ours = serviceRoles(imported);
-  for (const name of await sequenceGrants(db, [...new Set(tables.map((t) => t.schema))]))
-    if (!ours.has(name.slice(name.lastIndexOf(' to ') + 4)))
-      unsupported.push({ kind: 'grant', name, note: 'on a sequence: no manifest form; push leaves it as it is' });
+  for (const g of await sequenceGrants(db, [...new Set(tables.map((t) => t.schema))]))
+    if (!ours.has(g.role))
+      unsupported.push({
+        kind: 'grant',
+        name: `${g.sequence} to ${g.role}`,
+        note: 'on a sequence: no manifest form; push leaves it as it is',
+      });
   const views = importViews(
     live.views,
     placeOf,
@@ -181,12 +185,11 @@ function serviceEnums(
   return out as ReadonlyMap<string, ServiceEnums>;
 }
 
-/** A service's user types as its manifest sections: `{ domains: { … }, composites: { … } }`, empty ones left out. */
 /** The objects of each schema moving to its home that go there under their own names. */
 function movingNames(live: LiveDatabase, homes: SchemaHomes): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const objects = [
-    ...live.tables.filter((t) => homes.get(t.schema) !== t.schema),
+    ...live.tables,
     ...live.views,
     ...live.functions,
     ...live.domains,
@@ -206,7 +209,7 @@ function movingNames(live: LiveDatabase, homes: SchemaHomes): Map<string, Set<st
  */
 function typesByService(
   types: ReadonlyMap<string, Map<string, ImportedUserType>>,
-  homes: ReadonlyMap<string, string>,
+  homes: SchemaHomes,
   unsupported: Finding[],
 ): Map<string, Record<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, Record<string, unknown>>>();
@@ -223,6 +226,7 @@ function typesByService(
       if (names.has(name)) {
         const note = `service ${home} has another type ${name}; a service declares one type of a name`;
         unsupported.push({ kind: USER_TYPE_KINDS[t.section], name: `${schema}.${name}`, note });
+        // Out of the imported types: its columns are listed with it, not typed by the other one.
         named.delete(name);
         continue;
       }

@@ -91,8 +91,9 @@ export function schemaHomes(places: ReadonlyMap<CatalogTable, Placement>): Schem
   const going = new Map<string, Set<string>>();
   for (const [t, p] of places) going.set(t.schema, (going.get(t.schema) ?? new Set()).add(p.service));
   const homes = new Map<string, string>();
-  for (const [schema, services] of going)
-    if (services.has(schema) || services.size === 1)
-      homes.set(schema, services.has(schema) ? schema : [...services][0]!);
+  for (const [schema, services] of going) {
+    const home = services.has(schema) ? schema : services.size === 1 ? [...services][0] : undefined;
+    if (home) homes.set(schema, home);
+  }
   return homes;
 }

@@ -246,6 +246,17 @@ export const sequenceOptions = (oid: string): Record<string, string> => ({
   lastValue: `pg_sequence_last_value(${oid})::text`,
 });
 
+/** The grantees of relation `c` (its ACL's entries `a`, their roles `r`; PUBLIC has none). */
+const GRANTEES = `aclexplode(c.relacl) a left join pg_roles r on r.oid = a.grantee`;
+
+/** One grantee's privileges on relation `c`, grouped by grantee: a table's (GRANTS) and a view's (VIEWS). */
+const GRANT = {
+  role: `coalesce(r.rolname, 'public')`,
+  privileges: 'json_agg(distinct lower(a.privilege_type))',
+  all: `count(distinct a.privilege_type) = (select count(*) from aclexplode(acldefault('r', c.relowner)))`,
+  grantable: 'bool_or(a.is_grantable)',
+} as const;
+
 /**
  * Each table's privileges granted to roles other than its owner (PUBLIC as `public`), one row per
  * role: the privileges as a JSON array of lowercase names, whether they are every privilege the
@@ -253,14 +264,8 @@ export const sequenceOptions = (oid: string): Record<string, string> => ({
  */
 export const GRANTS = statement(
   { table: 'c.oid' },
-  {
-    role: `coalesce(r.rolname, 'public')`,
-    privileges: 'json_agg(distinct lower(a.privilege_type))::text',
-    all: `count(distinct a.privilege_type) = (select count(*) from aclexplode(acldefault('r', c.relowner)))`,
-    grantable: 'bool_or(a.is_grantable)',
-  },
-  `from rel join pg_class c on c.oid = rel.oid cross join lateral aclexplode(c.relacl) a
-    left join pg_roles r on r.oid = a.grantee
+  { ...GRANT, privileges: `${GRANT.privileges}::text` },
+  `from rel join pg_class c on c.oid = rel.oid cross join lateral ${GRANTEES}
     where a.grantee <> c.relowner group by c.oid, c.relowner, a.grantee, r.rolname order by 2`,
 );
 
@@ -309,13 +314,10 @@ select ns.nspname as "schema", c.relname as "name", c.relkind = 'm' as "material
           join pg_class rc on rc.oid = d.refobjid and d.refclassid = 'pg_class'::regclass
           join pg_namespace rn on rn.oid = rc.relnamespace
          where r.ev_class = c.oid and rc.oid <> c.oid) as "reads",
-       (select coalesce(json_agg(json_build_object('role', g.role, 'privileges', g.privileges, 'all', g.every,
-                 'grantable', g.grantable) order by g.role), '[]')
-          from (select coalesce(r.rolname, 'public') as role, json_agg(distinct lower(a.privilege_type)) as privileges,
-                       count(distinct a.privilege_type) = (select count(*) from aclexplode(acldefault('r', c.relowner)))
-                         as every, bool_or(a.is_grantable) as grantable
-                  from aclexplode(c.relacl) a left join pg_roles r on r.oid = a.grantee
-                 where a.grantee <> c.relowner group by a.grantee, r.rolname) g) as "grants"
+       (select coalesce(json_agg(to_json(g) order by g.role), '[]')
+          from (select ${GRANT.role} as "role", ${GRANT.privileges} as "privileges", ${GRANT.all} as "all",
+                       ${GRANT.grantable} as "grantable"
+                  from ${GRANTEES} where a.grantee <> c.relowner group by a.grantee, r.rolname) g) as "grants"
   from pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('v', 'm') order by 1, 2`,
   params: (p) => [p.schemas],
   keys: ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'reads', 'grants'],

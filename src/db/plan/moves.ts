@@ -96,24 +96,14 @@ export async function tableMoves(
   // defaults and views using them hold them, not their names.
   const lacking = (declared: readonly { name: string }[], live: readonly { name: string }[]) =>
     declared.filter((x) => !live.some((l) => l.name === x.name)).map((x) => x.name);
+  const views = lacking(service.views, catalog.views);
+  const materialized = new Set(service.views.filter((v) => v.materialized).map((v) => v.name));
   for (const [kind, names] of [
     ['domain', lacking(service.domains, catalog.domains)],
     ['composite', lacking(service.composites, catalog.composites)],
     ['sequence', lacking(service.sequences, catalog.sequences)],
-    [
-      'view',
-      lacking(
-        service.views.filter((v) => !v.materialized),
-        catalog.views,
-      ),
-    ],
-    [
-      'materialized view',
-      lacking(
-        service.views.filter((v) => v.materialized),
-        catalog.views,
-      ),
-    ],
+    ['view', views.filter((v) => !materialized.has(v))],
+    ['materialized view', views.filter((v) => materialized.has(v))],
   ] as const)
     for (const name of names) steps.push(...(await movedWith(tx, sources, service.schema, kind, name)));
   const functions = await functionMoves(tx, service, catalog, sources);
